@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ITechnoCapitalMachine} from "../interfaces/ITechnoCapitalMachine.sol";
+import {IUniswapV2Factory, IUniswapV2Pair} from "../interfaces/external/IUniswapV2.sol";
+import {LaunchParams, Project} from "../types/DataTypes.sol";
+import {ProjectToken} from "../ProjectToken.sol";
+import {TokenDeployer} from "../TokenDeployer.sol";
+
+/// @title LaunchLogic
+/// @notice `launchProject`'s body: validates the parameters, deploys the token, creates (or adopts) its pair and
+/// registers the project. An external library, run by DELEGATECALL in the machine's context, so the machine stays
+/// under the EIP-170 size limit; launches are rare, so the extra call costs nothing that matters.
+library LaunchLogic {
+    uint256 internal constant MIN_LAUNCH_PRICE = 1e6;
+    uint256 internal constant MAX_LAUNCH_PRICE = 1e36;
+    uint256 internal constant MIN_MAX_SUPPLY = 1e18;
+    uint256 internal constant MAX_SUPPLY_LIMIT = (1 << 95) - 1;
+    uint256 internal constant MAX_DECAY_BPS = 5_000;
+    uint256 internal constant MAX_CONTRIBUTOR_BPS = 2_000;
+
+    /// @dev Same signature as {ITechnoCapitalMachine.ProjectLaunched}: indexers see one event.
+    event ProjectLaunched(
+        uint32 indexed projectId,
+        address indexed token,
+        address indexed pair,
+        address owner,
+        bool tokenIsToken0,
+        uint256 startTime,
+        LaunchParams params
+    );
+
+    function launch(
+        Project storage p,
+        LaunchParams calldata params,
+        uint32 projectId,
+        uint256 epoch,
+        TokenDeployer tokenDeployer,
+        IUniswapV2Factory factory,
+        address wstETH
+    ) external returns (address token, address pair) {
+        validate(params);
+        ProjectToken projectToken = deployToken(params, tokenDeployer);
+        token = address(projectToken);
+        // A pair may already exist for the token's (predictable) address: it is empty, and the token refuses to go
+        // to it until seeding, so adopting it is safe and keeps launches from being blocked.
+        pair = factory.getPair(token, wstETH);
+        if (pair == address(0)) pair = factory.createPair(token, wstETH);
+        projectToken.setPair(pair);
+
+        store(p, params, projectToken, IUniswapV2Pair(pair), epoch, wstETH);
+        emit ProjectLaunched(projectId, token, pair, msg.sender, token < wstETH, block.timestamp, params);
+    }
+
+    function deployToken(LaunchParams calldata params, TokenDeployer tokenDeployer) private returns (ProjectToken) {
+        return tokenDeployer.deploy(params.name, params.symbol, params.metadataURI, params.maxSupply);
+    }
+
+    function store(
+        Project storage p,
+        LaunchParams calldata params,
+        ProjectToken token,
+        IUniswapV2Pair pair,
+        uint256 epoch,
+        address wstETH
+    ) private {
+        p.lastAccrual = uint32(block.timestamp);
+        p.dailyEmission = uint96(params.dailyEmission);
+        p.decayBps = uint16(params.decayBps);
+        p.contributorBps = uint16(params.contributorBps);
+        p.startTime = uint32(block.timestamp);
+        p.emissionCap = uint96(params.maxSupply);
+        p.token = token;
+        p.lastHarvestEpoch = uint32(epoch);
+        p.tokenIsToken0 = address(token) < wstETH;
+        p.pair = pair;
+        p.launchPrice = uint128(params.launchPrice);
+        p.owner = msg.sender;
+        p.contributorRecipient = params.contributorRecipient;
+    }
+
+    /// @notice Reverts with the error naming the first out-of-bounds parameter.
+    function validate(LaunchParams calldata params) public pure {
+        if (bytes(params.name).length == 0) revert ITechnoCapitalMachine.TCM_EmptyName();
+        if (bytes(params.symbol).length == 0) revert ITechnoCapitalMachine.TCM_EmptySymbol();
+        if (params.launchPrice < MIN_LAUNCH_PRICE || params.launchPrice > MAX_LAUNCH_PRICE) {
+            revert ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds(params.launchPrice, MIN_LAUNCH_PRICE, MAX_LAUNCH_PRICE);
+        }
+        if (params.maxSupply < MIN_MAX_SUPPLY || params.maxSupply > MAX_SUPPLY_LIMIT) {
+            revert ITechnoCapitalMachine.TCM_MaxSupplyOutOfBounds(params.maxSupply, MIN_MAX_SUPPLY, MAX_SUPPLY_LIMIT);
+        }
+        if (params.dailyEmission == 0 || params.dailyEmission > params.maxSupply) {
+            revert ITechnoCapitalMachine.TCM_DailyEmissionOutOfBounds(params.dailyEmission, 1, params.maxSupply);
+        }
+        if (params.decayBps > MAX_DECAY_BPS) revert ITechnoCapitalMachine.TCM_DecayOutOfBounds(params.decayBps, MAX_DECAY_BPS);
+        if (params.contributorBps > MAX_CONTRIBUTOR_BPS) {
+            revert ITechnoCapitalMachine.TCM_ContributorShareOutOfBounds(params.contributorBps, MAX_CONTRIBUTOR_BPS);
+        }
+        if (params.contributorBps != 0 && params.contributorRecipient == address(0)) {
+            revert ITechnoCapitalMachine.TCM_ContributorRecipientZero();
+        }
+    }
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Test} from "forge-std/Test.sol";
+
+import {Allocation} from "../../src/libraries/Allocation.sol";
+import {Emission} from "../../src/libraries/Emission.sol";
+import {FixedPointMath} from "../../src/libraries/FixedPointMath.sol";
+import {UniswapV2Math} from "../../src/libraries/UniswapV2Math.sol";
+import {MockStETH} from "../../src/mocks/MockStETH.sol";
+import {MockWstETH} from "../../src/mocks/MockWstETH.sol";
+import {IStETH} from "../../src/interfaces/external/IStETH.sol";
+import {Base} from "../utils/Base.t.sol";
+
+/// @notice Exposes the internal library functions so the test calls exactly the code the machine runs.
+contract LibraryHarness {
+    function mulDivDown(uint256 x, uint256 y, uint256 d) external pure returns (uint256) {
+        return FixedPointMath.mulDivDown(x, y, d);
+    }
+
+    function mulDivUp(uint256 x, uint256 y, uint256 d) external pure returns (uint256) {
+        return FixedPointMath.mulDivUp(x, y, d);
+    }
+
+    function rpowDown(uint256 x, uint256 n) external pure returns (uint256) {
+        return FixedPointMath.rpowDown(x, n);
+    }
+
+    function split(uint256 principal, uint16[8] memory bps, uint256 count) external pure returns (uint256[8] memory) {
+        return Allocation.split(principal, bps, count);
+    }
+
+    function decayFactor(uint256 decayBps, uint256 k) external pure returns (uint256) {
+        return Emission.decayFactor(decayBps, k);
+    }
+
+    function cumulativeAtEpoch(uint256 daily, uint256 decayBps, uint256 k) external pure returns (uint256) {
+        return Emission.cumulativeAtEpoch(daily, decayBps, k);
+    }
+
+    function cumulative(uint256 daily, uint256 decayBps, uint256 cap, uint256 elapsed) external pure returns (uint256) {
+        return Emission.cumulative(daily, decayBps, cap, elapsed);
+    }
+
+    function getAmountOut(uint256 amountIn, uint256 reserveIn, uint256 reserveOut) external pure returns (uint256) {
+        return UniswapV2Math.getAmountOut(amountIn, reserveIn, reserveOut);
+    }
+
+    function sqrt(uint256 y) external pure returns (uint256) {
+        return UniswapV2Math.sqrt(y);
+    }
+
+    function priceUQ112(uint256 reserveQuote, uint256 reserveBase) external pure returns (uint256) {
+        return UniswapV2Math.priceUQ112(reserveQuote, reserveBase);
+    }
+}
+
+/// @notice TechnoCapitalMachine's two internal reward-entry functions, copied verbatim (they are internal to the
+/// machine, which has no harness). They MUST stay identical to `_owed` and `_debtFor` in
+/// src/TechnoCapitalMachine.sol; `test_RewardsCopy_MatchesMachine` checks the copy against the machine's views.
+contract RewardsHarness {
+    uint256 internal constant REWARD_SHIFT = 64;
+    uint256 internal constant U96 = (1 << 96) - 1;
+
+    function owed(uint256 entry, uint256 part, uint256 rewardAcc) external pure returns (uint256) {
+        int96 owed_;
+        unchecked {
+            owed_ = int96(uint96(((part * rewardAcc) >> REWARD_SHIFT) - (entry >> 112)));
+        }
+        return owed_ > 0 ? uint256(uint96(owed_)) : 0;
+    }
+
+    function debtFor(uint256 part, uint256 rewardAcc, uint256 owed_) external pure returns (uint256) {
+        unchecked {
+            return (((part * rewardAcc + (1 << REWARD_SHIFT) - 1) >> REWARD_SHIFT) - owed_) & U96;
+        }
+    }
+}
+
+/// @notice Differential test: packages/domain (TypeScript) and the Solidity libraries agree on every vector in
+/// test/vectors/domain-vectors.json (regenerate with `npx tsx packages/domain/scripts/vectors.ts`).
+contract DomainVectorsTest is Test {
+    LibraryHarness internal harness;
+    RewardsHarness internal rewards;
+    string internal json;
+
+    function setUp() public {
+        harness = new LibraryHarness();
+        rewards = new RewardsHarness();
+        json = vm.readFile(string.concat(vm.projectRoot(), "/test/vectors/domain-vectors.json"));
+    }
+
+    function _uints(string memory key) internal view returns (uint256[] memory) {
+        return vm.parseJsonUintArray(json, key);
+    }
+
+    function test_Vectors_MulDiv() public view {
+        uint256[] memory x = _uints(".mulDiv.x");
+        uint256[] memory y = _uints(".mulDiv.y");
+        uint256[] memory d = _uints(".mulDiv.d");
+        uint256[] memory down = _uints(".mulDiv.down");
+        uint256[] memory up = _uints(".mulDiv.up");
+        assertGt(x.length, 0, "no vectors");
+        for (uint256 i; i < x.length; ++i) {
+            assertEq(harness.mulDivDown(x[i], y[i], d[i]), down[i], "mulDivDown");
+            assertEq(harness.mulDivUp(x[i], y[i], d[i]), up[i], "mulDivUp");
+        }
+    }
+
+    function test_Vectors_RpowDown() public view {
+        uint256[] memory x = _uints(".rpow.x");
+        uint256[] memory n = _uints(".rpow.n");
+        uint256[] memory z = _uints(".rpow.z");
+        assertGt(x.length, 0, "no vectors");
+        for (uint256 i; i < x.length; ++i) {
+            assertEq(harness.rpowDown(x[i], n[i]), z[i], "rpowDown");
+        }
+    }
+
+    function test_Vectors_AllocationSplit() public view {
+        uint256[] memory principal = _uints(".allocation.principal");
+        uint256[] memory count = _uints(".allocation.count");
+        uint256[] memory bps = _uints(".allocation.bps");
+        uint256[] memory parts = _uints(".allocation.parts");
+        assertGt(principal.length, 0, "no vectors");
+        for (uint256 i; i < principal.length; ++i) {
+            uint16[8] memory weights;
+            for (uint256 j; j < 8; ++j) weights[j] = uint16(bps[i * 8 + j]);
+            uint256[8] memory got = harness.split(principal[i], weights, count[i]);
+            for (uint256 j; j < 8; ++j) assertEq(got[j], parts[i * 8 + j], "split part");
+        }
+    }
+
+    function test_Vectors_Emission() public view {
+        uint256[] memory daily = _uints(".emission.daily");
+        uint256[] memory decay = _uints(".emission.decay");
+        uint256[] memory cap = _uints(".emission.cap");
+        uint256[] memory elapsed = _uints(".emission.elapsed");
+        uint256[] memory epoch = _uints(".emission.epoch");
+        uint256[] memory factor = _uints(".emission.factor");
+        uint256[] memory atEpoch = _uints(".emission.atEpoch");
+        uint256[] memory cumulative = _uints(".emission.cumulative");
+        assertGt(daily.length, 0, "no vectors");
+        for (uint256 i; i < daily.length; ++i) {
+            assertEq(harness.decayFactor(decay[i], epoch[i]), factor[i], "decayFactor");
+            assertEq(harness.cumulativeAtEpoch(daily[i], decay[i], epoch[i]), atEpoch[i], "cumulativeAtEpoch");
+            assertEq(harness.cumulative(daily[i], decay[i], cap[i], elapsed[i]), cumulative[i], "cumulative");
+        }
+    }
+
+    function test_Vectors_GetAmountOut() public view {
+        uint256[] memory amountIn = _uints(".amountOut.amountIn");
+        uint256[] memory reserveIn = _uints(".amountOut.reserveIn");
+        uint256[] memory reserveOut = _uints(".amountOut.reserveOut");
+        uint256[] memory amountOut = _uints(".amountOut.amountOut");
+        assertGt(amountIn.length, 0, "no vectors");
+        for (uint256 i; i < amountIn.length; ++i) {
+            assertEq(harness.getAmountOut(amountIn[i], reserveIn[i], reserveOut[i]), amountOut[i], "getAmountOut");
+        }
+    }
+
+    function test_Vectors_Sqrt() public view {
+        uint256[] memory y = _uints(".sqrt.y");
+        uint256[] memory root = _uints(".sqrt.root");
+        assertGt(y.length, 0, "no vectors");
+        for (uint256 i; i < y.length; ++i) {
+            assertEq(harness.sqrt(y[i]), root[i], "sqrt");
+        }
+    }
+
+    function test_Vectors_PriceUQ112() public view {
+        uint256[] memory quote = _uints(".price.reserveQuote");
+        uint256[] memory base = _uints(".price.reserveBase");
+        uint256[] memory price = _uints(".price.priceUQ");
+        assertGt(quote.length, 0, "no vectors");
+        for (uint256 i; i < quote.length; ++i) {
+            assertEq(harness.priceUQ112(quote[i], base[i]), price[i], "priceUQ112");
+        }
+    }
+
+    /// @dev Lido conversions through the mocks themselves: a MockStETH bootstrapped with `totalShares` and rebased
+    ///      to `pooled`, and a MockWstETH over it.
+    function test_Vectors_LidoConversions() public {
+        uint256[] memory totalShares = _uints(".lido.totalShares");
+        uint256[] memory pooled = _uints(".lido.pooled");
+        uint256[] memory amount = _uints(".lido.amount");
+        uint256[] memory sharesByPooledEth = _uints(".lido.sharesByPooledEth");
+        uint256[] memory pooledEthByShares = _uints(".lido.pooledEthByShares");
+        assertGt(totalShares.length, 0, "no vectors");
+        for (uint256 i; i < totalShares.length; ++i) {
+            vm.deal(address(this), totalShares[i]);
+            MockStETH stETH = new MockStETH{value: totalShares[i]}(address(0));
+            stETH.rebase(int256(pooled[i]) - int256(totalShares[i]));
+            MockWstETH wstETH = new MockWstETH(IStETH(address(stETH)));
+            assertEq(stETH.getTotalShares(), totalShares[i], "totalShares");
+            assertEq(stETH.getTotalPooledEther(), pooled[i], "pooled");
+            assertEq(stETH.getSharesByPooledEth(amount[i]), sharesByPooledEth[i], "getSharesByPooledEth");
+            assertEq(stETH.getPooledEthByShares(amount[i]), pooledEthByShares[i], "getPooledEthByShares");
+            assertEq(wstETH.getWstETHByStETH(amount[i]), sharesByPooledEth[i], "getWstETHByStETH");
+            assertEq(wstETH.getStETHByWstETH(amount[i]), pooledEthByShares[i], "getStETHByWstETH");
+        }
+    }
+
+    function test_Vectors_RewardEntries() public view {
+        uint256[] memory part = _uints(".rewards.part");
+        uint256[] memory rewardAcc = _uints(".rewards.rewardAcc");
+        uint256[] memory debt = _uints(".rewards.debt");
+        uint256[] memory owed = _uints(".rewards.owed");
+        uint256[] memory owedIn = _uints(".rewards.owedIn");
+        uint256[] memory debtFor = _uints(".rewards.debtFor");
+        assertGt(part.length, 0, "no vectors");
+        for (uint256 i; i < part.length; ++i) {
+            // The entry word as stored: bps | part << 16 | debt << 112.
+            uint256 entry = 10_000 | (part[i] << 16) | (debt[i] << 112);
+            assertEq(rewards.owed(entry, part[i], rewardAcc[i]), owed[i], "_owed");
+            assertEq(rewards.debtFor(part[i], rewardAcc[i], owedIn[i]), debtFor[i], "_debtFor");
+        }
+    }
+}
+
+/// @notice The copied `_owed` / `_debtFor` against the deployed machine: entries read from storage, rewards read
+/// from the machine's views, after deposits, top-ups, reallocations and claims at odd times and amounts.
+contract RewardsCopyTest is Base {
+    uint256 internal constant ENTRIES_SLOT = 5; // `forge inspect TechnoCapitalMachine storageLayout`
+    RewardsHarness internal rewards;
+
+    function setUp() public override {
+        super.setUp();
+        rewards = new RewardsHarness();
+    }
+
+    function _entry(address account, uint32 id) internal view returns (uint256) {
+        bytes32 inner = keccak256(abi.encode(account, ENTRIES_SLOT));
+        return uint256(vm.load(address(machine), keccak256(abi.encode(uint256(id), inner))));
+    }
+
+    function _checkOwed(address account, uint32 id) internal view {
+        uint256 entry = _entry(account, id);
+        uint256 part = (entry >> 16) & ((1 << 96) - 1);
+        // Only valid right after an accrual in this block: the stored index is the one the view previews.
+        assertEq(project(id).lastAccrual, block.timestamp, "accrued now");
+        assertEq(rewards.owed(entry, part, project(id).rewardAcc), machine.pendingRewards(account, id), "owed");
+    }
+
+    function test_RewardsCopy_MatchesMachine() public {
+        uint32 a = launch();
+        uint32 b = launch();
+        deposit(alice, 3.333333333333333331 ether, two(a, 3_333, b));
+        vm.warp(block.timestamp + 7_777);
+        deposit(bob, 1.000000000000000007 ether, one(a));
+        _checkOwed(alice, a);
+        _checkOwed(bob, a);
+
+        // A top-up keeps what was owed and writes the rounded-up debt for the new part.
+        vm.warp(block.timestamp + 12_345);
+        uint256 owedBefore = machine.pendingRewards(alice, a);
+        fund(alice, 0.777 ether);
+        vm.prank(alice);
+        machine.topUp(0.777 ether);
+        uint256 entry = _entry(alice, a);
+        uint256 part = (entry >> 16) & ((1 << 96) - 1);
+        assertEq(entry >> 112, rewards.debtFor(part, project(a).rewardAcc, owedBefore), "debt after top-up");
+        _checkOwed(alice, a);
+        _checkOwed(bob, a);
+
+        // A claim leaves the debt at the rounded-up accrual (owed 0).
+        vm.warp(block.timestamp + 99_999);
+        vm.prank(bob);
+        machine.claim(ids(a), bob);
+        entry = _entry(bob, a);
+        part = (entry >> 16) & ((1 << 96) - 1);
+        assertEq(entry >> 112, rewards.debtFor(part, project(a).rewardAcc, 0), "debt after claim");
+        assertEq(machine.pendingRewards(bob, a), 0, "nothing owed after a claim");
+        _checkOwed(alice, a);
+
+        // Leaving a project keeps a zero-part entry whose debt is -owed mod 2^96.
+        vm.warp(block.timestamp + 3_601);
+        owedBefore = machine.pendingRewards(alice, a);
+        vm.prank(alice);
+        machine.reallocate(one(b));
+        assertEq(_entry(alice, a) >> 112, rewards.debtFor(0, project(a).rewardAcc, owedBefore), "debt after leaving");
+        assertEq(machine.pendingRewards(alice, a), owedBefore, "owed kept");
+        _checkOwed(alice, b);
+    }
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Base} from "../utils/Base.t.sol";
+import {ITechnoCapitalMachine} from "../../src/interfaces/ITechnoCapitalMachine.sol";
+import {ProjectToken} from "../../src/ProjectToken.sol";
+import {IUniswapV2Factory, IUniswapV2Pair} from "../../src/interfaces/external/IUniswapV2.sol";
+import {LaunchParams, ProjectView} from "../../src/types/DataTypes.sol";
+
+/// @notice launchProject, the project owner's powers, the guardian's powers, the project token.
+contract LaunchTest is Base {
+    function test_Launch_RegistersTokenAndPair() public {
+        LaunchParams memory params = defaultParams();
+        vm.prank(developer);
+        (uint32 id, address token, address pair) = machine.launchProject(params);
+        assertEq(id, 1);
+        assertEq(machine.projectCount(), 1);
+        ProjectView memory v = project(id);
+        assertEq(v.token, token);
+        assertEq(v.pair, pair);
+        assertEq(v.owner, developer);
+        assertEq(v.launchPrice, params.launchPrice);
+        assertEq(v.maxSupply, params.maxSupply);
+        assertEq(v.emissionCap, params.maxSupply);
+        assertEq(v.metadataURI, params.metadataURI);
+        assertEq(v.startTime, block.timestamp);
+        assertFalse(v.seeded);
+        assertEq(IUniswapV2Factory(factory).getPair(token, address(wstETH)), pair);
+        assertEq(v.tokenIsToken0, IUniswapV2Pair(pair).token0() == token);
+        ProjectToken t = ProjectToken(token);
+        assertEq(t.machine(), address(machine));
+        assertEq(t.maxSupply(), params.maxSupply);
+        assertEq(t.pair(), pair);
+        assertEq(t.totalSupply(), 0, "no pre-mine");
+        assertEq(t.symbol(), params.symbol);
+        assertEq(machine.nextHarvestTime(id), machine.genesis() + (machine.currentEpoch() + 1) * EPOCH);
+    }
+
+    function test_Launch_AdoptsPairCreatedInAdvance() public {
+        // Someone front-runs by creating the pair for the token's predictable address.
+        address predicted = vm.computeCreateAddress(deployment.tokenDeployer, vm.getNonce(deployment.tokenDeployer));
+        address pair = IUniswapV2Factory(factory).createPair(predicted, address(wstETH));
+        uint32 id = launch();
+        assertEq(project(id).token, predicted);
+        assertEq(project(id).pair, pair);
+    }
+
+    function test_RevertWhen_LaunchParamsOutOfBounds() public {
+        LaunchParams memory p = defaultParams();
+        p.name = "";
+        vm.expectRevert(ITechnoCapitalMachine.TCM_EmptyName.selector);
+        machine.launchProject(p);
+        p = defaultParams();
+        p.symbol = "";
+        vm.expectRevert(ITechnoCapitalMachine.TCM_EmptySymbol.selector);
+        machine.launchProject(p);
+        p = defaultParams();
+        p.launchPrice = 1e5;
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds.selector, 1e5, 1e6, 1e36));
+        machine.launchProject(p);
+        p = defaultParams();
+        p.maxSupply = 2 ** 95;
+        vm.expectRevert(
+            abi.encodeWithSelector(ITechnoCapitalMachine.TCM_MaxSupplyOutOfBounds.selector, 2 ** 95, 1e18, 2 ** 95 - 1)
+        );
+        machine.launchProject(p);
+        p = defaultParams();
+        p.dailyEmission = p.maxSupply + 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITechnoCapitalMachine.TCM_DailyEmissionOutOfBounds.selector, p.maxSupply + 1, 1, p.maxSupply
+            )
+        );
+        machine.launchProject(p);
+        p = defaultParams();
+        p.decayBps = 5_001;
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_DecayOutOfBounds.selector, 5_001, 5_000));
+        machine.launchProject(p);
+        p = defaultParams();
+        p.contributorBps = 2_001;
+        vm.expectRevert(
+            abi.encodeWithSelector(ITechnoCapitalMachine.TCM_ContributorShareOutOfBounds.selector, 2_001, 2_000)
+        );
+        machine.launchProject(p);
+        p = defaultParams();
+        p.contributorRecipient = address(0);
+        vm.expectRevert(ITechnoCapitalMachine.TCM_ContributorRecipientZero.selector);
+        machine.launchProject(p);
+    }
+
+    function test_Owner_EditsMetadataLowersShareRenounces() public {
+        uint32 id = launch();
+        vm.startPrank(developer);
+        machine.setMetadataURI(id, "ipfs://v2");
+        machine.lowerContributorShare(id, 500);
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_ContributorShareNotLower.selector, 500, 600));
+        machine.lowerContributorShare(id, 600);
+        machine.setContributorRecipient(id, carol);
+        vm.expectRevert(ITechnoCapitalMachine.TCM_ContributorRecipientZero.selector);
+        machine.setContributorRecipient(id, address(0));
+        machine.transferProjectOwnership(id, address(0));
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_NotProjectOwner.selector, id, developer));
+        machine.setMetadataURI(id, "ipfs://v3");
+        vm.stopPrank();
+        ProjectView memory v = project(id);
+        assertEq(v.metadataURI, "ipfs://v2");
+        assertEq(v.contributorBps, 500);
+        assertEq(v.contributorRecipient, carol);
+        assertEq(v.owner, address(0));
+    }
+
+    function test_LowerContributorShare_SettlesEarlierEmissionAtTheOldShare() public {
+        uint32 id = launch();
+        deposit(alice, 10 ether, one(id));
+        vm.warp(block.timestamp + 1 days);
+        vm.prank(developer);
+        machine.lowerContributorShare(id, 0);
+        uint256 emittedDay = machine.emittedUpTo(id, block.timestamp);
+        vm.warp(block.timestamp + 1 days);
+        assertEq(machine.claimContributor(id), emittedDay * 1_000 / 10_000, "nothing after the share went to 0");
+    }
+
+    function test_RevertWhen_NotOwner() public {
+        uint32 id = launch();
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_NotProjectOwner.selector, id, alice));
+        vm.prank(alice);
+        machine.lowerContributorShare(id, 0);
+    }
+
+    function test_Guardian_PausesDepositsAndHarvestsOnly() public {
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_NotGuardian.selector, alice));
+        vm.prank(alice);
+        machine.setPaused(true, true);
+        vm.prank(guardian);
+        machine.setPaused(false, true);
+        assertTrue(machine.harvestsPaused());
+        assertFalse(machine.depositsPaused());
+        uint32 id = launch();
+        deposit(alice, 10 ether, one(id));
+        nextEpoch();
+        rebaseBps(10);
+        vm.expectRevert(ITechnoCapitalMachine.TCM_HarvestsPaused.selector);
+        harvest(id);
+        assertFalse(machine.isHarvestReady(id));
+        vm.prank(guardian);
+        machine.transferGuardian(bob);
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_NotGuardian.selector, guardian));
+        vm.prank(guardian);
+        machine.setPaused(false, false);
+        vm.prank(bob);
+        machine.setPaused(false, false);
+        harvest(id);
+    }
+
+    function test_Token_OnlyMachineMintsAndCapHolds() public {
+        uint32 id = launch();
+        ProjectToken t = tokenOf(id);
+        vm.expectRevert(abi.encodeWithSelector(ProjectToken.ProjectToken_OnlyMachine.selector, alice));
+        vm.prank(alice);
+        t.mint(alice, 1);
+        uint256 cap = t.maxSupply();
+        address pair = t.pair();
+        vm.startPrank(address(machine));
+        vm.expectRevert(abi.encodeWithSelector(ProjectToken.ProjectToken_CapExceeded.selector, cap + 1, cap));
+        t.mint(alice, cap + 1);
+        vm.expectRevert(abi.encodeWithSelector(ProjectToken.ProjectToken_PairAlreadySet.selector, pair));
+        t.setPair(alice);
+        vm.stopPrank();
+    }
+
+    function test_Token_RefusesThePairUntilSeeded() public {
+        uint32 id = launch();
+        deposit(alice, 10 ether, one(id));
+        vm.warp(block.timestamp + 1 hours);
+        address pair = project(id).pair;
+        // Claiming to the pair (a mint) and transferring to it are both refused before seeding.
+        vm.expectRevert(abi.encodeWithSelector(ProjectToken.ProjectToken_PoolNotOpen.selector, pair));
+        vm.prank(alice);
+        machine.claim(ids(id), pair);
+        vm.prank(alice);
+        machine.claim(ids(id), alice);
+        ProjectToken t = tokenOf(id);
+        vm.expectRevert(abi.encodeWithSelector(ProjectToken.ProjectToken_PoolNotOpen.selector, pair));
+        vm.prank(alice);
+        t.transfer(pair, 1);
+        nextEpoch();
+        rebaseBps(10);
+        harvest(id);
+        vm.prank(alice);
+        t.transfer(pair, 1);
+    }
+}

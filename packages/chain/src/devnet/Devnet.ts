@@ -1,0 +1,184 @@
+import { Effect } from "effect";
+import {
+  type Account,
+  type Address,
+  type Chain,
+  type Hex,
+  type TestClient,
+  type Transport,
+  type WalletClient,
+  createTestClient,
+  createWalletClient,
+  custom,
+  encodeFunctionData,
+  maxUint256,
+  zeroAddress,
+} from "viem";
+import { ChainClient } from "../ChainClient.js";
+import { Deployment } from "../Deployment.js";
+import type { ChainError } from "../errors.js";
+import { mockStETHAbi, mockWstETHAbi, projectTokenAbi, technoCapitalMachineAbi, uniswapV2Router02Abi } from "../generated/artifacts.js";
+import { decodeRevert } from "../revert.js";
+import { classifyRpcError, revertDataOf } from "../rpc.js";
+import type { PreparedTx } from "../TxBuilder.js";
+import { withGasMargin } from "../TxSender.js";
+import { chainFor } from "../Wallet.js";
+import { ANVIL_DEPLOYER } from "./accounts.js";
+
+export interface SwapInput {
+  /** An unlocked dev account (anvil's accounts, or one impersonated with anvil_impersonateAccount). */
+  readonly account: Address;
+  readonly projectId: number;
+  /** "buy": wstETH → project token; "sell": project token → wstETH (fails before the pool is seeded). */
+  readonly side: "buy" | "sell";
+  readonly amountIn: bigint;
+  readonly minOut?: bigint;
+}
+
+const make = Effect.gen(function* () {
+  const chain = yield* ChainClient;
+  const deployment = yield* Deployment;
+  const transport = custom({ request: (args) => chain.client.request(args as never) });
+  const chainDef: Chain = chainFor(deployment.chainId, chain.rpcUrls);
+  // JSON-RPC accounts: anvil signs for its unlocked dev accounts (eth_sendTransaction), no keys needed here.
+  const wallet: WalletClient<Transport, Chain, Account | undefined> = createWalletClient({ chain: chainDef, transport });
+  const test: TestClient<"anvil", Transport, Chain> = createTestClient({ mode: "anvil", chain: chainDef, transport });
+
+  const rpc = <A>(operation: string, f: () => Promise<A>): Effect.Effect<A, ChainError> =>
+    Effect.tryPromise({ try: f, catch: (e) => classifyRpcError(operation, e) });
+
+  /** Sends a prepared transaction from an unlocked account and waits for it; reverts come back decoded. */
+  const sendAs = Effect.fn("Devnet.sendAs")(function* (account: Address, tx: PreparedTx) {
+    const estimate =
+      tx.gasEstimate ??
+      (yield* rpc("estimateGas", () => chain.client.estimateGas({ account, to: tx.to, data: tx.data, value: tx.value })));
+    const hash = yield* rpc("sendTransaction", () =>
+      wallet.sendTransaction({ account, to: tx.to, data: tx.data, value: tx.value, gas: withGasMargin(estimate), chain: chainDef }),
+    );
+    const receipt = yield* rpc("waitForTransactionReceipt", () => chain.client.waitForTransactionReceipt({ hash, pollingInterval: 20 }));
+    if (receipt.status === "reverted") {
+      const data = yield* rpc("call", () =>
+        chain.client.call({ account, to: tx.to, data: tx.data, value: tx.value, blockNumber: receipt.blockNumber - 1n }),
+      ).pipe(
+        Effect.map(() => undefined as Hex | undefined),
+        Effect.catchAll((e) => Effect.succeed(e._tag === "ContractRevert" ? e.data : revertDataOf(e.cause))),
+      );
+      return yield* Effect.fail(decodeRevert(data, "transaction", hash));
+    }
+    return receipt;
+  });
+
+  const call = (to: Address, data: Hex, value = 0n): PreparedTx => ({ to, data, value });
+
+  const readStEth = <const F extends "getTotalPooledEther" | "getTotalShares">(functionName: F) =>
+    rpc(functionName, () => chain.client.readContract({ address: deployment.stETH, abi: mockStETHAbi, functionName }));
+
+  const approve = (account: Address, token: Address, spender: Address, amount: bigint) =>
+    sendAs(
+      account,
+      call(token, encodeFunctionData({ abi: mockStETHAbi, functionName: "approve", args: [spender, amount] })),
+    );
+
+  const fundStEth = Effect.fn("Devnet.fundStEth")(function* (account: Address, amount: bigint) {
+    yield* sendAs(
+      account,
+      call(deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "submit", args: [zeroAddress] }), amount),
+    );
+    return yield* rpc("balanceOf", () =>
+      chain.client.readContract({ address: deployment.stETH, abi: mockStETHAbi, functionName: "balanceOf", args: [account] }),
+    );
+  });
+
+  const fundWstEth = Effect.fn("Devnet.fundWstEth")(function* (account: Address, stEthAmount: bigint) {
+    yield* fundStEth(account, stEthAmount);
+    yield* approve(account, deployment.stETH, deployment.wstETH, maxUint256);
+    yield* sendAs(
+      account,
+      call(deployment.wstETH, encodeFunctionData({ abi: mockWstETHAbi, functionName: "wrap", args: [stEthAmount] })),
+    );
+    return yield* rpc("balanceOf", () =>
+      chain.client.readContract({ address: deployment.wstETH, abi: mockWstETHAbi, functionName: "balanceOf", args: [account] }),
+    );
+  });
+
+  return {
+    sendAs,
+    /** Mints stETH for ether (MockStETH.submit{value}); returns the account's stETH balance. */
+    fundStEth,
+    /** stETH → wstETH for traders; returns the wstETH balance. */
+    fundWstEth,
+    /** stETH.approve(spender = machine by default). */
+    approveStEth: Effect.fn("Devnet.approveStEth")(function* (account: Address, amount: bigint, spender?: Address) {
+      return yield* approve(account, deployment.stETH, spender ?? deployment.machine, amount);
+    }),
+    /** Moves Lido's totalPooledEther by ±bps (MockStETH.rebase; anyone may call it on the devnet mock). */
+    rebase: Effect.fn("Devnet.rebase")(function* (bps: number) {
+      const pooled = yield* readStEth("getTotalPooledEther");
+      const delta = (pooled * BigInt(Math.trunc(bps))) / 10_000n;
+      yield* sendAs(
+        ANVIL_DEPLOYER.address,
+        call(deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [delta] })),
+      );
+      return delta;
+    }),
+    /** Advances the chain clock and mines one block at the new time. */
+    increaseTime: Effect.fn("Devnet.increaseTime")(function* (seconds: number) {
+      yield* rpc("evm_increaseTime", () => test.increaseTime({ seconds }));
+      yield* rpc("evm_mine", () => test.mine({ blocks: 1 }));
+    }),
+    setNextBlockTimestamp: Effect.fn("Devnet.setNextBlockTimestamp")(function* (timestamp: bigint) {
+      yield* rpc("evm_setNextBlockTimestamp", () => test.setNextBlockTimestamp({ timestamp }));
+    }),
+    mine: Effect.fn("Devnet.mine")(function* (blocks = 1) {
+      yield* rpc("anvil_mine", () => test.mine({ blocks }));
+    }),
+    setBalance: Effect.fn("Devnet.setBalance")(function* (address: Address, value: bigint) {
+      yield* rpc("anvil_setBalance", () => test.setBalance({ address, value }));
+    }),
+    snapshot: rpc("evm_snapshot", () => test.snapshot()),
+    revert: Effect.fn("Devnet.revert")(function* (id: Hex) {
+      yield* rpc("evm_revert", () => test.revert({ id }));
+    }),
+    latestTimestamp: rpc("getBlock", () => chain.client.getBlock({ blockTag: "latest" })).pipe(Effect.map((b) => b.timestamp)),
+    /** A trader's swap through the Uniswap V2 router (approves the router first). Returns the amount out. */
+    swap: Effect.fn("Devnet.swap")(function* (input: SwapInput) {
+      const project = yield* rpc("getProject", () =>
+        chain.client.readContract({
+          address: deployment.machine,
+          abi: technoCapitalMachineAbi,
+          functionName: "getProject",
+          args: [input.projectId],
+        }),
+      );
+      const path: readonly [Address, Address] =
+        input.side === "buy" ? [deployment.wstETH, project.token] : [project.token, deployment.wstETH];
+      const tokenOut = path[1];
+      const balanceOf = () =>
+        rpc("balanceOf", () =>
+          chain.client.readContract({ address: tokenOut, abi: projectTokenAbi, functionName: "balanceOf", args: [input.account] }),
+        );
+      yield* approve(input.account, path[0], deployment.uniswapV2Router, input.amountIn);
+      const before = yield* balanceOf();
+      // Far enough that pending time warps (evm_increaseTime before the next block) never expire it.
+      const deadline = (yield* rpc("getBlock", () => chain.client.getBlock({ blockTag: "latest" }))).timestamp + 30n * 86_400n;
+      yield* sendAs(
+        input.account,
+        call(
+          deployment.uniswapV2Router,
+          encodeFunctionData({
+            abi: uniswapV2Router02Abi,
+            functionName: "swapExactTokensForTokens",
+            args: [input.amountIn, input.minOut ?? 0n, [...path], input.account, deadline],
+          }),
+        ),
+      );
+      return (yield* balanceOf()) - before;
+    }),
+  } as const;
+});
+
+/**
+ * Devnet helpers for simulations and tests: fund, approve, rebase, move time, mine, swap, snapshot/revert.
+ * Sends from anvil's unlocked accounts. Needs ChainClient and Deployment; never use against a real network.
+ */
+export class Devnet extends Effect.Service<Devnet>()("@tcm/chain/Devnet", { effect: make }) {}

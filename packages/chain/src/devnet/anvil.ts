@@ -1,0 +1,252 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Data, Duration, Effect, Either } from "effect";
+import { createPublicClient, http } from "viem";
+import { type DeploymentInfo, parseDeployment } from "../Deployment.js";
+import type { DeploymentError } from "../errors.js";
+import { technoCapitalMachineAbi } from "../generated/artifacts.js";
+import { ANVIL_DEPLOYER } from "./accounts.js";
+
+/** A devnet process or script failed (anvil would not start, forge script failed). */
+export class DevnetError extends Data.TaggedError("DevnetError")<{ readonly message: string; readonly cause?: unknown }> {}
+
+/** The workspace root: the nearest ancestor with node_modules/.bin/anvil. */
+export const workspaceRoot = (): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, "node_modules", ".bin", "anvil")) && existsSync(join(dir, "contracts"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("@tcm/chain/devnet: workspace root (node_modules/.bin/anvil) not found");
+    dir = parent;
+  }
+};
+
+/**
+ * A Foundry tool's native binary. node_modules/.bin/<tool> is a Node wrapper that spawns the binary; stopping the
+ * wrapper by PID would leave the real process running, so tests and the devnet spawn the binary itself.
+ */
+export const foundryBinary = (tool: "anvil" | "forge" | "cast", root: string = workspaceRoot()): string => {
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  const native = join(root, "node_modules", "@foundry-rs", `${tool}-${process.platform}-${arch}`, "bin", tool);
+  return existsSync(native) ? native : join(root, "node_modules", ".bin", tool);
+};
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; a tiny race remains, handled by retrying the start). */
+export const freePort = (): Effect.Effect<number, DevnetError> =>
+  Effect.async<number, DevnetError>((resume) => {
+    const server = createServer();
+    server.once("error", (cause) => resume(Effect.fail(new DevnetError({ message: "no free port", cause }))));
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resume(Effect.succeed(port)));
+    });
+  });
+
+export interface AnvilOptions {
+  /** Fixed port; default a free one. */
+  readonly port?: number;
+  /** Seconds between blocks; default automine (a block per transaction). */
+  readonly blockTime?: number;
+  readonly chainId?: number;
+  /** Genesis timestamp (seconds). */
+  readonly timestamp?: bigint;
+  /** Give up waiting for the RPC after this long (default 15 s). */
+  readonly startTimeoutMs?: number;
+}
+
+export interface AnvilInstance {
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+}
+
+const rpcReady = (url: string) =>
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+  }).then((r) => r.ok);
+
+const startOnce = (options: AnvilOptions, port: number) =>
+  Effect.async<AnvilInstance, DevnetError>((resume) => {
+    const args = ["--port", String(port), "--host", "127.0.0.1", "--silent"];
+    if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
+    if (options.chainId !== undefined) args.push("--chain-id", String(options.chainId));
+    if (options.timestamp !== undefined) args.push("--timestamp", String(options.timestamp));
+    const child: ChildProcess = spawn(foundryBinary("anvil"), args, {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    let done = false;
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const finish = (result: Effect.Effect<AnvilInstance, DevnetError>) => {
+      if (done) return;
+      done = true;
+      clearInterval(timer);
+      resume(result);
+    };
+    child.once("exit", (code) =>
+      finish(Effect.fail(new DevnetError({ message: `anvil exited (${code}) on port ${port}: ${stderr.trim()}` }))),
+    );
+    child.once("error", (cause) => finish(Effect.fail(new DevnetError({ message: "cannot start anvil", cause }))));
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + (options.startTimeoutMs ?? 15_000);
+    const timer = setInterval(() => {
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        finish(Effect.fail(new DevnetError({ message: `anvil did not answer on ${url}` })));
+        return;
+      }
+      rpcReady(url).then(
+        (ok) => {
+          if (ok && child.pid !== undefined) {
+            // Detach listeners: from now on the process is stopped by PID.
+            child.removeAllListeners("exit");
+            child.stderr?.removeAllListeners("data");
+            child.stderr?.destroy();
+            child.unref();
+            finish(Effect.succeed({ url, port, pid: child.pid }));
+          }
+        },
+        () => undefined,
+      );
+    }, 50);
+    return Effect.sync(() => {
+      clearInterval(timer);
+      if (!done) child.kill("SIGKILL");
+    });
+  });
+
+/** Starts anvil (node_modules/.bin/anvil) on a free port and waits until it answers. Stop it with `stopAnvil(pid)`. */
+export const startAnvil = (options: AnvilOptions = {}): Effect.Effect<AnvilInstance, DevnetError> =>
+  Effect.gen(function* () {
+    const port = options.port ?? (yield* freePort());
+    return yield* startOnce(options, port);
+  }).pipe(
+    // A port taken between freePort and anvil's bind: try another one.
+    Effect.retry({ times: options.port === undefined ? 3 : 0 }),
+    Effect.withSpan("Devnet.startAnvil"),
+  );
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Stops a process by PID: SIGTERM, then SIGKILL after 3 s. Succeeds if it is already gone. */
+export const stopAnvil = (pid: number): Effect.Effect<void> =>
+  Effect.gen(function* () {
+    if (!alive(pid)) return;
+    yield* Effect.sync(() => process.kill(pid, "SIGTERM"));
+    for (let i = 0; i < 60 && alive(pid); i++) yield* Effect.sleep(Duration.millis(50));
+    if (alive(pid)) yield* Effect.sync(() => process.kill(pid, "SIGKILL"));
+  }).pipe(Effect.catchAllDefect(() => Effect.void), Effect.withSpan("Devnet.stopAnvil"));
+
+/** anvil as a scoped resource: started on acquire, killed by PID on release. */
+export const anvil = (options: AnvilOptions = {}) =>
+  Effect.acquireRelease(startAnvil(options), (instance) => stopAnvil(instance.pid));
+
+export interface DeployOptions {
+  readonly rpcUrl: string;
+  /** Launch the three demo projects (TCM_DEMO_PROJECTS). Default true. */
+  readonly demoProjects?: boolean;
+  /** Deployer key (default anvil account 0); it becomes the guardian. */
+  readonly privateKey?: string;
+  /** Also write the (corrected) deployment JSON here. */
+  readonly outFile?: string;
+  /** Extra environment for the script (TCM_BOUNTY_BPS, TCM_MIN_HARVEST_VALUE, …). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+const run = (file: string, args: ReadonlyArray<string>, cwd: string, env: NodeJS.ProcessEnv) =>
+  Effect.async<string, DevnetError>((resume) => {
+    const child = execFile(file, [...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) {
+        const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-15).join("\n");
+        resume(Effect.fail(new DevnetError({ message: `${file} failed: ${tail}`, cause: error })));
+      } else resume(Effect.succeed(stdout));
+    });
+    return Effect.sync(() => child.kill("SIGKILL"));
+  });
+
+/**
+ * Deploys with the forge script (`script/Deploy.s.sol:DeployDevnet --broadcast`) and returns the deployment.
+ * The script's JSON is written to a unique file under contracts/deployments (the only folder forge may write to),
+ * read, and removed. Its `genesis` and `deployBlock` come from the script's simulation, so they are corrected:
+ * genesis is read from the machine, deployBlock is the first block after the chain head seen before deploying
+ * (a lower bound of the machine's block: start indexing there).
+ */
+export const deployDevnet = (options: DeployOptions): Effect.Effect<DeploymentInfo, DevnetError | DeploymentError> =>
+  Effect.gen(function* () {
+    const root = workspaceRoot();
+    const contracts = join(root, "contracts");
+    const client = createPublicClient({ transport: http(options.rpcUrl, { retryCount: 0 }) });
+    const before = yield* Effect.tryPromise({
+      try: () => client.getBlockNumber({ cacheTime: 0 }),
+      catch: (cause) => new DevnetError({ message: `no RPC at ${options.rpcUrl}`, cause }),
+    });
+    const file = join(contracts, "deployments", `.devnet-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+    yield* Effect.promise(() => mkdir(dirname(file), { recursive: true }));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...options.env,
+      DEPLOYMENT_FILE: file,
+      TCM_DEMO_PROJECTS: String(options.demoProjects ?? true),
+    };
+    const text = yield* run(
+      foundryBinary("forge", root),
+      [
+        "script",
+        "script/Deploy.s.sol:DeployDevnet",
+        "--rpc-url",
+        options.rpcUrl,
+        "--broadcast",
+        "--private-key",
+        options.privateKey ?? ANVIL_DEPLOYER.privateKey,
+      ],
+      contracts,
+      env,
+    ).pipe(
+      Effect.zipRight(
+        Effect.tryPromise({
+          try: () => readFile(file, "utf8"),
+          catch: (cause) => new DevnetError({ message: `forge script wrote no deployment file`, cause }),
+        }),
+      ),
+      Effect.ensuring(Effect.promise(() => rm(file, { force: true }))),
+    );
+    const parsed = yield* Effect.try({
+      try: () => JSON.parse(text) as unknown,
+      catch: (cause) => new DevnetError({ message: "deployment file is not JSON", cause }),
+    });
+    const info = yield* Either.match(parseDeployment(parsed, options.outFile ?? "devnet deployment"), {
+      onLeft: (e) => Effect.fail(e),
+      onRight: (d) => Effect.succeed(d),
+    });
+    const genesis = yield* Effect.tryPromise({
+      try: () => client.readContract({ address: info.machine, abi: technoCapitalMachineAbi, functionName: "genesis" }),
+      catch: (cause) => new DevnetError({ message: "cannot read machine.genesis()", cause }),
+    });
+    const deployment: DeploymentInfo = { ...info, genesis, deployBlock: before + 1n };
+    if (options.outFile !== undefined) {
+      const out = resolve(options.outFile);
+      yield* Effect.promise(() => mkdir(dirname(out), { recursive: true }));
+      yield* Effect.promise(() => writeFile(out, `${JSON.stringify(deploymentToJson(deployment), null, 2)}\n`));
+    }
+    return deployment;
+  }).pipe(Effect.withSpan("Devnet.deploy"));
+
+/** The JSON shape the forge script writes (numbers for uints that fit, strings beyond). */
+export const deploymentToJson = (d: DeploymentInfo): Record<string, string | number> => {
+  const uint = (x: bigint) => (x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x.toString());
+  return { ...d, genesis: uint(d.genesis), deployBlock: uint(d.deployBlock) };
+};

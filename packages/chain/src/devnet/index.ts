@@ -1,0 +1,15 @@
+export { ANVIL_ACCOUNTS, ANVIL_DEPLOYER } from "./accounts.js";
+export {
+  type AnvilInstance,
+  type AnvilOptions,
+  type DeployOptions,
+  DevnetError,
+  anvil,
+  deployDevnet,
+  deploymentToJson,
+  freePort,
+  startAnvil,
+  stopAnvil,
+  workspaceRoot,
+} from "./anvil.js";
+export { Devnet, type SwapInput } from "./Devnet.js";

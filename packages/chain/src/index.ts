@@ -1,0 +1,21 @@
+export * from "./generated/artifacts.js";
+export * from "./errors.js";
+export { decodeRevert, describeError, tcmErrorsAbi } from "./revert.js";
+export { classifyRpcError, revertDataOf, transientRpcRetry } from "./rpc.js";
+export {
+  AddressSchema,
+  Deployment,
+  DeploymentSchema,
+  type DeploymentInfo,
+  loadDeploymentFile,
+  parseDeployment,
+} from "./Deployment.js";
+export * from "./bindings.js";
+export { ChainClient, type ChainClientOptions, makePublicClient } from "./ChainClient.js";
+export { Wallet, accountFromKey, chainFor } from "./Wallet.js";
+export * from "./validation.js";
+export { TxBuilder, type BuildError, type BuildOptions, type PermitSignature, type PreparedTx } from "./TxBuilder.js";
+export { TxSender, type SendOptions, type SentTx, withGasMargin } from "./TxSender.js";
+export * from "./TcmReader.js";
+export { ModelState, type LoadedModel, type ModelExtras, modelStateFromSnapshot } from "./ModelState.js";
+export { deploymentFromMachine, deploymentLayerFromMachine } from "./DeploymentFromMachine.js";

@@ -1,0 +1,110 @@
+import { NodeFileSystem } from "@effect/platform-node";
+import { assert, describe, it } from "@effect/vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Effect, Either } from "effect";
+import { encodeErrorResult } from "viem";
+import {
+  type DeploymentError,
+  decodeRevert,
+  loadDeploymentFile,
+  mockStETHAbi,
+  parseDeployment,
+  projectTokenAbi,
+  tcmErrorsAbi,
+  technoCapitalMachineAbi,
+} from "../src/index.js";
+
+describe("revert decoding", () => {
+  it("decodes TCM_ errors with a sentence", () => {
+    const data = encodeErrorResult({ abi: technoCapitalMachineAbi, errorName: "TCM_AllocationSumNot10000", args: [9_000n] });
+    const e = decodeRevert(data, "deposit");
+    assert.strictEqual(e._tag, "ContractRevert");
+    assert.strictEqual(e.name, "TCM_AllocationSumNot10000");
+    assert.deepStrictEqual(e.args, [9_000n]);
+    assert.strictEqual(e.message, "Allocation sums to 9,000 bps; it must be exactly 10,000");
+  });
+  it("decodes ProjectToken_ and MockStETH_ errors", () => {
+    const pool = decodeRevert(
+      encodeErrorResult({ abi: projectTokenAbi, errorName: "ProjectToken_PoolNotOpen", args: ["0x0000000000000000000000000000000000000001"] }),
+    );
+    assert.strictEqual(pool.name, "ProjectToken_PoolNotOpen");
+    const allowance = decodeRevert(
+      encodeErrorResult({ abi: mockStETHAbi, errorName: "MockStETH_InsufficientAllowance", args: [0n, 10n ** 18n] }),
+    );
+    assert.strictEqual(allowance.message, "stETH: the allowance is 0 wei, 1,000,000,000,000,000,000 are needed (approve first)");
+  });
+  it("has a sentence for every TCM_, ProjectToken_ and MockStETH_ error in the ABIs", () => {
+    for (const item of tcmErrorsAbi) {
+      if (!/^(TCM_|ProjectToken_|MockStETH_)/.test(item.name)) continue;
+      const args = item.inputs.map((p) => (p.type === "address" ? "0x0000000000000000000000000000000000000001" : p.type === "bool" ? true : 1n));
+      const e = decodeRevert(encodeErrorResult({ abi: [item], errorName: item.name, args } as never));
+      assert.strictEqual(e.name, item.name);
+      assert.notInclude(e.message, `${item.name}(`, `no sentence for ${item.name}`);
+    }
+  });
+  it("handles Error(string), unknown selectors and empty data", () => {
+    const reason = decodeRevert("0x08c379a0000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000046f6f707300000000000000000000000000000000000000000000000000000000");
+    assert.strictEqual(reason.name, "Error");
+    assert.strictEqual(reason.message, "oops");
+    assert.strictEqual(decodeRevert("0xdeadbeef").name, "Unknown");
+    assert.strictEqual(decodeRevert(undefined).message, "Reverted without a reason");
+  });
+});
+
+const good = {
+  chainId: 31337,
+  deployBlock: 0,
+  genesis: 1795321096,
+  guardian: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+  machine: "0x0165878A594ca255338adfa4d48449f69242Eb8F",
+  stETH: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  tokenDeployer: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707",
+  uniswapV2Factory: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
+  uniswapV2Router: "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
+  weth: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
+  wstETH: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+};
+
+describe("deployment file", () => {
+  const fieldOf = (input: unknown) => {
+    const result = parseDeployment(input, "dev.json");
+    assert.isTrue(Either.isLeft(result));
+    return (result as Either.Left<DeploymentError, unknown>).left;
+  };
+  it("parses what the forge script writes (uints as bigint, addresses checksummed)", () => {
+    const parsed = parseDeployment({ ...good, machine: good.machine.toLowerCase() });
+    assert.isTrue(Either.isRight(parsed));
+    const d = Either.getOrThrow(parsed);
+    assert.strictEqual(d.machine, good.machine);
+    assert.strictEqual(d.genesis, 1795321096n);
+  });
+  it("names the file and the missing field", () => {
+    const { machine: _, ...rest } = good;
+    const e = fieldOf(rest);
+    assert.strictEqual(e.field, "machine");
+    assert.strictEqual(e.file, "dev.json");
+    assert.include(e.message, 'dev.json: field "machine" is missing');
+  });
+  it("names a malformed address, a bad checksum, a zero machine and a bad uint", () => {
+    assert.strictEqual(fieldOf({ ...good, stETH: "0x1234" }).field, "stETH");
+    assert.include(fieldOf({ ...good, wstETH: good.wstETH.replace("e7f1", "E7f1") }).message, "checksum");
+    assert.strictEqual(fieldOf({ ...good, machine: "0x0000000000000000000000000000000000000000" }).field, "machine");
+    assert.strictEqual(fieldOf({ ...good, genesis: -1 }).field, "genesis");
+    assert.strictEqual(fieldOf({ ...good, chainId: "x" }).field, "chainId");
+  });
+  it.effect("loads a file and reports unreadable or non-JSON files", () =>
+    Effect.gen(function* () {
+      const dir = mkdtempSync(join(tmpdir(), "tcm-deploy-"));
+      writeFileSync(join(dir, "ok.json"), JSON.stringify(good));
+      writeFileSync(join(dir, "bad.json"), "{ nope");
+      const ok = yield* loadDeploymentFile(join(dir, "ok.json"));
+      assert.strictEqual(ok.chainId, 31337);
+      const bad = yield* Effect.flip(loadDeploymentFile(join(dir, "bad.json")));
+      assert.include(bad.message, "not valid JSON");
+      const missing = yield* Effect.flip(loadDeploymentFile(join(dir, "missing.json")));
+      assert.strictEqual(missing.field, "(file)");
+    }).pipe(Effect.provide(NodeFileSystem.layer)),
+  );
+});

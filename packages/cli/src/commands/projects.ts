@@ -1,0 +1,65 @@
+import { Command, Options } from "@effect/cli";
+import { TcmReader } from "@tcm/chain";
+import { Console, Effect } from "effect";
+import { chainOptions, type ChainFlags } from "../context.js";
+import { printJson, table } from "../output.js";
+import { depositorEmissionPerDay, spotPrice, stEthOfShares } from "../preview.js";
+import { withChain } from "../run.js";
+import { formatUnits } from "../units.js";
+import { jsonOption, tokenLabels } from "./status.js";
+
+const SORTS = ["id", "yield", "liquidity", "principal"] as const;
+
+const options = {
+  ...chainOptions,
+  json: jsonOption,
+  sort: Options.choice("sort", SORTS).pipe(
+    Options.withDescription("Order: yield (stETH harvested), liquidity (wstETH in the pool), principal (stETH allocated), id"),
+    Options.withDefault("id" as const),
+  ),
+};
+
+const projects = (flags: ChainFlags & { readonly json: boolean; readonly sort: (typeof SORTS)[number] }) =>
+  withChain(
+    flags,
+    Effect.gen(function* () {
+      const snapshot = yield* (yield* TcmReader).snapshot();
+      const labels = yield* tokenLabels(snapshot);
+      const rows = snapshot.projects.map((d, i) => ({
+        id: d.project.id,
+        name: labels[i]?.[0] ?? "?",
+        symbol: labels[i]?.[1] ?? "?",
+        token: d.token.address,
+        seeded: d.project.seeded,
+        price: spotPrice(d),
+        liquidityWstEth: d.pair.reserveWstEth,
+        principal: d.project.allocatedPrincipal,
+        yieldStEth: stEthOfShares(snapshot, d.project.totalYieldShares),
+        emissionPerDay: depositorEmissionPerDay(d.project, snapshot.timestamp),
+      }));
+      const key = { id: (r: (typeof rows)[number]) => -BigInt(r.id), yield: (r: (typeof rows)[number]) => r.yieldStEth, liquidity: (r: (typeof rows)[number]) => r.liquidityWstEth, principal: (r: (typeof rows)[number]) => r.principal }[flags.sort];
+      rows.sort((a, b) => (key(a) === key(b) ? a.id - b.id : key(a) > key(b) ? -1 : 1));
+      if (flags.json) return yield* printJson(rows);
+      if (rows.length === 0) return yield* Console.log("No projects yet (launch one with `tcm launch`).");
+      yield* Console.log(
+        table(
+          ["id", "symbol", "name", "price (wstETH)", "liquidity (wstETH)", "principal (stETH)", "yield (stETH)", "tokens/day"],
+          rows.map((r) => [
+            String(r.id),
+            r.symbol,
+            r.name,
+            formatUnits(r.price, 18, 9) + (r.seeded ? "" : "*"),
+            formatUnits(r.liquidityWstEth),
+            formatUnits(r.principal),
+            formatUnits(r.yieldStEth),
+            formatUnits(r.emissionPerDay, 18, 2),
+          ]),
+        ),
+      );
+      if (rows.some((r) => !r.seeded)) yield* Console.log("* not seeded yet: the launch price");
+    }),
+  );
+
+export const projectsCommand = Command.make("projects", options, projects).pipe(
+  Command.withDescription("List projects: price, pool liquidity, allocated principal, yield harvested, emission. --sort yield|liquidity|principal, --json."),
+);

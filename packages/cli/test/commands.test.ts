@@ -1,0 +1,172 @@
+/**
+ * Every command against a real anvil with the forge deployment: the `tcm` binary runs as a child process with
+ * --rpc/--deployment and TCM_PRIVATE_KEY, and the chain is read afterwards to check what it did.
+ */
+import { ANVIL_ACCOUNTS } from "@tcm/chain/devnet";
+import { mockStETHAbi, projectTokenAbi, technoCapitalMachineAbi } from "@tcm/chain";
+import { Effect } from "effect";
+import { writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { type PublicClient, createPublicClient, createTestClient, createWalletClient, http, parseEther, zeroAddress } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encryptKeystore } from "../src/keystore.js";
+import { type TestNet, startNet, stopNet, tcm } from "./devnet.js";
+
+const user = ANVIL_ACCOUNTS[1]!;
+const other = ANVIL_ACCOUNTS[3]!;
+const deployer = ANVIL_ACCOUNTS[0]!;
+
+let net: TestNet;
+let client: PublicClient;
+
+const machine = () => ({ address: net.deployment.machine, abi: technoCapitalMachineAbi }) as const;
+const testClient = () => createTestClient({ mode: "anvil", transport: http(net.node.url) });
+
+/** Sends as an unlocked anvil account (devnet set-up, not under test). */
+const sendRaw = async (from: `0x${string}`, to: `0x${string}`, data: `0x${string}`, value = 0n) => {
+  const wallet = createWalletClient({ transport: http(net.node.url) });
+  const hash = await wallet.sendTransaction({ account: from, to, data, value, chain: null });
+  await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+};
+
+beforeAll(async () => {
+  net = await startNet();
+  client = createPublicClient({ transport: http(net.node.url) }) as PublicClient;
+  // The depositor gets 10 stETH (MockStETH.submit).
+  const { encodeFunctionData } = await import("viem");
+  await sendRaw(user.address, net.deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "submit", args: [zeroAddress] }), parseEther("10"));
+});
+afterAll(() => stopNet(net));
+
+describe("tcm against anvil", () => {
+  it("launch: creates the project with the typed parameters", async () => {
+    const r = await tcm(
+      ["launch", "--name", "CLI Token", "--symbol", "CLI", "--metadata-uri", "ipfs://cli", "--launch-price", "0.001",
+        "--daily-emission", "10000", "--max-supply", "21000000", "--decay", "1%", "--contributor-share", "500",
+        "--contributor-recipient", other.address, "--yes"],
+      { net },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Project 4 launched/);
+    const count = await client.readContract({ ...machine(), functionName: "projectCount" });
+    expect(count).toBe(4);
+    const p = await client.readContract({ ...machine(), functionName: "getProject", args: [4] });
+    expect(p.launchPrice).toBe(10n ** 15n);
+    expect(p.dailyEmission).toBe(10_000n * 10n ** 18n);
+    expect(p.maxSupply).toBe(21_000_000n * 10n ** 18n);
+    expect(p.decayBps).toBe(100n);
+    expect(p.contributorBps).toBe(500n);
+    expect(p.contributorRecipient).toBe(other.address);
+    expect(p.metadataURI).toBe("ipfs://cli");
+    expect(p.owner).toBe(user.address);
+  });
+
+  it("--dry-run prints {to, data, value} as JSON and sends nothing", async () => {
+    const before = await client.getTransactionCount({ address: user.address });
+    const r = await tcm(["deposit", "--amount", "1", "--alloc", "1:10000", "--dry-run"], { net });
+    expect(r.code).toBe(0);
+    const txs = JSON.parse(r.stdout) as Array<{ to: string; data: string; value: string }>;
+    expect(txs.map((t) => t.to)).toEqual([net.deployment.stETH, net.deployment.machine]);
+    expect(txs[1]!.data.startsWith("0x")).toBe(true);
+    expect(txs[1]!.value).toBe("0");
+    expect(await client.getTransactionCount({ address: user.address })).toBe(before);
+  });
+
+  it("deposit: approves stETH, opens the position with the allocation", async () => {
+    const r = await tcm(["deposit", "--amount", "2", "--alloc", "1:6000,2:4000", "--yes"], { net });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/approve 2 stETH/);
+    expect(r.stdout).toMatch(/tokens\/day/);
+    const [principal, entries] = await client.readContract({ ...machine(), functionName: "positionOf", args: [user.address] });
+    expect(principal).toBe(2n * 10n ** 18n);
+    expect(entries.map((e) => [e.projectId, e.bps])).toEqual([[1, 6000], [2, 4000]]);
+  });
+
+  it("deposit again tops the position up (keeps the split)", async () => {
+    const r = await tcm(["deposit", "--amount", "1", "--yes"], { net });
+    expect(r.code, r.stderr).toBe(0);
+    const [principal] = await client.readContract({ ...machine(), functionName: "positionOf", args: [user.address] });
+    expect(principal).toBe(3n * 10n ** 18n);
+  });
+
+  it("allocate: re-splits the yield", async () => {
+    const r = await tcm(["allocate", "--alloc", "1:5000,4:5000", "--yes"], { net });
+    expect(r.code, r.stderr).toBe(0);
+    const [, entries] = await client.readContract({ ...machine(), functionName: "positionOf", args: [user.address] });
+    expect(entries.map((e) => [e.projectId, e.bps])).toEqual([[1, 5000], [4, 5000]]);
+  });
+
+  it("harvest: seeds the pools after a day of yield; a second harvest in the epoch is a decoded revert (exit 1)", async () => {
+    const { encodeFunctionData } = await import("viem");
+    const pooled = await client.readContract({ address: net.deployment.stETH, abi: mockStETHAbi, functionName: "getTotalPooledEther" });
+    await sendRaw(deployer.address, net.deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [pooled / 100n] }));
+    await testClient().increaseTime({ seconds: 86_400 });
+    await testClient().mine({ blocks: 1 });
+    const r = await tcm(["harvest", "1", "4", "--slippage", "1%", "--yes"], { net }); // harvester: the user (earns the bounty)
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/seed pool/);
+    for (const id of [1, 4]) {
+      const p = await client.readContract({ ...machine(), functionName: "getProject", args: [id] });
+      expect(p.seeded).toBe(true);
+      expect(p.totalLiquidity).toBeGreaterThan(0n);
+    }
+    const again = await tcm(["harvest", "1", "--yes"], { net });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already harvested in epoch/);
+  });
+
+  it("claim: mints the earned tokens to --to", async () => {
+    const p = await client.readContract({ ...machine(), functionName: "getProject", args: [1] });
+    const r = await tcm(["claim", "--project", "1", "--to", other.address, "--yes"], { net });
+    expect(r.code, r.stderr).toBe(0);
+    const balance = await client.readContract({ address: p.token, abi: projectTokenAbi, functionName: "balanceOf", args: [other.address] });
+    expect(balance).toBeGreaterThan(0n);
+  });
+
+  it("status and projects: tables by default, JSON with --json", async () => {
+    const [table, project, account, sorted] = await Promise.all([
+      tcm(["status"], { net }),
+      tcm(["status", "--project", "1", "--json"], { net }),
+      tcm(["status", "--account", user.address, "--json"], { net }),
+      tcm(["projects", "--sort", "liquidity", "--json"], { net }),
+    ]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/total principal\s+3 stETH/);
+    expect(table.stdout).toMatch(/projects\s+4/);
+    expect(JSON.parse(project.stdout)).toMatchObject({ id: 1, seeded: true, harvestReady: false });
+    expect(JSON.parse(account.stdout)).toMatchObject({ principal: (3n * 10n ** 18n).toString() });
+    const list = JSON.parse(sorted.stdout) as Array<{ id: number; liquidityWstEth: string }>;
+    expect(list).toHaveLength(4);
+    const liquidity = list.map((p) => BigInt(p.liquidityWstEth));
+    expect([...liquidity].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))).toEqual(liquidity);
+  });
+
+  it("withdraw: an amount, then --all closes the position", async () => {
+    const partial = await tcm(["withdraw", "--amount", "0.5", "--yes"], { net });
+    expect(partial.code, partial.stderr).toBe(0);
+    let [principal] = await client.readContract({ ...machine(), functionName: "positionOf", args: [user.address] });
+    expect(principal).toBe(25n * 10n ** 17n);
+    const all = await tcm(["withdraw", "--all", "--yes"], { net });
+    expect(all.code, all.stderr).toBe(0);
+    [principal] = await client.readContract({ ...machine(), functionName: "positionOf", args: [user.address] });
+    expect(principal).toBe(0n);
+  });
+
+  it("signs with a v3 keystore (password from TCM_KEYSTORE_PASSWORD)", async () => {
+    const ks = await Effect.runPromise(encryptKeystore(other.privateKey, "correct horse", { n: 1024 }));
+    const file = join(dirname(net.deploymentFile), "keystore.json");
+    writeFileSync(file, JSON.stringify(ks));
+    const r = await tcm(
+      ["launch", "--name", "Keystore", "--symbol", "KEY", "--launch-price", "1", "--daily-emission", "1", "--max-supply", "1", "--keystore", file, "--yes"],
+      { net, key: null, env: { TCM_KEYSTORE_PASSWORD: "correct horse" } },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const p = await client.readContract({ ...machine(), functionName: "getProject", args: [5] });
+    expect(p.owner).toBe(privateKeyToAccount(other.privateKey).address);
+    const wrong = await tcm(["withdraw", "--all", "--keystore", file, "--yes"], { net, key: null, env: { TCM_KEYSTORE_PASSWORD: "nope" } });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--keystore: .*wrong password/);
+  });
+});

@@ -1,0 +1,1028 @@
+/**
+ * A state-transition model of TechnoCapitalMachine and everything it touches (Lido stETH/wstETH mocks, the
+ * project tokens, the Uniswap V2 pairs), over a state that mirrors the contract storage word for word.
+ *
+ * `execute(state, action)` returns the next state (never mutating its argument) or the revert, with the
+ * contract's custom error name and values. A revert leaves nothing half-written, like a reverted transaction.
+ * Simplifications: allowances are not modelled (every approval is assumed), ether is not modelled (`submit` mints
+ * stETH for ether from nowhere), one action is one transaction at `state.now`.
+ */
+import { MAX_PROJECTS_PER_POSITION, split } from "./allocation.js";
+import { emittedUpTo } from "./emission.js";
+import { EPOCH_SECONDS } from "./epoch.js";
+import type { DomainError, TcmError, TokenError } from "./errors.js";
+import { invalidInput } from "./errors.js";
+import { type HarvestPlan, type HarvestProject, type HarvestReport, type HarvestStatus, planHarvest } from "./harvest.js";
+import { type ShareRate, pooledEthByShares, sharesByPooledEth } from "./lido.js";
+import { BPS, UINT96_MAX, checked, mulDivDown, sub, wrap } from "./math.js";
+import { DomainFailure, type Result, err, ok } from "./result.js";
+import { type RewardBook, accrue, owedOf, previewRewardAcc, rewardDebtFor } from "./rewards.js";
+import { type Address, type Bps, type Shares, type Wei, ZERO_ADDRESS, asBps, asShares, asWei } from "./units.js";
+import { type PairState, currentCumulative, emptyPair, getAmountOut, pairSwap, pairSwapPrecheck, pairSync } from "./uniswap.js";
+import {
+  type LidoView,
+  assignedSharesUp,
+  availableForPrincipal,
+  checkpoint,
+  moveYieldDebt,
+  pendingYieldScaled,
+  YIELD_SHIFT,
+} from "./yield.js";
+
+// ------------------------------------------------------------------ constants (TechnoCapitalMachine)
+
+export const MIN_DEPOSIT = 10n ** 9n;
+export const MIN_LAUNCH_PRICE = 10n ** 6n;
+export const MAX_LAUNCH_PRICE = 10n ** 36n;
+export const MAX_DECAY_BPS = 5_000n;
+export const MAX_CONTRIBUTOR_BPS = 2_000n;
+export const MAX_SUPPLY_LIMIT = (1n << 95n) - 1n;
+/** The constructor refuses a larger maxBounty (TCM_InvalidConfig(6)). */
+export const MAX_BOUNTY_LIMIT = 1_000n * 10n ** 18n;
+/** Seconds an observation must have aged before refreshObservation may replace it. */
+export const OBSERVATION_REFRESH_AGE = 86_400n;
+export const MIN_MAX_SUPPLY = 10n ** 18n;
+const DEAD: Address = "0x000000000000000000000000000000000000dead";
+
+// ------------------------------------------------------------------ state
+
+export interface MachineConfig {
+  readonly machine: Address;
+  readonly stEth: Address;
+  readonly wstEth: Address;
+  readonly genesis: bigint;
+  readonly bountyBps: bigint;
+  readonly maxBounty: bigint;
+  readonly maxDeviationBps: bigint;
+  readonly maxImpactBps: bigint;
+  readonly minHarvestValue: bigint;
+}
+
+/** TechnoCapitalMachine.Project, plus the metadata URI kept beside it. */
+export interface ProjectState extends RewardBook, HarvestProject {
+  allocatedPrincipal: bigint;
+  yieldDebt: bigint;
+  lastAccrual: bigint;
+  rewardAcc: bigint;
+  contributorOwed: bigint;
+  dailyEmission: bigint;
+  decayBps: bigint;
+  contributorBps: bigint;
+  startTime: bigint;
+  emissionCap: bigint;
+  token: Address;
+  lastHarvestEpoch: bigint;
+  tokenIsToken0: boolean;
+  seeded: boolean;
+  pair: Address;
+  observationTime: bigint;
+  observationCumulative: bigint;
+  carryWstEth: bigint;
+  carryTokens: bigint;
+  launchPrice: bigint;
+  totalYieldShares: bigint;
+  owner: Address;
+  contributorRecipient: Address;
+  totalLiquidity: bigint;
+  metadataURI: string;
+}
+
+/** An ERC-20 ledger (wstETH or a project token). */
+export interface TokenLedger {
+  totalSupply: bigint;
+  balances: Record<Address, bigint>;
+}
+
+export interface ProjectTokenLedger extends TokenLedger {
+  maxSupply: bigint;
+  pair: Address;
+  poolOpen: boolean;
+}
+
+export interface LidoState {
+  totalShares: bigint;
+  totalPooledEther: bigint;
+  shares: Record<Address, bigint>;
+}
+
+export interface State {
+  /** block.timestamp of the next transaction. */
+  now: bigint;
+  config: MachineConfig;
+  guardian: Address;
+  totalPrincipal: bigint;
+  assignedScaled: bigint;
+  accYield: bigint;
+  depositsPaused: boolean;
+  harvestsPaused: boolean;
+  projectCount: number;
+  projects: Record<number, ProjectState>;
+  /** _positionIds: up to 8 project ids, 32 bits each, ascending from the low bits; 0 ends the list. */
+  positionIds: Record<Address, bigint>;
+  /** _entries: bps (16) | part (96) << 16 | rewardDebt (96, mod 2^96) << 112. */
+  entries: Record<Address, Record<number, bigint>>;
+  lido: LidoState;
+  wstEth: TokenLedger;
+  tokens: Record<Address, ProjectTokenLedger>;
+  pairs: Record<Address, PairState>;
+}
+
+/** A fresh deployment: MockStETH bootstrapped with `initialPooledEther` shares at 0xdead, genesis = now. */
+export const initialState = (params: {
+  readonly now: bigint;
+  readonly machine: Address;
+  readonly stEth: Address;
+  readonly wstEth: Address;
+  readonly guardian: Address;
+  readonly bountyBps: bigint;
+  readonly maxBounty: bigint;
+  readonly maxDeviationBps: bigint;
+  readonly maxImpactBps: bigint;
+  readonly minHarvestValue: bigint;
+  readonly initialPooledEther?: bigint;
+}): Result<State, DomainError> => {
+  // The constructor's checks, in its order (the parameter numbers are TCM_InvalidConfig's).
+  const tcm = (parameter: bigint) => err<TcmError>({ _tag: "TCM_InvalidConfig", parameter });
+  if (params.stEth === ZERO_ADDRESS) return tcm(0n);
+  if (params.wstEth === ZERO_ADDRESS) return tcm(1n);
+  if (params.bountyBps > 1_000n) return tcm(5n);
+  if (params.maxBounty > MAX_BOUNTY_LIMIT) return tcm(6n);
+  if (params.maxDeviationBps === 0n || params.maxDeviationBps > 5_000n) return tcm(7n);
+  if (params.maxImpactBps === 0n || params.maxImpactBps > 5_000n) return tcm(9n);
+  if (params.minHarvestValue < 10n ** 9n) return tcm(8n);
+  const initial = params.initialPooledEther ?? 10n ** 18n;
+  return ok({
+    now: params.now,
+    config: {
+      machine: params.machine,
+      stEth: params.stEth,
+      wstEth: params.wstEth,
+      genesis: params.now,
+      bountyBps: params.bountyBps,
+      maxBounty: params.maxBounty,
+      maxDeviationBps: params.maxDeviationBps,
+      maxImpactBps: params.maxImpactBps,
+      minHarvestValue: params.minHarvestValue,
+    },
+    guardian: params.guardian,
+    totalPrincipal: 0n,
+    assignedScaled: 0n,
+    accYield: 0n,
+    depositsPaused: false,
+    harvestsPaused: false,
+    projectCount: 0,
+    projects: {},
+    positionIds: {},
+    entries: {},
+    lido: { totalShares: initial, totalPooledEther: initial, shares: { [DEAD]: initial } },
+    wstEth: { totalSupply: 0n, balances: {} },
+    tokens: {},
+    pairs: {},
+  });
+};
+
+// ------------------------------------------------------------------ packed storage words
+
+export interface Entry {
+  readonly bps: bigint;
+  readonly part: bigint;
+  readonly rewardDebt: bigint;
+}
+
+export const unpackEntry = (word: bigint): Entry => ({
+  bps: word & 0xffffn,
+  part: (word >> 16n) & UINT96_MAX,
+  rewardDebt: word >> 112n,
+});
+
+/** `newBps | (newPart << 16) | (debt << 112)` exactly as stored (a part ≥ 2^96 would spill into the debt bits). */
+export const packEntry = (bps: bigint, part: bigint, rewardDebt: bigint): bigint =>
+  wrap(bps | (part << 16n) | (rewardDebt << 112n), 256);
+
+export const unpackIds = (word: bigint): number[] => {
+  const ids: number[] = [];
+  for (let i = 0n; i < BigInt(MAX_PROJECTS_PER_POSITION); i++) {
+    const id = Number((word >> (32n * i)) & 0xffffffffn);
+    if (id === 0) break;
+    ids.push(id);
+  }
+  return ids;
+};
+
+export const packIds = (ids: ReadonlyArray<number>): bigint =>
+  ids.reduce((word, id, i) => word | (BigInt(id) << (32n * BigInt(i))), 0n);
+
+// ------------------------------------------------------------------ actions
+
+export interface AllocationInput {
+  readonly projectId: number;
+  readonly bps: bigint;
+}
+
+export interface LaunchParams {
+  readonly name: string;
+  readonly symbol: string;
+  readonly metadataURI: string;
+  readonly launchPrice: bigint;
+  readonly dailyEmission: bigint;
+  readonly decayBps: bigint;
+  readonly maxSupply: bigint;
+  readonly contributorBps: bigint;
+  readonly contributorRecipient: Address;
+}
+
+export type Action =
+  | { readonly type: "submit"; readonly account: Address; readonly amount: bigint }
+  | { readonly type: "transferStEth"; readonly from: Address; readonly to: Address; readonly amount: bigint }
+  | { readonly type: "wrap"; readonly account: Address; readonly amount: bigint }
+  | { readonly type: "unwrap"; readonly account: Address; readonly amount: bigint }
+  | { readonly type: "deposit"; readonly account: Address; readonly amount: bigint; readonly allocation: ReadonlyArray<AllocationInput> }
+  | { readonly type: "topUp"; readonly account: Address; readonly amount: bigint }
+  | { readonly type: "reallocate"; readonly account: Address; readonly allocation: ReadonlyArray<AllocationInput> }
+  | { readonly type: "withdraw"; readonly account: Address; readonly amount: bigint; readonly receiver: Address }
+  | { readonly type: "claim"; readonly account: Address; readonly projectIds: ReadonlyArray<number>; readonly receiver: Address }
+  | { readonly type: "claimContributor"; readonly caller: Address; readonly projectId: number }
+  | { readonly type: "lowerContributorShare"; readonly caller: Address; readonly projectId: number; readonly newBps: bigint }
+  | { readonly type: "setMetadataURI"; readonly caller: Address; readonly projectId: number; readonly metadataURI: string }
+  | { readonly type: "setContributorRecipient"; readonly caller: Address; readonly projectId: number; readonly recipient: Address }
+  | { readonly type: "transferProjectOwnership"; readonly caller: Address; readonly projectId: number; readonly newOwner: Address }
+  | { readonly type: "refreshObservation"; readonly caller: Address; readonly projectId: number }
+  | { readonly type: "harvest"; readonly caller: Address; readonly projectId: number; readonly minTokensOut?: bigint }
+  | {
+      readonly type: "harvestMany";
+      readonly caller: Address;
+      readonly projectIds: ReadonlyArray<number>;
+      readonly minTokensOut?: ReadonlyArray<bigint>;
+    }
+  | { readonly type: "launch"; readonly caller: Address; readonly params: LaunchParams; readonly token: Address; readonly pair: Address }
+  | { readonly type: "setPaused"; readonly caller: Address; readonly depositsPaused: boolean; readonly harvestsPaused: boolean }
+  /** An oracle report: totalPooledEther moves by `delta` (negative = slashing). */
+  | { readonly type: "rebase"; readonly delta: bigint }
+  /** A gift: stETH to the machine, or wstETH / project tokens to a project's pair (without sync). */
+  | {
+      readonly type: "donate";
+      readonly from: Address;
+      readonly asset: "stETH" | "wstETH" | "token";
+      readonly amount: bigint;
+      /** The project whose pair receives wstETH or tokens (ignored for stETH, which goes to the machine). */
+      readonly projectId?: number;
+    }
+  /**
+   * A trader swapping directly against a project's pair: sends `amountIn` then calls swap for `amountOut`
+   * (default: getAmountOut on the reserves, as a router would).
+   */
+  | {
+      readonly type: "swap";
+      readonly trader: Address;
+      readonly projectId: number;
+      readonly side: "buyTokens" | "sellTokens";
+      readonly amountIn: bigint;
+      readonly amountOut?: bigint;
+    }
+  | { readonly type: "sync"; readonly projectId: number }
+  | { readonly type: "advanceTime"; readonly seconds: bigint };
+
+/** What a transaction returned, beside the new state. */
+export type ActionOutput =
+  | { readonly type: "none" }
+  | { readonly type: "deposit"; readonly principal: bigint; readonly sharesAdded: bigint }
+  | { readonly type: "withdraw"; readonly sharesPaid: bigint; readonly stEthPaid: bigint; readonly deficit: boolean }
+  | { readonly type: "claim"; readonly amounts: ReadonlyArray<bigint> }
+  | { readonly type: "amount"; readonly amount: bigint }
+  | { readonly type: "harvest"; readonly report: HarvestReport }
+  | { readonly type: "harvestMany"; readonly harvested: number; readonly statuses: ReadonlyArray<HarvestStatus | "Skipped"> }
+  | { readonly type: "launch"; readonly projectId: number; readonly token: Address; readonly pair: Address }
+  | { readonly type: "swap"; readonly amountOut: bigint };
+
+export interface Transition {
+  readonly state: State;
+  readonly output: ActionOutput;
+}
+
+// ------------------------------------------------------------------ revert machinery
+
+const revert = (error: TcmError | TokenError): never => {
+  throw new DomainFailure(error);
+};
+
+const run = <A>(body: () => A): Result<A, DomainError> => {
+  try {
+    return ok(body());
+  } catch (failure) {
+    if (failure instanceof DomainFailure) return err(failure.error as DomainError);
+    throw failure;
+  }
+};
+
+// ------------------------------------------------------------------ ledgers
+
+const rateOf = (s: State): ShareRate => ({ totalShares: s.lido.totalShares, totalPooledEther: s.lido.totalPooledEther });
+
+const sharesOf = (s: State, account: Address): bigint => s.lido.shares[account] ?? 0n;
+
+/** MockStETH._transferShares. */
+const moveShares = (s: State, from: Address, to: Address, amount: bigint): void => {
+  if (from === ZERO_ADDRESS || to === ZERO_ADDRESS) revert({ _tag: "MockStETH_ZeroAddress" });
+  if (to === s.config.stEth) revert({ _tag: "MockStETH_SelfTransfer" });
+  const balance = sharesOf(s, from);
+  if (amount > balance) revert({ _tag: "MockStETH_InsufficientBalance", sharesBalance: balance, sharesNeeded: amount });
+  s.lido.shares[from] = balance - amount;
+  s.lido.shares[to] = sharesOf(s, to) + amount;
+};
+
+/** MockStETH.transfer(amount): moves floor(amount * totalShares / totalPooledEther) shares. */
+const transferStEth = (s: State, from: Address, to: Address, amount: bigint): bigint => {
+  const moved = sharesByPooledEth(rateOf(s), asWei(amount));
+  moveShares(s, from, to, moved);
+  return moved;
+};
+
+/** OpenZeppelin ERC20._transfer. */
+const moveToken = (ledger: TokenLedger, from: Address, to: Address, amount: bigint): void => {
+  const balance = ledger.balances[from] ?? 0n;
+  if (amount > balance) revert({ _tag: "ERC20InsufficientBalance", sender: from, balance, needed: amount });
+  ledger.balances[from] = balance - amount;
+  ledger.balances[to] = (ledger.balances[to] ?? 0n) + amount;
+};
+
+/** ProjectToken._update for a transfer: nothing may reach the pair before the pool is open. */
+const moveProjectToken = (ledger: ProjectTokenLedger, from: Address, to: Address, amount: bigint): void => {
+  if (to === ledger.pair && !ledger.poolOpen) revert({ _tag: "ProjectToken_PoolNotOpen", pair: to });
+  moveToken(ledger, from, to, amount);
+};
+
+/** ProjectToken.mint: pool check, then the cap. */
+const mintProjectToken = (ledger: ProjectTokenLedger, to: Address, amount: bigint): void => {
+  if (to === ledger.pair && !ledger.poolOpen) revert({ _tag: "ProjectToken_PoolNotOpen", pair: to });
+  ledger.totalSupply += amount;
+  ledger.balances[to] = (ledger.balances[to] ?? 0n) + amount;
+  if (ledger.totalSupply > ledger.maxSupply) {
+    revert({ _tag: "ProjectToken_CapExceeded", supplyAfter: ledger.totalSupply, maxSupply: ledger.maxSupply });
+  }
+};
+
+const tokenOf = (s: State, p: ProjectState): ProjectTokenLedger => s.tokens[p.token] as ProjectTokenLedger;
+const pairOf = (s: State, p: ProjectState): PairState => s.pairs[p.pair] as PairState;
+
+// ------------------------------------------------------------------ machine internals
+
+const currentEpoch = (s: State): bigint => sub(s.now, s.config.genesis, "_currentEpoch") / EPOCH_SECONDS;
+
+const projectOrRevert = (s: State, projectId: number): ProjectState => {
+  if (projectId === 0 || projectId > s.projectCount) revert({ _tag: "TCM_UnknownProject", projectId });
+  return s.projects[projectId] as ProjectState;
+};
+
+/** _onlyProjectOwner. */
+const onlyProjectOwner = (s: State, projectId: number, caller: Address): ProjectState => {
+  const p = projectOrRevert(s, projectId);
+  if (caller !== p.owner) revert({ _tag: "TCM_NotProjectOwner", projectId, caller });
+  return p;
+};
+
+/** _checkpoint, writing the book. */
+const doCheckpoint = (s: State): LidoView => {
+  const result = checkpoint(s, asShares(sharesOf(s, s.config.machine)), rateOf(s));
+  s.accYield = result.book.accYield;
+  s.assignedScaled = result.book.assignedScaled;
+  return result.lido;
+};
+
+/** _accrue, writing the project. */
+const doAccrue = (s: State, p: ProjectState): void => {
+  const a = accrue(p, s.now);
+  p.rewardAcc = a.rewardAcc;
+  p.contributorOwed = a.contributorOwed;
+  p.lastAccrual = a.lastAccrual;
+};
+
+interface Position {
+  readonly ids: bigint;
+  readonly projectIds: number[];
+  readonly bps: bigint[];
+  readonly parts: bigint[];
+  readonly principal: bigint;
+}
+
+const emptyPosition: Position = { ids: 0n, projectIds: [], bps: [], parts: [], principal: 0n };
+
+/** _loadPosition. */
+const loadPosition = (s: State, account: Address): Position => {
+  const ids = s.positionIds[account] ?? 0n;
+  const projectIds = unpackIds(ids);
+  const bps: bigint[] = [];
+  const parts: bigint[] = [];
+  let principal = 0n;
+  for (const id of projectIds) {
+    const entry = unpackEntry(s.entries[account]?.[id] ?? 0n);
+    bps.push(entry.bps);
+    parts.push(entry.part);
+    principal += entry.part;
+  }
+  return { ids, projectIds, bps, parts, principal };
+};
+
+/** _parseAllocation. */
+const parseAllocation = (s: State, allocation: ReadonlyArray<AllocationInput>): Position => {
+  const length = allocation.length;
+  if (length === 0) revert({ _tag: "TCM_AllocationEmpty" });
+  if (length > MAX_PROJECTS_PER_POSITION) {
+    revert({ _tag: "TCM_AllocationTooLong", length: BigInt(length), max: BigInt(MAX_PROJECTS_PER_POSITION) });
+  }
+  let sum = 0n;
+  let previous = 0;
+  const projectIds: number[] = [];
+  const bps: bigint[] = [];
+  allocation.forEach(({ projectId, bps: weight }, i) => {
+    if (!Number.isInteger(projectId) || projectId < 0 || projectId > 0xffffffff) {
+      throw new DomainFailure(invalidInput(`allocation[${i}].projectId`, "not a uint32", projectId));
+    }
+    if (weight < 0n || weight > 0xffffn) throw new DomainFailure(invalidInput(`allocation[${i}].bps`, "not a uint16", weight));
+    if (projectId <= previous) revert({ _tag: "TCM_AllocationNotSorted", index: BigInt(i), projectId });
+    if (projectId > s.projectCount) revert({ _tag: "TCM_UnknownProject", projectId });
+    if (weight === 0n) revert({ _tag: "TCM_AllocationZeroBps", projectId });
+    sum += weight;
+    previous = projectId;
+    projectIds.push(projectId);
+    bps.push(weight);
+  });
+  if (sum !== BPS) revert({ _tag: "TCM_AllocationSumNot10000", sum });
+  return { ids: packIds(projectIds), projectIds, bps, parts: [], principal: 0n };
+};
+
+/** _setPart. */
+const setPart = (s: State, account: Address, id: number, newPart: bigint, newBps: bigint, accYield: bigint): void => {
+  const p = s.projects[id] as ProjectState;
+  doAccrue(s, p);
+  const entries = (s.entries[account] ??= {});
+  const entry = unpackEntry(entries[id] ?? 0n);
+  const owed = owedOf(entry.part, entry.rewardDebt, p.rewardAcc);
+  if (newPart !== entry.part) {
+    p.yieldDebt = moveYieldDebt(p.yieldDebt, entry.part, newPart, accYield);
+    p.allocatedPrincipal = wrap(sub(checked(p.allocatedPrincipal + newPart, "_setPart"), entry.part, "_setPart"), 96);
+  }
+  entries[id] = packEntry(newBps, newPart, rewardDebtFor(newPart, p.rewardAcc, owed));
+};
+
+/** _applyPosition. */
+const applyPosition = (s: State, account: Address, oldPos: Position, newPos: Position, parts: ReadonlyArray<bigint>): void => {
+  const accYield = s.accYield;
+  for (const id of oldPos.projectIds) {
+    if (!newPos.projectIds.includes(id)) setPart(s, account, id, 0n, 0n, accYield);
+  }
+  newPos.projectIds.forEach((id, j) => setPart(s, account, id, parts[j] as bigint, newPos.bps[j] as bigint, accYield));
+};
+
+/** _pullStEth: checkpoint, refuse in a deficit, pull, measure what arrived. */
+const pullStEth = (s: State, account: Address, amount: bigint): { principal: bigint; sharesAdded: bigint } => {
+  const lido = doCheckpoint(s);
+  if (lido.deficit) revert({ _tag: "TCM_InDeficit", sharesHeld: lido.held, sharesRequired: lido.required });
+  transferStEth(s, account, s.config.machine, amount);
+  const sharesAdded = sub(sharesOf(s, s.config.machine), lido.held, "_pullStEth");
+  const principal = mulDivDown(sharesAdded, lido.pooled, lido.totalShares);
+  if (principal < MIN_DEPOSIT) revert({ _tag: "TCM_DepositTooSmall", principal, minimum: MIN_DEPOSIT });
+  return { principal, sharesAdded };
+};
+
+const splitParts = (principal: bigint, bps: ReadonlyArray<bigint>): bigint[] => split(asWei(principal), bps.map(asBps));
+
+/** Applies a harvest plan's writes to the state. */
+const commitHarvest = (s: State, p: ProjectState, plan: HarvestPlan, caller: Address): void => {
+  Object.assign(p, plan.project);
+  s.assignedScaled = plan.assignedScaled;
+  const machine = s.config.machine;
+  if (plan.report.bountyShares !== 0n) moveShares(s, machine, caller, plan.report.bountyShares);
+  if (plan.stEthWrapped !== 0n) {
+    moveShares(s, machine, s.config.wstEth, plan.report.wstEthWrapped);
+    s.wstEth.totalSupply += plan.report.wstEthWrapped;
+  }
+  s.wstEth.balances[machine] = plan.machineWstBalance;
+  s.wstEth.balances[p.pair] = plan.pairWstBalance;
+  const token = tokenOf(s, p);
+  token.balances[machine] = plan.machineTokenBalance;
+  token.balances[p.pair] = plan.pairTokenBalance;
+  token.totalSupply = plan.tokenTotalSupply;
+  if (p.seeded) token.poolOpen = true;
+  s.pairs[p.pair] = plan.pair;
+};
+
+const harvestInput = (s: State, p: ProjectState, minTokensOut: bigint) => {
+  const token = tokenOf(s, p);
+  const machine = s.config.machine;
+  return {
+    config: s.config,
+    now: s.now,
+    machine,
+    pairAddress: p.pair,
+    rate: rateOf(s),
+    accYield: s.accYield,
+    assignedScaled: s.assignedScaled,
+    project: p,
+    pair: pairOf(s, p),
+    pairWstBalance: s.wstEth.balances[p.pair] ?? 0n,
+    pairTokenBalance: token.balances[p.pair] ?? 0n,
+    machineShares: sharesOf(s, machine),
+    machineWstBalance: s.wstEth.balances[machine] ?? 0n,
+    machineTokenBalance: token.balances[machine] ?? 0n,
+    tokenTotalSupply: token.totalSupply,
+    tokenMaxSupply: token.maxSupply,
+    minTokensOut,
+  };
+};
+
+/** _validateLaunch. */
+const validateLaunch = (params: LaunchParams): void => {
+  if (params.name.length === 0) revert({ _tag: "TCM_EmptyName" });
+  if (params.symbol.length === 0) revert({ _tag: "TCM_EmptySymbol" });
+  if (params.launchPrice < MIN_LAUNCH_PRICE || params.launchPrice > MAX_LAUNCH_PRICE) {
+    revert({ _tag: "TCM_LaunchPriceOutOfBounds", value: params.launchPrice, min: MIN_LAUNCH_PRICE, max: MAX_LAUNCH_PRICE });
+  }
+  if (params.maxSupply < MIN_MAX_SUPPLY || params.maxSupply > MAX_SUPPLY_LIMIT) {
+    revert({ _tag: "TCM_MaxSupplyOutOfBounds", value: params.maxSupply, min: MIN_MAX_SUPPLY, max: MAX_SUPPLY_LIMIT });
+  }
+  if (params.dailyEmission === 0n || params.dailyEmission > params.maxSupply) {
+    revert({ _tag: "TCM_DailyEmissionOutOfBounds", value: params.dailyEmission, min: 1n, max: params.maxSupply });
+  }
+  if (params.decayBps > MAX_DECAY_BPS) revert({ _tag: "TCM_DecayOutOfBounds", value: params.decayBps, max: MAX_DECAY_BPS });
+  if (params.contributorBps > MAX_CONTRIBUTOR_BPS) {
+    revert({ _tag: "TCM_ContributorShareOutOfBounds", value: params.contributorBps, max: MAX_CONTRIBUTOR_BPS });
+  }
+  if (params.contributorBps !== 0n && params.contributorRecipient === ZERO_ADDRESS) revert({ _tag: "TCM_ContributorRecipientZero" });
+};
+
+const harvestStatusError = (projectId: number, plan: HarvestPlan, minimum: bigint, minTokensOut: bigint): TcmError | undefined => {
+  switch (plan.status) {
+    case "Done":
+      return undefined;
+    case "AlreadyHarvested":
+      return { _tag: "TCM_AlreadyHarvested", projectId, epoch: plan.report.epoch };
+    case "NothingToHarvest":
+      return { _tag: "TCM_NothingToHarvest", projectId, value: plan.report.yieldStEth, minimum };
+    case "PriceDeviation":
+      return { _tag: "TCM_PriceDeviation", spot: plan.report.spotPrice, twap: plan.report.twapPrice };
+    case "InsufficientOutput":
+      return { _tag: "TCM_InsufficientOutput", amountOut: plan.report.tokensBought, minOut: minTokensOut };
+  }
+};
+
+// ------------------------------------------------------------------ the transition function
+
+const NONE: ActionOutput = { type: "none" };
+
+/** Runs one action against a private copy of the state (mutable). */
+const step = (s: State, action: Action): ActionOutput => {
+  const machine = s.config.machine;
+  switch (action.type) {
+    case "advanceTime": {
+      if (action.seconds < 0n) throw new DomainFailure(invalidInput("seconds", "time only moves forward", action.seconds));
+      s.now += action.seconds;
+      return NONE;
+    }
+    case "submit": {
+      if (action.amount === 0n) revert({ _tag: "MockStETH_ZeroAmount" });
+      if (action.account === ZERO_ADDRESS) revert({ _tag: "MockStETH_ZeroAddress" });
+      const minted = sharesByPooledEth(rateOf(s), asWei(action.amount));
+      s.lido.totalShares += minted;
+      s.lido.shares[action.account] = sharesOf(s, action.account) + minted;
+      s.lido.totalPooledEther += action.amount;
+      return { type: "amount", amount: minted };
+    }
+    case "rebase": {
+      const post = action.delta >= 0n ? s.lido.totalPooledEther + action.delta : sub(s.lido.totalPooledEther, -action.delta, "rebase");
+      if (post === 0n) revert({ _tag: "MockStETH_RebaseToZero" });
+      s.lido.totalPooledEther = post;
+      return NONE;
+    }
+    case "transferStEth":
+      return { type: "amount", amount: transferStEth(s, action.from, action.to, action.amount) };
+    case "wrap": {
+      if (action.amount === 0n) revert({ _tag: "MockWstETH_ZeroAmount" });
+      const minted = sharesByPooledEth(rateOf(s), asWei(action.amount));
+      s.wstEth.totalSupply += minted;
+      s.wstEth.balances[action.account] = (s.wstEth.balances[action.account] ?? 0n) + minted;
+      transferStEth(s, action.account, s.config.wstEth, action.amount);
+      return { type: "amount", amount: minted };
+    }
+    case "unwrap": {
+      if (action.amount === 0n) revert({ _tag: "MockWstETH_ZeroAmount" });
+      const stEth = pooledEthByShares(rateOf(s), asShares(action.amount));
+      const balance = s.wstEth.balances[action.account] ?? 0n;
+      if (action.amount > balance) {
+        revert({ _tag: "ERC20InsufficientBalance", sender: action.account, balance, needed: action.amount });
+      }
+      s.wstEth.balances[action.account] = balance - action.amount;
+      s.wstEth.totalSupply -= action.amount;
+      transferStEth(s, s.config.wstEth, action.account, stEth);
+      return { type: "amount", amount: stEth };
+    }
+    case "donate": {
+      if (action.asset === "stETH") {
+        transferStEth(s, action.from, machine, action.amount);
+        return NONE;
+      }
+      const p = projectOrRevert(s, action.projectId ?? 0);
+      if (action.asset === "wstETH") moveToken(s.wstEth, action.from, p.pair, action.amount);
+      else moveProjectToken(tokenOf(s, p), action.from, p.pair, action.amount);
+      return NONE;
+    }
+    case "sync": {
+      const p = projectOrRevert(s, action.projectId);
+      const pair = pairOf(s, p);
+      const b0 = (pair.token0 === p.token ? tokenOf(s, p).balances : s.wstEth.balances)[p.pair] ?? 0n;
+      const b1 = (pair.token1 === p.token ? tokenOf(s, p).balances : s.wstEth.balances)[p.pair] ?? 0n;
+      s.pairs[p.pair] = pairSync(pair, b0, b1, s.now);
+      return NONE;
+    }
+    case "swap": {
+      const p = projectOrRevert(s, action.projectId);
+      const token = tokenOf(s, p);
+      const pair = pairOf(s, p);
+      const [inLedger, outLedger] = action.side === "buyTokens" ? [s.wstEth, token] : [token, s.wstEth];
+      const inIs0 = (action.side === "buyTokens") === !p.tokenIsToken0;
+      const [reserveIn, reserveOut] = inIs0 ? [pair.reserve0, pair.reserve1] : [pair.reserve1, pair.reserve0];
+      const amountOut = action.amountOut ?? getAmountOut(action.amountIn, reserveIn, reserveOut);
+      if (inLedger === token) moveProjectToken(token, action.trader, p.pair, action.amountIn);
+      else moveToken(inLedger, action.trader, p.pair, action.amountIn);
+      const [out0, out1] = inIs0 ? [0n, amountOut] : [amountOut, 0n];
+      pairSwapPrecheck(pair, out0, out1, action.trader);
+      moveToken(outLedger, p.pair, action.trader, amountOut);
+      const b0 = (pair.token0 === p.token ? token.balances : s.wstEth.balances)[p.pair] ?? 0n;
+      const b1 = (pair.token1 === p.token ? token.balances : s.wstEth.balances)[p.pair] ?? 0n;
+      s.pairs[p.pair] = pairSwap(pair, out0, out1, b0, b1, s.now).pair;
+      return { type: "swap", amountOut };
+    }
+    case "setPaused": {
+      if (action.caller !== s.guardian) revert({ _tag: "TCM_NotGuardian", caller: action.caller });
+      s.depositsPaused = action.depositsPaused;
+      s.harvestsPaused = action.harvestsPaused;
+      return NONE;
+    }
+    case "launch": {
+      validateLaunch(action.params);
+      const params = action.params;
+      const projectId = ++s.projectCount;
+      const wst = s.config.wstEth;
+      if (s.tokens[action.token] !== undefined) {
+        throw new DomainFailure(invalidInput("token", "an existing token address", action.token));
+      }
+      const tokenIsToken0 = BigInt(action.token) < BigInt(wst);
+      s.pairs[action.pair] ??= tokenIsToken0 ? emptyPair(action.token, wst) : emptyPair(wst, action.token);
+      s.tokens[action.token] = { totalSupply: 0n, balances: {}, maxSupply: params.maxSupply, pair: action.pair, poolOpen: false };
+      s.projects[projectId] = {
+        allocatedPrincipal: 0n,
+        yieldDebt: 0n,
+        lastAccrual: wrap(s.now, 32),
+        rewardAcc: 0n,
+        contributorOwed: 0n,
+        dailyEmission: wrap(params.dailyEmission, 96),
+        decayBps: wrap(params.decayBps, 16),
+        contributorBps: wrap(params.contributorBps, 16),
+        startTime: wrap(s.now, 32),
+        emissionCap: wrap(params.maxSupply, 96),
+        token: action.token,
+        lastHarvestEpoch: wrap(currentEpoch(s), 32),
+        tokenIsToken0,
+        seeded: false,
+        pair: action.pair,
+        observationTime: 0n,
+        observationCumulative: 0n,
+        carryWstEth: 0n,
+        carryTokens: 0n,
+        launchPrice: wrap(params.launchPrice, 128),
+        totalYieldShares: 0n,
+        owner: action.caller,
+        contributorRecipient: params.contributorRecipient,
+        totalLiquidity: 0n,
+        metadataURI: params.metadataURI,
+      };
+      return { type: "launch", projectId, token: action.token, pair: action.pair };
+    }
+    case "deposit": {
+      if (s.depositsPaused) revert({ _tag: "TCM_DepositsPaused" });
+      if ((s.positionIds[action.account] ?? 0n) !== 0n) {
+        revert({ _tag: "TCM_PositionExists", account: action.account, principal: loadPosition(s, action.account).principal });
+      }
+      const pos = parseAllocation(s, action.allocation);
+      const { principal, sharesAdded } = pullStEth(s, action.account, action.amount);
+      s.totalPrincipal = wrap(checked(s.totalPrincipal + principal, "_deposit"), 128);
+      applyPosition(s, action.account, emptyPosition, pos, splitParts(principal, pos.bps));
+      s.positionIds[action.account] = pos.ids;
+      return { type: "deposit", principal, sharesAdded };
+    }
+    case "topUp": {
+      if (s.depositsPaused) revert({ _tag: "TCM_DepositsPaused" });
+      const pos = loadPosition(s, action.account);
+      if (pos.projectIds.length === 0) revert({ _tag: "TCM_NoPosition", account: action.account });
+      const { principal, sharesAdded } = pullStEth(s, action.account, action.amount);
+      s.totalPrincipal = wrap(checked(s.totalPrincipal + principal, "topUp"), 128);
+      applyPosition(s, action.account, pos, pos, splitParts(pos.principal + principal, pos.bps));
+      return { type: "deposit", principal, sharesAdded };
+    }
+    case "reallocate": {
+      const oldPos = loadPosition(s, action.account);
+      if (oldPos.projectIds.length === 0) revert({ _tag: "TCM_NoPosition", account: action.account });
+      const newPos = parseAllocation(s, action.allocation);
+      doCheckpoint(s);
+      applyPosition(s, action.account, oldPos, newPos, splitParts(oldPos.principal, newPos.bps));
+      s.positionIds[action.account] = newPos.ids;
+      return NONE;
+    }
+    case "withdraw": {
+      if (action.receiver === ZERO_ADDRESS) revert({ _tag: "TCM_ZeroReceiver" });
+      if (action.amount === 0n) revert({ _tag: "TCM_ZeroAmount" });
+      const pos = loadPosition(s, action.account);
+      if (pos.projectIds.length === 0) revert({ _tag: "TCM_NoPosition", account: action.account });
+      if (action.amount > pos.principal) {
+        revert({ _tag: "TCM_WithdrawExceedsPrincipal", amount: action.amount, principal: pos.principal });
+      }
+      const lido = doCheckpoint(s);
+      const remaining = pos.principal - action.amount;
+      let total = s.totalPrincipal;
+      let sharesPaid: bigint;
+      if (lido.deficit) {
+        if (remaining !== 0n) {
+          revert({ _tag: "TCM_DeficitRequiresFullWithdrawal", amount: action.amount, principal: pos.principal });
+        }
+        sharesPaid = mulDivDown(availableForPrincipal(asShares(lido.held), s.assignedScaled), pos.principal, total);
+      } else {
+        if (remaining !== 0n && remaining < MIN_DEPOSIT) {
+          revert({ _tag: "TCM_RemainingPrincipalTooSmall", remaining, minimum: MIN_DEPOSIT });
+        }
+        sharesPaid = mulDivDown(action.amount, lido.totalShares, lido.pooled);
+      }
+      total = sub(total, action.amount, "withdraw");
+      s.totalPrincipal = wrap(total, 128);
+      applyPosition(s, action.account, pos, pos, splitParts(remaining, pos.bps));
+      if (remaining === 0n) s.positionIds[action.account] = 0n;
+      let stEthPaid = 0n;
+      if (sharesPaid !== 0n) {
+        moveShares(s, machine, action.receiver, sharesPaid);
+        stEthPaid = pooledEthByShares(rateOf(s), asShares(sharesPaid));
+      }
+      return { type: "withdraw", sharesPaid, stEthPaid, deficit: lido.deficit };
+    }
+    case "claim": {
+      if (action.receiver === ZERO_ADDRESS) revert({ _tag: "TCM_ZeroReceiver" });
+      const amounts = action.projectIds.map((id) => {
+        const p = projectOrRevert(s, id);
+        doAccrue(s, p);
+        const word = s.entries[action.account]?.[id] ?? 0n;
+        const { part, rewardDebt } = unpackEntry(word);
+        const owed = owedOf(part, rewardDebt, p.rewardAcc);
+        if (owed === 0n) return 0n;
+        (s.entries[action.account] ??= {})[id] = (word & ((1n << 112n) - 1n)) | (rewardDebtFor(part, p.rewardAcc, 0n) << 112n);
+        mintProjectToken(tokenOf(s, p), action.receiver, owed);
+        return owed;
+      });
+      return { type: "claim", amounts };
+    }
+    case "claimContributor": {
+      const p = projectOrRevert(s, action.projectId);
+      doAccrue(s, p);
+      const amount = p.contributorOwed;
+      if (amount === 0n) return { type: "amount", amount };
+      p.contributorOwed = 0n;
+      mintProjectToken(tokenOf(s, p), p.contributorRecipient, amount);
+      return { type: "amount", amount };
+    }
+    case "lowerContributorShare": {
+      const p = onlyProjectOwner(s, action.projectId, action.caller);
+      if (action.newBps >= p.contributorBps) {
+        revert({ _tag: "TCM_ContributorShareNotLower", current: p.contributorBps, requested: action.newBps });
+      }
+      doAccrue(s, p);
+      p.contributorBps = wrap(action.newBps, 16);
+      return NONE;
+    }
+    case "setMetadataURI": {
+      onlyProjectOwner(s, action.projectId, action.caller).metadataURI = action.metadataURI;
+      return NONE;
+    }
+    case "setContributorRecipient": {
+      const p = onlyProjectOwner(s, action.projectId, action.caller);
+      if (action.recipient === ZERO_ADDRESS) revert({ _tag: "TCM_ContributorRecipientZero" });
+      p.contributorRecipient = action.recipient;
+      return NONE;
+    }
+    case "transferProjectOwnership": {
+      onlyProjectOwner(s, action.projectId, action.caller).owner = action.newOwner;
+      return NONE;
+    }
+    case "refreshObservation": {
+      const p = projectOrRevert(s, action.projectId);
+      const age = sub(s.now, p.observationTime, "refreshObservation");
+      if (!p.seeded || age < OBSERVATION_REFRESH_AGE) revert({ _tag: "TCM_ObservationFresh", projectId: action.projectId, age });
+      p.observationCumulative = currentCumulative(pairOf(s, p), p.tokenIsToken0, s.now);
+      p.observationTime = wrap(s.now, 32);
+      return NONE;
+    }
+    case "harvest": {
+      if (s.harvestsPaused) revert({ _tag: "TCM_HarvestsPaused" });
+      const p = projectOrRevert(s, action.projectId);
+      doCheckpoint(s);
+      const minTokensOut = action.minTokensOut ?? 0n;
+      const plan = planHarvest(harvestInput(s, p, minTokensOut));
+      const failure = harvestStatusError(action.projectId, plan, s.config.minHarvestValue, minTokensOut);
+      if (failure !== undefined) revert(failure);
+      commitHarvest(s, p, plan, action.caller);
+      return { type: "harvest", report: plan.report };
+    }
+    case "harvestMany": {
+      if (s.harvestsPaused) revert({ _tag: "TCM_HarvestsPaused" });
+      const mins = action.minTokensOut ?? [];
+      if (mins.length !== 0 && mins.length !== action.projectIds.length) {
+        revert({ _tag: "TCM_LengthMismatch", expected: BigInt(action.projectIds.length), actual: BigInt(mins.length) });
+      }
+      doCheckpoint(s);
+      let harvested = 0;
+      const statuses = action.projectIds.map((id, i): HarvestStatus | "Skipped" => {
+        if (id === 0 || id > s.projectCount) return "Skipped";
+        const p = s.projects[id] as ProjectState;
+        const plan = planHarvest(harvestInput(s, p, mins.length === 0 ? 0n : (mins[i] as bigint)));
+        if (plan.status === "Done") {
+          commitHarvest(s, p, plan, action.caller);
+          harvested++;
+        }
+        return plan.status;
+      });
+      return { type: "harvestMany", harvested, statuses };
+    }
+  }
+};
+
+/** One transaction: the next state and what the call returned, or the revert. The input state is never changed. */
+export const execute = (state: State, action: Action): Result<Transition, DomainError> => {
+  const draft = structuredClone(state);
+  return run(() => {
+    const output = step(draft, action);
+    return { state: draft, output };
+  });
+};
+
+/** One transaction: the next state, or the revert. */
+export const apply = (state: State, action: Action): Result<State, DomainError> => {
+  const result = execute(state, action);
+  return result.ok ? ok(result.value.state) : result;
+};
+
+/** Several transactions in order; stops at the first revert, reporting its index. */
+export const applyAll = (
+  state: State,
+  actions: ReadonlyArray<Action>,
+): Result<State, { readonly index: number; readonly error: DomainError }> => {
+  let current = state;
+  for (const [index, action] of actions.entries()) {
+    const result = apply(current, action);
+    if (!result.ok) return err({ index, error: result.error });
+    current = result.value;
+  }
+  return ok(current);
+};
+
+// ------------------------------------------------------------------ previews (views, no writes)
+
+const withTime = (state: State, now: bigint | undefined): bigint => now ?? state.now;
+
+/** The yield index as a checkpoint at `now` would leave it (_previewAccYield). */
+export const previewAccYield = (state: State): bigint =>
+  checkpoint(state, asShares(sharesOf(state, state.config.machine)), rateOf(state)).book.accYield;
+
+/** pendingYield(projectId): whole shares and their stETH value, as of a checkpoint now. */
+export const previewPendingYield = (state: State, projectId: number): Result<{ shares: Shares; stEth: Wei }, DomainError> =>
+  run(() => {
+    const p = projectOrRevert(state, projectId);
+    const shares = asShares(pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, previewAccYield(state)) >> YIELD_SHIFT);
+    return { shares, stEth: pooledEthByShares(rateOf(state), shares) };
+  });
+
+/**
+ * What `harvest(projectId, minTokensOut)` would do at `now` (default: state.now): the status and report, like a
+ * static call that returns the would-be revert status instead of reverting. O(1): no copy of the state.
+ */
+export const previewHarvest = (
+  state: State,
+  projectId: number,
+  now?: bigint,
+  minTokensOut = 0n,
+): Result<{ readonly status: HarvestStatus; readonly report: HarvestReport }, DomainError> =>
+  run(() => {
+    if (state.harvestsPaused) revert({ _tag: "TCM_HarvestsPaused" });
+    const p = projectOrRevert(state, projectId);
+    const at = withTime(state, now);
+    const book = checkpoint(state, asShares(sharesOf(state, state.config.machine)), rateOf(state)).book;
+    const view: State = { ...state, now: at, accYield: book.accYield, assignedScaled: book.assignedScaled };
+    const plan = planHarvest(harvestInput(view, p, minTokensOut));
+    return { status: plan.status, report: plan.report };
+  });
+
+/** isHarvestReady. */
+export const isHarvestReady = (state: State, projectId: number, now?: bigint): Result<boolean, DomainError> =>
+  run(() => {
+    const p = projectOrRevert(state, projectId);
+    const view: State = { ...state, now: withTime(state, now) };
+    if (p.lastHarvestEpoch >= currentEpoch(view) || state.harvestsPaused) return false;
+    const shares = pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, previewAccYield(state)) >> YIELD_SHIFT;
+    return pooledEthByShares(rateOf(state), asShares(shares + p.carryWstEth)) >= state.config.minHarvestValue;
+  });
+
+/** pendingRewards(account, projectId) at `now`. */
+export const pendingRewardsOf = (state: State, account: Address, projectId: number, now?: bigint): Result<bigint, DomainError> =>
+  run(() => {
+    const p = projectOrRevert(state, projectId);
+    const { part, rewardDebt } = unpackEntry(state.entries[account]?.[projectId] ?? 0n);
+    return owedOf(part, rewardDebt, previewRewardAcc(p, withTime(state, now)));
+  });
+
+export interface PositionEntryView {
+  readonly projectId: number;
+  readonly bps: Bps;
+  readonly principal: Wei;
+  readonly pendingRewards: bigint;
+}
+
+/** positionOf(account). */
+export const positionOf = (state: State, account: Address, now?: bigint): { principal: Wei; entries: PositionEntryView[] } => {
+  const pos = loadPosition(state, account);
+  const at = withTime(state, now);
+  return {
+    principal: asWei(pos.principal),
+    entries: pos.projectIds.map((projectId, i) => {
+      const p = state.projects[projectId] as ProjectState;
+      const { part, rewardDebt } = unpackEntry(state.entries[account]?.[projectId] ?? 0n);
+      return {
+        projectId,
+        bps: asBps(pos.bps[i] as bigint),
+        principal: asWei(pos.parts[i] as bigint),
+        pendingRewards: owedOf(part, rewardDebt, previewRewardAcc(p, at)),
+      };
+    }),
+  };
+};
+
+/** deficitStatus(). */
+export const deficitStatus = (state: State) => {
+  const held = asShares(sharesOf(state, state.config.machine));
+  const lido = checkpoint(state, held, rateOf(state)).lido;
+  const available = availableForPrincipal(held, state.assignedScaled);
+  return {
+    inDeficit: lido.deficit,
+    sharesHeld: lido.held,
+    sharesRequired: lido.required,
+    valueHeldForPrincipal: mulDivDown(available, lido.pooled, lido.totalShares),
+  };
+};
+
+/** emittedUpTo(projectId, timestamp). */
+export const projectEmittedUpTo = (state: State, projectId: number, timestamp: bigint): Result<bigint, DomainError> =>
+  run(() => emittedUpTo(projectOrRevert(state, projectId), timestamp));
+
+/** currentEpoch(). */
+export const epochNow = (state: State): bigint => currentEpoch(state);
+
+/** The contract's view of assigned yield in whole shares, rounded up. */
+export const assignedShares = (state: State): bigint => assignedSharesUp(state.assignedScaled);
+
+/** Σ of a ledger's balances (for invariants and tests). */
+export const sumBalances = (balances: Readonly<Record<string, bigint>>): bigint =>
+  Object.values(balances).reduce((a, b) => a + b, 0n);
+
+
+/** getProject(projectId): the ProjectView struct, field for field (pendingYieldScaled as of a checkpoint now). */
+export const projectView = (state: State, projectId: number) =>
+  run(() => {
+    const p = projectOrRevert(state, projectId);
+    const token = tokenOf(state, p);
+    return {
+      id: projectId,
+      token: p.token,
+      pair: p.pair,
+      owner: p.owner,
+      contributorRecipient: p.contributorRecipient,
+      tokenIsToken0: p.tokenIsToken0,
+      seeded: p.seeded,
+      launchPrice: p.launchPrice,
+      dailyEmission: p.dailyEmission,
+      decayBps: p.decayBps,
+      maxSupply: token.maxSupply,
+      contributorBps: p.contributorBps,
+      startTime: p.startTime,
+      emissionCap: p.emissionCap,
+      allocatedPrincipal: p.allocatedPrincipal,
+      lastAccrual: p.lastAccrual,
+      rewardAcc: p.rewardAcc,
+      contributorOwed: p.contributorOwed,
+      lastHarvestEpoch: p.lastHarvestEpoch,
+      observationTime: p.observationTime,
+      observationCumulative: p.observationCumulative,
+      carryWstEth: p.carryWstEth,
+      carryTokens: p.carryTokens,
+      pendingYieldScaled: pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, previewAccYield(state)),
+      totalYieldShares: p.totalYieldShares,
+      totalLiquidity: p.totalLiquidity,
+      metadataURI: p.metadataURI,
+    };
+  });
+
+/** nextHarvestTime(projectId). */
+export const nextHarvestTimeOf = (state: State, projectId: number): Result<bigint, DomainError> =>
+  run(() => state.config.genesis + (projectOrRevert(state, projectId).lastHarvestEpoch + 1n) * EPOCH_SECONDS);

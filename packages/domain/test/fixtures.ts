@@ -1,0 +1,66 @@
+import { type Action, type Address, type LaunchParams, type State, execute, initialState, unwrap } from "../src/index.js";
+
+export const E = 10n ** 18n;
+export const DAY = 86_400n;
+export const addr = (n: number): Address => `0x${n.toString(16).padStart(40, "0")}`;
+
+export const MACHINE = addr(0x7c3);
+export const STETH = addr(0x5e);
+export const WSTETH = addr(0x3000);
+export const GUARDIAN = addr(0x9);
+export const KEEPER = addr(0x4ee);
+export const DEV = addr(0xde7);
+export const ALICE = addr(0xa11ce);
+export const BOB = addr(0xb0b);
+export const TRADER = addr(0x7ade);
+
+export const launchParams = (overrides: Partial<LaunchParams> = {}): LaunchParams => ({
+  name: "Project",
+  symbol: "PRJ",
+  metadataURI: "ipfs://x",
+  launchPrice: 10n ** 15n,
+  dailyEmission: 1_000n * E,
+  decayBps: 100n,
+  maxSupply: 1_000_000n * E,
+  contributorBps: 1_000n,
+  contributorRecipient: DEV,
+  ...overrides,
+});
+
+export const fresh = (overrides: { maxBounty?: bigint; bountyBps?: bigint; maxImpactBps?: bigint } = {}): State =>
+  unwrap(
+    initialState({
+      now: 1_700_000_000n,
+      machine: MACHINE,
+      stEth: STETH,
+      wstEth: WSTETH,
+      guardian: GUARDIAN,
+      bountyBps: overrides.bountyBps ?? 10n,
+      maxBounty: overrides.maxBounty ?? E,
+      maxDeviationBps: 500n,
+      maxImpactBps: overrides.maxImpactBps ?? 5_000n,
+      minHarvestValue: 10n ** 9n,
+      initialPooledEther: 1_000n * E,
+    }),
+  );
+
+/** Runs actions that must succeed. */
+export const run = (state: State, ...actions: Action[]): State =>
+  actions.reduce((s, action) => {
+    const result = execute(s, action);
+    if (!result.ok) throw new Error(`${action.type} reverted: ${JSON.stringify(result.error, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`);
+    return result.value.state;
+  }, state);
+
+/** Three projects: token addresses below and above wstETH so both pair orientations are covered. */
+export const withProjects = (state: State = fresh()): State =>
+  run(
+    state,
+    { type: "launch", caller: DEV, params: launchParams(), token: addr(0x1000), pair: addr(0x1001) },
+    { type: "launch", caller: DEV, params: launchParams({ decayBps: 0n, contributorBps: 0n, contributorRecipient: addr(0) }), token: addr(0x5000), pair: addr(0x5001) },
+    { type: "launch", caller: DEV, params: launchParams({ launchPrice: 10n ** 17n, decayBps: 5_000n }), token: addr(0x2fff), pair: addr(0x2ffe) },
+    { type: "submit", account: ALICE, amount: 1_000n * E },
+    { type: "submit", account: BOB, amount: 1_000n * E },
+    { type: "submit", account: TRADER, amount: 1_000n * E },
+    { type: "wrap", account: TRADER, amount: 500n * E },
+  );

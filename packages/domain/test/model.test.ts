@@ -1,0 +1,265 @@
+import { assert, describe, it } from "@effect/vitest";
+import fc from "fast-check";
+import {
+  type Action,
+  type State,
+  apply,
+  deficitStatus,
+  emission,
+  execute,
+  pendingRewardsOf,
+  positionOf,
+  previewHarvest,
+  sumBalances,
+  uniswap,
+  unpackEntry,
+  yieldMath,
+} from "../src/index.js";
+import { ALICE, BOB, DAY, DEV, E, KEEPER, MACHINE, TRADER, WSTETH, addr, fresh, launchParams, run, withProjects } from "./fixtures.js";
+
+const errorOf = (state: State, action: Action) => {
+  const result = execute(state, action);
+  assert.isFalse(result.ok, `${action.type} should revert`);
+  return result.ok ? undefined : result.error;
+};
+
+describe("reverts carry the contract's custom errors and values", () => {
+  const s = withProjects();
+
+  it("allocation validation", () => {
+    assert.deepStrictEqual(
+      errorOf(s, { type: "deposit", account: ALICE, amount: E, allocation: [{ projectId: 1, bps: 9_999n }] }),
+      { _tag: "TCM_AllocationSumNot10000", sum: 9_999n },
+    );
+    assert.deepStrictEqual(
+      errorOf(s, { type: "deposit", account: ALICE, amount: E, allocation: [{ projectId: 2, bps: 5_000n }, { projectId: 1, bps: 5_000n }] }),
+      { _tag: "TCM_AllocationNotSorted", index: 1n, projectId: 1 },
+    );
+    assert.deepStrictEqual(errorOf(s, { type: "deposit", account: ALICE, amount: E, allocation: [] }), { _tag: "TCM_AllocationEmpty" });
+    assert.deepStrictEqual(
+      errorOf(s, { type: "deposit", account: ALICE, amount: E, allocation: [{ projectId: 4, bps: 10_000n }] }),
+      { _tag: "TCM_UnknownProject", projectId: 4 },
+    );
+    assert.deepStrictEqual(
+      errorOf(s, { type: "deposit", account: ALICE, amount: 10n ** 8n, allocation: [{ projectId: 1, bps: 10_000n }] }),
+      { _tag: "TCM_DepositTooSmall", principal: 10n ** 8n, minimum: 10n ** 9n },
+    );
+  });
+
+  it("launch validation names the parameter", () => {
+    assert.deepStrictEqual(
+      errorOf(s, { type: "launch", caller: DEV, params: launchParams({ decayBps: 5_001n }), token: addr(0x7000), pair: addr(0x7001) }),
+      { _tag: "TCM_DecayOutOfBounds", value: 5_001n, max: 5_000n },
+    );
+  });
+
+  it("a revert leaves the input state untouched", () => {
+    const before = JSON.stringify(s, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    errorOf(s, { type: "withdraw", account: ALICE, amount: E, receiver: ALICE });
+    run(s, { type: "deposit", account: ALICE, amount: E, allocation: [{ projectId: 1, bps: 10_000n }] });
+    assert.strictEqual(JSON.stringify(s, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)), before);
+  });
+});
+
+describe("a hand-checked life cycle", () => {
+  // stETH at 1:1 (1000e18 pooled, 1000e18 shares at 0xdead), Alice holds 1000e18 after submitting.
+  let s = run(withProjects(), { type: "deposit", account: ALICE, amount: 100n * E, allocation: [{ projectId: 1, bps: 10_000n }] });
+  const pooledBefore = s.lido.totalPooledEther;
+  const shares = s.lido.totalShares;
+
+  it("deposit measures what arrived", () => {
+    assert.strictEqual(s.totalPrincipal, 100n * E);
+    assert.strictEqual(s.projects[1]?.allocatedPrincipal, 100n * E);
+    assert.strictEqual(s.lido.shares[MACHINE], 100n * E);
+  });
+
+  it("a 10% rebase becomes yield and the seeding harvest opens the pool at the launch price", () => {
+    s = run(s, { type: "advanceTime", seconds: DAY }, { type: "rebase", delta: pooledBefore / 10n });
+    const pooled = s.lido.totalPooledEther;
+    const required = (100n * E * shares + pooled - 1n) / pooled;
+    const excess = 100n * E - required;
+    const indexDelta = (excess << 32n) / (100n * E);
+    const yieldShares = (100n * E * indexDelta) >> 32n;
+    const bounty = (yieldShares * 10n) / 10_000n;
+    const toWrap = ((yieldShares - bounty) * pooled) / shares;
+    const wrapped = (toWrap * shares) / pooled;
+    const tokens = (wrapped * E) / 10n ** 15n;
+
+    const preview = previewHarvest(s, 1);
+    assert.isTrue(preview.ok);
+    s = run(s, { type: "harvest", caller: KEEPER, projectId: 1 });
+    const r = preview.ok ? preview.value.report : undefined;
+    assert.strictEqual(r?.yieldShares, yieldShares);
+    assert.strictEqual(r?.bountyShares, bounty);
+    assert.strictEqual(r?.wstEthWrapped, wrapped);
+    assert.strictEqual(r?.tokensSeeded, tokens);
+    assert.strictEqual(r?.liquidityMinted, uniswap.sqrt(wrapped * tokens) - 1000n);
+    assert.strictEqual(s.lido.shares[KEEPER], bounty);
+    assert.strictEqual(s.projects[1]?.emissionCap, 1_000_000n * E - tokens);
+    assert.strictEqual(s.wstEth.balances[addr(0x1001)], wrapped);
+    // The sub-share remainder stays with the project.
+    assert.strictEqual(yieldMath.pendingYieldScaled(100n * E, s.projects[1]?.yieldDebt ?? 0n, s.accYield), (100n * E * indexDelta) & 0xffffffffn);
+  });
+
+  it("rewards: one epoch of 1% decay emits exactly dailyEmission, 10% to the contributor", () => {
+    const owed = pendingRewardsOf(s, ALICE, 1);
+    // 1000e18 over 100e18 principal: (900e18 << 64) / 100e18 = 9 << 64 exactly.
+    assert.deepStrictEqual(owed, { ok: true, value: 900n * E });
+    const next = run(s, { type: "claim", account: ALICE, projectIds: [1], receiver: ALICE }, { type: "claimContributor", caller: DEV, projectId: 1 });
+    assert.strictEqual(next.tokens[addr(0x1000)]?.balances[ALICE], 900n * E);
+    assert.strictEqual(next.tokens[addr(0x1000)]?.balances[DEV], 100n * E);
+    assert.strictEqual(emission.cumulativeAtEpoch((1_000n * E) as never, 100n as never, 1n), 1_000n * E);
+  });
+
+  it("the next harvest is refused in the same epoch", () => {
+    assert.deepStrictEqual(errorOf(s, { type: "harvest", caller: KEEPER, projectId: 1 }), {
+      _tag: "TCM_AlreadyHarvested",
+      projectId: 1,
+      epoch: 1n,
+    });
+  });
+
+  it("a large swap just before the harvest trips the price guard", () => {
+    const pumped = run(s, { type: "advanceTime", seconds: DAY }, { type: "rebase", delta: E }, { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn: E });
+    const error = errorOf(pumped, { type: "harvest", caller: KEEPER, projectId: 1 });
+    assert.strictEqual(error?._tag, "TCM_PriceDeviation");
+    const many = execute(pumped, { type: "harvestMany", caller: KEEPER, projectIds: [1, 2, 99] });
+    assert.isTrue(many.ok);
+    if (many.ok) assert.deepStrictEqual(many.value.output, { type: "harvestMany", harvested: 0, statuses: ["PriceDeviation", "NothingToHarvest", "Skipped"] });
+  });
+
+  it("a negative rebase is a deficit: deposits refused, withdrawal pro rata and whole", () => {
+    const slashed = run(s, { type: "deposit", account: BOB, amount: 100n * E, allocation: [{ projectId: 2, bps: 10_000n }] }, { type: "rebase", delta: -(s.lido.totalPooledEther / 2n) });
+    const status = deficitStatus(slashed);
+    assert.isTrue(status.inDeficit);
+    assert.strictEqual(errorOf(slashed, { type: "topUp", account: BOB, amount: E })?._tag, "TCM_InDeficit");
+    assert.strictEqual(errorOf(slashed, { type: "withdraw", account: BOB, amount: E, receiver: BOB })?._tag, "TCM_DeficitRequiresFullWithdrawal");
+    const principal = positionOf(slashed, BOB).principal;
+    const held = slashed.lido.shares[MACHINE] ?? 0n;
+    const expected = (yieldMath.availableForPrincipal(held as never, slashed.assignedScaled) * principal) / slashed.totalPrincipal;
+    const after = execute(slashed, { type: "withdraw", account: BOB, amount: principal, receiver: BOB });
+    assert.isTrue(after.ok);
+    if (after.ok) {
+      assert.deepStrictEqual(after.value.output, {
+        type: "withdraw",
+        sharesPaid: expected,
+        stEthPaid: (expected * slashed.lido.totalPooledEther) / slashed.lido.totalShares,
+        deficit: true,
+      });
+      assert.strictEqual(after.value.state.positionIds[BOB], 0n);
+    }
+  });
+});
+
+// ------------------------------------------------------------------ property: random sequences keep the invariants
+
+const accounts = [ALICE, BOB, addr(0xca201)];
+const action = fc.oneof(
+  fc.record({ a: fc.constantFrom(...accounts), amt: fc.bigInt({ min: 10n ** 9n, max: 200n * E }), split: fc.integer({ min: 0, max: 3 }) }).map(
+    ({ a, amt, split }): Action => ({
+      type: "deposit",
+      account: a,
+      amount: amt,
+      allocation: [
+        [{ projectId: 1, bps: 10_000n }],
+        [{ projectId: 1, bps: 3_333n }, { projectId: 2, bps: 6_667n }],
+        [{ projectId: 1, bps: 5_000n }, { projectId: 2, bps: 2_500n }, { projectId: 3, bps: 2_500n }],
+        [{ projectId: 3, bps: 10_000n }],
+      ][split] ?? [],
+    }),
+  ),
+  fc.record({ a: fc.constantFrom(...accounts), amt: fc.bigInt({ min: 10n ** 9n, max: 50n * E }) }).map(({ a, amt }): Action => ({ type: "topUp", account: a, amount: amt })),
+  // Withdraw amounts are per-mille of the position (resolved against the state when applied); 1000 = all.
+  fc.record({ a: fc.constantFrom(...accounts), permille: fc.constantFrom(1n, 250n, 500n, 999n, 1000n) }).map(({ a, permille }): Action => ({ type: "withdraw", account: a, amount: permille, receiver: a })),
+  fc.record({ a: fc.constantFrom(...accounts), id: fc.integer({ min: 1, max: 3 }) }).map(({ a, id }): Action => ({ type: "reallocate", account: a, allocation: [{ projectId: id, bps: 10_000n }] })),
+  fc.constantFrom(...accounts).map((a): Action => ({ type: "claim", account: a, projectIds: [1, 2, 3], receiver: a })),
+  fc.integer({ min: 1, max: 3 }).map((id): Action => ({ type: "claimContributor", caller: DEV, projectId: id })),
+  fc.integer({ min: 1, max: 3 }).map((id): Action => ({ type: "harvest", caller: KEEPER, projectId: id })),
+  fc.constant<Action>({ type: "harvestMany", caller: KEEPER, projectIds: [1, 2, 3] }),
+  fc.bigInt({ min: -2n * E, max: 30n * E }).map((delta): Action => ({ type: "rebase", delta })),
+  fc.bigInt({ min: 1n, max: E }).map((amount): Action => ({ type: "donate", from: TRADER, asset: "stETH", amount })),
+  fc.record({ id: fc.integer({ min: 1, max: 3 }), amt: fc.bigInt({ min: 10n ** 6n, max: E / 50n }), buy: fc.boolean() }).map(
+    ({ id, amt, buy }): Action => ({ type: "swap", trader: TRADER, projectId: id, side: buy ? "buyTokens" : "sellTokens", amountIn: amt }),
+  ),
+  fc.bigInt({ min: 1n, max: 2n * DAY }).map((seconds): Action => ({ type: "advanceTime", seconds })),
+);
+
+const lpOfMachine = (s: State) => Object.values(s.pairs).reduce((sum, p) => sum + (p.lpBalances[MACHINE] ?? 0n), 0n);
+
+describe("invariants over random action sequences", () => {
+  it("shares conserved, principal fully allocated, yield fully accounted, indices and LP monotone", () => {
+    const start = run(withProjects(), { type: "submit", account: addr(0xca201), amount: 1_000n * E });
+    /** Outcome counts by action (`type` on success, `type!Error` on revert), to prove the paths are exercised. */
+    const succeeded = new Map<string, number>();
+    fc.assert(
+      fc.property(fc.array(action, { minLength: 20, maxLength: 60 }), (actions) => {
+        let s = start;
+        for (const generated of actions) {
+          const a: Action =
+            generated.type === "withdraw"
+              ? { ...generated, amount: (positionOf(s, generated.account).principal * generated.amount) / 1000n }
+              : generated;
+          const result = apply(s, a);
+          if (!result.ok) {
+            const label = `${a.type}!${result.error._tag}`;
+            succeeded.set(label, (succeeded.get(label) ?? 0) + 1);
+            continue;
+          }
+          const next = result.value;
+          succeeded.set(a.type, (succeeded.get(a.type) ?? 0) + 1);
+          // Label every project a harvest or harvestMany actually harvested by the path it took.
+          for (const [id, p] of Object.entries(next.projects)) {
+            const before = s.projects[Number(id)];
+            if (before !== undefined && p.lastHarvestEpoch !== before.lastHarvestEpoch) {
+              const label = before.seeded ? "harvest:swap" : "harvest:seed";
+              succeeded.set(label, (succeeded.get(label) ?? 0) + 1);
+            }
+          }
+          // Lido shares are only ever moved (submit mints, and is not in this sequence).
+          assert.strictEqual(sumBalances(next.lido.shares), next.lido.totalShares);
+          // Σ allocated principal = total principal.
+          const projects = Object.values(next.projects);
+          assert.strictEqual(projects.reduce((sum, p) => sum + p.allocatedPrincipal, 0n), next.totalPrincipal);
+          // Σ pending yield (scaled) = assignedScaled: nothing created or lost.
+          assert.strictEqual(
+            projects.reduce((sum, p) => sum + yieldMath.pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, next.accYield), 0n),
+            next.assignedScaled,
+          );
+          // Indices only grow (no wrap at these sizes); LP held never decreases.
+          assert.isTrue(next.accYield >= s.accYield);
+          projects.forEach((p, i) => assert.isTrue(p.rewardAcc >= (Object.values(s.projects)[i]?.rewardAcc ?? 0n)));
+          assert.isTrue(lpOfMachine(next) >= lpOfMachine(s));
+          // wstETH is fully backed by the shares it holds.
+          assert.isTrue((next.lido.shares[WSTETH] ?? 0n) >= next.wstEth.totalSupply);
+          // Minted tokens never exceed the schedule plus the seed, nor maxSupply.
+          for (const p of projects) {
+            const token = next.tokens[p.token];
+            const seeded = token?.balances[p.pair] !== undefined ? 1_000_000n * E - p.emissionCap : 0n;
+            assert.isTrue((token?.totalSupply ?? 0n) <= emission.cumulative(p.dailyEmission as never, p.decayBps as never, p.emissionCap as never, next.now - p.startTime) + seeded);
+            assert.isTrue((token?.totalSupply ?? 0n) <= (token?.maxSupply ?? 0n));
+          }
+          // A harvest moves exactly bounty + wrapped shares out of the machine.
+          if (a.type === "harvest") {
+            const out = execute(s, a);
+            if (out.ok && out.value.output.type === "harvest") {
+              const r = out.value.output.report;
+              assert.strictEqual((s.lido.shares[MACHINE] ?? 0n) - (next.lido.shares[MACHINE] ?? 0n), r.bountyShares + r.wstEthWrapped);
+            }
+          }
+          // Entries stay unpackable and parts match the position.
+          for (const acc of accounts) {
+            const pos = positionOf(next, acc);
+            assert.strictEqual(pos.entries.reduce((sum, e) => sum + e.principal, 0n), pos.principal);
+            for (const e of pos.entries) assert.strictEqual(unpackEntry(next.entries[acc]?.[e.projectId] ?? 0n).part, e.principal);
+          }
+          s = next;
+        }
+      }),
+      { numRuns: 60 },
+    );
+    // The sequences must actually exercise the interesting paths.
+    for (const label of ["deposit", "withdraw", "claim", "harvest:seed", "harvest:swap", "swap", "rebase"]) {
+      assert.isTrue((succeeded.get(label) ?? 0) > 0, `no successful ${label}`);
+    }
+  });
+});

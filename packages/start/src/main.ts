@@ -1,0 +1,252 @@
+// `npm start`: the complete local TCM on one machine, until Ctrl-C. See `npm start -- --help` and the README.
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { deployDevnet, deploymentToJson, workspaceRoot } from "@tcm/chain/devnet";
+import { type IpfsEndpoint, startIpfs } from "@tcm/ipfs";
+import { Effect } from "effect";
+import { createPublicClient, http } from "viem";
+import { FlagError, HELP, parseFlags } from "./flags.js";
+import { dropLeftoverDatabase, provideDatabase } from "./postgres.js";
+import { ProcessRegistry, StartError, choosePort, isAlive, readPidFile, sleep, tail, waitFor } from "./processes.js";
+import { startApi, startKeeper } from "./services.js";
+import { ROLES, simulate } from "./simulation.js";
+import { type GraphNode, buildSubgraph, startGraphNode, waitForSync } from "./subgraph.js";
+import { formatTable, readSummary, summaryJson } from "./summary.js";
+
+const out = (line = "") => process.stdout.write(`${line}\n`);
+const began = Date.now();
+const elapsed = (since = began) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+let stepNumber = 0;
+/** One progress line per step, with how long it took. */
+const step = async <A>(title: string, run: () => Promise<A>): Promise<A> => {
+  stepNumber += 1;
+  const started = Date.now();
+  out(`[${stepNumber}] ${title} …`);
+  const result = await run();
+  out(`    ✓ ${title} (${elapsed(started)})`);
+  return result;
+};
+const note = (message: string) => out(`    ${message.split("\n").join("\n    ")}`);
+
+/** Processes a start killed with SIGKILL left behind: stopped if their command line is still one of ours. */
+const cleanUpAfterEarlierRun = async (pidFile: string) => {
+  const earlier = readPidFile(pidFile);
+  if (earlier === undefined) return;
+  if (earlier.owner !== process.pid && isAlive(earlier.owner) && earlier.processes.some((p) => isAlive(p.pid))) {
+    throw new StartError(
+      `another \`npm start\` (pid ${earlier.owner}) is running with this state folder: stop it with Ctrl-C (or kill ${earlier.owner}), or pass --state-dir <other folder>`,
+    );
+  }
+  for (const { name, pid } of earlier.processes) {
+    if (!isAlive(pid)) continue;
+    let command = "";
+    try {
+      command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {}
+    if (/anvil|gnd|postgres|tsx/.test(command)) {
+      note(`stopping ${name} (pid ${pid}) left over from an earlier start`);
+      await ProcessRegistry.terminate(pid, 5_000, true);
+    }
+  }
+  if (earlier.owner !== process.pid && !isAlive(earlier.owner)) {
+    const dropped = dropLeftoverDatabase(earlier.owner);
+    if (dropped !== undefined) note(`dropped database ${dropped} left over from an earlier start`);
+  }
+};
+
+/**
+ * The anvil binary itself: node_modules/.bin/anvil is a Node wrapper that spawns it, and stopping a wrapper by PID
+ * can leave the real anvil running.
+ */
+const anvilBinary = (root: string) => {
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  const native = join(root, "node_modules", "@foundry-rs", `anvil-${process.platform}-${arch}`, "bin", "anvil");
+  return existsSync(native) ? native : join(root, "node_modules", ".bin", "anvil");
+};
+
+const startAnvilProcess = async (registry: ProcessRegistry, root: string, port: number) => {
+  const { child, logFile } = registry.spawn("anvil", anvilBinary(root), ["--port", String(port), "--host", "127.0.0.1"], { cwd: root });
+  const url = `http://127.0.0.1:${port}`;
+  const client = createPublicClient({ transport: http(url, { retryCount: 0 }) });
+  await waitFor("anvil answering", 20_000, async () => {
+    if (child.exitCode !== null) throw new StartError(`anvil exited (${child.exitCode}):\n${tail(logFile)}`);
+    return (await client.getChainId()) > 0 ? true : undefined;
+  }, 100);
+  return { url, pid: child.pid!, logFile };
+};
+
+const EXAMPLES = (api: string | undefined, subgraph: string | undefined) =>
+  [
+    api === undefined
+      ? undefined
+      : `  # the API (GraphiQL when opened in a browser: ${api})
+  curl -s ${api} -H 'content-type: application/json' \\
+    -d '{"query":"{ projects { nodes { projectId symbol spotPriceDecimal lockedLiquidityValueWstEthDecimal apr totals { cumulativeYieldStEth } } } }"}'`,
+    subgraph === undefined
+      ? undefined
+      : `  # the subgraph on graph-node: daily candles of project 1
+  curl -s ${subgraph} -H 'content-type: application/json' \\
+    -d '{"query":"{ projectDaySnapshots(where: { project: \\"1\\" }, orderBy: dayId) { dayId dailyYieldStEth poolPriceClose cumulativeLiquidityMinted } }"}'`,
+    `  # the CLI against this devnet (reads contracts/deployments/devnet.json and http://127.0.0.1:8545 by default)
+  npx tcm projects`,
+  ]
+    .filter((x) => x !== undefined)
+    .join("\n");
+
+const main = async () => {
+  const flags = parseFlags(process.argv.slice(2));
+  if (flags.help) {
+    out(HELP);
+    return 0;
+  }
+  const root = workspaceRoot();
+  const stateDir = flags.stateDir ?? join(root, ".tcm-devnet");
+  const logDir = join(stateDir, "logs");
+  mkdirSync(logDir, { recursive: true });
+  const pidFile = join(stateDir, "pids.json");
+  await cleanUpAfterEarlierRun(pidFile);
+  const registry = new ProcessRegistry(pidFile, logDir);
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (code: number) => {
+    stopping ??= (async () => {
+      out("");
+      out("stopping…");
+      await registry.stopAll((m) => note(m));
+      out(`stopped everything this start began; bye (${elapsed()} total)`);
+      process.exit(code ?? 1);
+    })();
+    return stopping;
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  try {
+    out(`TCM — the complete local system (${flags.days} simulated day${flags.days === 1 ? "" : "s"}; npm start -- --help for options)`);
+    const taken = new Set<number>();
+    const ports = await step("choose ports", async () => {
+      const chosen = {
+        rpc: await choosePort("anvil (JSON-RPC)", "--rpc-port", flags.rpcPort, 8545, taken),
+        api: await choosePort("the API", "--api-port", flags.apiPort, 4000, taken),
+        keeper: await choosePort("the keeper's metrics", "--keeper-port", flags.keeperPort, 9464, taken),
+        graph: flags.subgraph ? await choosePort("graph-node (GraphQL)", "--graph-port", flags.graphPort, 8000, taken) : undefined,
+        ipfs: flags.subgraph ? await choosePort("IPFS", "--ipfs-port", flags.ipfsPort, 5001, taken) : undefined,
+      };
+      note(Object.entries(chosen).filter(([, p]) => p !== undefined).map(([k, p]) => `${k} ${p}`).join(", "));
+      return chosen;
+    });
+
+    const anvil = await step(`start anvil on 127.0.0.1:${ports.rpc} (automine; the simulation moves the clock)`, () => startAnvilProcess(registry, root, ports.rpc));
+
+    const deploymentFile = join(root, "contracts", "deployments", "devnet.json");
+    const deployment = await step("deploy the contracts and 3 demo projects (forge script DeployDevnet; compiles only what changed)", () =>
+      Effect.runPromise(deployDevnet({ rpcUrl: anvil.url, demoProjects: true, outFile: deploymentFile }).pipe(
+        Effect.mapError((e) => new StartError(`deploy failed: ${e.message}`)),
+      )),
+    );
+    note(`${relative(root, deploymentFile)}:`);
+    note(JSON.stringify(deploymentToJson(deployment), null, 2));
+
+    let graphNode: GraphNode | undefined;
+    let ipfs: IpfsEndpoint | undefined;
+    if (flags.subgraph) {
+      const built = await step("build the subgraph for this deployment (prepare, graph codegen, graph build)", async () => buildSubgraph(root, deploymentFile));
+      if (built.cached) note("inputs unchanged since the last start: reused subgraph/.devnet/build");
+      const database = await step("provide a Postgres database for graph-node", () => provideDatabase(registry, { forcePrivate: flags.privatePostgres, log: note }));
+      note(database.description);
+      ipfs = await step(`start the IPFS endpoint on 127.0.0.1:${ports.ipfs}`, async () => {
+        const endpoint = await startIpfs({ port: ports.ipfs!, dir: join(stateDir, "ipfs") });
+        registry.onStop("closed the IPFS endpoint", () => endpoint.close());
+        return endpoint;
+      });
+      graphNode = await step(`start graph-node (gnd dev) on 127.0.0.1:${ports.graph}`, () =>
+        startGraphNode(registry, { root, manifest: built.manifest, rpcUrl: anvil.url, postgresUrl: database.url, ipfs: ipfs!.address, httpPort: ports.graph! }),
+      );
+    }
+
+    const keeper = await step("start the keeper (services/keeper, harvesting as anvil account 9)", () =>
+      startKeeper(registry, { root, rpcUrl: anvil.url, deploymentFile, privateKey: ROLES.keeper.privateKey, port: ports.keeper, log: note }),
+    );
+
+    const simulation = await step(`simulate ${flags.days} day${flags.days === 1 ? "" : "s"}: ${flags.depositors} depositors, daily rebases (one negative), trades, harvests`, () =>
+      simulate({ rpcUrl: anvil.url, deployment, deploymentFile, days: flags.days, depositors: flags.depositors, keeperRunning: () => keeper?.alive() ?? false, log: note }),
+    );
+    note(`${simulation.depositors} depositors; harvests: ${simulation.harvestsByKeeper} by the keeper, ${simulation.harvestsByFallback} by the simulation; ${simulation.swaps} swaps; ${simulation.claims} claims`);
+
+    const head = await createPublicClient({ transport: http(anvil.url) }).getBlockNumber({ cacheTime: 0 });
+    if (graphNode !== undefined) {
+      await step(`wait for graph-node to index up to block ${head}`, () => waitForSync(graphNode!, head));
+    }
+
+    const api = await step(`start the API (services/api) on 127.0.0.1:${ports.api}`, () =>
+      startApi(registry, { root, rpcUrl: anvil.url, deploymentFile, subgraphUrl: graphNode?.graphql, port: ports.api, log: note }),
+    );
+
+    const summary = await step("read the summary", () =>
+      readSummary({ api: api?.graphql, subgraph: graphNode?.graphql, rpcUrl: anvil.url, deployment }, note),
+    );
+
+    const pids = Object.fromEntries(registry.processes.map((p) => [p.name, p.pid]));
+    out("");
+    out(`TCM is running (ready in ${elapsed()}). Ctrl-C stops everything.`);
+    out("");
+    out(`  chain (anvil JSON-RPC)   ${anvil.url}   chainId ${deployment.chainId}, machine ${deployment.machine}`);
+    out(`  GraphQL API              ${api === undefined ? "not running (see above)" : `${api.graphql}   (GraphiQL: open it in a browser)`}`);
+    out(`  subgraph (graph-node)    ${graphNode === undefined ? "not running (--no-subgraph)" : `${graphNode.graphql}   (playground: ${graphNode.playground})`}`);
+    if (graphNode !== undefined) out(`  indexing status          ${graphNode.status}`);
+    out(`  keeper metrics           ${keeper === undefined ? "not running (see above)" : keeper.metrics}`);
+    out(`  IPFS                     ${ipfs === undefined ? "not running (--no-subgraph)" : `${ipfs.url}/ipfs/<cid>  (RPC ${ipfs.url}/api/v0/)`}`);
+    out(`  deployment               ${relative(root, deploymentFile)}`);
+    out(`  logs                     ${relative(root, logDir) || logDir}/`);
+    out(`  processes                ${Object.entries(pids).map(([n, p]) => `${n} ${p}`).join(", ")}`);
+    out("");
+    out(`Projects after ${flags.days} simulated day${flags.days === 1 ? "" : "s"} (from the ${summary.source}, block ${summary.block}):`);
+    out(formatTable(summary));
+    out("");
+    out("Try:");
+    out(EXAMPLES(api?.graphql, graphNode?.graphql));
+    out("");
+    out(`TCM_SUMMARY ${summaryJson(summary)}`);
+    out(
+      `TCM_READY ${JSON.stringify({
+        rpc: anvil.url,
+        api: api?.graphql ?? null,
+        subgraph: graphNode?.graphql ?? null,
+        keeperMetrics: keeper?.metrics ?? null,
+        ipfs: ipfs?.url ?? null,
+        deploymentFile,
+        pidFile,
+        pids: { orchestrator: process.pid, ...pids },
+      })}`,
+    );
+    if (flags.exitWhenReady) {
+      await shutdown(0);
+      return 0;
+    }
+    // Keep running; a child that dies is reported (the rest keeps serving).
+    for (;;) {
+      await sleep(2_000);
+      for (const p of registry.processes) {
+        if (!isAlive(p.pid) && stopping === undefined) {
+          out(`warning: ${p.name} (pid ${p.pid}) exited; last lines of ${p.logFile}:\n${tail(p.logFile, 10)}`);
+          (registry.processes as unknown as Array<unknown>).splice(registry.processes.indexOf(p), 1);
+        }
+      }
+    }
+  } catch (error) {
+    // Our own errors and the chain package's tagged errors carry a message meant for people; anything else is a bug.
+    const known = error instanceof StartError || error instanceof FlagError || (typeof error === "object" && error !== null && "_tag" in error);
+    const message = known ? (error as Error).message : (error as Error).stack ?? String(error);
+    out("");
+    out(`✗ ${message}`);
+    await shutdown(1);
+  }
+  return 1;
+};
+
+const code = await main().catch((error: unknown) => {
+  out(`✗ ${error instanceof FlagError || error instanceof StartError ? error.message : (error as Error).stack}`);
+  return 1;
+});
+process.exit(code ?? 1);

@@ -1,0 +1,213 @@
+// End to end: `npm start -- --days 2` as a user runs it (free ports, its own state folder), then the API, the
+// subgraph and the printed summary are checked against each other, and Ctrl-C (SIGINT) must leave nothing behind.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_SUMMARY_QUERY, SUMMARY_QUERY, formatTable, type Summary } from "../src/summary.js";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+
+const freePort = () =>
+  new Promise<number>((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === "object" && address !== null ? address.port : 0));
+    });
+  });
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const gql = async (url: string, query: string) => {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+  const body = (await response.json()) as { data?: any; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+};
+
+interface Ready {
+  rpc: string;
+  api: string | null;
+  subgraph: string | null;
+  keeperMetrics: string | null;
+  ipfs: string | null;
+  pids: Record<string, number>;
+}
+
+const parseSummary = (json: string): Summary => {
+  const raw = JSON.parse(json);
+  return {
+    source: raw.source,
+    block: BigInt(raw.block),
+    projects: raw.projects.map((p: Record<string, string | number>) => ({
+      ...p,
+      yieldRouted: BigInt(p["yieldRouted"]!),
+      liquidityWstEth: BigInt(p["liquidityWstEth"]!),
+      lpLocked: BigInt(p["lpLocked"]!),
+      price: BigInt(p["price"]!),
+      tokensEmitted: BigInt(p["tokensEmitted"]!),
+    })),
+  };
+};
+
+describe("npm start", () => {
+  let child: ChildProcess;
+  let output = "";
+  let ready: Ready;
+  let summary: Summary;
+  const stateDir = mkdtempSync(join(tmpdir(), "tcm-start-e2e-"));
+
+  beforeAll(async () => {
+    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [rpc, api, graph, ipfs, keeper] = ports.map(String) as [string, string, string, string, string];
+    child = spawn(
+      "npm",
+      ["start", "--", "--days", "2", "--rpc-port", rpc, "--api-port", api, "--graph-port", graph, "--ipfs-port", ipfs, "--keeper-port", keeper, "--state-dir", stateDir],
+      // A process group of its own, like a terminal's foreground job: Ctrl-C is then a SIGINT to the group.
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
+    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 360_000;
+    await new Promise<void>((resolveReady, reject) => {
+      const timer = setInterval(() => {
+        if (Date.now() > deadline) {
+          clearInterval(timer);
+          reject(new Error(`npm start was not ready within 360 s:\n${output}`));
+          return;
+        }
+        const line = /^TCM_READY (.*)$/m.exec(output);
+        if (line) {
+          clearInterval(timer);
+          ready = JSON.parse(line[1]!);
+          summary = parseSummary(/^TCM_SUMMARY (.*)$/m.exec(output)![1]!);
+          resolveReady();
+        } else if (child.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`npm start exited (${child.exitCode}) before it was ready:\n${output}`));
+        }
+      }, 200);
+    });
+  }, 380_000);
+
+  afterAll(() => {
+    // Only if a test failed half-way: nothing of this run may outlive it.
+    const kill = (pid: number) => {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
+    };
+    if (child.exitCode === null && child.signalCode === null) kill(-child.pid!);
+    // The start's children lead process groups of their own (its pid file lists them even before it is ready).
+    let started: Array<{ pid: number }> = [];
+    try {
+      started = JSON.parse(readFileSync(join(stateDir, "pids.json"), "utf8")).processes;
+    } catch {}
+    for (const { pid } of started) kill(-pid);
+    for (const pid of Object.values(ready?.pids ?? {})) if (alive(pid)) kill(pid);
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it("prints progress, where everything runs, and a summary table that matches its data", () => {
+    expect(output).toMatch(/\[1\] choose ports/);
+    expect(output).toContain("TCM is running");
+    expect(output).toContain(ready.rpc);
+    expect(summary.projects).toHaveLength(3);
+    // Two days of harvests: every project has yield routed into locked liquidity and a live price.
+    for (const project of summary.projects) {
+      expect(project.yieldRouted).toBeGreaterThan(0n);
+      expect(project.lpLocked).toBeGreaterThan(0n);
+      expect(project.price).toBeGreaterThan(0n);
+      expect(project.tokensEmitted).toBeGreaterThan(0n);
+    }
+    expect(output).toContain(formatTable(summary));
+  });
+
+  it("serves the chain, the subgraph and IPFS, and the summary equals the subgraph's numbers at that block", async () => {
+    const rpc = await fetch(ready.rpc, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }) });
+    expect(BigInt(((await rpc.json()) as { result: string }).result)).toBeGreaterThanOrEqual(summary.block);
+
+    expect(ready.subgraph).not.toBeNull();
+    const atBlock = SUMMARY_QUERY.replace("projects(orderBy: projectId)", `projects(orderBy: projectId, block: { number: ${summary.block} })`);
+    const indexed = await gql(ready.subgraph!, atBlock);
+    const history = (p: { projectId: number; yieldRouted: bigint; liquidityWstEth: bigint; lpLocked: bigint; tokensEmitted: bigint }) =>
+      ({ projectId: p.projectId, yieldRouted: p.yieldRouted, liquidityWstEth: p.liquidityWstEth, lpLocked: p.lpLocked, tokensEmitted: p.tokensEmitted });
+    // Running totals equal the indexed ones to the wei (the API serves them from the subgraph; LP and supply it reads
+    // live from the chain, and the subgraph's e2e proves those equal the indexed totals).
+    expect(
+      indexed.projects.map((p: Record<string, string>) =>
+        history({
+          projectId: Number(p["projectId"]),
+          yieldRouted: BigInt(p["cumulativeYieldStEth"]!),
+          liquidityWstEth: BigInt(p["cumulativeWstEthAdded"]!),
+          lpLocked: BigInt(p["cumulativeLiquidityMinted"]!),
+          tokensEmitted: BigInt(p["tokenSupply"]!),
+        }),
+      ),
+    ).toEqual(summary.projects.map(history));
+    if (summary.source === "subgraph") expect(indexed.projects.map((p: Record<string, string>) => BigInt(p["poolPrice"]!))).toEqual(summary.projects.map((p) => p.price));
+
+    expect(ready.ipfs).not.toBeNull();
+    expect((await fetch(`${ready.ipfs}/ipfs/QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn`, { method: "HEAD" })).status).toBe(200);
+  });
+
+  it("runs the real keeper, which did the harvesting", async () => {
+    expect(ready.keeperMetrics, "the keeper did not start (see the output)").not.toBeNull();
+    const metrics = await (await fetch(ready.keeperMetrics!)).text();
+    expect(metrics).toMatch(/tcm_keeper_harvests_total\{project="1"\} [1-9]/);
+    expect(output).toMatch(/harvests: [1-9]\d* by the keeper, 0 by the simulation/);
+  });
+
+  it("serves the API with the same numbers as the summary (when services/api exists)", async () => {
+    if (ready.api === null) {
+      expect(output).toMatch(/api: .*(does not exist yet|exited|no answer)/);
+      return;
+    }
+    const data = await gql(ready.api, "{ __typename }");
+    expect(data.__typename).toBe("Query");
+    expect(summary.source).toBe("api");
+    // The printed live numbers (spot price, LP locked, supply) are what the API serves now.
+    const fromApi = await gql(ready.api, API_SUMMARY_QUERY);
+    expect(fromApi.projects.nodes.map((p: any) => [Number(p.projectId), BigInt(p.spotPrice), BigInt(p.lockedLiquidity), BigInt(p.token.totalSupply)])).toEqual(
+      summary.projects.map((p) => [p.projectId, p.price, p.lpLocked, p.tokensEmitted]),
+    );
+    // GraphiQL: an HTML page on GET from a browser, its assets served by the API itself.
+    const page = await fetch(ready.api, { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await page.text()).toMatch(/GraphiQL/);
+    expect((await fetch(`${ready.api}/assets/graphiql.js`)).status).toBe(200);
+  });
+
+  it("stops every process it started on Ctrl-C (SIGINT) and drops its database", async () => {
+    const pids = Object.values(ready.pids);
+    expect(pids.length).toBeGreaterThanOrEqual(3);
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
+      child.once("exit", (code, signal) => resolveExit({ code, signal })),
+    );
+    // What Ctrl-C in a terminal does: SIGINT to the foreground process group (npm and the start script).
+    process.kill(-child.pid!, "SIGINT");
+    // npm re-raises the SIGINT on itself once its script is done; the start script itself exits 0.
+    const { code, signal } = await exited;
+    expect(code === 0 || signal === "SIGINT", `npm exited with ${code ?? signal}`).toBe(true);
+    const deadline = Date.now() + 30_000;
+    while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(pids.filter(alive)).toEqual([]);
+    await new Promise<void>((resolveClosed) => (child.stdout!.readableEnded ? resolveClosed() : child.stdout!.once("close", () => resolveClosed())));
+    expect(output).toContain("stopped everything this start began");
+    const database = `tcm_devnet_${ready.pids["orchestrator"]}`;
+    const left = spawnSync("psql", ["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtc", `SELECT count(*) FROM pg_database WHERE datname = '${database}'`], { encoding: "utf8" });
+    if (left.status === 0) expect(left.stdout.trim()).toBe("0");
+  }, 60_000);
+});

@@ -1,0 +1,226 @@
+import { type Position, type ProjectDetails, validateAddress, validateAllocation, validateDepositAmount, validatePositiveAmount } from "@tcm/chain";
+import { type DomainError, type State, execute, packEntry, packIds, previewHarvest, rewards } from "@tcm/domain";
+import { Effect, Either } from "effect";
+import type { Address } from "viem";
+import * as derive from "./derive.js";
+import { BadInput, type ChainUnavailable, PreviewReverted } from "./errors.js";
+import { type LiveBlock, LiveState } from "./LiveState.js";
+
+const lower = (a: string) => a.toLowerCase() as Address;
+/** The stand-in depositor of a preview without an account (never a real key). */
+const ANONYMOUS: Address = "0x00000000000000000000000000000000000a11ce";
+
+const bad = <A>(either: Either.Either<A, { input: string; rule: string; message: string }>) =>
+  Either.isLeft(either)
+    ? Effect.fail(new BadInput({ input: either.left.input, rule: either.left.rule, message: either.left.message }))
+    : Effect.succeed(either.right);
+
+const describeDomainError = (error: DomainError): string => {
+  const fields = Object.entries(error)
+    .filter(([k]) => k !== "_tag")
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(", ");
+  return fields.length > 0 ? `${error._tag}(${fields})` : error._tag;
+};
+const reverted = (error: DomainError) =>
+  new PreviewReverted({ error: error._tag, message: `the contract would revert: ${describeDomainError(error)}` });
+
+/**
+ * Puts an account's position (read from the chain at the same block) into the model state: the packed ids and
+ * entries. positionOf gives each entry's bps, part and pending rewards; the reward debt is the one that makes the
+ * model's pending rewards equal the chain's (debt = accrued(part, acc now) − pending, mod 2^96).
+ */
+export const withPosition = (state: State, position: Position, shares?: bigint): State => {
+  const account = lower(position.account);
+  const next = structuredClone(state);
+  if (shares !== undefined) next.lido.shares[account] = shares;
+  const live = position.entries.filter((e) => e.bps > 0);
+  if (live.length === 0) return next;
+  next.positionIds[account] = packIds(live.map((e) => e.projectId));
+  next.entries[account] = {};
+  for (const e of live) {
+    const project = next.projects[e.projectId];
+    if (project === undefined) continue;
+    const acc = rewards.previewRewardAcc(project, state.now);
+    const debt = (rewards.accruedOf(e.principal, acc) - e.pendingRewards) & ((1n << 96n) - 1n);
+    next.entries[account]![e.projectId] = packEntry(BigInt(e.bps), e.principal, debt);
+  }
+  return next;
+};
+
+export interface ProjectedLine {
+  readonly project: ProjectDetails;
+  readonly bps: number;
+  readonly principal: bigint;
+  readonly projectAllocatedPrincipalAfter: bigint;
+  readonly tokensPerDay: bigint;
+  readonly apr: number | null;
+}
+
+const projectLines = (block: LiveBlock, after: State, account: Address): ProjectedLine[] => {
+  const ids = Object.keys(after.entries[account] ?? {}).map(Number).sort((a, b) => a - b);
+  return ids.flatMap((id) => {
+    const live = block.byId.get(id);
+    const word = after.entries[account]?.[id];
+    if (live === undefined || word === undefined) return [];
+    const bps = Number(word & 0xffffn);
+    const part = (word >> 16n) & ((1n << 96n) - 1n);
+    if (bps === 0) return [];
+    const total = after.projects[id]?.allocatedPrincipal ?? 0n;
+    const tokensPerDay = derive.tokensPerDayFor(live.details, block.snapshot.timestamp, part, total);
+    return [
+      {
+        project: live.details,
+        bps,
+        principal: part,
+        projectAllocatedPrincipalAfter: total,
+        tokensPerDay,
+        apr: derive.aprOf(block.snapshot, live.details, tokensPerDay, part),
+      },
+    ];
+  });
+};
+
+const make = Effect.gen(function* () {
+  const live = yield* LiveState;
+
+  const modelAt = (block: LiveBlock) => block.model;
+
+  const accountState = (block: LiveBlock, account: Address) =>
+    Effect.gen(function* () {
+      const [position, shares, model] = yield* Effect.all(
+        [
+          live.positionAt(block.snapshot.blockNumber, account),
+          live.stEthSharesOf(block.snapshot.blockNumber, account),
+          modelAt(block),
+        ],
+        { concurrency: 3 },
+      );
+      return { position, state: withPosition(model, position, shares) };
+    });
+
+  const run = (state: State, action: Parameters<typeof execute>[1]) => {
+    const result = execute(state, action);
+    return result.ok ? Effect.succeed(result.value) : Effect.fail(reverted(result.error));
+  };
+
+  return {
+    deposit: Effect.fn("Previews.deposit")(function* (input: {
+      readonly amount: bigint;
+      readonly allocation: ReadonlyArray<{ readonly projectId: number; readonly bps: number }>;
+      readonly account?: string | undefined;
+    }) {
+      const block = yield* live.current;
+      const amount = yield* bad(validateDepositAmount("amount", input.amount));
+      const allocation = yield* bad(validateAllocation("allocation", input.allocation, block.snapshot.protocol.projectCount));
+      let state: State;
+      let account: Address;
+      if (input.account !== undefined) {
+        account = lower(yield* bad(validateAddress("account", input.account)));
+        state = (yield* accountState(block, account)).state;
+      } else {
+        account = ANONYMOUS;
+        state = structuredClone(yield* modelAt(block));
+        // A stand-in holding exactly enough stETH shares for the amount (rounded up).
+        const { totalShares, totalPooledEther } = state.lido;
+        state.lido.shares[account] = (amount * totalShares + totalPooledEther - 1n) / totalPooledEther + 1n;
+      }
+      const { state: after, output } = yield* run(state, {
+        type: "deposit",
+        account,
+        amount,
+        allocation: allocation.map((a) => ({ projectId: a.projectId, bps: BigInt(a.bps) })),
+      });
+      const principal = output.type === "deposit" ? output.principal : 0n;
+      const lines = projectLines(block, after, account);
+      const tokensValue = lines.reduce(
+        (sum, l) => sum + (((l.tokensPerDay * derive.aprPrice(l.project)) / 10n ** 18n) * derive.stEthPerWstEth(block.snapshot)) / 10n ** 18n,
+        0n,
+      );
+      return {
+        block: block.snapshot,
+        principal,
+        sharesAdded: output.type === "deposit" ? output.sharesAdded : 0n,
+        lines,
+        apr: principal === 0n ? null : Number((tokensValue * 365n * 10n ** 12n) / principal) / 1e12,
+      };
+    }),
+
+    reallocation: Effect.fn("Previews.reallocation")(function* (input: {
+      readonly account: string;
+      readonly allocation: ReadonlyArray<{ readonly projectId: number; readonly bps: number }>;
+    }) {
+      const block = yield* live.current;
+      const account = lower(yield* bad(validateAddress("account", input.account)));
+      const allocation = yield* bad(validateAllocation("allocation", input.allocation, block.snapshot.protocol.projectCount));
+      const { state } = yield* accountState(block, account);
+      const before = projectLines(block, state, account);
+      const { state: after } = yield* run(state, {
+        type: "reallocate",
+        account,
+        allocation: allocation.map((a) => ({ projectId: a.projectId, bps: BigInt(a.bps) })),
+      });
+      const lines = projectLines(block, after, account);
+      const principal = lines.reduce((s, l) => s + l.principal, 0n);
+      const value = (ls: ReadonlyArray<ProjectedLine>) =>
+        ls.reduce(
+          (sum, l) =>
+            sum + (((l.tokensPerDay * derive.aprPrice(l.project)) / 10n ** 18n) * derive.stEthPerWstEth(block.snapshot)) / 10n ** 18n,
+          0n,
+        );
+      const apr = (ls: ReadonlyArray<ProjectedLine>) =>
+        principal === 0n ? null : Number((value(ls) * 365n * 10n ** 12n) / principal) / 1e12;
+      return { block: block.snapshot, principal, before, lines, aprBefore: apr(before), apr: apr(lines) };
+    }),
+
+    harvest: Effect.fn("Previews.harvest")(function* (projectId: number, at?: bigint) {
+      const block = yield* live.current;
+      const details = block.byId.get(projectId)?.details;
+      if (details === undefined) {
+        return yield* new BadInput({
+          input: "projectId",
+          rule: "unknown-project",
+          message: `projectId: project ${projectId} does not exist (ids are 1..${block.snapshot.protocol.projectCount})`,
+        });
+      }
+      const state = yield* modelAt(block);
+      const now = at ?? block.snapshot.timestamp;
+      const result = previewHarvest(state, projectId, now);
+      if (!result.ok) return yield* reverted(result.error);
+      const { report, status } = result.value;
+      const priceAfter = report.reserveTokens === 0n ? null : (report.reserveWstEth * 10n ** 18n) / report.reserveTokens;
+      const impactBps =
+        report.spotPrice === 0n || priceAfter === null || status !== "Done"
+          ? null
+          : Number(((priceAfter - report.spotPrice) * 10_000n * 1_000_000n) / report.spotPrice) / 1_000_000;
+      return { block: block.snapshot, projectId, now, status, report, priceAfter, priceImpactBps: impactBps, seeding: !details.project.seeded };
+    }),
+
+    withdrawal: Effect.fn("Previews.withdrawal")(function* (input: { readonly account: string; readonly amount?: bigint | undefined }) {
+      const block = yield* live.current;
+      const account = lower(yield* bad(validateAddress("account", input.account)));
+      const { state, position } = yield* accountState(block, account);
+      if (position.principal === 0n) {
+        return yield* new BadInput({ input: "account", rule: "no-position", message: `account ${input.account} has no position` });
+      }
+      const amount = input.amount === undefined ? position.principal : yield* bad(validatePositiveAmount("amount", input.amount));
+      const { output } = yield* run(state, { type: "withdraw", account, amount, receiver: account });
+      if (output.type !== "withdraw") return yield* new PreviewReverted({ error: "Unexpected", message: "unexpected model output" });
+      return {
+        block: block.snapshot,
+        amount,
+        principalBefore: position.principal,
+        principalAfter: position.principal - amount,
+        stEthPaid: output.stEthPaid,
+        sharesPaid: output.sharesPaid,
+        deficit: output.deficit,
+        shortfall: amount > output.stEthPaid ? amount - output.stEthPaid : 0n,
+      };
+    }),
+  } as const;
+});
+
+/** Previews with @tcm/domain's exact model over the current block's chain state. */
+export class Previews extends Effect.Service<Previews>()("@tcm/api/Previews", { effect: make }) {}
+
+export type { ChainUnavailable };

@@ -1,0 +1,108 @@
+import { Deployment, type DeploymentInfo, type Position, TxBuilder } from "@tcm/chain";
+import DataLoader from "dataloader";
+import { Cause, Effect, Exit, Option, Runtime } from "effect";
+import { GraphQLError } from "graphql";
+import type { Address } from "viem";
+import { History } from "../History.js";
+import { type LiveBlock, LiveState } from "../LiveState.js";
+import { Previews } from "../Previews.js";
+
+/** The services resolvers may call. */
+export type Services = LiveState | History | Previews | TxBuilder | Deployment;
+
+export interface GraphQLContext {
+  /** Runs an effect on the API's one runtime; a failure becomes a GraphQL error with a code (and the input). */
+  readonly run: <A, E>(effect: Effect.Effect<A, E, Services>) => Promise<A>;
+  readonly previews: <A, E, R>(f: (p: Previews) => Effect.Effect<A, E, R>) => Effect.Effect<A, E, R | Previews>;
+  readonly builder: <A, E, R>(f: (b: TxBuilder) => Effect.Effect<A, E, R>) => Effect.Effect<A, E, R | TxBuilder>;
+  /** The block this request reads live state at (fixed at its first use: one block per response). */
+  readonly block: () => Promise<LiveBlock>;
+  /** Per-request loaders. */
+  readonly positions: DataLoader<string, Position>;
+  readonly history: DataLoader<string, unknown>;
+  readonly deployment: DeploymentInfo;
+}
+
+const tagOf = (error: unknown): string | undefined =>
+  typeof error === "object" && error !== null && "_tag" in error ? String((error as { _tag: unknown })._tag) : undefined;
+
+/** Maps a service failure to the GraphQL error integrators see (extensions.code is stable). */
+export const toGraphQLError = (error: unknown): GraphQLError => {
+  const e = error as Record<string, unknown>;
+  const message = typeof e?.["message"] === "string" ? (e["message"] as string) : String(error);
+  switch (tagOf(error)) {
+    case "BadInput":
+    case "InvalidInput":
+      return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", input: e["input"], rule: e["rule"] } });
+    case "HistoryUnavailable":
+      return new GraphQLError(message, { extensions: { code: "HISTORY_UNAVAILABLE", reason: e["reason"] } });
+    case "PreviewReverted":
+      return new GraphQLError(message, { extensions: { code: "WOULD_REVERT", error: e["error"] } });
+    case "ContractRevert":
+      return new GraphQLError(`the transaction would revert: ${message}`, {
+        extensions: { code: "WOULD_REVERT", error: e["name"] },
+      });
+    case "ChainUnavailable":
+    case "TransientRpcError":
+    case "RpcError":
+      return new GraphQLError(message, { extensions: { code: "CHAIN_UNAVAILABLE" } });
+    default:
+      return new GraphQLError("internal error", { extensions: { code: "INTERNAL_SERVER_ERROR" } });
+  }
+};
+
+export const makeContext = (
+  runtime: Runtime.Runtime<Services>,
+  deployment: DeploymentInfo,
+  signal: AbortSignal,
+  /** Pin the request to this block (the one its cached answer is keyed by); default: the head at first use. */
+  blockNumber?: bigint,
+): GraphQLContext => {
+  const run = <A, E>(effect: Effect.Effect<A, E, Services>): Promise<A> =>
+    Runtime.runPromiseExit(runtime, effect, { signal }).then((exit) => {
+      if (Exit.isSuccess(exit)) return exit.value;
+      const failure = Cause.failureOption(exit.cause);
+      if (Option.isSome(failure)) throw toGraphQLError(failure.value);
+      if (Cause.isInterruptedOnly(exit.cause)) throw new GraphQLError("request aborted", { extensions: { code: "TIMEOUT" } });
+      Runtime.runFork(runtime, Effect.logError("resolver defect", exit.cause));
+      throw new GraphQLError("internal error", { extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    });
+
+  let block: Promise<LiveBlock> | undefined;
+  const blockOnce = () =>
+    (block ??= run(Effect.flatMap(LiveState, (live) => (blockNumber === undefined ? live.current : live.atBlock(blockNumber)))));
+
+  const positions = new DataLoader<string, Position>(
+    async (addresses) => {
+      const b = await blockOnce();
+      // Same-tick reads: ChainClient aggregates them into one multicall.
+      return run(
+        Effect.flatMap(LiveState, (live) =>
+          Effect.forEach(addresses, (a) => live.positionAt(b.snapshot.blockNumber, a as Address), { concurrency: "unbounded" }),
+        ),
+      );
+    },
+    { maxBatchSize: 100 },
+  );
+
+  const history = new DataLoader<string, unknown>(
+    (queries) =>
+      run(
+        Effect.flatMap(History, (h) => h.fetchBatch(queries)).pipe(
+          // One error per key: each history field reports it (partial data).
+          Effect.catchTag("HistoryUnavailable", (e) => Effect.succeed(queries.map(() => toGraphQLError(e)))),
+        ),
+      ) as Promise<ReadonlyArray<unknown>>,
+    { maxBatchSize: 50 },
+  );
+
+  return {
+    run,
+    previews: (f) => Effect.flatMap(Previews, f),
+    builder: (f) => Effect.flatMap(TxBuilder, f),
+    block: blockOnce,
+    positions,
+    history,
+    deployment,
+  };
+};

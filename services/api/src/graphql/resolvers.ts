@@ -1,0 +1,483 @@
+/**
+ * Resolvers: translate between GraphQL and the services (LiveState, History, Previews, TxBuilder), nothing more.
+ * Live values come from one block per request; history from the subgraph through a per-request DataLoader.
+ */
+import { type PreparedTx, validateProjectId } from "@tcm/chain";
+import { Effect, Either } from "effect";
+import { getAddress } from "viem";
+import * as derive from "../derive.js";
+import { BadInput } from "../errors.js";
+import type { LiveBlock, LiveProject } from "../LiveState.js";
+import type { ProjectedLine } from "../Previews.js";
+import { SCHEMA_VERSION } from "./sdl.js";
+import type { GraphQLContext } from "./context.js";
+
+type Args = Record<string, unknown>;
+type Resolver = (source: any, args: any, context: GraphQLContext) => unknown;
+export type ResolverMap = Record<string, Record<string, Resolver>>;
+
+const dec = derive.formatUnits;
+const blockRef = (block: LiveBlock) => ({ number: block.snapshot.blockNumber, timestamp: block.snapshot.timestamp });
+
+const badInput = (input: string, rule: string, message: string) => new BadInput({ input, rule, message });
+
+const pageSize = (input: string, value: unknown, max = 100): Effect.Effect<number, BadInput> =>
+  typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= max
+    ? Effect.succeed(value)
+    : Effect.fail(badInput(input, "page-size", `${input} must be between 1 and ${max}, got ${String(value)}`));
+const skipOf = (value: unknown): Effect.Effect<number, BadInput> =>
+  typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 5_000
+    ? Effect.succeed(value)
+    : Effect.fail(badInput("skip", "page-skip", `skip must be between 0 and 5000, got ${String(value)}`));
+
+const projectIdOf = (input: string, value: unknown, projectCount: number) => {
+  const parsed = validateProjectId(input, typeof value === "string" || typeof value === "number" ? value : String(value), 2 ** 32 - 1);
+  return Either.isLeft(parsed)
+    ? Effect.fail(badInput(parsed.left.input, parsed.left.rule, parsed.left.message))
+    : Effect.succeed({ id: parsed.right, exists: parsed.right <= projectCount });
+};
+
+// ------------------------------------------------------------------ live project view (memoized per block)
+
+const views = new WeakMap<LiveProject, Record<string, unknown>>();
+export const projectView = (block: LiveBlock, live: LiveProject): Record<string, unknown> => {
+  const cached = views.get(live);
+  if (cached) return cached;
+  const d = live.details;
+  const v = d.project;
+  const now = block.snapshot.timestamp;
+  const spot = derive.spotPrice(d);
+  const twap = derive.twap(d, now);
+  const pending = derive.pendingYield(block.snapshot, d);
+  const rate = derive.emissionPerDay(d, now);
+  const emitted = derive.emittedSupply(d, now);
+  const lockedValue = derive.lockedLiquidityValueWstEth(d);
+  const view = {
+    __block: block,
+    id: String(v.id),
+    projectId: v.id,
+    name: live.name,
+    symbol: live.symbol,
+    metadataURI: v.metadataURI,
+    owner: v.owner,
+    contributorRecipient: v.contributorRecipient,
+    contributorBps: Number(v.contributorBps),
+    token: {
+      address: d.token.address,
+      name: live.name,
+      symbol: live.symbol,
+      decimals: 18,
+      totalSupply: d.token.totalSupply,
+      totalSupplyDecimal: dec(d.token.totalSupply),
+      maxSupply: d.token.maxSupply,
+    },
+    pair: d.pair,
+    seeded: v.seeded,
+    launchPrice: v.launchPrice,
+    launchPriceDecimal: dec(v.launchPrice),
+    spotPrice: spot,
+    spotPriceDecimal: spot === null ? null : dec(spot),
+    twapPrice: twap?.price ?? null,
+    twapPriceDecimal: twap === null ? null : dec(twap.price),
+    twapWindowSeconds: twap?.windowSeconds ?? null,
+    allocatedPrincipal: v.allocatedPrincipal,
+    allocatedPrincipalDecimal: dec(v.allocatedPrincipal),
+    pendingYieldShares: pending.shares,
+    pendingYieldStEth: pending.stEth,
+    pendingYieldStEthDecimal: dec(pending.stEth),
+    carryWstEth: v.carryWstEth,
+    carryTokens: v.carryTokens,
+    lastHarvestEpoch: v.lastHarvestEpoch,
+    nextHarvestTime: derive.nextHarvestAt(block.snapshot, d),
+    harvestReady: live.harvestReady,
+    dailyEmission: v.dailyEmission,
+    decayBps: Number(v.decayBps),
+    maxSupply: v.maxSupply,
+    emissionCap: v.emissionCap,
+    startTime: v.startTime,
+    emissionRatePerDay: rate,
+    emissionRatePerDayDecimal: dec(rate),
+    depositorEmissionPerDay: derive.depositorEmissionPerDay(d, now),
+    emittedSupply: emitted,
+    emittedSupplyDecimal: dec(emitted),
+    lockedLiquidity: d.pair.lpHeldByMachine,
+    lockedLiquidityValueWstEth: lockedValue,
+    lockedLiquidityValueWstEthDecimal: dec(lockedValue),
+    apr: derive.projectApr(block.snapshot, d),
+  };
+  views.set(live, view);
+  return view;
+};
+
+// ------------------------------------------------------------------ history selections (subgraph)
+
+const HARVEST_FIELDS =
+  "id epoch seeding caller yieldShares yieldStEth bountyStEth wstEthWrapped wstEthSwapped tokensBought tokensSeeded wstEthAdded tokensAdded liquidityMinted spotPrice twapPrice poolPrice blockNumber timestamp transactionHash";
+const PROJECT_DAY_FIELDS =
+  "dayId dayStartTimestamp allocatedPrincipal dailyYieldStEth cumulativeYieldStEth dailyWstEthAdded dailyTokensBought dailyLiquidityMinted cumulativeLiquidityMinted dailyHarvestCount reserveWstEth reserveTokens poolPriceClose";
+const PROTOCOL_DAY_FIELDS =
+  "dayId dayStartTimestamp totalPrincipal depositorCount dailyDeposited dailyWithdrawn dailyYieldStEth cumulativeYieldStEth dailyWstEthAdded cumulativeWstEthAdded dailyHarvestCount dailyDepositCount";
+const PROJECT_TOTALS_FIELDS =
+  "depositorCount cumulativeYieldStEth cumulativeBountyStEth cumulativeWstEthAdded cumulativeTokensBought cumulativeLiquidityMinted cumulativeClaimed harvestCount";
+const PROTOCOL_TOTALS_FIELDS =
+  "cumulativeDeposited cumulativeWithdrawn totalYieldStEth totalBountyStEth totalWstEthAdded totalLiquidityMinted accountCount depositorCount depositCount withdrawalCount harvestCount claimCount updatedAtBlock";
+
+const page = (args: Args) =>
+  Effect.all([pageSize("first", args["first"]), skipOf(args["skip"])]).pipe(Effect.map(([first, skip]) => `first: ${first}, skip: ${skip}`));
+
+const history = <A>(context: GraphQLContext, selection: Effect.Effect<string, BadInput>, map: (data: any) => A) =>
+  context.run(selection).then((query) => context.history.load(query)).then(map);
+
+const checksum = (a: string) => getAddress(a);
+const list = (data: unknown): any[] => (Array.isArray(data) ? data : []);
+
+// ------------------------------------------------------------------ previews and builders
+
+const projected = (block: LiveBlock) => (line: ProjectedLine) => ({
+  project: projectView(block, block.byId.get(line.project.project.id)!),
+  bps: line.bps,
+  principal: line.principal,
+  projectAllocatedPrincipalAfter: line.projectAllocatedPrincipalAfter,
+  tokensPerDay: line.tokensPerDay,
+  tokensPerDayDecimal: dec(line.tokensPerDay),
+  apr: line.apr,
+});
+
+const statusName = (status: string) => status.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+
+const prepared = (context: GraphQLContext) => (tx: PreparedTx) => ({ ...tx, gasEstimate: tx.gasEstimate ?? null, chainId: context.deployment.chainId });
+const buildOptions = (args: Args) => (typeof args["from"] === "string" ? { from: args["from"] } : {});
+const ids = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
+
+export const resolvers: ResolverMap = {
+  Query: {
+    apiVersion: (_s, _a, context) => ({
+      schema: SCHEMA_VERSION,
+      chainId: context.deployment.chainId,
+      machine: context.deployment.machine,
+      stETH: context.deployment.stETH,
+      wstETH: context.deployment.wstETH,
+    }),
+    protocol: async (_s, _a, context) => context.block(),
+    projects: async (_s, args: Args, context) => {
+      const block = await context.block();
+      const first = await context.run(pageSize("first", args["first"]));
+      const filter = (args["filter"] ?? {}) as { seeded?: boolean | null; harvestReady?: boolean | null; search?: string | null; ids?: string[] | null };
+      const wanted = filter.ids ? new Set(filter.ids.map(String)) : undefined;
+      const search = filter.search?.toLowerCase();
+      let views = block.projects.map((p) => projectView(block, p));
+      views = views.filter(
+        (v) =>
+          (filter.seeded == null || v["seeded"] === filter.seeded) &&
+          (filter.harvestReady == null || v["harvestReady"] === filter.harvestReady) &&
+          (wanted === undefined || wanted.has(v["id"] as string)) &&
+          (search === undefined || `${v["name"]} ${v["symbol"]}`.toLowerCase().includes(search)),
+      );
+      const key = (v: Record<string, unknown>): bigint | number => {
+        switch (args["orderBy"]) {
+          case "ALLOCATED_PRINCIPAL":
+            return v["allocatedPrincipal"] as bigint;
+          case "LOCKED_LIQUIDITY_VALUE":
+            return v["lockedLiquidityValueWstEth"] as bigint;
+          case "APR":
+            return (v["apr"] as number | null) ?? -1;
+          default:
+            return v["projectId"] as number;
+        }
+      };
+      const direction = args["orderDirection"] === "DESC" ? -1 : 1;
+      views.sort((a, b) => {
+        const ka = key(a);
+        const kb = key(b);
+        const c = ka < kb ? -1 : ka > kb ? 1 : (a["projectId"] as number) - (b["projectId"] as number);
+        return c * direction;
+      });
+      // Cursor: the position after which to continue, bound to the ordering (opaque base64).
+      let start = 0;
+      if (typeof args["after"] === "string") {
+        const decoded = Buffer.from(args["after"], "base64url").toString("utf8");
+        const match = /^p:(\d+):(\w+):(ASC|DESC)$/.exec(decoded);
+        if (!match || match[2] !== String(args["orderBy"] ?? "ID") || match[3] !== String(args["orderDirection"] ?? "ASC")) {
+          await context.run(Effect.fail(badInput("after", "cursor", "after is not a cursor of this ordering (pass pageInfo.endCursor)")));
+        }
+        start = Number(match![1]);
+      }
+      const nodes = views.slice(start, start + first);
+      const end = start + nodes.length;
+      return {
+        block: blockRef(block),
+        totalCount: views.length,
+        nodes,
+        pageInfo: {
+          hasNextPage: end < views.length,
+          endCursor:
+            nodes.length === 0 ? null : Buffer.from(`p:${end}:${String(args["orderBy"] ?? "ID")}:${String(args["orderDirection"] ?? "ASC")}`).toString("base64url"),
+        },
+      };
+    },
+    project: async (_s, args: Args, context) => {
+      const block = await context.block();
+      const { id, exists } = await context.run(projectIdOf("id", args["id"], block.snapshot.protocol.projectCount));
+      return exists ? projectView(block, block.byId.get(id)!) : null;
+    },
+    account: async (_s, args: Args, context) => {
+      const block = await context.block();
+      const address = String(args["address"]);
+      const position = await context.positions.load(address);
+      const deficit = block.snapshot.protocol.deficit;
+      const total = block.snapshot.protocol.totalPrincipal;
+      const withdrawable =
+        deficit.inDeficit && total > 0n ? (position.principal * deficit.valueHeldForPrincipal) / total : position.principal;
+      return {
+        address,
+        block: blockRef(block),
+        principal: position.principal,
+        principalDecimal: dec(position.principal),
+        hasPosition: position.principal > 0n,
+        allocations: position.entries
+          .filter((e) => e.bps > 0)
+          .flatMap((e) => {
+            const live = block.byId.get(e.projectId);
+            return live === undefined
+              ? []
+              : [{ project: projectView(block, live), bps: e.bps, principal: e.principal, pendingRewards: e.pendingRewards, pendingRewardsDecimal: dec(e.pendingRewards) }];
+          }),
+        deficit,
+        withdrawableNow: withdrawable,
+      };
+    },
+    depositPreview: async (_s, args: Args, context) => {
+      const result = await context.run(
+        context.previews((p) =>
+          p.deposit({
+            amount: args["amount"] as bigint,
+            allocation: args["allocation"] as Array<{ projectId: number; bps: number }>,
+            account: args["account"] as string | undefined,
+          }),
+        ),
+      );
+      const block = await context.block();
+      return {
+        block: { number: result.block.blockNumber, timestamp: result.block.timestamp },
+        principal: result.principal,
+        sharesAdded: result.sharesAdded,
+        allocations: result.lines.map(projected(block)),
+        apr: result.apr,
+      };
+    },
+    reallocationPreview: async (_s, args: Args, context) => {
+      const result = await context.run(
+        context.previews((p) =>
+          p.reallocation({
+            account: String(args["account"]),
+            allocation: args["allocation"] as Array<{ projectId: number; bps: number }>,
+          }),
+        ),
+      );
+      const block = await context.block();
+      return {
+        block: { number: result.block.blockNumber, timestamp: result.block.timestamp },
+        principal: result.principal,
+        before: result.before.map(projected(block)),
+        allocations: result.lines.map(projected(block)),
+        aprBefore: result.aprBefore,
+        apr: result.apr,
+      };
+    },
+    harvestPreview: async (_s, args: Args, context) => {
+      const block = await context.block();
+      const { id } = await context.run(projectIdOf("projectId", args["projectId"], block.snapshot.protocol.projectCount));
+      const r = await context.run(context.previews((p) => p.harvest(id, (args["at"] as bigint | null | undefined) ?? undefined)));
+      return {
+        block: { number: r.block.blockNumber, timestamp: r.block.timestamp },
+        projectId: r.projectId,
+        at: r.now,
+        status: statusName(r.status),
+        seeding: r.seeding,
+        ...r.report,
+        priceAfter: r.priceAfter,
+        priceImpactBps: r.priceImpactBps,
+      };
+    },
+    withdrawalPreview: async (_s, args: Args, context) => {
+      const r = await context.run(
+        context.previews((p) =>
+          p.withdrawal({ account: String(args["account"]), amount: (args["amount"] as bigint | null | undefined) ?? undefined }),
+        ),
+      );
+      return {
+        ...r,
+        block: { number: r.block.blockNumber, timestamp: r.block.timestamp },
+        stEthPaidDecimal: dec(r.stEthPaid),
+      };
+    },
+  },
+
+  Mutation: {
+    buildApproveStEth: (_s, args: Args, context) =>
+      context
+        .run(context.builder((b) => b.approveStEth({ amount: (args["amount"] as bigint | null | undefined) ?? "max" }, buildOptions(args))))
+        .then(prepared(context)),
+    buildDeposit: (_s, args: Args, context) =>
+      context
+        .run(
+          context.builder((b) =>
+            b.deposit({ amount: args["amount"] as bigint, allocation: args["allocation"] as Array<{ projectId: number; bps: number }> }, buildOptions(args)),
+          ),
+        )
+        .then(prepared(context)),
+    buildTopUp: (_s, args: Args, context) =>
+      context.run(context.builder((b) => b.topUp({ amount: args["amount"] as bigint }, buildOptions(args)))).then(prepared(context)),
+    buildReallocate: (_s, args: Args, context) =>
+      context
+        .run(context.builder((b) => b.reallocate({ allocation: args["allocation"] as Array<{ projectId: number; bps: number }> }, buildOptions(args))))
+        .then(prepared(context)),
+    buildWithdraw: (_s, args: Args, context) =>
+      context
+        .run(context.builder((b) => b.withdraw({ amount: args["amount"] as bigint, receiver: String(args["receiver"]) }, buildOptions(args))))
+        .then(prepared(context)),
+    buildClaim: (_s, args: Args, context) =>
+      context
+        .run(context.builder((b) => b.claim({ projectIds: ids(args["projectIds"]), receiver: String(args["receiver"]) }, buildOptions(args))))
+        .then(prepared(context)),
+    buildHarvest: (_s, args: Args, context) =>
+      context
+        .run(
+          context.builder((b) =>
+            b.harvest(
+              { projectId: String(args["projectId"]), ...(args["minTokensOut"] == null ? {} : { minTokensOut: args["minTokensOut"] as bigint }) },
+              buildOptions(args),
+            ),
+          ),
+        )
+        .then(prepared(context)),
+    buildHarvestMany: (_s, args: Args, context) =>
+      context.run(context.builder((b) => b.harvestMany({ projectIds: ids(args["projectIds"]) }, buildOptions(args)))).then(prepared(context)),
+    buildLaunchProject: (_s, args: Args, context) => {
+      const p = args["params"] as Record<string, unknown>;
+      return context
+        .run(
+          context.builder((b) =>
+            b.launchProject(
+              {
+                name: String(p["name"]),
+                symbol: String(p["symbol"]),
+                ...(p["metadataURI"] == null ? {} : { metadataURI: String(p["metadataURI"]) }),
+                launchPrice: p["launchPrice"] as bigint,
+                dailyEmission: p["dailyEmission"] as bigint,
+                decayBps: p["decayBps"] as number,
+                maxSupply: p["maxSupply"] as bigint,
+                contributorBps: p["contributorBps"] as number,
+                ...(p["contributorRecipient"] == null ? {} : { contributorRecipient: String(p["contributorRecipient"]) }),
+              },
+              buildOptions(args),
+            ),
+          ),
+        )
+        .then(prepared(context));
+    },
+  },
+
+  Protocol: {
+    block: (block: LiveBlock) => blockRef(block),
+    chainId: (block: LiveBlock) => block.snapshot.chainId,
+    machine: (block: LiveBlock) => block.snapshot.machine,
+    guardian: (block: LiveBlock) => block.snapshot.protocol.guardian,
+    totalPrincipal: (block: LiveBlock) => block.snapshot.protocol.totalPrincipal,
+    totalPrincipalDecimal: (block: LiveBlock) => dec(block.snapshot.protocol.totalPrincipal),
+    projectCount: (block: LiveBlock) => block.snapshot.protocol.projectCount,
+    currentEpoch: (block: LiveBlock) => block.snapshot.protocol.currentEpoch,
+    depositsPaused: (block: LiveBlock) => block.snapshot.protocol.depositsPaused,
+    harvestsPaused: (block: LiveBlock) => block.snapshot.protocol.harvestsPaused,
+    accYieldIndex: (block: LiveBlock) => block.snapshot.protocol.accYieldIndex,
+    deficit: (block: LiveBlock) => block.snapshot.protocol.deficit,
+    config: (block: LiveBlock) => {
+      const c = block.snapshot.protocol.config;
+      return {
+        epochSeconds: c.epoch,
+        genesis: c.genesis,
+        bountyBps: Number(c.bountyBps),
+        maxBounty: c.maxBounty,
+        maxDeviationBps: Number(c.maxDeviationBps),
+        minHarvestValue: c.minHarvestValue,
+      };
+    },
+    stEthPerWstEth: (block: LiveBlock) => derive.stEthPerWstEth(block.snapshot),
+    totalPendingYieldStEth: (block: LiveBlock) =>
+      block.projects.reduce((sum, p) => sum + derive.pendingYield(block.snapshot, p.details).stEth, 0n),
+    totalLockedLiquidityValueWstEth: (block: LiveBlock) =>
+      block.projects.reduce((sum, p) => sum + derive.lockedLiquidityValueWstEth(p.details), 0n),
+    totalLockedLiquidityValueWstEthDecimal: (block: LiveBlock) =>
+      dec(block.projects.reduce((sum, p) => sum + derive.lockedLiquidityValueWstEth(p.details), 0n)),
+    totals: (_block: LiveBlock, _a: Args, context) =>
+      history(context, Effect.succeed(`protocols(first: 1) { ${PROTOCOL_TOTALS_FIELDS} }`), (data) => {
+        const p = list(data)[0];
+        return p === undefined ? null : { ...p, indexedBlock: p.updatedAtBlock };
+      }),
+    daily: (_block: LiveBlock, args: Args, context) =>
+      history(
+        context,
+        page(args).pipe(Effect.map((p) => `protocolDaySnapshots(${p}, orderBy: dayId, orderDirection: desc) { ${PROTOCOL_DAY_FIELDS} }`)),
+        list,
+      ),
+  },
+
+  Project: {
+    harvests: (project: { id: string }, args: Args, context) =>
+      history(
+        context,
+        page(args).pipe(
+          Effect.map((p) => `harvests(${p}, orderBy: timestamp, orderDirection: desc, where: { project: ${JSON.stringify(project.id)} }) { ${HARVEST_FIELDS} }`),
+        ),
+        (data) => list(data).map((h) => ({ ...h, caller: checksum(h.caller) })),
+      ),
+    daily: (project: { id: string }, args: Args, context) =>
+      history(
+        context,
+        page(args).pipe(
+          Effect.map(
+            (p) => `projectDaySnapshots(${p}, orderBy: dayId, orderDirection: desc, where: { project: ${JSON.stringify(project.id)} }) { ${PROJECT_DAY_FIELDS} }`,
+          ),
+        ),
+        list,
+      ),
+    totals: (project: { id: string }, _a: Args, context) =>
+      history(context, Effect.succeed(`project(id: ${JSON.stringify(project.id)}) { ${PROJECT_TOTALS_FIELDS} }`), (data) => data ?? null),
+  },
+
+  Account: {
+    deposits: (account: { address: string }, args: Args, context) =>
+      history(
+        context,
+        page(args).pipe(
+          Effect.map(
+            (p) =>
+              `deposits(${p}, orderBy: timestamp, orderDirection: desc, where: { account: ${JSON.stringify(account.address.toLowerCase())} }) { id principalAdded sharesAdded principal projectIds bps blockNumber timestamp transactionHash }`,
+          ),
+        ),
+        list,
+      ),
+    withdrawals: (account: { address: string }, args: Args, context) =>
+      history(
+        context,
+        page(args).pipe(
+          Effect.map(
+            (p) =>
+              `withdrawals(${p}, orderBy: timestamp, orderDirection: desc, where: { account: ${JSON.stringify(account.address.toLowerCase())} }) { id receiver principalRemoved stEthPaid deficit principal blockNumber timestamp transactionHash }`,
+          ),
+        ),
+        (data) => list(data).map((w) => ({ ...w, receiver: checksum(w.receiver) })),
+      ),
+    claims: (account: { address: string }, args: Args, context) =>
+      history(
+        context,
+        page(args).pipe(
+          Effect.map(
+            (p) =>
+              `claims(${p}, orderBy: timestamp, orderDirection: desc, where: { account: ${JSON.stringify(account.address.toLowerCase())} }) { id project { projectId } receiver amount blockNumber timestamp transactionHash }`,
+          ),
+        ),
+        (data) => list(data).map((c) => ({ ...c, projectId: c.project?.projectId, receiver: checksum(c.receiver) })),
+      ),
+  },
+};

@@ -1,0 +1,446 @@
+/**
+ * The API against a real anvil with the forge-deployed contracts: every live field and preview checked against
+ * the chain, builders signed and sent, history through a canned subgraph (and a dead one).
+ */
+import {
+  TcmReader,
+  mockStETHAbi,
+  projectTokenAbi,
+  technoCapitalMachineAbi,
+} from "@tcm/chain";
+import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
+import { Effect, Option } from "effect";
+import { type Address, createPublicClient, decodeEventLog, http, parseEther } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Api, type Chain, data, gql, signAndSend, startApi, startChain, startSubgraphStub } from "./harness.js";
+import type { PreparedTxJson } from "./types.js";
+
+const alice = ANVIL_ACCOUNTS[1]!;
+const bob = ANVIL_ACCOUNTS[2]!;
+const keeper = ANVIL_ACCOUNTS[3]!;
+
+let chain: Chain;
+let api: Api;
+let stub: Awaited<ReturnType<typeof startSubgraphStub>>;
+let subgraphBlock = 0;
+const client = () => createPublicClient({ transport: http(chain.node.url) });
+const read = <T>(functionName: string, args: unknown[] = [], blockNumber?: bigint): Promise<T> =>
+  client().readContract({
+    address: chain.deployment.machine,
+    abi: technoCapitalMachineAbi,
+    functionName: functionName as never,
+    args: args as never,
+    ...(blockNumber === undefined ? {} : { blockNumber }),
+  }) as Promise<T>;
+const tools = <A, E>(f: (devnet: Devnet) => Effect.Effect<A, E>): Promise<A> => chain.tools.runPromise(Effect.flatMap(Devnet, f));
+const head = () => client().getBlockNumber({ cacheTime: 0 });
+
+const HARVEST = {
+  id: "0xabc0",
+  epoch: "2",
+  seeding: false,
+  caller: "0x90f79bf6eb2c4f870365e785982e1f101e93b906",
+  yieldShares: "5",
+  yieldStEth: "6",
+  bountyStEth: "1",
+  wstEthWrapped: "4",
+  wstEthSwapped: "2",
+  tokensBought: "100",
+  tokensSeeded: "0",
+  wstEthAdded: "2",
+  tokensAdded: "100",
+  liquidityMinted: "10",
+  spotPrice: "1000",
+  twapPrice: "999",
+  poolPrice: "1001",
+  blockNumber: "12",
+  timestamp: "1700000000",
+  transactionHash: "0x01",
+};
+
+beforeAll(async () => {
+  chain = await startChain();
+  stub = await startSubgraphStub((query) => {
+    const data: Record<string, unknown> = { _meta: { block: { number: subgraphBlock }, hasIndexingErrors: false } };
+    for (const match of query.matchAll(/(h\d+): (\w+)/g)) {
+      const [, alias, field] = match;
+      data[alias!] = field === "harvests" ? [HARVEST] : field === "project" ? null : [];
+    }
+    return { data };
+  });
+  api = await startApi(chain, { subgraphUrl: Option.some(stub.url), subgraphMaxLagBlocks: 5, corsOrigins: ["https://app.example"] });
+  subgraphBlock = Number(await head());
+});
+
+afterAll(async () => {
+  await api?.stop();
+  await stub?.stop();
+  await chain?.stop();
+});
+
+describe("live state", () => {
+  it("apiVersion and protocol match the deployment and the chain", async () => {
+    const d = await data(
+      api,
+      `{ apiVersion { schema chainId machine stETH }
+         protocol { block { number } chainId machine totalPrincipal projectCount currentEpoch depositsPaused
+           deficit { inDeficit sharesHeld } config { epochSeconds genesis bountyBps } stEthPerWstEth } }`,
+    );
+    expect(d.apiVersion).toMatchObject({ schema: "1.0.0", chainId: chain.deployment.chainId, machine: chain.deployment.machine });
+    const block = BigInt(d.protocol.block.number);
+    expect(BigInt(d.protocol.totalPrincipal)).toBe(await read<bigint>("totalPrincipal", [], block));
+    expect(d.protocol.projectCount).toBe(await read<number>("projectCount", [], block));
+    expect(BigInt(d.protocol.currentEpoch)).toBe(await read<bigint>("currentEpoch", [], block));
+    expect(BigInt(d.protocol.config.genesis)).toBe(chain.deployment.genesis);
+    const [inDeficit, sharesHeld] = await read<[boolean, bigint]>("deficitStatus", [], block);
+    expect(d.protocol.deficit).toMatchObject({ inDeficit, sharesHeld: sharesHeld.toString() });
+  });
+
+  it("projects paginate with a cursor, filter and order", async () => {
+    const page1 = await data(api, `{ projects(first: 2) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`);
+    expect(page1.projects.totalCount).toBe(3);
+    expect(page1.projects.nodes.map((n: { id: string }) => n.id)).toEqual(["1", "2"]);
+    expect(page1.projects.pageInfo.hasNextPage).toBe(true);
+    const page2 = await data(api, `query($after: String) { projects(first: 2, after: $after) { nodes { id } pageInfo { hasNextPage } } }`, {
+      after: page1.projects.pageInfo.endCursor,
+    });
+    expect(page2.projects.nodes.map((n: { id: string }) => n.id)).toEqual(["3"]);
+    expect(page2.projects.pageInfo.hasNextPage).toBe(false);
+    const desc = await data(api, `{ projects(orderDirection: DESC) { nodes { id } } }`);
+    expect(desc.projects.nodes.map((n: { id: string }) => n.id)).toEqual(["3", "2", "1"]);
+    const filtered = await data(api, `{ projects(filter: { ids: ["2"], seeded: false }) { totalCount nodes { id symbol } } }`);
+    expect(filtered.projects.totalCount).toBe(1);
+    const missing = await data(api, `{ project(id: "99") { id } }`);
+    expect(missing.project).toBeNull();
+  });
+
+  it("a burst of queries at one block costs one snapshot read", async () => {
+    await tools((d) => d.mine(1));
+    const metric = async () => {
+      const text = await (await fetch(`${api.url}/metrics`)).text();
+      return Number(/^tcm_api_chain_snapshot_loads_total (\d+)/m.exec(text)?.[1] ?? "0");
+    };
+    const before = await metric();
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => gql(api, `{ project(id: "${(i % 3) + 1}") { id spotPrice allocatedPrincipal apr } }`)),
+    );
+    expect(results.every((r) => r.status === 200 && !r.body.errors)).toBe(true);
+    expect((await metric()) - before).toBe(1);
+  });
+});
+
+const PROJECT_FIELDS = `id projectId name symbol seeded launchPrice spotPrice twapPrice twapWindowSeconds allocatedPrincipal
+  pendingYieldShares pendingYieldStEth nextHarvestTime harvestReady emissionRatePerDay depositorEmissionPerDay emittedSupply
+  lockedLiquidity lockedLiquidityValueWstEth apr token { address name symbol totalSupply } pair { address reserveWstEth reserveTokens totalSupply lpHeldByMachine }`;
+
+const eventOf = (receipt: { logs: readonly any[] }, name: string) =>
+  receipt.logs
+    .map((log) => {
+      try {
+        return decodeEventLog({ abi: technoCapitalMachineAbi, ...log });
+      } catch {
+        return undefined;
+      }
+    })
+    .find((e) => e?.eventName === name)?.args as unknown as Record<string, bigint | boolean>;
+
+const checkProjectAgainstChain = async (id: number) => {
+  const r = await data(api, `{ protocol { block { number timestamp } } project(id: "${id}") { ${PROJECT_FIELDS} } }`);
+  const block = BigInt(r.protocol.block.number);
+  const p = r.project;
+  const view = await read<any>("getProject", [id], block);
+  expect(BigInt(p.allocatedPrincipal)).toBe(view.allocatedPrincipal);
+  expect(p.seeded).toBe(view.seeded);
+  expect(BigInt(p.nextHarvestTime)).toBe(await read<bigint>("nextHarvestTime", [id], block));
+  expect(p.harvestReady).toBe(await read<boolean>("isHarvestReady", [id], block));
+  const [pendingShares, pendingStEth] = await read<[bigint, bigint]>("pendingYield", [id], block);
+  expect([BigInt(p.pendingYieldShares), BigInt(p.pendingYieldStEth)]).toEqual([pendingShares, pendingStEth]);
+  expect(BigInt(p.emittedSupply)).toBe(await read<bigint>("emittedUpTo", [id, BigInt(r.protocol.block.timestamp)], block));
+  const token = { address: view.token as Address, abi: projectTokenAbi } as const;
+  expect(p.name).toBe(await client().readContract({ ...token, functionName: "name" }));
+  expect(BigInt(p.token.totalSupply)).toBe(await client().readContract({ ...token, functionName: "totalSupply", blockNumber: block }));
+  expect(BigInt(p.lockedLiquidity)).toBe(
+    await client().readContract({ address: view.pair, abi: projectTokenAbi, functionName: "balanceOf", args: [chain.deployment.machine], blockNumber: block }),
+  );
+  if (p.seeded) {
+    const value = (BigInt(p.lockedLiquidity) * BigInt(p.pair.reserveWstEth) * 2n) / BigInt(p.pair.totalSupply);
+    expect(BigInt(p.lockedLiquidityValueWstEth)).toBe(value);
+    expect(BigInt(p.spotPrice)).toBe((BigInt(p.pair.reserveWstEth) * 10n ** 18n) / BigInt(p.pair.reserveTokens));
+  } else {
+    expect(p.spotPrice).toBeNull();
+  }
+  return p;
+};
+
+describe("deposit → harvest → claim → reallocate → withdraw, every preview checked against the chain", () => {
+  it("a built deposit, signed and sent, does what depositPreview said", async () => {
+    await tools((d) => d.fundStEth(alice.address, parseEther("20")));
+    const allocation = [
+      { projectId: 1, bps: 6_000 },
+      { projectId: 2, bps: 4_000 },
+    ];
+    const amount = parseEther("10").toString();
+    const preview = await data(
+      api,
+      `query($amount: BigInt!, $allocation: [AllocationInput!]!, $account: Address) {
+        depositPreview(amount: $amount, allocation: $allocation, account: $account) {
+          principal sharesAdded apr allocations { project { id } bps principal tokensPerDay apr } } }`,
+      { amount, allocation, account: alice.address },
+    );
+    const approve = await data(api, `mutation($from: Address) { buildApproveStEth(from: $from) { to data value gasEstimate chainId } }`, {
+      from: alice.address,
+    });
+    expect(approve.buildApproveStEth.to).toBe(chain.deployment.stETH);
+    await signAndSend(chain, alice.privateKey, approve.buildApproveStEth as PreparedTxJson);
+    const built = await data(
+      api,
+      `mutation($amount: BigInt!, $allocation: [AllocationInput!]!, $from: Address) {
+        buildDeposit(amount: $amount, allocation: $allocation, from: $from) { to data value gasEstimate chainId } }`,
+      { amount, allocation, from: alice.address },
+    );
+    expect(built.buildDeposit.to).toBe(chain.deployment.machine);
+    expect(BigInt(built.buildDeposit.gasEstimate)).toBeGreaterThan(21_000n);
+    const receipt = await signAndSend(chain, alice.privateKey, built.buildDeposit as PreparedTxJson);
+    const event = receipt.logs
+      .map((log) => {
+        try {
+          return decodeEventLog({ abi: technoCapitalMachineAbi, ...log });
+        } catch {
+          return undefined;
+        }
+      })
+      .find((e) => e?.eventName === "Deposited");
+    const args = event!.args as { principal: bigint; sharesAdded: bigint; parts: readonly bigint[] };
+    expect(args.principal.toString()).toBe(preview.depositPreview.principal);
+    expect(args.sharesAdded.toString()).toBe(preview.depositPreview.sharesAdded);
+    expect(args.parts.map(String)).toEqual(preview.depositPreview.allocations.map((a: { principal: string }) => a.principal));
+    // First depositor of both projects: all of their depositor emission.
+    const live = await data(api, `{ project(id: "1") { depositorEmissionPerDay } }`);
+    expect(preview.depositPreview.allocations[0].tokensPerDay).toBe(live.project.depositorEmissionPerDay);
+    expect(preview.depositPreview.apr).toBeGreaterThan(0);
+
+    const account = await data(
+      api,
+      `query($a: Address!) { account(address: $a) { principal hasPosition allocations { project { id } bps principal pendingRewards } deficit { inDeficit } withdrawableNow } }`,
+      { a: alice.address.toLowerCase() },
+    );
+    const [principal, entries] = await read<[bigint, readonly { projectId: number; bps: number; principal: bigint }[]]>("positionOf", [alice.address]);
+    expect(BigInt(account.account.principal)).toBe(principal);
+    expect(account.account.allocations.map((a: any) => [Number(a.project.id), a.bps, a.principal])).toEqual(
+      entries.map((e) => [e.projectId, e.bps, e.principal.toString()]),
+    );
+    expect(account.account.withdrawableNow).toBe(principal.toString());
+  });
+
+  it("harvestPreview equals the Harvested report, seeding then steady state; live project fields match the chain", async () => {
+    for (const day of [1, 2]) {
+      await tools((d) => Effect.zipRight(d.rebase(20), d.increaseTime(86_400)));
+      const latest = await tools((d) => d.latestTimestamp);
+      const at = latest + 7n;
+      const preview = await data(
+        api,
+        `query($at: BigInt) { harvestPreview(projectId: "1", at: $at) { status seeding yieldStEth bountyStEth tokensBought tokensSeeded liquidityMinted wstEthAdded spotPrice twapPrice priceAfter priceImpactBps } }`,
+        { at: at.toString() },
+      );
+      expect(preview.harvestPreview.status).toBe("DONE");
+      expect(preview.harvestPreview.seeding).toBe(day === 1);
+      const built = await data(api, `mutation { buildHarvest(projectId: "1") { to data value } }`);
+      await tools((d) => d.setNextBlockTimestamp(at));
+      const receipt = await signAndSend(chain, keeper.privateKey, { ...built.buildHarvest, gasEstimate: "3000000" });
+      const harvested = receipt.logs
+        .map((log) => {
+          try {
+            return decodeEventLog({ abi: technoCapitalMachineAbi, ...log });
+          } catch {
+            return undefined;
+          }
+        })
+        .find((e) => e?.eventName === "Harvested");
+      const report = (harvested!.args as { report: Record<string, bigint> }).report;
+      for (const key of ["yieldStEth", "bountyStEth", "tokensBought", "tokensSeeded", "liquidityMinted", "wstEthAdded", "spotPrice", "twapPrice"]) {
+        expect([key, preview.harvestPreview[key]]).toEqual([key, report[key]!.toString()]);
+      }
+      if (day === 2) expect(preview.harvestPreview.priceImpactBps).toBeGreaterThan(0);
+      await checkProjectAgainstChain(1);
+    }
+    // Right after a harvest the TWAP window is empty (null); an hour later it spans the hour.
+    await tools((d) => d.increaseTime(3_600));
+    const p = await checkProjectAgainstChain(1);
+    expect(p.seeded).toBe(true);
+    expect(BigInt(p.twapPrice)).toBeGreaterThan(0n);
+    expect(BigInt(p.twapWindowSeconds)).toBeGreaterThanOrEqual(3_600n);
+    await checkProjectAgainstChain(2);
+  });
+
+  it("claim, topUp and reallocate builders do what their previews say", async () => {
+    await tools((d) => d.increaseTime(3_600));
+    const claim = await data(api, `mutation($r: Address!) { buildClaim(projectIds: ["1", "2"], receiver: $r) { to data value } }`, {
+      r: alice.address,
+    });
+    const token = (await read<any>("getProject", [1])).token as Address;
+    const balance = () => client().readContract({ address: token, abi: projectTokenAbi, functionName: "balanceOf", args: [alice.address] });
+    const before = await balance();
+    await signAndSend(chain, alice.privateKey, { ...claim.buildClaim, gasEstimate: "1000000" });
+    expect(await balance()).toBeGreaterThan(before);
+
+    const topUp = await data(api, `mutation($from: Address) { buildTopUp(amount: "1000000000000000000", from: $from) { to data value gasEstimate } }`, {
+      from: alice.address,
+    });
+    await signAndSend(chain, alice.privateKey, topUp.buildTopUp);
+
+    const allocation = [
+      { projectId: 2, bps: 2_500 },
+      { projectId: 3, bps: 7_500 },
+    ];
+    const preview = await data(
+      api,
+      `query($a: Address!, $allocation: [AllocationInput!]!) { reallocationPreview(account: $a, allocation: $allocation) {
+        principal before { project { id } principal } allocations { project { id } bps principal tokensPerDay } apr aprBefore } }`,
+      { a: alice.address, allocation },
+    );
+    const built = await data(api, `mutation($allocation: [AllocationInput!]!, $from: Address) { buildReallocate(allocation: $allocation, from: $from) { to data value gasEstimate } }`, {
+      allocation,
+      from: alice.address,
+    });
+    await signAndSend(chain, alice.privateKey, built.buildReallocate);
+    const [, entries] = await read<[bigint, readonly { projectId: number; bps: number; principal: bigint }[]]>("positionOf", [alice.address]);
+    expect(entries.map((e) => [e.projectId, e.principal.toString()])).toEqual(
+      preview.reallocationPreview.allocations.map((a: any) => [Number(a.project.id), a.principal]),
+    );
+    expect(preview.reallocationPreview.before.map((b: any) => b.project.id)).toEqual(["1", "2"]);
+  });
+
+  it("withdrawalPreview equals what withdraw pays, outside and inside a deficit", async () => {
+    const balance = (a: Address) => client().readContract({ address: chain.deployment.stETH, abi: mockStETHAbi, functionName: "balanceOf", args: [a] });
+    // Partial withdrawal, no deficit.
+    const amount = parseEther("2").toString();
+    const preview = await data(api, `query($a: Address!) { withdrawalPreview(account: $a, amount: "${amount}") { stEthPaid sharesPaid deficit principalAfter shortfall } }`, {
+      a: alice.address,
+    });
+    expect(preview.withdrawalPreview.deficit).toBe(false);
+    const built = await data(api, `mutation($r: Address!, $from: Address) { buildWithdraw(amount: "${amount}", receiver: $r, from: $from) { to data value gasEstimate } }`, {
+      r: alice.address,
+      from: alice.address,
+    });
+    const before = await balance(alice.address);
+    const withdrawn = eventOf(await signAndSend(chain, alice.privateKey, built.buildWithdraw), "Withdrawn");
+    expect([withdrawn["sharesPaid"], withdrawn["stEthPaid"], withdrawn["deficit"]]).toEqual([
+      BigInt(preview.withdrawalPreview.sharesPaid),
+      BigInt(preview.withdrawalPreview.stEthPaid),
+      false,
+    ]);
+    // The receiver's balance moves by stEthPaid up to Lido's 1-wei share rounding.
+    const delta = (await balance(alice.address)) - before - BigInt(preview.withdrawalPreview.stEthPaid);
+    expect(delta >= -1n && delta <= 1n).toBe(true);
+
+    // Bob deposits, then a −5 % rebase puts the machine in deficit: a full withdrawal pays pro rata.
+    await tools((d) => d.fundStEth(bob.address, parseEther("5")));
+    for (const m of ["buildApproveStEth(from: $from)", 'buildDeposit(amount: "3000000000000000000", allocation: [{ projectId: 3, bps: 10000 }], from: $from)']) {
+      const tx = await data(api, `mutation($from: Address) { ${m} { to data value gasEstimate } }`, { from: bob.address });
+      await signAndSend(chain, bob.privateKey, Object.values(tx)[0] as PreparedTxJson);
+    }
+    await tools((d) => d.rebase(-500));
+    const deficit = await data(api, `query($a: Address!) { account(address: $a) { withdrawableNow deficit { inDeficit } } withdrawalPreview(account: $a) { amount stEthPaid sharesPaid deficit shortfall } }`, {
+      a: bob.address,
+    });
+    expect(deficit.account.deficit.inDeficit).toBe(true);
+    expect(deficit.withdrawalPreview.deficit).toBe(true);
+    expect(BigInt(deficit.withdrawalPreview.shortfall)).toBeGreaterThan(0n);
+    const partial = await gql(api, `query($a: Address!) { withdrawalPreview(account: $a, amount: "1000000000000000000") { stEthPaid } }`, { a: bob.address });
+    expect(partial.body.errors?.[0]?.extensions).toMatchObject({ code: "WOULD_REVERT", error: "TCM_DeficitRequiresFullWithdrawal" });
+    const full = await data(api, `mutation($r: Address!) { buildWithdraw(amount: "${deficit.withdrawalPreview.amount}", receiver: $r) { to data value } }`, {
+      r: bob.address,
+    });
+    const paid = eventOf(await signAndSend(chain, bob.privateKey, { ...full.buildWithdraw, gasEstimate: "1000000" }), "Withdrawn");
+    expect([paid["sharesPaid"], paid["stEthPaid"], paid["deficit"]]).toEqual([
+      BigInt(deficit.withdrawalPreview.sharesPaid),
+      BigInt(deficit.withdrawalPreview.stEthPaid),
+      true,
+    ]);
+    await tools((d) => d.rebase(1_000)); // recover for the tests that follow
+  });
+
+  it("launchProject and harvestMany builders produce working transactions", async () => {
+    const count = await read<number>("projectCount");
+    const launch = await data(
+      api,
+      `mutation($owner: Address) { buildLaunchProject(from: $owner, params: { name: "Api Test", symbol: "APIT", launchPrice: "1000000000000000",
+        dailyEmission: "1000000000000000000000", decayBps: 10, maxSupply: "1000000000000000000000000", contributorBps: 0 }) { to data value gasEstimate } }`,
+      { owner: bob.address },
+    );
+    await signAndSend(chain, bob.privateKey, launch.buildLaunchProject);
+    expect(await read<number>("projectCount")).toBe(count + 1);
+    const r = await data(api, `{ project(id: "${count + 1}") { name symbol seeded } }`);
+    expect(r.project).toEqual({ name: "Api Test", symbol: "APIT", seeded: false });
+    const many = await data(api, `mutation { buildHarvestMany(projectIds: ["1", "2", "3"]) { to data value } }`);
+    await signAndSend(chain, keeper.privateKey, { ...many.buildHarvestMany, gasEstimate: "5000000" });
+  });
+});
+
+describe("history from the subgraph (canned JSON server)", () => {
+  it("joins history onto the live types in one subgraph request", async () => {
+    subgraphBlock = Number(await head());
+    const before = stub.requests();
+    const r = await data(
+      api,
+      `query($a: Address!) { project(id: "1") { name harvests(first: 5) { id caller tokensBought spotPrice } daily { dayId } totals { harvestCount } }
+        protocol { daily { dayId } } account(address: $a) { deposits { id } withdrawals { id } claims { id } } }`,
+      { a: alice.address },
+    );
+    expect(r.project.harvests).toEqual([{ id: HARVEST.id, caller: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", tokensBought: "100", spotPrice: "1000" }]);
+    expect(r.project.daily).toEqual([]);
+    expect(r.account.deposits).toEqual([]);
+    // DataLoader batches per resolution level: project + protocol history in one request, the account's (resolved
+    // after its position is read) in a second.
+    expect(stub.requests() - before).toBe(2);
+    const again = stub.requests();
+    await data(api, `{ project(id: "2") { harvests { id } daily { dayId } totals { harvestCount } } protocol { daily { dayId } totals { harvestCount } } }`);
+    expect(stub.requests() - again).toBe(1);
+  });
+
+  it("a subgraph behind the chain head: history fields error, live fields answer (HTTP 200)", async () => {
+    subgraphBlock = Number(await head()) - 20;
+    const r = await gql(api, `{ project(id: "1") { name allocatedPrincipal harvests { id } } }`);
+    expect(r.status).toBe(200);
+    expect(r.body.data.project.name).toBeTruthy();
+    expect(r.body.data.project.harvests).toBeNull();
+    expect(r.body.errors?.[0]).toMatchObject({ path: ["project", "harvests"], extensions: { code: "HISTORY_UNAVAILABLE", reason: "behind" } });
+    expect(r.body.errors?.[0]?.message).toMatch(/behind/);
+    subgraphBlock = Number(await head());
+  });
+});
+
+describe("http", () => {
+  it("serves /health, /metrics and CORS for configured origins", async () => {
+    const health = await fetch(`${api.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: "ok", chain: { ok: true } });
+    const metrics = await fetch(`${api.url}/metrics`);
+    expect(metrics.headers.get("content-type")).toMatch(/text\/plain/);
+    const text = await metrics.text();
+    expect(text).toMatch(/# TYPE tcm_api_http_requests_total counter/);
+    expect(text).toMatch(/tcm_api_http_request_duration_seconds_bucket\{route="graphql",le="\+Inf"\} \d+/);
+    const preflight = await fetch(`${api.url}/graphql`, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://app.example");
+    const other = await fetch(`${api.url}/graphql`, {
+      method: "POST",
+      headers: { origin: "https://evil.example", "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ apiVersion { schema } }" }),
+    });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("answers GET queries and serves the console to browsers", async () => {
+    const r = await fetch(`${api.url}/graphql?query=${encodeURIComponent("{ apiVersion { schema } }")}`);
+    expect(await r.json()).toEqual({ data: { apiVersion: { schema: "1.0.0" } } });
+    const page = await fetch(`${api.url}/graphql`, { headers: { accept: "text/html" } });
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    const sdl = await (await fetch(`${api.url}/graphql/schema.graphql`)).text();
+    expect(sdl).toMatch(/type Query/);
+  });
+});
+
+export { TcmReader };

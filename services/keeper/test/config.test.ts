@@ -1,0 +1,132 @@
+/** (e) Configuration: every bad variable is named; the process refuses to start with exit code 2; modes. */
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { assert, describe, it } from "@effect/vitest";
+import { anvil, deployDevnet } from "@tcm/chain/devnet";
+import { ConfigProvider, Duration, Effect, Redacted } from "effect";
+import { parseEther, parseGwei } from "viem";
+import { loadKeeperSettings } from "../src/KeeperConfig.js";
+import { parseArgs } from "../src/Worker.js";
+import { depositDemo, harvestedEvents, keeperEnv, keeperKeys, nonceOf, testChain, writeDeploymentFile } from "./support.js";
+import { Devnet } from "@tcm/chain/devnet";
+
+const key = keeperKeys[0].privateKey;
+const good = { TCM_RPC_URLS: "http://127.0.0.1:8545, http://127.0.0.1:8546", TCM_PRIVATE_KEY: key, TCM_DEPLOYMENT_FILE: "/tmp/d.json" };
+const load = (env: Record<string, string>) =>
+  loadKeeperSettings().pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))));
+
+const keeperRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+const runKeeper = (env: Record<string, string>, args: ReadonlyArray<string>) =>
+  Effect.async<{ code: number | null; stdout: string; stderr: string }>((resume) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+      cwd: keeperRoot,
+      // Only what the test sets: no TCM_* leaking in from the outer environment.
+      env: { PATH: process.env["PATH"] ?? "", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.once("exit", (code) => resume(Effect.succeed({ code, stdout, stderr })));
+  });
+
+describe("configuration", () => {
+  it.effect("reads every variable with defaults; the key stays redacted", () =>
+    Effect.gen(function* () {
+      const s = yield* load({ ...good, TCM_SPONSORED_PROJECTS: "3, 1", TCM_SLIPPAGE_BPS: "50", TCM_MAX_FEE_GWEI: "1.5", TCM_LOG_LEVEL: "debug" });
+      assert.deepStrictEqual(s.rpcUrls, ["http://127.0.0.1:8545", "http://127.0.0.1:8546"]);
+      assert.strictEqual(Redacted.value(s.privateKey), key);
+      assert.notInclude(String(s.privateKey), key.slice(2, 12));
+      assert.deepStrictEqual(s.deployment, { _tag: "File", file: "/tmp/d.json" });
+      assert.deepStrictEqual([...(s.sponsored as Set<number>)].sort(), [1, 3]);
+      assert.strictEqual(s.slippageBps, 50n);
+      assert.strictEqual(s.maxFeePerGas, parseGwei("1.5"));
+      assert.strictEqual(s.maxPriorityFeePerGas, parseGwei("1.5"));
+      assert.isTrue(Duration.equals(s.pollInterval, Duration.minutes(1)));
+      assert.strictEqual(s.port, 9464);
+      assert.strictEqual(s.logLevel._tag, "Debug");
+      const all = yield* load({ ...good, TCM_DEPLOYMENT_FILE: "", TCM_MACHINE_ADDRESS: "0x5fbdb2315678afecb367f032d93f642f64180aa3", TCM_SPONSORED_PROJECTS: "all" });
+      assert.strictEqual(all.sponsored, "all");
+      assert.deepStrictEqual(all.deployment, { _tag: "Machine", machine: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
+    }),
+  );
+
+  const cases: ReadonlyArray<[string, Record<string, string | undefined>]> = [
+    ["TCM_RPC_URLS", { TCM_RPC_URLS: undefined }],
+    ["TCM_RPC_URLS", { TCM_RPC_URLS: "ftp://x" }],
+    ["TCM_PRIVATE_KEY", { TCM_PRIVATE_KEY: undefined }],
+    ["TCM_PRIVATE_KEY", { TCM_PRIVATE_KEY: "0x1234" }],
+    ["TCM_DEPLOYMENT_FILE", { TCM_DEPLOYMENT_FILE: undefined }],
+    ["TCM_MACHINE_ADDRESS", { TCM_DEPLOYMENT_FILE: undefined, TCM_MACHINE_ADDRESS: "0x12" }],
+    ["TCM_SPONSORED_PROJECTS", { TCM_SPONSORED_PROJECTS: "1,x" }],
+    ["TCM_SLIPPAGE_BPS", { TCM_SLIPPAGE_BPS: "10001" }],
+    ["TCM_SLIPPAGE_BPS", { TCM_SLIPPAGE_BPS: "abc" }],
+    ["TCM_MAX_FEE_GWEI", { TCM_MAX_FEE_GWEI: "-1" }],
+    ["TCM_MAX_PRIORITY_FEE_GWEI", { TCM_MAX_FEE_GWEI: "1", TCM_MAX_PRIORITY_FEE_GWEI: "2" }],
+    ["TCM_POLL_INTERVAL_MS", { TCM_POLL_INTERVAL_MS: "0" }],
+    ["TCM_KEEPER_PORT", { TCM_KEEPER_PORT: "70000" }],
+    ["TCM_LOG_LEVEL", { TCM_LOG_LEVEL: "loud" }],
+  ];
+  for (const [variable, patch] of cases) {
+    it.effect(`names ${variable} when ${JSON.stringify(patch)}`, () =>
+      Effect.gen(function* () {
+        const env: Record<string, string> = { ...good };
+        for (const [k, v] of Object.entries(patch)) {
+          if (v === undefined) delete env[k];
+          else env[k] = v;
+        }
+        const error = yield* Effect.flip(load(env));
+        assert.strictEqual(error._tag, "KeeperConfigError");
+        assert.strictEqual(error.variable, variable);
+        assert.include(error.message, variable);
+        assert.notInclude(error.message, key.slice(2));
+      }),
+    );
+  }
+
+  it("parses the command line", () => {
+    assert.deepStrictEqual(parseArgs(["run"]), { command: "run", dryRun: false });
+    assert.deepStrictEqual(parseArgs(["once", "--dry-run"]), { command: "once", dryRun: true });
+    assert.strictEqual((parseArgs(["sometimes"]) as { _tag: string })._tag, "UsageError");
+  });
+
+  it.live("the process: exit 2 on bad config or usage (naming the variable), dry run sends nothing, once harvests", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const bad = yield* runKeeper({ ...good, TCM_SLIPPAGE_BPS: "lots" }, ["once"]);
+        assert.strictEqual(bad.code, 2);
+        assert.include(bad.stderr, "TCM_SLIPPAGE_BPS");
+        const usage = yield* runKeeper(good, ["sometimes"]);
+        assert.strictEqual(usage.code, 2);
+        const missingFile = yield* runKeeper({ ...good, TCM_DEPLOYMENT_FILE: "/nonexistent/deployment.json" }, ["once"]);
+        assert.strictEqual(missingFile.code, 2);
+        assert.include(missingFile.stderr, "/nonexistent/deployment.json");
+
+        const node = yield* anvil();
+        const deployment = yield* deployDevnet({ rpcUrl: node.url });
+        const file = writeDeploymentFile(deployment);
+        yield* Effect.gen(function* () {
+          yield* depositDemo(parseEther("300"));
+          const devnet = yield* Devnet;
+          yield* devnet.rebase(100);
+          yield* devnet.increaseTime(86_400);
+          const env = keeperEnv(node.url, file, key, { TCM_LOG_LEVEL: "info" });
+          const dry = yield* runKeeper(env, ["once", "--dry-run"]);
+          assert.strictEqual(dry.code, 0, dry.stdout + dry.stderr);
+          assert.include(dry.stdout, "dry run: would send");
+          assert.strictEqual(yield* nonceOf(keeperKeys[0].address), 0);
+          // JSON logs, one object per line.
+          const line = dry.stdout.split("\n").find((l) => l.includes("poll done"));
+          assert.strictEqual(JSON.parse(line ?? "{}").message, "poll done");
+          const once = yield* runKeeper(env, ["once"]);
+          assert.strictEqual(once.code, 0, once.stdout + once.stderr);
+          assert.strictEqual((yield* harvestedEvents).length, 3);
+          // An RPC that is down: failures, exit 1.
+          const down = yield* runKeeper({ ...env, TCM_RPC_URLS: "http://127.0.0.1:1" }, ["once"]);
+          assert.strictEqual(down.code, 1, down.stdout + down.stderr);
+        }).pipe(Effect.provide(testChain(node, deployment)));
+      }),
+    ),
+  );
+});

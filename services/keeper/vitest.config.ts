@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 300_000,
+    // Each file starts its own anvil and some spawn keeper processes: run files one after another so timing-
+    // sensitive fault tests are not starved (the whole suite still takes about a minute and a half).
+    fileParallelism: false,
+    hookTimeout: 180_000,
+  },
+});

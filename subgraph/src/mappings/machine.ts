@@ -1,0 +1,547 @@
+// Event handlers of the TechnoCapitalMachine data source. They read event data only (no eth_call): the contract's
+// events carry every number, including each position's full new allocation and every field of a harvest.
+import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
+import {
+  Claimed,
+  ContributorClaimed,
+  ContributorRecipientSet,
+  ContributorShareLowered,
+  Deposited,
+  Harvested,
+  MetadataURISet,
+  PauseSet,
+  ProjectLaunched,
+  ProjectOwnershipTransferred,
+  Reallocated,
+  ToppedUp,
+  Withdrawn,
+  YieldAssigned,
+} from "../../generated/TechnoCapitalMachine/TechnoCapitalMachine";
+import {
+  Account,
+  Claim,
+  ContributorClaim,
+  Deposit,
+  Harvest,
+  PauseChange,
+  PositionAllocation,
+  Project,
+  ProjectLaunch,
+  Reallocation,
+  TopUp,
+  Withdrawal,
+  YieldAssignment,
+} from "../../generated/schema";
+import { applyAllocation, currentLines, newAllocation } from "../helpers/allocation";
+import { poolPriceOf, priceToDecimal, toDecimal } from "../helpers/decimals";
+import { loadPosition, loadProject, loadProtocol, projectDay, protocolDay } from "../helpers/entities";
+import { allocationId, eventId, projectKey } from "../helpers/ids";
+
+/** 2^32: the machine's yield index scale (YIELD_SHIFT). */
+function yieldIndexScale(): BigInt {
+  return BigInt.fromI32(2).pow(32);
+}
+
+function toI32s(values: Array<BigInt>): Array<i32> {
+  let out = new Array<i32>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i].toI32();
+  return out;
+}
+
+// ------------------------------------------------------------------ projects
+
+export function handleProjectLaunched(event: ProjectLaunched): void {
+  let params = event.params.params;
+  let protocol = loadProtocol(event);
+  protocol.projectCount = protocol.projectCount + 1;
+
+  let launch = new ProjectLaunch(eventId(event));
+  launch.project = projectKey(event.params.projectId);
+  launch.token = event.params.token;
+  launch.pair = event.params.pair;
+  launch.owner = event.params.owner;
+  launch.tokenIsToken0 = event.params.tokenIsToken0;
+  launch.startTime = event.params.startTime;
+  launch.name = params.name;
+  launch.symbol = params.symbol;
+  launch.metadataURI = params.metadataURI;
+  launch.launchPrice = params.launchPrice;
+  launch.dailyEmission = params.dailyEmission;
+  launch.decayBps = params.decayBps;
+  launch.maxSupply = params.maxSupply;
+  launch.contributorBps = params.contributorBps;
+  launch.contributorRecipient = params.contributorRecipient;
+  launch.blockNumber = event.block.number;
+  launch.timestamp = event.block.timestamp;
+  launch.transactionHash = event.transaction.hash;
+  launch.logIndex = event.logIndex;
+  launch.save();
+
+  let project = new Project(projectKey(event.params.projectId));
+  project.projectId = event.params.projectId.toI32();
+  project.token = event.params.token;
+  project.pair = event.params.pair;
+  project.owner = event.params.owner;
+  project.tokenIsToken0 = event.params.tokenIsToken0;
+  project.startTime = event.params.startTime;
+  project.name = params.name;
+  project.symbol = params.symbol;
+  project.metadataURI = params.metadataURI;
+  project.launchPrice = params.launchPrice;
+  project.launchPriceDecimal = priceToDecimal(params.launchPrice);
+  project.dailyEmission = params.dailyEmission;
+  project.decayBps = params.decayBps;
+  project.maxSupply = params.maxSupply;
+  project.contributorBps = params.contributorBps;
+  project.contributorRecipient = params.contributorRecipient;
+  project.seeded = false;
+  project.allocatedPrincipal = BigInt.zero();
+  project.depositorCount = 0;
+  project.cumulativeYieldShares = BigInt.zero();
+  project.cumulativeYieldStEth = BigInt.zero();
+  project.cumulativeBountyShares = BigInt.zero();
+  project.cumulativeBountyStEth = BigInt.zero();
+  project.cumulativeWstEthWrapped = BigInt.zero();
+  project.cumulativeWstEthSwapped = BigInt.zero();
+  project.cumulativeWstEthAdded = BigInt.zero();
+  project.cumulativeTokensBought = BigInt.zero();
+  project.tokensSeeded = BigInt.zero();
+  project.cumulativeTokensAdded = BigInt.zero();
+  project.cumulativeLiquidityMinted = BigInt.zero();
+  project.carryWstEth = BigInt.zero();
+  project.carryTokens = BigInt.zero();
+  project.cumulativeClaimed = BigInt.zero();
+  project.cumulativeContributorClaimed = BigInt.zero();
+  project.tokenSupply = BigInt.zero();
+  project.harvestCount = 0;
+  project.lastSpotPrice = BigInt.zero();
+  project.lastTwapPrice = BigInt.zero();
+  project.lastSpotPriceDecimal = priceToDecimal(BigInt.zero());
+  project.lastTwapPriceDecimal = priceToDecimal(BigInt.zero());
+  project.poolPrice = BigInt.zero();
+  project.poolPriceDecimal = priceToDecimal(BigInt.zero());
+  project.reserveWstEth = BigInt.zero();
+  project.reserveTokens = BigInt.zero();
+  project.lpTotalSupply = BigInt.zero();
+  project.launchedAtBlock = event.block.number;
+  project.launchedAtTimestamp = event.block.timestamp;
+  project.launch = launch.id;
+  project.save();
+
+  projectDay(project, event).save();
+  protocol.save();
+  protocolDay(protocol, event).save();
+}
+
+export function handleMetadataURISet(event: MetadataURISet): void {
+  let project = loadProject(event.params.projectId);
+  project.metadataURI = event.params.metadataURI;
+  project.save();
+}
+
+export function handleContributorShareLowered(event: ContributorShareLowered): void {
+  let project = loadProject(event.params.projectId);
+  project.contributorBps = event.params.newBps;
+  project.save();
+}
+
+export function handleContributorRecipientSet(event: ContributorRecipientSet): void {
+  let project = loadProject(event.params.projectId);
+  project.contributorRecipient = event.params.recipient;
+  project.save();
+}
+
+export function handleProjectOwnershipTransferred(event: ProjectOwnershipTransferred): void {
+  let project = loadProject(event.params.projectId);
+  project.owner = event.params.newOwner;
+  project.save();
+}
+
+// ------------------------------------------------------------------ positions
+
+/** What a deposit and a top-up share: the position's new allocation and principal, the totals, the day. */
+function addPrincipal(
+  event: ethereum.Event,
+  account: Address,
+  principalAdded: BigInt,
+  principal: BigInt,
+  projectIds: Array<BigInt>,
+  bps: Array<i32>,
+  parts: Array<BigInt>,
+  totalPrincipal: BigInt,
+  opensPosition: boolean,
+): void {
+  let protocol = loadProtocol(event);
+  let position = loadPosition(account, event, protocol);
+  applyAllocation(position, projectIds, bps, parts, event);
+  if (opensPosition && !position.open) {
+    position.open = true;
+    position.openedAtTimestamp = event.block.timestamp;
+    protocol.depositorCount = protocol.depositorCount + 1;
+  }
+  position.principal = principal;
+  position.cumulativeDeposited = position.cumulativeDeposited.plus(principalAdded);
+  position.save();
+
+  protocol.totalPrincipal = totalPrincipal;
+  protocol.cumulativeDeposited = protocol.cumulativeDeposited.plus(principalAdded);
+  if (opensPosition) protocol.depositCount = protocol.depositCount + 1;
+  else protocol.topUpCount = protocol.topUpCount + 1;
+  protocol.save();
+  let day = protocolDay(protocol, event);
+  day.dailyDeposited = day.dailyDeposited.plus(principalAdded);
+  day.dailyDepositCount = day.dailyDepositCount + 1;
+  day.save();
+}
+
+export function handleDeposited(event: Deposited): void {
+  let p = event.params;
+  addPrincipal(event, p.account, p.principalAdded, p.principal, p.projectIds, p.bps, p.parts, p.totalPrincipal, true);
+
+  let record = new Deposit(eventId(event));
+  record.account = event.params.account;
+  record.principalAdded = event.params.principalAdded;
+  record.sharesAdded = event.params.sharesAdded;
+  record.principal = event.params.principal;
+  record.projectIds = toI32s(event.params.projectIds);
+  record.bps = event.params.bps;
+  record.parts = event.params.parts;
+  record.totalPrincipal = event.params.totalPrincipal;
+  record.blockNumber = event.block.number;
+  record.timestamp = event.block.timestamp;
+  record.transactionHash = event.transaction.hash;
+  record.logIndex = event.logIndex;
+  record.save();
+}
+
+export function handleToppedUp(event: ToppedUp): void {
+  let p = event.params;
+  addPrincipal(event, p.account, p.principalAdded, p.principal, p.projectIds, p.bps, p.parts, p.totalPrincipal, false);
+
+  let record = new TopUp(eventId(event));
+  record.account = event.params.account;
+  record.principalAdded = event.params.principalAdded;
+  record.sharesAdded = event.params.sharesAdded;
+  record.principal = event.params.principal;
+  record.projectIds = toI32s(event.params.projectIds);
+  record.bps = event.params.bps;
+  record.parts = event.params.parts;
+  record.totalPrincipal = event.params.totalPrincipal;
+  record.blockNumber = event.block.number;
+  record.timestamp = event.block.timestamp;
+  record.transactionHash = event.transaction.hash;
+  record.logIndex = event.logIndex;
+  record.save();
+}
+
+export function handleReallocated(event: Reallocated): void {
+  let protocol = loadProtocol(event);
+  let position = loadPosition(event.params.account, event, protocol);
+  let before = currentLines(position);
+  let previousProjectIds = new Array<i32>(before.length);
+  let previousBps = new Array<i32>(before.length);
+  for (let i = 0; i < before.length; i++) {
+    previousProjectIds[i] = I32.parseInt(before[i].project);
+    previousBps[i] = before[i].bps;
+  }
+  applyAllocation(position, event.params.projectIds, event.params.bps, event.params.parts, event);
+  position.principal = event.params.principal;
+  position.save();
+
+  protocol.reallocationCount = protocol.reallocationCount + 1;
+  protocol.save();
+  protocolDay(protocol, event).save();
+
+  let record = new Reallocation(eventId(event));
+  record.account = event.params.account;
+  record.principal = event.params.principal;
+  record.previousProjectIds = previousProjectIds;
+  record.previousBps = previousBps;
+  record.projectIds = toI32s(event.params.projectIds);
+  record.bps = event.params.bps;
+  record.parts = event.params.parts;
+  record.blockNumber = event.block.number;
+  record.timestamp = event.block.timestamp;
+  record.transactionHash = event.transaction.hash;
+  record.logIndex = event.logIndex;
+  record.save();
+}
+
+export function handleWithdrawn(event: Withdrawn): void {
+  let protocol = loadProtocol(event);
+  let position = loadPosition(event.params.account, event, protocol);
+  applyAllocation(position, event.params.projectIds, event.params.bps, event.params.parts, event);
+  position.principal = event.params.principal;
+  position.cumulativeWithdrawn = position.cumulativeWithdrawn.plus(event.params.principalRemoved);
+  position.cumulativeStEthPaid = position.cumulativeStEthPaid.plus(event.params.stEthPaid);
+  if (position.open && event.params.principal.isZero()) {
+    position.open = false;
+    protocol.depositorCount = protocol.depositorCount - 1;
+  }
+  position.save();
+
+  protocol.totalPrincipal = event.params.totalPrincipal;
+  protocol.cumulativeWithdrawn = protocol.cumulativeWithdrawn.plus(event.params.principalRemoved);
+  protocol.cumulativeStEthPaid = protocol.cumulativeStEthPaid.plus(event.params.stEthPaid);
+  protocol.withdrawalCount = protocol.withdrawalCount + 1;
+  if (event.params.deficit) protocol.deficitWithdrawalCount = protocol.deficitWithdrawalCount + 1;
+  protocol.save();
+  let day = protocolDay(protocol, event);
+  day.dailyWithdrawn = day.dailyWithdrawn.plus(event.params.principalRemoved);
+  day.dailyStEthPaid = day.dailyStEthPaid.plus(event.params.stEthPaid);
+  day.dailyWithdrawalCount = day.dailyWithdrawalCount + 1;
+  day.save();
+
+  let record = new Withdrawal(eventId(event));
+  record.account = event.params.account;
+  record.receiver = event.params.receiver;
+  record.principalRemoved = event.params.principalRemoved;
+  record.sharesPaid = event.params.sharesPaid;
+  record.stEthPaid = event.params.stEthPaid;
+  record.deficit = event.params.deficit;
+  record.shortfall = event.params.principalRemoved.gt(event.params.stEthPaid)
+    ? event.params.principalRemoved.minus(event.params.stEthPaid)
+    : BigInt.zero();
+  record.principal = event.params.principal;
+  record.projectIds = toI32s(event.params.projectIds);
+  record.bps = event.params.bps;
+  record.parts = event.params.parts;
+  record.totalPrincipal = event.params.totalPrincipal;
+  record.blockNumber = event.block.number;
+  record.timestamp = event.block.timestamp;
+  record.transactionHash = event.transaction.hash;
+  record.logIndex = event.logIndex;
+  record.save();
+}
+
+// ------------------------------------------------------------------ rewards
+
+export function handleClaimed(event: Claimed): void {
+  let amount = event.params.amount;
+  let protocol = loadProtocol(event);
+  let position = loadPosition(event.params.account, event, protocol);
+  position.save();
+  let account = Account.load(event.params.account)!;
+  account.cumulativeClaimed = account.cumulativeClaimed.plus(amount);
+  account.save();
+
+  let line = PositionAllocation.load(allocationId(event.params.account, event.params.projectId));
+  if (line == null) line = newAllocation(position, event.params.projectId, event);
+  line.claimed = line.claimed.plus(amount);
+  line.claimCount = line.claimCount + 1;
+  line.updatedAtBlock = event.block.number;
+  line.updatedAtTimestamp = event.block.timestamp;
+  line.save();
+
+  let project = loadProject(event.params.projectId);
+  project.cumulativeClaimed = project.cumulativeClaimed.plus(amount);
+  project.tokenSupply = project.tokenSupply.plus(amount);
+  project.save();
+  let day = projectDay(project, event);
+  day.dailyClaimed = day.dailyClaimed.plus(amount);
+  day.save();
+
+  protocol.cumulativeClaimed = protocol.cumulativeClaimed.plus(amount);
+  protocol.claimCount = protocol.claimCount + 1;
+  protocol.save();
+  let protocolSnapshot = protocolDay(protocol, event);
+  protocolSnapshot.dailyClaimed = protocolSnapshot.dailyClaimed.plus(amount);
+  protocolSnapshot.dailyClaimCount = protocolSnapshot.dailyClaimCount + 1;
+  protocolSnapshot.save();
+
+  let record = new Claim(eventId(event));
+  record.account = event.params.account;
+  record.receiver = event.params.receiver;
+  record.project = project.id;
+  record.amount = amount;
+  record.amountDecimal = toDecimal(amount);
+  record.blockNumber = event.block.number;
+  record.timestamp = event.block.timestamp;
+  record.transactionHash = event.transaction.hash;
+  record.logIndex = event.logIndex;
+  record.save();
+}
+
+export function handleContributorClaimed(event: ContributorClaimed): void {
+  let amount = event.params.amount;
+  let project = loadProject(event.params.projectId);
+  project.cumulativeContributorClaimed = project.cumulativeContributorClaimed.plus(amount);
+  project.tokenSupply = project.tokenSupply.plus(amount);
+  project.save();
+  let day = projectDay(project, event);
+  day.dailyContributorClaimed = day.dailyContributorClaimed.plus(amount);
+  day.save();
+
+  let protocol = loadProtocol(event);
+  protocol.cumulativeContributorClaimed = protocol.cumulativeContributorClaimed.plus(amount);
+  protocol.contributorClaimCount = protocol.contributorClaimCount + 1;
+  protocol.save();
+  protocolDay(protocol, event).save();
+
+  let record = new ContributorClaim(eventId(event));
+  record.project = project.id;
+  record.recipient = event.params.recipient;
+  record.amount = amount;
+  record.blockNumber = event.block.number;
+  record.timestamp = event.block.timestamp;
+  record.transactionHash = event.transaction.hash;
+  record.logIndex = event.logIndex;
+  record.save();
+}
+
+// ------------------------------------------------------------------ yield and harvests
+
+export function handleYieldAssigned(event: YieldAssigned): void {
+  let assigned = event.params.indexDelta.times(event.params.totalPrincipal).div(yieldIndexScale());
+  let protocol = loadProtocol(event);
+  protocol.accYieldIndex = event.params.accYieldIndex;
+  protocol.totalYieldAssignedShares = protocol.totalYieldAssignedShares.plus(assigned);
+  protocol.yieldAssignmentCount = protocol.yieldAssignmentCount + 1;
+  protocol.save();
+  let day = protocolDay(protocol, event);
+  day.dailyYieldAssignedShares = day.dailyYieldAssignedShares.plus(assigned);
+  day.save();
+
+  let record = new YieldAssignment(eventId(event));
+  record.excessShares = event.params.excessShares;
+  record.indexDelta = event.params.indexDelta;
+  record.accYieldIndex = event.params.accYieldIndex;
+  record.totalPrincipal = event.params.totalPrincipal;
+  record.assignedShares = assigned;
+  record.blockNumber = event.block.number;
+  record.timestamp = event.block.timestamp;
+  record.transactionHash = event.transaction.hash;
+  record.logIndex = event.logIndex;
+  record.save();
+}
+
+export function handleHarvested(event: Harvested): void {
+  let r = event.params.report;
+  let project = loadProject(event.params.projectId);
+  let seeding = !project.seeded;
+  let poolPrice = poolPriceOf(r.reserveWstEth, r.reserveTokens);
+
+  project.seeded = true;
+  project.cumulativeYieldShares = project.cumulativeYieldShares.plus(r.yieldShares);
+  project.cumulativeYieldStEth = project.cumulativeYieldStEth.plus(r.yieldStEth);
+  project.cumulativeBountyShares = project.cumulativeBountyShares.plus(r.bountyShares);
+  project.cumulativeBountyStEth = project.cumulativeBountyStEth.plus(r.bountyStEth);
+  project.cumulativeWstEthWrapped = project.cumulativeWstEthWrapped.plus(r.wstEthWrapped);
+  project.cumulativeWstEthSwapped = project.cumulativeWstEthSwapped.plus(r.wstEthSwapped);
+  project.cumulativeWstEthAdded = project.cumulativeWstEthAdded.plus(r.wstEthAdded);
+  project.cumulativeTokensBought = project.cumulativeTokensBought.plus(r.tokensBought);
+  project.tokensSeeded = project.tokensSeeded.plus(r.tokensSeeded);
+  project.tokenSupply = project.tokenSupply.plus(r.tokensSeeded);
+  project.cumulativeTokensAdded = project.cumulativeTokensAdded.plus(r.tokensAdded);
+  project.cumulativeLiquidityMinted = project.cumulativeLiquidityMinted.plus(r.liquidityMinted);
+  project.carryWstEth = r.carryWstEthOut;
+  project.carryTokens = r.carryTokensOut;
+  project.harvestCount = project.harvestCount + 1;
+  project.lastHarvestEpoch = r.epoch;
+  project.lastHarvestTimestamp = event.block.timestamp;
+  if (!r.spotPrice.isZero()) {
+    project.lastSpotPrice = r.spotPrice;
+    project.lastSpotPriceDecimal = priceToDecimal(r.spotPrice);
+    project.lastTwapPrice = r.twapPrice;
+    project.lastTwapPriceDecimal = priceToDecimal(r.twapPrice);
+  }
+  project.poolPrice = poolPrice;
+  project.poolPriceDecimal = priceToDecimal(poolPrice);
+  project.reserveWstEth = r.reserveWstEth;
+  project.reserveTokens = r.reserveTokens;
+  project.lpTotalSupply = r.lpTotalSupply;
+  project.save();
+
+  let day = projectDay(project, event);
+  day.dailyYieldShares = day.dailyYieldShares.plus(r.yieldShares);
+  day.dailyYieldStEth = day.dailyYieldStEth.plus(r.yieldStEth);
+  day.dailyBountyStEth = day.dailyBountyStEth.plus(r.bountyStEth);
+  day.dailyWstEthAdded = day.dailyWstEthAdded.plus(r.wstEthAdded);
+  day.dailyTokensBought = day.dailyTokensBought.plus(r.tokensBought);
+  day.dailyTokensAdded = day.dailyTokensAdded.plus(r.tokensAdded);
+  day.dailyLiquidityMinted = day.dailyLiquidityMinted.plus(r.liquidityMinted);
+  day.dailyHarvestCount = day.dailyHarvestCount + 1;
+  if (!r.spotPrice.isZero()) {
+    let spot = priceToDecimal(r.spotPrice);
+    if (day.spotPriceOpen === null) day.spotPriceOpen = spot;
+    let high = day.spotPriceHigh;
+    if (high === null || spot.gt(high)) day.spotPriceHigh = spot;
+    let low = day.spotPriceLow;
+    if (low === null || spot.lt(low)) day.spotPriceLow = spot;
+    day.spotPriceClose = spot;
+    day.twapPriceClose = priceToDecimal(r.twapPrice);
+  }
+  day.poolPriceClose = priceToDecimal(poolPrice);
+  day.save();
+
+  let protocol = loadProtocol(event);
+  protocol.totalYieldShares = protocol.totalYieldShares.plus(r.yieldShares);
+  protocol.totalYieldStEth = protocol.totalYieldStEth.plus(r.yieldStEth);
+  protocol.totalBountyStEth = protocol.totalBountyStEth.plus(r.bountyStEth);
+  protocol.totalWstEthAdded = protocol.totalWstEthAdded.plus(r.wstEthAdded);
+  protocol.totalLiquidityMinted = protocol.totalLiquidityMinted.plus(r.liquidityMinted);
+  protocol.harvestCount = protocol.harvestCount + 1;
+  protocol.save();
+  let protocolSnapshot = protocolDay(protocol, event);
+  protocolSnapshot.dailyYieldShares = protocolSnapshot.dailyYieldShares.plus(r.yieldShares);
+  protocolSnapshot.dailyYieldStEth = protocolSnapshot.dailyYieldStEth.plus(r.yieldStEth);
+  protocolSnapshot.dailyWstEthAdded = protocolSnapshot.dailyWstEthAdded.plus(r.wstEthAdded);
+  protocolSnapshot.dailyLiquidityMinted = protocolSnapshot.dailyLiquidityMinted.plus(r.liquidityMinted);
+  protocolSnapshot.dailyHarvestCount = protocolSnapshot.dailyHarvestCount + 1;
+  protocolSnapshot.save();
+
+  let record = new Harvest(eventId(event));
+  record.project = project.id;
+  record.caller = event.params.caller;
+  record.seeding = seeding;
+  record.epoch = r.epoch;
+  record.yieldShares = r.yieldShares;
+  record.yieldStEth = r.yieldStEth;
+  record.bountyShares = r.bountyShares;
+  record.bountyStEth = r.bountyStEth;
+  record.wstEthWrapped = r.wstEthWrapped;
+  record.carryWstEthIn = r.carryWstEthIn;
+  record.carryTokensIn = r.carryTokensIn;
+  record.wstEthSwapped = r.wstEthSwapped;
+  record.tokensBought = r.tokensBought;
+  record.tokensSeeded = r.tokensSeeded;
+  record.wstEthAdded = r.wstEthAdded;
+  record.tokensAdded = r.tokensAdded;
+  record.liquidityMinted = r.liquidityMinted;
+  record.carryWstEthOut = r.carryWstEthOut;
+  record.carryTokensOut = r.carryTokensOut;
+  record.spotPrice = r.spotPrice;
+  record.twapPrice = r.twapPrice;
+  record.reserveWstEth = r.reserveWstEth;
+  record.reserveTokens = r.reserveTokens;
+  record.lpTotalSupply = r.lpTotalSupply;
+  record.spotPriceDecimal = priceToDecimal(r.spotPrice);
+  record.twapPriceDecimal = priceToDecimal(r.twapPrice);
+  record.poolPrice = poolPrice;
+  record.poolPriceDecimal = priceToDecimal(poolPrice);
+  record.yieldStEthDecimal = toDecimal(r.yieldStEth);
+  record.blockNumber = event.block.number;
+  record.timestamp = event.block.timestamp;
+  record.transactionHash = event.transaction.hash;
+  record.logIndex = event.logIndex;
+  record.save();
+}
+
+// ------------------------------------------------------------------ guardian
+
+export function handlePauseSet(event: PauseSet): void {
+  let protocol = loadProtocol(event);
+  protocol.depositsPaused = event.params.depositsPaused;
+  protocol.harvestsPaused = event.params.harvestsPaused;
+  protocol.save();
+  protocolDay(protocol, event).save();
+
+  let record = new PauseChange(eventId(event));
+  record.depositsPaused = event.params.depositsPaused;
+  record.harvestsPaused = event.params.harvestsPaused;
+  record.blockNumber = event.block.number;
+  record.timestamp = event.block.timestamp;
+  record.transactionHash = event.transaction.hash;
+  record.logIndex = event.logIndex;
+  record.save();
+}
