@@ -39,6 +39,9 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     uint256 internal constant REWARD_SHIFT = 64;
     uint256 internal constant YIELD_REMAINDER_MASK = (1 << YIELD_SHIFT) - 1;
     uint256 internal constant U96 = (1 << 96) - 1;
+    /// @dev Bit 95 of `Project.contributorOwedTagged` and `carryTokensTagged` (see DataTypes): keeps slots 1 and 6
+    ///      of a project nonzero.
+    uint256 internal constant SLOT_TAG = 1 << 95;
 
     uint256 public constant MIN_LAUNCH_PRICE = 1e6;
     uint256 public constant MAX_LAUNCH_PRICE = 1e36;
@@ -275,10 +278,9 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         for (uint256 i; i < projectIds.length; ++i) {
             uint32 id = projectIds[i];
             Project storage p = _project(id);
-            _accrue(p);
+            uint256 rewardAcc = _accrue(p);
             uint256 entry = _entries[msg.sender][id];
             uint256 part = (entry >> 16) & U96;
-            uint256 rewardAcc = p.rewardAcc;
             uint256 owed = _owed(entry, part, rewardAcc);
             if (owed == 0) continue;
             _entries[msg.sender][id] = (entry & ((1 << 112) - 1)) | (_debtFor(part, rewardAcc, 0) << 112);
@@ -306,9 +308,10 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     function claimContributor(uint32 projectId) external nonReentrant returns (uint256 amount) {
         Project storage p = _project(projectId);
         _accrue(p);
-        amount = p.contributorOwed;
+        uint256 tagged = p.contributorOwedTagged;
+        amount = tagged & ~SLOT_TAG;
         if (amount == 0) return 0;
-        p.contributorOwed = 0;
+        p.contributorOwedTagged = uint96(SLOT_TAG);
         address recipient = p.contributorRecipient;
         p.token.mint(recipient, amount);
         emit ContributorClaimed(projectId, recipient, amount);
@@ -551,17 +554,21 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
 
     function _setPart(address account, uint32 id, uint256 newPart, uint256 newBps, uint256 accYield) internal {
         Project storage p = _projects[id];
-        _accrue(p);
+        (uint256 s0, uint256 rewardAcc) = _accrueWords(p);
         uint256 entry = _entries[account][id];
         uint256 oldPart = (entry >> 16) & U96;
-        uint256 rewardAcc = p.rewardAcc;
         uint256 owed = _owed(entry, oldPart, rewardAcc);
         if (newPart != oldPart) {
+            uint256 yieldDebt;
             unchecked {
                 // Keep the project's pending yield: debt moves by the change in principal times the index (mod 2^128).
-                p.yieldDebt = uint128(p.yieldDebt + newPart * accYield - oldPart * accYield);
+                yieldDebt = uint128((s0 >> 96) + newPart * accYield - oldPart * accYield);
             }
-            p.allocatedPrincipal = uint96(p.allocatedPrincipal + newPart - oldPart);
+            uint256 allocated = uint96(uint96(s0) + newPart - oldPart);
+            s0 = (s0 >> 224 << 224) | (yieldDebt << 96) | allocated;
+        }
+        assembly ("memory-safe") {
+            sstore(p.slot, s0) // slot 0 (allocatedPrincipal, yieldDebt, lastAccrual): one write
         }
         _entries[account][id] = newBps | (newPart << 16) | (_debtFor(newPart, rewardAcc, owed) << 112);
     }
@@ -683,30 +690,56 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     function _cumulativeEmission(Project storage p, uint256 timestamp) internal view returns (uint256) {
         uint256 start = p.startTime;
         if (timestamp <= start) return 0;
-        return Emission.cumulative(p.dailyEmission, p.decayBps, p.emissionCap, timestamp - start);
+        return Emission.between(p.dailyEmission, p.decayBps, p.emissionCap, 0, timestamp - start);
     }
 
-    /// @dev Accrues emission since the last accrual into the reward index and the contributor's share. Emission
-    ///      while no principal is allocated is not minted.
-    function _accrue(Project storage p) internal {
-        uint256 last = p.lastAccrual;
-        if (last == block.timestamp) return;
-        uint256 allocated = p.allocatedPrincipal;
+    /// @dev Accrues emission since the last accrual into the reward index and the contributor's share (emission
+    ///      while no principal is allocated is not minted) and records the accrual time.
+    function _accrue(Project storage p) internal returns (uint256 rewardAcc) {
+        uint256 s0;
+        (s0, rewardAcc) = _accrueWords(p);
+        assembly ("memory-safe") {
+            sstore(p.slot, s0)
+        }
+    }
+
+    /// @dev `_accrue` on raw storage words, for the hot paths: writes slot 1 (reward index, contributor share) if
+    ///      anything was emitted and returns slot 0 with `lastAccrual` set to now, for the caller to write once.
+    ///      Word layouts (DataTypes.Project, packed from the low bits): slot 0 = allocatedPrincipal (96) |
+    ///      yieldDebt (128) | lastAccrual (32); slot 1 = rewardAcc (160) | contributorOwedTagged (96); slot 2 =
+    ///      dailyEmission (96) | decayBps (16) | contributorBps (16) | startTime (32) | emissionCap (96).
+    function _accrueWords(Project storage p) internal returns (uint256 s0, uint256 rewardAcc) {
+        uint256 s1;
+        assembly ("memory-safe") {
+            s0 := sload(p.slot)
+            s1 := sload(add(p.slot, 1))
+        }
+        rewardAcc = uint160(s1);
+        uint256 last = s0 >> 224;
+        if (last == block.timestamp) return (s0, rewardAcc);
+        uint256 allocated = uint96(s0);
         if (allocated != 0) {
-            (uint256 emitted, uint256 contributorBps) = _emittedSince(p, last);
+            uint256 s2;
+            assembly ("memory-safe") {
+                s2 := sload(add(p.slot, 2))
+            }
+            uint256 start = uint32(s2 >> 128);
+            uint256 emitted = Emission.between(
+                uint96(s2), uint16(s2 >> 96), s2 >> 160, last > start ? last - start : 0, block.timestamp - start
+            );
             if (emitted != 0) {
-                uint256 contributor = emitted * contributorBps / BPS;
-                uint256 owed = p.contributorOwed + contributor;
-                uint256 rewardAcc;
+                uint256 contributor = emitted * uint16(s2 >> 112) / BPS;
                 unchecked {
-                    rewardAcc = uint160(p.rewardAcc + ((emitted - contributor) << REWARD_SHIFT) / allocated);
+                    rewardAcc = uint160(rewardAcc + ((emitted - contributor) << REWARD_SHIFT) / allocated);
                 }
-                // One write for the whole slot.
-                p.rewardAcc = uint160(rewardAcc);
-                p.contributorOwed = uint96(owed);
+                // The tagged contributor share stays below 2^96 (owed < maxSupply < 2^95, tag = 2^95).
+                uint256 s1New = rewardAcc | (((s1 >> 160) + contributor) << 160);
+                assembly ("memory-safe") {
+                    sstore(add(p.slot, 1), s1New)
+                }
             }
         }
-        p.lastAccrual = uint32(block.timestamp);
+        s0 = uint224(s0) | (uint256(uint32(block.timestamp)) << 224);
     }
 
     function _emittedSince(Project storage p, uint256 last) internal view returns (uint256, uint256) {
@@ -743,7 +776,7 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         r.yieldShares = pendingScaled >> YIELD_SHIFT;
         r.yieldStEth = r.yieldShares * lido.pooled / lido.totalShares;
         r.carryWstEthIn = p.carryWstEth;
-        r.carryTokensIn = p.carryTokens;
+        r.carryTokensIn = p.carryTokensTagged & ~SLOT_TAG;
         uint256 value = (r.yieldShares + r.carryWstEthIn) * lido.pooled / lido.totalShares;
         if (value < minHarvestValue) {
             r.yieldStEth = value;
@@ -784,7 +817,7 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         }
         p.observationCumulative = observed;
         p.observationTime = uint32(block.timestamp);
-        p.totalLiquidity += r.liquidityMinted;
+        p.totalLiquidity += uint128(r.liquidityMinted); // checked: the sum stays below 2^112
         emit Harvested(projectId, msg.sender, r);
         return (HarvestStatus.Done, r);
     }
@@ -801,6 +834,9 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         }
         r.twapPrice = (twapUQ * 1e18) >> 112;
         r.spotPrice = reserveWst * 1e18 / reserveTokens;
+        // Scratch until `_reportPool` overwrites them: the reserves `_swapAndAdd` starts from (nothing touches the
+        // pair between the guard and the swap).
+        (r.reserveWstEth, r.reserveTokens) = (reserveWst, reserveTokens);
         uint256 diff = r.spotPrice > r.twapPrice ? r.spotPrice - r.twapPrice : r.twapPrice - r.spotPrice;
         ok = diff * BPS <= maxDeviationBps * r.twapPrice;
         // Buy half, but never push the price more than maxImpactBps above the TWAP: a front-runner then takes the
@@ -877,7 +913,7 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         IUniswapV2Pair pair = p.pair;
         uint256 wst = r.wstEthWrapped + r.carryWstEthIn;
         uint256 keep = wst - r.wstEthSwapped;
-        (uint256 reserveWst, uint256 reserveTokens) = _reserves(p);
+        (uint256 reserveWst, uint256 reserveTokens) = (r.reserveWstEth, r.reserveTokens); // set by _priceGuard
         if (r.tokensBought != 0) {
             _safeTransfer(address(wstETH), address(pair), r.wstEthSwapped);
             (uint256 out0, uint256 out1) = p.tokenIsToken0 ? (r.tokensBought, uint256(0)) : (uint256(0), r.tokensBought);
@@ -910,7 +946,7 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         r.carryWstEthOut = keep - r.wstEthAdded;
         r.carryTokensOut = tokens - r.tokensAdded;
         p.carryWstEth = uint128(r.carryWstEthOut);
-        p.carryTokens = uint128(r.carryTokensOut);
+        p.carryTokensTagged = uint96(r.carryTokensOut | SLOT_TAG); // <= tokens bought + carried <= supply < 2^95
         _reportPool(p, r);
     }
 

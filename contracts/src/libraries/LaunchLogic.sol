@@ -65,6 +65,8 @@ library LaunchLogic {
         address wstETH
     ) private {
         p.lastAccrual = uint32(block.timestamp);
+        p.contributorOwedTagged = uint96(1 << 95); // slot tags: slots 1 and 6 are never zero (see DataTypes.Project)
+        p.carryTokensTagged = uint96(1 << 95);
         p.dailyEmission = uint96(params.dailyEmission);
         p.decayBps = uint16(params.decayBps);
         p.contributorBps = uint16(params.contributorBps);

@@ -29,12 +29,12 @@ library ProjectViews {
         v.allocatedPrincipal = p.allocatedPrincipal;
         v.lastAccrual = p.lastAccrual;
         v.rewardAcc = p.rewardAcc;
-        v.contributorOwed = p.contributorOwed;
+        v.contributorOwed = p.contributorOwedTagged & ((1 << 95) - 1); // without the slot tag (bit 95)
         v.lastHarvestEpoch = p.lastHarvestEpoch;
         v.observationTime = p.observationTime;
         v.observationCumulative = p.observationCumulative;
         v.carryWstEth = p.carryWstEth;
-        v.carryTokens = p.carryTokens;
+        v.carryTokens = p.carryTokensTagged & ((1 << 95) - 1); // without the slot tag (bit 95)
         v.pendingYieldScaled = pendingYieldScaled;
         v.totalYieldShares = p.totalYieldShares;
         v.totalLiquidity = p.totalLiquidity;
