@@ -3,6 +3,10 @@
 // real mapping, then the same blocks with a no-op mapping (bench/noop.ts: same handlers, empty bodies) as the
 // ceiling, and prints events/s, time to fully synced, and the ratio real / ceiling (target ≥ 0.7).
 //
+// gnd runs with RUST_LIB_BACKTRACE=0 (graphNodeEnv in test/e2e.mjs): with an inherited RUST_BACKTRACE=1, graph-node
+// captures a stack trace on every WASM memory read, which slows the real mapping ≈ 7× and the no-op one not at all.
+// GND_LIB_BACKTRACE=1 keeps the inherited environment, to measure that (README.md, benchmark).
+//
 // Usage (from subgraph/, after `graph codegen`): node bench/index-bench.mjs [--events N] [--ipfs host:port]
 // Needs PostgreSQL on 127.0.0.1:5432 (trust auth). Without --ipfs it uses the probe-only IPFS stand-in defined in
 // test/e2e.mjs (gnd dev only probes IPFS at start; this subgraph never reads from it).
@@ -13,7 +17,7 @@ import { foundry } from "viem/chains";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { deploy, gql, startAnvil, startGraphNode, stop, teardown } from "../test/e2e.mjs";
+import { deploy, gql, graphNodeEnv, startAnvil, startGraphNode, stop, teardown } from "../test/e2e.mjs";
 
 const SUBGRAPH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const argValue = (name) => {
@@ -118,6 +122,7 @@ try {
   const deploymentFile = deployment.file;
   const began = Date.now();
   const { events, head } = await generate(rpcUrl, deployment);
+  log(`gnd environment: RUST_BACKTRACE=${process.env.RUST_BACKTRACE ?? "(unset)"}, RUST_LIB_BACKTRACE=${graphNodeEnv().RUST_LIB_BACKTRACE ?? "(unset)"}`);
   log(`generated ${events} machine events in ${head} blocks (${((Date.now() - began) / 1000).toFixed(1)} s)`);
   const real = await indexOnce("real mapping", rpcUrl, deploymentFile, head, { workDir: "bench/.out/real", ipfs: IPFS });
   const ceiling = await indexOnce("no-op mapping", rpcUrl, deploymentFile, head, { workDir: "bench/.out/noop", mapping: "bench/noop.ts", ipfs: IPFS });

@@ -137,10 +137,21 @@ export async function startIpfsStub() {
 }
 
 /**
+ * The environment gnd runs with: ours, but with anyhow/std library backtraces off (`RUST_LIB_BACKTRACE=0`).
+ * With `RUST_BACKTRACE=1` inherited (set on these machines; graph-node's production image does not set it), graph-node
+ * 0.45 captures a full stack trace on every read of WASM memory (its heap `read` builds its out-of-bounds error
+ * eagerly, `ok_or(anyhow!(…))`), so every field a mapping passes to `store.set` or a BigInt host call costs a
+ * backtrace through the JIT frames: ≈ 10× slower indexing (see README.md, benchmark). Panics still print their
+ * backtrace (that is `RUST_BACKTRACE`). `GND_LIB_BACKTRACE=1` keeps the inherited behaviour, to measure it.
+ */
+export const graphNodeEnv = () =>
+  process.env.GND_LIB_BACKTRACE === "1" ? { ...process.env } : { ...process.env, RUST_LIB_BACKTRACE: "0" };
+
+/**
  * Builds the devnet manifest for `deploymentFile` into `workDir` (relative to subgraph/) and starts gnd dev on it
  * with a fresh database and free ports. `mapping` swaps the mapping file (the benchmark's no-op run).
  */
-export async function startGraphNode(rpcUrl, deploymentFile, { workDir = "test/.e2e", mapping, ipfs } = {}) {
+export async function startGraphNode(rpcUrl, deploymentFile, { workDir = "test/.e2e", mapping, ipfs, env = graphNodeEnv() } = {}) {
   const WORK_DIR = join(SUBGRAPH_DIR, workDir);
   mkdirSync(WORK_DIR, { recursive: true });
   const manifest = `${workDir}/subgraph.yaml`;
@@ -178,7 +189,7 @@ export async function startGraphNode(rpcUrl, deploymentFile, { workDir = "test/.
       "--index-node-port", String(indexPort),
       "--metrics-port", String(metricsPort),
     ],
-    { cwd: SUBGRAPH_DIR, stdio: ["ignore", out, out] },
+    { cwd: SUBGRAPH_DIR, stdio: ["ignore", out, out], env },
   );
   return { graphql: `http://127.0.0.1:${httpPort}/subgraphs/name/subgraph-0`, status: `http://127.0.0.1:${indexPort}/graphql`, logFile, startedAt, child };
 }

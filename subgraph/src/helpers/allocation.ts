@@ -3,7 +3,7 @@
 // and the event's parts, including projects that dropped out. No contract call: the events carry everything.
 import { BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
 import { Position, PositionAllocation, Project } from "../../generated/schema";
-import { loadProject, projectDay } from "./entities";
+import { loadProject, projectDayDelta } from "./entities";
 import { allocationId, projectKey } from "./ids";
 
 function indexOf(ids: Array<Bytes>, id: Bytes): i32 {
@@ -13,66 +13,94 @@ function indexOf(ids: Array<Bytes>, id: Bytes): i32 {
   return -1;
 }
 
-function saveProject(project: Project, event: ethereum.Event): void {
-  project.save();
-  projectDay(project, event).save();
+/**
+ * The project moved by an allocation change: saves the changed fields only (allocatedPrincipal, depositorCount) on
+ * the project and its day snapshot (whose daily sums an allocation change does not touch).
+ */
+function saveProjectAllocation(project: Project, event: ethereum.Event): void {
+  let delta = new Project(project.id);
+  delta.allocatedPrincipal = project.allocatedPrincipal;
+  delta.depositorCount = project.depositorCount;
+  delta.save();
+  let day = projectDayDelta(project, event);
+  day.allocatedPrincipal = project.allocatedPrincipal;
+  day.depositorCount = project.depositorCount;
+  day.save();
 }
 
 /**
  * Moves `position` to the allocation (projectIds[i], bps[i], parts[i]); an empty allocation closes every line.
- * Saves the allocations, the projects and their day snapshots; the caller saves the position.
+ * Saves the allocations, the projects and their day snapshots; the caller saves the position (activeAllocations is
+ * set on both `position` and `delta`). `before` are the position's current lines when the caller loaded them
+ * already (currentLines), else null.
  */
 export function applyAllocation(
   position: Position,
+  delta: Position,
   projectIds: Array<BigInt>,
   bps: Array<i32>,
   parts: Array<BigInt>,
   event: ethereum.Event,
+  before: Array<PositionAllocation> | null,
 ): void {
   let next = new Array<Bytes>(projectIds.length);
   for (let i = 0; i < projectIds.length; i++) next[i] = allocationId(position.id, projectIds[i]);
 
   // Lines that dropped out: their whole part leaves the project.
   let previous = position.activeAllocations;
+  let blockNumber = event.block.number;
+  let timestamp = event.block.timestamp;
   for (let i = 0; i < previous.length; i++) {
     if (indexOf(next, previous[i]) >= 0) continue;
-    let line = PositionAllocation.load(previous[i])!;
-    let project = loadProject(BigInt.fromString(line.project));
+    let line = before != null ? before[i] : PositionAllocation.load(previous[i])!;
+    let project = Project.load(line.project)!;
     project.allocatedPrincipal = project.allocatedPrincipal.minus(line.principal);
     project.depositorCount = project.depositorCount - 1;
-    saveProject(project, event);
-    line.principal = BigInt.zero();
-    line.bps = 0;
-    line.active = false;
-    line.updatedAtBlock = event.block.number;
-    line.updatedAtTimestamp = event.block.timestamp;
-    line.save();
+    saveProjectAllocation(project, event);
+    let change = new PositionAllocation(line.id);
+    change.principal = BigInt.zero();
+    change.bps = 0;
+    change.active = false;
+    change.updatedAtBlock = blockNumber;
+    change.updatedAtTimestamp = timestamp;
+    change.save();
   }
 
   // Lines kept or added: the project moves by the difference between the new and the stored part.
   for (let i = 0; i < projectIds.length; i++) {
-    let line = PositionAllocation.load(next[i]);
+    let kept = before != null ? indexOf(previous, next[i]) : -1;
+    let line = kept >= 0 ? before![kept] : PositionAllocation.load(next[i]);
+    let change: PositionAllocation;
+    let oldPrincipal: BigInt;
+    let wasActive: boolean;
     if (line == null) {
-      line = newAllocation(position, projectIds[i], event);
+      change = newAllocation(position, projectIds[i], event);
+      oldPrincipal = change.principal;
+      wasActive = false;
+    } else {
+      change = new PositionAllocation(line.id);
+      oldPrincipal = line.principal;
+      wasActive = line.active;
     }
     let project = loadProject(projectIds[i]);
-    project.allocatedPrincipal = project.allocatedPrincipal.plus(parts[i]).minus(line.principal);
-    if (!line.active) project.depositorCount = project.depositorCount + 1;
-    saveProject(project, event);
-    line.principal = parts[i];
-    line.bps = bps[i];
-    line.active = true;
-    line.updatedAtBlock = event.block.number;
-    line.updatedAtTimestamp = event.block.timestamp;
-    line.save();
+    project.allocatedPrincipal = project.allocatedPrincipal.plus(parts[i]).minus(oldPrincipal);
+    if (!wasActive) project.depositorCount = project.depositorCount + 1;
+    saveProjectAllocation(project, event);
+    change.principal = parts[i];
+    change.bps = bps[i];
+    change.active = true;
+    change.updatedAtBlock = blockNumber;
+    change.updatedAtTimestamp = timestamp;
+    change.save();
   }
   position.activeAllocations = next;
+  delta.activeAllocations = next;
 }
 
 /** An inactive, empty line (also used when a claim names a line the store has not seen). */
 export function newAllocation(position: Position, projectId: BigInt, event: ethereum.Event): PositionAllocation {
   let line = new PositionAllocation(allocationId(position.id, projectId));
-  line.account = position.account;
+  line.account = position.id; // = position.account (both are the account's address)
   line.position = position.id;
   line.project = projectKey(projectId);
   line.bps = 0;

@@ -3,9 +3,23 @@ import { Address, BigInt, Bytes, ethereum, log } from "@graphprotocol/graph-ts";
 import { Account, Position, Project, ProjectDaySnapshot, Protocol, ProtocolDaySnapshot } from "../../generated/schema";
 import { SECONDS_PER_DAY, dayIdOf, projectDayKey, projectKey } from "./ids";
 
+// Writing changes only. graph-node's store.set merges the fields it is given into the stored entity (the others keep
+// their values), and every field crossing the WASM boundary costs a host-side read (see README.md, benchmark). So a
+// handler loads an entity in full (it needs the old values), but saves a *delta*: a fresh entity with the same id
+// holding only the fields this event changed. A newly created entity is its own delta (it must be saved in full).
+// The `…Delta` helpers below return that entity; a handler sets each changed field on both the loaded entity (when
+// later code reads it) and the delta.
+
+/** True when the entity named by the last loadProtocol / loadPosition call did not exist before this event. */
+let protocolCreated = false;
+/** The UTC day of the protocol's previous event (-1 when new): that day's ProtocolDaySnapshot exists. */
+let protocolPreviousDay: i32 = -1;
+
 /** The singleton, keyed by the machine's address (the event's emitter). */
 export function loadProtocol(event: ethereum.Event): Protocol {
   let protocol = Protocol.load(event.address);
+  protocolCreated = protocol == null;
+  protocolPreviousDay = protocol == null ? -1 : dayIdOf(protocol.updatedAtTimestamp);
   if (protocol == null) {
     protocol = new Protocol(event.address);
     protocol.totalPrincipal = BigInt.zero();
@@ -41,6 +55,23 @@ export function loadProtocol(event: ethereum.Event): Protocol {
   return protocol;
 }
 
+/**
+ * The delta to save for `protocol` (just loaded by loadProtocol): the protocol itself when it was created by this
+ * event, else a fresh entity carrying updatedAtBlock / updatedAtTimestamp; set the other changed fields on it.
+ */
+export function protocolDelta(protocol: Protocol): Protocol {
+  if (protocolCreated) return protocol;
+  let delta = new Protocol(protocol.id);
+  delta.updatedAtBlock = protocol.updatedAtBlock;
+  delta.updatedAtTimestamp = protocol.updatedAtTimestamp;
+  return delta;
+}
+
+/** True when the protocol's snapshot for the event's day surely exists (the protocol's previous event was that day). */
+export function protocolDayExists(event: ethereum.Event): boolean {
+  return protocolPreviousDay == dayIdOf(event.block.timestamp);
+}
+
 /** A launched project. Every machine event that names a project comes after its ProjectLaunched. */
 export function loadProject(projectId: BigInt): Project {
   let project = Project.load(projectKey(projectId));
@@ -48,8 +79,20 @@ export function loadProject(projectId: BigInt): Project {
   return project!;
 }
 
-/** The account and its position, created (closed, empty) on first sight; counts new accounts. */
+let positionCreated = false;
+
+/**
+ * The account and its position, created (closed, empty) on first sight; counts new accounts. A position is always
+ * saved with its account, so an existing position means an existing account (not loaded then).
+ */
 export function loadPosition(accountAddress: Address, event: ethereum.Event, protocol: Protocol): Position {
+  let position = Position.load(accountAddress);
+  positionCreated = position == null;
+  if (position != null) {
+    position.updatedAtBlock = event.block.number;
+    position.updatedAtTimestamp = event.block.timestamp;
+    return position;
+  }
   let account = Account.load(accountAddress);
   if (account == null) {
     account = new Account(accountAddress);
@@ -60,8 +103,7 @@ export function loadPosition(accountAddress: Address, event: ethereum.Event, pro
     account.save();
     protocol.accountCount = protocol.accountCount + 1;
   }
-  let position = Position.load(accountAddress);
-  if (position == null) {
+  {
     position = new Position(accountAddress);
     position.account = accountAddress;
     position.principal = BigInt.zero();
@@ -76,14 +118,28 @@ export function loadPosition(accountAddress: Address, event: ethereum.Event, pro
   return position;
 }
 
+/** True when the last loadPosition created the position (and maybe the account, counted in protocol.accountCount). */
+export function positionWasCreated(): boolean {
+  return positionCreated;
+}
+
+/** The delta to save for `position` (just loaded by loadPosition); see protocolDelta. */
+export function positionDelta(position: Position): Position {
+  if (positionCreated) return position;
+  let delta = new Position(position.id);
+  delta.updatedAtBlock = position.updatedAtBlock;
+  delta.updatedAtTimestamp = position.updatedAtTimestamp;
+  return delta;
+}
+
 /**
  * The project's snapshot for the event's day, with its end-of-day state refreshed from `project` (call it after
  * updating the project). The caller adds the daily increments and saves.
  */
-export function projectDay(project: Project, event: ethereum.Event): ProjectDaySnapshot {
+export function projectDay(project: Project, event: ethereum.Event, load: boolean = true): ProjectDaySnapshot {
   let dayId = dayIdOf(event.block.timestamp);
   let id = projectDayKey(project.projectId, dayId);
-  let day = ProjectDaySnapshot.load(id);
+  let day = load ? ProjectDaySnapshot.load(id) : null;
   if (day == null) {
     day = new ProjectDaySnapshot(id);
     day.project = project.id;
@@ -117,11 +173,60 @@ export function projectDay(project: Project, event: ethereum.Event): ProjectDayS
   return day;
 }
 
-/** The protocol's snapshot for the event's day, refreshed from `protocol` (call it after updating the protocol). */
-export function protocolDay(protocol: Protocol, event: ethereum.Event): ProtocolDaySnapshot {
+/** The stored snapshot behind the last projectDayDelta / protocolDayDelta (read old daily sums from it). */
+let projectDayStored: ProjectDaySnapshot | null = null;
+let protocolDayStored: ProtocolDaySnapshot | null = null;
+
+/**
+ * What to save for the project's snapshot of the event's day: when the day has none yet, the new snapshot with its
+ * end-of-day state refreshed from `project` (call it after updating the project); else a delta (the id only), on
+ * which the caller sets the project fields it changed (the stored snapshot already holds the project's state as of
+ * its previous event: every change to a copied project field refreshes the day). Daily sums: projectDayBefore().
+ */
+export function projectDayDelta(project: Project, event: ethereum.Event): ProjectDaySnapshot {
+  let dayId = dayIdOf(event.block.timestamp);
+  let id = projectDayKey(project.projectId, dayId);
+  let stored = ProjectDaySnapshot.load(id);
+  if (stored == null) {
+    let day = projectDay(project, event, false);
+    projectDayStored = day;
+    return day;
+  }
+  projectDayStored = stored;
+  return new ProjectDaySnapshot(id);
+}
+
+export function projectDayBefore(): ProjectDaySnapshot {
+  return projectDayStored!;
+}
+
+/**
+ * Like projectDayDelta, for the protocol's snapshot. With `readsDailySums` false and the day's snapshot known to
+ * exist (the protocol's previous event was that day), nothing is loaded.
+ */
+export function protocolDayDelta(protocol: Protocol, event: ethereum.Event, readsDailySums: boolean): ProtocolDaySnapshot {
   let dayId = dayIdOf(event.block.timestamp);
   let id = dayId.toString();
-  let day = ProtocolDaySnapshot.load(id);
+  if (!readsDailySums && protocolDayExists(event)) return new ProtocolDaySnapshot(id);
+  let stored = ProtocolDaySnapshot.load(id);
+  if (stored == null) {
+    let day = protocolDay(protocol, event, false);
+    protocolDayStored = day;
+    return day;
+  }
+  protocolDayStored = stored;
+  return new ProtocolDaySnapshot(id);
+}
+
+export function protocolDayBefore(): ProtocolDaySnapshot {
+  return protocolDayStored!;
+}
+
+/** The protocol's snapshot for the event's day, refreshed from `protocol` (call it after updating the protocol). */
+export function protocolDay(protocol: Protocol, event: ethereum.Event, load: boolean = true): ProtocolDaySnapshot {
+  let dayId = dayIdOf(event.block.timestamp);
+  let id = dayId.toString();
+  let day = load ? ProtocolDaySnapshot.load(id) : null;
   if (day == null) {
     day = new ProtocolDaySnapshot(id);
     day.dayId = dayId;

@@ -24,6 +24,7 @@ import {
   Deposit,
   Harvest,
   PauseChange,
+  Position,
   PositionAllocation,
   Project,
   ProjectLaunch,
@@ -34,7 +35,21 @@ import {
 } from "../../generated/schema";
 import { applyAllocation, currentLines, newAllocation } from "../helpers/allocation";
 import { poolPriceOf, priceToDecimal, toDecimal } from "../helpers/decimals";
-import { loadPosition, loadProject, loadProtocol, projectDay, protocolDay } from "../helpers/entities";
+import {
+  loadPosition,
+  loadProject,
+  loadProtocol,
+  positionDelta,
+  positionWasCreated,
+  projectDay,
+  projectDayBefore,
+  projectDayDelta,
+  protocolDay,
+  protocolDayBefore,
+  protocolDayDelta,
+  protocolDayExists,
+  protocolDelta,
+} from "../helpers/entities";
 import { allocationId, eventId, projectKey } from "../helpers/ids";
 
 /** 2^32: the machine's yield index scale (YIELD_SHIFT). */
@@ -172,25 +187,35 @@ function addPrincipal(
   opensPosition: boolean,
 ): void {
   let protocol = loadProtocol(event);
+  let protocolChange = protocolDelta(protocol);
   let position = loadPosition(account, event, protocol);
-  applyAllocation(position, projectIds, bps, parts, event);
+  let positionChange = positionDelta(position);
+  if (positionWasCreated()) protocolChange.accountCount = protocol.accountCount;
+  applyAllocation(position, positionChange, projectIds, bps, parts, event, null);
   if (opensPosition && !position.open) {
-    position.open = true;
-    position.openedAtTimestamp = event.block.timestamp;
+    positionChange.open = true;
+    positionChange.openedAtTimestamp = event.block.timestamp;
     protocol.depositorCount = protocol.depositorCount + 1;
+    protocolChange.depositorCount = protocol.depositorCount;
   }
-  position.principal = principal;
-  position.cumulativeDeposited = position.cumulativeDeposited.plus(principalAdded);
-  position.save();
+  positionChange.principal = principal;
+  positionChange.cumulativeDeposited = position.cumulativeDeposited.plus(principalAdded);
+  positionChange.save();
 
   protocol.totalPrincipal = totalPrincipal;
   protocol.cumulativeDeposited = protocol.cumulativeDeposited.plus(principalAdded);
-  if (opensPosition) protocol.depositCount = protocol.depositCount + 1;
-  else protocol.topUpCount = protocol.topUpCount + 1;
-  protocol.save();
-  let day = protocolDay(protocol, event);
-  day.dailyDeposited = day.dailyDeposited.plus(principalAdded);
-  day.dailyDepositCount = day.dailyDepositCount + 1;
+  protocolChange.totalPrincipal = protocol.totalPrincipal;
+  protocolChange.cumulativeDeposited = protocol.cumulativeDeposited;
+  if (opensPosition) protocolChange.depositCount = protocol.depositCount + 1;
+  else protocolChange.topUpCount = protocol.topUpCount + 1;
+  protocolChange.save();
+  let day = protocolDayDelta(protocol, event, true);
+  let stored = protocolDayBefore();
+  day.totalPrincipal = protocol.totalPrincipal;
+  day.depositorCount = protocol.depositorCount;
+  day.cumulativeDeposited = protocol.cumulativeDeposited;
+  day.dailyDeposited = stored.dailyDeposited.plus(principalAdded);
+  day.dailyDepositCount = stored.dailyDepositCount + 1;
   day.save();
 }
 
@@ -236,7 +261,10 @@ export function handleToppedUp(event: ToppedUp): void {
 
 export function handleReallocated(event: Reallocated): void {
   let protocol = loadProtocol(event);
+  let protocolChange = protocolDelta(protocol);
   let position = loadPosition(event.params.account, event, protocol);
+  let positionChange = positionDelta(position);
+  if (positionWasCreated()) protocolChange.accountCount = protocol.accountCount;
   let before = currentLines(position);
   let previousProjectIds = new Array<i32>(before.length);
   let previousBps = new Array<i32>(before.length);
@@ -244,13 +272,14 @@ export function handleReallocated(event: Reallocated): void {
     previousProjectIds[i] = I32.parseInt(before[i].project);
     previousBps[i] = before[i].bps;
   }
-  applyAllocation(position, event.params.projectIds, event.params.bps, event.params.parts, event);
-  position.principal = event.params.principal;
-  position.save();
+  applyAllocation(position, positionChange, event.params.projectIds, event.params.bps, event.params.parts, event, before);
+  positionChange.principal = event.params.principal;
+  positionChange.save();
 
-  protocol.reallocationCount = protocol.reallocationCount + 1;
-  protocol.save();
-  protocolDay(protocol, event).save();
+  protocolChange.reallocationCount = protocol.reallocationCount + 1;
+  protocolChange.save();
+  // A reallocation changes none of the protocol fields a day snapshot holds: only a new day needs saving.
+  if (!protocolDayExists(event)) protocolDayDelta(protocol, event, false).save();
 
   let record = new Reallocation(eventId(event));
   record.account = event.params.account;
@@ -269,27 +298,39 @@ export function handleReallocated(event: Reallocated): void {
 
 export function handleWithdrawn(event: Withdrawn): void {
   let protocol = loadProtocol(event);
+  let protocolChange = protocolDelta(protocol);
   let position = loadPosition(event.params.account, event, protocol);
-  applyAllocation(position, event.params.projectIds, event.params.bps, event.params.parts, event);
-  position.principal = event.params.principal;
-  position.cumulativeWithdrawn = position.cumulativeWithdrawn.plus(event.params.principalRemoved);
-  position.cumulativeStEthPaid = position.cumulativeStEthPaid.plus(event.params.stEthPaid);
+  let positionChange = positionDelta(position);
+  if (positionWasCreated()) protocolChange.accountCount = protocol.accountCount;
+  applyAllocation(position, positionChange, event.params.projectIds, event.params.bps, event.params.parts, event, null);
+  positionChange.principal = event.params.principal;
+  positionChange.cumulativeWithdrawn = position.cumulativeWithdrawn.plus(event.params.principalRemoved);
+  positionChange.cumulativeStEthPaid = position.cumulativeStEthPaid.plus(event.params.stEthPaid);
   if (position.open && event.params.principal.isZero()) {
-    position.open = false;
+    positionChange.open = false;
     protocol.depositorCount = protocol.depositorCount - 1;
+    protocolChange.depositorCount = protocol.depositorCount;
   }
-  position.save();
+  positionChange.save();
 
   protocol.totalPrincipal = event.params.totalPrincipal;
   protocol.cumulativeWithdrawn = protocol.cumulativeWithdrawn.plus(event.params.principalRemoved);
   protocol.cumulativeStEthPaid = protocol.cumulativeStEthPaid.plus(event.params.stEthPaid);
-  protocol.withdrawalCount = protocol.withdrawalCount + 1;
-  if (event.params.deficit) protocol.deficitWithdrawalCount = protocol.deficitWithdrawalCount + 1;
-  protocol.save();
-  let day = protocolDay(protocol, event);
-  day.dailyWithdrawn = day.dailyWithdrawn.plus(event.params.principalRemoved);
-  day.dailyStEthPaid = day.dailyStEthPaid.plus(event.params.stEthPaid);
-  day.dailyWithdrawalCount = day.dailyWithdrawalCount + 1;
+  protocolChange.totalPrincipal = protocol.totalPrincipal;
+  protocolChange.cumulativeWithdrawn = protocol.cumulativeWithdrawn;
+  protocolChange.cumulativeStEthPaid = protocol.cumulativeStEthPaid;
+  protocolChange.withdrawalCount = protocol.withdrawalCount + 1;
+  if (event.params.deficit) protocolChange.deficitWithdrawalCount = protocol.deficitWithdrawalCount + 1;
+  protocolChange.save();
+  let day = protocolDayDelta(protocol, event, true);
+  let stored = protocolDayBefore();
+  day.totalPrincipal = protocol.totalPrincipal;
+  day.depositorCount = protocol.depositorCount;
+  day.cumulativeWithdrawn = protocol.cumulativeWithdrawn;
+  day.cumulativeStEthPaid = protocol.cumulativeStEthPaid;
+  day.dailyWithdrawn = stored.dailyWithdrawn.plus(event.params.principalRemoved);
+  day.dailyStEthPaid = stored.dailyStEthPaid.plus(event.params.stEthPaid);
+  day.dailyWithdrawalCount = stored.dailyWithdrawalCount + 1;
   day.save();
 
   let record = new Withdrawal(eventId(event));
@@ -318,45 +359,75 @@ export function handleWithdrawn(event: Withdrawn): void {
 
 export function handleClaimed(event: Claimed): void {
   let amount = event.params.amount;
+  let accountId = event.params.account;
+  let blockNumber = event.block.number;
+  let timestamp = event.block.timestamp;
   let protocol = loadProtocol(event);
-  let position = loadPosition(event.params.account, event, protocol);
-  position.save();
-  let account = Account.load(event.params.account)!;
-  account.cumulativeClaimed = account.cumulativeClaimed.plus(amount);
-  account.save();
+  let protocolChange = protocolDelta(protocol);
 
-  let line = PositionAllocation.load(allocationId(event.params.account, event.params.projectId));
-  if (line == null) line = newAllocation(position, event.params.projectId, event);
-  line.claimed = line.claimed.plus(amount);
-  line.claimCount = line.claimCount + 1;
-  line.updatedAtBlock = event.block.number;
-  line.updatedAtTimestamp = event.block.timestamp;
-  line.save();
+  // The account and its position; an account the store has not seen gets both (closed, empty).
+  let account = Account.load(accountId);
+  let position: Position;
+  if (account == null) {
+    position = loadPosition(accountId, event, protocol);
+    position.save();
+    account = Account.load(accountId)!;
+    protocolChange.accountCount = protocol.accountCount;
+  } else {
+    position = new Position(accountId);
+    position.updatedAtBlock = blockNumber;
+    position.updatedAtTimestamp = timestamp;
+    position.save();
+  }
+  let accountChange = new Account(accountId);
+  accountChange.cumulativeClaimed = account.cumulativeClaimed.plus(amount);
+  accountChange.save();
+
+  let line = PositionAllocation.load(allocationId(accountId, event.params.projectId));
+  let lineChange: PositionAllocation;
+  if (line == null) {
+    lineChange = newAllocation(position, event.params.projectId, event);
+    line = lineChange;
+  } else {
+    lineChange = new PositionAllocation(line.id);
+  }
+  lineChange.claimed = line.claimed.plus(amount);
+  lineChange.claimCount = line.claimCount + 1;
+  lineChange.updatedAtBlock = blockNumber;
+  lineChange.updatedAtTimestamp = timestamp;
+  lineChange.save();
 
   let project = loadProject(event.params.projectId);
   project.cumulativeClaimed = project.cumulativeClaimed.plus(amount);
   project.tokenSupply = project.tokenSupply.plus(amount);
-  project.save();
-  let day = projectDay(project, event);
-  day.dailyClaimed = day.dailyClaimed.plus(amount);
+  let projectChange = new Project(project.id);
+  projectChange.cumulativeClaimed = project.cumulativeClaimed;
+  projectChange.tokenSupply = project.tokenSupply;
+  projectChange.save();
+  let day = projectDayDelta(project, event);
+  day.cumulativeClaimed = project.cumulativeClaimed;
+  day.dailyClaimed = projectDayBefore().dailyClaimed.plus(amount);
   day.save();
 
   protocol.cumulativeClaimed = protocol.cumulativeClaimed.plus(amount);
-  protocol.claimCount = protocol.claimCount + 1;
-  protocol.save();
-  let protocolSnapshot = protocolDay(protocol, event);
-  protocolSnapshot.dailyClaimed = protocolSnapshot.dailyClaimed.plus(amount);
-  protocolSnapshot.dailyClaimCount = protocolSnapshot.dailyClaimCount + 1;
+  protocolChange.cumulativeClaimed = protocol.cumulativeClaimed;
+  protocolChange.claimCount = protocol.claimCount + 1;
+  protocolChange.save();
+  let protocolSnapshot = protocolDayDelta(protocol, event, true);
+  let storedDay = protocolDayBefore();
+  protocolSnapshot.cumulativeClaimed = protocol.cumulativeClaimed;
+  protocolSnapshot.dailyClaimed = storedDay.dailyClaimed.plus(amount);
+  protocolSnapshot.dailyClaimCount = storedDay.dailyClaimCount + 1;
   protocolSnapshot.save();
 
   let record = new Claim(eventId(event));
-  record.account = event.params.account;
+  record.account = accountId;
   record.receiver = event.params.receiver;
   record.project = project.id;
   record.amount = amount;
   record.amountDecimal = toDecimal(amount);
-  record.blockNumber = event.block.number;
-  record.timestamp = event.block.timestamp;
+  record.blockNumber = blockNumber;
+  record.timestamp = timestamp;
   record.transactionHash = event.transaction.hash;
   record.logIndex = event.logIndex;
   record.save();
