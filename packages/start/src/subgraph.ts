@@ -101,7 +101,13 @@ export const startGraphNode = async (
       "--index-node-port", String(index),
       "--metrics-port", String(metrics),
     ],
-    { cwd: join(options.root, "subgraph"), env: { ...process.env, GRAPH_LOG: process.env["GRAPH_LOG"] ?? "info" } },
+    {
+      cwd: join(options.root, "subgraph"),
+      // RUST_LIB_BACKTRACE=0: graph-node 0.45 builds an error with a captured backtrace on every WASM memory read
+      // when backtraces are on (RUST_BACKTRACE=1 is common in shells); that alone made indexing about 7x slower
+      // (subgraph/README.md, Benchmark). Panics still print backtraces when RUST_BACKTRACE asks for them.
+      env: { ...process.env, GRAPH_LOG: process.env["GRAPH_LOG"] ?? "info", RUST_LIB_BACKTRACE: process.env["RUST_LIB_BACKTRACE"] ?? "0" },
+    },
   );
   const base = `http://127.0.0.1:${options.httpPort}`;
   const node: GraphNode = {

@@ -61,7 +61,10 @@ describe("price guard", () => {
           assert.strictEqual(outcomeOf(after.outcomes, 1)?.result, "harvested");
           assert.strictEqual(after.failures, 0);
         }).pipe(Effect.provide(testChain(node, deployment)));
-      }),
+      }).pipe(
+        // Well under the test timeout: a stuck step fails here, the scope stops anvil, and vitest's retry starts clean.
+        Effect.timeoutFail({ duration: "200 seconds", onTimeout: () => new Error("price guard scenario did not finish within 200 s") }),
+      ),
     ),
   );
 });

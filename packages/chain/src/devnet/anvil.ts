@@ -12,7 +12,12 @@ import { technoCapitalMachineAbi } from "../generated/artifacts.js";
 import { ANVIL_DEPLOYER } from "./accounts.js";
 
 /** A devnet process or script failed (anvil would not start, forge script failed). */
-export class DevnetError extends Data.TaggedError("DevnetError")<{ readonly message: string; readonly cause?: unknown }> {}
+export class DevnetError extends Data.TaggedError("DevnetError")<{
+  readonly message: string;
+  readonly cause?: unknown;
+  /** A child process was killed for running past its time limit. */
+  readonly timedOut?: boolean;
+}> {}
 
 /** The workspace root: the nearest ancestor with node_modules/.bin/anvil. */
 export const workspaceRoot = (): string => {
@@ -167,14 +172,26 @@ export interface DeployOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-const run = (file: string, args: ReadonlyArray<string>, cwd: string, env: NodeJS.ProcessEnv) =>
+/** forge script deploys in seconds; a run this long is stuck (it is killed, and the deploy is tried once more). */
+const FORGE_SCRIPT_TIMEOUT_MS = 150_000;
+
+const run = (file: string, args: ReadonlyArray<string>, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number) =>
   Effect.async<string, DevnetError>((resume) => {
-    const child = execFile(file, [...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) {
-        const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-15).join("\n");
-        resume(Effect.fail(new DevnetError({ message: `${file} failed: ${tail}`, cause: error })));
-      } else resume(Effect.succeed(stdout));
-    });
+    const child = execFile(
+      file,
+      [...args],
+      // stdin closed: a tool that stops to ask a question fails instead of waiting for an answer forever.
+      { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs, killSignal: "SIGKILL" },
+      (error, stdout, stderr) => {
+        if (error) {
+          const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-15).join("\n");
+          const timedOut = error.killed === true && error.signal === "SIGKILL";
+          const message = timedOut ? `${file} ${args[0] ?? ""} did not finish within ${timeoutMs / 1000} s: ${tail}` : `${file} failed: ${tail}`;
+          resume(Effect.fail(new DevnetError({ message, cause: error, timedOut })));
+        } else resume(Effect.succeed(stdout));
+      },
+    );
+    child.stdin?.end();
     return Effect.sync(() => child.kill("SIGKILL"));
   });
 
@@ -215,7 +232,10 @@ export const deployDevnet = (options: DeployOptions): Effect.Effect<DeploymentIn
       ],
       contracts,
       env,
+      FORGE_SCRIPT_TIMEOUT_MS,
     ).pipe(
+      // A stuck run (seen rarely on a starved CI machine) is killed and tried once more: a fresh deploy of everything.
+      Effect.retry({ times: 1, while: (e) => e.timedOut === true }),
       Effect.zipRight(
         Effect.tryPromise({
           try: () => readFile(file, "utf8"),
