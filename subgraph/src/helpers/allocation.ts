@@ -2,8 +2,8 @@
 // PositionAllocation lines and to each project's allocatedPrincipal — by the difference between the stored parts
 // and the event's parts, including projects that dropped out. No contract call: the events carry everything.
 import { BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
-import { Position, PositionAllocation, Project } from "../../generated/schema";
-import { loadProject, projectDayDelta } from "./entities";
+import { Position, PositionAllocation, Project, ProjectCounters } from "../../generated/schema";
+import { loadCounters, openProjectDay, projectDaySnapshot } from "./entities";
 import { allocationId, projectKey } from "./ids";
 
 function indexOf(ids: Array<Bytes>, id: Bytes): i32 {
@@ -14,17 +14,19 @@ function indexOf(ids: Array<Bytes>, id: Bytes): i32 {
 }
 
 /**
- * The project moved by an allocation change: saves the changed fields only (allocatedPrincipal, depositorCount) on
- * the project and its day snapshot (whose daily sums an allocation change does not touch).
+ * The project moved by an allocation change (its counters already updated, `fresh` from openProjectDay): saves the
+ * counters, and the changed fields only (allocatedPrincipal, depositorCount) on the project and its day snapshot
+ * (whose daily sums an allocation change does not touch). The Project itself is not loaded.
  */
-function saveProjectAllocation(project: Project, event: ethereum.Event): void {
-  let delta = new Project(project.id);
-  delta.allocatedPrincipal = project.allocatedPrincipal;
-  delta.depositorCount = project.depositorCount;
+function saveProjectAllocation(counters: ProjectCounters, fresh: boolean, event: ethereum.Event): void {
+  counters.save();
+  let delta = new Project(counters.id);
+  delta.allocatedPrincipal = counters.allocatedPrincipal;
+  delta.depositorCount = counters.depositorCount;
   delta.save();
-  let day = projectDayDelta(project, event);
-  day.allocatedPrincipal = project.allocatedPrincipal;
-  day.depositorCount = project.depositorCount;
+  let day = projectDaySnapshot(counters, fresh, event);
+  day.allocatedPrincipal = counters.allocatedPrincipal;
+  day.depositorCount = counters.depositorCount;
   day.save();
 }
 
@@ -53,10 +55,11 @@ export function applyAllocation(
   for (let i = 0; i < previous.length; i++) {
     if (indexOf(next, previous[i]) >= 0) continue;
     let line = before != null ? before[i] : PositionAllocation.load(previous[i])!;
-    let project = Project.load(line.project)!;
-    project.allocatedPrincipal = project.allocatedPrincipal.minus(line.principal);
-    project.depositorCount = project.depositorCount - 1;
-    saveProjectAllocation(project, event);
+    let counters = loadCounters(line.project);
+    let fresh = openProjectDay(counters, event);
+    counters.allocatedPrincipal = counters.allocatedPrincipal.minus(line.principal);
+    counters.depositorCount = counters.depositorCount - 1;
+    saveProjectAllocation(counters, fresh, event);
     let change = new PositionAllocation(line.id);
     change.principal = BigInt.zero();
     change.bps = 0;
@@ -82,10 +85,11 @@ export function applyAllocation(
       oldPrincipal = line.principal;
       wasActive = line.active;
     }
-    let project = loadProject(projectIds[i]);
-    project.allocatedPrincipal = project.allocatedPrincipal.plus(parts[i]).minus(oldPrincipal);
-    if (!wasActive) project.depositorCount = project.depositorCount + 1;
-    saveProjectAllocation(project, event);
+    let counters = loadCounters(projectKey(projectIds[i]));
+    let fresh = openProjectDay(counters, event);
+    counters.allocatedPrincipal = counters.allocatedPrincipal.plus(parts[i]).minus(oldPrincipal);
+    if (!wasActive) counters.depositorCount = counters.depositorCount + 1;
+    saveProjectAllocation(counters, fresh, event);
     change.principal = parts[i];
     change.bps = bps[i];
     change.active = true;

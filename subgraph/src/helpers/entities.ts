@@ -1,6 +1,15 @@
 // Loading and creating the mutable entities (running totals and daily snapshots).
 import { Address, BigInt, Bytes, ethereum, log } from "@graphprotocol/graph-ts";
-import { Account, Position, Project, ProjectDaySnapshot, Protocol, ProtocolDaySnapshot } from "../../generated/schema";
+import {
+  Account,
+  Position,
+  Project,
+  ProjectCounters,
+  ProjectDaySnapshot,
+  Protocol,
+  ProtocolCounters,
+  ProtocolDaySnapshot,
+} from "../../generated/schema";
 import { SECONDS_PER_DAY, dayIdOf, projectDayKey, projectKey } from "./ids";
 
 // Writing changes only. graph-node's store.set merges the fields it is given into the stored entity (the others keep
@@ -12,14 +21,11 @@ import { SECONDS_PER_DAY, dayIdOf, projectDayKey, projectKey } from "./ids";
 
 /** True when the entity named by the last loadProtocol / loadPosition call did not exist before this event. */
 let protocolCreated = false;
-/** The UTC day of the protocol's previous event (-1 when new): that day's ProtocolDaySnapshot exists. */
-let protocolPreviousDay: i32 = -1;
 
 /** The singleton, keyed by the machine's address (the event's emitter). */
 export function loadProtocol(event: ethereum.Event): Protocol {
   let protocol = Protocol.load(event.address);
   protocolCreated = protocol == null;
-  protocolPreviousDay = protocol == null ? -1 : dayIdOf(protocol.updatedAtTimestamp);
   if (protocol == null) {
     protocol = new Protocol(event.address);
     protocol.totalPrincipal = BigInt.zero();
@@ -67,9 +73,96 @@ export function protocolDelta(protocol: Protocol): Protocol {
   return delta;
 }
 
-/** True when the protocol's snapshot for the event's day surely exists (the protocol's previous event was that day). */
-export function protocolDayExists(event: ethereum.Event): boolean {
-  return protocolPreviousDay == dayIdOf(event.block.timestamp);
+// ProtocolCounters: the hot part of the protocol (see schema.graphql). Invariant: its mirrored fields equal the
+// Protocol's. The frequent handlers (deposit, top-up, reallocation, claim, yield checkpoint) load the counters only,
+// and save the Protocol and the day snapshot as changed fields; the others load the Protocol in full and copy it to
+// the counters (syncProtocolCounters). Every handler that writes a ProtocolDaySnapshot calls openProtocolDay first.
+
+/** The Protocol created by the last loadProtocolCounters (the protocol's very first event), else null. */
+let createdProtocol: Protocol | null = null;
+
+/** The counters for a handler that does not load the Protocol; on the protocol's first event, creates both. */
+export function loadProtocolCounters(event: ethereum.Event): ProtocolCounters {
+  createdProtocol = null;
+  let counters = ProtocolCounters.load(event.address);
+  if (counters != null) return counters;
+  let protocol = loadProtocol(event);
+  if (protocolCreated) createdProtocol = protocol;
+  return protocolCountersOf(protocol);
+}
+
+/** The counters for a handler that loaded the Protocol in full (created with it when new: no day yet). */
+export function protocolCountersOf(protocol: Protocol): ProtocolCounters {
+  let counters = ProtocolCounters.load(protocol.id);
+  if (counters != null) return counters;
+  counters = new ProtocolCounters(protocol.id);
+  counters.dayId = -1;
+  syncProtocolCounters(protocol, counters);
+  counters.dayOpenDeposited = BigInt.zero();
+  counters.dayOpenDepositCount = 0;
+  counters.dayOpenClaimed = BigInt.zero();
+  counters.dayOpenClaimCount = 0;
+  counters.dayOpenYieldAssignedShares = BigInt.zero();
+  return counters;
+}
+
+/** Copies the mirrored fields of a fully loaded (and updated) Protocol to its counters. */
+export function syncProtocolCounters(protocol: Protocol, counters: ProtocolCounters): void {
+  counters.accountCount = protocol.accountCount;
+  counters.depositorCount = protocol.depositorCount;
+  counters.cumulativeDeposited = protocol.cumulativeDeposited;
+  counters.depositCount = protocol.depositCount;
+  counters.topUpCount = protocol.topUpCount;
+  counters.reallocationCount = protocol.reallocationCount;
+  counters.cumulativeClaimed = protocol.cumulativeClaimed;
+  counters.claimCount = protocol.claimCount;
+  counters.totalYieldAssignedShares = protocol.totalYieldAssignedShares;
+  counters.yieldAssignmentCount = protocol.yieldAssignmentCount;
+}
+
+/**
+ * Call before changing `counters`: when the event's day has no protocol snapshot yet, moves the counters to that day
+ * (day-open values = the counters before this event) and returns true.
+ */
+export function openProtocolDay(counters: ProtocolCounters, event: ethereum.Event): boolean {
+  let dayId = dayIdOf(event.block.timestamp);
+  if (counters.dayId == dayId) return false;
+  counters.dayId = dayId;
+  counters.dayOpenDeposited = counters.cumulativeDeposited;
+  counters.dayOpenDepositCount = counters.depositCount + counters.topUpCount;
+  counters.dayOpenClaimed = counters.cumulativeClaimed;
+  counters.dayOpenClaimCount = counters.claimCount;
+  counters.dayOpenYieldAssignedShares = counters.totalYieldAssignedShares;
+  return true;
+}
+
+/**
+ * The Protocol delta for a handler that loaded the counters only (loadProtocolCounters): updatedAtBlock /
+ * updatedAtTimestamp, to which the caller adds the fields it changed; on the protocol's first event the new
+ * Protocol itself (saved in full).
+ */
+export function protocolChangeOf(counters: ProtocolCounters, event: ethereum.Event): Protocol {
+  if (createdProtocol != null) return createdProtocol!;
+  let delta = new Protocol(counters.id);
+  delta.updatedAtBlock = event.block.number;
+  delta.updatedAtTimestamp = event.block.timestamp;
+  return delta;
+}
+
+/**
+ * What to save for the protocol's snapshot of the event's day, for a handler that loaded the counters only (after
+ * updating them and saving the Protocol delta; `fresh` from openProtocolDay). A fresh day: the new snapshot in full,
+ * its state from the stored Protocol (loaded here, once a day) with the counters' values, daily sums 0; else a
+ * delta (the id only), on which the caller sets the fields it changed and the daily sums (counters − day-open).
+ */
+export function protocolDaySnapshotOf(counters: ProtocolCounters, fresh: boolean, event: ethereum.Event): ProtocolDaySnapshot {
+  if (!fresh) return new ProtocolDaySnapshot(counters.dayId.toString());
+  let protocol = createdProtocol != null ? createdProtocol! : Protocol.load(counters.id)!;
+  protocol.depositorCount = counters.depositorCount;
+  protocol.cumulativeDeposited = counters.cumulativeDeposited;
+  protocol.cumulativeClaimed = counters.cumulativeClaimed;
+  protocol.totalYieldAssignedShares = counters.totalYieldAssignedShares;
+  return protocolDay(protocol, event, false);
 }
 
 /** A launched project. Every machine event that names a project comes after its ProjectLaunched. */
@@ -80,14 +173,16 @@ export function loadProject(projectId: BigInt): Project {
 }
 
 let positionCreated = false;
+let accountCreated = false;
 
 /**
- * The account and its position, created (closed, empty) on first sight; counts new accounts. A position is always
+ * The account and its position, created (closed, empty) on first sight (see accountWasCreated). A position is always
  * saved with its account, so an existing position means an existing account (not loaded then).
  */
-export function loadPosition(accountAddress: Address, event: ethereum.Event, protocol: Protocol): Position {
+export function loadPosition(accountAddress: Address, event: ethereum.Event): Position {
   let position = Position.load(accountAddress);
   positionCreated = position == null;
+  accountCreated = false;
   if (position != null) {
     position.updatedAtBlock = event.block.number;
     position.updatedAtTimestamp = event.block.timestamp;
@@ -101,7 +196,7 @@ export function loadPosition(accountAddress: Address, event: ethereum.Event, pro
     account.firstSeenAtBlock = event.block.number;
     account.firstSeenAtTimestamp = event.block.timestamp;
     account.save();
-    protocol.accountCount = protocol.accountCount + 1;
+    accountCreated = true;
   }
   {
     position = new Position(accountAddress);
@@ -118,9 +213,9 @@ export function loadPosition(accountAddress: Address, event: ethereum.Event, pro
   return position;
 }
 
-/** True when the last loadPosition created the position (and maybe the account, counted in protocol.accountCount). */
-export function positionWasCreated(): boolean {
-  return positionCreated;
+/** True when the last loadPosition created the account (the caller counts it in the protocol's accountCount). */
+export function accountWasCreated(): boolean {
+  return accountCreated;
 }
 
 /** The delta to save for `position` (just loaded by loadPosition); see protocolDelta. */
@@ -173,53 +268,56 @@ export function projectDay(project: Project, event: ethereum.Event, load: boolea
   return day;
 }
 
-/** The stored snapshot behind the last projectDayDelta / protocolDayDelta (read old daily sums from it). */
-let projectDayStored: ProjectDaySnapshot | null = null;
-let protocolDayStored: ProtocolDaySnapshot | null = null;
+// ProjectCounters: the hot part of a project (see schema.graphql). Invariant: its allocatedPrincipal, depositorCount,
+// cumulativeClaimed and tokenSupply equal the Project's; every handler that changes one of them saves both (the
+// Project as changed fields only), and every handler that writes a ProjectDaySnapshot goes through
+// openProjectDay, so that dayId / dayOpenClaimed describe the project's latest snapshot.
 
-/**
- * What to save for the project's snapshot of the event's day: when the day has none yet, the new snapshot with its
- * end-of-day state refreshed from `project` (call it after updating the project); else a delta (the id only), on
- * which the caller sets the project fields it changed (the stored snapshot already holds the project's state as of
- * its previous event: every change to a copied project field refreshes the day). Daily sums: projectDayBefore().
- */
-export function projectDayDelta(project: Project, event: ethereum.Event): ProjectDaySnapshot {
-  let dayId = dayIdOf(event.block.timestamp);
-  let id = projectDayKey(project.projectId, dayId);
-  let stored = ProjectDaySnapshot.load(id);
-  if (stored == null) {
-    let day = projectDay(project, event, false);
-    projectDayStored = day;
-    return day;
-  }
-  projectDayStored = stored;
-  return new ProjectDaySnapshot(id);
+/** The counters created with the project (ProjectLaunched), all zero, day = the launch day. */
+export function newProjectCounters(id: string, event: ethereum.Event): ProjectCounters {
+  let counters = new ProjectCounters(id);
+  counters.dayId = dayIdOf(event.block.timestamp);
+  counters.allocatedPrincipal = BigInt.zero();
+  counters.depositorCount = 0;
+  counters.cumulativeClaimed = BigInt.zero();
+  counters.tokenSupply = BigInt.zero();
+  counters.dayOpenClaimed = BigInt.zero();
+  return counters;
 }
 
-export function projectDayBefore(): ProjectDaySnapshot {
-  return projectDayStored!;
+/** A launched project's counters (id = the project's id). Every machine event naming a project follows its launch. */
+export function loadCounters(id: string): ProjectCounters {
+  let counters = ProjectCounters.load(id);
+  if (counters == null) log.critical("event for unknown project {}", [id]);
+  return counters!;
 }
 
 /**
- * Like projectDayDelta, for the protocol's snapshot. With `readsDailySums` false and the day's snapshot known to
- * exist (the protocol's previous event was that day), nothing is loaded.
+ * Call before changing `counters`: when the event's day has no snapshot of the project yet, moves the counters to
+ * that day (dayOpenClaimed = cumulativeClaimed before this event) and returns true.
  */
-export function protocolDayDelta(protocol: Protocol, event: ethereum.Event, readsDailySums: boolean): ProtocolDaySnapshot {
+export function openProjectDay(counters: ProjectCounters, event: ethereum.Event): boolean {
   let dayId = dayIdOf(event.block.timestamp);
-  let id = dayId.toString();
-  if (!readsDailySums && protocolDayExists(event)) return new ProtocolDaySnapshot(id);
-  let stored = ProtocolDaySnapshot.load(id);
-  if (stored == null) {
-    let day = protocolDay(protocol, event, false);
-    protocolDayStored = day;
-    return day;
-  }
-  protocolDayStored = stored;
-  return new ProtocolDaySnapshot(id);
+  if (counters.dayId == dayId) return false;
+  counters.dayId = dayId;
+  counters.dayOpenClaimed = counters.cumulativeClaimed;
+  return true;
 }
 
-export function protocolDayBefore(): ProtocolDaySnapshot {
-  return protocolDayStored!;
+/**
+ * What to save for the project's snapshot of the event's day, after the counters were updated; `fresh` is what
+ * openProjectDay returned. A fresh day: the new snapshot in full, its end-of-day state from the stored Project (loaded
+ * here, once per project and day) with the counters' values; else a delta (the id only; the stored snapshot holds the
+ * project's state as of its previous event), on which the caller sets the fields it changed.
+ */
+export function projectDaySnapshot(counters: ProjectCounters, fresh: boolean, event: ethereum.Event): ProjectDaySnapshot {
+  if (!fresh) return new ProjectDaySnapshot(projectDayKey(I32.parseInt(counters.id), counters.dayId));
+  let project = Project.load(counters.id)!;
+  project.allocatedPrincipal = counters.allocatedPrincipal;
+  project.depositorCount = counters.depositorCount;
+  project.cumulativeClaimed = counters.cumulativeClaimed;
+  project.tokenSupply = counters.tokenSupply;
+  return projectDay(project, event, false);
 }
 
 /** The protocol's snapshot for the event's day, refreshed from `protocol` (call it after updating the protocol). */

@@ -36,19 +36,24 @@ import {
 import { applyAllocation, currentLines, newAllocation } from "../helpers/allocation";
 import { poolPriceOf, priceToDecimal, toDecimal } from "../helpers/decimals";
 import {
+  accountWasCreated,
+  loadCounters,
   loadPosition,
   loadProject,
   loadProtocol,
+  loadProtocolCounters,
+  newProjectCounters,
+  openProjectDay,
+  openProtocolDay,
   positionDelta,
-  positionWasCreated,
   projectDay,
-  projectDayBefore,
-  projectDayDelta,
+  projectDaySnapshot,
+  protocolChangeOf,
+  protocolCountersOf,
   protocolDay,
-  protocolDayBefore,
-  protocolDayDelta,
-  protocolDayExists,
+  protocolDaySnapshotOf,
   protocolDelta,
+  syncProtocolCounters,
 } from "../helpers/entities";
 import { allocationId, eventId, projectKey } from "../helpers/ids";
 
@@ -68,6 +73,8 @@ function toI32s(values: Array<BigInt>): Array<i32> {
 export function handleProjectLaunched(event: ProjectLaunched): void {
   let params = event.params.params;
   let protocol = loadProtocol(event);
+  let counters = protocolCountersOf(protocol);
+  let fresh = openProtocolDay(counters, event);
   protocol.projectCount = protocol.projectCount + 1;
 
   let launch = new ProjectLaunch(eventId(event));
@@ -142,10 +149,13 @@ export function handleProjectLaunched(event: ProjectLaunched): void {
   project.launchedAtTimestamp = event.block.timestamp;
   project.launch = launch.id;
   project.save();
+  newProjectCounters(project.id, event).save();
 
-  projectDay(project, event).save();
+  projectDay(project, event, false).save();
   protocol.save();
-  protocolDay(protocol, event).save();
+  syncProtocolCounters(protocol, counters);
+  counters.save();
+  protocolDay(protocol, event, !fresh).save();
 }
 
 export function handleMetadataURISet(event: MetadataURISet): void {
@@ -186,36 +196,41 @@ function addPrincipal(
   totalPrincipal: BigInt,
   opensPosition: boolean,
 ): void {
-  let protocol = loadProtocol(event);
-  let protocolChange = protocolDelta(protocol);
-  let position = loadPosition(account, event, protocol);
+  let counters = loadProtocolCounters(event);
+  let fresh = openProtocolDay(counters, event);
+  let protocolChange = protocolChangeOf(counters, event);
+  let position = loadPosition(account, event);
   let positionChange = positionDelta(position);
-  if (positionWasCreated()) protocolChange.accountCount = protocol.accountCount;
+  if (accountWasCreated()) {
+    counters.accountCount = counters.accountCount + 1;
+    protocolChange.accountCount = counters.accountCount;
+  }
   applyAllocation(position, positionChange, projectIds, bps, parts, event, null);
   if (opensPosition && !position.open) {
     positionChange.open = true;
     positionChange.openedAtTimestamp = event.block.timestamp;
-    protocol.depositorCount = protocol.depositorCount + 1;
-    protocolChange.depositorCount = protocol.depositorCount;
+    counters.depositorCount = counters.depositorCount + 1;
+    protocolChange.depositorCount = counters.depositorCount;
   }
   positionChange.principal = principal;
   positionChange.cumulativeDeposited = position.cumulativeDeposited.plus(principalAdded);
   positionChange.save();
 
-  protocol.totalPrincipal = totalPrincipal;
-  protocol.cumulativeDeposited = protocol.cumulativeDeposited.plus(principalAdded);
-  protocolChange.totalPrincipal = protocol.totalPrincipal;
-  protocolChange.cumulativeDeposited = protocol.cumulativeDeposited;
-  if (opensPosition) protocolChange.depositCount = protocol.depositCount + 1;
-  else protocolChange.topUpCount = protocol.topUpCount + 1;
+  counters.cumulativeDeposited = counters.cumulativeDeposited.plus(principalAdded);
+  if (opensPosition) counters.depositCount = counters.depositCount + 1;
+  else counters.topUpCount = counters.topUpCount + 1;
+  counters.save();
+  protocolChange.totalPrincipal = totalPrincipal;
+  protocolChange.cumulativeDeposited = counters.cumulativeDeposited;
+  if (opensPosition) protocolChange.depositCount = counters.depositCount;
+  else protocolChange.topUpCount = counters.topUpCount;
   protocolChange.save();
-  let day = protocolDayDelta(protocol, event, true);
-  let stored = protocolDayBefore();
-  day.totalPrincipal = protocol.totalPrincipal;
-  day.depositorCount = protocol.depositorCount;
-  day.cumulativeDeposited = protocol.cumulativeDeposited;
-  day.dailyDeposited = stored.dailyDeposited.plus(principalAdded);
-  day.dailyDepositCount = stored.dailyDepositCount + 1;
+  let day = protocolDaySnapshotOf(counters, fresh, event);
+  day.totalPrincipal = totalPrincipal;
+  day.depositorCount = counters.depositorCount;
+  day.cumulativeDeposited = counters.cumulativeDeposited;
+  day.dailyDeposited = counters.cumulativeDeposited.minus(counters.dayOpenDeposited);
+  day.dailyDepositCount = counters.depositCount + counters.topUpCount - counters.dayOpenDepositCount;
   day.save();
 }
 
@@ -260,11 +275,15 @@ export function handleToppedUp(event: ToppedUp): void {
 }
 
 export function handleReallocated(event: Reallocated): void {
-  let protocol = loadProtocol(event);
-  let protocolChange = protocolDelta(protocol);
-  let position = loadPosition(event.params.account, event, protocol);
+  let counters = loadProtocolCounters(event);
+  let fresh = openProtocolDay(counters, event);
+  let protocolChange = protocolChangeOf(counters, event);
+  let position = loadPosition(event.params.account, event);
   let positionChange = positionDelta(position);
-  if (positionWasCreated()) protocolChange.accountCount = protocol.accountCount;
+  if (accountWasCreated()) {
+    counters.accountCount = counters.accountCount + 1;
+    protocolChange.accountCount = counters.accountCount;
+  }
   let before = currentLines(position);
   let previousProjectIds = new Array<i32>(before.length);
   let previousBps = new Array<i32>(before.length);
@@ -276,10 +295,12 @@ export function handleReallocated(event: Reallocated): void {
   positionChange.principal = event.params.principal;
   positionChange.save();
 
-  protocolChange.reallocationCount = protocol.reallocationCount + 1;
+  counters.reallocationCount = counters.reallocationCount + 1;
+  counters.save();
+  protocolChange.reallocationCount = counters.reallocationCount;
   protocolChange.save();
   // A reallocation changes none of the protocol fields a day snapshot holds: only a new day needs saving.
-  if (!protocolDayExists(event)) protocolDayDelta(protocol, event, false).save();
+  if (fresh) protocolDaySnapshotOf(counters, true, event).save();
 
   let record = new Reallocation(eventId(event));
   record.account = event.params.account;
@@ -298,10 +319,15 @@ export function handleReallocated(event: Reallocated): void {
 
 export function handleWithdrawn(event: Withdrawn): void {
   let protocol = loadProtocol(event);
+  let counters = protocolCountersOf(protocol);
+  let fresh = openProtocolDay(counters, event);
   let protocolChange = protocolDelta(protocol);
-  let position = loadPosition(event.params.account, event, protocol);
+  let position = loadPosition(event.params.account, event);
   let positionChange = positionDelta(position);
-  if (positionWasCreated()) protocolChange.accountCount = protocol.accountCount;
+  if (accountWasCreated()) {
+    protocol.accountCount = protocol.accountCount + 1;
+    protocolChange.accountCount = protocol.accountCount;
+  }
   applyAllocation(position, positionChange, event.params.projectIds, event.params.bps, event.params.parts, event, null);
   positionChange.principal = event.params.principal;
   positionChange.cumulativeWithdrawn = position.cumulativeWithdrawn.plus(event.params.principalRemoved);
@@ -322,15 +348,13 @@ export function handleWithdrawn(event: Withdrawn): void {
   protocolChange.withdrawalCount = protocol.withdrawalCount + 1;
   if (event.params.deficit) protocolChange.deficitWithdrawalCount = protocol.deficitWithdrawalCount + 1;
   protocolChange.save();
-  let day = protocolDayDelta(protocol, event, true);
-  let stored = protocolDayBefore();
-  day.totalPrincipal = protocol.totalPrincipal;
-  day.depositorCount = protocol.depositorCount;
-  day.cumulativeWithdrawn = protocol.cumulativeWithdrawn;
-  day.cumulativeStEthPaid = protocol.cumulativeStEthPaid;
-  day.dailyWithdrawn = stored.dailyWithdrawn.plus(event.params.principalRemoved);
-  day.dailyStEthPaid = stored.dailyStEthPaid.plus(event.params.stEthPaid);
-  day.dailyWithdrawalCount = stored.dailyWithdrawalCount + 1;
+  syncProtocolCounters(protocol, counters);
+  counters.save();
+  // The whole snapshot (refreshed from the loaded protocol): the stored one when the day has one.
+  let day = protocolDay(protocol, event, !fresh);
+  day.dailyWithdrawn = day.dailyWithdrawn.plus(event.params.principalRemoved);
+  day.dailyStEthPaid = day.dailyStEthPaid.plus(event.params.stEthPaid);
+  day.dailyWithdrawalCount = day.dailyWithdrawalCount + 1;
   day.save();
 
   let record = new Withdrawal(eventId(event));
@@ -362,17 +386,21 @@ export function handleClaimed(event: Claimed): void {
   let accountId = event.params.account;
   let blockNumber = event.block.number;
   let timestamp = event.block.timestamp;
-  let protocol = loadProtocol(event);
-  let protocolChange = protocolDelta(protocol);
+  let protocolCounters = loadProtocolCounters(event);
+  let protocolFresh = openProtocolDay(protocolCounters, event);
+  let protocolChange = protocolChangeOf(protocolCounters, event);
 
   // The account and its position; an account the store has not seen gets both (closed, empty).
   let account = Account.load(accountId);
   let position: Position;
   if (account == null) {
-    position = loadPosition(accountId, event, protocol);
+    position = loadPosition(accountId, event);
     position.save();
     account = Account.load(accountId)!;
-    protocolChange.accountCount = protocol.accountCount;
+    if (accountWasCreated()) {
+      protocolCounters.accountCount = protocolCounters.accountCount + 1;
+      protocolChange.accountCount = protocolCounters.accountCount;
+    }
   } else {
     position = new Position(accountId);
     position.updatedAtBlock = blockNumber;
@@ -397,33 +425,37 @@ export function handleClaimed(event: Claimed): void {
   lineChange.updatedAtTimestamp = timestamp;
   lineChange.save();
 
-  let project = loadProject(event.params.projectId);
-  project.cumulativeClaimed = project.cumulativeClaimed.plus(amount);
-  project.tokenSupply = project.tokenSupply.plus(amount);
-  let projectChange = new Project(project.id);
-  projectChange.cumulativeClaimed = project.cumulativeClaimed;
-  projectChange.tokenSupply = project.tokenSupply;
+  // The project's counters, not the Project: the claim changes two of its fields and one daily sum.
+  let counters = loadCounters(projectKey(event.params.projectId));
+  let fresh = openProjectDay(counters, event);
+  counters.cumulativeClaimed = counters.cumulativeClaimed.plus(amount);
+  counters.tokenSupply = counters.tokenSupply.plus(amount);
+  counters.save();
+  let projectChange = new Project(counters.id);
+  projectChange.cumulativeClaimed = counters.cumulativeClaimed;
+  projectChange.tokenSupply = counters.tokenSupply;
   projectChange.save();
-  let day = projectDayDelta(project, event);
-  day.cumulativeClaimed = project.cumulativeClaimed;
-  day.dailyClaimed = projectDayBefore().dailyClaimed.plus(amount);
+  let day = projectDaySnapshot(counters, fresh, event);
+  day.cumulativeClaimed = counters.cumulativeClaimed;
+  day.dailyClaimed = counters.cumulativeClaimed.minus(counters.dayOpenClaimed);
   day.save();
 
-  protocol.cumulativeClaimed = protocol.cumulativeClaimed.plus(amount);
-  protocolChange.cumulativeClaimed = protocol.cumulativeClaimed;
-  protocolChange.claimCount = protocol.claimCount + 1;
+  protocolCounters.cumulativeClaimed = protocolCounters.cumulativeClaimed.plus(amount);
+  protocolCounters.claimCount = protocolCounters.claimCount + 1;
+  protocolCounters.save();
+  protocolChange.cumulativeClaimed = protocolCounters.cumulativeClaimed;
+  protocolChange.claimCount = protocolCounters.claimCount;
   protocolChange.save();
-  let protocolSnapshot = protocolDayDelta(protocol, event, true);
-  let storedDay = protocolDayBefore();
-  protocolSnapshot.cumulativeClaimed = protocol.cumulativeClaimed;
-  protocolSnapshot.dailyClaimed = storedDay.dailyClaimed.plus(amount);
-  protocolSnapshot.dailyClaimCount = storedDay.dailyClaimCount + 1;
+  let protocolSnapshot = protocolDaySnapshotOf(protocolCounters, protocolFresh, event);
+  protocolSnapshot.cumulativeClaimed = protocolCounters.cumulativeClaimed;
+  protocolSnapshot.dailyClaimed = protocolCounters.cumulativeClaimed.minus(protocolCounters.dayOpenClaimed);
+  protocolSnapshot.dailyClaimCount = protocolCounters.claimCount - protocolCounters.dayOpenClaimCount;
   protocolSnapshot.save();
 
   let record = new Claim(eventId(event));
   record.account = accountId;
   record.receiver = event.params.receiver;
-  record.project = project.id;
+  record.project = counters.id;
   record.amount = amount;
   record.amountDecimal = toDecimal(amount);
   record.blockNumber = blockNumber;
@@ -439,15 +471,23 @@ export function handleContributorClaimed(event: ContributorClaimed): void {
   project.cumulativeContributorClaimed = project.cumulativeContributorClaimed.plus(amount);
   project.tokenSupply = project.tokenSupply.plus(amount);
   project.save();
-  let day = projectDay(project, event);
+  let counters = loadCounters(project.id);
+  let fresh = openProjectDay(counters, event);
+  counters.tokenSupply = project.tokenSupply;
+  counters.save();
+  let day = projectDay(project, event, !fresh);
   day.dailyContributorClaimed = day.dailyContributorClaimed.plus(amount);
   day.save();
 
   let protocol = loadProtocol(event);
+  let protocolCounters = protocolCountersOf(protocol);
+  let protocolFresh = openProtocolDay(protocolCounters, event);
   protocol.cumulativeContributorClaimed = protocol.cumulativeContributorClaimed.plus(amount);
   protocol.contributorClaimCount = protocol.contributorClaimCount + 1;
   protocol.save();
-  protocolDay(protocol, event).save();
+  syncProtocolCounters(protocol, protocolCounters);
+  protocolCounters.save();
+  protocolDay(protocol, event, !protocolFresh).save();
 
   let record = new ContributorClaim(eventId(event));
   record.project = project.id;
@@ -464,13 +504,19 @@ export function handleContributorClaimed(event: ContributorClaimed): void {
 
 export function handleYieldAssigned(event: YieldAssigned): void {
   let assigned = event.params.indexDelta.times(event.params.totalPrincipal).div(yieldIndexScale());
-  let protocol = loadProtocol(event);
-  protocol.accYieldIndex = event.params.accYieldIndex;
-  protocol.totalYieldAssignedShares = protocol.totalYieldAssignedShares.plus(assigned);
-  protocol.yieldAssignmentCount = protocol.yieldAssignmentCount + 1;
-  protocol.save();
-  let day = protocolDay(protocol, event);
-  day.dailyYieldAssignedShares = day.dailyYieldAssignedShares.plus(assigned);
+  let counters = loadProtocolCounters(event);
+  let fresh = openProtocolDay(counters, event);
+  let protocolChange = protocolChangeOf(counters, event);
+  counters.totalYieldAssignedShares = counters.totalYieldAssignedShares.plus(assigned);
+  counters.yieldAssignmentCount = counters.yieldAssignmentCount + 1;
+  counters.save();
+  protocolChange.accYieldIndex = event.params.accYieldIndex;
+  protocolChange.totalYieldAssignedShares = counters.totalYieldAssignedShares;
+  protocolChange.yieldAssignmentCount = counters.yieldAssignmentCount;
+  protocolChange.save();
+  let day = protocolDaySnapshotOf(counters, fresh, event);
+  day.cumulativeYieldAssignedShares = counters.totalYieldAssignedShares;
+  day.dailyYieldAssignedShares = counters.totalYieldAssignedShares.minus(counters.dayOpenYieldAssignedShares);
   day.save();
 
   let record = new YieldAssignment(eventId(event));
@@ -522,8 +568,12 @@ export function handleHarvested(event: Harvested): void {
   project.reserveTokens = r.reserveTokens;
   project.lpTotalSupply = r.lpTotalSupply;
   project.save();
+  let counters = loadCounters(project.id);
+  let fresh = openProjectDay(counters, event);
+  counters.tokenSupply = project.tokenSupply;
+  counters.save();
 
-  let day = projectDay(project, event);
+  let day = projectDay(project, event, !fresh);
   day.dailyYieldShares = day.dailyYieldShares.plus(r.yieldShares);
   day.dailyYieldStEth = day.dailyYieldStEth.plus(r.yieldStEth);
   day.dailyBountyStEth = day.dailyBountyStEth.plus(r.bountyStEth);
@@ -546,6 +596,8 @@ export function handleHarvested(event: Harvested): void {
   day.save();
 
   let protocol = loadProtocol(event);
+  let protocolCounters = protocolCountersOf(protocol);
+  let protocolFresh = openProtocolDay(protocolCounters, event);
   protocol.totalYieldShares = protocol.totalYieldShares.plus(r.yieldShares);
   protocol.totalYieldStEth = protocol.totalYieldStEth.plus(r.yieldStEth);
   protocol.totalBountyStEth = protocol.totalBountyStEth.plus(r.bountyStEth);
@@ -553,7 +605,9 @@ export function handleHarvested(event: Harvested): void {
   protocol.totalLiquidityMinted = protocol.totalLiquidityMinted.plus(r.liquidityMinted);
   protocol.harvestCount = protocol.harvestCount + 1;
   protocol.save();
-  let protocolSnapshot = protocolDay(protocol, event);
+  syncProtocolCounters(protocol, protocolCounters);
+  protocolCounters.save();
+  let protocolSnapshot = protocolDay(protocol, event, !protocolFresh);
   protocolSnapshot.dailyYieldShares = protocolSnapshot.dailyYieldShares.plus(r.yieldShares);
   protocolSnapshot.dailyYieldStEth = protocolSnapshot.dailyYieldStEth.plus(r.yieldStEth);
   protocolSnapshot.dailyWstEthAdded = protocolSnapshot.dailyWstEthAdded.plus(r.wstEthAdded);
@@ -602,10 +656,14 @@ export function handleHarvested(event: Harvested): void {
 
 export function handlePauseSet(event: PauseSet): void {
   let protocol = loadProtocol(event);
+  let counters = protocolCountersOf(protocol);
+  let fresh = openProtocolDay(counters, event);
   protocol.depositsPaused = event.params.depositsPaused;
   protocol.harvestsPaused = event.params.harvestsPaused;
   protocol.save();
-  protocolDay(protocol, event).save();
+  syncProtocolCounters(protocol, counters);
+  counters.save();
+  protocolDay(protocol, event, !fresh).save();
 
   let record = new PauseChange(eventId(event));
   record.depositsPaused = event.params.depositsPaused;
