@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
@@ -83,21 +84,32 @@ const startOnce = (options: AnvilOptions, port: number) =>
     if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
     if (options.chainId !== undefined) args.push("--chain-id", String(options.chainId));
     if (options.timestamp !== undefined) args.push("--timestamp", String(options.timestamp));
-    const child: ChildProcess = spawn(foundryBinary("anvil"), args, {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
+    // stderr goes to a file, not a pipe: anvil outlives this process's interest in it, and a pipe closed under a
+    // running node would turn its next diagnostic into a broken-pipe failure mid-test.
+    const logDir = mkdtempSync(join(tmpdir(), "tcm-anvil-"));
+    const logFile = join(logDir, "stderr.log");
+    const fd = openSync(logFile, "a");
+    const child: ChildProcess = spawn(foundryBinary("anvil"), args, { stdio: ["ignore", "ignore", fd] });
+    closeSync(fd);
+    const stderr = () => {
+      try {
+        return readFileSync(logFile, "utf8").trim();
+      } catch {
+        return "";
+      }
+    };
     let done = false;
-    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const finish = (result: Effect.Effect<AnvilInstance, DevnetError>) => {
       if (done) return;
       done = true;
       clearInterval(timer);
       resume(result);
     };
-    child.once("exit", (code) =>
-      finish(Effect.fail(new DevnetError({ message: `anvil exited (${code}) on port ${port}: ${stderr.trim()}` }))),
-    );
+    child.once("exit", (code) => {
+      const message = `anvil exited (${code}) on port ${port}: ${stderr()}`;
+      rmSync(logDir, { recursive: true, force: true });
+      finish(Effect.fail(new DevnetError({ message })));
+    });
     child.once("error", (cause) => finish(Effect.fail(new DevnetError({ message: "cannot start anvil", cause }))));
     const url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + (options.startTimeoutMs ?? 15_000);
@@ -112,9 +124,9 @@ const startOnce = (options: AnvilOptions, port: number) =>
           if (ok && child.pid !== undefined) {
             // Detach listeners: from now on the process is stopped by PID.
             child.removeAllListeners("exit");
-            child.stderr?.removeAllListeners("data");
-            child.stderr?.destroy();
             child.unref();
+            // anvil keeps its descriptor; the name is not needed any more.
+            rmSync(logDir, { recursive: true, force: true });
             finish(Effect.succeed({ url, port, pid: child.pid }));
           }
         },
