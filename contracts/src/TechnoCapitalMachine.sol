@@ -17,6 +17,9 @@ import {Allocation} from "./libraries/Allocation.sol";
 import {Emission} from "./libraries/Emission.sol";
 import {FixedPointMath} from "./libraries/FixedPointMath.sol";
 import {UniswapV2Math} from "./libraries/UniswapV2Math.sol";
+import {HarvestLogic} from "./libraries/HarvestLogic.sol";
+import {PoolOps} from "./libraries/PoolOps.sol";
+import {CreateAddress} from "./libraries/CreateAddress.sol";
 import {ProjectToken} from "./ProjectToken.sol";
 import {TokenDeployer} from "./TokenDeployer.sol";
 
@@ -39,6 +42,10 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     uint256 internal constant REWARD_SHIFT = 64;
     uint256 internal constant YIELD_REMAINDER_MASK = (1 << YIELD_SHIFT) - 1;
     uint256 internal constant U96 = (1 << 96) - 1;
+    /// @dev Position words: project ids are 20 bits wide (see `_positions`).
+    uint256 internal constant ID_MASK = (1 << 20) - 1;
+    uint256 public constant MAX_PROJECT_ID = ID_MASK;
+    uint256 internal constant NOT_FOUND = 8;
     /// @dev Bit 95 of `Project.contributorOwedTagged` and `carryTokensTagged` (see DataTypes): keeps slots 1 and 6
     ///      of a project nonzero.
     uint256 internal constant SLOT_TAG = 1 << 95;
@@ -88,11 +95,14 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     address public guardian;
 
     mapping(uint256 projectId => Project) internal _projects;
-    /// @dev Up to 8 project ids, 32 bits each, in ascending order from the low bits; 0 ends the list.
-    mapping(address account => uint256) internal _positionIds;
-    /// @dev bps (16) | part (96) << 16 | rewardDebt (96, mod 2^96) << 112. Kept after the part drops to 0 so that
-    ///      earned rewards stay claimable.
-    mapping(address account => mapping(uint256 projectId => uint256)) internal _entries;
+    /// @dev principal (96) | up to 8 project ids, 20 bits each from bit 96, ascending; a zero id ends the list. Zero
+    ///      when the account has no position.
+    mapping(address account => uint256) internal _positions;
+    /// @dev Two entries a word: entry i of the position in word i / 2, low 112 bits for even i, the next 112 for odd
+    ///      i; an entry is bps (16) | rewardDebt (96, mod 2^96) << 16. Parts are not stored: they are
+    ///      `Allocation.split(principal, bps)`, a pure function of the position. A project leaving a position pays
+    ///      what it owes the account there and then, so no entry outlives its project's place in the position.
+    mapping(address account => uint256[4]) internal _entries;
 
     /// @dev stETH state read once per call.
     struct Lido {
@@ -105,12 +115,12 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
 
     /// @dev A position in memory.
     struct Position {
-        uint256 ids;
         uint256 count;
+        uint256 principal;
         uint32[8] projectIds;
         uint16[8] bps;
         uint256[8] parts;
-        uint256 principal;
+        uint256[8] debts;
     }
 
     enum HarvestStatus {
@@ -142,6 +152,8 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         maxImpactBps = config.maxImpactBps;
         minHarvestValue = config.minHarvestValue;
         genesis = block.timestamp;
+        // The deployer's n-th token is then project n's (see `_token`); reverts if it already works for another.
+        config.tokenDeployer.bind();
         // wstETH pulls stETH from the machine when wrapping; Lido treats type(uint256).max as infinite.
         if (!config.stETH.approve(address(config.wstETH), type(uint256).max)) revert TCM_TransferFailed();
         emit GuardianTransferred(address(0), config.guardian);
@@ -183,15 +195,10 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         _totalPrincipal = uint128(total);
         uint256[8] memory parts = Allocation.split(pos.principal + principalAdded, pos.bps, pos.count);
         _applyPosition(msg.sender, pos, pos, parts);
+        pos.principal += principalAdded;
+        _storePosition(msg.sender, pos, pos.count);
         emit ToppedUp(
-            msg.sender,
-            principalAdded,
-            sharesAdded,
-            pos.principal + principalAdded,
-            _ids(pos),
-            _bps(pos),
-            _parts(parts, pos.count),
-            total
+            msg.sender, principalAdded, sharesAdded, pos.principal, _ids(pos), _bps(pos), _parts(parts, pos.count), total
         );
     }
 
@@ -203,7 +210,8 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         _checkpoint();
         uint256[8] memory parts = Allocation.split(oldPos.principal, newPos.bps, newPos.count);
         _applyPosition(msg.sender, oldPos, newPos, parts);
-        _positionIds[msg.sender] = newPos.ids;
+        newPos.principal = oldPos.principal;
+        _storePosition(msg.sender, newPos, oldPos.count);
         emit Reallocated(msg.sender, oldPos.principal, _ids(newPos), _bps(newPos), _parts(parts, newPos.count));
     }
 
@@ -232,12 +240,22 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         total -= amount;
         _totalPrincipal = uint128(total);
 
-        uint256[8] memory parts = Allocation.split(remaining, pos.bps, pos.count);
-        _applyPosition(msg.sender, pos, pos, parts);
-        if (remaining == 0) _positionIds[msg.sender] = 0;
+        uint256[8] memory parts;
+        uint256 oldCount = pos.count;
+        if (remaining == 0) {
+            // Every project leaves: each pays what it owes the account, and the position's words are cleared.
+            Position memory none;
+            _applyPosition(msg.sender, pos, none, parts);
+            _storePosition(msg.sender, none, oldCount);
+        } else {
+            parts = Allocation.split(remaining, pos.bps, oldCount);
+            _applyPosition(msg.sender, pos, pos, parts);
+            pos.principal = remaining;
+            _storePosition(msg.sender, pos, oldCount);
+        }
 
         stEthPaid = sharesPaid == 0 ? 0 : stETH.transferShares(receiver, sharesPaid);
-        _emitWithdrawn(receiver, amount, sharesPaid, stEthPaid, lido.deficit, pos, remaining == 0 ? 0 : pos.count, parts, total);
+        _emitWithdrawn(receiver, amount, sharesPaid, stEthPaid, lido.deficit, pos, remaining == 0 ? 0 : oldCount, parts, total);
     }
 
     function _emitWithdrawn(
@@ -259,7 +277,7 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
             sharesPaid,
             stEthPaid,
             deficit,
-            pos.principal - amount,
+            count == 0 ? 0 : pos.principal,
             _ids(pos),
             _bps(pos),
             _parts(parts, count),
@@ -274,20 +292,32 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         returns (uint256[] memory amounts)
     {
         if (receiver == address(0)) revert TCM_ZeroReceiver();
+        Position memory pos = _loadPosition(msg.sender);
         amounts = new uint256[](projectIds.length);
+        uint256 dirty; // bit k: entry word k changed
+        uint256 j; // ids are usually claimed in the position's order: try the entry after the last one first
         for (uint256 i; i < projectIds.length; ++i) {
             uint32 id = projectIds[i];
-            Project storage p = _project(id);
-            uint256 rewardAcc = _accrue(p);
-            uint256 entry = _entries[msg.sender][id];
-            uint256 part = (entry >> 16) & U96;
-            uint256 owed = _owed(entry, part, rewardAcc);
+            if (j >= pos.count || pos.projectIds[j] != id) j = _indexOf(pos, id);
+            if (j == NOT_FOUND) {
+                _project(id); // unknown ids revert
+                continue; // a project outside the position owes nothing: leaving paid it out
+            }
+            // The reward index brought to now, not written: a claim leaves the project's books as they are (its part
+            // does not change, so the next accrual reaches the same index and the entry's debt stays consistent).
+            (, uint256 s1) = _accrued(_projects[id]);
+            uint256 rewardAcc = uint160(s1);
+            uint256 part = pos.parts[j];
+            uint256 owed = _owed(pos.debts[j], part, rewardAcc);
             if (owed == 0) continue;
-            _entries[msg.sender][id] = (entry & ((1 << 112) - 1)) | (_debtFor(part, rewardAcc, 0) << 112);
+            pos.debts[j] = _debtFor(part, rewardAcc, 0);
+            dirty |= 1 << (j >> 1);
             amounts[i] = owed;
-            p.token.mint(receiver, owed);
+            _token(id).mint(receiver, owed); // the machine's own token: no callbacks
             emit Claimed(msg.sender, receiver, id, owed);
+            ++j;
         }
+        if (dirty != 0) _storeEntries(msg.sender, pos, dirty);
     }
 
     // ================================================================== projects
@@ -299,6 +329,7 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         returns (uint32 projectId, address token, address pair)
     {
         projectId = ++projectCount;
+        if (projectId > MAX_PROJECT_ID) revert TCM_ProjectLimit(MAX_PROJECT_ID);
         (token, pair) = LaunchLogic.launch(
             _projects[projectId], params, projectId, _currentEpoch(), tokenDeployer, factory, address(wstETH)
         );
@@ -390,7 +421,7 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         Project storage p = _project(projectId);
         uint256 age = block.timestamp - p.observationTime;
         if (!p.seeded || age < EPOCH) revert TCM_ObservationFresh(projectId, age);
-        uint256 cumulative = _currentCumulative(p);
+        uint256 cumulative = PoolOps.currentCumulative(p);
         p.observationCumulative = cumulative;
         p.observationTime = uint32(block.timestamp);
         emit ObservationRefreshed(projectId, cumulative, block.timestamp);
@@ -445,7 +476,7 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
                 projectId: pos.projectIds[i],
                 bps: pos.bps[i],
                 principal: pos.parts[i],
-                pendingRewards: _pendingRewards(account, pos.projectIds[i])
+                pendingRewards: _owed(pos.debts[i], pos.parts[i], _previewRewardAcc(_projects[pos.projectIds[i]]))
             });
         }
     }
@@ -497,15 +528,15 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     /// @inheritdoc ITechnoCapitalMachine
     function emittedUpTo(uint32 projectId, uint256 timestamp) external view returns (uint256) {
         Project storage p = _project(projectId);
-        return _cumulativeEmission(p, timestamp);
+        return PoolOps.cumulativeEmission(p, timestamp);
     }
 
     // ================================================================== internals: positions
 
     function _deposit(uint256 amount, AllocationInput[] calldata allocation) internal returns (uint256 principal) {
         if (depositsPaused) revert TCM_DepositsPaused();
-        uint256 existing = _positionIds[msg.sender];
-        if (existing != 0) revert TCM_PositionExists(msg.sender, _loadPosition(msg.sender).principal);
+        uint256 existing = _positions[msg.sender];
+        if (existing != 0) revert TCM_PositionExists(msg.sender, uint96(existing));
         Position memory pos = _parseAllocation(allocation);
         uint256 sharesAdded;
         (principal, sharesAdded) = _pullStEth(amount);
@@ -514,7 +545,8 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         uint256[8] memory parts = Allocation.split(principal, pos.bps, pos.count);
         Position memory none;
         _applyPosition(msg.sender, none, pos, parts);
-        _positionIds[msg.sender] = pos.ids;
+        pos.principal = principal;
+        _storePosition(msg.sender, pos, 0);
         emit Deposited(
             msg.sender, principal, sharesAdded, principal, _ids(pos), _bps(pos), _parts(parts, pos.count), total
         );
@@ -530,34 +562,42 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         if (principal < MIN_DEPOSIT) revert TCM_DepositTooSmall(principal, MIN_DEPOSIT);
     }
 
-    /// @dev Moves the account from `oldPos`'s parts to `parts` over `newPos`'s projects. Projects that leave keep a
-    ///      zero-part entry so that rewards earned stay claimable.
+    /// @dev Moves the account from `oldPos` to `newPos` with `parts`, writing the projects' books and `newPos.debts`
+    ///      (the caller stores the position). A project that leaves pays what it owes the account there and then.
+    ///      `oldPos` and `newPos` may be the same position (top-up, withdrawal): entry j then reads its old debt
+    ///      before it writes the new one.
     function _applyPosition(address account, Position memory oldPos, Position memory newPos, uint256[8] memory parts)
         internal
     {
         uint256 accYield = _accYield;
         for (uint256 i; i < oldPos.count; ++i) {
             uint32 id = oldPos.projectIds[i];
-            bool stays;
-            for (uint256 j; j < newPos.count; ++j) {
-                if (newPos.projectIds[j] == id) {
-                    stays = true;
-                    break;
-                }
+            if (_indexOf(newPos, id) != NOT_FOUND) continue;
+            (uint256 owed,) = _movePart(id, oldPos.parts[i], 0, oldPos.debts[i], accYield);
+            if (owed != 0) {
+                _token(id).mint(account, owed); // the machine's own token: no callbacks
+                emit Claimed(account, account, id, owed);
             }
-            if (!stays) _setPart(account, id, 0, 0, accYield);
         }
         for (uint256 j; j < newPos.count; ++j) {
-            _setPart(account, newPos.projectIds[j], parts[j], newPos.bps[j], accYield);
+            uint32 id = newPos.projectIds[j];
+            uint256 i = _indexOf(oldPos, id);
+            (uint256 oldPart, uint256 oldDebt) = i == NOT_FOUND ? (0, 0) : (oldPos.parts[i], oldPos.debts[i]);
+            (uint256 owed, uint256 rewardAcc) = _movePart(id, oldPart, parts[j], oldDebt, accYield);
+            newPos.debts[j] = _debtFor(parts[j], rewardAcc, owed);
         }
     }
 
-    function _setPart(address account, uint32 id, uint256 newPart, uint256 newBps, uint256 accYield) internal {
+    /// @dev Accrues project `id` and moves its allocated principal from `oldPart` to `newPart`; returns what the
+    ///      entry (`oldPart`, `oldDebt`) is owed and the project's reward index.
+    function _movePart(uint32 id, uint256 oldPart, uint256 newPart, uint256 oldDebt, uint256 accYield)
+        internal
+        returns (uint256 owed, uint256 rewardAcc)
+    {
         Project storage p = _projects[id];
-        (uint256 s0, uint256 rewardAcc) = _accrueWords(p);
-        uint256 entry = _entries[account][id];
-        uint256 oldPart = (entry >> 16) & U96;
-        uint256 owed = _owed(entry, oldPart, rewardAcc);
+        uint256 s0;
+        (s0, rewardAcc) = _accrueWords(p);
+        owed = _owed(oldDebt, oldPart, rewardAcc);
         if (newPart != oldPart) {
             uint256 yieldDebt;
             unchecked {
@@ -570,15 +610,14 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         assembly ("memory-safe") {
             sstore(p.slot, s0) // slot 0 (allocatedPrincipal, yieldDebt, lastAccrual): one write
         }
-        _entries[account][id] = newBps | (newPart << 16) | (_debtFor(newPart, rewardAcc, owed) << 112);
     }
 
     /// @dev Rewards owed on an entry: floor(part * rewardAcc / 2^64) - debt, as a signed 96-bit number (a debt
     ///      rounded up can leave it at -1); negative counts as nothing owed. |owed| < 2^95 because maxSupply < 2^95.
-    function _owed(uint256 entry, uint256 part, uint256 rewardAcc) internal pure returns (uint256) {
+    function _owed(uint256 debt, uint256 part, uint256 rewardAcc) internal pure returns (uint256) {
         int96 owed;
         unchecked {
-            owed = int96(uint96(((part * rewardAcc) >> REWARD_SHIFT) - (entry >> 112)));
+            owed = int96(uint96(((part * rewardAcc) >> REWARD_SHIFT) - debt));
         }
         return owed > 0 ? uint256(uint96(owed)) : 0;
     }
@@ -592,19 +631,64 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     }
 
     function _loadPosition(address account) internal view returns (Position memory pos) {
-        uint256 ids = _positionIds[account];
-        pos.ids = ids;
-        for (uint256 i; i < MAX_PROJECTS_PER_POSITION; ++i) {
-            uint32 id = uint32(ids >> (32 * i));
+        uint256 word = _positions[account];
+        if (word == 0) return pos;
+        uint256 count;
+        for (; count < MAX_PROJECTS_PER_POSITION; ++count) {
+            uint256 id = (word >> (96 + 20 * count)) & ID_MASK;
             if (id == 0) break;
-            uint256 entry = _entries[account][id];
-            pos.projectIds[i] = id;
-            pos.bps[i] = uint16(entry);
-            uint256 part = (entry >> 16) & U96;
-            pos.parts[i] = part;
-            pos.principal += part;
-            pos.count = i + 1;
+            pos.projectIds[count] = uint32(id);
         }
+        pos.count = count;
+        pos.principal = uint96(word);
+        uint256[4] storage entries = _entries[account];
+        uint256 pair;
+        for (uint256 i; i < count; ++i) {
+            pair = i & 1 == 0 ? entries[i >> 1] : pair >> 112;
+            pos.bps[i] = uint16(pair);
+            pos.debts[i] = uint96(pair >> 16);
+        }
+        pos.parts = Allocation.split(pos.principal, pos.bps, count);
+    }
+
+    /// @dev Writes the position word and its entry words; clears the words an older, longer position used.
+    function _storePosition(address account, Position memory pos, uint256 oldCount) internal {
+        uint256 word;
+        if (pos.count != 0) {
+            word = pos.principal;
+            for (uint256 i; i < pos.count; ++i) word |= uint256(pos.projectIds[i]) << (96 + 20 * i);
+        }
+        _positions[account] = word;
+        uint256 words = (pos.count + 1) >> 1;
+        _storeEntries(account, pos, (1 << words) - 1);
+        uint256[4] storage entries = _entries[account];
+        for (uint256 k = words; k < (oldCount + 1) >> 1; ++k) entries[k] = 0;
+    }
+
+    /// @dev Writes entry words whose bit is set in `mask`.
+    function _storeEntries(address account, Position memory pos, uint256 mask) internal {
+        uint256[4] storage entries = _entries[account];
+        for (uint256 k; mask >> k != 0; ++k) {
+            if ((mask >> k) & 1 == 0) continue;
+            uint256 i = k << 1;
+            uint256 pair = pos.bps[i] | (pos.debts[i] << 16);
+            if (i + 1 < pos.count) pair |= (pos.bps[i + 1] | (pos.debts[i + 1] << 16)) << 112;
+            entries[k] = pair;
+        }
+    }
+
+    /// @dev Index of project `id` in the position, or NOT_FOUND.
+    function _indexOf(Position memory pos, uint256 id) internal pure returns (uint256 i) {
+        for (; i < pos.count; ++i) {
+            if (pos.projectIds[i] == id) return i;
+        }
+        return NOT_FOUND;
+    }
+
+    /// @dev Project `id`'s token, derived rather than read: the token deployer works for this machine only, so its
+    ///      n-th CREATE is project n's token (checked at launch).
+    function _token(uint256 id) internal view returns (ProjectToken) {
+        return ProjectToken(CreateAddress.compute(address(tokenDeployer), id));
     }
 
     function _parseAllocation(AllocationInput[] calldata allocation) internal view returns (Position memory pos) {
@@ -624,17 +708,16 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
             previous = id;
             pos.projectIds[i] = id;
             pos.bps[i] = bps;
-            pos.ids |= uint256(id) << (32 * i);
         }
         if (sum != BPS) revert TCM_AllocationSumNot10000(sum);
         pos.count = length;
     }
 
-    function _pendingRewards(address account, uint32 projectId) internal view returns (uint256 owed) {
-        Project storage p = _projects[projectId];
-        uint256 rewardAcc = _previewRewardAcc(p);
-        uint256 entry = _entries[account][projectId];
-        owed = _owed(entry, (entry >> 16) & U96, rewardAcc);
+    function _pendingRewards(address account, uint32 projectId) internal view returns (uint256) {
+        Position memory pos = _loadPosition(account);
+        uint256 j = _indexOf(pos, projectId);
+        if (j == NOT_FOUND) return 0;
+        return _owed(pos.debts[j], pos.parts[j], _previewRewardAcc(_projects[projectId]));
     }
 
     // ================================================================== internals: yield
@@ -687,11 +770,6 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
 
     // ================================================================== internals: emissions
 
-    function _cumulativeEmission(Project storage p, uint256 timestamp) internal view returns (uint256) {
-        uint256 start = p.startTime;
-        if (timestamp <= start) return 0;
-        return Emission.between(p.dailyEmission, p.decayBps, p.emissionCap, 0, timestamp - start);
-    }
 
     /// @dev Accrues emission since the last accrual into the reward index and the contributor's share (emission
     ///      while no principal is allocated is not minted) and records the accrual time.
@@ -703,20 +781,28 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         }
     }
 
-    /// @dev `_accrue` on raw storage words, for the hot paths: writes slot 1 (reward index, contributor share) if
-    ///      anything was emitted and returns slot 0 with `lastAccrual` set to now, for the caller to write once.
-    ///      Word layouts (DataTypes.Project, packed from the low bits): slot 0 = allocatedPrincipal (96) |
-    ///      yieldDebt (128) | lastAccrual (32); slot 1 = rewardAcc (160) | contributorOwedTagged (96); slot 2 =
-    ///      dailyEmission (96) | decayBps (16) | contributorBps (16) | startTime (32) | emissionCap (96).
+    /// @dev `_accrue` on raw storage words, for the hot paths: writes slot 1 (reward index, contributor share) and
+    ///      returns slot 0 with `lastAccrual` set to now, for the caller to write once.
     function _accrueWords(Project storage p) internal returns (uint256 s0, uint256 rewardAcc) {
         uint256 s1;
+        (s0, s1) = _accrued(p);
+        assembly ("memory-safe") {
+            sstore(add(p.slot, 1), s1) // 100 gas when nothing was emitted (same value, warm slot)
+        }
+        rewardAcc = uint160(s1);
+    }
+
+    /// @dev A project's slots 0 and 1 with the accrual brought to now, nothing written. Word layouts
+    ///      (DataTypes.Project, packed from the low bits): slot 0 = allocatedPrincipal (96) | yieldDebt (128) |
+    ///      lastAccrual (32); slot 1 = rewardAcc (160) | contributorOwedTagged (96); slot 2 = dailyEmission (96) |
+    ///      decayBps (16) | contributorBps (16) | startTime (32) | emissionCap (96).
+    function _accrued(Project storage p) internal view returns (uint256 s0, uint256 s1) {
         assembly ("memory-safe") {
             s0 := sload(p.slot)
             s1 := sload(add(p.slot, 1))
         }
-        rewardAcc = uint160(s1);
         uint256 last = s0 >> 224;
-        if (last == block.timestamp) return (s0, rewardAcc);
+        if (last == block.timestamp) return (s0, s1);
         uint256 allocated = uint96(s0);
         if (allocated != 0) {
             uint256 s2;
@@ -729,37 +815,20 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
             );
             if (emitted != 0) {
                 uint256 contributor = emitted * uint16(s2 >> 112) / BPS;
+                uint256 rewardAcc;
                 unchecked {
-                    rewardAcc = uint160(rewardAcc + ((emitted - contributor) << REWARD_SHIFT) / allocated);
+                    rewardAcc = uint160(uint160(s1) + ((emitted - contributor) << REWARD_SHIFT) / allocated);
                 }
                 // The tagged contributor share stays below 2^96 (owed < maxSupply < 2^95, tag = 2^95).
-                uint256 s1New = rewardAcc | (((s1 >> 160) + contributor) << 160);
-                assembly ("memory-safe") {
-                    sstore(add(p.slot, 1), s1New)
-                }
+                s1 = rewardAcc | (((s1 >> 160) + contributor) << 160);
             }
         }
         s0 = uint224(s0) | (uint256(uint32(block.timestamp)) << 224);
     }
 
-    function _emittedSince(Project storage p, uint256 last) internal view returns (uint256, uint256) {
-        uint256 start = p.startTime;
-        uint256 emitted = Emission.between(
-            p.dailyEmission, p.decayBps, p.emissionCap, last > start ? last - start : 0, block.timestamp - start
-        );
-        return (emitted, p.contributorBps);
-    }
-
-    function _previewRewardAcc(Project storage p) internal view returns (uint256 rewardAcc) {
-        rewardAcc = p.rewardAcc;
-        uint256 allocated = p.allocatedPrincipal;
-        uint256 last = p.lastAccrual;
-        if (allocated == 0 || last == block.timestamp) return rewardAcc;
-        (uint256 emitted, uint256 contributorBps) = _emittedSince(p, last);
-        uint256 contributor = emitted * contributorBps / BPS;
-        unchecked {
-            rewardAcc = uint160(rewardAcc + ((emitted - contributor) << REWARD_SHIFT) / allocated);
-        }
+    function _previewRewardAcc(Project storage p) internal view returns (uint256) {
+        (, uint256 s1) = _accrued(p);
+        return uint160(s1);
     }
 
     // ================================================================== internals: harvest
@@ -810,10 +879,9 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         if (toWrap != 0 && wstETH.wrap(toWrap) != r.wstEthWrapped) revert TCM_TransferFailed();
 
         if (seeded) {
-            _swapAndAdd(p, r);
+            r = HarvestLogic.swapAndAdd(p, r, address(wstETH));
         } else {
-            _seed(p, r);
-            observed = _currentCumulative(p);
+            (r, observed) = HarvestLogic.seed(p, r, address(wstETH));
         }
         p.observationCumulative = observed;
         p.observationTime = uint32(block.timestamp);
@@ -824,8 +892,8 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
 
     /// @dev Spot vs TWAP since the last harvest; returns the current cumulative price to store as the observation.
     function _priceGuard(Project storage p, HarvestReport memory r) internal view returns (bool ok, uint256 cumulative) {
-        (uint256 reserveWst, uint256 reserveTokens) = _reserves(p);
-        cumulative = _currentCumulative(p);
+        (uint256 reserveWst, uint256 reserveTokens) = PoolOps.reserves(p);
+        cumulative = PoolOps.currentCumulative(p);
         uint256 elapsed = block.timestamp - p.observationTime;
         if (elapsed < MIN_TWAP_WINDOW) return (false, cumulative);
         uint256 twapUQ;
@@ -834,7 +902,7 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         }
         r.twapPrice = (twapUQ * 1e18) >> 112;
         r.spotPrice = reserveWst * 1e18 / reserveTokens;
-        // Scratch until `_reportPool` overwrites them: the reserves `_swapAndAdd` starts from (nothing touches the
+        // Scratch until `_reportPool` overwrites them: the reserves `HarvestLogic.swapAndAdd` starts from (nothing touches the
         // pair between the guard and the swap).
         (r.reserveWstEth, r.reserveTokens) = (reserveWst, reserveTokens);
         uint256 diff = r.spotPrice > r.twapPrice ? r.spotPrice - r.twapPrice : r.twapPrice - r.spotPrice;
@@ -849,111 +917,7 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         if (r.wstEthSwapped != 0) r.tokensBought = UniswapV2Math.getAmountOut(r.wstEthSwapped, reserveWst, reserveTokens);
     }
 
-    /// @dev The pair's cumulative price of the token (in wstETH) as of now, counterfactually accrued like
-    ///      UniswapV2OracleLibrary.currentCumulativePrices.
-    function _currentCumulative(Project storage p) internal view returns (uint256 cumulative) {
-        IUniswapV2Pair pair = p.pair;
-        bool tokenIs0 = p.tokenIsToken0;
-        cumulative = tokenIs0 ? pair.price0CumulativeLast() : pair.price1CumulativeLast();
-        (uint112 r0, uint112 r1, uint32 last) = pair.getReserves();
-        uint32 nowTs = uint32(block.timestamp);
-        if (last != nowTs && r0 != 0 && r1 != 0) {
-            unchecked {
-                uint256 price = tokenIs0 ? UniswapV2Math.priceUQ112(r1, r0) : UniswapV2Math.priceUQ112(r0, r1);
-                cumulative += price * (nowTs - last);
-            }
-        }
-    }
 
-    function _reserves(Project storage p) internal view returns (uint256 reserveWst, uint256 reserveTokens) {
-        (uint112 r0, uint112 r1,) = p.pair.getReserves();
-        (reserveTokens, reserveWst) = p.tokenIsToken0 ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
-    }
-
-    /// @dev First harvest: opens the pool at exactly the launch price given all the wstETH it will hold. If the
-    ///      supply cap cannot price all of it, seeds with the tokens the cap allows and the wstETH they price; the rest
-    ///      is carried (never reverts, so one project can neither lock its yield nor block `harvestMany`).
-    function _seed(Project storage p, HarvestReport memory r) internal {
-        IUniswapV2Pair pair = p.pair;
-        uint256 total = r.wstEthWrapped + r.carryWstEthIn;
-        uint256 wst = total;
-        uint256 inPair = wstETH.balanceOf(address(pair));
-        uint256 price = p.launchPrice;
-        uint256 cap = p.emissionCap;
-        uint256 available = cap - _cumulativeEmission(p, block.timestamp);
-        uint256 tokens = (inPair + wst) * 1e18 / price;
-        if (tokens > available) {
-            tokens = available;
-            uint256 priced = tokens * price / 1e18;
-            // Donations already worth more than the tokens the cap allows: seed with everything (the pool opens
-            // above the launch price, at the donor's expense) rather than never opening.
-            if (priced > inPair) wst = _min(priced - inPair, wst);
-        }
-        (uint256 reserveWst,) = _reserves(p);
-        uint256 addedWst = inPair + wst - reserveWst; // what the pair's mint will count on the wstETH side
-        r.carryWstEthOut = total;
-        if (UniswapV2Math.sqrt(tokens * addedWst) > UniswapV2Math.MINIMUM_LIQUIDITY) {
-            p.emissionCap = uint96(cap - tokens);
-            p.seeded = true;
-            _safeTransfer(address(wstETH), address(pair), wst);
-            p.token.seed(tokens);
-            r.tokensSeeded = tokens;
-            r.wstEthAdded = wst;
-            r.tokensAdded = tokens;
-            r.carryWstEthOut = total - wst;
-            r.liquidityMinted = pair.mint(address(this));
-        }
-        p.carryWstEth = uint128(r.carryWstEthOut);
-        _reportPool(p, r);
-    }
-
-    /// @dev Steady state: buy with half, add liquidity with what was bought and as much of the other half as the
-    ///      reserves need; whatever one side cannot use is carried to the next harvest.
-    function _swapAndAdd(Project storage p, HarvestReport memory r) internal {
-        IUniswapV2Pair pair = p.pair;
-        uint256 wst = r.wstEthWrapped + r.carryWstEthIn;
-        uint256 keep = wst - r.wstEthSwapped;
-        (uint256 reserveWst, uint256 reserveTokens) = (r.reserveWstEth, r.reserveTokens); // set by _priceGuard
-        if (r.tokensBought != 0) {
-            _safeTransfer(address(wstETH), address(pair), r.wstEthSwapped);
-            (uint256 out0, uint256 out1) = p.tokenIsToken0 ? (r.tokensBought, uint256(0)) : (uint256(0), r.tokensBought);
-            pair.swap(out0, out1, address(this), "");
-            (reserveWst, reserveTokens) = _reserves(p);
-        } else {
-            keep = wst;
-            r.wstEthSwapped = 0;
-        }
-
-        uint256 tokens = r.tokensBought + r.carryTokensIn;
-        uint256 wstNeeded = tokens * reserveWst / reserveTokens;
-        if (wstNeeded <= keep) {
-            r.tokensAdded = tokens;
-            r.wstEthAdded = wstNeeded;
-        } else {
-            r.wstEthAdded = keep;
-            r.tokensAdded = keep * reserveTokens / reserveWst;
-        }
-        uint256 supply = pair.totalSupply();
-        uint256 liquidity = _min(r.tokensAdded * supply / reserveTokens, r.wstEthAdded * supply / reserveWst);
-        if (liquidity == 0) {
-            r.wstEthAdded = 0;
-            r.tokensAdded = 0;
-        } else {
-            _safeTransfer(address(wstETH), address(pair), r.wstEthAdded);
-            _safeTransfer(address(p.token), address(pair), r.tokensAdded);
-            r.liquidityMinted = pair.mint(address(this));
-        }
-        r.carryWstEthOut = keep - r.wstEthAdded;
-        r.carryTokensOut = tokens - r.tokensAdded;
-        p.carryWstEth = uint128(r.carryWstEthOut);
-        p.carryTokensTagged = uint96(r.carryTokensOut | SLOT_TAG); // <= tokens bought + carried <= supply < 2^95
-        _reportPool(p, r);
-    }
-
-    function _reportPool(Project storage p, HarvestReport memory r) internal view {
-        (r.reserveWstEth, r.reserveTokens) = _reserves(p);
-        r.lpTotalSupply = p.pair.totalSupply();
-    }
 
     // ================================================================== internals: misc
 
@@ -971,10 +935,6 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         if (msg.sender != p.owner) revert TCM_NotProjectOwner(projectId, msg.sender);
     }
 
-    function _safeTransfer(address token, address to, uint256 amount) internal {
-        (bool success, bytes memory data) = token.call(abi.encodeCall(IERC20.transfer, (to, amount)));
-        if (!success || (data.length != 0 && !abi.decode(data, (bool)))) revert TCM_TransferFailed();
-    }
 
     function _min(uint256 a, uint256 b) internal pure returns (uint256) {
         return a < b ? a : b;

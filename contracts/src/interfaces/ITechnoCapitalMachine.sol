@@ -65,7 +65,9 @@ interface ITechnoCapitalMachine {
         uint256 totalPrincipal
     );
 
-    /// @notice Project tokens minted to a depositor's receiver.
+    /// @notice Project tokens minted to a depositor's receiver: by `claim`, or to the depositor itself when a
+    /// project leaves its position (reallocation without it, full withdrawal), in the same transaction, before the
+    /// `Reallocated` / `Withdrawn` event.
     event Claimed(address indexed account, address indexed receiver, uint32 indexed projectId, uint256 amount);
 
     /// @notice Project tokens minted to the contributor recipient.
@@ -125,6 +127,8 @@ interface ITechnoCapitalMachine {
     error TCM_ContributorShareNotLower(uint256 current, uint256 requested);
     error TCM_InvalidConfig(uint256 parameter);
     error TCM_TransferFailed();
+    error TCM_ProjectLimit(uint256 max);
+    error TCM_TokenAddressMismatch(address expected, address deployed);
 
     // ------------------------------------------------------------------ depositors
 
@@ -145,11 +149,13 @@ interface ITechnoCapitalMachine {
     /// @notice Adds stETH to an existing position, keeping its allocation.
     function topUp(uint256 amount) external returns (uint256 principalAdded);
 
-    /// @notice Changes a position's allocation without moving principal. Rewards earned so far stay claimable.
+    /// @notice Changes a position's allocation without moving principal. Rewards earned from a project that leaves
+    /// the position are minted to the caller (a `Claimed` event each); the others stay claimable.
     function reallocate(AllocationInput[] calldata allocation) external;
 
     /// @notice Withdraws `amount` of principal to `receiver`. During a deficit only a full withdrawal is possible and
-    /// it pays the position's pro-rata share of what the machine holds for principal. Never paused.
+    /// it pays the position's pro-rata share of what the machine holds for principal. A full withdrawal also mints
+    /// the position's earned tokens to the caller (a `Claimed` event per project). Never paused.
     function withdraw(uint256 amount, address receiver) external returns (uint256 stEthPaid);
 
     /// @notice Mints the caller's earned tokens of each project to `receiver`. Never paused.

@@ -6,6 +6,7 @@ import {IUniswapV2Factory, IUniswapV2Pair} from "../interfaces/external/IUniswap
 import {LaunchParams, Project} from "../types/DataTypes.sol";
 import {ProjectToken} from "../ProjectToken.sol";
 import {TokenDeployer} from "../TokenDeployer.sol";
+import {CreateAddress} from "./CreateAddress.sol";
 
 /// @title LaunchLogic
 /// @notice `launchProject`'s body: validates the parameters, deploys the token, creates (or adopts) its pair and
@@ -40,20 +41,27 @@ library LaunchLogic {
         address wstETH
     ) external returns (address token, address pair) {
         validate(params);
-        ProjectToken projectToken = deployToken(params, tokenDeployer);
-        token = address(projectToken);
-        // A pair may already exist for the token's (predictable) address: it is empty, and the token refuses to go
-        // to it until seeding, so adopting it is safe and keeps launches from being blocked.
+        // The deployer's n-th CREATE is project n's token (it deploys for this machine only), so the pair is created
+        // first and the token is born knowing it. A pair may already exist for that predictable address: it is
+        // empty (nothing can be minted or synced on a pair whose token has no code), and the token refuses to go to
+        // it until seeding, so adopting it is safe and keeps launches from being blocked.
+        token = CreateAddress.compute(address(tokenDeployer), projectId);
         pair = factory.getPair(token, wstETH);
         if (pair == address(0)) pair = factory.createPair(token, wstETH);
-        projectToken.setPair(pair);
+        ProjectToken projectToken = deployToken(params, tokenDeployer, pair);
+        if (address(projectToken) != token) {
+            revert ITechnoCapitalMachine.TCM_TokenAddressMismatch(token, address(projectToken));
+        }
 
         store(p, params, projectToken, IUniswapV2Pair(pair), epoch, wstETH);
         emit ProjectLaunched(projectId, token, pair, msg.sender, token < wstETH, block.timestamp, params);
     }
 
-    function deployToken(LaunchParams calldata params, TokenDeployer tokenDeployer) private returns (ProjectToken) {
-        return tokenDeployer.deploy(params.name, params.symbol, params.metadataURI, params.maxSupply);
+    function deployToken(LaunchParams calldata params, TokenDeployer tokenDeployer, address pair)
+        private
+        returns (ProjectToken)
+    {
+        return tokenDeployer.deploy(params.name, params.symbol, params.metadataURI, params.maxSupply, pair);
     }
 
     function store(

@@ -11,6 +11,7 @@ import {MockStETH} from "../../src/mocks/MockStETH.sol";
 import {MockWstETH} from "../../src/mocks/MockWstETH.sol";
 import {IStETH} from "../../src/interfaces/external/IStETH.sol";
 import {Base} from "../utils/Base.t.sol";
+import {PositionEntryView} from "../../src/types/DataTypes.sol";
 
 /// @notice Exposes the internal library functions so the test calls exactly the code the machine runs.
 contract LibraryHarness {
@@ -62,10 +63,10 @@ contract RewardsHarness {
     uint256 internal constant REWARD_SHIFT = 64;
     uint256 internal constant U96 = (1 << 96) - 1;
 
-    function owed(uint256 entry, uint256 part, uint256 rewardAcc) external pure returns (uint256) {
+    function owed(uint256 debt, uint256 part, uint256 rewardAcc) external pure returns (uint256) {
         int96 owed_;
         unchecked {
-            owed_ = int96(uint96(((part * rewardAcc) >> REWARD_SHIFT) - (entry >> 112)));
+            owed_ = int96(uint96(((part * rewardAcc) >> REWARD_SHIFT) - debt));
         }
         return owed_ > 0 ? uint256(uint96(owed_)) : 0;
     }
@@ -210,9 +211,7 @@ contract DomainVectorsTest is Test {
         uint256[] memory debtFor = _uints(".rewards.debtFor");
         assertGt(part.length, 0, "no vectors");
         for (uint256 i; i < part.length; ++i) {
-            // The entry word as stored: bps | part << 16 | debt << 112.
-            uint256 entry = 10_000 | (part[i] << 16) | (debt[i] << 112);
-            assertEq(rewards.owed(entry, part[i], rewardAcc[i]), owed[i], "_owed");
+            assertEq(rewards.owed(debt[i], part[i], rewardAcc[i]), owed[i], "_owed");
             assertEq(rewards.debtFor(part[i], rewardAcc[i], owedIn[i]), debtFor[i], "_debtFor");
         }
     }
@@ -229,17 +228,27 @@ contract RewardsCopyTest is Base {
         rewards = new RewardsHarness();
     }
 
-    function _entry(address account, uint32 id) internal view returns (uint256) {
-        bytes32 inner = keccak256(abi.encode(account, ENTRIES_SLOT));
-        return uint256(vm.load(address(machine), keccak256(abi.encode(uint256(id), inner))));
+    /// @dev Entry `index` of the account's position: its stored debt (two entries a word, see `_entries`) and its
+    ///      part (not stored: positionOf derives it).
+    function _entry(address account, uint256 index) internal view returns (uint256 debt, uint256 part) {
+        uint256 base = uint256(keccak256(abi.encode(account, ENTRIES_SLOT)));
+        uint256 word = uint256(vm.load(address(machine), bytes32(base + index / 2)));
+        debt = uint96(word >> (112 * (index % 2) + 16));
+        (, PositionEntryView[] memory entries) = machine.positionOf(account);
+        part = entries[index].principal;
     }
 
-    function _checkOwed(address account, uint32 id) internal view {
-        uint256 entry = _entry(account, id);
-        uint256 part = (entry >> 16) & ((1 << 96) - 1);
-        // Only valid right after an accrual in this block: the stored index is the one the view previews.
+    /// @dev Brings project `id`'s stored accrual to now (claimContributor accrues, and pays nobody when the
+    ///      contributor share is 0), so that the stored index is the one the views and claims use in this block.
+    function _accrueNow(uint32 id) internal {
+        machine.claimContributor(id);
+    }
+
+    function _checkOwed(address account, uint32 id, uint256 index) internal {
+        _accrueNow(id);
+        (uint256 debt, uint256 part) = _entry(account, index);
         assertEq(project(id).lastAccrual, block.timestamp, "accrued now");
-        assertEq(rewards.owed(entry, part, project(id).rewardAcc), machine.pendingRewards(account, id), "owed");
+        assertEq(rewards.owed(debt, part, project(id).rewardAcc), machine.pendingRewards(account, id), "owed");
     }
 
     function test_RewardsCopy_MatchesMachine() public {
@@ -248,8 +257,9 @@ contract RewardsCopyTest is Base {
         deposit(alice, 3.333333333333333331 ether, two(a, 3_333, b));
         vm.warp(block.timestamp + 7_777);
         deposit(bob, 1.000000000000000007 ether, one(a));
-        _checkOwed(alice, a);
-        _checkOwed(bob, a);
+        _checkOwed(alice, a, 0);
+        _checkOwed(alice, b, 1);
+        _checkOwed(bob, a, 0);
 
         // A top-up keeps what was owed and writes the rounded-up debt for the new part.
         vm.warp(block.timestamp + 12_345);
@@ -257,29 +267,30 @@ contract RewardsCopyTest is Base {
         fund(alice, 0.777 ether);
         vm.prank(alice);
         machine.topUp(0.777 ether);
-        uint256 entry = _entry(alice, a);
-        uint256 part = (entry >> 16) & ((1 << 96) - 1);
-        assertEq(entry >> 112, rewards.debtFor(part, project(a).rewardAcc, owedBefore), "debt after top-up");
-        _checkOwed(alice, a);
-        _checkOwed(bob, a);
+        (uint256 debt, uint256 part) = _entry(alice, 0);
+        assertEq(debt, rewards.debtFor(part, project(a).rewardAcc, owedBefore), "debt after top-up");
+        _checkOwed(alice, a, 0);
+        _checkOwed(bob, a, 0);
 
-        // A claim leaves the debt at the rounded-up accrual (owed 0).
+        // A claim leaves the debt at the rounded-up accrual (owed 0), with the index brought to now in memory.
         vm.warp(block.timestamp + 99_999);
         vm.prank(bob);
         machine.claim(ids(a), bob);
-        entry = _entry(bob, a);
-        part = (entry >> 16) & ((1 << 96) - 1);
-        assertEq(entry >> 112, rewards.debtFor(part, project(a).rewardAcc, 0), "debt after claim");
+        _accrueNow(a); // same block: the index the claim computed
+        (debt, part) = _entry(bob, 0);
+        assertEq(debt, rewards.debtFor(part, project(a).rewardAcc, 0), "debt after claim");
         assertEq(machine.pendingRewards(bob, a), 0, "nothing owed after a claim");
-        _checkOwed(alice, a);
+        _checkOwed(alice, a, 0);
 
-        // Leaving a project keeps a zero-part entry whose debt is -owed mod 2^96.
+        // Leaving a project pays what it owes; the remaining project moves to entry 0.
         vm.warp(block.timestamp + 3_601);
         owedBefore = machine.pendingRewards(alice, a);
+        uint256 balanceBefore = tokenOf(a).balanceOf(alice);
         vm.prank(alice);
         machine.reallocate(one(b));
-        assertEq(_entry(alice, a) >> 112, rewards.debtFor(0, project(a).rewardAcc, owedBefore), "debt after leaving");
-        assertEq(machine.pendingRewards(alice, a), owedBefore, "owed kept");
-        _checkOwed(alice, b);
+        assertEq(tokenOf(a).balanceOf(alice) - balanceBefore, owedBefore, "paid on leaving");
+        assertEq(machine.pendingRewards(alice, a), 0, "nothing left");
+        _checkOwed(alice, b, 0);
     }
+
 }

@@ -69,7 +69,7 @@ contract GasTest is Base {
     function test_Gas_Deposit_EightProjects() public {
         vm.prank(alice);
         machine.deposit(10 ether, eight());
-        record("deposit_8_projects", 150_000 + 7 * 35_000, 441_500);
+        record("deposit_8_projects", 150_000 + 7 * 35_000);
     }
 
     function test_Gas_TopUp() public {
@@ -116,7 +116,7 @@ contract GasTest is Base {
         vm.warp(block.timestamp + 3_600);
         vm.prank(bob);
         machine.claim(all, bob);
-        record("claim_8_projects", 90_000 + 7 * 30_000, 388_000);
+        record("claim_8_projects", 90_000 + 7 * 30_000);
     }
 
     function test_Gas_Harvest_FirstSeeding() public {

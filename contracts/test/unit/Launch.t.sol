@@ -4,6 +4,8 @@ pragma solidity 0.8.30;
 import {Base} from "../utils/Base.t.sol";
 import {ITechnoCapitalMachine} from "../../src/interfaces/ITechnoCapitalMachine.sol";
 import {ProjectToken} from "../../src/ProjectToken.sol";
+import {TokenDeployer} from "../../src/TokenDeployer.sol";
+import {CreateAddress} from "../../src/libraries/CreateAddress.sol";
 import {IUniswapV2Factory, IUniswapV2Pair} from "../../src/interfaces/external/IUniswapV2.sol";
 import {LaunchParams, ProjectView} from "../../src/types/DataTypes.sol";
 
@@ -163,9 +165,52 @@ contract LaunchTest is Base {
         vm.startPrank(address(machine));
         vm.expectRevert(abi.encodeWithSelector(ProjectToken.ProjectToken_CapExceeded.selector, cap + 1, cap));
         t.mint(alice, cap + 1);
-        vm.expectRevert(abi.encodeWithSelector(ProjectToken.ProjectToken_PairAlreadySet.selector, pair));
-        t.setPair(alice);
         vm.stopPrank();
+        assertEq(pair, project(id).pair, "the token knows its pair from birth");
+    }
+
+    function test_TokenDeployer_BoundToOneMachine() public {
+        TokenDeployer deployer = machine.tokenDeployer();
+        assertEq(deployer.machine(), address(machine));
+        vm.expectRevert(abi.encodeWithSelector(TokenDeployer.TokenDeployer_AlreadyBound.selector, address(machine)));
+        vm.prank(alice);
+        deployer.bind();
+        vm.expectRevert(abi.encodeWithSelector(TokenDeployer.TokenDeployer_NotMachine.selector, alice));
+        vm.prank(alice);
+        deployer.deploy("X", "X", "", 1e18, alice);
+    }
+
+    /// @dev Project n's token is the deployer's n-th CREATE: what claims and departures mint through.
+    function test_TokenAddress_IsTheDeployersNthCreate() public {
+        for (uint256 i; i < 3; ++i) {
+            uint32 id = launch();
+            assertEq(address(tokenOf(id)), vm.computeCreateAddress(address(machine.tokenDeployer()), id));
+        }
+    }
+
+    function testFuzz_CreateAddress_MatchesForge(address deployer, uint256 nonce) public view {
+        nonce = bound(nonce, 1, 0xffffff);
+        assertEq(CreateAddress.compute(deployer, nonce), vm.computeCreateAddress(deployer, nonce));
+    }
+
+    function test_CreateAddress_NonceBoundaries() public view {
+        uint256[10] memory nonces = [uint256(1), 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0xfffff, 0xfffff + 1, 0xffffff];
+        for (uint256 i; i < nonces.length; ++i) {
+            assertEq(CreateAddress.compute(address(this), nonces[i]), vm.computeCreateAddress(address(this), nonces[i]));
+        }
+    }
+
+    function test_Launch_RevertsBeyondTheProjectLimit() public {
+        // projectCount shares storage slot 1 with _accYield and the pause flags (`forge inspect
+        // TechnoCapitalMachine storage-layout`); set it to the limit instead of launching a million projects.
+        bytes32 slot = bytes32(uint256(1));
+        uint256 word = uint256(vm.load(address(machine), slot));
+        uint256 shift = 128 + 8 + 8; // after _accYield (128), depositsPaused, harvestsPaused
+        word = (word & ~(uint256(type(uint32).max) << shift)) | (machine.MAX_PROJECT_ID() << shift);
+        vm.store(address(machine), slot, bytes32(word));
+        assertEq(machine.projectCount(), machine.MAX_PROJECT_ID());
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_ProjectLimit.selector, machine.MAX_PROJECT_ID()));
+        machine.launchProject(defaultParams());
     }
 
     function test_Token_RefusesThePairUntilSeeded() public {

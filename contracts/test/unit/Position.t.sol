@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {Base} from "../utils/Base.t.sol";
 import {ITechnoCapitalMachine} from "../../src/interfaces/ITechnoCapitalMachine.sol";
-import {AllocationInput, PositionEntryView} from "../../src/types/DataTypes.sol";
+import {AllocationInput, PositionEntryView, ProjectView} from "../../src/types/DataTypes.sol";
 
 /// @notice reallocate, withdraw and claim, branch by branch.
 contract PositionTest is Base {
@@ -35,18 +35,27 @@ contract PositionTest is Base {
         assertEq(machine.totalPrincipal(), principal);
     }
 
-    function test_Reallocate_KeepsRewardsEarnedInProjectsLeft() public {
-        deposit(alice, 10 ether, one(p1));
+    function test_Reallocate_PaysOutRewardsEarnedInProjectsLeft() public {
+        deposit(alice, 10 ether, two(p1, 5_000, p2));
         vm.warp(block.timestamp + 6 hours);
         uint256 earned = machine.pendingRewards(alice, p1);
+        uint256 earnedStaying = machine.pendingRewards(alice, p2);
         assertGt(earned, 0);
+        // p1 leaves: what it owes alice is minted to her in the same call, with a Claimed event.
+        vm.expectEmit(address(machine));
+        emit ITechnoCapitalMachine.Claimed(alice, alice, p1, earned);
         vm.prank(alice);
         machine.reallocate(one(p2));
+        assertEq(tokenOf(p1).balanceOf(alice), earned, "paid on leaving");
+        assertEq(machine.pendingRewards(alice, p1), 0, "nothing left behind");
+        // The staying entry's part changed: its debt is rewritten rounded up, which can cost it 1 wei (never more).
+        assertLe(machine.pendingRewards(alice, p2), earnedStaying);
+        assertApproxEqAbs(machine.pendingRewards(alice, p2), earnedStaying, 1, "the staying project's rewards stay");
         vm.warp(block.timestamp + 6 hours);
-        assertEq(machine.pendingRewards(alice, p1), earned, "frozen once the project is left");
+        assertEq(machine.pendingRewards(alice, p1), 0, "a project left earns nothing more");
         vm.prank(alice);
         uint256[] memory amounts = machine.claim(ids(p1), alice);
-        assertEq(amounts[0], earned);
+        assertEq(amounts[0], 0);
         assertEq(tokenOf(p1).balanceOf(alice), earned);
     }
 
@@ -103,18 +112,53 @@ contract PositionTest is Base {
         machine.deposit(1 ether, one(p2));
     }
 
-    function test_Withdraw_NeverPausedAndRewardsStayClaimable() public {
-        uint256 principal = deposit(alice, 10 ether, one(p1));
+    function test_Withdraw_NeverPausedAndPaysOutRewards() public {
+        uint256 principal = deposit(alice, 10 ether, two(p1, 2_500, p2));
         vm.warp(block.timestamp + 1 days);
         vm.prank(guardian);
         machine.setPaused(true, true);
-        uint256 earned = machine.pendingRewards(alice, p1);
+        uint256 earned1 = machine.pendingRewards(alice, p1);
+        uint256 earned2 = machine.pendingRewards(alice, p2);
+        assertGt(earned1, 0);
+        assertGt(earned2, earned1);
         vm.prank(alice);
         machine.withdraw(principal, alice);
+        // A full withdrawal mints the position's earned tokens to the depositor and clears its storage.
+        assertEq(tokenOf(p1).balanceOf(alice), earned1);
+        assertEq(tokenOf(p2).balanceOf(alice), earned2);
+        (uint256 left, PositionEntryView[] memory entries) = machine.positionOf(alice);
+        assertEq(left, 0);
+        assertEq(entries.length, 0);
         vm.warp(block.timestamp + 1 days);
         vm.prank(alice);
         uint256[] memory amounts = machine.claim(ids(p1), alice);
-        assertEq(amounts[0], earned);
+        assertEq(amounts[0], 0);
+        // The account can open a new position; nothing of the old one carries over.
+        vm.prank(guardian);
+        machine.setPaused(false, false);
+        deposit(alice, 5 ether, one(p2));
+        assertEq(machine.pendingRewards(alice, p2), 0);
+    }
+
+    function test_Claim_DoesNotWriteTheProjectsBooks() public {
+        deposit(alice, 10 ether, one(p1));
+        deposit(bob, 30 ether, one(p1));
+        vm.warp(block.timestamp + 5 hours);
+        ProjectView memory before = machine.getProject(p1);
+        vm.prank(alice);
+        machine.claim(ids(p1), alice);
+        ProjectView memory afterClaim = machine.getProject(p1);
+        assertEq(afterClaim.lastAccrual, before.lastAccrual, "accrual not persisted");
+        assertEq(afterClaim.rewardAcc, before.rewardAcc);
+        // The next accrual (bob's top-up) reaches exactly the index the claim used; alice then owes nothing more
+        // than what accrues after, and bob keeps all he earned.
+        uint256 bobEarned = machine.pendingRewards(bob, p1);
+        fund(bob, 1 ether);
+        vm.prank(bob);
+        machine.topUp(1 ether);
+        assertLe(machine.pendingRewards(bob, p1), bobEarned);
+        assertApproxEqAbs(machine.pendingRewards(bob, p1), bobEarned, 1, "a part change rounds the debt up: <= 1 wei");
+        assertEq(machine.pendingRewards(alice, p1), 0);
     }
 
     function test_Withdraw_DeficitPaysProRataAndClosesPosition() public {
