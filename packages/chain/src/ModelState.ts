@@ -31,7 +31,7 @@ export interface LoadedModel {
 /**
  * Builds the domain model's `State` from a snapshot pinned at one block: everything `previewHarvest`,
  * `isHarvestReady`, `previewPendingYield` and `execute(…harvest…)` read. Not loaded (not in any snapshot, not
- * needed by previews): positions (`positionIds`/`entries`), balances of other accounts, metadata URIs.
+ * needed by previews): positions (`positions`/`entries`), balances of other accounts, metadata URIs.
  *
  * The one derived field is a project's `yieldDebt` (storage, not exposed): getProject returns
  * `pendingYieldScaled = uint128(allocatedPrincipal * acc − yieldDebt)` at the index a checkpoint would leave now, so
@@ -62,7 +62,7 @@ export const modelStateFromSnapshot = (snapshot: Snapshot, extras: ModelExtras):
     harvestsPaused: protocol.harvestsPaused,
     projectCount: protocol.projectCount,
     projects: {},
-    positionIds: {},
+    positions: {},
     entries: {},
     lido: {
       totalShares: lido.totalShares,

@@ -93,10 +93,15 @@ const sentences: Readonly<Record<string, Describe>> = {
     `The contributor share can only go down: ${n(requested)} bps is not below ${n(current)}`,
   TCM_InvalidConfig: ([parameter]) => `Machine config parameter #${n(parameter)} is invalid`,
   TCM_TransferFailed: () => "A token transfer returned false",
+  TCM_ProjectLimit: ([max]) => `The machine holds at most ${n(max)} projects`,
+  TCM_TokenAddressMismatch: ([expected, deployed]) =>
+    `The token deployer created ${n(deployed)}, not ${n(expected)}: it is not working for this machine alone`,
+  TokenDeployer_AlreadyBound: ([machine]) => `The token deployer already works for the machine ${n(machine)}`,
+  TokenDeployer_NotMachine: ([caller]) => `${n(caller)} is not the machine this token deployer works for`,
+  CreateAddress_NonceOutOfRange: ([nonce]) => `Nonce ${n(nonce)} is outside the supported range 1..16,777,215`,
   ProjectToken_OnlyMachine: ([caller]) => `${n(caller)} is not the machine; only it can mint`,
   ProjectToken_CapExceeded: ([after, max]) => `Minting would bring supply to ${n(after)}, above the max of ${n(max)}`,
   ProjectToken_PoolNotOpen: ([pair]) => `The pool ${n(pair)} is not seeded yet; tokens cannot go to it before the first harvest`,
-  ProjectToken_PairAlreadySet: ([pair]) => `The pair is already set to ${n(pair)}`,
   MockStETH_ZeroAmount: () => "stETH: the amount is zero",
   MockStETH_InsufficientBalance: ([have, need]) => `stETH: the balance is ${n(have)} shares, ${n(need)} are needed`,
   MockStETH_InsufficientAllowance: ([allowance, amount]) =>

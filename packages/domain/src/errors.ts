@@ -52,7 +52,9 @@ export type TcmError =
   | { readonly _tag: "TCM_ContributorRecipientZero" }
   | { readonly _tag: "TCM_ContributorShareNotLower"; readonly current: bigint; readonly requested: bigint }
   | { readonly _tag: "TCM_InvalidConfig"; readonly parameter: bigint }
-  | { readonly _tag: "TCM_TransferFailed" };
+  | { readonly _tag: "TCM_TransferFailed" }
+  | { readonly _tag: "TCM_ProjectLimit"; readonly max: bigint }
+  | { readonly _tag: "TCM_TokenAddressMismatch"; readonly expected: string; readonly deployed: string };
 
 /** Reverts of the token contracts the machine calls (mocks of Lido, the project token). */
 export type TokenError =

@@ -117,10 +117,13 @@ export interface State {
   harvestsPaused: boolean;
   projectCount: number;
   projects: Record<number, ProjectState>;
-  /** _positionIds: up to 8 project ids, 32 bits each, ascending from the low bits; 0 ends the list. */
-  positionIds: Record<Address, bigint>;
-  /** _entries: bps (16) | part (96) << 16 | rewardDebt (96, mod 2^96) << 112. */
-  entries: Record<Address, Record<number, bigint>>;
+  /** _positions: principal (96) | up to 8 project ids, 20 bits each from bit 96, ascending; a zero id ends the list. */
+  positions: Record<Address, bigint>;
+  /**
+   * _entries: 4 words a position, two entries a word (entry i in word i / 2, the low 112 bits for even i, the next
+   * 112 for odd i), each bps (16) | rewardDebt (96, mod 2^96) << 16. Parts are not stored: split(principal, bps).
+   */
+  entries: Record<Address, bigint[]>;
   lido: LidoState;
   wstEth: TokenLedger;
   tokens: Record<Address, ProjectTokenLedger>;
@@ -172,7 +175,7 @@ export const initialState = (params: {
     harvestsPaused: false,
     projectCount: 0,
     projects: {},
-    positionIds: {},
+    positions: {},
     entries: {},
     lido: { totalShares: initial, totalPooledEther: initial, shares: { [DEAD]: initial } },
     wstEth: { totalSupply: 0n, balances: {} },
@@ -183,34 +186,33 @@ export const initialState = (params: {
 
 // ------------------------------------------------------------------ packed storage words
 
-export interface Entry {
-  readonly bps: bigint;
-  readonly part: bigint;
-  readonly rewardDebt: bigint;
-}
+/** The largest project id a position word can hold (ids are 20 bits wide there). */
+export const MAX_PROJECT_ID = (1 << 20) - 1;
+const ID_MASK = BigInt(MAX_PROJECT_ID);
+const ENTRY_MASK = (1n << 112n) - 1n;
 
-export const unpackEntry = (word: bigint): Entry => ({
-  bps: word & 0xffffn,
-  part: (word >> 16n) & UINT96_MAX,
-  rewardDebt: word >> 112n,
+/** One entry of an `_entries` word: bps (16) | rewardDebt (96) << 16. */
+export const unpackEntry = (half: bigint): { readonly bps: bigint; readonly rewardDebt: bigint } => ({
+  bps: half & 0xffffn,
+  rewardDebt: (half >> 16n) & UINT96_MAX,
 });
 
-/** `newBps | (newPart << 16) | (debt << 112)` exactly as stored (a part ≥ 2^96 would spill into the debt bits). */
-export const packEntry = (bps: bigint, part: bigint, rewardDebt: bigint): bigint =>
-  wrap(bps | (part << 16n) | (rewardDebt << 112n), 256);
+export const packEntry = (bps: bigint, rewardDebt: bigint): bigint => (bps & 0xffffn) | ((rewardDebt & UINT96_MAX) << 16n);
 
+/** The project ids of a `_positions` word. */
 export const unpackIds = (word: bigint): number[] => {
   const ids: number[] = [];
   for (let i = 0n; i < BigInt(MAX_PROJECTS_PER_POSITION); i++) {
-    const id = Number((word >> (32n * i)) & 0xffffffffn);
+    const id = Number((word >> (96n + 20n * i)) & ID_MASK);
     if (id === 0) break;
     ids.push(id);
   }
   return ids;
 };
 
-export const packIds = (ids: ReadonlyArray<number>): bigint =>
-  ids.reduce((word, id, i) => word | (BigInt(id) << (32n * BigInt(i))), 0n);
+/** A `_positions` word: principal | ids (0 for no position). */
+export const packPosition = (principal: bigint, ids: ReadonlyArray<number>): bigint =>
+  ids.length === 0 ? 0n : ids.reduce((word, id, i) => word | (BigInt(id) << (96n + 20n * BigInt(i))), principal & UINT96_MAX);
 
 // ------------------------------------------------------------------ actions
 
@@ -397,29 +399,52 @@ const doAccrue = (s: State, p: ProjectState): void => {
 };
 
 interface Position {
-  readonly ids: bigint;
-  readonly projectIds: number[];
-  readonly bps: bigint[];
-  readonly parts: bigint[];
-  readonly principal: bigint;
+  projectIds: number[];
+  bps: bigint[];
+  parts: bigint[];
+  debts: bigint[];
+  principal: bigint;
 }
 
-const emptyPosition: Position = { ids: 0n, projectIds: [], bps: [], parts: [], principal: 0n };
+const emptyPosition = (): Position => ({ projectIds: [], bps: [], parts: [], debts: [], principal: 0n });
+
+const NOT_FOUND = -1;
 
 /** _loadPosition. */
 const loadPosition = (s: State, account: Address): Position => {
-  const ids = s.positionIds[account] ?? 0n;
-  const projectIds = unpackIds(ids);
+  const word = s.positions[account] ?? 0n;
+  const projectIds = unpackIds(word);
+  const principal = word & UINT96_MAX;
+  const words = s.entries[account] ?? [];
   const bps: bigint[] = [];
-  const parts: bigint[] = [];
-  let principal = 0n;
-  for (const id of projectIds) {
-    const entry = unpackEntry(s.entries[account]?.[id] ?? 0n);
+  const debts: bigint[] = [];
+  projectIds.forEach((_, i) => {
+    const entry = unpackEntry(((words[i >> 1] ?? 0n) >> (112n * BigInt(i & 1))) & ENTRY_MASK);
     bps.push(entry.bps);
-    parts.push(entry.part);
-    principal += entry.part;
+    debts.push(entry.rewardDebt);
+  });
+  return { projectIds, bps, debts, principal, parts: splitParts(principal, bps) };
+};
+
+/** _storeEntries: writes the entry words whose bit is set in `mask`. */
+const storeEntries = (s: State, account: Address, pos: Position, mask: number): void => {
+  const words = (s.entries[account] ??= [0n, 0n, 0n, 0n]);
+  for (let k = 0; mask >> k !== 0; k++) {
+    if (((mask >> k) & 1) === 0) continue;
+    const i = k << 1;
+    let word = packEntry(pos.bps[i] as bigint, pos.debts[i] as bigint);
+    if (i + 1 < pos.projectIds.length) word |= packEntry(pos.bps[i + 1] as bigint, pos.debts[i + 1] as bigint) << 112n;
+    words[k] = word;
   }
-  return { ids, projectIds, bps, parts, principal };
+};
+
+/** _storePosition: the position word and its entry words; clears the words a longer old position used. */
+const storePosition = (s: State, account: Address, pos: Position, oldCount: number): void => {
+  s.positions[account] = packPosition(pos.principal, pos.projectIds);
+  const used = (pos.projectIds.length + 1) >> 1;
+  storeEntries(s, account, pos, (1 << used) - 1);
+  const words = (s.entries[account] ??= [0n, 0n, 0n, 0n]);
+  for (let k = used; k < (oldCount + 1) >> 1; k++) words[k] = 0n;
 };
 
 /** _parseAllocation. */
@@ -447,30 +472,39 @@ const parseAllocation = (s: State, allocation: ReadonlyArray<AllocationInput>): 
     bps.push(weight);
   });
   if (sum !== BPS) revert({ _tag: "TCM_AllocationSumNot10000", sum });
-  return { ids: packIds(projectIds), projectIds, bps, parts: [], principal: 0n };
+  return { projectIds, bps, parts: [], debts: [], principal: 0n };
 };
 
-/** _setPart. */
-const setPart = (s: State, account: Address, id: number, newPart: bigint, newBps: bigint, accYield: bigint): void => {
+/** _movePart: accrues the project and moves its allocated principal; returns what the old entry is owed. */
+const movePart = (s: State, id: number, oldPart: bigint, newPart: bigint, oldDebt: bigint, accYield: bigint): { owed: bigint; rewardAcc: bigint } => {
   const p = s.projects[id] as ProjectState;
   doAccrue(s, p);
-  const entries = (s.entries[account] ??= {});
-  const entry = unpackEntry(entries[id] ?? 0n);
-  const owed = owedOf(entry.part, entry.rewardDebt, p.rewardAcc);
-  if (newPart !== entry.part) {
-    p.yieldDebt = moveYieldDebt(p.yieldDebt, entry.part, newPart, accYield);
-    p.allocatedPrincipal = wrap(sub(checked(p.allocatedPrincipal + newPart, "_setPart"), entry.part, "_setPart"), 96);
+  const owed = owedOf(oldPart, oldDebt, p.rewardAcc);
+  if (newPart !== oldPart) {
+    p.yieldDebt = moveYieldDebt(p.yieldDebt, oldPart, newPart, accYield);
+    p.allocatedPrincipal = wrap(sub(checked(p.allocatedPrincipal + newPart, "_movePart"), oldPart, "_movePart"), 96);
   }
-  entries[id] = packEntry(newBps, newPart, rewardDebtFor(newPart, p.rewardAcc, owed));
+  return { owed, rewardAcc: p.rewardAcc };
 };
 
-/** _applyPosition. */
+/**
+ * _applyPosition: moves the account from `oldPos` to `newPos` with `parts`, writing `newPos.debts`; a project that
+ * leaves mints what it owes the account. `oldPos` and `newPos` may be the same object.
+ */
 const applyPosition = (s: State, account: Address, oldPos: Position, newPos: Position, parts: ReadonlyArray<bigint>): void => {
   const accYield = s.accYield;
-  for (const id of oldPos.projectIds) {
-    if (!newPos.projectIds.includes(id)) setPart(s, account, id, 0n, 0n, accYield);
-  }
-  newPos.projectIds.forEach((id, j) => setPart(s, account, id, parts[j] as bigint, newPos.bps[j] as bigint, accYield));
+  oldPos.projectIds.forEach((id, i) => {
+    if (newPos.projectIds.includes(id)) return;
+    const { owed } = movePart(s, id, oldPos.parts[i] as bigint, 0n, oldPos.debts[i] as bigint, accYield);
+    if (owed !== 0n) mintProjectToken(tokenOf(s, s.projects[id] as ProjectState), account, owed);
+  });
+  newPos.projectIds.forEach((id, j) => {
+    const i = oldPos.projectIds.indexOf(id);
+    const [oldPart, oldDebt] = i === NOT_FOUND ? [0n, 0n] : [oldPos.parts[i] as bigint, oldPos.debts[i] as bigint];
+    const newPart = parts[j] as bigint;
+    const { owed, rewardAcc } = movePart(s, id, oldPart, newPart, oldDebt, accYield);
+    newPos.debts[j] = rewardDebtFor(newPart, rewardAcc, owed);
+  });
 };
 
 /** _pullStEth: checkpoint, refuse in a deficit, pull, measure what arrived. */
@@ -658,6 +692,7 @@ const step = (s: State, action: Action): ActionOutput => {
       return NONE;
     }
     case "launch": {
+      if (s.projectCount >= MAX_PROJECT_ID) revert({ _tag: "TCM_ProjectLimit", max: BigInt(MAX_PROJECT_ID) });
       validateLaunch(action.params);
       const params = action.params;
       const projectId = ++s.projectCount;
@@ -699,14 +734,14 @@ const step = (s: State, action: Action): ActionOutput => {
     }
     case "deposit": {
       if (s.depositsPaused) revert({ _tag: "TCM_DepositsPaused" });
-      if ((s.positionIds[action.account] ?? 0n) !== 0n) {
-        revert({ _tag: "TCM_PositionExists", account: action.account, principal: loadPosition(s, action.account).principal });
-      }
+      const existing = s.positions[action.account] ?? 0n;
+      if (existing !== 0n) revert({ _tag: "TCM_PositionExists", account: action.account, principal: existing & UINT96_MAX });
       const pos = parseAllocation(s, action.allocation);
       const { principal, sharesAdded } = pullStEth(s, action.account, action.amount);
       s.totalPrincipal = wrap(checked(s.totalPrincipal + principal, "_deposit"), 128);
-      applyPosition(s, action.account, emptyPosition, pos, splitParts(principal, pos.bps));
-      s.positionIds[action.account] = pos.ids;
+      applyPosition(s, action.account, emptyPosition(), pos, splitParts(principal, pos.bps));
+      pos.principal = principal;
+      storePosition(s, action.account, pos, 0);
       return { type: "deposit", principal, sharesAdded };
     }
     case "topUp": {
@@ -716,6 +751,8 @@ const step = (s: State, action: Action): ActionOutput => {
       const { principal, sharesAdded } = pullStEth(s, action.account, action.amount);
       s.totalPrincipal = wrap(checked(s.totalPrincipal + principal, "topUp"), 128);
       applyPosition(s, action.account, pos, pos, splitParts(pos.principal + principal, pos.bps));
+      pos.principal += principal;
+      storePosition(s, action.account, pos, pos.projectIds.length);
       return { type: "deposit", principal, sharesAdded };
     }
     case "reallocate": {
@@ -724,7 +761,8 @@ const step = (s: State, action: Action): ActionOutput => {
       const newPos = parseAllocation(s, action.allocation);
       doCheckpoint(s);
       applyPosition(s, action.account, oldPos, newPos, splitParts(oldPos.principal, newPos.bps));
-      s.positionIds[action.account] = newPos.ids;
+      newPos.principal = oldPos.principal;
+      storePosition(s, action.account, newPos, oldPos.projectIds.length);
       return NONE;
     }
     case "withdraw": {
@@ -752,8 +790,17 @@ const step = (s: State, action: Action): ActionOutput => {
       }
       total = sub(total, action.amount, "withdraw");
       s.totalPrincipal = wrap(total, 128);
-      applyPosition(s, action.account, pos, pos, splitParts(remaining, pos.bps));
-      if (remaining === 0n) s.positionIds[action.account] = 0n;
+      const oldCount = pos.projectIds.length;
+      if (remaining === 0n) {
+        // Every project leaves (each pays what it owes the account) and the position's words are cleared.
+        const none = emptyPosition();
+        applyPosition(s, action.account, pos, none, []);
+        storePosition(s, action.account, none, oldCount);
+      } else {
+        applyPosition(s, action.account, pos, pos, splitParts(remaining, pos.bps));
+        pos.principal = remaining;
+        storePosition(s, action.account, pos, oldCount);
+      }
       let stEthPaid = 0n;
       if (sharesPaid !== 0n) {
         moveShares(s, machine, action.receiver, sharesPaid);
@@ -763,17 +810,26 @@ const step = (s: State, action: Action): ActionOutput => {
     }
     case "claim": {
       if (action.receiver === ZERO_ADDRESS) revert({ _tag: "TCM_ZeroReceiver" });
+      const pos = loadPosition(s, action.account);
+      let dirty = 0;
       const amounts = action.projectIds.map((id) => {
-        const p = projectOrRevert(s, id);
-        doAccrue(s, p);
-        const word = s.entries[action.account]?.[id] ?? 0n;
-        const { part, rewardDebt } = unpackEntry(word);
-        const owed = owedOf(part, rewardDebt, p.rewardAcc);
+        const j = pos.projectIds.indexOf(id);
+        if (j === NOT_FOUND) {
+          projectOrRevert(s, id);
+          return 0n; // a project outside the position owes nothing: leaving paid it out
+        }
+        const p = s.projects[id] as ProjectState;
+        // The reward index brought to now without writing the project's books (claims do not persist the accrual).
+        const rewardAcc = previewRewardAcc(p, s.now);
+        const part = pos.parts[j] as bigint;
+        const owed = owedOf(part, pos.debts[j] as bigint, rewardAcc);
         if (owed === 0n) return 0n;
-        (s.entries[action.account] ??= {})[id] = (word & ((1n << 112n) - 1n)) | (rewardDebtFor(part, p.rewardAcc, 0n) << 112n);
+        pos.debts[j] = rewardDebtFor(part, rewardAcc, 0n);
+        dirty |= 1 << (j >> 1);
         mintProjectToken(tokenOf(s, p), action.receiver, owed);
         return owed;
       });
+      if (dirty !== 0) storeEntries(s, action.account, pos, dirty);
       return { type: "claim", amounts };
     }
     case "claimContributor": {
@@ -929,8 +985,10 @@ export const isHarvestReady = (state: State, projectId: number, now?: bigint): R
 export const pendingRewardsOf = (state: State, account: Address, projectId: number, now?: bigint): Result<bigint, DomainError> =>
   run(() => {
     const p = projectOrRevert(state, projectId);
-    const { part, rewardDebt } = unpackEntry(state.entries[account]?.[projectId] ?? 0n);
-    return owedOf(part, rewardDebt, previewRewardAcc(p, withTime(state, now)));
+    const pos = loadPosition(state, account);
+    const j = pos.projectIds.indexOf(projectId);
+    if (j === NOT_FOUND) return 0n;
+    return owedOf(pos.parts[j] as bigint, pos.debts[j] as bigint, previewRewardAcc(p, withTime(state, now)));
   });
 
 export interface PositionEntryView {
@@ -948,12 +1006,11 @@ export const positionOf = (state: State, account: Address, now?: bigint): { prin
     principal: asWei(pos.principal),
     entries: pos.projectIds.map((projectId, i) => {
       const p = state.projects[projectId] as ProjectState;
-      const { part, rewardDebt } = unpackEntry(state.entries[account]?.[projectId] ?? 0n);
       return {
         projectId,
         bps: asBps(pos.bps[i] as bigint),
         principal: asWei(pos.parts[i] as bigint),
-        pendingRewards: owedOf(part, rewardDebt, previewRewardAcc(p, at)),
+        pendingRewards: owedOf(pos.parts[i] as bigint, pos.debts[i] as bigint, previewRewardAcc(p, at)),
       };
     }),
   };

@@ -1,5 +1,5 @@
 import { type Position, type ProjectDetails, validateAddress, validateAllocation, validateDepositAmount, validatePositiveAmount } from "@tcm/chain";
-import { type DomainError, type State, execute, packEntry, packIds, previewHarvest, rewards } from "@tcm/domain";
+import { type DomainError, type State, execute, packEntry, packPosition, positionOf, previewHarvest, rewards } from "@tcm/domain";
 import { Effect, Either } from "effect";
 import type { Address } from "viem";
 import * as derive from "./derive.js";
@@ -26,9 +26,10 @@ const reverted = (error: DomainError) =>
   new PreviewReverted({ error: error._tag, message: `the contract would revert: ${describeDomainError(error)}` });
 
 /**
- * Puts an account's position (read from the chain at the same block) into the model state: the packed ids and
- * entries. positionOf gives each entry's bps, part and pending rewards; the reward debt is the one that makes the
- * model's pending rewards equal the chain's (debt = accrued(part, acc now) − pending, mod 2^96).
+ * Puts an account's position (read from the chain at the same block) into the model state: the position word
+ * (principal and ids) and the entry words. positionOf gives each entry's bps, part and pending rewards; the parts
+ * follow from principal and bps, and the reward debt is the one that makes the model's pending rewards equal the
+ * chain's (debt = accrued(part, acc now) − pending, mod 2^96).
  */
 export const withPosition = (state: State, position: Position, shares?: bigint): State => {
   const account = lower(position.account);
@@ -36,15 +37,16 @@ export const withPosition = (state: State, position: Position, shares?: bigint):
   if (shares !== undefined) next.lido.shares[account] = shares;
   const live = position.entries.filter((e) => e.bps > 0);
   if (live.length === 0) return next;
-  next.positionIds[account] = packIds(live.map((e) => e.projectId));
-  next.entries[account] = {};
-  for (const e of live) {
+  const principal = live.reduce((sum, e) => sum + e.principal, 0n);
+  next.positions[account] = packPosition(principal, live.map((e) => e.projectId));
+  const words = [0n, 0n, 0n, 0n];
+  live.forEach((e, i) => {
     const project = next.projects[e.projectId];
-    if (project === undefined) continue;
-    const acc = rewards.previewRewardAcc(project, state.now);
+    const acc = project === undefined ? 0n : rewards.previewRewardAcc(project, state.now);
     const debt = (rewards.accruedOf(e.principal, acc) - e.pendingRewards) & ((1n << 96n) - 1n);
-    next.entries[account]![e.projectId] = packEntry(BigInt(e.bps), e.principal, debt);
-  }
+    words[i >> 1] = (words[i >> 1] as bigint) | (packEntry(BigInt(e.bps), debt) << (112n * BigInt(i & 1)));
+  });
+  next.entries[account] = words;
   return next;
 };
 
@@ -57,15 +59,13 @@ export interface ProjectedLine {
   readonly apr: number | null;
 }
 
-const projectLines = (block: LiveBlock, after: State, account: Address): ProjectedLine[] => {
-  const ids = Object.keys(after.entries[account] ?? {}).map(Number).sort((a, b) => a - b);
-  return ids.flatMap((id) => {
+const projectLines = (block: LiveBlock, after: State, account: Address): ProjectedLine[] =>
+  positionOf(after, account).entries.flatMap((entry) => {
+    const id = entry.projectId;
     const live = block.byId.get(id);
-    const word = after.entries[account]?.[id];
-    if (live === undefined || word === undefined) return [];
-    const bps = Number(word & 0xffffn);
-    const part = (word >> 16n) & ((1n << 96n) - 1n);
-    if (bps === 0) return [];
+    if (live === undefined) return [];
+    const bps = Number(entry.bps);
+    const part: bigint = entry.principal;
     const total = after.projects[id]?.allocatedPrincipal ?? 0n;
     const tokensPerDay = derive.tokensPerDayFor(live.details, block.snapshot.timestamp, part, total);
     return [
@@ -79,7 +79,6 @@ const projectLines = (block: LiveBlock, after: State, account: Address): Project
       },
     ];
   });
-};
 
 const make = Effect.gen(function* () {
   const live = yield* LiveState;

@@ -71,6 +71,6 @@ const withdraw = (flags: Flags) =>
 export const withdrawCommand = Command.make("withdraw", options, withdraw).pipe(
   Command.withDescription(
     "Withdraw principal (--amount or --all). Never paused; during a deficit a withdrawal pays its pro-rata share and closes the position. " +
-      "Pending rewards stay claimable.",
+      "A full withdrawal also mints the position's pending rewards to you; after a partial one they stay claimable.",
   ),
 );
