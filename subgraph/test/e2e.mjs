@@ -330,7 +330,7 @@ async function compare(node, { publicClient, accounts, machine }, blockNumber) {
       protocols(${b}) { totalPrincipal accYieldIndex totalLiquidityMinted projectCount harvestCount deficitWithdrawalCount }
       projects(${b}, orderBy: projectId) { projectId token pair seeded allocatedPrincipal cumulativeYieldShares cumulativeLiquidityMinted
         carryWstEth carryTokens tokenSupply tokensSeeded cumulativeClaimed cumulativeContributorClaimed reserveWstEth reserveTokens lpTotalSupply harvestCount }
-      positions(${b}, first: 1000) { id principal open activeAllocations { project { projectId } bps principal } }
+      positions(${b}, first: 1000) { id principal open activeAllocations { project { projectId } bps principal } activeBps activeParts }
     }`,
   );
   const protocol = data.protocols[0];
@@ -385,6 +385,9 @@ async function compare(node, { publicClient, accounts, machine }, blockNumber) {
     const onChain = entries.filter((entry) => entry.principal > 0n || entry.bps > 0).map((e) => `${e.projectId}:${e.bps}:${e.principal}`).sort();
     const indexed = position.activeAllocations.map((a) => `${a.project.projectId}:${a.bps}:${a.principal}`).sort();
     if (onChain.join() !== indexed.join()) failures.push(`account ${account} allocation: indexed [${indexed}] ≠ chain [${onChain}]`);
+    // Position.activeBps / activeParts mirror the active lines, in the order of activeAllocations.
+    const mirrored = position.activeAllocations.map((a, i) => `${a.project.projectId}:${position.activeBps[i]}:${position.activeParts[i]}`).sort();
+    if (onChain.join() !== mirrored.join()) failures.push(`account ${account} activeBps/activeParts: indexed [${mirrored}] ≠ chain [${onChain}]`);
   }
   return { failures, protocol, projects: data.projects.length, positions: data.positions.length };
 }

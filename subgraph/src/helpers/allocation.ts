@@ -3,8 +3,8 @@
 // and the event's parts, including projects that dropped out. No contract call: the events carry everything.
 import { BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
 import { Position, PositionAllocation, Project, ProjectCounters } from "../../generated/schema";
-import { loadCounters, openProjectDay, projectDaySnapshot } from "./entities";
-import { allocationId, projectKey } from "./ids";
+import { loadCounters, openProjectDay, projectDaySnapshot, saveProjectCounters } from "./entities";
+import { allocationId, projectKey, projectKeyOfAllocation } from "./ids";
 
 function indexOf(ids: Array<Bytes>, id: Bytes): i32 {
   for (let i = 0; i < ids.length; i++) {
@@ -19,7 +19,7 @@ function indexOf(ids: Array<Bytes>, id: Bytes): i32 {
  * (whose daily sums an allocation change does not touch). The Project itself is not loaded.
  */
 function saveProjectAllocation(counters: ProjectCounters, fresh: boolean, event: ethereum.Event): void {
-  counters.save();
+  saveProjectCounters(counters);
   let delta = new Project(counters.id);
   delta.allocatedPrincipal = counters.allocatedPrincipal;
   delta.depositorCount = counters.depositorCount;
@@ -32,9 +32,11 @@ function saveProjectAllocation(counters: ProjectCounters, fresh: boolean, event:
 
 /**
  * Moves `position` to the allocation (projectIds[i], bps[i], parts[i]); an empty allocation closes every line.
- * Saves the allocations, the projects and their day snapshots; the caller saves the position (activeAllocations is
- * set on both `position` and `delta`). `before` are the position's current lines when the caller loaded them
- * already (currentLines), else null.
+ * Saves the allocations, the projects and their day snapshots; the caller saves the position (activeAllocations,
+ * activeBps and activeParts are set on both `position` and `delta`). The position's current lines are known from
+ * its activeAllocations / activeBps / activeParts, so kept and dropped lines are written as changes without being
+ * loaded; only a line the position did not hold is loaded (it may exist, inactive, from an earlier allocation).
+ * `created`: the position was created by this event (it has no lines at all then).
  */
 export function applyAllocation(
   position: Position,
@@ -43,24 +45,25 @@ export function applyAllocation(
   bps: Array<i32>,
   parts: Array<BigInt>,
   event: ethereum.Event,
-  before: Array<PositionAllocation> | null,
+  created: boolean,
 ): void {
   let next = new Array<Bytes>(projectIds.length);
   for (let i = 0; i < projectIds.length; i++) next[i] = allocationId(position.id, projectIds[i]);
 
   // Lines that dropped out: their whole part leaves the project.
   let previous = position.activeAllocations;
+  let previousBps = position.activeBps;
+  let previousParts = position.activeParts;
   let blockNumber = event.block.number;
   let timestamp = event.block.timestamp;
   for (let i = 0; i < previous.length; i++) {
     if (indexOf(next, previous[i]) >= 0) continue;
-    let line = before != null ? before[i] : PositionAllocation.load(previous[i])!;
-    let counters = loadCounters(line.project);
+    let counters = loadCounters(projectKeyOfAllocation(previous[i]));
     let fresh = openProjectDay(counters, event);
-    counters.allocatedPrincipal = counters.allocatedPrincipal.minus(line.principal);
+    counters.allocatedPrincipal = counters.allocatedPrincipal.minus(previousParts[i]);
     counters.depositorCount = counters.depositorCount - 1;
     saveProjectAllocation(counters, fresh, event);
-    let change = new PositionAllocation(line.id);
+    let change = new PositionAllocation(previous[i]);
     change.principal = BigInt.zero();
     change.bps = 0;
     change.active = false;
@@ -69,36 +72,44 @@ export function applyAllocation(
     change.save();
   }
 
-  // Lines kept or added: the project moves by the difference between the new and the stored part.
+  // Lines kept or added: the project moves by the difference between the new and the previous part.
   for (let i = 0; i < projectIds.length; i++) {
-    let kept = before != null ? indexOf(previous, next[i]) : -1;
-    let line = kept >= 0 ? before![kept] : PositionAllocation.load(next[i]);
+    let kept = indexOf(previous, next[i]);
     let change: PositionAllocation;
-    let oldPrincipal: BigInt;
-    let wasActive: boolean;
-    if (line == null) {
-      change = newAllocation(position, projectIds[i], event);
-      oldPrincipal = change.principal;
-      wasActive = false;
+    let oldPrincipal = BigInt.zero();
+    if (kept >= 0) {
+      change = new PositionAllocation(next[i]);
+      oldPrincipal = previousParts[kept];
+      if (previousBps[kept] != bps[i]) change.bps = bps[i];
     } else {
-      change = new PositionAllocation(line.id);
-      oldPrincipal = line.principal;
-      wasActive = line.active;
+      // Not active before: principal 0, so the project gains the whole part and a depositor.
+      let line: PositionAllocation | null = null;
+      if (!created) line = PositionAllocation.load(next[i]);
+      if (line == null) change = newAllocation(position, projectIds[i], event);
+      else change = new PositionAllocation(next[i]);
+      change.bps = bps[i];
+      change.active = true;
     }
+    let moved = kept < 0 || !parts[i].equals(oldPrincipal);
+    if (moved) change.principal = parts[i];
     let counters = loadCounters(projectKey(projectIds[i]));
     let fresh = openProjectDay(counters, event);
-    counters.allocatedPrincipal = counters.allocatedPrincipal.plus(parts[i]).minus(oldPrincipal);
-    if (!wasActive) counters.depositorCount = counters.depositorCount + 1;
-    saveProjectAllocation(counters, fresh, event);
-    change.principal = parts[i];
-    change.bps = bps[i];
-    change.active = true;
+    if (moved) {
+      if (kept < 0) counters.depositorCount = counters.depositorCount + 1;
+      counters.allocatedPrincipal = counters.allocatedPrincipal.plus(parts[i]).minus(oldPrincipal);
+    }
+    // A kept line whose part did not move changes nothing of the project (unless its day snapshot is still to open).
+    if (moved || fresh) saveProjectAllocation(counters, fresh, event);
     change.updatedAtBlock = blockNumber;
     change.updatedAtTimestamp = timestamp;
     change.save();
   }
   position.activeAllocations = next;
   delta.activeAllocations = next;
+  position.activeBps = bps;
+  delta.activeBps = bps;
+  position.activeParts = parts;
+  delta.activeParts = parts;
 }
 
 /** An inactive, empty line (also used when a claim names a line the store has not seen). */
@@ -116,12 +127,4 @@ export function newAllocation(position: Position, projectId: BigInt, event: ethe
   line.updatedAtBlock = event.block.number;
   line.updatedAtTimestamp = event.block.timestamp;
   return line;
-}
-
-/** Project ids and bps of the position's current lines, in order (for the Reallocation record). */
-export function currentLines(position: Position): Array<PositionAllocation> {
-  let ids = position.activeAllocations;
-  let lines = new Array<PositionAllocation>(ids.length);
-  for (let i = 0; i < ids.length; i++) lines[i] = PositionAllocation.load(ids[i])!;
-  return lines;
 }

@@ -1,5 +1,5 @@
 // Loading and creating the mutable entities (running totals and daily snapshots).
-import { Address, BigInt, Bytes, ethereum, log } from "@graphprotocol/graph-ts";
+import { Address, BigInt, Bytes, Entity, Value, ethereum, log, store } from "@graphprotocol/graph-ts";
 import {
   Account,
   Position,
@@ -18,6 +18,62 @@ import { SECONDS_PER_DAY, dayIdOf, projectDayKey, projectKey } from "./ids";
 // holding only the fields this event changed. A newly created entity is its own delta (it must be saved in full).
 // The `…Delta` helpers below return that entity; a handler sets each changed field on both the loaded entity (when
 // later code reads it) and the delta.
+
+// Changed fields of the counters, found without bookkeeping in the handlers: a generated setter replaces the field's
+// Value object, so a field whose Value is no longer the one the load returned has changed. The counters are saved
+// as those fields only (nothing at all when none changed) instead of all of their fields.
+
+class Loaded {
+  entity: Entity;
+  values: Array<Value>;
+  constructor(entity: Entity) {
+    this.entity = entity;
+    let entries = entity.entries;
+    let values = new Array<Value>(entries.length);
+    for (let i = 0; i < entries.length; i++) values[i] = entries[i].value;
+    this.values = values;
+  }
+}
+
+/** Entities loaded by this handler (a WASM instance serves one handler call), with their values as loaded. */
+let loaded = new Array<Loaded>();
+
+function track<T extends Entity>(entity: T): T {
+  loaded.push(new Loaded(entity));
+  return entity;
+}
+
+/** Saves the fields of `entity` that changed since it was loaded (all of them when it was not loaded but created). */
+function saveChanged(type: string, id: string, entity: Entity): void {
+  let values: Array<Value> | null = null;
+  for (let i = 0; i < loaded.length; i++) {
+    if (changetype<usize>(loaded[i].entity) == changetype<usize>(entity)) {
+      values = loaded[i].values;
+      break;
+    }
+  }
+  if (values == null) {
+    store.set(type, id, entity);
+    return;
+  }
+  let before = values!;
+  let entries = entity.entries;
+  let delta = new Entity();
+  for (let i = 0; i < entries.length; i++) {
+    if (i >= before.length || changetype<usize>(entries[i].value) != changetype<usize>(before[i])) delta.entries.push(entries[i]);
+  }
+  if (delta.entries.length > 0) store.set(type, id, delta);
+}
+
+/** Saves a project's counters (changed fields only when they were loaded). */
+export function saveProjectCounters(counters: ProjectCounters): void {
+  saveChanged("ProjectCounters", counters.id, counters);
+}
+
+/** Saves the protocol's counters (changed fields only when they were loaded). */
+export function saveProtocolCounters(counters: ProtocolCounters): void {
+  saveChanged("ProtocolCounters", counters.id.toHexString(), counters);
+}
 
 /** True when the entity named by the last loadProtocol / loadPosition call did not exist before this event. */
 let protocolCreated = false;
@@ -85,7 +141,7 @@ let createdProtocol: Protocol | null = null;
 export function loadProtocolCounters(event: ethereum.Event): ProtocolCounters {
   createdProtocol = null;
   let counters = ProtocolCounters.load(event.address);
-  if (counters != null) return counters;
+  if (counters != null) return track(counters!);
   let protocol = loadProtocol(event);
   if (protocolCreated) createdProtocol = protocol;
   return protocolCountersOf(protocol);
@@ -94,7 +150,7 @@ export function loadProtocolCounters(event: ethereum.Event): ProtocolCounters {
 /** The counters for a handler that loaded the Protocol in full (created with it when new: no day yet). */
 export function protocolCountersOf(protocol: Protocol): ProtocolCounters {
   let counters = ProtocolCounters.load(protocol.id);
-  if (counters != null) return counters;
+  if (counters != null) return track(counters!);
   counters = new ProtocolCounters(protocol.id);
   counters.dayId = -1;
   syncProtocolCounters(protocol, counters);
@@ -204,6 +260,8 @@ export function loadPosition(accountAddress: Address, event: ethereum.Event): Po
     position.principal = BigInt.zero();
     position.open = false;
     position.activeAllocations = new Array<Bytes>();
+    position.activeBps = new Array<i32>();
+    position.activeParts = new Array<BigInt>();
     position.cumulativeDeposited = BigInt.zero();
     position.cumulativeWithdrawn = BigInt.zero();
     position.cumulativeStEthPaid = BigInt.zero();
@@ -211,6 +269,11 @@ export function loadPosition(accountAddress: Address, event: ethereum.Event): Po
   position.updatedAtBlock = event.block.number;
   position.updatedAtTimestamp = event.block.timestamp;
   return position;
+}
+
+/** True when the last loadPosition created the position (and so it has no allocation lines yet). */
+export function positionWasCreated(): boolean {
+  return positionCreated;
 }
 
 /** True when the last loadPosition created the account (the caller counts it in the protocol's accountCount). */
@@ -239,7 +302,7 @@ export function projectDay(project: Project, event: ethereum.Event, load: boolea
     day = new ProjectDaySnapshot(id);
     day.project = project.id;
     day.dayId = dayId;
-    day.dayStartTimestamp = BigInt.fromI32(dayId).times(BigInt.fromI32(SECONDS_PER_DAY));
+    day.dayStartTimestamp = BigInt.fromI64(i64(dayId) * SECONDS_PER_DAY);
     day.dailyYieldShares = BigInt.zero();
     day.dailyYieldStEth = BigInt.zero();
     day.dailyBountyStEth = BigInt.zero();
@@ -289,7 +352,7 @@ export function newProjectCounters(id: string, event: ethereum.Event): ProjectCo
 export function loadCounters(id: string): ProjectCounters {
   let counters = ProjectCounters.load(id);
   if (counters == null) log.critical("event for unknown project {}", [id]);
-  return counters!;
+  return track(counters!);
 }
 
 /**
@@ -328,7 +391,7 @@ export function protocolDay(protocol: Protocol, event: ethereum.Event, load: boo
   if (day == null) {
     day = new ProtocolDaySnapshot(id);
     day.dayId = dayId;
-    day.dayStartTimestamp = BigInt.fromI32(dayId).times(BigInt.fromI32(SECONDS_PER_DAY));
+    day.dayStartTimestamp = BigInt.fromI64(i64(dayId) * SECONDS_PER_DAY);
     day.dailyDeposited = BigInt.zero();
     day.dailyWithdrawn = BigInt.zero();
     day.dailyStEthPaid = BigInt.zero();

@@ -33,7 +33,7 @@ import {
   Withdrawal,
   YieldAssignment,
 } from "../../generated/schema";
-import { applyAllocation, currentLines, newAllocation } from "../helpers/allocation";
+import { applyAllocation, newAllocation } from "../helpers/allocation";
 import { poolPriceOf, priceToDecimal, toDecimal } from "../helpers/decimals";
 import {
   accountWasCreated,
@@ -46,6 +46,7 @@ import {
   openProjectDay,
   openProtocolDay,
   positionDelta,
+  positionWasCreated,
   projectDay,
   projectDaySnapshot,
   protocolChangeOf,
@@ -53,9 +54,11 @@ import {
   protocolDay,
   protocolDaySnapshotOf,
   protocolDelta,
+  saveProjectCounters,
+  saveProtocolCounters,
   syncProtocolCounters,
 } from "../helpers/entities";
-import { allocationId, eventId, projectKey } from "../helpers/ids";
+import { allocationId, eventId, projectIdOfAllocation, projectKey } from "../helpers/ids";
 
 /** 2^32: the machine's yield index scale (YIELD_SHIFT). */
 function yieldIndexScale(): BigInt {
@@ -154,7 +157,7 @@ export function handleProjectLaunched(event: ProjectLaunched): void {
   projectDay(project, event, false).save();
   protocol.save();
   syncProtocolCounters(protocol, counters);
-  counters.save();
+  saveProtocolCounters(counters);
   protocolDay(protocol, event, !fresh).save();
 }
 
@@ -205,7 +208,7 @@ function addPrincipal(
     counters.accountCount = counters.accountCount + 1;
     protocolChange.accountCount = counters.accountCount;
   }
-  applyAllocation(position, positionChange, projectIds, bps, parts, event, null);
+  applyAllocation(position, positionChange, projectIds, bps, parts, event, positionWasCreated());
   if (opensPosition && !position.open) {
     positionChange.open = true;
     positionChange.openedAtTimestamp = event.block.timestamp;
@@ -219,7 +222,7 @@ function addPrincipal(
   counters.cumulativeDeposited = counters.cumulativeDeposited.plus(principalAdded);
   if (opensPosition) counters.depositCount = counters.depositCount + 1;
   else counters.topUpCount = counters.topUpCount + 1;
-  counters.save();
+  saveProtocolCounters(counters);
   protocolChange.totalPrincipal = totalPrincipal;
   protocolChange.cumulativeDeposited = counters.cumulativeDeposited;
   if (opensPosition) protocolChange.depositCount = counters.depositCount;
@@ -284,19 +287,16 @@ export function handleReallocated(event: Reallocated): void {
     counters.accountCount = counters.accountCount + 1;
     protocolChange.accountCount = counters.accountCount;
   }
-  let before = currentLines(position);
+  let before = position.activeAllocations;
   let previousProjectIds = new Array<i32>(before.length);
-  let previousBps = new Array<i32>(before.length);
-  for (let i = 0; i < before.length; i++) {
-    previousProjectIds[i] = I32.parseInt(before[i].project);
-    previousBps[i] = before[i].bps;
-  }
-  applyAllocation(position, positionChange, event.params.projectIds, event.params.bps, event.params.parts, event, before);
+  for (let i = 0; i < before.length; i++) previousProjectIds[i] = projectIdOfAllocation(before[i]);
+  let previousBps = position.activeBps;
+  applyAllocation(position, positionChange, event.params.projectIds, event.params.bps, event.params.parts, event, positionWasCreated());
   positionChange.principal = event.params.principal;
   positionChange.save();
 
   counters.reallocationCount = counters.reallocationCount + 1;
-  counters.save();
+  saveProtocolCounters(counters);
   protocolChange.reallocationCount = counters.reallocationCount;
   protocolChange.save();
   // A reallocation changes none of the protocol fields a day snapshot holds: only a new day needs saving.
@@ -328,7 +328,7 @@ export function handleWithdrawn(event: Withdrawn): void {
     protocol.accountCount = protocol.accountCount + 1;
     protocolChange.accountCount = protocol.accountCount;
   }
-  applyAllocation(position, positionChange, event.params.projectIds, event.params.bps, event.params.parts, event, null);
+  applyAllocation(position, positionChange, event.params.projectIds, event.params.bps, event.params.parts, event, positionWasCreated());
   positionChange.principal = event.params.principal;
   positionChange.cumulativeWithdrawn = position.cumulativeWithdrawn.plus(event.params.principalRemoved);
   positionChange.cumulativeStEthPaid = position.cumulativeStEthPaid.plus(event.params.stEthPaid);
@@ -349,7 +349,7 @@ export function handleWithdrawn(event: Withdrawn): void {
   if (event.params.deficit) protocolChange.deficitWithdrawalCount = protocol.deficitWithdrawalCount + 1;
   protocolChange.save();
   syncProtocolCounters(protocol, counters);
-  counters.save();
+  saveProtocolCounters(counters);
   // The whole snapshot (refreshed from the loaded protocol): the stored one when the day has one.
   let day = protocolDay(protocol, event, !fresh);
   day.dailyWithdrawn = day.dailyWithdrawn.plus(event.params.principalRemoved);
@@ -430,7 +430,7 @@ export function handleClaimed(event: Claimed): void {
   let fresh = openProjectDay(counters, event);
   counters.cumulativeClaimed = counters.cumulativeClaimed.plus(amount);
   counters.tokenSupply = counters.tokenSupply.plus(amount);
-  counters.save();
+  saveProjectCounters(counters);
   let projectChange = new Project(counters.id);
   projectChange.cumulativeClaimed = counters.cumulativeClaimed;
   projectChange.tokenSupply = counters.tokenSupply;
@@ -442,7 +442,7 @@ export function handleClaimed(event: Claimed): void {
 
   protocolCounters.cumulativeClaimed = protocolCounters.cumulativeClaimed.plus(amount);
   protocolCounters.claimCount = protocolCounters.claimCount + 1;
-  protocolCounters.save();
+  saveProtocolCounters(protocolCounters);
   protocolChange.cumulativeClaimed = protocolCounters.cumulativeClaimed;
   protocolChange.claimCount = protocolCounters.claimCount;
   protocolChange.save();
@@ -474,7 +474,7 @@ export function handleContributorClaimed(event: ContributorClaimed): void {
   let counters = loadCounters(project.id);
   let fresh = openProjectDay(counters, event);
   counters.tokenSupply = project.tokenSupply;
-  counters.save();
+  saveProjectCounters(counters);
   let day = projectDay(project, event, !fresh);
   day.dailyContributorClaimed = day.dailyContributorClaimed.plus(amount);
   day.save();
@@ -486,7 +486,7 @@ export function handleContributorClaimed(event: ContributorClaimed): void {
   protocol.contributorClaimCount = protocol.contributorClaimCount + 1;
   protocol.save();
   syncProtocolCounters(protocol, protocolCounters);
-  protocolCounters.save();
+  saveProtocolCounters(protocolCounters);
   protocolDay(protocol, event, !protocolFresh).save();
 
   let record = new ContributorClaim(eventId(event));
@@ -509,7 +509,7 @@ export function handleYieldAssigned(event: YieldAssigned): void {
   let protocolChange = protocolChangeOf(counters, event);
   counters.totalYieldAssignedShares = counters.totalYieldAssignedShares.plus(assigned);
   counters.yieldAssignmentCount = counters.yieldAssignmentCount + 1;
-  counters.save();
+  saveProtocolCounters(counters);
   protocolChange.accYieldIndex = event.params.accYieldIndex;
   protocolChange.totalYieldAssignedShares = counters.totalYieldAssignedShares;
   protocolChange.yieldAssignmentCount = counters.yieldAssignmentCount;
@@ -571,7 +571,7 @@ export function handleHarvested(event: Harvested): void {
   let counters = loadCounters(project.id);
   let fresh = openProjectDay(counters, event);
   counters.tokenSupply = project.tokenSupply;
-  counters.save();
+  saveProjectCounters(counters);
 
   let day = projectDay(project, event, !fresh);
   day.dailyYieldShares = day.dailyYieldShares.plus(r.yieldShares);
@@ -606,7 +606,7 @@ export function handleHarvested(event: Harvested): void {
   protocol.harvestCount = protocol.harvestCount + 1;
   protocol.save();
   syncProtocolCounters(protocol, protocolCounters);
-  protocolCounters.save();
+  saveProtocolCounters(protocolCounters);
   let protocolSnapshot = protocolDay(protocol, event, !protocolFresh);
   protocolSnapshot.dailyYieldShares = protocolSnapshot.dailyYieldShares.plus(r.yieldShares);
   protocolSnapshot.dailyYieldStEth = protocolSnapshot.dailyYieldStEth.plus(r.yieldStEth);
@@ -662,7 +662,7 @@ export function handlePauseSet(event: PauseSet): void {
   protocol.harvestsPaused = event.params.harvestsPaused;
   protocol.save();
   syncProtocolCounters(protocol, counters);
-  counters.save();
+  saveProtocolCounters(counters);
   protocolDay(protocol, event, !fresh).save();
 
   let record = new PauseChange(eventId(event));
