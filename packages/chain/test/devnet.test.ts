@@ -2,19 +2,21 @@
  * Against a real anvil (free port, stopped by PID when the layer is released) with the forge deploy script.
  */
 import { NodeFileSystem } from "@effect/platform-node";
-import { assert, layer } from "@effect/vitest";
+import { assert, it as effectIt, layer } from "@effect/vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Context, Effect, Layer, Redacted } from "effect";
-import { encodeFunctionData, parseEther } from "viem";
+import { createPublicClient, encodeFunctionData, http, parseEther } from "viem";
 import {
   type AnvilInstance,
   ANVIL_ACCOUNTS,
   Devnet,
   anvil,
+  DevnetError,
   deployDevnet,
   deploymentToJson,
+  retryTimedOutFromSnapshot,
   startAnvil,
   stopAnvil,
 } from "../src/devnet/index.js";
@@ -337,3 +339,57 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
     }),
   );
 });
+
+effectIt.live(
+  "a timed-out step is retried once from the chain state it started on; other failures are not retried",
+  () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const node = yield* anvil();
+        const client = createPublicClient({ transport: http(node.url, { retryCount: 0 }) });
+        const [from, to] = [ANVIL_ACCOUNTS[4]!.address, ANVIL_ACCOUNTS[5]!.address];
+        const nonceOf = Effect.promise(() => client.getTransactionCount({ address: from }));
+        const balanceOfTo = Effect.promise(() => client.getBalance({ address: to }));
+        const toBefore = yield* balanceOfTo;
+        // Like a killed `forge script --broadcast`: sends a transaction, then fails (timed out on the first run only).
+        const steps = (timeOutOnRun: ReadonlyArray<number>, fail?: DevnetError) => {
+          let runs = 0;
+          const seen: Array<number> = [];
+          const step = Effect.gen(function* () {
+            runs += 1;
+            seen.push(yield* nonceOf);
+            yield* Effect.promise(() =>
+              client.request({ method: "eth_sendTransaction", params: [{ from, to, value: "0x1" }] } as never),
+            );
+            if (timeOutOnRun.includes(runs)) return yield* Effect.fail(new DevnetError({ message: "killed", timedOut: true }));
+            if (fail !== undefined) return yield* Effect.fail(fail);
+            return runs;
+          });
+          return { step, seen, runs: () => runs };
+        };
+
+        const retried = steps([1]);
+        assert.strictEqual(yield* retryTimedOutFromSnapshot(node.url, retried.step), 2);
+        // The second run started where the first did: its transaction is gone, not pending under the retry.
+        assert.deepStrictEqual(retried.seen, [0, 0]);
+        assert.strictEqual(yield* nonceOf, 1);
+        assert.strictEqual((yield* balanceOfTo) - toBefore, 1n);
+
+        // A second time-out is the caller's to see (one retry only).
+        const twice = steps([1, 2]);
+        const error = yield* Effect.flip(retryTimedOutFromSnapshot(node.url, twice.step));
+        assert.isTrue(error.timedOut);
+        assert.strictEqual(twice.runs(), 2);
+        assert.deepStrictEqual(twice.seen, [1, 1]);
+
+        // Any other failure: no retry, and what the step did stays on chain.
+        const nonceBefore = yield* nonceOf;
+        const broken = steps([], new DevnetError({ message: "forge failed" }));
+        const other = yield* Effect.flip(retryTimedOutFromSnapshot(node.url, broken.step));
+        assert.strictEqual(other.message, "forge failed");
+        assert.strictEqual(broken.runs(), 1);
+        assert.strictEqual(yield* nonceOf, nonceBefore + 1);
+      }),
+    ),
+  60_000,
+);

@@ -5,7 +5,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Data, Duration, Effect, Either } from "effect";
+import { Data, Duration, Effect, Either, Option } from "effect";
 import { createPublicClient, http } from "viem";
 import { type DeploymentInfo, parseDeployment } from "../Deployment.js";
 import type { DeploymentError } from "../errors.js";
@@ -182,9 +182,11 @@ export interface DeployOptions {
   readonly outFile?: string;
   /** Extra environment for the script (TCM_BOUNTY_BPS, TCM_MIN_HARVEST_VALUE, …). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Kill `forge script` after this long and retry once from the chain state before it (default 150 s). */
+  readonly forgeTimeoutMs?: number;
 }
 
-/** forge script deploys in seconds; a run this long is stuck (it is killed, and the deploy is tried once more). */
+/** forge script deploys in seconds; a run this long is stuck: it is killed and tried once more (retryTimedOutFromSnapshot). */
 const FORGE_SCRIPT_TIMEOUT_MS = 150_000;
 
 const run = (file: string, args: ReadonlyArray<string>, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number) =>
@@ -205,6 +207,43 @@ const run = (file: string, args: ReadonlyArray<string>, cwd: string, env: NodeJS
     );
     child.stdin?.end();
     return Effect.sync(() => child.kill("SIGKILL"));
+  });
+
+/**
+ * Runs `attempt` against the node at `rpcUrl` and, if it fails by running past its time limit (`timedOut`), runs it
+ * once more **from the chain state it started on**: the state is saved first (`evm_snapshot`, anvil and other dev
+ * nodes) and restored before the second run (`evm_revert`). A killed `forge script --broadcast` may already have
+ * sent part of its transactions; a retry on top of them would collide with their nonces ("nonce too low",
+ * "replacement transaction underpriced") or deploy to other addresses. A node without `evm_snapshot` gets no retry.
+ * Any other failure is returned as is, without touching the chain.
+ */
+export const retryTimedOutFromSnapshot = <A>(
+  rpcUrl: string,
+  attempt: Effect.Effect<A, DevnetError>,
+): Effect.Effect<A, DevnetError> =>
+  Effect.gen(function* () {
+    const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
+    const request = (method: "evm_snapshot" | "evm_revert", params: ReadonlyArray<unknown>) =>
+      Effect.tryPromise({
+        try: () => client.request({ method, params } as never) as Promise<unknown>,
+        catch: (cause) => new DevnetError({ message: `${method} failed on ${rpcUrl}`, cause }),
+      });
+    const snapshot = yield* Effect.option(request("evm_snapshot", []));
+    if (Option.isNone(snapshot)) return yield* attempt;
+    return yield* attempt.pipe(
+      Effect.catchIf(
+        (e) => e.timedOut === true,
+        () =>
+          Effect.gen(function* () {
+            const reverted = yield* request("evm_revert", [snapshot.value]);
+            if (reverted !== true) {
+              const message = `evm_revert(${String(snapshot.value)}) returned ${String(reverted)} on ${rpcUrl}`;
+              return yield* Effect.fail(new DevnetError({ message }));
+            }
+            return yield* attempt;
+          }),
+      ),
+    );
   });
 
 /**
@@ -231,7 +270,7 @@ export const deployDevnet = (options: DeployOptions): Effect.Effect<DeploymentIn
       DEPLOYMENT_FILE: file,
       TCM_DEMO_PROJECTS: String(options.demoProjects ?? true),
     };
-    const text = yield* run(
+    const forgeScript = run(
       foundryBinary("forge", root),
       [
         "script",
@@ -244,10 +283,11 @@ export const deployDevnet = (options: DeployOptions): Effect.Effect<DeploymentIn
       ],
       contracts,
       env,
-      FORGE_SCRIPT_TIMEOUT_MS,
-    ).pipe(
-      // A stuck run (seen rarely on a starved CI machine) is killed and tried once more: a fresh deploy of everything.
-      Effect.retry({ times: 1, while: (e) => e.timedOut === true }),
+      options.forgeTimeoutMs ?? FORGE_SCRIPT_TIMEOUT_MS,
+    );
+    // A stuck run (seen rarely on a starved CI machine) is killed and tried once more, on the chain as it was before
+    // the first run: a fresh deploy of everything, to the same addresses.
+    const text = yield* retryTimedOutFromSnapshot(options.rpcUrl, forgeScript).pipe(
       Effect.zipRight(
         Effect.tryPromise({
           try: () => readFile(file, "utf8"),

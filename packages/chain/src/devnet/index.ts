@@ -8,6 +8,7 @@ export {
   deployDevnet,
   deploymentToJson,
   freePort,
+  retryTimedOutFromSnapshot,
   startAnvil,
   stopAnvil,
   workspaceRoot,
