@@ -16,7 +16,8 @@ import {
   DevnetError,
   deployDevnet,
   deploymentToJson,
-  retryTimedOutFromSnapshot,
+  isTransientDeployFailure,
+  retryFromSnapshot,
   startAnvil,
   stopAnvil,
 } from "../src/devnet/index.js";
@@ -341,7 +342,7 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
 });
 
 effectIt.live(
-  "a timed-out step is retried once from the chain state it started on; other failures are not retried",
+  "a timed-out or nonce-desynced deploy is retried once from the chain state it started on; other failures are not",
   () =>
     Effect.scoped(
       Effect.gen(function* () {
@@ -369,7 +370,7 @@ effectIt.live(
         };
 
         const retried = steps([1]);
-        assert.strictEqual(yield* retryTimedOutFromSnapshot(node.url, retried.step), 2);
+        assert.strictEqual(yield* retryFromSnapshot(node.url, retried.step), 2);
         // The second run started where the first did: its transaction is gone, not pending under the retry.
         assert.deepStrictEqual(retried.seen, [0, 0]);
         assert.strictEqual(yield* nonceOf, 1);
@@ -377,15 +378,23 @@ effectIt.live(
 
         // A second time-out is the caller's to see (one retry only).
         const twice = steps([1, 2]);
-        const error = yield* Effect.flip(retryTimedOutFromSnapshot(node.url, twice.step));
+        const error = yield* Effect.flip(retryFromSnapshot(node.url, twice.step));
         assert.isTrue(error.timedOut);
         assert.strictEqual(twice.runs(), 2);
         assert.deepStrictEqual(twice.seen, [1, 1]);
 
+        // forge's broadcast losing the nonce is retried the same way.
+        const desynced = steps([], new DevnetError({ message: "Failed to send transaction after 4 attempts Err(… error code -32003: nonce too low)" }));
+        const nonceAtDesync = yield* nonceOf;
+        assert.isTrue(isTransientDeployFailure(new DevnetError({ message: "x: Nonce too low" })));
+        yield* Effect.flip(retryFromSnapshot(node.url, desynced.step));
+        assert.strictEqual(desynced.runs(), 2);
+        assert.deepStrictEqual(desynced.seen, [nonceAtDesync, nonceAtDesync]);
+
         // Any other failure: no retry, and what the step did stays on chain.
         const nonceBefore = yield* nonceOf;
         const broken = steps([], new DevnetError({ message: "forge failed" }));
-        const other = yield* Effect.flip(retryTimedOutFromSnapshot(node.url, broken.step));
+        const other = yield* Effect.flip(retryFromSnapshot(node.url, broken.step));
         assert.strictEqual(other.message, "forge failed");
         assert.strictEqual(broken.runs(), 1);
         assert.strictEqual(yield* nonceOf, nonceBefore + 1);

@@ -186,7 +186,7 @@ export interface DeployOptions {
   readonly forgeTimeoutMs?: number;
 }
 
-/** forge script deploys in seconds; a run this long is stuck: it is killed and tried once more (retryTimedOutFromSnapshot). */
+/** forge script deploys in seconds; a run this long is stuck: it is killed and tried once more (retryFromSnapshot). */
 const FORGE_SCRIPT_TIMEOUT_MS = 150_000;
 
 const run = (file: string, args: ReadonlyArray<string>, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number) =>
@@ -210,16 +210,25 @@ const run = (file: string, args: ReadonlyArray<string>, cwd: string, env: NodeJS
   });
 
 /**
- * Runs `attempt` against the node at `rpcUrl` and, if it fails by running past its time limit (`timedOut`), runs it
- * once more **from the chain state it started on**: the state is saved first (`evm_snapshot`, anvil and other dev
- * nodes) and restored before the second run (`evm_revert`). A killed `forge script --broadcast` may already have
- * sent part of its transactions; a retry on top of them would collide with their nonces ("nonce too low",
- * "replacement transaction underpriced") or deploy to other addresses. A node without `evm_snapshot` gets no retry.
- * Any other failure is returned as is, without touching the chain.
+ * A failed deploy worth one more try: `forge script` killed for running past its time limit, or its broadcast
+ * losing track of the deployer's nonce (seen on a loaded 2-core CI machine right after a long compile: "Failed to
+ * send transaction after 4 attempts … nonce too low"; foundry-rs/foundry#9095 describes the same desync).
  */
-export const retryTimedOutFromSnapshot = <A>(
+export const isTransientDeployFailure = (e: DevnetError): boolean =>
+  e.timedOut === true ||
+  /nonce too low|nonce changed unexpectedly|replacement transaction underpriced|already known/i.test(e.message);
+
+/**
+ * Runs `attempt` against the node at `rpcUrl` and, if it fails with an error `retryable` accepts, runs it once more
+ * **from the chain state it started on**: the state is saved first (`evm_snapshot`, anvil and other dev nodes) and
+ * restored before the second run (`evm_revert`). A killed or failed `forge script --broadcast` may already have
+ * sent part of its transactions; a retry on top of them would collide with their nonces or deploy to other
+ * addresses. A node without `evm_snapshot` gets no retry. Any other failure is returned as is, chain untouched.
+ */
+export const retryFromSnapshot = <A>(
   rpcUrl: string,
   attempt: Effect.Effect<A, DevnetError>,
+  retryable: (e: DevnetError) => boolean = isTransientDeployFailure,
 ): Effect.Effect<A, DevnetError> =>
   Effect.gen(function* () {
     const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
@@ -232,7 +241,7 @@ export const retryTimedOutFromSnapshot = <A>(
     if (Option.isNone(snapshot)) return yield* attempt;
     return yield* attempt.pipe(
       Effect.catchIf(
-        (e) => e.timedOut === true,
+        retryable,
         () =>
           Effect.gen(function* () {
             const reverted = yield* request("evm_revert", [snapshot.value]);
@@ -285,9 +294,9 @@ export const deployDevnet = (options: DeployOptions): Effect.Effect<DeploymentIn
       env,
       options.forgeTimeoutMs ?? FORGE_SCRIPT_TIMEOUT_MS,
     );
-    // A stuck run (seen rarely on a starved CI machine) is killed and tried once more, on the chain as it was before
-    // the first run: a fresh deploy of everything, to the same addresses.
-    const text = yield* retryTimedOutFromSnapshot(options.rpcUrl, forgeScript).pipe(
+    // A stuck run or a broadcast that lost the nonce (both seen rarely on a starved CI machine) is tried once more, on
+    // the chain as it was before the first run: a fresh deploy of everything, to the same addresses.
+    const text = yield* retryFromSnapshot(options.rpcUrl, forgeScript).pipe(
       Effect.zipRight(
         Effect.tryPromise({
           try: () => readFile(file, "utf8"),
