@@ -359,9 +359,11 @@ effectIt.live(
           const step = Effect.gen(function* () {
             runs += 1;
             seen.push(yield* nonceOf);
-            yield* Effect.promise(() =>
-              client.request({ method: "eth_sendTransaction", params: [{ from, to, value: "0x1" }] } as never),
+            const hash = yield* Effect.promise(
+              () => client.request({ method: "eth_sendTransaction", params: [{ from, to, value: "0x1" }] } as never) as Promise<`0x${string}`>,
             );
+            // Mined before anything reads the nonce (anvil answers eth_sendTransaction before it mines).
+            yield* Effect.promise(() => client.waitForTransactionReceipt({ hash, pollingInterval: 20 }));
             if (timeOutOnRun.includes(runs)) return yield* Effect.fail(new DevnetError({ message: "killed", timedOut: true }));
             if (fail !== undefined) return yield* Effect.fail(fail);
             return runs;
