@@ -7,7 +7,7 @@ import { Claimed, Reallocated, ToppedUp } from "../../generated/TechnoCapitalMac
 import { Position, PositionAllocation } from "../../generated/schema";
 import { newAllocation } from "../../src/helpers/allocation";
 import { allocationId, projectIdOfAllocation } from "../../src/helpers/ids";
-import { saveClaimRecord, saveReallocationRecord, saveTopUpRecord } from "./records";
+import { saveClaimRecord, saveReallocationRecord, saveTopUpRecord } from "../../src/helpers/records";
 export {
   handleProjectLaunched,
   handleDeposited,

@@ -19,7 +19,6 @@ import {
 } from "../../generated/TechnoCapitalMachine/TechnoCapitalMachine";
 import {
   Account,
-  Claim,
   ContributorClaim,
   Deposit,
   Harvest,
@@ -28,8 +27,6 @@ import {
   PositionAllocation,
   Project,
   ProjectLaunch,
-  Reallocation,
-  TopUp,
   Withdrawal,
   YieldAssignment,
 } from "../../generated/schema";
@@ -59,16 +56,11 @@ import {
   syncProtocolCounters,
 } from "../helpers/entities";
 import { allocationId, eventId, projectIdOfAllocation, projectKey } from "../helpers/ids";
+import { saveClaimRecord, saveReallocationRecord, saveTopUpRecord, toI32s } from "../helpers/records";
 
 /** 2^32: the machine's yield index scale (YIELD_SHIFT). */
 function yieldIndexScale(): BigInt {
   return BigInt.fromI32(2).pow(32);
-}
-
-function toI32s(values: Array<BigInt>): Array<i32> {
-  let out = new Array<i32>(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i].toI32();
-  return out;
 }
 
 // ------------------------------------------------------------------ projects
@@ -261,20 +253,7 @@ export function handleToppedUp(event: ToppedUp): void {
   let p = event.params;
   addPrincipal(event, p.account, p.principalAdded, p.principal, p.projectIds, p.bps, p.parts, p.totalPrincipal, false);
 
-  let record = new TopUp(eventId(event));
-  record.account = event.params.account;
-  record.principalAdded = event.params.principalAdded;
-  record.sharesAdded = event.params.sharesAdded;
-  record.principal = event.params.principal;
-  record.projectIds = toI32s(event.params.projectIds);
-  record.bps = event.params.bps;
-  record.parts = event.params.parts;
-  record.totalPrincipal = event.params.totalPrincipal;
-  record.blockNumber = event.block.number;
-  record.timestamp = event.block.timestamp;
-  record.transactionHash = event.transaction.hash;
-  record.logIndex = event.logIndex;
-  record.save();
+  saveTopUpRecord(event);
 }
 
 export function handleReallocated(event: Reallocated): void {
@@ -302,19 +281,7 @@ export function handleReallocated(event: Reallocated): void {
   // A reallocation changes none of the protocol fields a day snapshot holds: only a new day needs saving.
   if (fresh) protocolDaySnapshotOf(counters, true, event).save();
 
-  let record = new Reallocation(eventId(event));
-  record.account = event.params.account;
-  record.principal = event.params.principal;
-  record.previousProjectIds = previousProjectIds;
-  record.previousBps = previousBps;
-  record.projectIds = toI32s(event.params.projectIds);
-  record.bps = event.params.bps;
-  record.parts = event.params.parts;
-  record.blockNumber = event.block.number;
-  record.timestamp = event.block.timestamp;
-  record.transactionHash = event.transaction.hash;
-  record.logIndex = event.logIndex;
-  record.save();
+  saveReallocationRecord(event, previousProjectIds, previousBps);
 }
 
 export function handleWithdrawn(event: Withdrawn): void {
@@ -452,17 +419,7 @@ export function handleClaimed(event: Claimed): void {
   protocolSnapshot.dailyClaimCount = protocolCounters.claimCount - protocolCounters.dayOpenClaimCount;
   protocolSnapshot.save();
 
-  let record = new Claim(eventId(event));
-  record.account = accountId;
-  record.receiver = event.params.receiver;
-  record.project = counters.id;
-  record.amount = amount;
-  record.amountDecimal = toDecimal(amount);
-  record.blockNumber = blockNumber;
-  record.timestamp = timestamp;
-  record.transactionHash = event.transaction.hash;
-  record.logIndex = event.logIndex;
-  record.save();
+  saveClaimRecord(event);
 }
 
 export function handleContributorClaimed(event: ContributorClaimed): void {
