@@ -32,9 +32,15 @@ struct Deployment {
 abstract contract DeployBase is Script {
     uint256 internal constant DEFAULT_BOUNTY_BPS = 50; // 0.5% of the yield
     uint256 internal constant DEFAULT_MAX_BOUNTY = 0.05 ether;
-    uint256 internal constant DEFAULT_MAX_DEVIATION_BPS = 200; // 2% spot vs TWAP
-    uint256 internal constant DEFAULT_MAX_IMPACT_BPS = 50; // a harvest lifts the price at most 0.5% above TWAP
+    uint256 internal constant DEFAULT_MAX_IMPACT_BPS = 50; // a step lifts the price at most 0.5% above spot
     uint256 internal constant DEFAULT_MIN_HARVEST_VALUE = 1e12;
+    uint256 internal constant DEFAULT_STEP_INTERVAL = 20 minutes; // chosen with packages/domain/bench/mechanism.ts
+    uint256 internal constant DEFAULT_FOLLOW_WINDOW = 2 days; // a price must hold this long before steps follow it
+    uint256 internal constant DEFAULT_STEP_BOUNTY_BPS = 10; // 0.1% of the wstETH a step deploys
+    uint256 internal constant DEFAULT_MAX_STEP_BOUNTY = 0.005 ether;
+    /// @notice The devnet's Uniswap V2 `feeToSetter`: on mainnet this is Uniswap governance's role, never the
+    /// guardian's (the protocol fee would take value out of the machine's locked liquidity). An address with no key.
+    address internal constant DEVNET_UNISWAP_GOVERNANCE = address(uint160(uint256(keccak256("TCM devnet: Uniswap governance"))));
 
     function deployMachine(IStETH stETH, IWstETH wstETH, IUniswapV2Factory factory, address guardian)
         internal
@@ -50,9 +56,12 @@ abstract contract DeployBase is Script {
                 guardian: guardian,
                 bountyBps: vm.envOr("TCM_BOUNTY_BPS", DEFAULT_BOUNTY_BPS),
                 maxBounty: vm.envOr("TCM_MAX_BOUNTY", DEFAULT_MAX_BOUNTY),
-                maxDeviationBps: vm.envOr("TCM_MAX_DEVIATION_BPS", DEFAULT_MAX_DEVIATION_BPS),
                 maxImpactBps: vm.envOr("TCM_MAX_IMPACT_BPS", DEFAULT_MAX_IMPACT_BPS),
-                minHarvestValue: vm.envOr("TCM_MIN_HARVEST_VALUE", DEFAULT_MIN_HARVEST_VALUE)
+                minHarvestValue: vm.envOr("TCM_MIN_HARVEST_VALUE", DEFAULT_MIN_HARVEST_VALUE),
+                stepInterval: vm.envOr("TCM_STEP_INTERVAL", DEFAULT_STEP_INTERVAL),
+                followWindow: vm.envOr("TCM_FOLLOW_WINDOW", DEFAULT_FOLLOW_WINDOW),
+                stepBountyBps: vm.envOr("TCM_STEP_BOUNTY_BPS", DEFAULT_STEP_BOUNTY_BPS),
+                maxStepBounty: vm.envOr("TCM_MAX_STEP_BOUNTY", DEFAULT_MAX_STEP_BOUNTY)
             })
         );
     }
@@ -89,7 +98,7 @@ contract DeployDevnet is DeployBase {
     function deploy(address guardian) public returns (Deployment memory d) {
         MockStETH stETH = new MockStETH{value: 0}(address(0));
         MockWstETH wstETH = new MockWstETH(IStETH(address(stETH)));
-        address factory = UniswapV2Deployer.deployFactory(guardian);
+        address factory = UniswapV2Deployer.deployFactory(DEVNET_UNISWAP_GOVERNANCE);
         address weth = UniswapV2Deployer.deployWETH9();
         address router = UniswapV2Deployer.deployRouter(factory, weth);
         (TechnoCapitalMachine machine, TokenDeployer tokenDeployer) =
@@ -119,6 +128,7 @@ contract DeployDevnet is DeployBase {
                 dailyEmission: 10_000 ether,
                 decayBps: 10,
                 maxSupply: 100_000_000 ether,
+                seedReserve: 1_000_000 ether,
                 contributorBps: 1_000,
                 contributorRecipient: msg.sender
             })
@@ -132,6 +142,7 @@ contract DeployDevnet is DeployBase {
                 dailyEmission: 2_000 ether,
                 decayBps: 50,
                 maxSupply: 10_000_000 ether,
+                seedReserve: 100_000 ether,
                 contributorBps: 500,
                 contributorRecipient: msg.sender
             })
@@ -145,6 +156,7 @@ contract DeployDevnet is DeployBase {
                 dailyEmission: 50_000 ether,
                 decayBps: 0,
                 maxSupply: 1_000_000_000 ether,
+                seedReserve: 10_000_000 ether,
                 contributorBps: 0,
                 contributorRecipient: address(0)
             })

@@ -10,14 +10,14 @@ import {ITechnoCapitalMachine} from "./interfaces/ITechnoCapitalMachine.sol";
 import {IStETH} from "./interfaces/external/IStETH.sol";
 import {IWstETH} from "./interfaces/external/IWstETH.sol";
 import {IUniswapV2Factory, IUniswapV2Pair} from "./interfaces/external/IUniswapV2.sol";
-import {AllocationInput, LaunchParams, HarvestReport, ProjectView, PositionEntryView, Project} from "./types/DataTypes.sol";
+import {AllocationInput, LaunchParams, HarvestReport, DeployReport, ProjectView, PositionEntryView, Project} from "./types/DataTypes.sol";
 import {ProjectViews} from "./libraries/ProjectViews.sol";
 import {LaunchLogic} from "./libraries/LaunchLogic.sol";
 import {Allocation} from "./libraries/Allocation.sol";
 import {Emission} from "./libraries/Emission.sol";
 import {FixedPointMath} from "./libraries/FixedPointMath.sol";
 import {UniswapV2Math} from "./libraries/UniswapV2Math.sol";
-import {HarvestLogic} from "./libraries/HarvestLogic.sol";
+import {DeployLogic} from "./libraries/DeployLogic.sol";
 import {PoolOps} from "./libraries/PoolOps.sol";
 import {CreateAddress} from "./libraries/CreateAddress.sol";
 import {ProjectToken} from "./ProjectToken.sol";
@@ -36,8 +36,10 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     uint256 public constant EPOCH = 86_400;
     uint256 public constant MAX_PROJECTS_PER_POSITION = 8;
     uint256 public constant MIN_DEPOSIT = 1e9;
-    /// @notice The shortest TWAP window a harvest accepts (after a refreshed observation).
-    uint256 public constant MIN_TWAP_WINDOW = 3_600;
+    /// @notice A deploy step is due only with at least this much pending wstETH (dust waits for the next harvest).
+    uint256 public constant MIN_DEPLOY = 1e9;
+    /// @notice maxImpactBps must stay below one round trip of pool fees (2 x 0.3%), or a sandwich pays.
+    uint256 public constant MAX_IMPACT_BPS_LIMIT = 59;
     uint256 internal constant YIELD_SHIFT = 32;
     uint256 internal constant REWARD_SHIFT = 64;
     uint256 internal constant YIELD_REMAINDER_MASK = (1 << YIELD_SHIFT) - 1;
@@ -66,10 +68,16 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     uint256 public immutable genesis;
     uint256 public immutable bountyBps;
     uint256 public immutable maxBounty;
-    uint256 public immutable maxDeviationBps;
-    /// @notice A harvest's swap may lift the price at most this far above the TWAP; the rest waits as carry.
+    /// @notice A deploy step's buy may lift the price at most this far above spot (< 60 bps: two pool fees).
     uint256 public immutable maxImpactBps;
     uint256 public immutable minHarvestValue;
+    /// @notice Seconds between two deploy steps of a project.
+    uint256 public immutable stepInterval;
+    /// @notice How long a price above the machine's reference must hold before steps follow it (see DeployLogic).
+    uint256 public immutable followWindow;
+    /// @notice A deploy step's bounty: bps of the wstETH it deployed, capped.
+    uint256 public immutable stepBountyBps;
+    uint256 public immutable maxStepBounty;
 
     struct Config {
         IStETH stETH;
@@ -79,9 +87,12 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         address guardian;
         uint256 bountyBps;
         uint256 maxBounty;
-        uint256 maxDeviationBps;
         uint256 maxImpactBps;
         uint256 minHarvestValue;
+        uint256 stepInterval;
+        uint256 followWindow;
+        uint256 stepBountyBps;
+        uint256 maxStepBounty;
     }
 
     // ------------------------------------------------------------------ state
@@ -126,9 +137,7 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     enum HarvestStatus {
         Done,
         AlreadyHarvested,
-        NothingToHarvest,
-        PriceDeviation,
-        InsufficientOutput
+        NothingToHarvest
     }
 
     constructor(Config memory config) {
@@ -138,9 +147,12 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         if (address(config.tokenDeployer) == address(0)) revert TCM_InvalidConfig(3);
         if (config.bountyBps > 1_000) revert TCM_InvalidConfig(5);
         if (config.maxBounty > 1_000 ether) revert TCM_InvalidConfig(6);
-        if (config.maxDeviationBps == 0 || config.maxDeviationBps > 5_000) revert TCM_InvalidConfig(7);
-        if (config.maxImpactBps == 0 || config.maxImpactBps > 5_000) revert TCM_InvalidConfig(9);
+        if (config.maxImpactBps == 0 || config.maxImpactBps > MAX_IMPACT_BPS_LIMIT) revert TCM_InvalidConfig(9);
         if (config.minHarvestValue < 1e9) revert TCM_InvalidConfig(8);
+        if (config.stepInterval < 60 || config.stepInterval > EPOCH) revert TCM_InvalidConfig(10);
+        if (config.followWindow < EPOCH || config.followWindow > 30 * EPOCH) revert TCM_InvalidConfig(11);
+        if (config.stepBountyBps > 100) revert TCM_InvalidConfig(12);
+        if (config.maxStepBounty > 10 ether) revert TCM_InvalidConfig(13);
         stETH = config.stETH;
         wstETH = config.wstETH;
         factory = config.factory;
@@ -148,9 +160,12 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         guardian = config.guardian;
         bountyBps = config.bountyBps;
         maxBounty = config.maxBounty;
-        maxDeviationBps = config.maxDeviationBps;
         maxImpactBps = config.maxImpactBps;
         minHarvestValue = config.minHarvestValue;
+        stepInterval = config.stepInterval;
+        followWindow = config.followWindow;
+        stepBountyBps = config.stepBountyBps;
+        maxStepBounty = config.maxStepBounty;
         genesis = block.timestamp;
         // The deployer's n-th token is then project n's (see `_token`); reverts if it already works for another.
         config.tokenDeployer.bind();
@@ -382,49 +397,56 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     // ================================================================== keepers
 
     /// @inheritdoc ITechnoCapitalMachine
-    function harvest(uint32 projectId, uint256 minTokensOut) external nonReentrant returns (HarvestReport memory report) {
+    function harvest(uint32 projectId) external nonReentrant returns (HarvestReport memory report) {
         if (harvestsPaused) revert TCM_HarvestsPaused();
         Project storage p = _project(projectId);
         Lido memory lido = _checkpoint();
         HarvestStatus status;
-        (status, report) = _harvest(projectId, p, lido, minTokensOut);
+        (status, report) = _harvest(projectId, p, lido);
         if (status == HarvestStatus.AlreadyHarvested) revert TCM_AlreadyHarvested(projectId, report.epoch);
         if (status == HarvestStatus.NothingToHarvest) {
             revert TCM_NothingToHarvest(projectId, report.yieldStEth, minHarvestValue);
         }
-        if (status == HarvestStatus.PriceDeviation) revert TCM_PriceDeviation(report.spotPrice, report.twapPrice);
-        if (status == HarvestStatus.InsufficientOutput) revert TCM_InsufficientOutput(report.tokensBought, minTokensOut);
+        if (_stepDue(p)) _step(projectId, p);
     }
 
     /// @inheritdoc ITechnoCapitalMachine
-    function harvestMany(uint32[] calldata projectIds, uint256[] calldata minTokensOut)
-        external
-        nonReentrant
-        returns (uint256 harvested)
-    {
+    function harvestMany(uint32[] calldata projectIds) external nonReentrant returns (uint256 harvested) {
         if (harvestsPaused) revert TCM_HarvestsPaused();
-        if (minTokensOut.length != 0 && minTokensOut.length != projectIds.length) {
-            revert TCM_LengthMismatch(projectIds.length, minTokensOut.length);
-        }
         Lido memory lido = _checkpoint();
         for (uint256 i; i < projectIds.length; ++i) {
             uint32 id = projectIds[i];
             if (id == 0 || id > projectCount) continue;
-            (HarvestStatus status,) =
-                _harvest(id, _projects[id], lido, minTokensOut.length == 0 ? 0 : minTokensOut[i]);
-            if (status == HarvestStatus.Done) ++harvested;
+            Project storage p = _projects[id];
+            (HarvestStatus status,) = _harvest(id, p, lido);
+            if (status != HarvestStatus.Done) continue;
+            ++harvested;
+            if (_stepDue(p)) _step(id, p);
         }
     }
 
     /// @inheritdoc ITechnoCapitalMachine
-    function refreshObservation(uint32 projectId) external nonReentrant {
+    function deploy(uint32 projectId) external nonReentrant returns (DeployReport memory report) {
+        if (harvestsPaused) revert TCM_HarvestsPaused();
         Project storage p = _project(projectId);
-        uint256 age = block.timestamp - p.observationTime;
-        if (!p.seeded || age < EPOCH) revert TCM_ObservationFresh(projectId, age);
-        uint256 cumulative = PoolOps.currentCumulative(p);
-        p.observationCumulative = cumulative;
-        p.observationTime = uint32(block.timestamp);
-        emit ObservationRefreshed(projectId, cumulative, block.timestamp);
+        uint256 pending = p.pendingWstEth;
+        if (pending < MIN_DEPLOY) revert TCM_NothingToDeploy(projectId, pending, MIN_DEPLOY);
+        uint256 readyAt = uint256(p.lastStepTime) + stepInterval;
+        if (block.timestamp < readyAt) revert TCM_StepNotDue(projectId, readyAt);
+        return _step(projectId, p);
+    }
+
+    /// @inheritdoc ITechnoCapitalMachine
+    function deployMany(uint32[] calldata projectIds) external nonReentrant returns (uint256 stepped) {
+        if (harvestsPaused) revert TCM_HarvestsPaused();
+        for (uint256 i; i < projectIds.length; ++i) {
+            uint32 id = projectIds[i];
+            if (id == 0 || id > projectCount) continue;
+            Project storage p = _projects[id];
+            if (!_stepDue(p)) continue;
+            _step(id, p);
+            ++stepped;
+        }
     }
 
     // ================================================================== guardian
@@ -510,7 +532,17 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         Project storage p = _project(projectId);
         if (p.lastHarvestEpoch >= _currentEpoch() || harvestsPaused) return false;
         uint256 shares = _pendingYieldScaled(p, _previewAccYield()) >> YIELD_SHIFT;
-        return stETH.getPooledEthByShares(shares + p.carryWstEth) >= minHarvestValue;
+        return stETH.getPooledEthByShares(shares) >= minHarvestValue;
+    }
+
+    /// @inheritdoc ITechnoCapitalMachine
+    function nextDeployTime(uint32 projectId) external view returns (uint256) {
+        return uint256(_project(projectId).lastStepTime) + stepInterval;
+    }
+
+    /// @inheritdoc ITechnoCapitalMachine
+    function isDeployReady(uint32 projectId) external view returns (bool) {
+        return !harvestsPaused && _stepDue(_project(projectId));
     }
 
     /// @inheritdoc ITechnoCapitalMachine
@@ -833,7 +865,9 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
 
     // ================================================================== internals: harvest
 
-    function _harvest(uint32 projectId, Project storage p, Lido memory lido, uint256 minTokensOut)
+    /// @dev Collects the project's yield for this epoch: pays the caller's bounty in stETH and adds the rest,
+    ///      wrapped, to the project's pending wstETH.
+    function _harvest(uint32 projectId, Project storage p, Lido memory lido)
         internal
         returns (HarvestStatus, HarvestReport memory r)
     {
@@ -844,80 +878,47 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         uint256 pendingScaled = _pendingYieldScaled(p, accYield);
         r.yieldShares = pendingScaled >> YIELD_SHIFT;
         r.yieldStEth = r.yieldShares * lido.pooled / lido.totalShares;
-        r.carryWstEthIn = p.carryWstEth;
-        r.carryTokensIn = p.carryTokensTagged & ~SLOT_TAG;
-        uint256 value = (r.yieldShares + r.carryWstEthIn) * lido.pooled / lido.totalShares;
-        if (value < minHarvestValue) {
-            r.yieldStEth = value;
-            return (HarvestStatus.NothingToHarvest, r);
-        }
+        if (r.yieldStEth < minHarvestValue) return (HarvestStatus.NothingToHarvest, r);
 
-        // Everything the harvest will do is known before anything moves: Lido's wrap is deterministic.
+        // Lido's wrap is deterministic: the wstETH it gives is known before anything moves.
         r.bountyShares = r.yieldShares * bountyBps / BPS;
         uint256 maxBountyShares = maxBounty * lido.totalShares / lido.pooled;
         if (r.bountyShares > maxBountyShares) r.bountyShares = maxBountyShares;
         uint256 toWrap = (r.yieldShares - r.bountyShares) * lido.pooled / lido.totalShares;
         r.wstEthWrapped = toWrap * lido.totalShares / lido.pooled;
 
-        bool seeded = p.seeded;
-        uint256 observed;
-        if (seeded) {
-            bool ok;
-            (ok, observed) = _priceGuard(p, r);
-            if (!ok) return (HarvestStatus.PriceDeviation, r);
-            if (r.tokensBought < minTokensOut) return (HarvestStatus.InsufficientOutput, r);
-        }
-
-        // Commit: take the yield (keeping the sub-share remainder in the project), pay the bounty, wrap the rest.
+        // Take the yield (keeping the sub-share remainder in the project), pay the bounty, wrap the rest.
         unchecked {
             p.yieldDebt = uint128(uint256(p.allocatedPrincipal) * accYield - (pendingScaled & YIELD_REMAINDER_MASK));
         }
         _assignedScaled = uint128(_assignedScaled - (r.yieldShares << YIELD_SHIFT));
         p.lastHarvestEpoch = uint32(r.epoch);
         p.totalYieldShares += uint128(r.yieldShares);
+        r.pendingWstEth = p.pendingWstEth + r.wstEthWrapped;
+        p.pendingWstEth = uint128(r.pendingWstEth);
         if (r.bountyShares != 0) r.bountyStEth = stETH.transferShares(msg.sender, r.bountyShares);
         if (toWrap != 0 && wstETH.wrap(toWrap) != r.wstEthWrapped) revert TCM_TransferFailed();
-
-        if (seeded) {
-            r = HarvestLogic.swapAndAdd(p, r, address(wstETH));
-        } else {
-            (r, observed) = HarvestLogic.seed(p, r, address(wstETH));
-        }
-        p.observationCumulative = observed;
-        p.observationTime = uint32(block.timestamp);
-        p.totalLiquidity += uint128(r.liquidityMinted); // checked: the sum stays below 2^112
         emit Harvested(projectId, msg.sender, r);
         return (HarvestStatus.Done, r);
     }
 
-    /// @dev Spot vs TWAP since the last harvest; returns the current cumulative price to store as the observation.
-    function _priceGuard(Project storage p, HarvestReport memory r) internal view returns (bool ok, uint256 cumulative) {
-        (uint256 reserveWst, uint256 reserveTokens) = PoolOps.reserves(p);
-        cumulative = PoolOps.currentCumulative(p);
-        uint256 elapsed = block.timestamp - p.observationTime;
-        if (elapsed < MIN_TWAP_WINDOW) return (false, cumulative);
-        uint256 twapUQ;
-        unchecked {
-            twapUQ = (cumulative - p.observationCumulative) / elapsed;
-        }
-        r.twapPrice = (twapUQ * 1e18) >> 112;
-        r.spotPrice = reserveWst * 1e18 / reserveTokens;
-        // Scratch until `_reportPool` overwrites them: the reserves `HarvestLogic.swapAndAdd` starts from (nothing touches the
-        // pair between the guard and the swap).
-        (r.reserveWstEth, r.reserveTokens) = (reserveWst, reserveTokens);
-        uint256 diff = r.spotPrice > r.twapPrice ? r.spotPrice - r.twapPrice : r.twapPrice - r.spotPrice;
-        ok = diff * BPS <= maxDeviationBps * r.twapPrice;
-        // Buy half, but never push the price more than maxImpactBps above the TWAP: a front-runner then takes the
-        // room our buy would have used, and a sandwich cannot earn more than that band minus two swap fees.
-        // Without the fee, the price after buying dx is (x + dx)^2 / k; it must stay <= twap * (1 + impact).
-        uint256 ceiling = r.twapPrice * (BPS + maxImpactBps) / BPS;
-        uint256 wstAtCeiling = Math.sqrt(Math.mulDiv(reserveWst * reserveTokens, ceiling, 1e18));
-        uint256 room = wstAtCeiling > reserveWst ? wstAtCeiling - reserveWst : 0;
-        r.wstEthSwapped = _min((r.wstEthWrapped + r.carryWstEthIn) / 2, room);
-        if (r.wstEthSwapped != 0) r.tokensBought = UniswapV2Math.getAmountOut(r.wstEthSwapped, reserveWst, reserveTokens);
+    function _stepDue(Project storage p) internal view returns (bool) {
+        return p.pendingWstEth >= MIN_DEPLOY && block.timestamp >= uint256(p.lastStepTime) + stepInterval;
     }
 
-
+    function _step(uint32 projectId, Project storage p) internal returns (DeployReport memory report) {
+        report = DeployLogic.step(
+            p,
+            DeployLogic.Params({
+                wstETH: address(wstETH),
+                maxImpactBps: maxImpactBps,
+                followWindow: followWindow,
+                stepBountyBps: stepBountyBps,
+                maxStepBounty: maxStepBounty
+            })
+        );
+        emit Deployed(projectId, msg.sender, report);
+    }
 
     // ================================================================== internals: misc
 

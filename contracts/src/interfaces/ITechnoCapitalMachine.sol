@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AllocationInput, LaunchParams, HarvestReport, ProjectView, PositionEntryView} from "../types/DataTypes.sol";
+import {AllocationInput, LaunchParams, HarvestReport, DeployReport, ProjectView, PositionEntryView} from "../types/DataTypes.sol";
 
 /// @title ITechnoCapitalMachine
 /// @notice stETH holders keep their principal and route its staking yield to the projects they choose. Every epoch
@@ -76,11 +76,12 @@ interface ITechnoCapitalMachine {
     /// @notice Yield beyond principal was assigned to projects through the global index.
     event YieldAssigned(uint256 excessShares, uint256 indexDelta, uint256 accYieldIndex, uint256 totalPrincipal);
 
-    /// @notice A project's yield bought its token and was locked with it as liquidity.
+    /// @notice A project's yield was collected, wrapped into wstETH and added to its pending wstETH.
     event Harvested(uint32 indexed projectId, address indexed caller, HarvestReport report);
 
-    /// @notice A stale TWAP observation was restarted (see `refreshObservation`).
-    event ObservationRefreshed(uint32 indexed projectId, uint256 cumulative, uint256 timestamp);
+    /// @notice A deploy step ran: pending wstETH bought the token and was locked with it as liquidity (or the pool
+    /// was opened), or, with spot above the reference price, the step counted without trading.
+    event Deployed(uint32 indexed projectId, address indexed caller, DeployReport report);
 
     event PauseSet(bool depositsPaused, bool harvestsPaused);
     event GuardianTransferred(address indexed previousGuardian, address indexed newGuardian);
@@ -112,9 +113,8 @@ interface ITechnoCapitalMachine {
     error TCM_DeficitRequiresFullWithdrawal(uint256 amount, uint256 principal);
     error TCM_AlreadyHarvested(uint32 projectId, uint256 epoch);
     error TCM_NothingToHarvest(uint32 projectId, uint256 value, uint256 minimum);
-    error TCM_PriceDeviation(uint256 spot, uint256 twap);
-    error TCM_InsufficientOutput(uint256 amountOut, uint256 minOut);
-    error TCM_ObservationFresh(uint32 projectId, uint256 age);
+    error TCM_StepNotDue(uint32 projectId, uint256 readyAt);
+    error TCM_NothingToDeploy(uint32 projectId, uint256 pending, uint256 minimum);
     error TCM_LengthMismatch(uint256 expected, uint256 actual);
     error TCM_EmptyName();
     error TCM_EmptySymbol();
@@ -122,6 +122,7 @@ interface ITechnoCapitalMachine {
     error TCM_DailyEmissionOutOfBounds(uint256 value, uint256 min, uint256 max);
     error TCM_DecayOutOfBounds(uint256 value, uint256 max);
     error TCM_MaxSupplyOutOfBounds(uint256 value, uint256 min, uint256 max);
+    error TCM_SeedReserveOutOfBounds(uint256 value, uint256 min, uint256 max);
     error TCM_ContributorShareOutOfBounds(uint256 value, uint256 max);
     error TCM_ContributorRecipientZero();
     error TCM_ContributorShareNotLower(uint256 current, uint256 requested);
@@ -172,19 +173,22 @@ interface ITechnoCapitalMachine {
 
     // ------------------------------------------------------------------ keepers
 
-    /// @notice Harvests one project (reverts with the reason if it cannot).
-    function harvest(uint32 projectId, uint256 minTokensOut) external returns (HarvestReport memory report);
+    /// @notice Collects one project's yield for this epoch into its pending wstETH, pays the caller a bounty, then
+    /// runs one deploy step if one is due. Reverts with the reason if nothing can be collected.
+    function harvest(uint32 projectId) external returns (HarvestReport memory report);
 
     /// @notice Harvests each ready project; skips, without reverting, the ones not ready (already harvested this
-    /// epoch, too little yield, price guard). `minTokensOut` is empty or one per id.
-    function harvestMany(uint32[] calldata projectIds, uint256[] calldata minTokensOut)
-        external
-        returns (uint256 harvested);
+    /// epoch, too little yield) and unknown ids.
+    function harvestMany(uint32[] calldata projectIds) external returns (uint256 harvested);
 
-    /// @notice Restarts a project's TWAP window when its observation is at least one epoch old and the project is
-    /// seeded. Use it when a lasting price move keeps the TWAP since the last harvest away from spot: the next harvest
-    /// then needs a window of at least MIN_TWAP_WINDOW seconds.
-    function refreshObservation(uint32 projectId) external;
+    /// @notice Runs one deploy step: opens the pool at the launch price, or buys with about half of the pending
+    /// wstETH (the share the add then matches exactly) while the price stays under spot * (1 + maxImpactBps) and
+    /// adds the bought tokens with the wstETH the reserves need. Spot above the reference price makes the step count without trading; a step never reverts
+    /// for a price reason. Due when the pending wstETH is at least MIN_DEPLOY and stepInterval has passed.
+    function deploy(uint32 projectId) external returns (DeployReport memory report);
+
+    /// @notice Runs a deploy step for each due project; skips, without reverting, the ones not due and unknown ids.
+    function deployMany(uint32[] calldata projectIds) external returns (uint256 stepped);
 
     // ------------------------------------------------------------------ guardian
 
@@ -203,6 +207,10 @@ interface ITechnoCapitalMachine {
     function pendingYield(uint32 projectId) external view returns (uint256 shares, uint256 stEth);
     function nextHarvestTime(uint32 projectId) external view returns (uint256);
     function isHarvestReady(uint32 projectId) external view returns (bool);
+    /// @notice When project `projectId`'s next deploy step may run (if it has pending wstETH).
+    function nextDeployTime(uint32 projectId) external view returns (uint256);
+    /// @notice Whether `deploy(projectId)` would run a step now (it may still trade nothing: see `deploy`).
+    function isDeployReady(uint32 projectId) external view returns (bool);
     function deficitStatus()
         external
         view

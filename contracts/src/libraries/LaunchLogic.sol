@@ -19,6 +19,8 @@ library LaunchLogic {
     uint256 internal constant MAX_SUPPLY_LIMIT = (1 << 95) - 1;
     uint256 internal constant MAX_DECAY_BPS = 5_000;
     uint256 internal constant MAX_CONTRIBUTOR_BPS = 2_000;
+    /// @dev The seed reserve: at least 0.001 token, at most half of the supply (the rest is the emission schedule's).
+    uint256 internal constant MIN_SEED_RESERVE = 1e15;
 
     /// @dev Same signature as {ITechnoCapitalMachine.ProjectLaunched}: indexers see one event.
     event ProjectLaunched(
@@ -79,7 +81,11 @@ library LaunchLogic {
         p.decayBps = uint16(params.decayBps);
         p.contributorBps = uint16(params.contributorBps);
         p.startTime = uint32(block.timestamp);
-        p.emissionCap = uint96(params.maxSupply);
+        p.emissionCap = uint96(params.maxSupply - params.seedReserve);
+        p.seedReserve = uint96(params.seedReserve);
+        // Slot 11 (reference price, observation time) is then never zero: the opening rewrites it (2,900 gas)
+        // instead of creating it (20,000); the opening sets both.
+        p.observationTime = uint32(block.timestamp);
         p.token = token;
         p.lastHarvestEpoch = uint32(epoch);
         p.tokenIsToken0 = address(token) < wstETH;
@@ -99,8 +105,14 @@ library LaunchLogic {
         if (params.maxSupply < MIN_MAX_SUPPLY || params.maxSupply > MAX_SUPPLY_LIMIT) {
             revert ITechnoCapitalMachine.TCM_MaxSupplyOutOfBounds(params.maxSupply, MIN_MAX_SUPPLY, MAX_SUPPLY_LIMIT);
         }
-        if (params.dailyEmission == 0 || params.dailyEmission > params.maxSupply) {
-            revert ITechnoCapitalMachine.TCM_DailyEmissionOutOfBounds(params.dailyEmission, 1, params.maxSupply);
+        if (params.seedReserve < MIN_SEED_RESERVE || params.seedReserve > params.maxSupply / 2) {
+            revert ITechnoCapitalMachine.TCM_SeedReserveOutOfBounds(
+                params.seedReserve, MIN_SEED_RESERVE, params.maxSupply / 2
+            );
+        }
+        uint256 emissionCap = params.maxSupply - params.seedReserve;
+        if (params.dailyEmission == 0 || params.dailyEmission > emissionCap) {
+            revert ITechnoCapitalMachine.TCM_DailyEmissionOutOfBounds(params.dailyEmission, 1, emissionCap);
         }
         if (params.decayBps > MAX_DECAY_BPS) revert ITechnoCapitalMachine.TCM_DecayOutOfBounds(params.decayBps, MAX_DECAY_BPS);
         if (params.contributorBps > MAX_CONTRIBUTOR_BPS) {

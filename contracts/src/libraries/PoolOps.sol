@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ITechnoCapitalMachine} from "../interfaces/ITechnoCapitalMachine.sol";
 import {IUniswapV2Pair} from "../interfaces/external/IUniswapV2.sol";
-import {HarvestReport, Project} from "../types/DataTypes.sol";
+import {Project} from "../types/DataTypes.sol";
 import {Emission} from "./Emission.sol";
 import {UniswapV2Math} from "./UniswapV2Math.sol";
 
@@ -31,11 +31,6 @@ library PoolOps {
     function reserves(Project storage p) internal view returns (uint256 reserveWst, uint256 reserveTokens) {
         (uint112 r0, uint112 r1,) = p.pair.getReserves();
         (reserveTokens, reserveWst) = p.tokenIsToken0 ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
-    }
-
-    function reportPool(Project storage p, HarvestReport memory r) internal view {
-        (r.reserveWstEth, r.reserveTokens) = reserves(p);
-        r.lpTotalSupply = p.pair.totalSupply();
     }
 
     function safeTransfer(address token, address to, uint256 amount) internal {

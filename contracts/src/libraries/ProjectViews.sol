@@ -31,9 +31,12 @@ library ProjectViews {
         v.rewardAcc = p.rewardAcc;
         v.contributorOwed = p.contributorOwedTagged & ((1 << 95) - 1); // without the slot tag (bit 95)
         v.lastHarvestEpoch = p.lastHarvestEpoch;
+        v.lastStepTime = p.lastStepTime;
+        v.seedReserve = p.seedReserve;
+        v.referencePrice = p.referencePrice;
         v.observationTime = p.observationTime;
         v.observationCumulative = p.observationCumulative;
-        v.carryWstEth = p.carryWstEth;
+        v.pendingWstEth = p.pendingWstEth;
         v.carryTokens = p.carryTokensTagged & ((1 << 95) - 1); // without the slot tag (bit 95)
         v.pendingYieldScaled = pendingYieldScaled;
         v.totalYieldShares = p.totalYieldShares;

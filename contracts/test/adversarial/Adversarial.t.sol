@@ -11,7 +11,7 @@ import {IStETH} from "../../src/interfaces/external/IStETH.sol";
 import {IWstETH} from "../../src/interfaces/external/IWstETH.sol";
 import {IUniswapV2Factory, IUniswapV2Pair} from "../../src/interfaces/external/IUniswapV2.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {AllocationInput, HarvestReport} from "../../src/types/DataTypes.sol";
+import {AllocationInput} from "../../src/types/DataTypes.sol";
 
 /// @notice stETH that calls back into the machine during transfers (an attacker-controlled token callback).
 contract ReentrantStETH is MockStETH {
@@ -58,42 +58,6 @@ contract AdversarialTest is Base {
         IUniswapV2Pair pair = pairOf(id);
         (uint112 r0, uint112 r1,) = pair.getReserves();
         return project(id).tokenIsToken0 ? r1 : r0;
-    }
-
-    /// @notice A sandwich around a harvest (the keeper itself attacking, minOut 0) reverts or loses money.
-    function testFuzz_Sandwich_RevertsOrLosesMoney(uint256 frontRun) public {
-        frontRun = bound(frontRun, 1e12, wstReserve() / 4);
-        fund(trader, 1_000 ether);
-        vm.startPrank(trader);
-        stETH.approve(address(wstETH), type(uint256).max);
-        wstETH.wrap(500 ether);
-        wstETH.approve(address(router), type(uint256).max);
-        ProjectToken(project(id).token).approve(address(router), type(uint256).max);
-        vm.stopPrank();
-        uint256 startWst = wstETH.balanceOf(trader);
-
-        address[] memory buyPath = new address[](2);
-        buyPath[0] = address(wstETH);
-        buyPath[1] = project(id).token;
-        vm.prank(trader);
-        uint256 bought = router.swapExactTokensForTokens(frontRun, 0, buyPath, trader, block.timestamp)[1];
-        vm.prank(trader);
-        try machine.harvest(id, 0) returns (HarvestReport memory) {
-            address[] memory sellPath = new address[](2);
-            sellPath[0] = project(id).token;
-            sellPath[1] = address(wstETH);
-            vm.prank(trader);
-            router.swapExactTokensForTokens(bought, 0, sellPath, trader, block.timestamp);
-            assertLt(wstETH.balanceOf(trader), startWst, "a sandwich must lose money");
-        } catch (bytes memory reason) {
-            assertEq(bytes4(reason), ITechnoCapitalMachine.TCM_PriceDeviation.selector);
-        }
-    }
-
-    function test_Sandwich_SmallFrontRunHarvestsAndLoses() public {
-        uint256 epoch = machine.currentEpoch();
-        testFuzz_Sandwich_RevertsOrLosesMoney(wstReserve() / 1_000);
-        assertEq(project(id).lastHarvestEpoch, epoch, "the harvest went through");
     }
 
     /// @notice A deposit right before a harvest (or a rebase) and out right after earns rewards only for its

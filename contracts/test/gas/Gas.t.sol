@@ -119,29 +119,31 @@ contract GasTest is Base {
         record("claim_8_projects", 90_000 + 7 * 30_000);
     }
 
+    /// @dev The first harvest of a project: the collection and the opening step (pool opened at the launch price).
     function test_Gas_Harvest_FirstSeeding() public {
         uint32 id = launch();
         deposit(alice, 10 ether, one(id));
         nextEpoch();
         rebaseBps(5);
         vm.prank(keeper);
-        machine.harvest(id, 0);
+        machine.harvest(id);
         record("harvest_first_seeding", 400_000);
+        assertTrue(project(id).seeded);
     }
 
     /// @dev Steady state is the regime every later day repeats, so the measured harvest is the project's third.
-    /// The second harvest (the first swap into the seeded pool) pays four zero -> nonzero slot writes that no later
-    /// day pays again (4 x 17.1k, seen in a -vvvvv trace's storage changes): the pair's price0/1CumulativeLast
-    /// (inside Uniswap), the machine's wstETH balance (0 -> the first carry) and the project's
-    /// observationCumulative. setUp did the seeding harvest; this adds the second one and one more day of yield,
-    /// then measures. `test_Gas_Harvest_SteadyState_Repeats` checks that later days cost the same.
+    /// The second harvest (the first swap into the opened pool) pays zero -> nonzero slot writes that no later day pays
+    /// again: the pair's price0/1CumulativeLast (inside Uniswap) and the machine's wstETH balance (0 -> the first
+    /// pending). setUp opened the pools; this adds the second harvest and one more day of yield, then measures the
+    /// collection plus the step it runs. `test_Gas_Harvest_SteadyState_Repeats` checks that later days cost the same.
     function test_Gas_Harvest_SteadyState() public {
         harvest(projectIds[0]);
         nextEpoch();
         rebaseBps(5);
         vm.prank(keeper);
-        machine.harvest(projectIds[0], 0);
+        machine.harvest(projectIds[0]);
         record("harvest_steady_state", 300_000);
+        assertEq(project(projectIds[0]).lastStepTime, block.timestamp, "the harvest ran a step");
     }
 
     /// @dev The steady-state figure is not a lucky day: the third, fourth and fifth harvests of a project cost the
@@ -153,7 +155,7 @@ contract GasTest is Base {
             nextEpoch();
             rebaseBps(5);
             vm.prank(keeper);
-            machine.harvest(projectIds[0], 0);
+            machine.harvest(projectIds[0]);
             used[day] = gasOfLastCall();
             emit log_named_uint("harvest", used[day]);
         }
@@ -162,11 +164,35 @@ contract GasTest is Base {
     }
 
     function test_Gas_HarvestMany_Ten() public {
-        uint32[] memory all = new uint32[](10);
-        for (uint256 i; i < 10; ++i) all[i] = projectIds[i];
         vm.prank(keeper);
-        uint256 harvested = machine.harvestMany(all, new uint256[](0));
+        uint256 harvested = machine.harvestMany(allTen());
         assertEq(harvested, 10);
         record("harvest_many_10", 2_600_000);
+    }
+
+    /// @dev A deploy step alone, stepInterval after the harvest's step, with wstETH still pending (a young pool: a
+    /// day of yield takes several steps).
+    function test_Gas_Deploy_Step() public {
+        harvest(projectIds[0]);
+        vm.warp(block.timestamp + machine.stepInterval());
+        assertGt(project(projectIds[0]).pendingWstEth, machine.MIN_DEPLOY());
+        vm.prank(keeper);
+        machine.deploy(projectIds[0]);
+        record("deploy_step", 200_000);
+        assertGt(pairOf(projectIds[0]).balanceOf(address(machine)), 0);
+    }
+
+    function test_Gas_DeployMany_Ten() public {
+        vm.prank(keeper);
+        machine.harvestMany(allTen());
+        vm.warp(block.timestamp + machine.stepInterval());
+        vm.prank(keeper);
+        assertEq(machine.deployMany(allTen()), 10);
+        record("deploy_many_10", 1_800_000);
+    }
+
+    function allTen() internal view returns (uint32[] memory all) {
+        all = new uint32[](10);
+        for (uint256 i; i < 10; ++i) all[i] = projectIds[i];
     }
 }

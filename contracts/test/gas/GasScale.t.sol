@@ -28,7 +28,7 @@ contract GasScaleTest is Base {
         machine.deposit(10 ether, one(first));
         depositGas = vm.lastCallGas().gasTotalUsed;
         vm.prank(keeper);
-        machine.harvest(first, 0);
+        machine.harvest(first);
         harvestGas = vm.lastCallGas().gasTotalUsed;
     }
 

@@ -32,6 +32,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     mapping(uint32 => uint256) public ghostLp;
     uint256 public ghostNegativeRebases;
     bool public ghostLpDecreased;
+    bool public ghostStepAboveBand;
     mapping(bytes32 => uint256) public calls;
 
     constructor(
@@ -131,21 +132,46 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         uint32 id = projects[projectSeed % projects.length];
         if (!machine.isHarvestReady(id)) return;
         vm.prank(KEEPER);
-        try machine.harvest(id, 0) {
-            ++calls["harvest"];
-        } catch (bytes memory reason) {
-            // Only the price guard may refuse a ready project.
-            require(bytes4(reason) == ITechnoCapitalMachine.TCM_PriceDeviation.selector, "unexpected harvest revert");
-            ++calls["harvest-guarded"];
-        }
+        machine.harvest(id); // a ready project is always harvested: no price can refuse it
+        ++calls["harvest"];
         trackLp();
     }
 
     function harvestMany() external {
         vm.prank(KEEPER);
-        machine.harvestMany(projects, new uint256[](0));
+        machine.harvestMany(projects);
         ++calls["harvestMany"];
         trackLp();
+    }
+
+    /// @notice A deploy step when one is due (never reverts then, whatever the price), checking the band: the price
+    ///         after the step is at most spot before it * (1 + maxImpactBps).
+    function deploy(uint256 projectSeed) external {
+        uint32 id = projects[projectSeed % projects.length];
+        if (!machine.isDeployReady(id)) return;
+        ProjectView memory v = machine.getProject(id);
+        uint256 before = v.seeded ? spot(v) : 0;
+        vm.prank(KEEPER);
+        machine.deploy(id);
+        if (before != 0 && spot(v) > before * (10_000 + machine.maxImpactBps()) / 10_000 + 1) ghostStepAboveBand = true;
+        ++calls["deploy"];
+        trackLp();
+    }
+
+    function deployMany() external {
+        vm.prank(KEEPER);
+        machine.deployMany(projects);
+        ++calls["deployMany"];
+        trackLp();
+    }
+
+    /// @dev Spot as the step sees it: wstETH donated to the pair and not synced is synced by the step first.
+    function spot(ProjectView memory v) internal view returns (uint256) {
+        (uint112 r0, uint112 r1,) = IUniswapV2Pair(v.pair).getReserves();
+        (uint256 tok, uint256 wst) = v.tokenIsToken0 ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
+        uint256 balance = wstETH.balanceOf(v.pair);
+        if (balance > wst) (tok, wst) = (ProjectToken(v.token).balanceOf(v.pair), balance);
+        return (wst << 112) / tok;
     }
 
     function rebase(int256 bps) external {
@@ -158,7 +184,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     }
 
     function warp(uint256 seconds_) external {
-        vm.warp(block.timestamp + bound(seconds_, 1, 2 days));
+        vm.warp(block.timestamp + bound(seconds_, 1, 3 days));
         ++calls["warp"];
     }
 

@@ -23,7 +23,8 @@ contract LaunchTest is Base {
         assertEq(v.owner, developer);
         assertEq(v.launchPrice, params.launchPrice);
         assertEq(v.maxSupply, params.maxSupply);
-        assertEq(v.emissionCap, params.maxSupply);
+        assertEq(v.emissionCap, params.maxSupply - params.seedReserve, "the seed reserve is never emitted");
+        assertEq(v.seedReserve, params.seedReserve);
         assertEq(v.metadataURI, params.metadataURI);
         assertEq(v.startTime, block.timestamp);
         assertFalse(v.seeded);
@@ -67,10 +68,28 @@ contract LaunchTest is Base {
         );
         machine.launchProject(p);
         p = defaultParams();
-        p.dailyEmission = p.maxSupply + 1;
+        p.dailyEmission = p.maxSupply - p.seedReserve + 1;
         vm.expectRevert(
             abi.encodeWithSelector(
-                ITechnoCapitalMachine.TCM_DailyEmissionOutOfBounds.selector, p.maxSupply + 1, 1, p.maxSupply
+                ITechnoCapitalMachine.TCM_DailyEmissionOutOfBounds.selector,
+                p.dailyEmission,
+                1,
+                p.maxSupply - p.seedReserve
+            )
+        );
+        machine.launchProject(p);
+        p = defaultParams();
+        p.seedReserve = 1e15 - 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITechnoCapitalMachine.TCM_SeedReserveOutOfBounds.selector, 1e15 - 1, 1e15, p.maxSupply / 2
+            )
+        );
+        machine.launchProject(p);
+        p.seedReserve = p.maxSupply / 2 + 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITechnoCapitalMachine.TCM_SeedReserveOutOfBounds.selector, p.maxSupply / 2 + 1, 1e15, p.maxSupply / 2
             )
         );
         machine.launchProject(p);

@@ -10,7 +10,7 @@ import {MockStETH} from "../../src/mocks/MockStETH.sol";
 import {MockWstETH} from "../../src/mocks/MockWstETH.sol";
 import {IUniswapV2Pair} from "../../src/interfaces/external/IUniswapV2.sol";
 import {IUniswapV2Router02} from "../../src/interfaces/external/IUniswapV2Router.sol";
-import {AllocationInput, LaunchParams, HarvestReport, ProjectView} from "../../src/types/DataTypes.sol";
+import {AllocationInput, LaunchParams, HarvestReport, DeployReport, ProjectView} from "../../src/types/DataTypes.sol";
 import {DeployDevnet, Deployment} from "../../script/Deploy.s.sol";
 import {TokenDeployer} from "../../src/TokenDeployer.sol";
 import {IStETH} from "../../src/interfaces/external/IStETH.sol";
@@ -63,6 +63,7 @@ abstract contract Base is Test {
             dailyEmission: 1_000 ether,
             decayBps: 10,
             maxSupply: 10_000_000 ether,
+            seedReserve: 100_000 ether,
             contributorBps: 1_000,
             contributorRecipient: contributor
         });
@@ -78,9 +79,12 @@ abstract contract Base is Test {
             guardian: guardian,
             bountyBps: 50,
             maxBounty: 1 ether,
-            maxDeviationBps: 200,
             maxImpactBps: 50,
-            minHarvestValue: 1e12
+            minHarvestValue: 1e12,
+            stepInterval: 20 minutes,
+            followWindow: 2 days,
+            stepBountyBps: 10,
+            maxStepBounty: 0.005 ether
         });
     }
 
@@ -137,7 +141,24 @@ abstract contract Base is Test {
 
     function harvest(uint32 id) internal returns (HarvestReport memory r) {
         vm.prank(keeper);
-        r = machine.harvest(id, 0);
+        r = machine.harvest(id);
+    }
+
+    /// @notice One deploy step by the keeper, as soon as one is due (`stepInterval` after the last one).
+    function step(uint32 id) internal returns (DeployReport memory r) {
+        uint256 due = machine.nextDeployTime(id);
+        if (due > block.timestamp) vm.warp(due);
+        vm.prank(keeper);
+        r = machine.deploy(id);
+    }
+
+    /// @notice Deploy steps until the project's pending wstETH is below MIN_DEPLOY or `maxSteps` ran; returns the
+    ///         number of steps.
+    function deployAll(uint32 id, uint256 maxSteps) internal returns (uint256 steps) {
+        while (steps < maxSteps && project(id).pendingWstEth >= machine.MIN_DEPLOY()) {
+            step(id);
+            ++steps;
+        }
     }
 
     function project(uint32 id) internal view returns (ProjectView memory) {
