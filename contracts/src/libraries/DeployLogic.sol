@@ -19,6 +19,8 @@ import {UniswapV2Math} from "./UniswapV2Math.sol";
 /// price at most `maxImpactBps` above that spot (< one round trip of pool fees). So:
 /// - anything an attacker does to raise the price before a step makes the step trade nothing (and costs them two
 ///   pool fees on the way back); a lower spot only makes the machine buy cheaper;
+/// - a step never trades in a block in which someone else already touched the pool: a same-block front-run (for
+///   example pushing a freshly dumped price back up to the reference) leaves the step undone and still due;
 /// - a price raised by others (buyers, or an attacker who holds) is followed only once it has held for a whole
 ///   `followWindow` without a trading step: the TWAP over the window must be at least spot. A window in which the
 ///   price went up is restarted, so an attacker must hold at least one whole window, and a step then trades at most
@@ -48,6 +50,16 @@ library DeployLogic {
     function step(Project storage p, Params calldata c) external returns (DeployReport memory r) {
         r.pendingIn = p.pendingWstEth;
         r.carryTokensIn = p.carryTokensTagged & ~SLOT_TAG;
+        if (p.seeded) {
+            (uint256 rw, uint256 rt, uint256 touched) = PoolOps.reservesAndTime(p);
+            if (touched == block.timestamp % 2 ** 32) {
+                // Someone traded (or synced) in this block before the step: nothing is done and the step stays due,
+                // for a later block.
+                (r.pendingOut, r.carryTokensOut, r.reserveWstEth, r.reserveTokens) = (r.pendingIn, r.carryTokensIn, rw, rt);
+                r.lpTotalSupply = p.pair.totalSupply();
+                return r;
+            }
+        }
         p.lastStepTime = uint32(block.timestamp);
         // The bounty is bps of what the step deploys: set aside so that a step deploying its whole budget leaves
         // nothing pending (budget * bps / BPS is the part set aside, up to rounding).

@@ -29,8 +29,18 @@ library PoolOps {
     }
 
     function reserves(Project storage p) internal view returns (uint256 reserveWst, uint256 reserveTokens) {
-        (uint112 r0, uint112 r1,) = p.pair.getReserves();
+        (reserveWst, reserveTokens,) = reservesAndTime(p);
+    }
+
+    /// @dev The reserves and the pair's `blockTimestampLast` (the last block in which the pool was touched).
+    function reservesAndTime(Project storage p)
+        internal
+        view
+        returns (uint256 reserveWst, uint256 reserveTokens, uint256 touched)
+    {
+        (uint112 r0, uint112 r1, uint32 last) = p.pair.getReserves();
         (reserveTokens, reserveWst) = p.tokenIsToken0 ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
+        touched = last;
     }
 
     function safeTransfer(address token, address to, uint256 amount) internal {

@@ -35,6 +35,19 @@ contract DeployStepsAttackTest is Base {
         deployAll(id, 2_000);
     }
 
+    /// @dev A day on a fixed clock: the harvest, then a step whenever one is due, until the epoch ends (the same
+    ///      time passes whatever the steps do).
+    function dayOnTheClock(uint256 yieldBps) internal {
+        nextEpoch();
+        rebaseBps(int256(yieldBps));
+        if (machine.isHarvestReady(id)) harvest(id);
+        uint256 end = machine.genesis() + (machine.currentEpoch() + 1) * EPOCH;
+        while (block.timestamp + machine.stepInterval() < end) {
+            vm.warp(block.timestamp + machine.stepInterval());
+            keeperStep();
+        }
+    }
+
     function arm(uint256 wst) internal returns (uint256 balance) {
         fund(attacker, wst * 2 + 1 ether);
         vm.startPrank(attacker);
@@ -102,6 +115,7 @@ contract DeployStepsAttackTest is Base {
         // Spot at the reference (mode 0), below it (someone sold rewards: 1), above it (someone bought: 2).
         if (spotMode % 3 == 1) rewardsSold(50);
         if (spotMode % 3 == 2) buy(trader, fundedTrader(reserveWst() / 200 + 1));
+        nextBlock();
         frontRun = bound(frontRun, 1e9, reserveWst() / 2);
         uint256 start = arm(frontRun);
         buy(attacker, frontRun);
@@ -201,7 +215,7 @@ contract DeployStepsAttackTest is Base {
     }
 
     function donorOutcome(uint256 donation, bool sync) internal returns (int256) {
-        fund(bob, donation + 1 ether);
+        fund(bob, donation * 2 + 1 ether);
         vm.startPrank(bob);
         stETH.approve(address(wstETH), type(uint256).max);
         wstETH.wrap(stETH.getPooledEthByShares(donation) + 1 ether);
@@ -211,7 +225,7 @@ contract DeployStepsAttackTest is Base {
             if (sync) pairOf(id).sync();
         }
         vm.stopPrank();
-        for (uint256 d; d < 3; ++d) day(8);
+        for (uint256 d; d < 3; ++d) dayOnTheClock(8);
         vm.prank(bob);
         machine.claim(ids(id), bob);
         uint256 tokens = tokenOf(id).balanceOf(bob);
@@ -279,6 +293,38 @@ contract DeployStepsAttackTest is Base {
         emit log_named_uint("griefing: pending without the attack (wstETH wei)", project(id).pendingWstEth);
         emit log_named_uint("griefing: machine LP with / without the attack", lpAttacked);
         emit log_named_uint("griefing: machine LP without the attack", pairOf(id).balanceOf(address(machine)));
+    }
+
+    /// @notice The multi-block variant of a sandwich after an honest dump: a depositor dumps rewards (block N), the
+    ///         attacker pushes the price back up towards the machine's reference (block N+1), the step trades
+    ///         (block N+2), the attacker sells. Not a same-block sandwich: the attacker carries the pump across a
+    ///         block. Reported, and bounded: the attacker's profit never exceeds what the dumper gave up.
+    /// forge-config: default.fuzz.runs = 32
+    /// forge-config: ci.fuzz.runs = 64
+    function testFuzz_BackRunOfADump_AcrossBlocks(uint256 principal, uint256 days_, uint256 dumpPct, uint256 frontRun)
+        public
+    {
+        grow(bound(principal, 100 ether, 100_000 ether), bound(days_, 1, 8), 8);
+        uint256 before = reserveWst();
+        rewardsSold(bound(dumpPct, 1, 100));
+        uint256 dumped = before - reserveWst(); // wstETH the dumper took out of the pool
+        nextBlock();
+        frontRun = bound(frontRun, 1e9, before);
+        uint256 start = arm(frontRun);
+        buy(attacker, frontRun);
+        nextBlock();
+        DeployReport memory r = keeperStep();
+        sellAll(attacker);
+        int256 p = profit(start);
+        emit log_named_int("attacker profit (wstETH wei)", p);
+        emit log_named_uint("wstETH the dumper received", dumped);
+        emit log_named_uint("wstETH the step deployed", r.wstEthSwapped + r.wstEthAdded);
+        assertLe(p, int256(r.wstEthSwapped + r.wstEthAdded), "bounded by the step");
+    }
+
+    function nextBlock() internal {
+        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 12);
     }
 
     function fundedTrader(uint256 wst) internal returns (uint256) {
