@@ -45,27 +45,38 @@ library DeployLogic {
         uint256 maxStepBounty;
     }
 
+    /// @dev What a step leaves for `step` to finish: the reference to set from the final reserves.
+    uint256 private constant KEEP_REFERENCE = 0;
+    uint256 private constant REFERENCE_SPOT = 1;
+    uint256 private constant REFERENCE_LAUNCH = 2;
+
     /// @notice One step for project `p`; the caller has checked that it is due. Writes the project's books, pays the
     /// bounty to `msg.sender` and returns the report (the machine emits it).
     function step(Project storage p, Params calldata c) external returns (DeployReport memory r) {
         r.pendingIn = p.pendingWstEth;
         r.carryTokensIn = p.carryTokensTagged & ~SLOT_TAG;
+        r.carryTokensOut = r.carryTokensIn;
+        // The bounty is bps of what the step deploys: set aside so that a step deploying its whole budget leaves
+        // nothing pending (budget * bps / BPS is the part set aside, up to rounding).
+        uint256 budget = r.pendingIn
+            - Math.min(r.pendingIn * c.stepBountyBps / (BPS + c.stepBountyBps), c.maxStepBounty);
+        uint256 deployed;
+        uint256 cumulative; // the pair's cumulative price now (0 at the opening: nothing accrued before the first mint)
+        uint256 referenceMode;
         if (p.seeded) {
             (uint256 rw, uint256 rt, uint256 touched) = PoolOps.reservesAndTime(p);
             if (touched == block.timestamp % 2 ** 32) {
                 // Someone traded (or synced) in this block before the step: nothing is done and the step stays due,
                 // for a later block.
-                (r.pendingOut, r.carryTokensOut, r.reserveWstEth, r.reserveTokens) = (r.pendingIn, r.carryTokensIn, rw, rt);
+                (r.pendingOut, r.reserveWstEth, r.reserveTokens) = (r.pendingIn, rw, rt);
                 r.lpTotalSupply = p.pair.totalSupply();
                 return r;
             }
+            (deployed, cumulative, referenceMode) = _trade(p, c, r, budget, rw, rt);
+        } else {
+            (deployed, referenceMode) = _open(p, r, budget, c.wstETH);
         }
         p.lastStepTime = uint32(block.timestamp);
-        // The bounty is bps of what the step deploys: set aside so that a step deploying its whole budget leaves
-        // nothing pending (budget * bps / BPS is the part set aside, up to rounding).
-        uint256 budget = r.pendingIn
-            - Math.min(r.pendingIn * c.stepBountyBps / (BPS + c.stepBountyBps), c.maxStepBounty);
-        uint256 deployed = p.seeded ? _trade(p, c, r, budget) : _open(p, r, budget, c.wstETH);
         r.bounty = Math.min(Math.min(deployed * c.stepBountyBps / BPS, c.maxStepBounty), r.pendingIn - deployed);
         r.pendingOut = r.pendingIn - deployed - r.bounty;
         p.pendingWstEth = uint128(r.pendingOut);
@@ -74,16 +85,24 @@ library DeployLogic {
         if (r.bounty != 0) PoolOps.safeTransfer(c.wstETH, msg.sender, r.bounty);
         (r.reserveWstEth, r.reserveTokens) = PoolOps.reserves(p);
         r.lpTotalSupply = p.pair.totalSupply();
+        if (referenceMode != KEEP_REFERENCE) {
+            // The machine trusts the price its own trade (or opening) left; donations alone above the launch price
+            // are not trusted: the reference then stays at the launch price.
+            uint256 spot = UniswapV2Math.priceUQ112(r.reserveWstEth, r.reserveTokens);
+            uint256 reference_ = referenceMode == REFERENCE_LAUNCH ? (uint256(p.launchPrice) << 112) / 1e18 : spot;
+            _setReference(p, reference_, cumulative);
+            if (r.tokensSeeded != 0) (r.spotPrice, r.referencePrice) = (_wad(spot), _wad(reference_)); // the opening reports its own price
+        }
     }
 
     /// @dev Opens the pool at exactly the launch price given all the wstETH the pair will hold (the step's budget
     ///      plus anything donated, synced or not), with tokens from the seed reserve. When donations outgrow what the
-    ///      reserve can price, the machine adds only the wstETH the reserve's tokens price at the launch price (none
-    ///      if the donations alone are worth more): its own wstETH never enters above the launch price, and the
-    ///      reference stays at the launch price. Returns the machine's wstETH added.
+    ///      reserve can price, the machine adds only the wstETH the reserve's tokens price at the launch price (none,
+    ///      bar the 1 wei the pair's first mint needs, if the donations alone are worth more): its own wstETH never
+    ///      enters above the launch price. Returns the machine's wstETH added and the reference to set.
     function _open(Project storage p, DeployReport memory r, uint256 budget, address wstETH)
         private
-        returns (uint256 wst)
+        returns (uint256 wst, uint256 referenceMode)
     {
         IUniswapV2Pair pair = p.pair;
         uint256 inPair = IERC20(wstETH).balanceOf(address(pair));
@@ -93,7 +112,7 @@ library DeployLogic {
         if (inPair + wstIn == reserveWst) wstIn = 1;
         if (wstIn > budget || UniswapV2Math.sqrt(tokens * (inPair + wstIn - reserveWst)) <= UniswapV2Math.MINIMUM_LIQUIDITY)
         {
-            return 0; // too little to open yet: the step counts, the wstETH stays pending
+            return (0, KEEP_REFERENCE); // too little to open yet: the step counts, the wstETH stays pending
         }
         wst = wstIn;
         p.seeded = true;
@@ -103,24 +122,7 @@ library DeployLogic {
         r.tokensAdded = tokens;
         r.wstEthAdded = wst;
         r.liquidityMinted = pair.mint(address(this));
-        r.carryTokensOut = r.carryTokensIn;
-        _referenceAtOpening(p, r, overpriced);
-    }
-
-    /// @dev The machine trusts the price it opened at; donations alone above the launch price are not trusted: the
-    ///      reference then stays at the launch price.
-    function _referenceAtOpening(Project storage p, DeployReport memory r, bool overpriced) private {
-        uint256 spot = _spot(p);
-        uint256 reference_ = overpriced ? (uint256(p.launchPrice) << 112) / 1e18 : spot;
-        // The pair's cumulative price is 0 at its first mint (it accrues only over time with both reserves nonzero).
-        _setReference(p, reference_, 0);
-        r.spotPrice = _wad(spot);
-        r.referencePrice = _wad(reference_);
-    }
-
-    function _spot(Project storage p) private view returns (uint256) {
-        (uint256 rw, uint256 rt) = PoolOps.reserves(p);
-        return UniswapV2Math.priceUQ112(rw, rt);
+        referenceMode = overpriced ? REFERENCE_LAUNCH : REFERENCE_SPOT;
     }
 
     /// @dev Tokens to open with and the machine's wstETH they go with, for `inPair` wstETH already in the pair;
@@ -144,12 +146,12 @@ library DeployLogic {
 
     /// @dev Steady state: trade only when spot is at or below the reference; buy with about half of the budget,
     ///      lifting the price at most maxImpactBps above spot; add the bought tokens (and carried ones) with the
-    ///      wstETH the reserves need. Returns the wstETH deployed (swapped + added).
-    function _trade(Project storage p, Params calldata c, DeployReport memory r, uint256 budget)
+    ///      wstETH the reserves need. Returns the wstETH deployed (swapped + added), the pair's cumulative price
+    ///      and the reference to set.
+    function _trade(Project storage p, Params calldata c, DeployReport memory r, uint256 budget, uint256 rw, uint256 rt)
         private
-        returns (uint256 deployed)
+        returns (uint256 deployed, uint256 cumulative, uint256 referenceMode)
     {
-        (uint256 rw, uint256 rt) = PoolOps.reserves(p);
         // wstETH given to the pair and not synced would count as part of the machine's swap input and lift the
         // price past the band: make it part of the reserves first (a donor's gift to the pool, i.e. to its LP).
         if (IERC20(c.wstETH).balanceOf(address(p.pair)) > rw) {
@@ -157,24 +159,20 @@ library DeployLogic {
             (rw, rt) = PoolOps.reserves(p);
         }
         uint256 spot = UniswapV2Math.priceUQ112(rw, rt);
-        uint256 cumulative = PoolOps.currentCumulative(p);
+        cumulative = PoolOps.currentCumulative(p);
         uint256 reference_ = referenceNow(p, spot, cumulative, c.followWindow);
         r.spotPrice = _wad(spot);
         r.referencePrice = _wad(reference_);
-        r.carryTokensOut = r.carryTokensIn;
         if (spot > reference_) {
             // Someone lifted the price: the step counts without trading. A whole window that did not hold the new
             // price restarts, so only a price held for a whole window is ever followed.
-            if (block.timestamp - p.observationTime >= c.followWindow) {
-                _setObservation(p, cumulative);
-            }
-            return 0;
+            if (block.timestamp - p.observationTime >= c.followWindow) _setObservation(p, cumulative);
+            return (0, cumulative, KEEP_REFERENCE);
         }
-
         (rw, rt) = _buy(p, c, r, budget, rw, rt, spot);
         _add(p, c.wstETH, r, budget - r.wstEthSwapped, rw, rt);
         deployed = r.wstEthSwapped + r.wstEthAdded;
-        _setReference(p, _spot(p), cumulative);
+        referenceMode = REFERENCE_SPOT;
     }
 
     /// @dev Buys with the share of the budget that the add then matches (about half; see ZAP_A), lifting the price

@@ -161,6 +161,13 @@ contract AdversarialTest is Base {
         // The only pair functions the machine calls are swap, mint and views (see _swapAndAdd/_seed); this scan
         // guards against a future edit adding burn(address) (0x89afcb44) or a transfer of LP.
         assertFalse(contains(code, hex"89afcb44"), "burn selector present");
+        // The pool work runs in the DeployLogic library (DELEGATECALL, the machine's context): same scan, plus LP
+        // transfers (transfer 0xa9059cbb is used for wstETH and tokens, so the scan is for burn only; the library's
+        // only pair calls are getReserves, totalSupply, price*CumulativeLast, sync, swap and mint).
+        bytes memory library_ = vm.getDeployedCode("DeployLogic.sol:DeployLogic");
+        assertGt(library_.length, 0);
+        assertFalse(contains(library_, hex"89afcb44"), "burn selector present in DeployLogic");
+        assertFalse(contains(library_, hex"bc25cf77"), "skim selector present in DeployLogic");
     }
 
     function contains(bytes memory haystack, bytes memory needle) internal pure returns (bool) {

@@ -144,10 +144,12 @@ abstract contract Base is Test {
         r = machine.harvest(id);
     }
 
-    /// @notice One deploy step by the keeper, as soon as one is due (`stepInterval` after the last one).
+    /// @notice One deploy step by the keeper in a new block, as soon as one is due (`stepInterval` after the last
+    ///         one; a step does nothing in a block in which the pool was already touched).
     function step(uint32 id) internal returns (DeployReport memory r) {
         uint256 due = machine.nextDeployTime(id);
-        if (due > block.timestamp) vm.warp(due);
+        vm.roll(block.number + 1);
+        vm.warp(due > block.timestamp + 12 ? due : block.timestamp + 12);
         vm.prank(keeper);
         r = machine.deploy(id);
     }
