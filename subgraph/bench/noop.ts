@@ -11,6 +11,7 @@ export function handleClaimed(event: ethereum.Event): void {}
 export function handleContributorClaimed(event: ethereum.Event): void {}
 export function handleYieldAssigned(event: ethereum.Event): void {}
 export function handleHarvested(event: ethereum.Event): void {}
+export function handleDeployed(event: ethereum.Event): void {}
 export function handlePauseSet(event: ethereum.Event): void {}
 export function handleMetadataURISet(event: ethereum.Event): void {}
 export function handleContributorShareLowered(event: ethereum.Event): void {}

@@ -263,7 +263,16 @@ async function runScenario(rpcUrl, deployment) {
   };
   const alloc = (pairs) => pairs.map(([projectId, bps]) => ({ projectId, bps }));
   const deposit = (user, ether, pairs) => send(user, machine, machineAbi, "deposit", [parseEther(ether), alloc(pairs)]);
-  const harvestAll = () => send(keeper, machine, machineAbi, "harvestMany", [[1, 2, 3], []]);
+  const harvestAll = () => send(keeper, machine, machineAbi, "harvestMany", [[1, 2, 3]]);
+  // Deploy steps between harvests: each one stepInterval after the previous, as keepers run them.
+  const stepInterval = Number(await call(machine, machineAbi, "stepInterval"));
+  const deploySteps = async (count) => {
+    for (let i = 0; i < count; i++) {
+      await publicClient.request({ method: "evm_increaseTime", params: [stepInterval] });
+      await publicClient.request({ method: "evm_mine", params: [] });
+      await send(keeper, machine, machineAbi, "deployMany", [[1, 2, 3]]);
+    }
+  };
 
   for (const user of users) {
     await send(user, stEth, stEthAbi, "submit", ["0x0000000000000000000000000000000000000000"], parseEther("100"));
@@ -277,15 +286,17 @@ async function runScenario(rpcUrl, deployment) {
   await deposit(u3, "3.333333333333333333", [[1, 3000], [2, 3000], [3, 4000]]);
   await rebase(30); // +0.3%
   await advanceDays(1);
-  // day 1: seeding harvests, more activity
+  // day 1: harvests (the first deploy step opens each pool in the same transaction), then steps, more activity
   await harvestAll();
+  await deploySteps(3);
   await send(u1, machine, machineAbi, "topUp", [parseEther("2")]);
   await send(u2, machine, machineAbi, "reallocate", [alloc([[1, 5000], [3, 5000]])]);
   await deposit(u4, "7", [[1, 2500], [2, 2500], [3, 5000]]);
   await rebase(25);
   await advanceDays(1);
-  // day 2: steady-state harvests, claims, withdrawals
+  // day 2: steady-state harvests and steps, claims, withdrawals
   await harvestAll();
+  await deploySteps(2);
   await send(u1, machine, machineAbi, "claim", [[1, 2], u1]);
   await send(u3, machine, machineAbi, "claim", [[1, 2, 3], u6]);
   await send(keeper, machine, machineAbi, "claimContributor", [1]);
@@ -299,14 +310,16 @@ async function runScenario(rpcUrl, deployment) {
   await send(u1, machine, machineAbi, "claim", [[1, 2, 3], u1]);
   await rebase(600); // recovers, and more
   await advanceDays(1);
-  // day 3: a repeat user, more harvests and claims
+  // day 3: a repeat user, more harvests, steps and claims
   await harvestAll();
+  await deploySteps(2);
   await deposit(u2, "4", [[3, 10_000]]);
   await deposit(u5, "1.5", [[1, 3333], [2, 3333], [3, 3334]]);
   await send(u5, machine, machineAbi, "topUp", [1_000_000_007n]);
   await rebase(20);
   await advanceDays(1);
   await harvestAll();
+  await deploySteps(1);
   await send(u3, machine, machineAbi, "claim", [[1, 2, 3], u3]);
   await send(u5, machine, machineAbi, "claim", [[1, 2, 3], u5]);
   await send(keeper, machine, machineAbi, "claimContributor", [1]);
@@ -327,9 +340,9 @@ async function compare(node, { publicClient, accounts, machine }, blockNumber) {
   const data = await gql(
     node.graphql,
     `{
-      protocols(${b}) { totalPrincipal accYieldIndex totalLiquidityMinted projectCount harvestCount deficitWithdrawalCount }
+      protocols(${b}) { totalPrincipal accYieldIndex totalLiquidityMinted projectCount harvestCount deployStepCount deficitWithdrawalCount }
       projects(${b}, orderBy: projectId) { projectId token pair seeded allocatedPrincipal cumulativeYieldShares cumulativeLiquidityMinted
-        carryWstEth carryTokens tokenSupply tokensSeeded cumulativeClaimed cumulativeContributorClaimed reserveWstEth reserveTokens lpTotalSupply harvestCount }
+        pendingWstEth carryTokens referencePrice lastStepTimestamp tokenSupply tokensSeeded cumulativeClaimed cumulativeContributorClaimed reserveWstEth reserveTokens lpTotalSupply harvestCount }
       positions(${b}, first: 1000) { id principal open activeAllocations { project { projectId } bps principal } activeBps activeParts }
     }`,
   );
@@ -347,8 +360,11 @@ async function compare(node, { publicClient, accounts, machine }, blockNumber) {
     expectEqual(`${p} allocatedPrincipal`, project.allocatedPrincipal, view.allocatedPrincipal);
     expectEqual(`${p} cumulativeYieldShares`, project.cumulativeYieldShares, view.totalYieldShares);
     expectEqual(`${p} cumulativeLiquidityMinted`, project.cumulativeLiquidityMinted, view.totalLiquidity);
-    expectEqual(`${p} carryWstEth`, project.carryWstEth, view.carryWstEth);
+    expectEqual(`${p} pendingWstEth`, project.pendingWstEth, view.pendingWstEth);
     expectEqual(`${p} carryTokens`, project.carryTokens, view.carryTokens);
+    // The view keeps the reference as UQ112x112; the subgraph at 1e18 scale, rounded down.
+    expectEqual(`${p} referencePrice`, project.referencePrice, (view.referencePrice * 10n ** 18n) >> 112n);
+    expectEqual(`${p} lastStepTimestamp`, project.lastStepTimestamp ?? 0, view.lastStepTime);
     if (project.seeded !== view.seeded) failures.push(`${p} seeded: indexed ${project.seeded} ≠ chain ${view.seeded}`);
     const totalSupply = await read(project.token, tokenAbi, "totalSupply");
     expectEqual(`${p} token totalSupply = claimed + contributor + seeded`, project.tokenSupply, totalSupply);
@@ -416,7 +432,7 @@ try {
   await waitForSync(node, head, deadline);
   if (process.env.E2E_DEBUG) log(`status: ${JSON.stringify(await gql(node.status, "{ indexingStatuses { synced health chains { latestBlock { number } chainHeadBlock { number } } } }"))}`);
   const { failures, protocol, projects, positions } = await compare(node, world, head);
-  log(`compared ${projects} projects and ${positions} positions at block ${head} (${protocol.harvestCount} harvests, ${protocol.deficitWithdrawalCount} deficit withdrawals)`);
+  log(`compared ${projects} projects and ${positions} positions at block ${head} (${protocol.harvestCount} harvests, ${protocol.deployStepCount} deploy steps, ${protocol.deficitWithdrawalCount} deficit withdrawals)`);
   if (failures.length > 0) {
     for (const failure of failures) process.stderr.write(`e2e: MISMATCH ${failure}\n`);
     log(`FAILED: ${failures.length} mismatches`);

@@ -10,8 +10,15 @@ import {UniswapV2Math} from "../../src/libraries/UniswapV2Math.sol";
 import {MockStETH} from "../../src/mocks/MockStETH.sol";
 import {MockWstETH} from "../../src/mocks/MockWstETH.sol";
 import {IStETH} from "../../src/interfaces/external/IStETH.sol";
+import {Vm} from "forge-std/Vm.sol";
 import {Base} from "../utils/Base.t.sol";
-import {PositionEntryView} from "../../src/types/DataTypes.sol";
+import {AllocationInput, LaunchParams, PositionEntryView, ProjectView} from "../../src/types/DataTypes.sol";
+import {TechnoCapitalMachine} from "../../src/TechnoCapitalMachine.sol";
+import {ITechnoCapitalMachine} from "../../src/interfaces/ITechnoCapitalMachine.sol";
+import {IUniswapV2Pair} from "../../src/interfaces/external/IUniswapV2.sol";
+import {IUniswapV2Router02} from "../../src/interfaces/external/IUniswapV2Router.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {DeployDevnet, Deployment} from "../../script/Deploy.s.sol";
 
 /// @notice Exposes the internal library functions so the test calls exactly the code the machine runs.
 contract LibraryHarness {
@@ -293,4 +300,269 @@ contract RewardsCopyTest is Base {
         _checkOwed(alice, b, 0);
     }
 
+}
+
+/// @notice The harvest / deploy-step scenario of the vectors (`deploySteps`, built by packages/domain/scripts/vector-set.ts
+/// with the domain model), replayed on a fresh devnet deployment: every Harvested / Deployed report the machine
+/// emits, every expected deploy revert, and after every harvest or step each project's books (pending wstETH, carried
+/// tokens, reference price, observation, last step, liquidity) and its pool equal the model's, to the wei. Action
+/// kinds and layouts are documented in vector-set.ts (ACTION, REVERT, CHECK_FIELDS).
+contract DeployStepVectorsTest is Test {
+    uint256 internal constant CHECK_WIDTH = 11;
+
+    string internal json;
+    TechnoCapitalMachine internal machine;
+    MockStETH internal stETH;
+    MockWstETH internal wstETH;
+    IUniswapV2Router02 internal router;
+    address[4] internal actors;
+    address internal keeper = makeAddr("vectors keeper");
+    address internal developer = makeAddr("vectors developer");
+
+    // The scenario, kept in storage (too many arrays for the stack).
+    uint256[] internal kind;
+    uint256[] internal actor;
+    uint256[] internal projectId;
+    uint256[] internal amount;
+    uint256[] internal extra;
+    uint256[] internal revertCode;
+    uint256[] internal revertArg;
+    uint256[] internal eventCount;
+    uint256[] internal eventKind;
+    uint256[] internal eventProject;
+    uint256[] internal eventData;
+    uint256[] internal checks;
+    uint256 internal nextEvent;
+    uint256 internal nextWord;
+    uint256 internal nextCheck;
+
+    function setUp() public {
+        json = vm.readFile(string.concat(vm.projectRoot(), "/test/vectors/domain-vectors.json"));
+        vm.warp(vm.parseJsonUint(json, ".deploySteps.config.genesis"));
+        Deployment memory d = new DeployDevnet().deploy(makeAddr("vectors guardian"));
+        machine = TechnoCapitalMachine(d.machine);
+        stETH = MockStETH(d.stETH);
+        wstETH = MockWstETH(d.wstETH);
+        router = IUniswapV2Router02(d.uniswapV2Router);
+        actors = [makeAddr("vectors alice"), makeAddr("vectors bob"), makeAddr("vectors trader"), makeAddr("vectors donor")];
+        for (uint256 i; i < 4; ++i) {
+            vm.startPrank(actors[i]);
+            stETH.approve(address(machine), type(uint256).max);
+            stETH.approve(address(wstETH), type(uint256).max);
+            wstETH.approve(address(router), type(uint256).max);
+            vm.stopPrank();
+        }
+    }
+
+    function _uints(string memory key) internal view returns (uint256[] memory) {
+        return vm.parseJsonUintArray(json, string.concat(".deploySteps.", key));
+    }
+
+    function _config(string memory key) internal view returns (uint256) {
+        return vm.parseJsonUint(json, string.concat(".deploySteps.config.", key));
+    }
+
+    function test_Vectors_DeploySteps() public {
+        assertEq(machine.genesis(), _config("genesis"), "genesis");
+        assertEq(machine.bountyBps(), _config("bountyBps"), "bountyBps");
+        assertEq(machine.maxBounty(), _config("maxBounty"), "maxBounty");
+        assertEq(machine.maxImpactBps(), _config("maxImpactBps"), "maxImpactBps");
+        assertEq(machine.minHarvestValue(), _config("minHarvestValue"), "minHarvestValue");
+        assertEq(machine.stepInterval(), _config("stepInterval"), "stepInterval");
+        assertEq(machine.followWindow(), _config("followWindow"), "followWindow");
+        assertEq(machine.stepBountyBps(), _config("stepBountyBps"), "stepBountyBps");
+        assertEq(machine.maxStepBounty(), _config("maxStepBounty"), "maxStepBounty");
+        kind = _uints("actions.kind");
+        actor = _uints("actions.actor");
+        projectId = _uints("actions.projectId");
+        amount = _uints("actions.amount");
+        extra = _uints("actions.extra");
+        revertCode = _uints("actions.revert");
+        revertArg = _uints("actions.revertArg");
+        eventCount = _uints("actions.events");
+        eventKind = _uints("events.kind");
+        eventProject = _uints("events.projectId");
+        eventData = _uints("events.data");
+        checks = _uints("checks");
+        assertGt(kind.length, 100, "no scenario");
+        for (uint256 i; i < kind.length; ++i) {
+            vm.recordLogs();
+            _act(i);
+            _checkEvents(i, vm.getRecordedLogs());
+            if (kind[i] >= 5 && kind[i] <= 8 && revertCode[i] == 0) _checkBooks(i);
+        }
+        assertEq(nextEvent, eventKind.length, "every expected event seen");
+        assertEq(nextWord, eventData.length, "every event word seen");
+        assertEq(nextCheck, checks.length, "every check done");
+    }
+
+    function _ids(uint256 mask) internal view returns (uint32[] memory list) {
+        uint256 count = machine.projectCount();
+        uint256 n;
+        for (uint256 id = 1; id <= count; ++id) if ((mask >> id) & 1 == 1) ++n;
+        list = new uint32[](n);
+        n = 0;
+        for (uint256 id = 1; id <= count; ++id) if ((mask >> id) & 1 == 1) list[n++] = uint32(id);
+    }
+
+    function _act(uint256 i) internal {
+        uint256 k = kind[i];
+        address who = actors[actor[i]];
+        uint32 id = uint32(projectId[i]);
+        uint256 value = amount[i];
+        if (k == 0) {
+            vm.warp(block.timestamp + value);
+        } else if (k == 1) {
+            vm.deal(who, value);
+            vm.prank(who);
+            stETH.submit{value: value}(address(0));
+        } else if (k == 2) {
+            vm.prank(who);
+            wstETH.wrap(value);
+        } else if (k == 3) {
+            _deposit(who, value, extra[i]);
+        } else if (k == 4) {
+            stETH.rebase(extra[i] == 1 ? -int256(value) : int256(value));
+        } else if (k == 5) {
+            vm.prank(keeper);
+            machine.harvest(id);
+        } else if (k == 6) {
+            uint32[] memory list = _ids(extra[i]);
+            vm.prank(keeper);
+            machine.harvestMany(list);
+        } else if (k == 7) {
+            if (revertCode[i] == 1) {
+                vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_StepNotDue.selector, id, revertArg[i]));
+            } else if (revertCode[i] == 2) {
+                vm.expectRevert(
+                    abi.encodeWithSelector(ITechnoCapitalMachine.TCM_NothingToDeploy.selector, id, revertArg[i], machine.MIN_DEPLOY())
+                );
+            }
+            vm.prank(keeper);
+            machine.deploy(id);
+        } else if (k == 8) {
+            uint32[] memory list = _ids(extra[i]);
+            vm.prank(keeper);
+            machine.deployMany(list);
+        } else if (k == 9 || k == 10) {
+            _swap(who, id, value, k == 10);
+        } else if (k == 11) {
+            address pair = machine.getProject(id).pair;
+            vm.prank(who);
+            wstETH.transfer(pair, value);
+        } else if (k == 12) {
+            IUniswapV2Pair(machine.getProject(id).pair).sync();
+        } else if (k == 13) {
+            _launch(extra[i]);
+        } else if (k == 14) {
+            uint32[] memory one = new uint32[](1);
+            one[0] = id;
+            vm.prank(who);
+            machine.claim(one, who);
+        } else {
+            revert("unknown action kind");
+        }
+    }
+
+    function _deposit(address who, uint256 value, uint256 packed) internal {
+        uint256 n;
+        for (uint256 p = 1; p <= 3; ++p) if ((packed >> (16 * (p - 1))) & 0xffff != 0) ++n;
+        AllocationInput[] memory allocation = new AllocationInput[](n);
+        n = 0;
+        for (uint256 p = 1; p <= 3; ++p) {
+            uint256 bps = (packed >> (16 * (p - 1))) & 0xffff;
+            if (bps != 0) allocation[n++] = AllocationInput(uint32(p), uint16(bps));
+        }
+        vm.prank(who);
+        machine.deposit(value, allocation);
+    }
+
+    function _swap(address who, uint32 id, uint256 value, bool sell) internal {
+        address token = machine.getProject(id).token;
+        address[] memory path = new address[](2);
+        (path[0], path[1]) = sell ? (token, address(wstETH)) : (address(wstETH), token);
+        vm.prank(who);
+        router.swapExactTokensForTokens(value, 0, path, who, block.timestamp);
+    }
+
+    function _launch(uint256 index) internal {
+        string memory n = vm.toString(index + 1);
+        uint256 contributorBps = _uints("launches.contributorBps")[index];
+        LaunchParams memory params = LaunchParams({
+            name: string.concat("V", n),
+            symbol: string.concat("V", n),
+            metadataURI: string.concat("ipfs://v", n),
+            launchPrice: _uints("launches.launchPrice")[index],
+            dailyEmission: _uints("launches.dailyEmission")[index],
+            decayBps: _uints("launches.decayBps")[index],
+            maxSupply: _uints("launches.maxSupply")[index],
+            seedReserve: _uints("launches.seedReserve")[index],
+            contributorBps: contributorBps,
+            contributorRecipient: contributorBps == 0 ? address(0) : actors[3]
+        });
+        vm.prank(developer);
+        (, address token,) = machine.launchProject(params);
+        for (uint256 i; i < 4; ++i) {
+            vm.prank(actors[i]);
+            IERC20(token).approve(address(router), type(uint256).max);
+        }
+    }
+
+    /// @dev The Harvested / Deployed events of action `i`, against the expected ones in order, word for word.
+    function _checkEvents(uint256 i, Vm.Log[] memory logs) internal {
+        uint256 seen;
+        for (uint256 j; j < logs.length; ++j) {
+            Vm.Log memory log = logs[j];
+            if (log.emitter != address(machine)) continue;
+            bool harvested = log.topics[0] == ITechnoCapitalMachine.Harvested.selector;
+            if (!harvested && log.topics[0] != ITechnoCapitalMachine.Deployed.selector) continue;
+            ++seen;
+            uint256 e = nextEvent++;
+            assertEq(harvested ? 1 : 2, eventKind[e], string.concat("event kind, action ", vm.toString(i)));
+            assertEq(uint256(log.topics[1]), eventProject[e], string.concat("event project, action ", vm.toString(i)));
+            assertEq(address(uint160(uint256(log.topics[2]))), keeper, "event caller");
+            uint256 words = harvested ? 7 : 17;
+            bytes memory data = log.data;
+            assertEq(data.length, words * 32, "event size");
+            for (uint256 w; w < words; ++w) {
+                uint256 got;
+                assembly ("memory-safe") {
+                    got := mload(add(add(data, 32), mul(w, 32)))
+                }
+                assertEq(got, eventData[nextWord++], string.concat("action ", vm.toString(i), " event ", vm.toString(e), " word ", vm.toString(w)));
+            }
+        }
+        assertEq(seen, eventCount[i], string.concat("events of action ", vm.toString(i)));
+    }
+
+    /// @dev After a harvest or deploy action: every project's books and pool against CHECK_FIELDS.
+    function _checkBooks(uint256 i) internal {
+        uint256 count = machine.projectCount();
+        for (uint32 id = 1; id <= count; ++id) {
+            ProjectView memory v = machine.getProject(id);
+            IUniswapV2Pair pair = IUniswapV2Pair(v.pair);
+            (uint112 r0, uint112 r1,) = pair.getReserves();
+            (uint256 reserveWst, uint256 reserveTokens) = v.tokenIsToken0 ? (uint256(r1), uint256(r0)) : (uint256(r0), uint256(r1));
+            uint256[CHECK_WIDTH] memory got = [
+                v.pendingWstEth,
+                v.carryTokens,
+                v.referencePrice,
+                v.observationTime,
+                v.observationCumulative,
+                v.lastStepTime,
+                v.totalLiquidity,
+                v.seeded ? 1 : 0,
+                reserveWst,
+                reserveTokens,
+                pair.totalSupply()
+            ];
+            for (uint256 f; f < CHECK_WIDTH; ++f) {
+                assertEq(
+                    got[f],
+                    checks[nextCheck++],
+                    string.concat("action ", vm.toString(i), " project ", vm.toString(id), " field ", vm.toString(f))
+                );
+            }
+        }
+    }
 }

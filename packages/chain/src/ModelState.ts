@@ -2,9 +2,7 @@ import type { ProjectState, State } from "@tcm/domain";
 import { previewAccYield } from "@tcm/domain";
 import { Effect } from "effect";
 import type { Address } from "viem";
-import { ChainClient } from "./ChainClient.js";
 import { Deployment } from "./Deployment.js";
-import { technoCapitalMachineAbi } from "./generated/artifacts.js";
 import { type Snapshot, TcmReader } from "./TcmReader.js";
 
 const UINT128 = (1n << 128n) - 1n;
@@ -12,9 +10,8 @@ const UINT128 = (1n << 128n) - 1n;
 /** The domain model keys ledgers by lowercase address (its `address()` constructor lowercases). */
 const lower = (a: Address): Address => a.toLowerCase() as Address;
 
-/** What the snapshot does not carry: the machine's maxImpactBps (immutable) and the Lido token addresses. */
+/** What the snapshot does not carry: the Lido token addresses (the machine's immutables are in its config). */
 export interface ModelExtras {
-  readonly maxImpactBps: bigint;
   readonly stEth: Address;
   readonly wstEth: Address;
 }
@@ -30,7 +27,7 @@ export interface LoadedModel {
 
 /**
  * Builds the domain model's `State` from a snapshot pinned at one block: everything `previewHarvest`,
- * `isHarvestReady`, `previewPendingYield` and `execute(…harvest…)` read. Not loaded (not in any snapshot, not
+ * `previewDeploy`, `isHarvestReady`, `isDeployReady`, `previewPendingYield` and `execute(…harvest / deploy…)` read. Not loaded (not in any snapshot, not
  * needed by previews): positions (`positions`/`entries`), balances of other accounts, metadata URIs.
  *
  * The one derived field is a project's `yieldDebt` (storage, not exposed): getProject returns
@@ -50,9 +47,12 @@ export const modelStateFromSnapshot = (snapshot: Snapshot, extras: ModelExtras):
       genesis: protocol.config.genesis,
       bountyBps: protocol.config.bountyBps,
       maxBounty: protocol.config.maxBounty,
-      maxDeviationBps: protocol.config.maxDeviationBps,
-      maxImpactBps: extras.maxImpactBps,
+      maxImpactBps: protocol.config.maxImpactBps,
       minHarvestValue: protocol.config.minHarvestValue,
+      stepInterval: protocol.config.stepInterval,
+      followWindow: protocol.config.followWindow,
+      stepBountyBps: protocol.config.stepBountyBps,
+      maxStepBounty: protocol.config.maxStepBounty,
     },
     guardian: lower(protocol.guardian),
     totalPrincipal: protocol.totalPrincipal,
@@ -91,14 +91,17 @@ export const modelStateFromSnapshot = (snapshot: Snapshot, extras: ModelExtras):
       emissionCap: v.emissionCap,
       token: tokenAddress,
       lastHarvestEpoch: v.lastHarvestEpoch,
+      lastStepTime: v.lastStepTime,
       tokenIsToken0: v.tokenIsToken0,
       seeded: v.seeded,
       pair: pairAddress,
       observationTime: v.observationTime,
       observationCumulative: v.observationCumulative,
-      carryWstEth: v.carryWstEth,
+      pendingWstEth: v.pendingWstEth,
       carryTokens: v.carryTokens,
       launchPrice: v.launchPrice,
+      seedReserve: v.seedReserve,
+      referencePrice: v.referencePrice,
       totalYieldShares: v.totalYieldShares,
       owner: lower(v.owner),
       contributorRecipient: lower(v.contributorRecipient),
@@ -110,7 +113,7 @@ export const modelStateFromSnapshot = (snapshot: Snapshot, extras: ModelExtras):
       totalSupply: token.totalSupply,
       maxSupply: token.maxSupply,
       pair: pairAddress,
-      // ProjectToken opens its pool when the machine seeds it, and only then.
+      // ProjectToken opens its pool when the machine's first deploy step seeds it, and only then.
       poolOpen: v.seeded,
       balances: { [machine]: token.machineBalance, [pairAddress]: pair.tokenBalance },
     };
@@ -132,28 +135,15 @@ export const modelStateFromSnapshot = (snapshot: Snapshot, extras: ModelExtras):
 
 const make = Effect.gen(function* () {
   const reader = yield* TcmReader;
-  const chain = yield* ChainClient;
   const deployment = yield* Deployment;
-  // Immutable on the machine: one read per process.
-  const extras = yield* Effect.cached(
-    chain
-      .read("maxImpactBps", (c) =>
-        c.readContract({ address: deployment.machine, abi: technoCapitalMachineAbi, functionName: "maxImpactBps" }),
-      )
-      .pipe(
-        Effect.map((maxImpactBps): ModelExtras => ({ maxImpactBps, stEth: deployment.stETH, wstEth: deployment.wstETH })),
-      ),
-  );
+  const extras: ModelExtras = { stEth: deployment.stETH, wstEth: deployment.wstETH };
 
   return {
-    /**
-     * The domain `State` at `blockNumber` (latest when omitted), read in one pinned snapshot (4 round trips; a
-     * fifth, once per process, for the machine's immutable maxImpactBps).
-     */
+    /** The domain `State` at `blockNumber` (latest when omitted), read in one pinned snapshot (4 round trips). */
     load: Effect.fn("ModelState.load")(function* (blockNumber?: bigint) {
-      const [snapshot, more] = yield* Effect.all([reader.snapshot(blockNumber), extras], { concurrency: 2 });
+      const snapshot = yield* reader.snapshot(blockNumber);
       return {
-        state: modelStateFromSnapshot(snapshot, more),
+        state: modelStateFromSnapshot(snapshot, extras),
         snapshot,
         blockNumber: snapshot.blockNumber,
         timestamp: snapshot.timestamp,
@@ -161,7 +151,7 @@ const make = Effect.gen(function* () {
     }),
     /** The same, from a snapshot the caller already has. */
     fromSnapshot: Effect.fn("ModelState.fromSnapshot")(function* (snapshot: Snapshot) {
-      return modelStateFromSnapshot(snapshot, yield* extras);
+      return modelStateFromSnapshot(snapshot, extras);
     }),
   } as const;
 });

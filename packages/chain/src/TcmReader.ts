@@ -23,8 +23,18 @@ export interface MachineConfig {
   readonly genesis: bigint;
   readonly bountyBps: bigint;
   readonly maxBounty: bigint;
-  readonly maxDeviationBps: bigint;
   readonly minHarvestValue: bigint;
+  /** A deploy step's buy lifts the price at most this far above spot (bps). */
+  readonly maxImpactBps: bigint;
+  /** Seconds between two deploy steps of a project. */
+  readonly stepInterval: bigint;
+  /** How long a price raised by others must hold before steps follow it (seconds). */
+  readonly followWindow: bigint;
+  /** A step's bounty: stepBountyBps of the wstETH it deployed, capped by maxStepBounty (wstETH wei). */
+  readonly stepBountyBps: bigint;
+  readonly maxStepBounty: bigint;
+  /** A step is due only with at least this much pending wstETH (MIN_DEPLOY). */
+  readonly minDeploy: bigint;
 }
 
 export interface ProtocolState {
@@ -128,8 +138,13 @@ const make = Effect.gen(function* () {
       c.readContract({ ...machine, functionName: "genesis", ...r }),
       c.readContract({ ...machine, functionName: "bountyBps", ...r }),
       c.readContract({ ...machine, functionName: "maxBounty", ...r }),
-      c.readContract({ ...machine, functionName: "maxDeviationBps", ...r }),
       c.readContract({ ...machine, functionName: "minHarvestValue", ...r }),
+      c.readContract({ ...machine, functionName: "maxImpactBps", ...r }),
+      c.readContract({ ...machine, functionName: "stepInterval", ...r }),
+      c.readContract({ ...machine, functionName: "followWindow", ...r }),
+      c.readContract({ ...machine, functionName: "stepBountyBps", ...r }),
+      c.readContract({ ...machine, functionName: "maxStepBounty", ...r }),
+      c.readContract({ ...machine, functionName: "MIN_DEPLOY", ...r }),
     ]).then(
       ([
         totalPrincipal,
@@ -145,8 +160,13 @@ const make = Effect.gen(function* () {
         genesis,
         bountyBps,
         maxBounty,
-        maxDeviationBps,
         minHarvestValue,
+        maxImpactBps,
+        stepInterval,
+        followWindow,
+        stepBountyBps,
+        maxStepBounty,
+        minDeploy,
       ]): ProtocolState => ({
         totalPrincipal,
         accYieldIndex,
@@ -157,7 +177,19 @@ const make = Effect.gen(function* () {
         harvestsPaused,
         guardian,
         deficit: { inDeficit, sharesHeld, sharesRequired, valueHeldForPrincipal },
-        config: { epoch, genesis, bountyBps, maxBounty, maxDeviationBps, minHarvestValue },
+        config: {
+          epoch,
+          genesis,
+          bountyBps,
+          maxBounty,
+          minHarvestValue,
+          maxImpactBps,
+          stepInterval,
+          followWindow,
+          stepBountyBps,
+          maxStepBounty,
+          minDeploy,
+        },
       }),
     );
   };
@@ -292,6 +324,37 @@ const make = Effect.gen(function* () {
         ),
       );
       return projectIds.map((projectId, i) => ({ projectId, ready: ready[i] === true }));
+    }),
+
+    isDeployReady: Effect.fn("TcmReader.isDeployReady")(function* (projectId: number, options: ReadOptions = {}) {
+      return yield* chain.read("isDeployReady", (c) =>
+        c.readContract({ ...machine, functionName: "isDeployReady", args: [projectId], ...pin(options) }),
+      );
+    }),
+
+    /** When the project's next deploy step may run: lastStepTime + stepInterval (if it has pending wstETH). */
+    nextDeployTime: Effect.fn("TcmReader.nextDeployTime")(function* (projectId: number, options: ReadOptions = {}) {
+      return yield* chain.read("nextDeployTime", (c) =>
+        c.readContract({ ...machine, functionName: "nextDeployTime", args: [projectId], ...pin(options) }),
+      );
+    }),
+
+    /** Deploy-step readiness of many projects in one batch, with each one's next step time (keeper's poll). */
+    deployReadiness: Effect.fn("TcmReader.deployReadiness")(function* (
+      projectIds: ReadonlyArray<number>,
+      options: ReadOptions = {},
+    ) {
+      const [ready, next] = yield* chain.read("isDeployReady", (c) =>
+        Promise.all([
+          Promise.all(
+            projectIds.map((id) => c.readContract({ ...machine, functionName: "isDeployReady", args: [id], ...pin(options) })),
+          ),
+          Promise.all(
+            projectIds.map((id) => c.readContract({ ...machine, functionName: "nextDeployTime", args: [id], ...pin(options) })),
+          ),
+        ]),
+      );
+      return projectIds.map((projectId, i) => ({ projectId, ready: ready[i] === true, nextDeployTime: next[i] as bigint }));
     }),
 
     /**

@@ -85,6 +85,7 @@ const make = Effect.gen(function* () {
                 maxSupplyLimit,
                 maxDecayBps,
                 maxContributorBps,
+                minSeedReserve: DEFAULT_LAUNCH_BOUNDS.minSeedReserve, // not exposed by the contract
               };
               return cachedBounds;
             }),
@@ -184,32 +185,41 @@ const make = Effect.gen(function* () {
       return yield* machineCall(data, options);
     }),
 
-    harvest: Effect.fn("TxBuilder.harvest")(function* (
-      input: { readonly projectId: IntegerLike; readonly minTokensOut?: IntegerLike },
-      options: BuildOptions = {},
-    ) {
+    /** harvest(projectId): collects the epoch's yield into the project's pending wstETH, then one deploy step if due. */
+    harvest: Effect.fn("TxBuilder.harvest")(function* (input: { readonly projectId: IntegerLike }, options: BuildOptions = {}) {
       const id = yield* validateProjectId("projectId", input.projectId, yield* projectCountOf(options));
-      const minOut = yield* validateUint("minTokensOut", input.minTokensOut ?? 0n, { rule: "amount" });
-      const data = encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: "harvest", args: [id, minOut] });
+      const data = encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: "harvest", args: [id] });
       return yield* machineCall(data, options);
     }),
 
+    /** harvestMany(projectIds): harvests the ready ones, skips the others without reverting. */
     harvestMany: Effect.fn("TxBuilder.harvestMany")(function* (
-      input: { readonly projectIds: ReadonlyArray<IntegerLike>; readonly minTokensOut?: ReadonlyArray<IntegerLike> },
+      input: { readonly projectIds: ReadonlyArray<IntegerLike> },
       options: BuildOptions = {},
     ) {
       const ids = yield* validateProjectIds("projectIds", input.projectIds, yield* projectCountOf(options));
-      const rawMins = input.minTokensOut ?? [];
-      if (rawMins.length !== 0 && rawMins.length !== ids.length) {
-        return yield* invalid(
-          "minTokensOut",
-          "length",
-          `minTokensOut has ${rawMins.length} values; give none or one per project (${ids.length})`,
-        );
-      }
-      const mins: bigint[] = [];
-      for (const [i, m] of rawMins.entries()) mins.push(yield* validateUint(`minTokensOut[${i}]`, m, { rule: "amount" }));
-      const data = encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: "harvestMany", args: [ids, mins] });
+      const data = encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: "harvestMany", args: [ids] });
+      return yield* machineCall(data, options);
+    }),
+
+    /**
+     * deploy(projectId): one deploy step (opens the pool first, then buys and adds liquidity). Due every
+     * stepInterval while the project has at least MIN_DEPLOY pending wstETH; otherwise the contract reverts
+     * TCM_StepNotDue / TCM_NothingToDeploy (reported with `from`, as the gas estimate).
+     */
+    deploy: Effect.fn("TxBuilder.deploy")(function* (input: { readonly projectId: IntegerLike }, options: BuildOptions = {}) {
+      const id = yield* validateProjectId("projectId", input.projectId, yield* projectCountOf(options));
+      const data = encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: "deploy", args: [id] });
+      return yield* machineCall(data, options);
+    }),
+
+    /** deployMany(projectIds): a step for each project whose step is due; skips the others without reverting. */
+    deployMany: Effect.fn("TxBuilder.deployMany")(function* (
+      input: { readonly projectIds: ReadonlyArray<IntegerLike> },
+      options: BuildOptions = {},
+    ) {
+      const ids = yield* validateProjectIds("projectIds", input.projectIds, yield* projectCountOf(options));
+      const data = encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: "deployMany", args: [ids] });
       return yield* machineCall(data, options);
     }),
 

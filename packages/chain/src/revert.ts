@@ -40,6 +40,12 @@ export const tcmErrorsAbi: ReadonlyArray<AbiError> = (() => {
 const n = (value: unknown): string =>
   typeof value === "bigint" ? value.toLocaleString("en-US") : typeof value === "number" ? value.toLocaleString("en-US") : String(value);
 
+/** A unix timestamp (seconds) as an ISO-8601 UTC time; the raw value when it is not a plausible time. */
+const isoTime = (value: unknown): string => {
+  const seconds = typeof value === "bigint" ? Number(value) : typeof value === "number" ? value : Number.NaN;
+  return Number.isFinite(seconds) && seconds >= 0 && seconds < 1e11 ? new Date(seconds * 1000).toISOString() : String(value);
+};
+
 type Describe = (args: ReadonlyArray<unknown>) => string;
 
 /** Sentences for people. Keys are error names; args in ABI order. */
@@ -72,14 +78,10 @@ const sentences: Readonly<Record<string, Describe>> = {
   TCM_AlreadyHarvested: ([id, epoch]) => `Project ${n(id)} was already harvested in epoch ${n(epoch)}`,
   TCM_NothingToHarvest: ([id, value, minimum]) =>
     `Project ${n(id)} has ${n(value)} wei of yield to harvest; the minimum is ${n(minimum)}`,
-  TCM_PriceDeviation: ([spot, twap]) =>
-    `The pool's spot price ${n(spot)} deviates too far from its TWAP ${n(twap)}; the harvest waits`,
-  TCM_InsufficientOutput: ([out, min]) => `The swap would return ${n(out)} tokens, below the minimum of ${n(min)}`,
-  TCM_SeedExceedsMaxSupply: ([needed, available]) =>
-    `Seeding the pool needs ${n(needed)} tokens but only ${n(available)} remain under the max supply`,
-  // Present in the contracts' working tree (not yet in the generated ABIs): described ahead of the regeneration.
-  TCM_ObservationFresh: ([id, age]) =>
-    `Project ${n(id)}'s TWAP observation is only ${n(age)} s old; it can be refreshed once it is an epoch old`,
+  TCM_StepNotDue: ([id, readyAt]) =>
+    `Project ${n(id)}'s next deploy step is not due yet; it may run from ${n(readyAt)} (${isoTime(readyAt)})`,
+  TCM_NothingToDeploy: ([id, pending, minimum]) =>
+    `Project ${n(id)} has ${n(pending)} wei of pending wstETH to deploy; a step needs at least ${n(minimum)}`,
   TCM_LengthMismatch: ([expected, actual]) => `Expected ${n(expected)} values, got ${n(actual)}`,
   TCM_EmptyName: () => "The token name is empty",
   TCM_EmptySymbol: () => "The token symbol is empty",
@@ -87,6 +89,8 @@ const sentences: Readonly<Record<string, Describe>> = {
   TCM_DailyEmissionOutOfBounds: ([v, min, max]) => `Daily emission ${n(v)} is outside ${n(min)}..${n(max)}`,
   TCM_DecayOutOfBounds: ([v, max]) => `Decay of ${n(v)} bps exceeds the maximum of ${n(max)}`,
   TCM_MaxSupplyOutOfBounds: ([v, min, max]) => `Max supply ${n(v)} is outside ${n(min)}..${n(max)}`,
+  TCM_SeedReserveOutOfBounds: ([v, min, max]) =>
+    `Seed reserve ${n(v)} is outside ${n(min)}..${n(max)} (at most half of the max supply)`,
   TCM_ContributorShareOutOfBounds: ([v, max]) => `Contributor share of ${n(v)} bps exceeds the maximum of ${n(max)}`,
   TCM_ContributorRecipientZero: () => "A contributor share needs a non-zero contributor recipient",
   TCM_ContributorShareNotLower: ([current, requested]) =>
@@ -101,7 +105,8 @@ const sentences: Readonly<Record<string, Describe>> = {
   CreateAddress_NonceOutOfRange: ([nonce]) => `Nonce ${n(nonce)} is outside the supported range 1..16,777,215`,
   ProjectToken_OnlyMachine: ([caller]) => `${n(caller)} is not the machine; only it can mint`,
   ProjectToken_CapExceeded: ([after, max]) => `Minting would bring supply to ${n(after)}, above the max of ${n(max)}`,
-  ProjectToken_PoolNotOpen: ([pair]) => `The pool ${n(pair)} is not seeded yet; tokens cannot go to it before the first harvest`,
+  ProjectToken_PoolNotOpen: ([pair]) =>
+    `The pool ${n(pair)} is not open yet; tokens cannot go to it before the project's first deploy step opens it`,
   MockStETH_ZeroAmount: () => "stETH: the amount is zero",
   MockStETH_InsufficientBalance: ([have, need]) => `stETH: the balance is ${n(have)} shares, ${n(need)} are needed`,
   MockStETH_InsufficientAllowance: ([allowance, amount]) =>

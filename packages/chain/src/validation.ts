@@ -17,6 +17,8 @@ export const MIN_MAX_SUPPLY = 10n ** 18n;
 export const MAX_SUPPLY_LIMIT = (1n << 95n) - 1n;
 export const MAX_DECAY_BPS = 5_000n;
 export const MAX_CONTRIBUTOR_BPS = 2_000n;
+/** LaunchLogic's MIN_SEED_RESERVE (internal: not readable from the machine). The maximum is maxSupply / 2. */
+export const MIN_SEED_RESERVE = 10n ** 15n;
 const MAX_UINT32 = 2n ** 32n - 1n;
 
 /** _validateLaunch's bounds. TxBuilder reads them from the deployed machine (its public constants). */
@@ -27,6 +29,8 @@ export interface LaunchBounds {
   readonly maxSupplyLimit: bigint;
   readonly maxDecayBps: bigint;
   readonly maxContributorBps: bigint;
+  /** The seed reserve's minimum; its maximum is maxSupply / 2. */
+  readonly minSeedReserve: bigint;
 }
 
 export const DEFAULT_LAUNCH_BOUNDS: LaunchBounds = {
@@ -36,6 +40,7 @@ export const DEFAULT_LAUNCH_BOUNDS: LaunchBounds = {
   maxSupplyLimit: MAX_SUPPLY_LIMIT,
   maxDecayBps: MAX_DECAY_BPS,
   maxContributorBps: MAX_CONTRIBUTOR_BPS,
+  minSeedReserve: MIN_SEED_RESERVE,
 };
 
 /** What callers may pass for an integer: a bigint, a safe integer number or a decimal string. */
@@ -58,6 +63,11 @@ export interface LaunchParamsInput {
   readonly dailyEmission: IntegerLike;
   readonly decayBps: IntegerLike;
   readonly maxSupply: IntegerLike;
+  /**
+   * Tokens set aside inside maxSupply, never emitted, to open the pool at the launch price
+   * (MIN_SEED_RESERVE..maxSupply / 2; the emission schedule gets maxSupply − seedReserve).
+   */
+  readonly seedReserve: IntegerLike;
   readonly contributorBps: IntegerLike;
   /** Required when contributorBps > 0; defaults to the zero address otherwise. */
   readonly contributorRecipient?: string;
@@ -70,6 +80,7 @@ export interface LaunchParams {
   readonly dailyEmission: bigint;
   readonly decayBps: bigint;
   readonly maxSupply: bigint;
+  readonly seedReserve: bigint;
   readonly contributorBps: bigint;
   readonly contributorRecipient: Address;
 }
@@ -145,7 +156,7 @@ export const validateProjectId = (input: string, value: IntegerLike, projectCoun
       : Either.right(Number(id)),
   );
 
-/** A list of distinct known project ids (claim, harvestMany). */
+/** A list of distinct known project ids (claim, harvestMany, deployMany). */
 export const validateProjectIds = (input: string, values: ReadonlyArray<IntegerLike>, projectCount: number): V<number[]> =>
   Either.gen(function* () {
     if (values.length === 0) return yield* invalid(input, "empty", `${input} must list at least one project`);
@@ -224,9 +235,15 @@ export const validateLaunchParams = (
       max: bounds.maxSupplyLimit,
       rule: "bounds",
     });
+    const seedReserve = yield* validateUint(`${input}.seedReserve`, params.seedReserve, {
+      min: bounds.minSeedReserve,
+      max: maxSupply / 2n,
+      rule: "bounds",
+    });
+    // The emission schedule gets what the seed reserve leaves.
     const dailyEmission = yield* validateUint(`${input}.dailyEmission`, params.dailyEmission, {
       min: 1n,
-      max: maxSupply,
+      max: maxSupply - seedReserve,
       rule: "bounds",
     });
     const decayBps = yield* validateUint(`${input}.decayBps`, params.decayBps, { max: bounds.maxDecayBps, rule: "bounds" });
@@ -251,6 +268,7 @@ export const validateLaunchParams = (
       dailyEmission,
       decayBps,
       maxSupply,
+      seedReserve,
       contributorBps,
       contributorRecipient,
     };

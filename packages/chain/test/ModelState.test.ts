@@ -1,9 +1,21 @@
 /**
- * ModelState against a real anvil: the domain model built from a pinned snapshot predicts the harvest sent in the
- * next block to the wei (HarvestReport field for field), and the model's post-state equals the chain's.
+ * ModelState against a real anvil: the domain model built from a pinned snapshot predicts the harvest and the deploy
+ * steps sent in the next block to the wei (HarvestReport and DeployReport field for field), and the model's
+ * post-state equals the chain's.
  */
 import { assert, layer } from "@effect/vitest";
-import { harvest, type HarvestReport, type State, execute, isHarvestReady, previewHarvest } from "@tcm/domain";
+import {
+  type DeployReport,
+  type HarvestReport,
+  type State,
+  DEPLOY_REPORT_FIELDS,
+  HARVEST_REPORT_FIELDS,
+  execute,
+  isDeployReady,
+  isHarvestReady,
+  previewDeploy,
+  previewHarvest,
+} from "@tcm/domain";
 import { Context, Effect, Layer } from "effect";
 import { type TransactionReceipt, parseEther, parseEventLogs } from "viem";
 import { type AnvilInstance, ANVIL_ACCOUNTS, Devnet, anvil, deployDevnet } from "../src/devnet/index.js";
@@ -47,10 +59,27 @@ const reportsOf = (receipt: TransactionReceipt): Map<number, HarvestReport> =>
     ]),
   );
 
+const stepsOf = (receipt: TransactionReceipt): Map<number, DeployReport> =>
+  new Map(
+    parseEventLogs({ abi: technoCapitalMachineAbi, logs: receipt.logs, eventName: "Deployed" }).map((log) => [
+      log.args.projectId,
+      log.args.report as unknown as DeployReport,
+    ]),
+  );
+
 const assertSameReport = (actual: HarvestReport | undefined, expected: HarvestReport, label: string) => {
   assert.isDefined(actual, `${label}: no Harvested event`);
-  for (const field of harvest.HARVEST_REPORT_FIELDS) {
+  for (const field of HARVEST_REPORT_FIELDS) {
     assert.strictEqual(actual![field], expected[field], `${label}: report.${field}`);
+  }
+};
+
+/** A deploy step predicted by the model (or none: then the transaction ran none for the project). */
+const assertSameStep = (actual: DeployReport | undefined, expected: DeployReport | undefined, label: string) => {
+  if (expected === undefined) return assert.isUndefined(actual, `${label}: a Deployed event the model did not predict`);
+  assert.isDefined(actual, `${label}: no Deployed event`);
+  for (const field of DEPLOY_REPORT_FIELDS) {
+    assert.strictEqual(actual![field], expected[field], `${label}: step.${field}`);
   }
 };
 
@@ -80,7 +109,7 @@ const comparable = (state: State) => ({
 });
 
 layer(Live, { timeout: 90_000, excludeTestServices: true })("ModelState (anvil)", (it) => {
-  it.effect("previewHarvest on the loaded state equals the next block's Harvested report, to the wei", () =>
+  it.effect("previewHarvest / previewDeploy on the loaded state equal the next block's Harvested / Deployed reports, to the wei", () =>
     Effect.gen(function* () {
       const models = yield* ModelState;
       const builder = yield* TxBuilder;
@@ -97,8 +126,8 @@ layer(Live, { timeout: 90_000, excludeTestServices: true })("ModelState (anvil)"
         }),
       );
 
-      // Day 1: the seeding harvests (one alone, two in harvestMany), each predicted exactly.
-      // Day 2 onwards: swaps through the guard; day 3 after a trader moved a pair (within the guard).
+      // Day 1: the harvests (one alone, two in harvestMany), each with the step that opens its pool, predicted exactly.
+      // Then deploy steps every stepInterval (deployMany), day 3 after a trader moved a pair; each predicted exactly.
       for (let day = 1; day <= 3; day++) {
         yield* devnet.rebase(10); // +0.1 %
         yield* devnet.increaseTime(86_400);
@@ -123,7 +152,11 @@ layer(Live, { timeout: 90_000, excludeTestServices: true })("ModelState (anvil)"
         yield* devnet.setNextBlockTimestamp(t1);
         const r1 = yield* devnet.sendAs(keeper.address, yield* builder.harvest({ projectId: 1 }));
         assert.strictEqual(r1.blockNumber, loaded.blockNumber + 1n);
-        if (p1.ok) assertSameReport(reportsOf(r1).get(1), p1.value.report, `day ${day} harvest(1)`);
+        if (p1.ok) {
+          assertSameReport(reportsOf(r1).get(1), p1.value.report, `day ${day} harvest(1)`);
+          assertSameStep(stepsOf(r1).get(1), p1.value.deploy, `day ${day} harvest(1) step`);
+          if (day === 1) assert.isDefined(p1.value.deploy, "the first harvest opens the pool");
+        }
 
         // harvestMany(2, 3) in the block after: previews on a state loaded at the harvest(1) block.
         const again = yield* models.load();
@@ -136,11 +169,42 @@ layer(Live, { timeout: 90_000, excludeTestServices: true })("ModelState (anvil)"
         for (const id of [2, 3]) {
           const preview = previewHarvest(again.state, id, t2);
           assert.isTrue(preview.ok && preview.value.status === "Done");
-          if (preview.ok) assertSameReport(reports.get(id), preview.value.report, `day ${day} harvestMany(${id})`);
+          if (preview.ok) {
+            assertSameReport(reports.get(id), preview.value.report, `day ${day} harvestMany(${id})`);
+            assertSameStep(stepsOf(r2).get(id), preview.value.deploy, `day ${day} harvestMany(${id}) step`);
+          }
         }
         // The model's post-state is the chain's post-state.
         const after = yield* models.load(r2.blockNumber);
         if (expected.ok) assert.deepStrictEqual(comparable(after.state), comparable(expected.value.state));
+
+        // Two deploy steps, each stepInterval after the previous: the model says which are due (as the chain does)
+        // and what each does.
+        for (let round = 1; round <= 2; round++) {
+          yield* devnet.advanceToNextStep([1, 2, 3]);
+          const before = yield* models.load();
+          const t3 = before.timestamp + 3n;
+          const due = [1, 2, 3].filter((id) => {
+            const ready = isDeployReady(before.state, id, t3);
+            return ready.ok && ready.value;
+          });
+          const chainDue = yield* (yield* TcmReader).deployReadiness([1, 2, 3], { blockNumber: before.blockNumber });
+          const chainNow = chainDue.filter((r) => r.ready).map((r) => r.projectId);
+          // The chain answers at the loaded block; the model at t3 (3 s later) may find one more due.
+          assert.includeMembers(due, chainNow, `day ${day} step ${round}: due`);
+          const planned = execute({ ...before.state, now: t3 }, { type: "deployMany", caller: keeper.address, projectIds: [1, 2, 3] });
+          assert.isTrue(planned.ok);
+          yield* devnet.setNextBlockTimestamp(t3);
+          const r3 = yield* devnet.sendAs(keeper.address, yield* builder.deployMany({ projectIds: [1, 2, 3] }));
+          const steps = stepsOf(r3);
+          assert.deepStrictEqual([...steps.keys()], due, `day ${day} step ${round}: stepped`);
+          for (const id of [1, 2, 3]) {
+            const preview = previewDeploy(before.state, id, t3);
+            assertSameStep(steps.get(id), preview.ok ? preview.value : undefined, `day ${day} step ${round} deploy(${id})`);
+          }
+          const stepped = yield* models.load(r3.blockNumber);
+          if (planned.ok) assert.deepStrictEqual(comparable(stepped.state), comparable(planned.value.state));
+        }
       }
       // A block number pins the load.
       const head = yield* Effect.promise(() => client.getBlockNumber({ cacheTime: 0 }));

@@ -25,6 +25,19 @@ describe("revert decoding", () => {
     assert.deepStrictEqual(e.args, [9_000n]);
     assert.strictEqual(e.message, "Allocation sums to 9,000 bps; it must be exactly 10,000");
   });
+  it("decodes the deploy step's errors with the time and amounts that matter", () => {
+    const notDue = decodeRevert(encodeErrorResult({ abi: technoCapitalMachineAbi, errorName: "TCM_StepNotDue", args: [2, 1_700_001_200n] }), "deploy");
+    assert.strictEqual(notDue.name, "TCM_StepNotDue");
+    assert.strictEqual(notDue.message, "Project 2's next deploy step is not due yet; it may run from 1,700,001,200 (2023-11-14T22:33:20.000Z)");
+    const nothing = decodeRevert(
+      encodeErrorResult({ abi: technoCapitalMachineAbi, errorName: "TCM_NothingToDeploy", args: [1, 5n, 1_000_000_000n] }),
+    );
+    assert.strictEqual(nothing.message, "Project 1 has 5 wei of pending wstETH to deploy; a step needs at least 1,000,000,000");
+    const seed = decodeRevert(
+      encodeErrorResult({ abi: technoCapitalMachineAbi, errorName: "TCM_SeedReserveOutOfBounds", args: [1n, 10n ** 15n, 5n * 10n ** 17n] }),
+    );
+    assert.include(seed.message, "Seed reserve 1 is outside 1,000,000,000,000,000..500,000,000,000,000,000");
+  });
   it("decodes ProjectToken_ and MockStETH_ errors", () => {
     const pool = decodeRevert(
       encodeErrorResult({ abi: projectTokenAbi, errorName: "ProjectToken_PoolNotOpen", args: ["0x0000000000000000000000000000000000000001"] }),

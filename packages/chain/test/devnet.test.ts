@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Context, Effect, Layer, Redacted } from "effect";
-import { createPublicClient, encodeFunctionData, http, parseEther } from "viem";
+import { createPublicClient, encodeFunctionData, http, parseEther, parseEventLogs } from "viem";
 import {
   type AnvilInstance,
   ANVIL_ACCOUNTS,
@@ -92,8 +92,14 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       assert.strictEqual(state.config.genesis, deployment.genesis);
       assert.strictEqual(state.config.bountyBps, 50n);
       assert.strictEqual(state.config.maxBounty, parseEther("0.05"));
-      assert.strictEqual(state.config.maxDeviationBps, 200n);
       assert.strictEqual(state.config.minHarvestValue, 10n ** 12n);
+      // Deploy.s.sol's defaults for the deploy steps.
+      assert.strictEqual(state.config.maxImpactBps, 50n);
+      assert.strictEqual(state.config.stepInterval, 20n * 60n);
+      assert.strictEqual(state.config.followWindow, 2n * 86_400n);
+      assert.strictEqual(state.config.stepBountyBps, 10n);
+      assert.strictEqual(state.config.maxStepBounty, parseEther("0.005"));
+      assert.strictEqual(state.config.minDeploy, 10n ** 9n);
       assert.strictEqual(state.guardian, ANVIL_ACCOUNTS[0]!.address);
       assert.isFalse(state.depositsPaused || state.harvestsPaused || state.deficit.inDeficit);
       const projects = yield* reader.projects();
@@ -106,6 +112,15 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       const next = yield* reader.nextHarvestTime(1);
       assert.strictEqual(next, deployment.genesis + (one.project.lastHarvestEpoch + 1n) * 86_400n);
       assert.isFalse(yield* reader.isHarvestReady(1));
+      // Nothing pending: no step is due, whatever the clock says.
+      assert.strictEqual(one.project.pendingWstEth, 0n);
+      assert.strictEqual(one.project.seedReserve, parseEther("1000000"));
+      assert.strictEqual(one.project.emissionCap, one.token.maxSupply - one.project.seedReserve);
+      assert.strictEqual(yield* reader.nextDeployTime(1), one.project.lastStepTime + state.config.stepInterval);
+      assert.deepStrictEqual(
+        (yield* reader.deployReadiness([1, 2])).map((r) => r.ready),
+        [false, false],
+      );
       // The package's validation constants are the contract's.
       const chain = yield* ChainClient;
       const [minDeposit, maxSupplyLimit, maxDecay] = yield* chain.read("constants", (c) =>
@@ -163,30 +178,85 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       const pending = yield* reader.pendingYield(1);
       assert.isAbove(Number(pending.stEth), 10 ** 15);
 
-      // The keeper harvests project 1 (first harvest seeds the pool at the launch price).
+      // The keeper harvests project 1: the yield becomes pending wstETH and the first deploy step, due at once,
+      // opens the pool at the launch price in the same transaction.
       const harvest = yield* builder.harvest({ projectId: 1 }, { from: keeper.address });
       const keeperBefore = yield* balanceOf(deployment.stETH, keeper.address);
-      yield* devnet.sendAs(keeper.address, harvest);
+      const harvested = yield* devnet.sendAs(keeper.address, harvest);
       const keeperAfter = yield* balanceOf(deployment.stETH, keeper.address);
       assert.isTrue(keeperAfter > keeperBefore, "bounty paid");
+      const [collected] = parseEventLogs({ abi: technoCapitalMachineAbi, logs: harvested.logs, eventName: "Harvested" });
+      const [opened] = parseEventLogs({ abi: technoCapitalMachineAbi, logs: harvested.logs, eventName: "Deployed" });
+      assert.isAbove(Number(collected!.args.report.wstEthWrapped), 0);
+      assert.strictEqual(collected!.args.report.pendingWstEth, collected!.args.report.wstEthWrapped);
+      assert.strictEqual(opened!.args.report.pendingIn, collected!.args.report.pendingWstEth);
+      assert.isAbove(Number(opened!.args.report.tokensSeeded), 0);
       const seeded = yield* reader.project(1);
       assert.isTrue(seeded.project.seeded);
       assert.isAbove(Number(seeded.pair.reserveWstEth), 0);
       assert.isAbove(Number(seeded.pair.reserveTokens), 0);
       assert.isAbove(Number(seeded.pair.lpHeldByMachine), 0);
       assert.strictEqual(seeded.pair.lpHeldByMachine, seeded.project.totalLiquidity);
+      assert.strictEqual(seeded.project.pendingWstEth, opened!.args.report.pendingOut);
+      // The view keeps the reference as UQ112x112; the report gives it at 1e18 scale.
+      assert.strictEqual((seeded.project.referencePrice * 10n ** 18n) >> 112n, opened!.args.report.referencePrice);
       assert.isFalse(yield* reader.isHarvestReady(1));
       const again1 = (yield* Effect.flip(builder.harvest({ projectId: 1 }, { from: keeper.address }))) as ContractRevert;
       assert.strictEqual(again1.name, "TCM_AlreadyHarvested");
 
-      // harvestMany skips the harvested one and does project 3.
+      // Project 1's opening deployed (almost) all its pending wstETH; project 2 has no yield at all.
+      const { config } = yield* reader.protocolState();
+      assert.isTrue(seeded.project.pendingWstEth < config.minDeploy, `pending after the opening: ${seeded.project.pendingWstEth}`);
+      const none = (yield* Effect.flip(builder.deploy({ projectId: 2 }, { from: keeper.address }))) as ContractRevert;
+      assert.strictEqual(none.name, "TCM_NothingToDeploy");
+      assert.deepStrictEqual(none.args, [2, 0n, config.minDeploy]);
+
+      // harvestMany skips the harvested one and does project 3 (and opens its pool).
       yield* devnet.sendAs(keeper.address, yield* builder.harvestMany({ projectIds: [1, 3] }));
       assert.isTrue((yield* reader.project(3)).project.seeded);
 
-      // A trader buys project 1 tokens through the router.
+      // A trader buys project 1 tokens through the router: its spot is now above the machine's reference price.
       yield* devnet.fundWstEth(trader.address, parseEther("1"));
       const bought = yield* devnet.swap({ account: trader.address, projectId: 1, side: "buy", amountIn: parseEther("0.001") });
       assert.isAbove(Number(bought), 0);
+
+      // Day 2: each harvest runs the step that is due. A pool of one day's yield cannot take the next day's in one
+      // step (at most maxImpactBps of price per buy), so wstETH stays pending and the next step waits stepInterval.
+      yield* devnet.rebase(100);
+      yield* devnet.increaseTime(86_400);
+      const day2 = yield* devnet.sendAs(keeper.address, yield* builder.harvestMany({ projectIds: [1, 3] }, { from: keeper.address }));
+      assert.deepStrictEqual(
+        parseEventLogs({ abi: technoCapitalMachineAbi, logs: day2.logs, eventName: "Deployed" }).map((e) => e.args.projectId),
+        [1, 3],
+      );
+      const waiting = yield* reader.project(1);
+      assert.isTrue(waiting.project.pendingWstEth >= config.minDeploy);
+      const nextStep = yield* reader.nextDeployTime(1);
+      assert.strictEqual(nextStep, waiting.project.lastStepTime + config.stepInterval);
+      assert.isFalse(yield* reader.isDeployReady(1));
+      const early = (yield* Effect.flip(builder.deploy({ projectId: 1 }, { from: keeper.address }))) as ContractRevert;
+      assert.strictEqual(early.name, "TCM_StepNotDue");
+      assert.deepStrictEqual(early.args, [1, nextStep]);
+
+      // After stepInterval a permissionless step is due for 1 and 3 (deployMany skips 2). Project 3's spot is its
+      // reference: it buys and adds. Project 1's spot is above it (the trader): the step counts without trading.
+      yield* devnet.advanceToNextStep([1, 3]);
+      assert.deepStrictEqual((yield* reader.deployReadiness([1, 2, 3])).map((r) => r.ready), [true, false, true]);
+      const stepped = yield* devnet.sendAs(keeper.address, yield* builder.deployMany({ projectIds: [1, 2, 3] }, { from: keeper.address }));
+      const steps = parseEventLogs({ abi: technoCapitalMachineAbi, logs: stepped.logs, eventName: "Deployed" });
+      assert.deepStrictEqual(steps.map((e) => e.args.projectId), [1, 3]);
+      const [idle, traded] = steps.map((e) => e.args.report);
+      assert.isTrue(idle!.spotPrice > idle!.referencePrice);
+      assert.strictEqual(idle!.ceilingPrice, 0n);
+      assert.strictEqual(idle!.wstEthSwapped + idle!.wstEthAdded + idle!.bounty, 0n);
+      assert.strictEqual(idle!.pendingOut, idle!.pendingIn);
+      assert.isAbove(Number(traded!.ceilingPrice), 0);
+      assert.isAbove(Number(traded!.tokensBought), 0);
+      assert.isAbove(Number(traded!.liquidityMinted), 0);
+      assert.isAbove(Number(traded!.bounty), 0);
+      assert.strictEqual(traded!.pendingOut, traded!.pendingIn - traded!.wstEthSwapped - traded!.wstEthAdded - traded!.bounty);
+      assert.strictEqual(steps[1]!.args.caller, keeper.address);
+      assert.strictEqual((yield* reader.project(1)).project.lastStepTime, yield* devnet.latestTimestamp);
 
       // Claim both projects' rewards.
       const owed = yield* reader.pendingRewards(me, 1);
@@ -302,11 +372,14 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
         dailyEmission: parseEther("1000"),
         decayBps: 25n,
         maxSupply: bounds.maxSupplyLimit,
+        seedReserve: parseEther("1000000"),
         contributorBps: 500n,
         contributorRecipient: trader.address,
       };
       const tooBig = yield* Effect.flip(builder.launchProject({ ...params, maxSupply: bounds.maxSupplyLimit + 1n }));
       assert.strictEqual(tooBig._tag === "InvalidInput" && tooBig.input, "params.maxSupply");
+      const noReserve = yield* Effect.flip(builder.launchProject({ ...params, seedReserve: 0n }));
+      assert.strictEqual(noReserve._tag === "InvalidInput" && noReserve.input, "params.seedReserve");
       const before = (yield* reader.protocolState()).projectCount;
       yield* devnet.sendAs(trader.address, yield* builder.launchProject(params, { from: trader.address }));
       const after = yield* reader.protocolState();
@@ -314,6 +387,8 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       const launched = yield* reader.project(after.projectCount);
       assert.strictEqual(launched.project.owner, trader.address);
       assert.strictEqual(launched.token.maxSupply, bounds.maxSupplyLimit);
+      assert.strictEqual(launched.project.seedReserve, params.seedReserve);
+      assert.strictEqual(launched.project.emissionCap, bounds.maxSupplyLimit - params.seedReserve);
     }),
   );
 

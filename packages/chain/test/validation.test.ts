@@ -1,6 +1,6 @@
 import { assert, describe, it, layer } from "@effect/vitest";
 import { Effect, Either, Layer } from "effect";
-import { zeroAddress } from "viem";
+import { decodeFunctionData, zeroAddress } from "viem";
 import {
   ChainClient,
   DEFAULT_LAUNCH_BOUNDS,
@@ -8,6 +8,7 @@ import {
   type InvalidInput,
   MAX_SUPPLY_LIMIT,
   TxBuilder,
+  technoCapitalMachineAbi,
   validateAddress,
   validateAllocation,
   validateLaunchParams,
@@ -41,6 +42,7 @@ const launch = {
   dailyEmission: 10n ** 21n,
   decayBps: 10n,
   maxSupply: 10n ** 26n,
+  seedReserve: 10n ** 24n,
   contributorBps: 1_000n,
   contributorRecipient: ALICE,
 };
@@ -77,7 +79,14 @@ layer(Offline)("TxBuilder validation (each bad input → InvalidInput naming it)
     ["claim duplicate id", (b) => b.claim({ projectIds: [1, 1], receiver: ALICE }, opts), "projectIds[1]", "duplicate"],
     ["claimContributor unknown", (b) => b.claimContributor({ projectId: 9 }, opts), "projectId", "unknown-project"],
     ["harvest unknown", (b) => b.harvest({ projectId: 4 }, opts), "projectId", "unknown-project"],
-    ["harvestMany length mismatch", (b) => b.harvestMany({ projectIds: [1, 2], minTokensOut: [1n] }, opts), "minTokensOut", "length"],
+    ["harvestMany no ids", (b) => b.harvestMany({ projectIds: [] }, opts), "projectIds", "empty"],
+    ["harvestMany duplicate id", (b) => b.harvestMany({ projectIds: [2, 2] }, opts), "projectIds[1]", "duplicate"],
+    ["deploy unknown", (b) => b.deploy({ projectId: 4 }, opts), "projectId", "unknown-project"],
+    ["deploy project 0", (b) => b.deploy({ projectId: 0 }, opts), "projectId", "unknown-project"],
+    ["deploy id not an integer", (b) => b.deploy({ projectId: "1.5" }, opts), "projectId", "project-id"],
+    ["deployMany no ids", (b) => b.deployMany({ projectIds: [] }, opts), "projectIds", "empty"],
+    ["deployMany unknown id", (b) => b.deployMany({ projectIds: [1, 5] }, opts), "projectIds[1]", "unknown-project"],
+    ["deployMany duplicate id", (b) => b.deployMany({ projectIds: [3, 1, 3] }, opts), "projectIds[2]", "duplicate"],
     ["gas estimate sender malformed", (b) => b.harvest({ projectId: 1 }, { ...opts, from: "alice" }), "from", "address"],
     ["approve negative-looking amount", (b) => b.approveStEth({ amount: "-1" }), "amount", "amount"],
     ["launch empty name", (b) => b.launchProject({ ...launch, name: "" }, opts), "params.name", "empty"],
@@ -87,7 +96,11 @@ layer(Offline)("TxBuilder validation (each bad input → InvalidInput naming it)
     ["launch maxSupply below 1e18", (b) => b.launchProject({ ...launch, maxSupply: 10n ** 18n - 1n }, opts), "params.maxSupply", "bounds"],
     ["launch maxSupply above 2^95-1", (b) => b.launchProject({ ...launch, maxSupply: MAX_SUPPLY_LIMIT + 1n }, opts), "params.maxSupply", "bounds"],
     ["launch dailyEmission 0", (b) => b.launchProject({ ...launch, dailyEmission: 0n }, opts), "params.dailyEmission", "bounds"],
+    ["launch seedReserve below 1e15", (b) => b.launchProject({ ...launch, seedReserve: 10n ** 15n - 1n }, opts), "params.seedReserve", "bounds"],
+    ["launch seedReserve above maxSupply / 2", (b) => b.launchProject({ ...launch, seedReserve: launch.maxSupply / 2n + 1n }, opts), "params.seedReserve", "bounds"],
+    ["launch seedReserve missing", (b) => b.launchProject({ ...launch, seedReserve: undefined as never }, opts), "params.seedReserve", "bounds"],
     ["launch dailyEmission > maxSupply", (b) => b.launchProject({ ...launch, dailyEmission: launch.maxSupply + 1n }, opts), "params.dailyEmission", "bounds"],
+    ["launch dailyEmission > maxSupply − seedReserve", (b) => b.launchProject({ ...launch, dailyEmission: launch.maxSupply - launch.seedReserve + 1n }, opts), "params.dailyEmission", "bounds"],
     ["launch decay > 5000", (b) => b.launchProject({ ...launch, decayBps: 5_001n }, opts), "params.decayBps", "bounds"],
     ["launch contributor > 2000", (b) => b.launchProject({ ...launch, contributorBps: 2_001n }, opts), "params.contributorBps", "bounds"],
     ["launch contributor recipient missing", (b) => b.launchProject({ ...launch, contributorRecipient: zeroAddress }, opts), "params.contributorRecipient", "address-zero"],
@@ -107,6 +120,19 @@ layer(Offline)("TxBuilder validation (each bad input → InvalidInput naming it)
       assert.match(launched.data, /^0x/);
       const approve = yield* b.approveStEth({ amount: "max" });
       assert.strictEqual(approve.to, deployment.stETH);
+      // The keeper's calls: one selector each, the ids ABI-encoded as given.
+      const calls = [
+        ["harvest", yield* b.harvest({ projectId: 2 }, opts), [2]],
+        ["harvestMany", yield* b.harvestMany({ projectIds: [1, "3"] }, opts), [[1, 3]]],
+        ["deploy", yield* b.deploy({ projectId: "3" }, opts), [3]],
+        ["deployMany", yield* b.deployMany({ projectIds: [3, 1, 2n] }, opts), [[3, 1, 2]]],
+      ] as const;
+      for (const [functionName, tx, args] of calls) {
+        assert.strictEqual(tx.to, deployment.machine);
+        const decoded = decodeFunctionData({ abi: technoCapitalMachineAbi, data: tx.data });
+        assert.strictEqual(decoded.functionName, functionName);
+        assert.deepStrictEqual(decoded.args, args);
+      }
     }),
   );
 
@@ -127,8 +153,8 @@ describe("pure validators", () => {
     assert.deepStrictEqual(validateAddress("a", ALICE.toLowerCase()), Either.right(ALICE));
   });
   it("accept exactly the contract's launch bounds", () => {
-    assert.isTrue(Either.isRight(validateLaunchParams("p", { ...launch, launchPrice: 10n ** 6n, maxSupply: 10n ** 18n, dailyEmission: 10n ** 18n, decayBps: 5_000n, contributorBps: 2_000n })));
-    assert.isTrue(Either.isRight(validateLaunchParams("p", { ...launch, launchPrice: 10n ** 36n, maxSupply: MAX_SUPPLY_LIMIT, dailyEmission: 1n })));
+    assert.isTrue(Either.isRight(validateLaunchParams("p", { ...launch, launchPrice: 10n ** 6n, maxSupply: 10n ** 18n, seedReserve: 10n ** 15n, dailyEmission: 10n ** 18n - 10n ** 15n, decayBps: 5_000n, contributorBps: 2_000n })));
+    assert.isTrue(Either.isRight(validateLaunchParams("p", { ...launch, launchPrice: 10n ** 36n, maxSupply: MAX_SUPPLY_LIMIT, seedReserve: MAX_SUPPLY_LIMIT / 2n, dailyEmission: 1n })));
   });
   it("accept 8 ascending entries summing to 10,000", () => {
     const allocation = Array.from({ length: 8 }, (_, i) => ({ projectId: i + 1, bps: i === 0 ? 3_000 : 1_000 }));

@@ -2,6 +2,7 @@
 import { Command } from "@effect/cli";
 import { allocateCommand } from "./commands/allocate.js";
 import { claimCommand } from "./commands/claim.js";
+import { deployCommand } from "./commands/deploy.js";
 import { depositCommand } from "./commands/deposit.js";
 import { harvestCommand } from "./commands/harvest.js";
 import { launchCommand } from "./commands/launch.js";
@@ -29,6 +30,7 @@ export const tcm = Command.make("tcm").pipe(
     withdrawCommand,
     claimCommand,
     harvestCommand,
+    deployCommand,
     statusCommand,
     projectsCommand,
   ]),

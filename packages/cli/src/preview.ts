@@ -1,9 +1,9 @@
 /**
  * Previews with the domain model (@tcm/domain, the mechanism's reference math): emission per day, a position's
- * split across projects, tokens per day, harvest price impact. Inputs come from one TcmReader snapshot.
+ * split across projects, tokens per day. Inputs come from one TcmReader snapshot.
  */
 import type { ProjectDetails, Snapshot } from "@tcm/chain";
-import { allocation, asBps, asShares, asWei, emission, lido, uniswap } from "@tcm/domain";
+import { allocation, asBps, asShares, asWei, emission, lido } from "@tcm/domain";
 
 const BPS = 10_000n;
 const DAY = 86_400n;
@@ -38,25 +38,3 @@ export const spotPrice = (d: ProjectDetails): bigint =>
 /** stETH value of stETH shares at the snapshot's Lido rate. */
 export const stEthOfShares = (s: Snapshot, shares: bigint): bigint =>
   lido.pooledEthByShares({ totalShares: s.lido.totalShares, totalPooledEther: s.lido.totalPooledEther }, asShares(shares));
-
-export interface SwapImpact {
-  /** Tokens the V2 formula gives for `wstEthIn` (0.3 % fee) at the snapshot's reserves. */
-  readonly expectedOut: bigint;
-  readonly priceBefore: bigint;
-  readonly priceAfter: bigint;
-  /** How far the buy moves the price up, in bps (execution is the average between before and after). */
-  readonly impactBps: bigint;
-}
-
-/** A buy of `wstEthIn` against the pool (domain's Uniswap V2 math). */
-export const buyImpact = (d: ProjectDetails, wstEthIn: bigint): SwapImpact => {
-  const { reserveWstEth: rw, reserveTokens: rt } = d.pair;
-  const priceBefore = spotPrice(d);
-  if (rw === 0n || rt === 0n || wstEthIn === 0n) return { expectedOut: 0n, priceBefore, priceAfter: priceBefore, impactBps: 0n };
-  const expectedOut = uniswap.getAmountOut(wstEthIn, rw, rt);
-  const priceAfter = ((rw + wstEthIn) * WAD) / (rt - expectedOut);
-  return { expectedOut, priceBefore, priceAfter, impactBps: ((priceAfter - priceBefore) * BPS) / priceBefore };
-};
-
-/** minTokensOut for a slippage tolerance (floor). */
-export const minOutFor = (expected: bigint, slippageBps: bigint): bigint => (expected * (BPS - slippageBps)) / BPS;

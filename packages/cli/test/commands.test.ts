@@ -58,6 +58,10 @@ describe("tcm against anvil", () => {
     expect(p.maxSupply).toBe(21_000_000n * 10n ** 18n);
     expect(p.decayBps).toBe(100n);
     expect(p.contributorBps).toBe(500n);
+    // --seed-reserve's default: 1 % of the max supply, outside the emission schedule.
+    expect(p.seedReserve).toBe(210_000n * 10n ** 18n);
+    expect(p.emissionCap).toBe(p.maxSupply - p.seedReserve);
+    expect(r.stdout).toMatch(/seed reserve\s+210,000 tokens: opens the pool at the launch price with up to 210 wstETH/);
     expect(p.contributorRecipient).toBe(other.address);
     expect(p.metadataURI).toBe("ipfs://cli");
     expect(p.owner).toBe(user.address);
@@ -98,15 +102,16 @@ describe("tcm against anvil", () => {
     expect(entries.map((e) => [e.projectId, e.bps])).toEqual([[1, 5000], [4, 5000]]);
   });
 
-  it("harvest: seeds the pools after a day of yield; a second harvest in the epoch is a decoded revert (exit 1)", async () => {
+  it("harvest: collects a day of yield and opens the pools; a second harvest in the epoch is a decoded revert (exit 1)", async () => {
     const { encodeFunctionData } = await import("viem");
     const pooled = await client.readContract({ address: net.deployment.stETH, abi: mockStETHAbi, functionName: "getTotalPooledEther" });
     await sendRaw(deployer.address, net.deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [pooled / 100n] }));
     await testClient().increaseTime({ seconds: 86_400 });
     await testClient().mine({ blocks: 1 });
-    const r = await tcm(["harvest", "1", "4", "--slippage", "1%", "--yes"], { net }); // harvester: the user (earns the bounty)
+    const r = await tcm(["harvest", "1", "4", "--yes"], { net }); // harvester: the user (earns the bounty)
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/seed pool/);
+    expect(r.stdout).toMatch(/opens the pool/);
+    expect(r.stdout).toMatch(/pending wstETH after/);
     for (const id of [1, 4]) {
       const p = await client.readContract({ ...machine(), functionName: "getProject", args: [id] });
       expect(p.seeded).toBe(true);
@@ -115,6 +120,39 @@ describe("tcm against anvil", () => {
     const again = await tcm(["harvest", "1", "--yes"], { net });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already harvested in epoch/);
+  });
+
+  it("deploy: not due is a decoded revert; a day later the harvest steps, and after stepInterval `deploy` runs the next step", async () => {
+    // The opening step deployed the pending wstETH: nothing to deploy yet.
+    const nothing = await tcm(["deploy", "1", "--yes"], { net });
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/pending wstETH to deploy; a step needs at least/);
+    const { encodeFunctionData } = await import("viem");
+    const pooled = await client.readContract({ address: net.deployment.stETH, abi: mockStETHAbi, functionName: "getTotalPooledEther" });
+    await sendRaw(deployer.address, net.deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [pooled / 100n] }));
+    await testClient().increaseTime({ seconds: 86_400 });
+    await testClient().mine({ blocks: 1 });
+    const harvested = await tcm(["harvest", "1", "4", "--yes"], { net });
+    expect(harvested.code, harvested.stderr).toBe(0);
+    expect(harvested.stdout).toMatch(/a deploy step/);
+    const notDue = await tcm(["deploy", "1", "--yes"], { net });
+    expect(notDue.code).toBe(1);
+    expect(notDue.stderr).toMatch(/next deploy step is not due yet; it may run from/);
+    const before = await client.readContract({ ...machine(), functionName: "getProject", args: [1] });
+    const interval = await client.readContract({ ...machine(), functionName: "stepInterval" });
+    await testClient().increaseTime({ seconds: Number(interval) });
+    await testClient().mine({ blocks: 1 });
+    // --dry-run prints the one deployMany transaction and sends nothing.
+    const dry = await tcm(["deploy", "1", "4", "--dry-run"], { net });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toHaveLength(1);
+    const r = await tcm(["deploy", "1,4", "--yes"], { net });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/buy \+ add/);
+    const after = await client.readContract({ ...machine(), functionName: "getProject", args: [1] });
+    expect(after.lastStepTime).toBeGreaterThan(before.lastStepTime);
+    expect(after.pendingWstEth).toBeLessThan(before.pendingWstEth);
+    expect(after.totalLiquidity).toBeGreaterThan(before.totalLiquidity);
   });
 
   it("claim: mints the earned tokens to --to", async () => {
@@ -159,7 +197,7 @@ describe("tcm against anvil", () => {
     const file = join(dirname(net.deploymentFile), "keystore.json");
     writeFileSync(file, JSON.stringify(ks));
     const r = await tcm(
-      ["launch", "--name", "Keystore", "--symbol", "KEY", "--launch-price", "1", "--daily-emission", "1", "--max-supply", "1", "--keystore", file, "--yes"],
+      ["launch", "--name", "Keystore", "--symbol", "KEY", "--launch-price", "1", "--daily-emission", "0.5", "--max-supply", "1", "--keystore", file, "--yes"],
       { net, key: null, env: { TCM_KEYSTORE_PASSWORD: "correct horse" } },
     );
     expect(r.code, r.stderr).toBe(0);

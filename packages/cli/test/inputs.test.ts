@@ -35,8 +35,12 @@ const MATRIX: ReadonlyArray<readonly [string, ReadonlyArray<string>, string, Reg
   ["launch price not a number", launchWith({ "--launch-price": "cheap" }), "--launch-price", /decimal/],
   ["max supply below 1 token", launchWith({ "--max-supply": "0.5", "--daily-emission": "0.1" }), "--max-supply", /1e18\.\.2\^95-1/],
   ["max supply above 2^95-1", launchWith({ "--max-supply": "1e11" }), "--max-supply", /39,614,081,257\.132168796771975167/],
-  ["daily emission 0", launchWith({ "--daily-emission": "0" }), "--daily-emission", /up to --max-supply/],
+  ["daily emission 0", launchWith({ "--daily-emission": "0" }), "--daily-emission", /up to --max-supply minus --seed-reserve/],
   ["daily emission above max supply", launchWith({ "--daily-emission": "30000000" }), "--daily-emission", /up to --max-supply/],
+  ["daily emission above max supply − seed reserve", launchWith({ "--daily-emission": "20790001" }), "--daily-emission", /20,790,000/],
+  ["seed reserve below 0.001 token", launchWith({ "--seed-reserve": "0.0001" }), "--seed-reserve", /0\.001 tokens up to half of --max-supply/],
+  ["seed reserve above half the max supply", launchWith({ "--seed-reserve": "51%" }), "--seed-reserve", /at most 10,500,000/],
+  ["seed reserve not a number", launchWith({ "--seed-reserve": "some" }), "--seed-reserve", /decimal/],
   ["decay above 5000 bps", launchWith({ "--decay": "5001" }), "--decay", /0 to 5000 bps/],
   ["contributor share above 2000 bps", launchWith({ "--contributor-share": "25%" }), "--contributor-share", /0 to 2000 bps/],
   ["contributor share without recipient", launchWith({ "--contributor-share": "5%" }), "--contributor-recipient", /required/],
@@ -46,6 +50,8 @@ const MATRIX: ReadonlyArray<readonly [string, ReadonlyArray<string>, string, Reg
   ["deposit below the minimum", ["deposit", "--amount", "1wei", "--alloc", "1:10000", "--yes"], "--amount", /minimum deposit/],
   ["withdraw without amount or --all", ["withdraw", "--yes"], "--amount", /--all/],
   ["harvest of an unknown project", ["harvest", "7", "--yes"], "<project-id>", /does not exist/],
+  ["deploy of an unknown project", ["deploy", "1", "9", "--yes"], "<project-id>", /does not exist/],
+  ["deploy of a project listed twice", ["deploy", "2", "2", "--yes"], "<project-id>", /listed twice|each listed once/],
   ["status of an unknown project", ["status", "--project", "42"], "--project", /does not exist/],
   ["status of a malformed account", ["status", "--account", "0xnope"], "--account", /address/],
   ["missing required flag", ["launch", "--symbol", "X"], "--name", /--name/],
@@ -103,7 +109,7 @@ describe("RPC and signing failures", () => {
   it("no key: exit 2 explaining TCM_PRIVATE_KEY / --keystore; no terminal and no --yes: exit 4", async () => {
     const [noKey, noTty] = await Promise.all([
       tcm(["withdraw", "--all", "--yes"], { net, key: null }),
-      tcm(["launch", "--name", "N", "--symbol", "N", "--launch-price", "1", "--daily-emission", "1", "--max-supply", "1"], { net }),
+      tcm(["launch", "--name", "N", "--symbol", "N", "--launch-price", "1", "--daily-emission", "0.5", "--max-supply", "1"], { net }),
     ]);
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toMatch(/TCM_PRIVATE_KEY/);

@@ -1,10 +1,10 @@
 /**
  * Rough timings for the hot paths the keeper and API run (`npx tsx packages/domain/bench/bench.ts`):
- * pending rewards for 100,000 positions over 100 projects (target < 200 ms) and a harvest plan for 1,000 projects
- * (target < 20 ms). Not a test: figures depend on the machine.
+ * pending rewards for 100,000 positions over 100 projects (target < 200 ms) and a harvest (collect) plan plus a
+ * deploy-step plan for 1,000 projects (target < 20 ms). Not a test: figures depend on the machine.
  */
 import { performance } from "node:perf_hooks";
-import { type HarvestInput, planHarvest, rewards, uniswap, type Address } from "../src/index.js";
+import { type Address, type HarvestInput, type StepInput, planHarvest, planStep, rewards, uniswap } from "../src/index.js";
 
 const E = 10n ** 18n;
 const NOW = 1_700_000_000n + 40n * 86_400n + 1234n;
@@ -51,10 +51,14 @@ time("pendingRewards 100,000 positions / 100 projects", 200, () => {
   return total;
 });
 
-// ---------------------------------------------------------------- harvest plans: 1,000 projects
+// ---------------------------------------------------------------- harvest + deploy-step plans: 1,000 projects
 
 const WST = addr(0x3000);
-const inputs: HarvestInput[] = Array.from({ length: 1_000 }, (_, i): HarvestInput => {
+const config = {
+  genesis: 1_700_000_000n, bountyBps: 10n, maxBounty: E / 100n, minHarvestValue: 10n ** 9n,
+  maxImpactBps: 50n, stepInterval: 1_200n, followWindow: 2n * 86_400n, stepBountyBps: 10n, maxStepBounty: E / 200n,
+};
+const inputs = Array.from({ length: 1_000 }, (_, i): { harvest: HarvestInput; step: StepInput } => {
   const reserveTokens = 50_000n * E + BigInt(i) * E;
   const reserveWst = 50n * E + BigInt(i) * 10n ** 15n;
   const price = uniswap.priceUQ112(reserveWst, reserveTokens);
@@ -67,61 +71,69 @@ const inputs: HarvestInput[] = Array.from({ length: 1_000 }, (_, i): HarvestInpu
     blockTimestampLast: NOW - 86_400n,
     totalSupply: 1_000n * E,
   };
-  const accYield = 5n << 28n;
+  const project = {
+    allocatedPrincipal: 100n * E,
+    yieldDebt: 0n,
+    lastHarvestEpoch: 38n,
+    lastStepTime: NOW - 3_600n,
+    tokenIsToken0,
+    seeded: i % 10 !== 0,
+    launchPrice: 10n ** 15n,
+    seedReserve: 100_000n * E,
+    // Every third project's reference is below spot (the step trades nothing).
+    referencePrice: i % 3 === 0 ? price - 1n : price + price / 100n,
+    observationTime: NOW - 86_400n * 2n,
+    observationCumulative: 0n - price * 86_400n,
+    pendingWstEth: E / 10n + BigInt(i) * 10n ** 12n,
+    carryTokens: BigInt(i) * 10n ** 12n,
+    totalYieldShares: 0n,
+    totalLiquidity: 1_000n * E,
+  };
   return {
-    config: { genesis: 1_700_000_000n, bountyBps: 10n, maxBounty: E / 100n, maxDeviationBps: 500n, maxImpactBps: 50n, minHarvestValue: 10n ** 9n },
-    now: NOW,
-    machine: addr(0x7c3),
-    pairAddress: addr(0x20_000 + i),
-    rate: { totalShares: 1_000_000n * E, totalPooledEther: 1_150_000n * E },
-    accYield,
-    assignedScaled: 1n << 120n,
-    project: {
-      allocatedPrincipal: 100n * E,
-      yieldDebt: 0n,
-      lastHarvestEpoch: 38n,
-      tokenIsToken0,
-      seeded: i % 10 !== 0,
-      launchPrice: 10n ** 15n,
-      observationTime: NOW - 86_400n * 2n,
-      observationCumulative: 0n - price * 86_400n,
-      carryWstEth: 0n,
-      carryTokens: BigInt(i) * 10n ** 12n,
-      totalYieldShares: 0n,
-      totalLiquidity: 1_000n * E,
-      dailyEmission: 1_000n * E,
-      decayBps: 100n,
-      emissionCap: 1_000_000n * E,
-      startTime: 1_700_000_000n,
+    harvest: {
+      config,
+      now: NOW,
+      rate: { totalShares: 1_000_000n * E, totalPooledEther: 1_150_000n * E },
+      accYield: 5n << 28n,
+      assignedScaled: 1n << 120n,
+      project,
     },
-    pair: { ...pair, price0CumulativeLast: BigInt.asUintN(256, -price * 86_400n), price1CumulativeLast: 0n },
-    pairWstBalance: reserveWst,
-    pairTokenBalance: reserveTokens,
-    machineShares: 10n ** 30n,
-    machineWstBalance: 10n ** 24n,
-    machineTokenBalance: 10n ** 24n,
-    tokenTotalSupply: 100_000n * E,
-    tokenMaxSupply: 1_000_000n * E,
-    minTokensOut: 0n,
+    step: {
+      config,
+      now: NOW,
+      machine: addr(0x7c3),
+      pairAddress: addr(0x20_000 + i),
+      project,
+      pair: { ...pair, price0CumulativeLast: BigInt.asUintN(256, -price * 86_400n), price1CumulativeLast: 0n },
+      pairWstBalance: reserveWst,
+      pairTokenBalance: i % 10 !== 0 ? reserveTokens : 0n,
+      machineWstBalance: 10n ** 24n,
+      machineTokenBalance: 10n ** 24n,
+      tokenTotalSupply: 100_000n * E,
+      tokenMaxSupply: 1_000_000n * E,
+    },
   };
 });
 
-const statuses = new Map<string, number>();
+const outcomes = new Map<string, number>();
+const tally = (label: string) => outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
 for (const input of inputs) {
+  tally(`harvest ${planHarvest(input.harvest).status}`);
   try {
-    const status = planHarvest(input).status;
-    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    const r = planStep(input.step).report;
+    tally(r.tokensSeeded !== 0n ? "step opened" : r.wstEthSwapped !== 0n ? "step traded" : "step counted (no trade)");
   } catch (failure) {
-    statuses.set(`revert ${(failure as Error).message}`, (statuses.get(`revert ${(failure as Error).message}`) ?? 0) + 1);
+    tally(`step revert ${(failure as Error).message}`);
   }
 }
-console.log("harvest plan outcomes:", Object.fromEntries(statuses));
+console.log("plan outcomes:", Object.fromEntries(outcomes));
 
-time("planHarvest 1,000 projects", 20, () => {
+time("planHarvest + planStep 1,000 projects", 20, () => {
   let liquidity = 0n;
   for (const input of inputs) {
+    planHarvest(input.harvest);
     try {
-      liquidity += planHarvest(input).report.liquidityMinted;
+      liquidity += planStep(input.step).report.liquidityMinted;
     } catch {
       // a reverting plan is still a plan computed
     }

@@ -38,9 +38,8 @@ export type TcmError =
   | { readonly _tag: "TCM_DeficitRequiresFullWithdrawal"; readonly amount: bigint; readonly principal: bigint }
   | { readonly _tag: "TCM_AlreadyHarvested"; readonly projectId: number; readonly epoch: bigint }
   | { readonly _tag: "TCM_NothingToHarvest"; readonly projectId: number; readonly value: bigint; readonly minimum: bigint }
-  | { readonly _tag: "TCM_PriceDeviation"; readonly spot: bigint; readonly twap: bigint }
-  | { readonly _tag: "TCM_InsufficientOutput"; readonly amountOut: bigint; readonly minOut: bigint }
-  | { readonly _tag: "TCM_ObservationFresh"; readonly projectId: number; readonly age: bigint }
+  | { readonly _tag: "TCM_StepNotDue"; readonly projectId: number; readonly readyAt: bigint }
+  | { readonly _tag: "TCM_NothingToDeploy"; readonly projectId: number; readonly pending: bigint; readonly minimum: bigint }
   | { readonly _tag: "TCM_LengthMismatch"; readonly expected: bigint; readonly actual: bigint }
   | { readonly _tag: "TCM_EmptyName" }
   | { readonly _tag: "TCM_EmptySymbol" }
@@ -48,6 +47,7 @@ export type TcmError =
   | { readonly _tag: "TCM_DailyEmissionOutOfBounds"; readonly value: bigint; readonly min: bigint; readonly max: bigint }
   | { readonly _tag: "TCM_DecayOutOfBounds"; readonly value: bigint; readonly max: bigint }
   | { readonly _tag: "TCM_MaxSupplyOutOfBounds"; readonly value: bigint; readonly min: bigint; readonly max: bigint }
+  | { readonly _tag: "TCM_SeedReserveOutOfBounds"; readonly value: bigint; readonly min: bigint; readonly max: bigint }
   | { readonly _tag: "TCM_ContributorShareOutOfBounds"; readonly value: bigint; readonly max: bigint }
   | { readonly _tag: "TCM_ContributorRecipientZero" }
   | { readonly _tag: "TCM_ContributorShareNotLower"; readonly current: bigint; readonly requested: bigint }

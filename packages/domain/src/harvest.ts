@@ -1,26 +1,44 @@
-import { type EmissionSchedule, emittedUpTo } from "./emission.js";
+/**
+ * The harvest (collect) and the deploy step, exactly as TechnoCapitalMachine._harvest / _stepDue and
+ * DeployLogic.step (_open, _trade, referenceNow), to the wei: same integer arithmetic, same rounding (OpenZeppelin
+ * Math.sqrt / Math.mulDiv floor, Uniswap V2's getAmountOut and UQ112x112 prices), same checked and truncating casts.
+ */
 import { EPOCH_SECONDS } from "./epoch.js";
 import type { TcmError, TokenError } from "./errors.js";
 import { type ShareRate, pooledEthByShares, sharesByPooledEth } from "./lido.js";
-import { BPS, UINT256_MAX, addUint, checked, divDown, min, mulDivDown, panic, sub, wrap } from "./math.js";
+import { BPS, UINT256_MAX, addUint, checked, divDown, min, mulDivDown, panic, shl, sub, wrap } from "./math.js";
 import { DomainFailure } from "./result.js";
 import { type Address, asShares, asWei } from "./units.js";
 import {
   MINIMUM_LIQUIDITY,
+  Q112,
   type PairState,
   currentCumulative,
   getAmountOut,
   pairMint,
   pairSwap,
   pairSwapPrecheck,
+  pairSync,
+  priceUQ112,
   sqrt,
-  uqToWad,
 } from "./uniswap.js";
 import { YIELD_SHIFT, assignedAfterHarvest, debtAfterHarvest, pendingYieldScaled } from "./yield.js";
 
 const WAD = 10n ** 18n;
 
-/** Everything a harvest did: the Solidity HarvestReport struct, field for field. */
+// ------------------------------------------------------------------ constants (TechnoCapitalMachine, DeployLogic)
+
+/** TechnoCapitalMachine.MIN_DEPLOY: a deploy step is due only with at least this much pending wstETH. */
+export const MIN_DEPLOY = 10n ** 9n;
+/** TechnoCapitalMachine.MAX_IMPACT_BPS_LIMIT: maxImpactBps stays below one round trip of pool fees (2 × 0.3 %). */
+export const MAX_IMPACT_BPS_LIMIT = 59n;
+/** DeployLogic.ZAP_A / ZAP_B: the one-sided "zap" buy, b = (sqrt(r (1997² r + 4·997·1000·budget)) − 1997 r) / (2·997). */
+export const ZAP_A = 1997n * 1997n;
+export const ZAP_B = 4n * 997n * 1000n;
+
+// ------------------------------------------------------------------ reports
+
+/** What a harvest collected: the Solidity HarvestReport struct, field for field. */
 export interface HarvestReport {
   epoch: bigint;
   yieldShares: bigint;
@@ -28,7 +46,21 @@ export interface HarvestReport {
   bountyShares: bigint;
   bountyStEth: bigint;
   wstEthWrapped: bigint;
-  carryWstEthIn: bigint;
+  /** The project's pending wstETH after the collection (before any deploy step). */
+  pendingWstEth: bigint;
+}
+
+export const HARVEST_REPORT_FIELDS = [
+  "epoch", "yieldShares", "yieldStEth", "bountyShares", "bountyStEth", "wstEthWrapped", "pendingWstEth",
+] as const satisfies ReadonlyArray<keyof HarvestReport>;
+
+export const emptyHarvestReport = (epoch: bigint): HarvestReport => ({
+  epoch, yieldShares: 0n, yieldStEth: 0n, bountyShares: 0n, bountyStEth: 0n, wstEthWrapped: 0n, pendingWstEth: 0n,
+});
+
+/** Everything a deploy step did: the Solidity DeployReport struct, field for field (prices 1e18-scaled). */
+export interface DeployReport {
+  pendingIn: bigint;
   carryTokensIn: bigint;
   wstEthSwapped: bigint;
   tokensBought: bigint;
@@ -36,417 +68,502 @@ export interface HarvestReport {
   wstEthAdded: bigint;
   tokensAdded: bigint;
   liquidityMinted: bigint;
-  carryWstEthOut: bigint;
+  bounty: bigint;
+  pendingOut: bigint;
   carryTokensOut: bigint;
   spotPrice: bigint;
-  twapPrice: bigint;
+  referencePrice: bigint;
+  ceilingPrice: bigint;
   reserveWstEth: bigint;
   reserveTokens: bigint;
   lpTotalSupply: bigint;
 }
 
-export const HARVEST_REPORT_FIELDS = [
-  "epoch", "yieldShares", "yieldStEth", "bountyShares", "bountyStEth", "wstEthWrapped", "carryWstEthIn",
-  "carryTokensIn", "wstEthSwapped", "tokensBought", "tokensSeeded", "wstEthAdded", "tokensAdded",
-  "liquidityMinted", "carryWstEthOut", "carryTokensOut", "spotPrice", "twapPrice", "reserveWstEth",
-  "reserveTokens", "lpTotalSupply",
-] as const satisfies ReadonlyArray<keyof HarvestReport>;
+export const DEPLOY_REPORT_FIELDS = [
+  "pendingIn", "carryTokensIn", "wstEthSwapped", "tokensBought", "tokensSeeded", "wstEthAdded", "tokensAdded",
+  "liquidityMinted", "bounty", "pendingOut", "carryTokensOut", "spotPrice", "referencePrice", "ceilingPrice",
+  "reserveWstEth", "reserveTokens", "lpTotalSupply",
+] as const satisfies ReadonlyArray<keyof DeployReport>;
 
-export const emptyReport = (epoch: bigint): HarvestReport => ({
-  epoch, yieldShares: 0n, yieldStEth: 0n, bountyShares: 0n, bountyStEth: 0n, wstEthWrapped: 0n, carryWstEthIn: 0n,
-  carryTokensIn: 0n, wstEthSwapped: 0n, tokensBought: 0n, tokensSeeded: 0n, wstEthAdded: 0n, tokensAdded: 0n,
-  liquidityMinted: 0n, carryWstEthOut: 0n, carryTokensOut: 0n, spotPrice: 0n, twapPrice: 0n, reserveWstEth: 0n,
-  reserveTokens: 0n, lpTotalSupply: 0n,
+export const emptyDeployReport = (): DeployReport => ({
+  pendingIn: 0n, carryTokensIn: 0n, wstEthSwapped: 0n, tokensBought: 0n, tokensSeeded: 0n, wstEthAdded: 0n,
+  tokensAdded: 0n, liquidityMinted: 0n, bounty: 0n, pendingOut: 0n, carryTokensOut: 0n, spotPrice: 0n,
+  referencePrice: 0n, ceilingPrice: 0n, reserveWstEth: 0n, reserveTokens: 0n, lpTotalSupply: 0n,
 });
 
-/** The machine's immutable harvest parameters. */
+// ------------------------------------------------------------------ configuration and project fields
+
+/** The machine's immutable harvest (collect) parameters. */
 export interface HarvestConfig {
   readonly genesis: bigint;
   readonly bountyBps: bigint;
   readonly maxBounty: bigint;
-  readonly maxDeviationBps: bigint;
-  /** A harvest's buy may lift the price at most this far above the TWAP (the rest waits as carry). */
-  readonly maxImpactBps: bigint;
   readonly minHarvestValue: bigint;
 }
 
-/** The project fields a harvest reads and writes (TechnoCapitalMachine.Project). */
-export interface HarvestProject extends EmissionSchedule {
+/** The machine's immutable deploy-step parameters (DeployLogic.Params, plus stepInterval for `_stepDue`). */
+export interface StepConfig {
+  /** A step's buy lifts the price at most this far above spot (< 60 bps). */
+  readonly maxImpactBps: bigint;
+  /** Seconds between two deploy steps of a project. */
+  readonly stepInterval: bigint;
+  /** How long a price above the reference must hold before steps follow it. */
+  readonly followWindow: bigint;
+  /** A step's bounty: bps of the wstETH it deployed, capped at maxStepBounty. */
+  readonly stepBountyBps: bigint;
+  readonly maxStepBounty: bigint;
+}
+
+/** The project fields a harvest and a deploy step read and write (TechnoCapitalMachine.Project). */
+export interface HarvestProject {
   readonly allocatedPrincipal: bigint;
   readonly yieldDebt: bigint;
   readonly lastHarvestEpoch: bigint;
+  readonly lastStepTime: bigint;
   readonly tokenIsToken0: boolean;
   readonly seeded: boolean;
   readonly launchPrice: bigint;
+  readonly seedReserve: bigint;
+  /** The price the machine trusts, UQ112x112 wstETH per token (0 until the pool opens). */
+  readonly referencePrice: bigint;
+  /** The start of the current follow window and the pair's cumulative price of the token then. */
   readonly observationTime: bigint;
   readonly observationCumulative: bigint;
-  readonly carryWstEth: bigint;
+  readonly pendingWstEth: bigint;
   readonly carryTokens: bigint;
   readonly totalYieldShares: bigint;
   readonly totalLiquidity: bigint;
-}
-
-/** Everything a harvest of one project touches, read before it runs (after the checkpoint). */
-export interface HarvestInput {
-  readonly config: HarvestConfig;
-  readonly now: bigint;
-  readonly machine: Address;
-  readonly pairAddress: Address;
-  readonly rate: ShareRate;
-  /** The yield index and assigned total after this call's checkpoint. */
-  readonly accYield: bigint;
-  readonly assignedScaled: bigint;
-  readonly project: HarvestProject;
-  readonly pair: PairState;
-  /** Token balances of the pair and of the machine, and the project token's supply. */
-  readonly pairWstBalance: bigint;
-  readonly pairTokenBalance: bigint;
-  readonly machineShares: bigint;
-  readonly machineWstBalance: bigint;
-  readonly machineTokenBalance: bigint;
-  readonly tokenTotalSupply: bigint;
-  readonly tokenMaxSupply: bigint;
-  readonly minTokensOut: bigint;
-}
-
-export type HarvestStatus = "Done" | "AlreadyHarvested" | "NothingToHarvest" | "PriceDeviation" | "InsufficientOutput";
-
-/** A harvest's outcome: a status (the contract's HarvestStatus), its report and, when Done, every write. */
-export interface HarvestPlan {
-  readonly status: HarvestStatus;
-  readonly report: HarvestReport;
-  readonly project: HarvestProject;
-  readonly assignedScaled: bigint;
-  readonly pair: PairState;
-  readonly pairWstBalance: bigint;
-  readonly pairTokenBalance: bigint;
-  /** Machine balances after (shares paid as bounty and moved into wstETH, wstETH and tokens moved). */
-  readonly machineShares: bigint;
-  readonly machineWstBalance: bigint;
-  readonly machineTokenBalance: bigint;
-  readonly tokenTotalSupply: bigint;
-  /** stETH shares moved into the wstETH contract by the wrap (= wstEthWrapped) and the stETH amount wrapped. */
-  readonly stEthWrapped: bigint;
 }
 
 const revert = (error: TcmError | TokenError): never => {
   throw new DomainFailure(error);
 };
 
-/** The pair's (wstETH, token) reserves in the project's orientation (_reserves). */
+/** The pair's (wstETH, token) reserves in the project's orientation (PoolOps.reserves). */
 export const reservesOf = (pair: PairState, tokenIsToken0: boolean): { reserveWst: bigint; reserveTokens: bigint } =>
   tokenIsToken0
     ? { reserveTokens: pair.reserve0, reserveWst: pair.reserve1 }
     : { reserveTokens: pair.reserve1, reserveWst: pair.reserve0 };
 
-/** TechnoCapitalMachine.MIN_TWAP_WINDOW: the shortest window (since the observation) a harvest's TWAP may span. */
-export const MIN_TWAP_WINDOW = 3_600n;
-
-export interface PriceGuard {
-  readonly ok: boolean;
-  readonly cumulative: bigint;
-  readonly spotPrice: bigint;
-  readonly twapPrice: bigint;
-  /** What the harvest would swap and the tokens it would get (computed even when not ok). */
-  readonly wstEthSwapped: bigint;
-  readonly tokensBought: bigint;
-}
-
-/**
- * _priceGuard: the TWAP since the last observation from the pair's cumulative price (counterfactually accrued to
- * now), spot from the reserves, ok when |spot - twap| * 10_000 <= maxDeviationBps * twap. Not ok (with spot and
- * TWAP 0) when the observation is younger than MIN_TWAP_WINDOW. Then the buy: half of `wstIn`, but never more
- * than the `room` that keeps the fee-less price (x + dx)^2 / k at or below twap * (1 + maxImpactBps).
- */
-export const priceGuard = (
-  pair: PairState,
-  project: Pick<HarvestProject, "tokenIsToken0" | "observationTime" | "observationCumulative">,
-  config: Pick<HarvestConfig, "maxDeviationBps" | "maxImpactBps">,
-  now: bigint,
-  wstIn: bigint,
-): PriceGuard => {
-  const { reserveWst, reserveTokens } = reservesOf(pair, project.tokenIsToken0);
-  const cumulative = currentCumulative(pair, project.tokenIsToken0, now);
-  const elapsed = sub(now, project.observationTime, "_priceGuard");
-  if (elapsed < MIN_TWAP_WINDOW) {
-    return { ok: false, cumulative, spotPrice: 0n, twapPrice: 0n, wstEthSwapped: 0n, tokensBought: 0n };
-  }
-  const twapUQ = divDown(wrap(cumulative - project.observationCumulative, 256), elapsed, "_priceGuard");
-  const twapPrice = uqToWad(twapUQ);
-  const spotPrice = divDown(checked(reserveWst * WAD, "_priceGuard"), reserveTokens, "_priceGuard");
-  const diff = spotPrice > twapPrice ? spotPrice - twapPrice : twapPrice - spotPrice;
-  const ok = checked(diff * BPS, "_priceGuard") <= checked(config.maxDeviationBps * twapPrice, "_priceGuard");
-  const ceiling = checked(twapPrice * (BPS + config.maxImpactBps), "_priceGuard") / BPS;
-  const wstAtCeiling = sqrt(fullMulDiv(checked(reserveWst * reserveTokens, "_priceGuard"), ceiling, WAD));
-  const room = wstAtCeiling > reserveWst ? wstAtCeiling - reserveWst : 0n;
-  const wstEthSwapped = min(wstIn / 2n, room);
-  const tokensBought = wstEthSwapped !== 0n ? getAmountOut(wstEthSwapped, reserveWst, reserveTokens) : 0n;
-  return { ok, cumulative, spotPrice, twapPrice, wstEthSwapped, tokensBought };
-};
-
 /** OpenZeppelin Math.mulDiv: floor(x * y / d) in 512-bit precision; panics when d = 0 or the result ≥ 2^256. */
-const fullMulDiv = (x: bigint, y: bigint, d: bigint): bigint => {
+export const fullMulDiv = (x: bigint, y: bigint, d: bigint): bigint => {
   if (d === 0n) return panic(0x12, "Math.mulDiv");
   const q = (x * y) / d;
   return q > UINT256_MAX ? panic(0x11, "Math.mulDiv") : q;
 };
 
-/** Seeding tokens: enough for the pool to open at exactly the launch price given all the wstETH it will hold. */
-export const seedTokens = (pairWstBalance: bigint, wstIn: bigint, launchPrice: bigint): bigint =>
-  divDown(checked((pairWstBalance + wstIn) * WAD, "_seed"), launchPrice, "_seed");
+/** DeployLogic._wad: a UQ112x112 price as a 1e18-scaled price, Math.mulDiv(uq, 1e18, 2^112) (floor, never overflows). */
+export const wad = (uq: bigint): bigint => (uq * WAD) >> 112n;
 
-/**
- * _seed's sizing: the tokens and wstETH that open the pool at the launch price, capped by what the schedule still
- * allows (`available` = emissionCap − emitted so far); `addedWst` is what the pair's first mint counts on the
- * wstETH side, and the pool is seeded only when sqrt(tokens * addedWst) > MINIMUM_LIQUIDITY (else all is carried).
- */
-export const seedSizing = (
-  pairWstBalance: bigint,
-  reserveWst: bigint,
-  wstIn: bigint,
-  launchPrice: bigint,
-  available: bigint,
-): { readonly tokens: bigint; readonly wst: bigint; readonly addedWst: bigint; readonly seeds: boolean } => {
-  let tokens = seedTokens(pairWstBalance, wstIn, launchPrice);
-  let wst = wstIn;
-  if (tokens > available) {
-    tokens = available;
-    const priced = checked(tokens * launchPrice, "_seed") / WAD;
-    // Donations already worth more than the capped tokens: seed with all the wstETH (opens above the launch price).
-    if (priced > pairWstBalance) wst = min(priced - pairWstBalance, wstIn);
-  }
-  const addedWst = sub(pairWstBalance + wst, reserveWst, "_seed");
-  return { tokens, wst, addedWst, seeds: sqrt(checked(tokens * addedWst, "_seed")) > MINIMUM_LIQUIDITY };
-};
+// ------------------------------------------------------------------ collect
 
-/** A mutable working copy of what a harvest touches. */
-interface Working {
-  pair: PairState;
-  pairWst: bigint;
-  pairTokens: bigint;
-  machineShares: bigint;
-  machineWst: bigint;
-  machineTokens: bigint;
-  tokenSupply: bigint;
+/** Everything a harvest (collect) of one project reads, after the call's checkpoint. */
+export interface HarvestInput {
+  readonly config: HarvestConfig;
+  readonly now: bigint;
+  readonly rate: ShareRate;
+  /** The yield index and assigned total after this call's checkpoint. */
+  readonly accYield: bigint;
+  readonly assignedScaled: bigint;
+  readonly project: HarvestProject;
 }
 
-const moveOut = (balance: bigint, amount: bigint, sender: Address): bigint =>
-  amount > balance ? revert({ _tag: "ERC20InsufficientBalance", sender, balance, needed: amount }) : balance - amount;
+export type HarvestStatus = "Done" | "AlreadyHarvested" | "NothingToHarvest";
+
+/** A collection's outcome: the contract's HarvestStatus, its report and, when Done, the book writes. */
+export interface HarvestPlan {
+  readonly status: HarvestStatus;
+  readonly report: HarvestReport;
+  readonly project: HarvestProject;
+  readonly assignedScaled: bigint;
+  /** The stETH amount wrapped (MockWstETH.wrap's argument; it mints `report.wstEthWrapped`). */
+  readonly stEthWrapped: bigint;
+}
 
 /**
- * The full harvest of one project exactly as TechnoCapitalMachine._harvest (+ _priceGuard, _seed, _swapAndAdd,
- * _reportPool): returns the status and report, and all writes when Done. Everything is sized before anything moves
- * (bounty, wrap, and for a seeded pool the guard, the buy and its output, checked against `minTokensOut`). Throws a
- * DomainFailure only where the contract reverts inside a harvest (a pair or token revert, a panic): those revert
- * harvestMany as a whole too.
+ * TechnoCapitalMachine._harvest: takes the project's yield for this epoch (below minHarvestValue:
+ * NothingToHarvest), sizes the stETH bounty (bountyBps of the yield, capped by maxBounty) and the wrap, and adds the
+ * wstETH to the project's pending wstETH. The ledger moves (bounty transferShares, wrap) are the caller's.
  */
 export const planHarvest = (input: HarvestInput): HarvestPlan => {
-  const { config, now, rate, project: p } = input;
-  const r = emptyReport(sub(now, config.genesis, "_currentEpoch") / EPOCH_SECONDS);
-  const unchanged: HarvestPlan = {
-    status: "Done",
-    report: r,
-    project: p,
-    assignedScaled: input.assignedScaled,
-    pair: input.pair,
-    pairWstBalance: input.pairWstBalance,
-    pairTokenBalance: input.pairTokenBalance,
-    machineShares: input.machineShares,
-    machineWstBalance: input.machineWstBalance,
-    machineTokenBalance: input.machineTokenBalance,
-    tokenTotalSupply: input.tokenTotalSupply,
-    stEthWrapped: 0n,
-  };
+  const { config, rate, project: p } = input;
+  const r = emptyHarvestReport(sub(input.now, config.genesis, "_currentEpoch") / EPOCH_SECONDS);
+  const unchanged = { report: r, project: p, assignedScaled: input.assignedScaled, stEthWrapped: 0n };
   if (p.lastHarvestEpoch >= r.epoch) return { ...unchanged, status: "AlreadyHarvested" };
 
   const pendingScaled = pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, input.accYield);
   r.yieldShares = pendingScaled >> YIELD_SHIFT;
   r.yieldStEth = mulDivDown(r.yieldShares, rate.totalPooledEther, rate.totalShares);
-  r.carryWstEthIn = p.carryWstEth;
-  r.carryTokensIn = p.carryTokens;
-  const value = mulDivDown(r.yieldShares + r.carryWstEthIn, rate.totalPooledEther, rate.totalShares);
-  if (value < config.minHarvestValue) {
-    r.yieldStEth = value;
-    return { ...unchanged, status: "NothingToHarvest" };
-  }
+  if (r.yieldStEth < config.minHarvestValue) return { ...unchanged, status: "NothingToHarvest" };
 
-  // Everything the harvest will do is known before anything moves: Lido's wrap is deterministic.
   r.bountyShares = checked(r.yieldShares * config.bountyBps, "_harvest") / BPS;
   const maxBountyShares = mulDivDown(config.maxBounty, rate.totalShares, rate.totalPooledEther);
   if (r.bountyShares > maxBountyShares) r.bountyShares = maxBountyShares;
   const toWrap = mulDivDown(r.yieldShares - r.bountyShares, rate.totalPooledEther, rate.totalShares);
   r.wstEthWrapped = mulDivDown(toWrap, rate.totalShares, rate.totalPooledEther);
+  // MockStETH.transferShares returns the stETH the shares are worth (the rate does not move within the call).
+  if (r.bountyShares !== 0n) r.bountyStEth = pooledEthByShares(rate, asShares(r.bountyShares));
 
-  let observed = 0n;
-  if (p.seeded) {
-    const guard = priceGuard(input.pair, p, config, now, r.wstEthWrapped + r.carryWstEthIn);
-    r.spotPrice = guard.spotPrice;
-    r.twapPrice = guard.twapPrice;
-    r.wstEthSwapped = guard.wstEthSwapped;
-    r.tokensBought = guard.tokensBought;
-    if (!guard.ok) return { ...unchanged, status: "PriceDeviation" };
-    if (r.tokensBought < input.minTokensOut) return { ...unchanged, status: "InsufficientOutput" };
-    observed = guard.cumulative;
-  }
-
-  // Commit: take the yield (keeping the sub-share remainder), pay the bounty, wrap the rest.
-  let project: HarvestProject = {
+  r.pendingWstEth = checked(p.pendingWstEth + r.wstEthWrapped, "_harvest");
+  const project: HarvestProject = {
     ...p,
     yieldDebt: debtAfterHarvest(p.allocatedPrincipal, input.accYield, pendingScaled),
     lastHarvestEpoch: wrap(r.epoch, 32),
     totalYieldShares: addUint(p.totalYieldShares, wrap(r.yieldShares, 128), 128, "_harvest"),
-  };
-  const assignedScaled = assignedAfterHarvest(input.assignedScaled, r.yieldShares);
-  const w: Working = {
-    pair: input.pair,
-    pairWst: input.pairWstBalance,
-    pairTokens: input.pairTokenBalance,
-    machineShares: input.machineShares,
-    machineWst: input.machineWstBalance,
-    machineTokens: input.machineTokenBalance,
-    tokenSupply: input.tokenTotalSupply,
-  };
-  if (r.bountyShares !== 0n) {
-    w.machineShares = stEthMove(w.machineShares, r.bountyShares);
-    r.bountyStEth = pooledEthByShares(rate, asShares(r.bountyShares));
-  }
-  if (toWrap !== 0n) {
-    // MockWstETH.wrap mints getSharesByPooledEth(toWrap), which is the predicted amount (same rate).
-    const minted = sharesByPooledEth(rate, asWei(toWrap));
-    if (minted !== r.wstEthWrapped) revert({ _tag: "TCM_TransferFailed" });
-    w.machineShares = stEthMove(w.machineShares, minted);
-    w.machineWst += minted;
-  }
-
-  if (p.seeded) {
-    project = swapAndAdd(input, project, r, w);
-  } else {
-    project = seed(input, project, r, w);
-    observed = currentCumulative(w.pair, p.tokenIsToken0, now);
-  }
-  project = {
-    ...project,
-    observationCumulative: observed,
-    observationTime: wrap(now, 32),
-    totalLiquidity: checked(project.totalLiquidity + r.liquidityMinted, "_harvest"),
+    pendingWstEth: wrap(r.pendingWstEth, 128),
   };
   return {
     status: "Done",
     report: r,
     project,
-    assignedScaled,
-    pair: w.pair,
-    pairWstBalance: w.pairWst,
-    pairTokenBalance: w.pairTokens,
-    machineShares: w.machineShares,
-    machineWstBalance: w.machineWst,
-    machineTokenBalance: w.machineTokens,
-    tokenTotalSupply: w.tokenSupply,
+    assignedScaled: assignedAfterHarvest(input.assignedScaled, r.yieldShares),
     stEthWrapped: toWrap,
   };
 };
 
-const stEthMove = (held: bigint, sharesAmount: bigint): bigint =>
-  sharesAmount > held ? revert({ _tag: "MockStETH_InsufficientBalance", sharesBalance: held, sharesNeeded: sharesAmount }) : held - sharesAmount;
+/** The stETH the bounty's shares are worth, as MockStETH.transferShares returns it. */
+export const bountyStEthOf = (rate: ShareRate, bountyShares: bigint): bigint => pooledEthByShares(rate, asShares(bountyShares));
+
+/** What MockWstETH.wrap(stEthAmount) mints (and the shares it pulls). */
+export const wrapMinted = (rate: ShareRate, stEthAmount: bigint): bigint => sharesByPooledEth(rate, asWei(stEthAmount));
+
+// ------------------------------------------------------------------ deploy steps
+
+/** TechnoCapitalMachine._stepDue: pending wstETH ≥ MIN_DEPLOY and stepInterval elapsed since the last step. */
+export const stepDue = (p: Pick<HarvestProject, "pendingWstEth" | "lastStepTime">, now: bigint, stepInterval: bigint): boolean =>
+  p.pendingWstEth >= MIN_DEPLOY && now >= p.lastStepTime + stepInterval;
+
+/** TechnoCapitalMachine.nextDeployTime: lastStepTime + stepInterval. */
+export const nextDeployTime = (p: Pick<HarvestProject, "lastStepTime">, stepInterval: bigint): bigint => p.lastStepTime + stepInterval;
+
+/**
+ * The step's budget: the pending wstETH minus the bounty set aside for deploying all of it,
+ * pendingIn − min(pendingIn · bps / (10_000 + bps), maxStepBounty).
+ */
+export const stepBudget = (pendingIn: bigint, config: Pick<StepConfig, "stepBountyBps" | "maxStepBounty">): bigint =>
+  sub(pendingIn, min(checked(pendingIn * config.stepBountyBps, "step") / (BPS + config.stepBountyBps), config.maxStepBounty), "step");
+
+/** The bounty on `deployed` wstETH: stepBountyBps of it, capped at maxStepBounty and at what is left of pendingIn. */
+export const stepBounty = (deployed: bigint, pendingIn: bigint, config: Pick<StepConfig, "stepBountyBps" | "maxStepBounty">): bigint =>
+  min(min(checked(deployed * config.stepBountyBps, "step") / BPS, config.maxStepBounty), sub(pendingIn, deployed, "step"));
+
+/**
+ * DeployLogic.referenceNow: the reference a step trusts now. The stored reference, or spot when spot is above it and
+ * the TWAP over the current window (at least followWindow long) is at least spot (the lift held the whole window).
+ */
+export const referenceNow = (
+  p: Pick<HarvestProject, "referencePrice" | "observationTime" | "observationCumulative">,
+  spot: bigint,
+  cumulative: bigint,
+  followWindow: bigint,
+  now: bigint,
+): bigint => {
+  const reference = p.referencePrice;
+  if (spot <= reference) return reference;
+  const elapsed = sub(now, p.observationTime, "referenceNow");
+  if (elapsed < followWindow) return reference;
+  const twap = divDown(wrap(cumulative - p.observationCumulative, 256), elapsed, "referenceNow");
+  return twap >= spot ? spot : reference;
+};
+
+/** The buy's ceiling: spot · (1 + maxImpactBps), UQ112x112 (floor). */
+export const ceilingOf = (spot: bigint, maxImpactBps: bigint): bigint => checked(spot * (BPS + maxImpactBps), "_trade") / BPS;
+
+/**
+ * The wstETH a buy may spend before the fee-less price (x + dx)² / k reaches `ceiling` (UQ112x112):
+ * Math.sqrt(Math.mulDiv(x · y, ceiling, 2^112)) − x, or 0.
+ */
+export const roomToCeiling = (reserveWst: bigint, reserveTokens: bigint, ceiling: bigint): bigint => {
+  const wstAtCeiling = sqrt(fullMulDiv(checked(reserveWst * reserveTokens, "_buy"), ceiling, Q112));
+  return wstAtCeiling > reserveWst ? wstAtCeiling - reserveWst : 0n;
+};
+
+/**
+ * DeployLogic._buy's size: `room` when the band binds (budget · 1000 / 1997 ≥ room), else the zap, the buy after
+ * which the add uses the rest of the budget exactly: (Math.sqrt(r · (ZAP_A · r + ZAP_B · budget)) − 1997 r) / 1994.
+ */
+export const buySize = (budget: bigint, reserveWst: bigint, room: bigint): bigint =>
+  checked(budget * 1000n, "_buy") / 1997n >= room
+    ? room
+    : sub(sqrt(checked(reserveWst * checked(checked(ZAP_A * reserveWst, "_buy") + checked(ZAP_B * budget, "_buy"), "_buy"), "_buy")), 1997n * reserveWst, "_buy") /
+      (2n * 997n);
+
+/** The opening's sizing (DeployLogic._openingAmounts and _open's checks, before anything moves). */
+export interface OpenSizing {
+  /** Tokens minted from the seed reserve into the pair. */
+  readonly tokens: bigint;
+  /** The machine's wstETH added. */
+  readonly wst: bigint;
+  /** The seed reserve could not price all the wstETH the pair will hold. */
+  readonly capped: boolean;
+  /** The donations alone are worth at least the whole seed reserve at the launch price (the reference stays there). */
+  readonly overpriced: boolean;
+  /** The pool opens (else the step counts and the wstETH stays pending). */
+  readonly opens: boolean;
+}
+
+/**
+ * DeployLogic._open's sizing: the tokens that price all the wstETH the pair will hold (its balance plus the budget)
+ * at the launch price; capped at the seed reserve, in which case the machine adds only the wstETH the reserve's
+ * tokens price (none if the donations alone are worth more). At least 1 wei must arrive since the pair's last sync;
+ * the pool opens only if that is within the budget and sqrt(tokens · arrived) > MINIMUM_LIQUIDITY.
+ */
+export const openSizing = (
+  inPair: bigint,
+  reserveWst: bigint,
+  budget: bigint,
+  launchPrice: bigint,
+  seedReserve: bigint,
+): OpenSizing => {
+  let tokens = divDown(checked(checked(inPair + budget, "_openingAmounts") * WAD, "_openingAmounts"), launchPrice, "_openingAmounts");
+  let wst = budget;
+  let overpriced = false;
+  const capped = tokens > seedReserve;
+  if (capped) {
+    tokens = seedReserve;
+    const priced = checked(seedReserve * launchPrice, "_openingAmounts") / WAD;
+    wst = priced > inPair ? priced - inPair : 0n;
+    overpriced = divDown(checked(inPair * WAD, "_openingAmounts"), launchPrice, "_openingAmounts") >= seedReserve;
+  }
+  if (inPair + wst === reserveWst) wst = 1n;
+  const opens = !(wst > budget) && sqrt(checked(tokens * sub(inPair + wst, reserveWst, "_open"), "_open")) > MINIMUM_LIQUIDITY;
+  return { tokens, wst, capped, overpriced, opens };
+};
+
+/** Everything a deploy step of one project reads. */
+export interface StepInput {
+  readonly config: StepConfig;
+  readonly now: bigint;
+  readonly machine: Address;
+  readonly pairAddress: Address;
+  readonly project: HarvestProject;
+  readonly pair: PairState;
+  /** Token balances of the pair and of the machine, and the project token's supply and cap. */
+  readonly pairWstBalance: bigint;
+  readonly pairTokenBalance: bigint;
+  readonly machineWstBalance: bigint;
+  readonly machineTokenBalance: bigint;
+  readonly tokenTotalSupply: bigint;
+  readonly tokenMaxSupply: bigint;
+}
+
+/**
+ * A step's outcome: the report and every write. The bounty (`report.bounty` wstETH from the machine to the caller)
+ * is not yet taken from `machineWstBalance`: the caller moves it (it is the last transfer of the step).
+ */
+export interface StepPlan {
+  readonly report: DeployReport;
+  readonly project: HarvestProject;
+  readonly pair: PairState;
+  readonly pairWstBalance: bigint;
+  readonly pairTokenBalance: bigint;
+  readonly machineWstBalance: bigint;
+  readonly machineTokenBalance: bigint;
+  readonly tokenTotalSupply: bigint;
+  /** The step opened the pool (ProjectToken.seed: the token now accepts transfers to its pair). */
+  readonly opened: boolean;
+}
+
+/** A mutable working copy of what a step touches. */
+interface Working {
+  project: HarvestProject;
+  pair: PairState;
+  pairWst: bigint;
+  pairTokens: bigint;
+  machineWst: bigint;
+  machineTokens: bigint;
+  tokenSupply: bigint;
+  opened: boolean;
+}
+
+const moveOut = (balance: bigint, amount: bigint, sender: Address): bigint =>
+  amount > balance ? revert({ _tag: "ERC20InsufficientBalance", sender, balance, needed: amount }) : balance - amount;
 
 const balances = (w: Working, tokenIsToken0: boolean): [bigint, bigint] =>
   tokenIsToken0 ? [w.pairTokens, w.pairWst] : [w.pairWst, w.pairTokens];
 
-const reportPool = (r: HarvestReport, w: Working, tokenIsToken0: boolean): void => {
-  const { reserveWst, reserveTokens } = reservesOf(w.pair, tokenIsToken0);
-  r.reserveWstEth = reserveWst;
-  r.reserveTokens = reserveTokens;
-  r.lpTotalSupply = w.pair.totalSupply;
+const setObservation = (w: Working, now: bigint, cumulative: bigint): void => {
+  w.project = { ...w.project, observationTime: wrap(now, 32), observationCumulative: cumulative };
+};
+
+const setReference = (w: Working, now: bigint, price: bigint, cumulative: bigint): void => {
+  w.project = { ...w.project, referencePrice: wrap(price, 224) };
+  setObservation(w, now, cumulative);
 };
 
 /**
- * _seed: opens the pool at exactly the launch price given all the wstETH it will hold; if the supply cap cannot
- * price all of it, seeds with the tokens the cap allows and the wstETH they price, and carries the rest. Never
- * reverts on sizing: when the first mint would be too small, nothing is seeded and everything is carried.
+ * DeployLogic.step: one deploy step of a project whose step is due (the caller checked). Opens the pool (first
+ * step) or trades; pays the bounty on what was deployed. In a block in which the pair was already touched (its
+ * blockTimestampLast is now) a seeded project's step does nothing at all, not even count (it stays due). Throws a
+ * DomainFailure only where the contract reverts inside a step (a pair or token revert, a panic).
  */
-const seed = (input: HarvestInput, p: HarvestProject, r: HarvestReport, w: Working): HarvestProject => {
-  const total = r.wstEthWrapped + r.carryWstEthIn;
-  const cap = p.emissionCap;
-  const available = sub(cap, emittedUpTo(p, input.now), "_seed");
-  const { reserveWst } = reservesOf(w.pair, p.tokenIsToken0);
-  const sizing = seedSizing(w.pairWst, reserveWst, total, p.launchPrice, available);
-  r.carryWstEthOut = total;
-  let project: HarvestProject = p;
-  if (sizing.seeds) {
-    const { tokens, wst } = sizing;
-    project = { ...p, emissionCap: wrap(cap - tokens, 96), seeded: true };
-    w.machineWst = moveOut(w.machineWst, wst, input.machine);
-    w.pairWst += wst;
-    // ProjectToken.seed: opens the pool and mints straight into the pair, capped at maxSupply.
-    w.tokenSupply += tokens;
-    if (w.tokenSupply > input.tokenMaxSupply) {
-      revert({ _tag: "ProjectToken_CapExceeded", supplyAfter: w.tokenSupply, maxSupply: input.tokenMaxSupply });
-    }
-    w.pairTokens += tokens;
-    r.tokensSeeded = tokens;
-    r.wstEthAdded = wst;
-    r.tokensAdded = tokens;
-    r.carryWstEthOut = total - wst;
-    const [b0, b1] = balances(w, p.tokenIsToken0);
-    const minted = pairMint(w.pair, b0, b1, input.machine, input.now);
-    w.pair = minted.pair;
-    r.liquidityMinted = minted.liquidity;
+export const planStep = (input: StepInput): StepPlan => {
+  const { config, project: p } = input;
+  const r = emptyDeployReport();
+  r.pendingIn = p.pendingWstEth;
+  r.carryTokensIn = p.carryTokens;
+  const w: Working = {
+    project: p,
+    pair: input.pair,
+    pairWst: input.pairWstBalance,
+    pairTokens: input.pairTokenBalance,
+    machineWst: input.machineWstBalance,
+    machineTokens: input.machineTokenBalance,
+    tokenSupply: input.tokenTotalSupply,
+    opened: false,
+  };
+  const done = (): StepPlan => ({
+    report: r,
+    project: w.project,
+    pair: w.pair,
+    pairWstBalance: w.pairWst,
+    pairTokenBalance: w.pairTokens,
+    machineWstBalance: w.machineWst,
+    machineTokenBalance: w.machineTokens,
+    tokenTotalSupply: w.tokenSupply,
+    opened: w.opened,
+  });
+  if (p.seeded && input.pair.blockTimestampLast === wrap(input.now, 32)) {
+    // Someone traded (or synced) in this block before the step: nothing is done and the step stays due.
+    const { reserveWst, reserveTokens } = reservesOf(w.pair, p.tokenIsToken0);
+    r.pendingOut = r.pendingIn;
+    r.carryTokensOut = r.carryTokensIn;
+    r.reserveWstEth = reserveWst;
+    r.reserveTokens = reserveTokens;
+    r.lpTotalSupply = w.pair.totalSupply;
+    return done();
   }
-  reportPool(r, w, p.tokenIsToken0);
-  return { ...project, carryWstEth: wrap(r.carryWstEthOut, 128) };
+  w.project = { ...p, lastStepTime: wrap(input.now, 32) };
+  const budget = stepBudget(r.pendingIn, config);
+  const deployed = p.seeded ? trade(input, r, w, budget) : open(input, r, w, budget);
+  r.bounty = stepBounty(deployed, r.pendingIn, config);
+  r.pendingOut = sub(sub(r.pendingIn, deployed, "step"), r.bounty, "step");
+  w.project = {
+    ...w.project,
+    pendingWstEth: wrap(r.pendingOut, 128),
+    carryTokens: wrap(r.carryTokensOut, 95),
+    totalLiquidity: addUint(w.project.totalLiquidity, wrap(r.liquidityMinted, 128), 128, "step"),
+  };
+  const { reserveWst, reserveTokens } = reservesOf(w.pair, p.tokenIsToken0);
+  r.reserveWstEth = reserveWst;
+  r.reserveTokens = reserveTokens;
+  r.lpTotalSupply = w.pair.totalSupply;
+  return done();
 };
 
-/** _swapAndAdd: buy (as sized by the guard), add what the reserves take, carry the rest. */
-const swapAndAdd = (input: HarvestInput, p: HarvestProject, r: HarvestReport, w: Working): HarvestProject => {
-  // The buy (r.wstEthSwapped, r.tokensBought) was sized by the price guard.
-  const wstIn = r.wstEthWrapped + r.carryWstEthIn;
-  let keep = sub(wstIn, r.wstEthSwapped, "_swapAndAdd");
-  let { reserveWst, reserveTokens } = reservesOf(w.pair, p.tokenIsToken0);
-  if (r.tokensBought !== 0n) {
+/** DeployLogic._open: returns the machine's wstETH added (0 when the pool does not open yet). */
+const open = (input: StepInput, r: DeployReport, w: Working, budget: bigint): bigint => {
+  const p = w.project;
+  const inPair = w.pairWst;
+  const { reserveWst } = reservesOf(w.pair, p.tokenIsToken0);
+  const sizing = openSizing(inPair, reserveWst, budget, p.launchPrice, p.seedReserve);
+  if (!sizing.opens) return 0n;
+  const { tokens, wst } = sizing;
+  w.project = { ...p, seeded: true };
+  w.machineWst = moveOut(w.machineWst, wst, input.machine);
+  w.pairWst += wst;
+  // ProjectToken.seed: opens the pool and mints straight into the pair, capped at maxSupply.
+  w.opened = true;
+  w.tokenSupply += tokens;
+  if (w.tokenSupply > input.tokenMaxSupply) {
+    revert({ _tag: "ProjectToken_CapExceeded", supplyAfter: w.tokenSupply, maxSupply: input.tokenMaxSupply });
+  }
+  w.pairTokens += tokens;
+  r.tokensSeeded = tokens;
+  r.tokensAdded = tokens;
+  r.wstEthAdded = wst;
+  const [b0, b1] = balances(w, p.tokenIsToken0);
+  const minted = pairMint(w.pair, b0, b1, input.machine, input.now);
+  w.pair = minted.pair;
+  r.liquidityMinted = minted.liquidity;
+  r.carryTokensOut = r.carryTokensIn;
+  // _referenceAtOpening: the machine trusts the price it opened at; donations alone above the launch price are not
+  // trusted (the reference then stays at the launch price). The pair's cumulative price is 0 at its first mint.
+  const after = reservesOf(w.pair, p.tokenIsToken0);
+  const spot = priceUQ112(after.reserveWst, after.reserveTokens);
+  const reference = sizing.overpriced ? shl(p.launchPrice, 112n) / WAD : spot;
+  setReference(w, input.now, reference, 0n);
+  r.spotPrice = wad(spot);
+  r.referencePrice = wad(reference);
+  return wst;
+};
+
+/** DeployLogic._trade (+ _buy, _add): returns the wstETH deployed (swapped + added). */
+const trade = (input: StepInput, r: DeployReport, w: Working, budget: bigint): bigint => {
+  const { config, now } = input;
+  const tokenIs0 = w.project.tokenIsToken0;
+  let { reserveWst: rw, reserveTokens: rt } = reservesOf(w.pair, tokenIs0);
+  // wstETH given to the pair and not synced is made part of the reserves first (UniswapV2Pair.sync).
+  if (w.pairWst > rw) {
+    const [b0, b1] = balances(w, tokenIs0);
+    w.pair = pairSync(w.pair, b0, b1, now);
+    ({ reserveWst: rw, reserveTokens: rt } = reservesOf(w.pair, tokenIs0));
+  }
+  const spot = priceUQ112(rw, rt);
+  const cumulative = currentCumulative(w.pair, tokenIs0, now);
+  const reference = referenceNow(w.project, spot, cumulative, config.followWindow, now);
+  r.spotPrice = wad(spot);
+  r.referencePrice = wad(reference);
+  r.carryTokensOut = r.carryTokensIn;
+  if (spot > reference) {
+    // Someone lifted the price: the step counts without trading; a whole window that did not hold restarts.
+    if (sub(now, w.project.observationTime, "_trade") >= config.followWindow) setObservation(w, now, cumulative);
+    return 0n;
+  }
+
+  // _buy: within the band over spot, the zap's share of the budget.
+  const ceiling = ceilingOf(spot, config.maxImpactBps);
+  r.ceilingPrice = wad(ceiling);
+  r.wstEthSwapped = buySize(budget, rw, roomToCeiling(rw, rt, ceiling));
+  if (r.wstEthSwapped !== 0n) r.tokensBought = getAmountOut(r.wstEthSwapped, rw, rt);
+  if (r.tokensBought === 0n) {
+    r.wstEthSwapped = 0n;
+  } else {
     w.machineWst = moveOut(w.machineWst, r.wstEthSwapped, input.machine);
     w.pairWst += r.wstEthSwapped;
     // The pair sends the output first, then checks K on its balances.
-    const [amount0Out, amount1Out] = p.tokenIsToken0 ? [r.tokensBought, 0n] : [0n, r.tokensBought];
-    pairSwapPrecheck(w.pair, amount0Out, amount1Out, input.machine);
+    const [out0, out1] = tokenIs0 ? [r.tokensBought, 0n] : [0n, r.tokensBought];
+    pairSwapPrecheck(w.pair, out0, out1, input.machine);
     w.pairTokens = moveOut(w.pairTokens, r.tokensBought, input.pairAddress);
     w.machineTokens += r.tokensBought;
-    const [b0, b1] = balances(w, p.tokenIsToken0);
-    w.pair = pairSwap(w.pair, amount0Out, amount1Out, b0, b1, input.now).pair;
-    ({ reserveWst, reserveTokens } = reservesOf(w.pair, p.tokenIsToken0));
-  } else {
-    keep = wstIn;
-    r.wstEthSwapped = 0n;
+    const [b0, b1] = balances(w, tokenIs0);
+    w.pair = pairSwap(w.pair, out0, out1, b0, b1, now).pair;
+    // The machine's own view of the reserves after its buy.
+    rw = checked(rw + r.wstEthSwapped, "_buy");
+    rt = sub(rt, r.tokensBought, "_buy");
   }
 
-  const tokens = r.tokensBought + r.carryTokensIn;
-  const wstNeeded = divDown(checked(tokens * reserveWst, "_swapAndAdd"), reserveTokens, "_swapAndAdd");
+  // _add: the bought and carried tokens with the wstETH the reserves need (or as much as `keep` allows).
+  const keep = sub(budget, r.wstEthSwapped, "_trade");
+  const tokens = checked(r.tokensBought + r.carryTokensIn, "_add");
+  const wstNeeded = divDown(checked(tokens * rw, "_add"), rt, "_add");
   if (wstNeeded <= keep) {
     r.tokensAdded = tokens;
     r.wstEthAdded = wstNeeded;
   } else {
+    r.tokensAdded = divDown(checked(keep * rt, "_add"), rw, "_add");
     r.wstEthAdded = keep;
-    r.tokensAdded = divDown(checked(keep * reserveTokens, "_swapAndAdd"), reserveWst, "_swapAndAdd");
   }
   const supply = w.pair.totalSupply;
   const liquidity = min(
-    divDown(checked(r.tokensAdded * supply, "_swapAndAdd"), reserveTokens, "_swapAndAdd"),
-    divDown(checked(r.wstEthAdded * supply, "_swapAndAdd"), reserveWst, "_swapAndAdd"),
+    divDown(checked(r.tokensAdded * supply, "_add"), rt, "_add"),
+    divDown(checked(r.wstEthAdded * supply, "_add"), rw, "_add"),
   );
   if (liquidity === 0n) {
-    r.wstEthAdded = 0n;
     r.tokensAdded = 0n;
+    r.wstEthAdded = 0n;
   } else {
     w.machineWst = moveOut(w.machineWst, r.wstEthAdded, input.machine);
     w.pairWst += r.wstEthAdded;
     w.machineTokens = moveOut(w.machineTokens, r.tokensAdded, input.machine);
     w.pairTokens += r.tokensAdded;
-    const [b0, b1] = balances(w, p.tokenIsToken0);
-    const minted = pairMint(w.pair, b0, b1, input.machine, input.now);
+    const [b0, b1] = balances(w, tokenIs0);
+    const minted = pairMint(w.pair, b0, b1, input.machine, now);
     w.pair = minted.pair;
     r.liquidityMinted = minted.liquidity;
   }
-  r.carryWstEthOut = keep - r.wstEthAdded;
-  r.carryTokensOut = tokens - r.tokensAdded;
-  reportPool(r, w, p.tokenIsToken0);
-  return { ...p, carryWstEth: wrap(r.carryWstEthOut, 128), carryTokens: wrap(r.carryTokensOut, 128) };
+  r.carryTokensOut = sub(tokens, r.tokensAdded, "_add");
+  const after = reservesOf(w.pair, tokenIs0);
+  setReference(w, now, priceUQ112(after.reserveWst, after.reserveTokens), cumulative);
+  return r.wstEthSwapped + r.wstEthAdded;
 };

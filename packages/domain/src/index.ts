@@ -29,8 +29,30 @@ export * as uniswap from "./uniswap.js";
 export * as yieldMath from "./yield.js";
 export * as rewards from "./rewards.js";
 export * as harvest from "./harvest.js";
-export type { HarvestReport, HarvestPlan, HarvestInput, HarvestStatus, HarvestConfig, HarvestProject } from "./harvest.js";
-export { planHarvest } from "./harvest.js";
+export type {
+  HarvestReport,
+  HarvestPlan,
+  HarvestInput,
+  HarvestStatus,
+  HarvestConfig,
+  HarvestProject,
+  DeployReport,
+  StepConfig,
+  StepInput,
+  StepPlan,
+  OpenSizing,
+} from "./harvest.js";
+export {
+  planHarvest,
+  planStep,
+  stepDue,
+  referenceNow,
+  openSizing,
+  MIN_DEPLOY,
+  MAX_IMPACT_BPS_LIMIT,
+  HARVEST_REPORT_FIELDS,
+  DEPLOY_REPORT_FIELDS,
+} from "./harvest.js";
 export * from "./model.js";
 export type { ShareRate } from "./lido.js";
 export type { EmissionSchedule } from "./emission.js";

@@ -12,13 +12,26 @@ import { emittedUpTo } from "./emission.js";
 import { EPOCH_SECONDS } from "./epoch.js";
 import type { DomainError, TcmError, TokenError } from "./errors.js";
 import { invalidInput } from "./errors.js";
-import { type HarvestPlan, type HarvestProject, type HarvestReport, type HarvestStatus, planHarvest } from "./harvest.js";
+import {
+  type DeployReport,
+  type HarvestPlan,
+  type HarvestProject,
+  type HarvestReport,
+  type HarvestStatus,
+  type StepPlan,
+  MAX_IMPACT_BPS_LIMIT,
+  MIN_DEPLOY,
+  nextDeployTime,
+  planHarvest,
+  planStep,
+  stepDue,
+} from "./harvest.js";
 import { type ShareRate, pooledEthByShares, sharesByPooledEth } from "./lido.js";
 import { BPS, UINT96_MAX, checked, mulDivDown, sub, wrap } from "./math.js";
 import { DomainFailure, type Result, err, ok } from "./result.js";
 import { type RewardBook, accrue, owedOf, previewRewardAcc, rewardDebtFor } from "./rewards.js";
 import { type Address, type Bps, type Shares, type Wei, ZERO_ADDRESS, asBps, asShares, asWei } from "./units.js";
-import { type PairState, currentCumulative, emptyPair, getAmountOut, pairSwap, pairSwapPrecheck, pairSync } from "./uniswap.js";
+import { type PairState, emptyPair, getAmountOut, pairSwap, pairSwapPrecheck, pairSync } from "./uniswap.js";
 import {
   type LidoView,
   assignedSharesUp,
@@ -39,9 +52,16 @@ export const MAX_CONTRIBUTOR_BPS = 2_000n;
 export const MAX_SUPPLY_LIMIT = (1n << 95n) - 1n;
 /** The constructor refuses a larger maxBounty (TCM_InvalidConfig(6)). */
 export const MAX_BOUNTY_LIMIT = 1_000n * 10n ** 18n;
-/** Seconds an observation must have aged before refreshObservation may replace it. */
-export const OBSERVATION_REFRESH_AGE = 86_400n;
 export const MIN_MAX_SUPPLY = 10n ** 18n;
+/** LaunchLogic.MIN_SEED_RESERVE: the seed reserve is at least 0.001 token and at most half of maxSupply. */
+export const MIN_SEED_RESERVE = 10n ** 15n;
+/** The constructor's bounds on the step parameters (TCM_InvalidConfig(10..13)). */
+export const MIN_STEP_INTERVAL = 60n;
+export const MAX_STEP_INTERVAL = EPOCH_SECONDS;
+export const MIN_FOLLOW_WINDOW = EPOCH_SECONDS;
+export const MAX_FOLLOW_WINDOW = 30n * EPOCH_SECONDS;
+export const MAX_STEP_BOUNTY_BPS = 100n;
+export const MAX_STEP_BOUNTY_LIMIT = 10n * 10n ** 18n;
 const DEAD: Address = "0x000000000000000000000000000000000000dead";
 
 // ------------------------------------------------------------------ state
@@ -53,9 +73,12 @@ export interface MachineConfig {
   readonly genesis: bigint;
   readonly bountyBps: bigint;
   readonly maxBounty: bigint;
-  readonly maxDeviationBps: bigint;
   readonly maxImpactBps: bigint;
   readonly minHarvestValue: bigint;
+  readonly stepInterval: bigint;
+  readonly followWindow: bigint;
+  readonly stepBountyBps: bigint;
+  readonly maxStepBounty: bigint;
 }
 
 /** TechnoCapitalMachine.Project, plus the metadata URI kept beside it. */
@@ -72,18 +95,22 @@ export interface ProjectState extends RewardBook, HarvestProject {
   emissionCap: bigint;
   token: Address;
   lastHarvestEpoch: bigint;
+  lastStepTime: bigint;
   tokenIsToken0: boolean;
   seeded: boolean;
   pair: Address;
-  observationTime: bigint;
   observationCumulative: bigint;
-  carryWstEth: bigint;
+  pendingWstEth: bigint;
   carryTokens: bigint;
-  launchPrice: bigint;
   totalYieldShares: bigint;
+  totalLiquidity: bigint;
   owner: Address;
   contributorRecipient: Address;
-  totalLiquidity: bigint;
+  launchPrice: bigint;
+  seedReserve: bigint;
+  /** UQ112x112: the price the machine trusts, set by its own trading steps (0 until the pool opens). */
+  referencePrice: bigint;
+  observationTime: bigint;
   metadataURI: string;
 }
 
@@ -139,9 +166,12 @@ export const initialState = (params: {
   readonly guardian: Address;
   readonly bountyBps: bigint;
   readonly maxBounty: bigint;
-  readonly maxDeviationBps: bigint;
   readonly maxImpactBps: bigint;
   readonly minHarvestValue: bigint;
+  readonly stepInterval: bigint;
+  readonly followWindow: bigint;
+  readonly stepBountyBps: bigint;
+  readonly maxStepBounty: bigint;
   readonly initialPooledEther?: bigint;
 }): Result<State, DomainError> => {
   // The constructor's checks, in its order (the parameter numbers are TCM_InvalidConfig's).
@@ -150,9 +180,12 @@ export const initialState = (params: {
   if (params.wstEth === ZERO_ADDRESS) return tcm(1n);
   if (params.bountyBps > 1_000n) return tcm(5n);
   if (params.maxBounty > MAX_BOUNTY_LIMIT) return tcm(6n);
-  if (params.maxDeviationBps === 0n || params.maxDeviationBps > 5_000n) return tcm(7n);
-  if (params.maxImpactBps === 0n || params.maxImpactBps > 5_000n) return tcm(9n);
+  if (params.maxImpactBps === 0n || params.maxImpactBps > MAX_IMPACT_BPS_LIMIT) return tcm(9n);
   if (params.minHarvestValue < 10n ** 9n) return tcm(8n);
+  if (params.stepInterval < MIN_STEP_INTERVAL || params.stepInterval > MAX_STEP_INTERVAL) return tcm(10n);
+  if (params.followWindow < MIN_FOLLOW_WINDOW || params.followWindow > MAX_FOLLOW_WINDOW) return tcm(11n);
+  if (params.stepBountyBps > MAX_STEP_BOUNTY_BPS) return tcm(12n);
+  if (params.maxStepBounty > MAX_STEP_BOUNTY_LIMIT) return tcm(13n);
   const initial = params.initialPooledEther ?? 10n ** 18n;
   return ok({
     now: params.now,
@@ -163,9 +196,12 @@ export const initialState = (params: {
       genesis: params.now,
       bountyBps: params.bountyBps,
       maxBounty: params.maxBounty,
-      maxDeviationBps: params.maxDeviationBps,
       maxImpactBps: params.maxImpactBps,
       minHarvestValue: params.minHarvestValue,
+      stepInterval: params.stepInterval,
+      followWindow: params.followWindow,
+      stepBountyBps: params.stepBountyBps,
+      maxStepBounty: params.maxStepBounty,
     },
     guardian: params.guardian,
     totalPrincipal: 0n,
@@ -229,6 +265,8 @@ export interface LaunchParams {
   readonly dailyEmission: bigint;
   readonly decayBps: bigint;
   readonly maxSupply: bigint;
+  /** Tokens set aside inside maxSupply, never emitted, to open the pool at the launch price. */
+  readonly seedReserve: bigint;
   readonly contributorBps: bigint;
   readonly contributorRecipient: Address;
 }
@@ -248,14 +286,10 @@ export type Action =
   | { readonly type: "setMetadataURI"; readonly caller: Address; readonly projectId: number; readonly metadataURI: string }
   | { readonly type: "setContributorRecipient"; readonly caller: Address; readonly projectId: number; readonly recipient: Address }
   | { readonly type: "transferProjectOwnership"; readonly caller: Address; readonly projectId: number; readonly newOwner: Address }
-  | { readonly type: "refreshObservation"; readonly caller: Address; readonly projectId: number }
-  | { readonly type: "harvest"; readonly caller: Address; readonly projectId: number; readonly minTokensOut?: bigint }
-  | {
-      readonly type: "harvestMany";
-      readonly caller: Address;
-      readonly projectIds: ReadonlyArray<number>;
-      readonly minTokensOut?: ReadonlyArray<bigint>;
-    }
+  | { readonly type: "harvest"; readonly caller: Address; readonly projectId: number }
+  | { readonly type: "harvestMany"; readonly caller: Address; readonly projectIds: ReadonlyArray<number> }
+  | { readonly type: "deploy"; readonly caller: Address; readonly projectId: number }
+  | { readonly type: "deployMany"; readonly caller: Address; readonly projectIds: ReadonlyArray<number> }
   | { readonly type: "launch"; readonly caller: Address; readonly params: LaunchParams; readonly token: Address; readonly pair: Address }
   | { readonly type: "setPaused"; readonly caller: Address; readonly depositsPaused: boolean; readonly harvestsPaused: boolean }
   /** An oracle report: totalPooledEther moves by `delta` (negative = slashing). */
@@ -291,8 +325,19 @@ export type ActionOutput =
   | { readonly type: "withdraw"; readonly sharesPaid: bigint; readonly stEthPaid: bigint; readonly deficit: boolean }
   | { readonly type: "claim"; readonly amounts: ReadonlyArray<bigint> }
   | { readonly type: "amount"; readonly amount: bigint }
-  | { readonly type: "harvest"; readonly report: HarvestReport }
-  | { readonly type: "harvestMany"; readonly harvested: number; readonly statuses: ReadonlyArray<HarvestStatus | "Skipped"> }
+  /** The collection's report (what harvest returns) and the deploy step it ran, if one was due (its Deployed event). */
+  | { readonly type: "harvest"; readonly report: HarvestReport; readonly deploy: DeployReport | undefined }
+  /** Per id of the call: the status ("Skipped" for unknown ids), the collection's report when Done, the step it ran. */
+  | {
+      readonly type: "harvestMany";
+      readonly harvested: number;
+      readonly statuses: ReadonlyArray<HarvestStatus | "Skipped">;
+      readonly reports: ReadonlyArray<HarvestReport | undefined>;
+      readonly deploys: ReadonlyArray<DeployReport | undefined>;
+    }
+  | { readonly type: "deploy"; readonly report: DeployReport }
+  /** Per id of the call: the step's report, or undefined when skipped (unknown id, step not due). */
+  | { readonly type: "deployMany"; readonly stepped: number; readonly reports: ReadonlyArray<DeployReport | undefined> }
   | { readonly type: "launch"; readonly projectId: number; readonly token: Address; readonly pair: Address }
   | { readonly type: "swap"; readonly amountOut: bigint };
 
@@ -520,27 +565,33 @@ const pullStEth = (s: State, account: Address, amount: bigint): { principal: big
 
 const splitParts = (principal: bigint, bps: ReadonlyArray<bigint>): bigint[] => split(asWei(principal), bps.map(asBps));
 
-/** Applies a harvest plan's writes to the state. */
+/** Applies a collection's writes and ledger moves (bounty transferShares, then the wrap) to the state. */
 const commitHarvest = (s: State, p: ProjectState, plan: HarvestPlan, caller: Address): void => {
   Object.assign(p, plan.project);
   s.assignedScaled = plan.assignedScaled;
   const machine = s.config.machine;
-  if (plan.report.bountyShares !== 0n) moveShares(s, machine, caller, plan.report.bountyShares);
+  const r = plan.report;
+  if (r.bountyShares !== 0n) moveShares(s, machine, caller, r.bountyShares);
   if (plan.stEthWrapped !== 0n) {
-    moveShares(s, machine, s.config.wstEth, plan.report.wstEthWrapped);
-    s.wstEth.totalSupply += plan.report.wstEthWrapped;
+    // MockWstETH.wrap: mints getSharesByPooledEth(amount), then pulls the stETH (transferFrom moves the same shares).
+    const minted = sharesByPooledEth(rateOf(s), asWei(plan.stEthWrapped));
+    s.wstEth.totalSupply += minted;
+    s.wstEth.balances[machine] = (s.wstEth.balances[machine] ?? 0n) + minted;
+    transferStEth(s, machine, s.config.wstEth, plan.stEthWrapped);
+    if (minted !== r.wstEthWrapped) revert({ _tag: "TCM_TransferFailed" });
   }
-  s.wstEth.balances[machine] = plan.machineWstBalance;
-  s.wstEth.balances[p.pair] = plan.pairWstBalance;
-  const token = tokenOf(s, p);
-  token.balances[machine] = plan.machineTokenBalance;
-  token.balances[p.pair] = plan.pairTokenBalance;
-  token.totalSupply = plan.tokenTotalSupply;
-  if (p.seeded) token.poolOpen = true;
-  s.pairs[p.pair] = plan.pair;
 };
 
-const harvestInput = (s: State, p: ProjectState, minTokensOut: bigint) => {
+const harvestInput = (s: State, p: ProjectState) => ({
+  config: s.config,
+  now: s.now,
+  rate: rateOf(s),
+  accYield: s.accYield,
+  assignedScaled: s.assignedScaled,
+  project: p,
+});
+
+const stepInput = (s: State, p: ProjectState) => {
   const token = tokenOf(s, p);
   const machine = s.config.machine;
   return {
@@ -548,20 +599,37 @@ const harvestInput = (s: State, p: ProjectState, minTokensOut: bigint) => {
     now: s.now,
     machine,
     pairAddress: p.pair,
-    rate: rateOf(s),
-    accYield: s.accYield,
-    assignedScaled: s.assignedScaled,
     project: p,
     pair: pairOf(s, p),
     pairWstBalance: s.wstEth.balances[p.pair] ?? 0n,
     pairTokenBalance: token.balances[p.pair] ?? 0n,
-    machineShares: sharesOf(s, machine),
     machineWstBalance: s.wstEth.balances[machine] ?? 0n,
     machineTokenBalance: token.balances[machine] ?? 0n,
     tokenTotalSupply: token.totalSupply,
     tokenMaxSupply: token.maxSupply,
-    minTokensOut,
   };
+};
+
+/** Applies a deploy step's writes to the state, then pays the caller's bounty in wstETH (the step's last transfer). */
+const commitStep = (s: State, p: ProjectState, plan: StepPlan, caller: Address): void => {
+  Object.assign(p, plan.project);
+  const machine = s.config.machine;
+  s.wstEth.balances[machine] = plan.machineWstBalance;
+  s.wstEth.balances[p.pair] = plan.pairWstBalance;
+  const token = tokenOf(s, p);
+  token.balances[machine] = plan.machineTokenBalance;
+  token.balances[p.pair] = plan.pairTokenBalance;
+  token.totalSupply = plan.tokenTotalSupply;
+  if (plan.opened) token.poolOpen = true;
+  s.pairs[p.pair] = plan.pair;
+  if (plan.report.bounty !== 0n) moveToken(s.wstEth, machine, caller, plan.report.bounty);
+};
+
+/** TechnoCapitalMachine._step: one deploy step, written to the state; returns its report (the Deployed event). */
+const doStep = (s: State, p: ProjectState, caller: Address): DeployReport => {
+  const plan = planStep(stepInput(s, p));
+  commitStep(s, p, plan, caller);
+  return plan.report;
 };
 
 /** _validateLaunch. */
@@ -574,8 +642,12 @@ const validateLaunch = (params: LaunchParams): void => {
   if (params.maxSupply < MIN_MAX_SUPPLY || params.maxSupply > MAX_SUPPLY_LIMIT) {
     revert({ _tag: "TCM_MaxSupplyOutOfBounds", value: params.maxSupply, min: MIN_MAX_SUPPLY, max: MAX_SUPPLY_LIMIT });
   }
-  if (params.dailyEmission === 0n || params.dailyEmission > params.maxSupply) {
-    revert({ _tag: "TCM_DailyEmissionOutOfBounds", value: params.dailyEmission, min: 1n, max: params.maxSupply });
+  if (params.seedReserve < MIN_SEED_RESERVE || params.seedReserve > params.maxSupply / 2n) {
+    revert({ _tag: "TCM_SeedReserveOutOfBounds", value: params.seedReserve, min: MIN_SEED_RESERVE, max: params.maxSupply / 2n });
+  }
+  const emissionCap = params.maxSupply - params.seedReserve;
+  if (params.dailyEmission === 0n || params.dailyEmission > emissionCap) {
+    revert({ _tag: "TCM_DailyEmissionOutOfBounds", value: params.dailyEmission, min: 1n, max: emissionCap });
   }
   if (params.decayBps > MAX_DECAY_BPS) revert({ _tag: "TCM_DecayOutOfBounds", value: params.decayBps, max: MAX_DECAY_BPS });
   if (params.contributorBps > MAX_CONTRIBUTOR_BPS) {
@@ -584,7 +656,7 @@ const validateLaunch = (params: LaunchParams): void => {
   if (params.contributorBps !== 0n && params.contributorRecipient === ZERO_ADDRESS) revert({ _tag: "TCM_ContributorRecipientZero" });
 };
 
-const harvestStatusError = (projectId: number, plan: HarvestPlan, minimum: bigint, minTokensOut: bigint): TcmError | undefined => {
+const harvestStatusError = (projectId: number, plan: HarvestPlan, minimum: bigint): TcmError | undefined => {
   switch (plan.status) {
     case "Done":
       return undefined;
@@ -592,10 +664,6 @@ const harvestStatusError = (projectId: number, plan: HarvestPlan, minimum: bigin
       return { _tag: "TCM_AlreadyHarvested", projectId, epoch: plan.report.epoch };
     case "NothingToHarvest":
       return { _tag: "TCM_NothingToHarvest", projectId, value: plan.report.yieldStEth, minimum };
-    case "PriceDeviation":
-      return { _tag: "TCM_PriceDeviation", spot: plan.report.spotPrice, twap: plan.report.twapPrice };
-    case "InsufficientOutput":
-      return { _tag: "TCM_InsufficientOutput", amountOut: plan.report.tokensBought, minOut: minTokensOut };
   }
 };
 
@@ -713,21 +781,25 @@ const step = (s: State, action: Action): ActionOutput => {
         decayBps: wrap(params.decayBps, 16),
         contributorBps: wrap(params.contributorBps, 16),
         startTime: wrap(s.now, 32),
-        emissionCap: wrap(params.maxSupply, 96),
+        emissionCap: wrap(params.maxSupply - params.seedReserve, 96),
         token: action.token,
         lastHarvestEpoch: wrap(currentEpoch(s), 32),
+        lastStepTime: 0n,
         tokenIsToken0,
         seeded: false,
         pair: action.pair,
-        observationTime: 0n,
         observationCumulative: 0n,
-        carryWstEth: 0n,
+        pendingWstEth: 0n,
         carryTokens: 0n,
-        launchPrice: wrap(params.launchPrice, 128),
         totalYieldShares: 0n,
+        totalLiquidity: 0n,
         owner: action.caller,
         contributorRecipient: params.contributorRecipient,
-        totalLiquidity: 0n,
+        launchPrice: wrap(params.launchPrice, 128),
+        seedReserve: wrap(params.seedReserve, 96),
+        referencePrice: 0n,
+        // LaunchLogic.store: slot 11 is never zero (the opening rewrites it).
+        observationTime: wrap(s.now, 32),
         metadataURI: params.metadataURI,
       };
       return { type: "launch", projectId, token: action.token, pair: action.pair };
@@ -864,44 +936,58 @@ const step = (s: State, action: Action): ActionOutput => {
       onlyProjectOwner(s, action.projectId, action.caller).owner = action.newOwner;
       return NONE;
     }
-    case "refreshObservation": {
-      const p = projectOrRevert(s, action.projectId);
-      const age = sub(s.now, p.observationTime, "refreshObservation");
-      if (!p.seeded || age < OBSERVATION_REFRESH_AGE) revert({ _tag: "TCM_ObservationFresh", projectId: action.projectId, age });
-      p.observationCumulative = currentCumulative(pairOf(s, p), p.tokenIsToken0, s.now);
-      p.observationTime = wrap(s.now, 32);
-      return NONE;
-    }
     case "harvest": {
       if (s.harvestsPaused) revert({ _tag: "TCM_HarvestsPaused" });
       const p = projectOrRevert(s, action.projectId);
       doCheckpoint(s);
-      const minTokensOut = action.minTokensOut ?? 0n;
-      const plan = planHarvest(harvestInput(s, p, minTokensOut));
-      const failure = harvestStatusError(action.projectId, plan, s.config.minHarvestValue, minTokensOut);
+      const plan = planHarvest(harvestInput(s, p));
+      const failure = harvestStatusError(action.projectId, plan, s.config.minHarvestValue);
       if (failure !== undefined) revert(failure);
       commitHarvest(s, p, plan, action.caller);
-      return { type: "harvest", report: plan.report };
+      const deploy = stepDue(p, s.now, s.config.stepInterval) ? doStep(s, p, action.caller) : undefined;
+      return { type: "harvest", report: plan.report, deploy };
     }
     case "harvestMany": {
       if (s.harvestsPaused) revert({ _tag: "TCM_HarvestsPaused" });
-      const mins = action.minTokensOut ?? [];
-      if (mins.length !== 0 && mins.length !== action.projectIds.length) {
-        revert({ _tag: "TCM_LengthMismatch", expected: BigInt(action.projectIds.length), actual: BigInt(mins.length) });
-      }
       doCheckpoint(s);
       let harvested = 0;
-      const statuses = action.projectIds.map((id, i): HarvestStatus | "Skipped" => {
+      const reports: Array<HarvestReport | undefined> = [];
+      const deploys: Array<DeployReport | undefined> = [];
+      const statuses = action.projectIds.map((id): HarvestStatus | "Skipped" => {
+        reports.push(undefined);
+        deploys.push(undefined);
         if (id === 0 || id > s.projectCount) return "Skipped";
         const p = s.projects[id] as ProjectState;
-        const plan = planHarvest(harvestInput(s, p, mins.length === 0 ? 0n : (mins[i] as bigint)));
-        if (plan.status === "Done") {
-          commitHarvest(s, p, plan, action.caller);
-          harvested++;
-        }
+        const plan = planHarvest(harvestInput(s, p));
+        if (plan.status !== "Done") return plan.status;
+        commitHarvest(s, p, plan, action.caller);
+        harvested++;
+        reports[reports.length - 1] = plan.report;
+        if (stepDue(p, s.now, s.config.stepInterval)) deploys[deploys.length - 1] = doStep(s, p, action.caller);
         return plan.status;
       });
-      return { type: "harvestMany", harvested, statuses };
+      return { type: "harvestMany", harvested, statuses, reports, deploys };
+    }
+    case "deploy": {
+      if (s.harvestsPaused) revert({ _tag: "TCM_HarvestsPaused" });
+      const p = projectOrRevert(s, action.projectId);
+      const pending = p.pendingWstEth;
+      if (pending < MIN_DEPLOY) revert({ _tag: "TCM_NothingToDeploy", projectId: action.projectId, pending, minimum: MIN_DEPLOY });
+      const readyAt = nextDeployTime(p, s.config.stepInterval);
+      if (s.now < readyAt) revert({ _tag: "TCM_StepNotDue", projectId: action.projectId, readyAt });
+      return { type: "deploy", report: doStep(s, p, action.caller) };
+    }
+    case "deployMany": {
+      if (s.harvestsPaused) revert({ _tag: "TCM_HarvestsPaused" });
+      let stepped = 0;
+      const reports = action.projectIds.map((id): DeployReport | undefined => {
+        if (id === 0 || id > s.projectCount) return undefined;
+        const p = s.projects[id] as ProjectState;
+        if (!stepDue(p, s.now, s.config.stepInterval)) return undefined;
+        stepped++;
+        return doStep(s, p, action.caller);
+      });
+      return { type: "deployMany", stepped, reports };
     }
   }
 };
@@ -952,24 +1038,55 @@ export const previewPendingYield = (state: State, projectId: number): Result<{ s
   });
 
 /**
- * What `harvest(projectId, minTokensOut)` would do at `now` (default: state.now): the status and report, like a
- * static call that returns the would-be revert status instead of reverting. O(1): no copy of the state.
+ * What `harvest(projectId)` would do at `now` (default: state.now): the collection's status and report, like a
+ * static call that returns the would-be revert status instead of reverting, and, when it is Done and a deploy step
+ * is then due, that step's report. O(1): no copy of the state.
  */
 export const previewHarvest = (
   state: State,
   projectId: number,
   now?: bigint,
-  minTokensOut = 0n,
-): Result<{ readonly status: HarvestStatus; readonly report: HarvestReport }, DomainError> =>
+): Result<{ readonly status: HarvestStatus; readonly report: HarvestReport; readonly deploy: DeployReport | undefined }, DomainError> =>
   run(() => {
     if (state.harvestsPaused) revert({ _tag: "TCM_HarvestsPaused" });
     const p = projectOrRevert(state, projectId);
     const at = withTime(state, now);
     const book = checkpoint(state, asShares(sharesOf(state, state.config.machine)), rateOf(state)).book;
     const view: State = { ...state, now: at, accYield: book.accYield, assignedScaled: book.assignedScaled };
-    const plan = planHarvest(harvestInput(view, p, minTokensOut));
-    return { status: plan.status, report: plan.report };
+    const plan = planHarvest(harvestInput(view, p));
+    if (plan.status !== "Done" || !stepDue(plan.project, at, state.config.stepInterval)) {
+      return { status: plan.status, report: plan.report, deploy: undefined };
+    }
+    // The step after the collection: the project's new books and the machine's wstETH after the wrap.
+    const minted = plan.stEthWrapped === 0n ? 0n : sharesByPooledEth(rateOf(state), asWei(plan.stEthWrapped));
+    const input = stepInput(view, { ...p, ...plan.project });
+    const step = planStep({ ...input, machineWstBalance: input.machineWstBalance + minted });
+    return { status: plan.status, report: plan.report, deploy: step.report };
   });
+
+/**
+ * What `deploy(projectId)` would do at `now` (default: state.now): the step's report, or the revert a static call
+ * would give (TCM_HarvestsPaused, TCM_UnknownProject, TCM_NothingToDeploy, TCM_StepNotDue, or a revert inside the
+ * step). O(1): no copy of the state.
+ */
+export const previewDeploy = (state: State, projectId: number, now?: bigint): Result<DeployReport, DomainError> =>
+  run(() => {
+    if (state.harvestsPaused) revert({ _tag: "TCM_HarvestsPaused" });
+    const p = projectOrRevert(state, projectId);
+    const at = withTime(state, now);
+    if (p.pendingWstEth < MIN_DEPLOY) revert({ _tag: "TCM_NothingToDeploy", projectId, pending: p.pendingWstEth, minimum: MIN_DEPLOY });
+    const readyAt = nextDeployTime(p, state.config.stepInterval);
+    if (at < readyAt) revert({ _tag: "TCM_StepNotDue", projectId, readyAt });
+    return planStep(stepInput({ ...state, now: at }, p)).report;
+  });
+
+/** isDeployReady(projectId): not paused, pending wstETH ≥ MIN_DEPLOY and stepInterval elapsed (at `now`). */
+export const isDeployReady = (state: State, projectId: number, now?: bigint): Result<boolean, DomainError> =>
+  run(() => !state.harvestsPaused && stepDue(projectOrRevert(state, projectId), withTime(state, now), state.config.stepInterval));
+
+/** nextDeployTime(projectId): lastStepTime + stepInterval. */
+export const nextDeployTimeOf = (state: State, projectId: number): Result<bigint, DomainError> =>
+  run(() => nextDeployTime(projectOrRevert(state, projectId), state.config.stepInterval));
 
 /** isHarvestReady. */
 export const isHarvestReady = (state: State, projectId: number, now?: bigint): Result<boolean, DomainError> =>
@@ -978,7 +1095,7 @@ export const isHarvestReady = (state: State, projectId: number, now?: bigint): R
     const view: State = { ...state, now: withTime(state, now) };
     if (p.lastHarvestEpoch >= currentEpoch(view) || state.harvestsPaused) return false;
     const shares = pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, previewAccYield(state)) >> YIELD_SHIFT;
-    return pooledEthByShares(rateOf(state), asShares(shares + p.carryWstEth)) >= state.config.minHarvestValue;
+    return pooledEthByShares(rateOf(state), asShares(shares)) >= state.config.minHarvestValue;
   });
 
 /** pendingRewards(account, projectId) at `now`. */
@@ -1069,9 +1186,12 @@ export const projectView = (state: State, projectId: number) =>
       rewardAcc: p.rewardAcc,
       contributorOwed: p.contributorOwed,
       lastHarvestEpoch: p.lastHarvestEpoch,
+      lastStepTime: p.lastStepTime,
+      seedReserve: p.seedReserve,
+      referencePrice: p.referencePrice,
       observationTime: p.observationTime,
       observationCumulative: p.observationCumulative,
-      carryWstEth: p.carryWstEth,
+      pendingWstEth: p.pendingWstEth,
       carryTokens: p.carryTokens,
       pendingYieldScaled: pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, previewAccYield(state)),
       totalYieldShares: p.totalYieldShares,

@@ -1,68 +1,67 @@
 /** Executable evidence for FINDINGS.md: these pin the contract's current behaviour (mirrored exactly). */
 import { assert, describe, it } from "@effect/vitest";
-import { UINT96_MAX, execute, initialState, pendingRewardsOf, rewards, uniswap } from "../src/index.js";
-import { ALICE, DAY, DEV, E, GUARDIAN, KEEPER, MACHINE, STETH, TRADER, WSTETH, addr, launchParams, run, withProjects } from "./fixtures.js";
+import { type Action, type State, UINT96_MAX, execute, initialState, rewards, uniswap } from "../src/index.js";
+import {
+  ALICE,
+  DAY,
+  DEV,
+  E,
+  FOLLOW_WINDOW,
+  GUARDIAN,
+  KEEPER,
+  MACHINE,
+  STEP_INTERVAL,
+  STETH,
+  TRADER,
+  WSTETH,
+  addr,
+  launchParams,
+  run,
+  withProjects,
+} from "./fixtures.js";
+
+const exec = (s: State, action: Action) => {
+  const result = execute(s, action);
+  if (!result.ok) throw new Error(`${action.type} reverted: ${result.error._tag}`);
+  return result.value;
+};
+
+/** Alice allocates 100 stETH to project `id`; a day later 1% of Lido's pooled ether is its yield. */
+const withYield = (s: State, id: number): State => {
+  s = run(s, { type: "deposit", account: ALICE, amount: 100n * E, allocation: [{ projectId: id, bps: 10_000n }] }, { type: "advanceTime", seconds: DAY });
+  return run(s, { type: "rebase", delta: s.lido.totalPooledEther / 100n });
+};
 
 describe("FINDINGS", () => {
-  it("F1 (resolved): under the supply cap, seeding takes what the cap allows, carries the rest, and never reverts", () => {
-    // launch price 1e12 (1e-6 wstETH per token) and 1M max supply: the pool can never hold more than 1 wstETH.
+  it("F1 (resolved): donations cannot make the machine open above the launch price; a donor only loses", () => {
+    // FDV of the seed reserve at the launch price: 1,000 tokens × 0.001 = 1 wstETH. The pair is given 1.5 and synced.
     let s = run(
       withProjects(),
-      { type: "launch", caller: DEV, params: launchParams({ launchPrice: 10n ** 12n }), token: addr(0x6000), pair: addr(0x6001) },
-      { type: "deposit", account: ALICE, amount: 100n * E, allocation: [{ projectId: 1, bps: 5_000n }, { projectId: 4, bps: 5_000n }] },
-      { type: "donate", from: TRADER, asset: "wstETH", amount: (99n * E) / 100n, projectId: 4 },
+      { type: "launch", caller: DEV, params: launchParams({ seedReserve: 1_000n * E }), token: addr(0x6000), pair: addr(0x6001) },
+      { type: "donate", from: TRADER, asset: "wstETH", amount: (3n * E) / 2n, projectId: 4 },
       { type: "sync", projectId: 4 },
-      { type: "advanceTime", seconds: DAY },
     );
-    s = run(s, { type: "rebase", delta: s.lido.totalPooledEther / 100n });
-    const single = execute(s, { type: "harvest", caller: KEEPER, projectId: 4 });
-    assert.isTrue(single.ok);
-    if (single.ok && single.value.output.type === "harvest") {
-      const r = single.value.output.report;
-      const p = single.value.state.projects[4];
-      // Every token the schedule still allows went into the pool, at exactly the launch price.
-      assert.strictEqual(r.tokensSeeded, 1_000_000n * E - 1_000n * E);
-      assert.strictEqual(r.wstEthAdded, (r.tokensSeeded * 10n ** 12n) / E - (99n * E) / 100n);
-      assert.strictEqual(r.carryWstEthOut, r.wstEthWrapped - r.wstEthAdded);
-      assert.strictEqual(p?.carryWstEth, r.carryWstEthOut);
-      assert.isTrue(p?.seeded);
-      // The donation was already in the reserves: the first mint counts only what the machine added.
-      assert.strictEqual(r.liquidityMinted, uniswap.sqrt(r.tokensSeeded * r.wstEthAdded) - 1_000n);
-    }
-    const many = execute(s, { type: "harvestMany", caller: KEEPER, projectIds: [1, 4] });
-    assert.isTrue(many.ok);
-    if (many.ok) assert.deepStrictEqual(many.value.output, { type: "harvestMany", harvested: 2, statuses: ["Done", "Done"] });
+    s = withYield(s, 4);
+    const { state, output } = exec(s, { type: "harvest", caller: KEEPER, projectId: 4 });
+    const d = output.type === "harvest" ? output.deploy : undefined;
+    if (d === undefined) throw new Error("no step");
+    assert.isTrue(state.projects[4]?.seeded, "the pool opens");
+    assert.strictEqual(d.wstEthAdded, 1n, "the machine adds 1 wei: the least a first mint after a sync needs");
+    assert.strictEqual(d.tokensSeeded, 1_000n * E);
+    assert.strictEqual(d.liquidityMinted, uniswap.sqrt(1_000n * E) - 1_000n);
+    assert.strictEqual(state.projects[4]?.referencePrice, (10n ** 15n << 112n) / E, "the reference stays at the launch price");
+    assert.strictEqual(d.pendingOut, d.pendingIn - 1n - d.bounty, "the machine's wstETH waits for the market price");
   });
 
-  it("F1 (resolved): a first mint too small to open the pool carries everything and leaves the project unseeded", () => {
-    // A launch price so high that the small first harvest prices almost no tokens: sqrt(tokens * wst) <= 1000.
-    let s = run(
-      withProjects(),
-      { type: "launch", caller: DEV, params: launchParams({ launchPrice: 10n ** 36n }), token: addr(0x6000), pair: addr(0x6001) },
-      { type: "deposit", account: ALICE, amount: 100n * E, allocation: [{ projectId: 4, bps: 10_000n }] },
-      { type: "advanceTime", seconds: DAY },
-    );
-    s = run(s, { type: "rebase", delta: s.lido.totalPooledEther / 1_000n });
-    const result = execute(s, { type: "harvest", caller: KEEPER, projectId: 4 });
-    assert.isTrue(result.ok);
-    if (result.ok && result.value.output.type === "harvest") {
-      const r = result.value.output.report;
-      assert.strictEqual(r.tokensSeeded, 0n);
-      assert.strictEqual(r.liquidityMinted, 0n);
-      assert.strictEqual(r.carryWstEthOut, r.wstEthWrapped);
-      assert.isFalse(result.value.state.projects[4]?.seeded);
-      assert.strictEqual(result.value.state.projects[4]?.carryWstEth, r.wstEthWrapped);
-    }
-  });
-
-  it("F2 (resolved): the constructor refuses maxBounty above 1000 ether", () => {
+  it("F2 (resolved): the constructor refuses maxBounty above 1000 ether and maxImpactBps outside 1..59", () => {
     const config = {
-      now: 1n, machine: MACHINE, stEth: STETH, wstEth: WSTETH, guardian: GUARDIAN, bountyBps: 10n,
-      maxDeviationBps: 500n, maxImpactBps: 50n, minHarvestValue: 10n ** 9n,
+      now: 1n, machine: MACHINE, stEth: STETH, wstEth: WSTETH, guardian: GUARDIAN, bountyBps: 10n, maxImpactBps: 50n,
+      minHarvestValue: 10n ** 9n, stepInterval: STEP_INTERVAL, followWindow: FOLLOW_WINDOW, stepBountyBps: 10n, maxStepBounty: E / 200n,
     };
     assert.deepStrictEqual(initialState({ ...config, maxBounty: 1_000n * E + 1n }), { ok: false, error: { _tag: "TCM_InvalidConfig", parameter: 6n } });
     assert.isTrue(initialState({ ...config, maxBounty: 1_000n * E }).ok);
     assert.deepStrictEqual(initialState({ ...config, maxBounty: E, maxImpactBps: 0n }), { ok: false, error: { _tag: "TCM_InvalidConfig", parameter: 9n } });
+    assert.deepStrictEqual(initialState({ ...config, maxBounty: E, maxImpactBps: 60n }), { ok: false, error: { _tag: "TCM_InvalidConfig", parameter: 9n } });
   });
 
   it("rewards: owed is a signed 96-bit difference, debts round up, so an entry can sit at -1 and is owed nothing", () => {
@@ -77,52 +76,71 @@ describe("FINDINGS", () => {
     assert.strictEqual(rewards.owedOf(0n, UINT96_MAX + 1n - 5n, acc), 5n);
   });
 
-  it("F1 (resolved): wstETH donated and synced above the remaining FDV opens the pool above the launch price", () => {
-    // FDV at the launch price: 1e24 tokens * 1e12 / 1e18 = 1 wstETH. The pair is given 1.5 wstETH and synced.
+  it("F7 (resolved): a schedule exhausted before the first harvest still opens the pool (the seed reserve is never emitted)", () => {
     let s = run(
       withProjects(),
-      { type: "launch", caller: DEV, params: launchParams({ launchPrice: 10n ** 12n }), token: addr(0x6000), pair: addr(0x6001) },
-      { type: "deposit", account: ALICE, amount: 100n * E, allocation: [{ projectId: 4, bps: 10_000n }] },
-      { type: "donate", from: TRADER, asset: "wstETH", amount: (3n * E) / 2n, projectId: 4 },
-      { type: "sync", projectId: 4 },
+      { type: "launch", caller: DEV, params: launchParams({ decayBps: 0n, maxSupply: 10_000n * E, seedReserve: 1_000n * E }), token: addr(0x6000), pair: addr(0x6001) },
+      { type: "advanceTime", seconds: 10n * DAY },
     );
-    s = run(s, { type: "advanceTime", seconds: DAY });
-    s = run(s, { type: "rebase", delta: s.lido.totalPooledEther / 200n });
-    const result = execute(s, { type: "harvest", caller: KEEPER, projectId: 4 });
-    assert.isTrue(result.ok, "the harvest succeeds");
-    if (!result.ok || result.value.output.type !== "harvest") return;
-    const r = result.value.output.report;
-    s = result.value.state;
-    // The cap's tokens go in with all the yield's wstETH: the pool opens (above the launch price, paid by the donor).
-    assert.isTrue(s.projects[4]?.seeded);
-    assert.isTrue(r.tokensSeeded > 0n);
-    assert.strictEqual(r.wstEthAdded, r.wstEthWrapped + r.carryWstEthIn);
-    assert.strictEqual(r.carryWstEthOut, 0n);
-    assert.isTrue((r.reserveWstEth * 10n ** 18n) / r.reserveTokens > 10n ** 12n);
+    s = withYield(s, 4);
+    const { state, output } = exec(s, { type: "harvest", caller: KEEPER, projectId: 4 });
+    const d = output.type === "harvest" ? output.deploy : undefined;
+    assert.isTrue(state.projects[4]?.seeded);
+    assert.isTrue((d?.tokensSeeded ?? 0n) > 0n && (d?.wstEthAdded ?? 0n) > 0n);
   });
 
-  it("F7: a schedule exhausted before the first seeding can never seed; every later harvest only grows the carry", () => {
-    // decayBps 0, 1000 tokens a day, maxSupply 10,000: the whole supply is scheduled after 10 days, whether or not
-    // anyone was allocated (emission counts toward the cap even when it is not minted).
-    let s = run(
-      withProjects(),
-      { type: "launch", caller: DEV, params: launchParams({ decayBps: 0n, maxSupply: 10_000n * E }), token: addr(0x6000), pair: addr(0x6001) },
-      { type: "advanceTime", seconds: 10n * DAY },
-      { type: "deposit", account: ALICE, amount: 100n * E, allocation: [{ projectId: 4, bps: 10_000n }] },
-      { type: "advanceTime", seconds: DAY },
-    );
-    s = run(s, { type: "rebase", delta: s.lido.totalPooledEther / 100n });
-    const result = execute(s, { type: "harvest", caller: KEEPER, projectId: 4 });
-    assert.isTrue(result.ok);
-    if (result.ok && result.value.output.type === "harvest") {
-      const r = result.value.output.report;
-      assert.strictEqual(r.tokensSeeded, 0n);
-      assert.strictEqual(r.carryWstEthOut, r.wstEthWrapped);
-      assert.isTrue(r.wstEthWrapped > 0n);
-      assert.isFalse(result.value.state.projects[4]?.seeded);
-      // No depositor reward either: nothing was emitted while allocated.
-      assert.deepStrictEqual(pendingRewardsOf(result.value.state, ALICE, 4), { ok: true, value: 0n });
-    }
+  it("F9: a 1-gwei buy after every trading step holds the deploy steps off for two follow windows each time", () => {
+    // The pool opened by a first harvest, then 14 days of 0.1 % daily yield, a harvest each day and a deploy step
+    // every stepInterval. The attacker buys 1 gwei of tokens whenever spot is not above the machine's reference
+    // (right after each trading step): spot is then above the reference by a hair, so every step trades nothing. The
+    // first window after the trading step saw the old price for a moment (TWAP < spot): it restarts; the reference
+    // follows only after a second whole FOLLOW_WINDOW at the bumped price. One trading step per two windows.
+    // (Print the figures with TCM_PRINT_F9=1.)
+    const days = 14;
+    const simulate = (attack: boolean) => {
+      let s = withYield(withProjects(), 1);
+      s = exec(s, { type: "harvest", caller: KEEPER, projectId: 1 }).state;
+      let trading = 0;
+      let attacks = 0;
+      let harvested = 0n;
+      const count = (d: { wstEthSwapped: bigint; wstEthAdded: bigint } | undefined) => {
+        if (d !== undefined && d.wstEthSwapped + d.wstEthAdded > 0n) trading++;
+      };
+      for (let day = 0; day < days; day++) {
+        if (day !== 0) {
+          s = run(s, { type: "rebase", delta: s.lido.totalPooledEther / 1_000n });
+          const h = exec(s, { type: "harvest", caller: KEEPER, projectId: 1 });
+          s = h.state;
+          if (h.output.type === "harvest") {
+            harvested += h.output.report.wstEthWrapped;
+            count(h.output.deploy);
+          }
+        }
+        for (let i = 0; i < Number(DAY / STEP_INTERVAL); i++) {
+          s = run(s, { type: "advanceTime", seconds: STEP_INTERVAL });
+          const p = s.projects[1];
+          const pair = p === undefined ? undefined : s.pairs[p.pair];
+          if (p === undefined || pair === undefined) throw new Error("no project");
+          const spot = uniswap.priceUQ112(p.tokenIsToken0 ? pair.reserve1 : pair.reserve0, p.tokenIsToken0 ? pair.reserve0 : pair.reserve1);
+          if (attack && spot <= p.referencePrice) {
+            s = run(s, { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn: 10n ** 9n });
+            attacks++;
+          }
+          const result = execute(s, { type: "deploy", caller: KEEPER, projectId: 1 });
+          if (!result.ok) continue;
+          s = result.value.state;
+          if (result.value.output.type === "deploy") count(result.value.output.report);
+        }
+      }
+      return { trading, attacks, harvested, pending: s.projects[1]?.pendingWstEth ?? 0n };
+    };
+    const honest = simulate(false);
+    const attacked = simulate(true);
+    if (process.env["TCM_PRINT_F9"] !== undefined) console.log(JSON.stringify({ honest, attacked }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+    // Without the attack the yield is deployed as it comes; with it, about one trading step per two follow windows.
+    assert.isTrue(honest.pending < honest.harvested / 100n, `honest: ${honest.pending} of ${honest.harvested} still pending`);
+    assert.isTrue(attacked.trading <= days / Number(FOLLOW_WINDOW / DAY) + 2, `attacked trading steps: ${attacked.trading}`);
+    assert.isTrue(attacked.pending > attacked.harvested / 2n, `attacked: ${attacked.pending} of ${attacked.harvested} still pending`);
+    assert.isTrue(attacked.attacks <= attacked.trading + 1, "one 1-gwei buy per trading step is all it costs");
   });
 });
-

@@ -22,12 +22,29 @@ export const launchParams = (overrides: Partial<LaunchParams> = {}): LaunchParam
   dailyEmission: 1_000n * E,
   decayBps: 100n,
   maxSupply: 1_000_000n * E,
+  seedReserve: 100_000n * E,
   contributorBps: 1_000n,
   contributorRecipient: DEV,
   ...overrides,
 });
 
-export const fresh = (overrides: { maxBounty?: bigint; bountyBps?: bigint; maxImpactBps?: bigint } = {}): State =>
+/** The devnet's step parameters (contracts/script/Deploy.s.sol). */
+export const STEP_INTERVAL = 1_200n;
+export const FOLLOW_WINDOW = 2n * DAY;
+export const STEP_BOUNTY_BPS = 10n;
+export const MAX_STEP_BOUNTY = E / 200n;
+
+export const fresh = (
+  overrides: {
+    maxBounty?: bigint;
+    bountyBps?: bigint;
+    maxImpactBps?: bigint;
+    stepInterval?: bigint;
+    followWindow?: bigint;
+    stepBountyBps?: bigint;
+    maxStepBounty?: bigint;
+  } = {},
+): State =>
   unwrap(
     initialState({
       now: 1_700_000_000n,
@@ -37,9 +54,12 @@ export const fresh = (overrides: { maxBounty?: bigint; bountyBps?: bigint; maxIm
       guardian: GUARDIAN,
       bountyBps: overrides.bountyBps ?? 10n,
       maxBounty: overrides.maxBounty ?? E,
-      maxDeviationBps: 500n,
-      maxImpactBps: overrides.maxImpactBps ?? 5_000n,
+      maxImpactBps: overrides.maxImpactBps ?? 50n,
       minHarvestValue: 10n ** 9n,
+      stepInterval: overrides.stepInterval ?? STEP_INTERVAL,
+      followWindow: overrides.followWindow ?? FOLLOW_WINDOW,
+      stepBountyBps: overrides.stepBountyBps ?? STEP_BOUNTY_BPS,
+      maxStepBounty: overrides.maxStepBounty ?? MAX_STEP_BOUNTY,
       initialPooledEther: 1_000n * E,
     }),
   );

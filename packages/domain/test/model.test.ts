@@ -2,8 +2,10 @@ import { assert, describe, it } from "@effect/vitest";
 import fc from "fast-check";
 import {
   type Action,
+  type DeployReport,
+  type PairState,
   type State,
-  apply,
+  harvest as harvestMath,
   deficitStatus,
   emission,
   execute,
@@ -16,6 +18,8 @@ import {
   yieldMath,
 } from "../src/index.js";
 import { ALICE, BOB, DAY, DEV, E, KEEPER, MACHINE, TRADER, WSTETH, addr, fresh, launchParams, run, withProjects } from "./fixtures.js";
+
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 const errorOf = (state: State, action: Action) => {
   const result = execute(state, action);
@@ -73,7 +77,7 @@ describe("a hand-checked life cycle", () => {
     assert.strictEqual(s.lido.shares[MACHINE], 100n * E);
   });
 
-  it("a 10% rebase becomes yield and the seeding harvest opens the pool at the launch price", () => {
+  it("a 10% rebase becomes yield; the harvest collects it and its first deploy step opens the pool at the launch price", () => {
     s = run(s, { type: "advanceTime", seconds: DAY }, { type: "rebase", delta: pooledBefore / 10n });
     const pooled = s.lido.totalPooledEther;
     const required = (100n * E * shares + pooled - 1n) / pooled;
@@ -83,20 +87,46 @@ describe("a hand-checked life cycle", () => {
     const bounty = (yieldShares * 10n) / 10_000n;
     const toWrap = ((yieldShares - bounty) * pooled) / shares;
     const wrapped = (toWrap * shares) / pooled;
-    const tokens = (wrapped * E) / 10n ** 15n;
+    // The step: its budget keeps back the largest bounty it could pay; the bounty is then paid on what it deployed.
+    const budget = wrapped - min((wrapped * 10n) / 10_010n, E / 200n);
+    const tokens = (budget * E) / 10n ** 15n;
+    const stepBounty = min(min((budget * 10n) / 10_000n, E / 200n), wrapped - budget);
 
     const preview = previewHarvest(s, 1);
-    assert.isTrue(preview.ok);
-    s = run(s, { type: "harvest", caller: KEEPER, projectId: 1 });
-    const r = preview.ok ? preview.value.report : undefined;
-    assert.strictEqual(r?.yieldShares, yieldShares);
-    assert.strictEqual(r?.bountyShares, bounty);
-    assert.strictEqual(r?.wstEthWrapped, wrapped);
-    assert.strictEqual(r?.tokensSeeded, tokens);
-    assert.strictEqual(r?.liquidityMinted, uniswap.sqrt(wrapped * tokens) - 1000n);
+    const result = execute(s, { type: "harvest", caller: KEEPER, projectId: 1 });
+    assert.isTrue(preview.ok && result.ok);
+    if (!preview.ok || !result.ok || result.value.output.type !== "harvest") return;
+    const { report: r, deploy: d } = result.value.output;
+    assert.deepStrictEqual(preview.value, { status: "Done", report: r, deploy: d }, "the preview is the transaction");
+    s = result.value.state;
+    assert.strictEqual(r.yieldShares, yieldShares);
+    assert.strictEqual(r.bountyShares, bounty);
+    assert.strictEqual(r.wstEthWrapped, wrapped);
+    assert.strictEqual(r.pendingWstEth, wrapped);
+    assert.isDefined(d);
+    if (d === undefined) return;
+    assert.strictEqual(d.pendingIn, wrapped);
+    assert.strictEqual(d.tokensSeeded, tokens);
+    assert.strictEqual(d.tokensAdded, tokens);
+    assert.strictEqual(d.wstEthAdded, budget);
+    assert.strictEqual(d.liquidityMinted, uniswap.sqrt(budget * tokens) - 1000n);
+    assert.strictEqual(d.bounty, stepBounty);
+    assert.strictEqual(d.pendingOut, wrapped - budget - stepBounty);
+    assert.strictEqual(d.wstEthSwapped, 0n);
+    assert.strictEqual(d.ceilingPrice, 0n);
+    const spot = uniswap.priceUQ112(budget, tokens);
+    assert.strictEqual(d.spotPrice, (spot * E) >> 112n);
+    assert.strictEqual(d.referencePrice, d.spotPrice, "opened without donations: the reference is the opening spot");
     assert.strictEqual(s.lido.shares[KEEPER], bounty);
-    assert.strictEqual(s.projects[1]?.emissionCap, 1_000_000n * E - tokens);
-    assert.strictEqual(s.wstEth.balances[addr(0x1001)], wrapped);
+    assert.strictEqual(s.wstEth.balances[KEEPER], stepBounty, "the step's bounty is paid in wstETH");
+    const p = s.projects[1];
+    assert.strictEqual(p?.emissionCap, 1_000_000n * E - 100_000n * E, "the seed reserve is outside the emission cap");
+    assert.strictEqual(p?.pendingWstEth, d.pendingOut);
+    assert.strictEqual(p?.lastStepTime, s.now);
+    assert.strictEqual(p?.referencePrice, spot);
+    assert.strictEqual(p?.observationTime, s.now);
+    assert.isTrue(p?.seeded);
+    assert.strictEqual(s.wstEth.balances[addr(0x1001)], budget);
     // The sub-share remainder stays with the project.
     assert.strictEqual(yieldMath.pendingYieldScaled(100n * E, s.projects[1]?.yieldDebt ?? 0n, s.accYield), (100n * E * indexDelta) & 0xffffffffn);
   });
@@ -119,13 +149,38 @@ describe("a hand-checked life cycle", () => {
     });
   });
 
-  it("a large swap just before the harvest trips the price guard", () => {
-    const pumped = run(s, { type: "advanceTime", seconds: DAY }, { type: "rebase", delta: E }, { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn: E });
-    const error = errorOf(pumped, { type: "harvest", caller: KEEPER, projectId: 1 });
-    assert.strictEqual(error?._tag, "TCM_PriceDeviation");
+  it("a buy just before the harvest's step makes the step trade nothing; harvestMany still collects", () => {
+    const sameBlock = run(s, { type: "advanceTime", seconds: DAY }, { type: "rebase", delta: E }, { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn: E });
+    // In the block of the buy, the step does nothing at all (it stays due); a block later it counts without trading.
+    const same = execute(sameBlock, { type: "harvest", caller: KEEPER, projectId: 1 });
+    assert.isTrue(same.ok);
+    if (same.ok && same.value.output.type === "harvest") {
+      assert.strictEqual(same.value.output.deploy?.spotPrice, 0n);
+      assert.strictEqual(same.value.output.deploy?.pendingOut, same.value.output.report.pendingWstEth);
+      assert.strictEqual(same.value.state.projects[1]?.lastStepTime, sameBlock.projects[1]?.lastStepTime);
+    }
+    const pumped = run(sameBlock, { type: "advanceTime", seconds: 12n });
+    const single = execute(pumped, { type: "harvest", caller: KEEPER, projectId: 1 });
+    assert.isTrue(single.ok);
+    if (single.ok && single.value.output.type === "harvest") {
+      const d = single.value.output.deploy;
+      assert.isDefined(d, "a step was due");
+      assert.isTrue((d?.spotPrice ?? 0n) > (d?.referencePrice ?? 0n));
+      assert.strictEqual(d?.wstEthSwapped, 0n);
+      assert.strictEqual(d?.wstEthAdded, 0n);
+      assert.strictEqual(d?.bounty, 0n);
+      assert.strictEqual(d?.pendingOut, d?.pendingIn);
+      assert.strictEqual(single.value.state.projects[1]?.lastStepTime, pumped.now, "the step counts");
+    }
     const many = execute(pumped, { type: "harvestMany", caller: KEEPER, projectIds: [1, 2, 99] });
     assert.isTrue(many.ok);
-    if (many.ok) assert.deepStrictEqual(many.value.output, { type: "harvestMany", harvested: 0, statuses: ["PriceDeviation", "NothingToHarvest", "Skipped"] });
+    if (many.ok && many.value.output.type === "harvestMany") {
+      assert.strictEqual(many.value.output.harvested, 1);
+      assert.deepStrictEqual(many.value.output.statuses, ["Done", "NothingToHarvest", "Skipped"]);
+      assert.isDefined(many.value.output.reports[0]);
+      assert.isDefined(many.value.output.deploys[0]);
+      assert.deepStrictEqual(many.value.output.reports.slice(1), [undefined, undefined]);
+    }
   });
 
   it("a negative rebase is a deficit: deposits refused, withdrawal pro rata and whole", () => {
@@ -178,44 +233,101 @@ const action = fc.oneof(
   fc.integer({ min: 1, max: 3 }).map((id): Action => ({ type: "harvest", caller: KEEPER, projectId: id })),
   fc.constant<Action>({ type: "harvestMany", caller: KEEPER, projectIds: [1, 2, 3] }),
   fc.bigInt({ min: -2n * E, max: 30n * E }).map((delta): Action => ({ type: "rebase", delta })),
+  fc.bigInt({ min: 30n * E, max: 300n * E }).map((delta): Action => ({ type: "rebase", delta })),
   fc.bigInt({ min: 1n, max: E }).map((amount): Action => ({ type: "donate", from: TRADER, asset: "stETH", amount })),
   fc.record({ id: fc.integer({ min: 1, max: 3 }), amt: fc.bigInt({ min: 10n ** 6n, max: E / 50n }), buy: fc.boolean() }).map(
     ({ id, amt, buy }): Action => ({ type: "swap", trader: TRADER, projectId: id, side: buy ? "buyTokens" : "sellTokens", amountIn: amt }),
   ),
+  fc.integer({ min: 1, max: 3 }).map((id): Action => ({ type: "deploy", caller: KEEPER, projectId: id })),
+  fc.constant<Action>({ type: "deployMany", caller: KEEPER, projectIds: [1, 2, 3, 99] }),
   fc.bigInt({ min: 1n, max: 2n * DAY }).map((seconds): Action => ({ type: "advanceTime", seconds })),
+  fc.bigInt({ min: 60n, max: 3_600n }).map((seconds): Action => ({ type: "advanceTime", seconds })),
 );
+
+/** The step laws every DeployReport must satisfy, whatever the path. */
+const checkStep = (before: State, id: number, d: DeployReport, pendingIn: bigint): string => {
+  const p = before.projects[id];
+  if (p === undefined) throw new Error(`no project ${id}`);
+  // Every wei of the step's pending wstETH is deployed, paid as bounty or still pending.
+  assert.strictEqual(d.wstEthSwapped + d.wstEthAdded + d.bounty + d.pendingOut, d.pendingIn, "deployed + bounty + pendingOut == pendingIn");
+  assert.strictEqual(d.pendingIn, pendingIn, "the step starts from the project's pending wstETH");
+  if (!p.seeded) return d.tokensSeeded === 0n ? "step:open-deferred" : "step:open";
+  assert.strictEqual(d.tokensSeeded, 0n);
+  if (d.spotPrice === 0n) {
+    // The pool was touched in this block: nothing at all.
+    assert.strictEqual(d.pendingOut, d.pendingIn);
+    return "step:same-block";
+  }
+  if (d.spotPrice > d.referencePrice) {
+    assert.strictEqual(d.wstEthSwapped + d.wstEthAdded + d.bounty, 0n, "spot above the reference: nothing traded");
+    return "step:spot-above-reference";
+  }
+  if (d.wstEthSwapped !== 0n) {
+    // The buy never lifts the price above spot · (1 + maxImpactBps): (x + dx) / (y - dy) <= ceiling (exact, in UQ112).
+    const pair = before.pairs[p.pair] as PairState;
+    const { reserveWst, reserveTokens } = harvestMath.reservesOf(pair, p.tokenIsToken0);
+    const spot = uniswap.priceUQ112(reserveWst, reserveTokens);
+    const ceiling = (spot * (10_000n + before.config.maxImpactBps)) / 10_000n;
+    assert.isTrue((reserveWst + d.wstEthSwapped) << 112n <= ceiling * (reserveTokens - d.tokensBought), "price after the buy <= ceiling");
+    assert.isTrue(1997n * d.wstEthSwapped <= 1000n * d.pendingIn, "about half is swapped (the zap's share)");
+  }
+  return d.wstEthSwapped !== 0n ? "step:buy" : "step:add-only";
+};
 
 const lpOfMachine = (s: State) => Object.values(s.pairs).reduce((sum, p) => sum + (p.lpBalances[MACHINE] ?? 0n), 0n);
 
 describe("invariants over random action sequences", () => {
   it("shares conserved, principal fully allocated, yield fully accounted, indices and LP monotone", () => {
-    const start = run(withProjects(), { type: "submit", account: addr(0xca201), amount: 1_000n * E });
+    // Half of the runs start before any pool is open, half with projects 1 and 3 open (their first harvest done).
+    const unopened = run(withProjects(), { type: "submit", account: addr(0xca201), amount: 1_000n * E });
+    const openedStart = (() => {
+      let s = run(
+        unopened,
+        { type: "deposit", account: addr(0xca201), amount: 10n * E, allocation: [{ projectId: 1, bps: 5_000n }, { projectId: 3, bps: 5_000n }] },
+        { type: "advanceTime", seconds: DAY },
+      );
+      s = run(s, { type: "rebase", delta: s.lido.totalPooledEther / 1_000n }, { type: "harvestMany", caller: KEEPER, projectIds: [1, 3] });
+      return run(s, { type: "advanceTime", seconds: 60n });
+    })();
     /** Outcome counts by action (`type` on success, `type!Error` on revert), to prove the paths are exercised. */
     const succeeded = new Map<string, number>();
     fc.assert(
-      fc.property(fc.array(action, { minLength: 20, maxLength: 60 }), (actions) => {
-        let s = start;
+      fc.property(fc.boolean(), fc.array(action, { minLength: 20, maxLength: 60 }), (fromOpened, actions) => {
+        let s = fromOpened ? openedStart : unopened;
         for (const generated of actions) {
           const a: Action =
             generated.type === "withdraw"
               ? { ...generated, amount: (positionOf(s, generated.account).principal * generated.amount) / 1000n }
               : generated;
-          const result = apply(s, a);
+          const result = execute(s, a);
           if (!result.ok) {
             const label = `${a.type}!${result.error._tag}`;
             succeeded.set(label, (succeeded.get(label) ?? 0) + 1);
             continue;
           }
-          const next = result.value;
+          const { state: next, output } = result.value;
           succeeded.set(a.type, (succeeded.get(a.type) ?? 0) + 1);
-          // Label every project a harvest or harvestMany actually harvested by the path it took.
-          for (const [id, p] of Object.entries(next.projects)) {
-            const before = s.projects[Number(id)];
-            if (before !== undefined && p.lastHarvestEpoch !== before.lastHarvestEpoch) {
-              const label = before.seeded ? "harvest:swap" : "harvest:seed";
-              succeeded.set(label, (succeeded.get(label) ?? 0) + 1);
-            }
+          // Every deploy step the transaction ran obeys the step's laws; label it by the path it took. (Within
+          // harvestMany the steps of different projects are independent, so `s` is the state each started from.)
+          const pendingOf = (id: number) => s.projects[id]?.pendingWstEth ?? 0n;
+          const steps: Array<readonly [number, DeployReport | undefined, bigint]> =
+            output.type === "harvest" && a.type === "harvest"
+              ? [[a.projectId, output.deploy, output.report.pendingWstEth]]
+              : output.type === "deploy" && a.type === "deploy"
+                ? [[a.projectId, output.report, pendingOf(a.projectId)]]
+                : output.type === "harvestMany" && a.type === "harvestMany"
+                  ? a.projectIds.map((id, i) => [id, output.deploys[i], output.reports[i]?.pendingWstEth ?? 0n] as const)
+                  : output.type === "deployMany" && a.type === "deployMany"
+                    ? a.projectIds.map((id, i) => [id, output.reports[i], pendingOf(id)] as const)
+                    : [];
+          for (const [id, d, pendingIn] of steps) {
+            if (d === undefined) continue;
+            const label = checkStep(s, id, d, pendingIn);
+            succeeded.set(label, (succeeded.get(label) ?? 0) + 1);
           }
+          // The machine holds every project's pending wstETH, exactly (nobody donates wstETH to it here).
+          const projectsNow = Object.values(next.projects);
+          assert.strictEqual(next.wstEth.balances[MACHINE] ?? 0n, projectsNow.reduce((sum, p) => sum + p.pendingWstEth, 0n));
           // Lido shares are only ever moved (submit mints, and is not in this sequence).
           assert.strictEqual(sumBalances(next.lido.shares), next.lido.totalShares);
           // Σ allocated principal = total principal.
@@ -232,10 +344,11 @@ describe("invariants over random action sequences", () => {
           assert.isTrue(lpOfMachine(next) >= lpOfMachine(s));
           // wstETH is fully backed by the shares it holds.
           assert.isTrue((next.lido.shares[WSTETH] ?? 0n) >= next.wstEth.totalSupply);
-          // Minted tokens never exceed the schedule plus the seed, nor maxSupply.
+          // Minted tokens never exceed the schedule plus the seed reserve (once open), nor maxSupply.
           for (const p of projects) {
             const token = next.tokens[p.token];
-            const seeded = token?.balances[p.pair] !== undefined ? 1_000_000n * E - p.emissionCap : 0n;
+            const seeded = token?.poolOpen === true ? p.seedReserve : 0n;
+            assert.strictEqual(p.emissionCap + p.seedReserve, token?.maxSupply);
             assert.isTrue((token?.totalSupply ?? 0n) <= emission.cumulative(p.dailyEmission as never, p.decayBps as never, p.emissionCap as never, next.now - p.startTime) + seeded);
             assert.isTrue((token?.totalSupply ?? 0n) <= (token?.maxSupply ?? 0n));
           }
@@ -265,7 +378,7 @@ describe("invariants over random action sequences", () => {
       { numRuns: 60 },
     );
     // The sequences must actually exercise the interesting paths.
-    for (const label of ["deposit", "withdraw", "claim", "harvest:seed", "harvest:swap", "swap", "rebase"]) {
+    for (const label of ["deposit", "withdraw", "claim", "harvest", "deploy", "deployMany", "step:open", "step:buy", "step:spot-above-reference", "swap", "rebase"]) {
       assert.isTrue((succeeded.get(label) ?? 0) > 0, `no successful ${label}`);
     }
   });

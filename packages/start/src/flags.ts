@@ -4,6 +4,8 @@ import { parseArgs } from "node:util";
 export interface Flags {
   readonly days: number;
   readonly depositors: number;
+  /** Deploy steps the simulation lets come due each day (the keeper runs them). */
+  readonly steps: number;
   readonly subgraph: boolean;
   readonly rpcPort: number | undefined;
   readonly apiPort: number | undefined;
@@ -22,12 +24,15 @@ export interface Flags {
 export const HELP = `npm start [-- options]    the complete local TCM, until Ctrl-C
 
 Starts anvil, deploys the contracts with three demo projects, funds depositors, simulates days of
-stETH rebases (one negative) and trading while the real keeper harvests, runs Postgres + a local IPFS
-endpoint + graph-node (gnd) indexing the subgraph, and the GraphQL API. Ctrl-C stops all of it.
+stETH rebases (one negative) and trading while the real keeper harvests and runs the deploy steps that
+put the yield into the pools, runs Postgres + a local IPFS endpoint + graph-node (gnd) indexing the
+subgraph, and the GraphQL API. Ctrl-C stops all of it.
 
 Options
   --days N             simulated days (default 3; 0 skips the simulation)
   --depositors N       depositors to fund (default 30: anvil's dev accounts and generated keys)
+  --steps N            deploy steps per simulated day (default 6; one every stepInterval, each run
+                       by the keeper; a day has 72 at the devnet's 20 minutes, more means a slower start)
   --no-subgraph        skip Postgres, IPFS and graph-node (the API then reads the chain only)
   --rpc-port P         anvil's JSON-RPC port          (default 8545, or a free one if taken)
   --api-port P         the GraphQL API's port          (default 4000, or a free one if taken)
@@ -71,6 +76,7 @@ export const parseFlags = (argv: ReadonlyArray<string>): Flags => {
       options: {
         days: { type: "string", default: "3" },
         depositors: { type: "string", default: "30" },
+        steps: { type: "string", default: "6" },
         "no-subgraph": { type: "boolean", default: false },
         "rpc-port": { type: "string" },
         "api-port": { type: "string" },
@@ -90,6 +96,7 @@ export const parseFlags = (argv: ReadonlyArray<string>): Flags => {
   return {
     days: count("days", v.days, 0, 365),
     depositors: count("depositors", v.depositors, 1, 500),
+    steps: count("steps", v.steps, 0, 72),
     subgraph: !v["no-subgraph"],
     rpcPort: port("rpc-port", v["rpc-port"]),
     apiPort: port("api-port", v["api-port"]),

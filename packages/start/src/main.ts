@@ -165,14 +165,28 @@ const main = async () => {
       );
     }
 
-    const keeper = await step("start the keeper (services/keeper, harvesting as anvil account 9)", () =>
+    const keeper = await step("start the keeper (services/keeper, harvesting and running deploy steps as anvil account 9)", () =>
       startKeeper(registry, { root, rpcUrl: anvil.url, deploymentFile, privateKey: ROLES.keeper.privateKey, port: ports.keeper, log: note }),
     );
 
-    const simulation = await step(`simulate ${flags.days} day${flags.days === 1 ? "" : "s"}: ${flags.depositors} depositors, daily rebases (one negative), trades, harvests`, () =>
-      simulate({ rpcUrl: anvil.url, deployment, deploymentFile, days: flags.days, depositors: flags.depositors, keeperRunning: () => keeper?.alive() ?? false, log: note }),
+    const simulation = await step(
+      `simulate ${flags.days} day${flags.days === 1 ? "" : "s"}: ${flags.depositors} depositors, daily rebases (one negative), trades, harvests, ${flags.steps} deploy steps a day`,
+      () =>
+        simulate({
+          rpcUrl: anvil.url,
+          deployment,
+          deploymentFile,
+          days: flags.days,
+          depositors: flags.depositors,
+          stepsPerDay: flags.steps,
+          keeperRunning: () => keeper?.alive() ?? false,
+          log: note,
+        }),
     );
-    note(`${simulation.depositors} depositors; harvests: ${simulation.harvestsByKeeper} by the keeper, ${simulation.harvestsByFallback} by the simulation; ${simulation.swaps} swaps; ${simulation.claims} claims`);
+    note(
+      `${simulation.depositors} depositors; harvests: ${simulation.harvestsByKeeper} by the keeper, ${simulation.harvestsByFallback} by the simulation; ` +
+        `deploy steps: ${simulation.stepsByKeeper} by the keeper, ${simulation.stepsByFallback} by the simulation; ${simulation.swaps} swaps; ${simulation.claims} claims`,
+    );
 
     const head = await createPublicClient({ transport: http(anvil.url) }).getBlockNumber({ cacheTime: 0 });
     if (graphNode !== undefined) {

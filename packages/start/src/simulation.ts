@@ -1,4 +1,4 @@
-import { ChainClient, Deployment, type DeploymentInfo, technoCapitalMachineAbi, uniswapV2PairAbi } from "@tcm/chain";
+import { ChainClient, Deployment, type DeploymentInfo, projectTokenAbi, technoCapitalMachineAbi, uniswapV2PairAbi } from "@tcm/chain";
 import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
 import { Effect, Layer, ManagedRuntime } from "effect";
 import { type Address, type Hex, type PublicClient, createPublicClient, encodeFunctionData, formatEther, http, keccak256, maxUint256, parseEther, toHex } from "viem";
@@ -61,6 +61,9 @@ export interface SimulationReport {
   readonly principal: bigint;
   readonly harvestsByKeeper: number;
   readonly harvestsByFallback: number;
+  /** Deploy steps run after the harvests (a harvest runs one itself when it is due; those are not counted here). */
+  readonly stepsByKeeper: number;
+  readonly stepsByFallback: number;
   readonly swaps: number;
   readonly claims: number;
 }
@@ -71,6 +74,8 @@ export const simulate = async (options: {
   readonly deploymentFile: string;
   readonly days: number;
   readonly depositors: number;
+  /** Deploy steps to let come due each day, after the harvests (0: only the ones the harvests run). */
+  readonly stepsPerDay?: number;
   /** Whether the keeper process runs (else the simulation harvests itself). */
   readonly keeperRunning: () => boolean;
   readonly log: (message: string) => void;
@@ -89,7 +94,7 @@ export const simulate = async (options: {
   const machineData = (functionName: string, args: ReadonlyArray<unknown>) =>
     encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: functionName as never, args: args as never });
 
-  const report = { depositors: 0, principal: 0n, harvestsByKeeper: 0, harvestsByFallback: 0, swaps: 0, claims: 0 };
+  const report = { depositors: 0, principal: 0n, harvestsByKeeper: 0, harvestsByFallback: 0, stepsByKeeper: 0, stepsByFallback: 0, swaps: 0, claims: 0 };
   try {
     const projectCount = Number(await read<number | bigint>("projectCount"));
     const ids = Array.from({ length: projectCount }, (_, i) => i + 1);
@@ -130,27 +135,72 @@ export const simulate = async (options: {
       }
       const still = (await Promise.all(ids.map(async (id) => ((await read<boolean>("isHarvestReady", [id])) ? id : 0)))).filter((id) => id > 0);
       if (still.length === 0) return;
-      await send(ROLES.deployer.address, machineData("harvestMany", [still, still.map(() => 0n)]));
+      await send(ROLES.deployer.address, machineData("harvestMany", [still]));
       report.harvestsByFallback += still.length;
       log(`day ${day}: harvested ${still.length} project${still.length === 1 ? "" : "s"} (no keeper)`);
     };
 
-    /** The trader buys with 0.5 % of the pool's wstETH and sells half of what it got back. */
+    /**
+     * One deploy step: moves the clock to the next step time, then waits for the keeper to run every due step (the
+     * simulation runs them itself, with deployMany, only when the keeper is absent or stuck). Returns false when
+     * no project has anything left to deploy.
+     */
+    const deployStep = async (day: number, step: number) => {
+      const minimum = await read<bigint>("MIN_DEPLOY");
+      const views = await Promise.all(ids.map((id) => read<{ pendingWstEth: bigint }>("getProject", [id])));
+      if (views.every((v) => v.pendingWstEth < minimum)) return false;
+      await devnet((d) => d.advanceToNextStep(ids));
+      const ready = async () => (await Promise.all(ids.map(async (id) => ((await read<boolean>("isDeployReady", [id])) ? id : 0)))).filter((id) => id > 0);
+      const due = (await ready()).length;
+      if (due === 0) return true;
+      if (options.keeperRunning()) {
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline) {
+          if ((await ready()).length === 0) {
+            report.stepsByKeeper += due;
+            return true;
+          }
+          await sleep(100);
+        }
+        log(`day ${day}: warning: the keeper did not run deploy step ${step} within 30 s (see its log); running it from the simulation instead`);
+      }
+      const still = await ready();
+      if (still.length === 0) return true;
+      await send(ROLES.deployer.address, machineData("deployMany", [still]));
+      report.stepsByFallback += still.length;
+      return true;
+    };
+
+    /**
+     * The trader, a depositor too, claims the tokens it earned and on every open pool sells 0.5 % of the pool's
+     * tokens, then buys back with what it got: the pool keeps the fees, so the price ends a little lower, where the
+     * machine's steps buy (a price pushed above what the machine trusts makes its steps wait instead).
+     */
     const trade = async () => {
+      const open: Array<{ id: number; project: { token: Address; pair: Address; tokenIsToken0: boolean } }> = [];
       for (const id of ids) {
-        const project = await read<{ pair: Address; seeded: boolean; tokenIsToken0: boolean }>("getProject", [id]);
-        if (!project.seeded) continue;
+        const project = await read<{ token: Address; pair: Address; seeded: boolean; tokenIsToken0: boolean }>("getProject", [id]);
+        if (project.seeded) open.push({ id, project });
+      }
+      if (open.length === 0) return;
+      try {
+        await send(ROLES.trader.address, machineData("claim", [open.map((o) => o.id), ROLES.trader.address]));
+      } catch (failure) {
+        log(`the trader's claim failed: ${failure instanceof Error ? failure.message.split("\n")[0] : String(failure)}`);
+      }
+      for (const { id, project } of open) {
         const [r0, r1] = (await client.readContract({ address: project.pair, abi: uniswapV2PairAbi, functionName: "getReserves" })) as readonly [bigint, bigint, number];
-        const reserveWstEth = project.tokenIsToken0 ? r1 : r0;
-        const amountIn = reserveWstEth / 200n;
+        const reserveTokens = project.tokenIsToken0 ? r0 : r1;
+        const held = (await client.readContract({ address: project.token, abi: projectTokenAbi, functionName: "balanceOf", args: [ROLES.trader.address] })) as bigint;
+        const amountIn = reserveTokens / 200n < held ? reserveTokens / 200n : held;
         if (amountIn === 0n) continue;
         // The trader is background activity: a trade that fails (the keeper moved the pool between the estimate and
         // the send, say) is logged and skipped, never a reason to stop the whole system.
         try {
-          const bought = await devnet((d) => d.swap({ account: ROLES.trader.address, projectId: id, side: "buy", amountIn }));
+          const proceeds = await devnet((d) => d.swap({ account: ROLES.trader.address, projectId: id, side: "sell", amountIn }));
           report.swaps += 1;
-          if (bought / 2n > 0n) {
-            await devnet((d) => d.swap({ account: ROLES.trader.address, projectId: id, side: "sell", amountIn: bought / 2n }));
+          if (proceeds > 0n) {
+            await devnet((d) => d.swap({ account: ROLES.trader.address, projectId: id, side: "buy", amountIn: proceeds }));
             report.swaps += 1;
           }
         } catch (failure) {
@@ -161,7 +211,11 @@ export const simulate = async (options: {
 
     log(`funding ${plan.length} depositors (stETH from ether, approve, deposit with an allocation over 1–3 projects)`);
     await depositAll(plan.filter((d) => d.day === 0));
-    if (options.days > 0) await devnet((d) => d.fundWstEth(ROLES.trader.address, parseEther("50")));
+    // The trader is a depositor too: its share of the emissions is what it trades.
+    if (options.days > 0) {
+      await deposit({ address: ROLES.trader.address, amount: parseEther("10"), allocation: ids.map((projectId, i) => ({ projectId, bps: i === 0 ? 10_000 - Math.floor(10_000 / ids.length) * (ids.length - 1) : Math.floor(10_000 / ids.length) })), day: 0 });
+      report.depositors -= 1;
+    }
     const started = Date.now();
     for (let day = 1; day <= options.days; day++) {
       const bps = rebaseFor(day - 1);
@@ -169,6 +223,8 @@ export const simulate = async (options: {
       await devnet((d) => d.increaseTime(DAY));
       await waitForHarvests(day);
       await trade();
+      let steps = 0;
+      while (steps < (options.stepsPerDay ?? 0) && (await deployStep(day, steps + 1))) steps += 1;
       await depositAll(plan.filter((d) => d.day === day));
       if (day === options.days) {
         // Some depositors claim their project tokens.
@@ -191,7 +247,7 @@ export const simulate = async (options: {
         }
       }
       const principal = await read<bigint>("totalPrincipal");
-      log(`day ${day}/${options.days}: +${bps} bps rebase, ${report.swaps} swaps so far, principal ${Number(formatEther(principal)).toFixed(2)} stETH (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      log(`day ${day}/${options.days}: +${bps} bps rebase, ${steps} deploy step${steps === 1 ? "" : "s"}, ${report.swaps} swaps so far, principal ${Number(formatEther(principal)).toFixed(2)} stETH (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
     return report;
   } finally {

@@ -162,11 +162,14 @@ describe("npm start", () => {
     expect((await fetch(`${ready.ipfs}/ipfs/QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn`, { method: "HEAD" })).status).toBe(200);
   });
 
-  it("runs the real keeper, which did the harvesting", async () => {
+  it("runs the real keeper, which did the harvesting and the deploy steps", async () => {
     expect(ready.keeperMetrics, "the keeper did not start (see the output)").not.toBeNull();
     const metrics = await (await fetch(ready.keeperMetrics!)).text();
     expect(metrics).toMatch(/tcm_keeper_harvests_total\{project="1"\} [1-9]/);
     expect(output).toMatch(/harvests: [1-9]\d* by the keeper, 0 by the simulation/);
+    // The keeper also ran the deploy steps that put the yield into the pools, one every stepInterval.
+    expect(metrics).toMatch(/tcm_keeper_deploy_steps_total\{project="1"\} ([2-9]|\d\d+)/);
+    expect(output).toMatch(/deploy steps: [1-9]\d* by the keeper, 0 by the simulation/);
   });
 
   it("serves the API with the same numbers as the summary (when services/api exists)", async () => {

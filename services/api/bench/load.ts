@@ -30,7 +30,7 @@ const CONNECTIONS = Number(arg("connections", "10"));
 const SUBGRAPH = arg("subgraph", process.env["TCM_SUBGRAPH_URL"] ?? "");
 const TARGET_PROJECTS = 50;
 
-const LIVE_FIELDS = `id name symbol seeded spotPrice twapPrice allocatedPrincipal pendingYieldStEth nextHarvestTime harvestReady
+const LIVE_FIELDS = `id name symbol seeded spotPrice referencePrice allocatedPrincipal pendingYieldStEth pendingWstEth nextHarvestTime harvestReady deployReady
   emissionRatePerDay emittedSupply lockedLiquidity lockedLiquidityValueWstEth apr token { address totalSupply } pair { reserveWstEth reserveTokens }`;
 const API_QUERIES = {
   "project(id)": `{ project(id: "1") { ${LIVE_FIELDS} } }`,
@@ -98,6 +98,7 @@ const main = async () => {
             dailyEmission: 10n ** 21n,
             decayBps: 10n,
             maxSupply: 10n ** 26n,
+            seedReserve: 10n ** 24n,
             contributorBps: 0n,
           });
           yield* devnet.sendAs(deployer, tx);
@@ -108,7 +109,7 @@ const main = async () => {
           const tx = yield* builder.deposit({ amount: parseEther("5"), allocation: [{ projectId: 1 + i, bps: 5_000 }, { projectId: 10 + i, bps: 5_000 }] });
           yield* devnet.sendAs(account.address, tx);
         }
-        // A day of yield and the seeding harvests, so prices, TWAP and locked liquidity are live.
+        // A day of yield and the harvests (each opening its pool), so prices and locked liquidity are live.
         yield* devnet.rebase(30);
         yield* devnet.increaseTime(86_400);
         yield* devnet.sendAs(deployer, yield* builder.harvestMany({ projectIds: Array.from({ length: TARGET_PROJECTS }, (_, i) => i + 1) }));

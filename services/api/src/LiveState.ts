@@ -18,13 +18,15 @@ import { ApiSettings } from "./ApiConfig.js";
 import { ChainUnavailable } from "./errors.js";
 import { chainReads, snapshotLoads } from "./Metrics.js";
 
-/** One project as the API serves it: the snapshot's details plus the token's name/symbol and harvest readiness. */
+/** One project as the API serves it: the snapshot's details plus the token's name/symbol, harvest and step readiness. */
 export interface LiveProject {
   readonly id: number;
   readonly details: ProjectDetails;
   readonly name: string;
   readonly symbol: string;
   readonly harvestReady: boolean;
+  /** isDeployReady(projectId) at the block. */
+  readonly deployReady: boolean;
 }
 
 /** Everything live at one block: read once per block, shared by every request at that block. */
@@ -80,14 +82,17 @@ const make = Effect.gen(function* () {
       yield* Metric.increment(snapshotLoads);
       const snapshot = yield* reader.snapshot(blockNumber).pipe(Effect.mapError(toUnavailable("snapshot")));
       const ids = snapshot.projects.map((p) => p.project.id);
-      const [readiness] = yield* Effect.all(
+      const [readiness, steps] = yield* Effect.all(
         [
           ids.length === 0
             ? Effect.succeed([] as ReadonlyArray<{ projectId: number; ready: boolean }>)
             : reader.harvestReadiness(ids, { blockNumber }).pipe(Effect.mapError(toUnavailable("harvest readiness"))),
+          ids.length === 0
+            ? Effect.succeed([] as ReadonlyArray<{ projectId: number; ready: boolean }>)
+            : reader.deployReadiness(ids, { blockNumber }).pipe(Effect.mapError(toUnavailable("deploy readiness"))),
           loadNames(snapshot.projects),
         ],
-        { concurrency: 2 },
+        { concurrency: 3 },
       );
       const projects: LiveProject[] = snapshot.projects.map((details, i) => ({
         id: details.project.id,
@@ -95,6 +100,7 @@ const make = Effect.gen(function* () {
         name: names.get(details.project.id)?.name ?? "",
         symbol: names.get(details.project.id)?.symbol ?? "",
         harvestReady: readiness[i]?.ready ?? false,
+        deployReady: steps[i]?.ready ?? false,
       }));
       const model = yield* Effect.cached(
         modelState.fromSnapshot(snapshot).pipe(Effect.mapError(toUnavailable("model extras"))),

@@ -1,5 +1,17 @@
 import { type Position, type ProjectDetails, validateAddress, validateAllocation, validateDepositAmount, validatePositiveAmount } from "@tcm/chain";
-import { type DomainError, type State, execute, packEntry, packPosition, positionOf, previewHarvest, rewards } from "@tcm/domain";
+import {
+  type DeployReport,
+  type DomainError,
+  type State,
+  execute,
+  nextDeployTimeOf,
+  packEntry,
+  packPosition,
+  positionOf,
+  previewDeploy,
+  previewHarvest,
+  rewards,
+} from "@tcm/domain";
 import { Effect, Either } from "effect";
 import type { Address } from "viem";
 import * as derive from "./derive.js";
@@ -174,25 +186,33 @@ const make = Effect.gen(function* () {
 
     harvest: Effect.fn("Previews.harvest")(function* (projectId: number, at?: bigint) {
       const block = yield* live.current;
-      const details = block.byId.get(projectId)?.details;
-      if (details === undefined) {
-        return yield* new BadInput({
-          input: "projectId",
-          rule: "unknown-project",
-          message: `projectId: project ${projectId} does not exist (ids are 1..${block.snapshot.protocol.projectCount})`,
-        });
-      }
+      yield* known(block, projectId);
       const state = yield* modelAt(block);
       const now = at ?? block.snapshot.timestamp;
       const result = previewHarvest(state, projectId, now);
       if (!result.ok) return yield* reverted(result.error);
-      const { report, status } = result.value;
-      const priceAfter = report.reserveTokens === 0n ? null : (report.reserveWstEth * 10n ** 18n) / report.reserveTokens;
-      const impactBps =
-        report.spotPrice === 0n || priceAfter === null || status !== "Done"
-          ? null
-          : Number(((priceAfter - report.spotPrice) * 10_000n * 1_000_000n) / report.spotPrice) / 1_000_000;
-      return { block: block.snapshot, projectId, now, status, report, priceAfter, priceImpactBps: impactBps, seeding: !details.project.seeded };
+      const { report, status, deploy } = result.value;
+      return { block: block.snapshot, projectId, now, status, report, deployStep: deploy === undefined ? null : stepPreview(deploy) };
+    }),
+
+    deploy: Effect.fn("Previews.deploy")(function* (projectId: number, at?: bigint) {
+      const block = yield* live.current;
+      const details = yield* known(block, projectId);
+      const state = yield* modelAt(block);
+      const now = at ?? block.snapshot.timestamp;
+      const readyAt = nextDeployTimeOf(state, projectId);
+      if (!readyAt.ok) return yield* reverted(readyAt.error);
+      const base = { block: block.snapshot, projectId, now, readyAt: readyAt.value, pendingWstEth: details.project.pendingWstEth };
+      const result = previewDeploy(state, projectId, now);
+      if (result.ok) return { ...base, status: "DONE" as const, step: stepPreview(result.value) };
+      switch (result.error._tag) {
+        case "TCM_NothingToDeploy":
+          return { ...base, status: "NOTHING_TO_DEPLOY" as const, step: null };
+        case "TCM_StepNotDue":
+          return { ...base, status: "STEP_NOT_DUE" as const, step: null };
+        default:
+          return yield* reverted(result.error);
+      }
     }),
 
     withdrawal: Effect.fn("Previews.withdrawal")(function* (input: { readonly account: string; readonly amount?: bigint | undefined }) {
@@ -218,6 +238,31 @@ const make = Effect.gen(function* () {
     }),
   } as const;
 });
+
+/** A step's report with what integrators want beside it: whether it opens the pool, the price after, the impact. */
+const stepPreview = (r: DeployReport) => {
+  const priceAfter = r.reserveTokens === 0n ? null : (r.reserveWstEth * 10n ** 18n) / r.reserveTokens;
+  const opening = r.tokensSeeded > 0n;
+  const priceImpactBps =
+    opening || r.spotPrice === 0n || priceAfter === null
+      ? null
+      : Number(((priceAfter - r.spotPrice) * 10_000n * 1_000_000n) / r.spotPrice) / 1_000_000;
+  return { ...r, opening, priceAfter, priceImpactBps };
+};
+
+/** The project's live details, or BadInput naming the unknown id. */
+const known = (block: LiveBlock, projectId: number) => {
+  const details = block.byId.get(projectId)?.details;
+  return details === undefined
+    ? Effect.fail(
+        new BadInput({
+          input: "projectId",
+          rule: "unknown-project",
+          message: `projectId: project ${projectId} does not exist (ids are 1..${block.snapshot.protocol.projectCount})`,
+        }),
+      )
+    : Effect.succeed(details);
+};
 
 /** Previews with @tcm/domain's exact model over the current block's chain state. */
 export class Previews extends Effect.Service<Previews>()("@tcm/api/Previews", { effect: make }) {}

@@ -3,7 +3,7 @@
  * also stated in the schema's descriptions.
  */
 import type { ProjectDetails, Snapshot } from "@tcm/chain";
-import { emission, lido, nextHarvestTime, uniswap, yieldMath } from "@tcm/domain";
+import { emission, lido, nextHarvestTime, yieldMath } from "@tcm/domain";
 
 const WAD = 10n ** 18n;
 const BPS = 10_000n;
@@ -32,30 +32,16 @@ export const formatUnits = (value: bigint, decimals = 18): string => {
 export const spotPrice = (d: ProjectDetails): bigint | null =>
   d.pair.reserveTokens === 0n || d.pair.reserveWstEth === 0n ? null : (d.pair.reserveWstEth * WAD) / d.pair.reserveTokens;
 
-const domainPair = (d: ProjectDetails): uniswap.PairState => ({
-  token0: d.pair.token0,
-  token1: d.pair.token1,
-  reserve0: d.pair.reserve0,
-  reserve1: d.pair.reserve1,
-  blockTimestampLast: d.pair.blockTimestampLast,
-  price0CumulativeLast: d.pair.price0CumulativeLast,
-  price1CumulativeLast: d.pair.price1CumulativeLast,
-  totalSupply: d.pair.totalSupply,
-  lpBalances: {},
-});
-
 /**
- * TWAP since the machine's stored observation, wstETH per token (1e18): the pair's token cumulative price accrued
- * counterfactually to `now`, minus the observation, divided by the elapsed time (what the harvest's guard computes).
+ * The price the machine trusts, wstETH per token (1e18, rounded down): getProject's UQ112x112 referencePrice × 1e18
+ * / 2^112 (the scale of the DeployReport and of the subgraph); null before the pool opens.
  */
-export const twap = (d: ProjectDetails, now: bigint): { price: bigint; windowSeconds: bigint } | null => {
-  const v = d.project;
-  if (!v.seeded || v.observationTime === 0n || now <= v.observationTime || spotPrice(d) === null) return null;
-  const cumulative = uniswap.currentCumulative(domainPair(d), v.tokenIsToken0, now);
-  const window = now - v.observationTime;
-  const delta = (cumulative - v.observationCumulative) & ((1n << 256n) - 1n);
-  return { price: uniswap.uqToWad(delta / window), windowSeconds: window };
-};
+export const referencePrice = (d: ProjectDetails): bigint | null =>
+  d.project.seeded ? (d.project.referencePrice * 10n ** 18n) >> 112n : null;
+
+/** nextDeployTime(projectId): lastStepTime + stepInterval. */
+export const nextDeployAt = (snapshot: Snapshot, d: ProjectDetails): bigint =>
+  d.project.lastStepTime + snapshot.protocol.config.stepInterval;
 
 export const schedule = (d: ProjectDetails): emission.EmissionSchedule => ({
   dailyEmission: d.project.dailyEmission,

@@ -38,20 +38,35 @@ const head = () => client().getBlockNumber({ cacheTime: 0 });
 const HARVEST = {
   id: "0xabc0",
   epoch: "2",
-  seeding: false,
   caller: "0x90f79bf6eb2c4f870365e785982e1f101e93b906",
   yieldShares: "5",
   yieldStEth: "6",
   bountyStEth: "1",
   wstEthWrapped: "4",
+  pendingWstEth: "9",
+  blockNumber: "12",
+  timestamp: "1700000000",
+  transactionHash: "0x01",
+};
+
+const DEPLOY_STEP = {
+  id: "0xabc1",
+  caller: "0x90f79bf6eb2c4f870365e785982e1f101e93b906",
+  opening: false,
+  traded: true,
+  pendingIn: "9",
   wstEthSwapped: "2",
   tokensBought: "100",
   tokensSeeded: "0",
   wstEthAdded: "2",
   tokensAdded: "100",
   liquidityMinted: "10",
+  bounty: "0",
+  pendingOut: "5",
+  carryTokensOut: "0",
   spotPrice: "1000",
-  twapPrice: "999",
+  referencePrice: "1000",
+  ceilingPrice: "1005",
   poolPrice: "1001",
   blockNumber: "12",
   timestamp: "1700000000",
@@ -64,7 +79,7 @@ beforeAll(async () => {
     const data: Record<string, unknown> = { _meta: { block: { number: subgraphBlock }, hasIndexingErrors: false } };
     for (const match of query.matchAll(/(h\d+): (\w+)/g)) {
       const [, alias, field] = match;
-      data[alias!] = field === "harvests" ? [HARVEST] : field === "project" ? null : [];
+      data[alias!] = field === "harvests" ? [HARVEST] : field === "deploySteps" ? [DEPLOY_STEP] : field === "project" ? null : [];
     }
     return { data };
   });
@@ -86,7 +101,7 @@ describe("live state", () => {
          protocol { block { number } chainId machine totalPrincipal projectCount currentEpoch depositsPaused
            deficit { inDeficit sharesHeld } config { epochSeconds genesis bountyBps } stEthPerWstEth } }`,
     );
-    expect(d.apiVersion).toMatchObject({ schema: "1.0.0", chainId: chain.deployment.chainId, machine: chain.deployment.machine });
+    expect(d.apiVersion).toMatchObject({ schema: "2.0.0", chainId: chain.deployment.chainId, machine: chain.deployment.machine });
     const block = BigInt(d.protocol.block.number);
     expect(BigInt(d.protocol.totalPrincipal)).toBe(await read<bigint>("totalPrincipal", [], block));
     expect(d.protocol.projectCount).toBe(await read<number>("projectCount", [], block));
@@ -129,7 +144,8 @@ describe("live state", () => {
   });
 });
 
-const PROJECT_FIELDS = `id projectId name symbol seeded launchPrice spotPrice twapPrice twapWindowSeconds allocatedPrincipal
+const PROJECT_FIELDS = `id projectId name symbol seeded launchPrice spotPrice referencePrice allocatedPrincipal pendingWstEth carryTokens
+  seedReserve lastStepTime nextDeployTime deployReady
   pendingYieldShares pendingYieldStEth nextHarvestTime harvestReady emissionRatePerDay depositorEmissionPerDay emittedSupply
   lockedLiquidity lockedLiquidityValueWstEth apr token { address name symbol totalSupply } pair { address reserveWstEth reserveTokens totalSupply lpHeldByMachine }`;
 
@@ -153,6 +169,13 @@ const checkProjectAgainstChain = async (id: number) => {
   expect(p.seeded).toBe(view.seeded);
   expect(BigInt(p.nextHarvestTime)).toBe(await read<bigint>("nextHarvestTime", [id], block));
   expect(p.harvestReady).toBe(await read<boolean>("isHarvestReady", [id], block));
+  expect(BigInt(p.pendingWstEth)).toBe(view.pendingWstEth);
+  expect(BigInt(p.carryTokens)).toBe(view.carryTokens);
+  expect(BigInt(p.seedReserve)).toBe(view.seedReserve);
+  expect(BigInt(p.lastStepTime)).toBe(view.lastStepTime);
+  expect(BigInt(p.nextDeployTime)).toBe(await read<bigint>("nextDeployTime", [id], block));
+  expect(p.deployReady).toBe(await read<boolean>("isDeployReady", [id], block));
+  expect(p.referencePrice === null ? null : BigInt(p.referencePrice)).toBe(view.seeded ? (view.referencePrice * 10n ** 18n) >> 112n : null);
   const [pendingShares, pendingStEth] = await read<[bigint, bigint]>("pendingYield", [id], block);
   expect([BigInt(p.pendingYieldShares), BigInt(p.pendingYieldStEth)]).toEqual([pendingShares, pendingStEth]);
   expect(BigInt(p.emittedSupply)).toBe(await read<bigint>("emittedUpTo", [id, BigInt(r.protocol.block.timestamp)], block));
@@ -232,44 +255,67 @@ describe("deposit → harvest → claim → reallocate → withdraw, every previ
     expect(account.account.withdrawableNow).toBe(principal.toString());
   });
 
-  it("harvestPreview equals the Harvested report, seeding then steady state; live project fields match the chain", async () => {
+  it("harvestPreview equals the Harvested report and the step it runs, opening then steady state; live project fields match the chain", async () => {
+    const STEP = "deployStep { opening pendingIn wstEthSwapped tokensBought tokensSeeded wstEthAdded tokensAdded liquidityMinted bounty pendingOut spotPrice referencePrice ceilingPrice priceAfter priceImpactBps }";
     for (const day of [1, 2]) {
       await tools((d) => Effect.zipRight(d.rebase(20), d.increaseTime(86_400)));
       const latest = await tools((d) => d.latestTimestamp);
       const at = latest + 7n;
       const preview = await data(
         api,
-        `query($at: BigInt) { harvestPreview(projectId: "1", at: $at) { status seeding yieldStEth bountyStEth tokensBought tokensSeeded liquidityMinted wstEthAdded spotPrice twapPrice priceAfter priceImpactBps } }`,
+        `query($at: BigInt) { harvestPreview(projectId: "1", at: $at) { status yieldShares yieldStEth bountyStEth wstEthWrapped pendingWstEth ${STEP} } }`,
         { at: at.toString() },
       );
       expect(preview.harvestPreview.status).toBe("DONE");
-      expect(preview.harvestPreview.seeding).toBe(day === 1);
+      expect(preview.harvestPreview.deployStep.opening).toBe(day === 1);
       const built = await data(api, `mutation { buildHarvest(projectId: "1") { to data value } }`);
       await tools((d) => d.setNextBlockTimestamp(at));
       const receipt = await signAndSend(chain, keeper.privateKey, { ...built.buildHarvest, gasEstimate: "3000000" });
-      const harvested = receipt.logs
-        .map((log) => {
-          try {
-            return decodeEventLog({ abi: technoCapitalMachineAbi, ...log });
-          } catch {
-            return undefined;
-          }
-        })
-        .find((e) => e?.eventName === "Harvested");
-      const report = (harvested!.args as { report: Record<string, bigint> }).report;
-      for (const key of ["yieldStEth", "bountyStEth", "tokensBought", "tokensSeeded", "liquidityMinted", "wstEthAdded", "spotPrice", "twapPrice"]) {
+      const report = eventOf(receipt, "Harvested")["report"] as unknown as Record<string, bigint>;
+      for (const key of ["yieldShares", "yieldStEth", "bountyStEth", "wstEthWrapped", "pendingWstEth"]) {
         expect([key, preview.harvestPreview[key]]).toEqual([key, report[key]!.toString()]);
       }
-      if (day === 2) expect(preview.harvestPreview.priceImpactBps).toBeGreaterThan(0);
+      const step = eventOf(receipt, "Deployed")["report"] as unknown as Record<string, bigint>;
+      for (const key of ["pendingIn", "wstEthSwapped", "tokensBought", "tokensSeeded", "wstEthAdded", "tokensAdded", "liquidityMinted", "bounty", "pendingOut", "spotPrice", "referencePrice", "ceilingPrice"]) {
+        expect([key, preview.harvestPreview.deployStep[key]]).toEqual([key, step[key]!.toString()]);
+      }
+      if (day === 2) expect(preview.harvestPreview.deployStep.priceImpactBps).toBeGreaterThan(0);
       await checkProjectAgainstChain(1);
     }
-    // Right after a harvest the TWAP window is empty (null); an hour later it spans the hour.
-    await tools((d) => d.increaseTime(3_600));
     const p = await checkProjectAgainstChain(1);
     expect(p.seeded).toBe(true);
-    expect(BigInt(p.twapPrice)).toBeGreaterThan(0n);
-    expect(BigInt(p.twapWindowSeconds)).toBeGreaterThanOrEqual(3_600n);
+    expect(BigInt(p.referencePrice)).toBeGreaterThan(0n);
     await checkProjectAgainstChain(2);
+  });
+
+  it("deployPreview: not due until stepInterval, then equals the Deployed report of a built deploy", async () => {
+    const config = await data(api, `{ protocol { config { stepIntervalSeconds minDeploy maxImpactBps followWindowSeconds stepBountyBps maxStepBounty } } }`);
+    expect(config.protocol.config).toMatchObject({ stepIntervalSeconds: "1200", maxImpactBps: 50, followWindowSeconds: "172800", stepBountyBps: 10 });
+    const Q = `query($at: BigInt) { deployPreview(projectId: "1", at: $at) { status readyAt pendingWstEth step { opening wstEthSwapped tokensBought wstEthAdded liquidityMinted bounty pendingOut spotPrice referencePrice ceilingPrice priceAfter } } }`;
+    const early = await data(api, Q);
+    expect(early.deployPreview.status).toBe("STEP_NOT_DUE");
+    expect(early.deployPreview.step).toBeNull();
+    expect(BigInt(early.deployPreview.readyAt)).toBe(await read<bigint>("nextDeployTime", [1]));
+    const notDue = await gql(api, `mutation($from: Address) { buildDeploy(projectId: "1", from: $from) { to } }`, { from: keeper.address });
+    expect(notDue.body.errors?.[0]?.extensions).toMatchObject({ code: "WOULD_REVERT", error: "TCM_StepNotDue" });
+    expect(notDue.body.errors?.[0]?.message).toMatch(/not due yet/);
+    const none = await data(api, `{ deployPreview(projectId: "3") { status step { bounty } } }`);
+    expect(none.deployPreview.status).toBe("NOTHING_TO_DEPLOY");
+
+    await tools((d) => d.advanceToNextStep([1]));
+    const at = (await tools((d) => d.latestTimestamp)) + 5n;
+    const preview = await data(api, Q, { at: at.toString() });
+    expect(preview.deployPreview.status).toBe("DONE");
+    const listed = await data(api, `{ projects(filter: { deployReady: true }) { nodes { id deployReady } } }`);
+    expect(listed.projects.nodes.map((n: any) => n.id)).toContain("1");
+    const built = await data(api, `mutation { buildDeployMany(projectIds: ["1", "3"]) { to data value } }`);
+    await tools((d) => d.setNextBlockTimestamp(at));
+    const receipt = await signAndSend(chain, keeper.privateKey, { ...built.buildDeployMany, gasEstimate: "3000000" });
+    const step = eventOf(receipt, "Deployed")["report"] as unknown as Record<string, bigint>;
+    for (const key of ["wstEthSwapped", "tokensBought", "wstEthAdded", "liquidityMinted", "bounty", "pendingOut", "spotPrice", "referencePrice", "ceilingPrice"]) {
+      expect([key, preview.deployPreview.step[key]]).toEqual([key, step[key]!.toString()]);
+    }
+    await checkProjectAgainstChain(1);
   });
 
   it("claim, topUp and reallocate builders do what their previews say", async () => {
@@ -365,7 +411,8 @@ describe("deposit → harvest → claim → reallocate → withdraw, every previ
     const launch = await data(
       api,
       `mutation($owner: Address) { buildLaunchProject(from: $owner, params: { name: "Api Test", symbol: "APIT", launchPrice: "1000000000000000",
-        dailyEmission: "1000000000000000000000", decayBps: 10, maxSupply: "1000000000000000000000000", contributorBps: 0 }) { to data value gasEstimate } }`,
+        dailyEmission: "1000000000000000000000", decayBps: 10, maxSupply: "1000000000000000000000000", seedReserve: "10000000000000000000000",
+        contributorBps: 0 }) { to data value gasEstimate } }`,
       { owner: bob.address },
     );
     await signAndSend(chain, bob.privateKey, launch.buildLaunchProject);
@@ -383,11 +430,14 @@ describe("history from the subgraph (canned JSON server)", () => {
     const before = stub.requests();
     const r = await data(
       api,
-      `query($a: Address!) { project(id: "1") { name harvests(first: 5) { id caller tokensBought spotPrice } daily { dayId } totals { harvestCount } }
+      `query($a: Address!) { project(id: "1") { name harvests(first: 5) { id caller wstEthWrapped pendingWstEth } deploySteps(first: 5) { id caller tokensBought spotPrice referencePrice } daily { dayId } totals { harvestCount } }
         protocol { daily { dayId } } account(address: $a) { deposits { id } withdrawals { id } claims { id } } }`,
       { a: alice.address },
     );
-    expect(r.project.harvests).toEqual([{ id: HARVEST.id, caller: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", tokensBought: "100", spotPrice: "1000" }]);
+    expect(r.project.harvests).toEqual([{ id: HARVEST.id, caller: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", wstEthWrapped: "4", pendingWstEth: "9" }]);
+    expect(r.project.deploySteps).toEqual([
+      { id: DEPLOY_STEP.id, caller: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", tokensBought: "100", spotPrice: "1000", referencePrice: "1000" },
+    ]);
     expect(r.project.daily).toEqual([]);
     expect(r.account.deposits).toEqual([]);
     // DataLoader batches per resolution level: project + protocol history in one request, the account's (resolved
@@ -435,7 +485,7 @@ describe("http", () => {
 
   it("answers GET queries and serves the console to browsers", async () => {
     const r = await fetch(`${api.url}/graphql?query=${encodeURIComponent("{ apiVersion { schema } }")}`);
-    expect(await r.json()).toEqual({ data: { apiVersion: { schema: "1.0.0" } } });
+    expect(await r.json()).toEqual({ data: { apiVersion: { schema: "2.0.0" } } });
     const page = await fetch(`${api.url}/graphql`, { headers: { accept: "text/html" } });
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
     const sdl = await (await fetch(`${api.url}/graphql/schema.graphql`)).text();

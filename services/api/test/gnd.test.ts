@@ -72,17 +72,22 @@ describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
       api,
       `query($a: Address!) {
         account(address: $a) { principal deposits { principalAdded principal projectIds } }
-        project(id: "1") { allocatedPrincipal lockedLiquidity harvests { seeding liquidityMinted caller } totals { harvestCount cumulativeLiquidityMinted } }
-        protocol { totals { depositCount harvestCount } daily(first: 5) { dailyDepositCount } } }`,
+        project(id: "1") { allocatedPrincipal lockedLiquidity pendingWstEth harvests { caller wstEthWrapped pendingWstEth }
+          deploySteps { opening liquidityMinted caller pendingOut } totals { harvestCount deployStepCount cumulativeLiquidityMinted } }
+        protocol { totals { depositCount harvestCount deployStepCount } daily(first: 5) { dailyDepositCount dailyDeployStepCount } } }`,
       { a: alice.address },
     );
     expect(r.account.deposits).toHaveLength(1);
     expect(r.account.deposits[0]).toMatchObject({ principal: r.account.principal, projectIds: [1] });
     expect(r.project.harvests).toHaveLength(1);
-    expect(r.project.harvests[0]).toMatchObject({ seeding: true, caller: ANVIL_ACCOUNTS[5]!.address });
-    // History and live agree: LP minted by the one harvest = the machine's LP now.
-    expect(r.project.harvests[0].liquidityMinted).toBe(r.project.lockedLiquidity);
-    expect(r.project.totals).toMatchObject({ harvestCount: 1, cumulativeLiquidityMinted: r.project.lockedLiquidity });
-    expect(r.protocol.totals).toMatchObject({ depositCount: 1, harvestCount: 1 });
+    expect(r.project.harvests[0]).toMatchObject({ caller: ANVIL_ACCOUNTS[5]!.address });
+    // The harvest ran the step that opened the pool, in the same transaction.
+    expect(r.project.deploySteps).toHaveLength(1);
+    expect(r.project.deploySteps[0]).toMatchObject({ opening: true, caller: ANVIL_ACCOUNTS[5]!.address });
+    expect(r.project.deploySteps[0].pendingOut).toBe(r.project.pendingWstEth);
+    // History and live agree: LP minted by the opening step = the machine's LP now.
+    expect(r.project.deploySteps[0].liquidityMinted).toBe(r.project.lockedLiquidity);
+    expect(r.project.totals).toMatchObject({ harvestCount: 1, deployStepCount: 1, cumulativeLiquidityMinted: r.project.lockedLiquidity });
+    expect(r.protocol.totals).toMatchObject({ depositCount: 1, harvestCount: 1, deployStepCount: 1 });
   }, 120_000);
 });

@@ -151,7 +151,7 @@ describe("GraphiQL in headless Chromium", () => {
         { timeout: 20_000 },
       );
       const text = (await page.textContent(".result-window")) ?? "";
-      expect(text).toContain('"schema": "1.0.0"');
+      expect(text).toContain('"schema": "2.0.0"');
       expect(text).toMatch(/"projectCount":\s*3/);
       expect(failed).toEqual([]);
       // Assets are whitelisted: anything else under /graphql/assets is a 404.

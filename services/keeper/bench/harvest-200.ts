@@ -44,6 +44,7 @@ const program = Effect.gen(function* () {
         dailyEmission: parseEther("1000"),
         decayBps: 25n,
         maxSupply: bounds.maxSupplyLimit,
+        seedReserve: parseEther("1000000"),
         contributorBps: 500n,
         contributorRecipient: owner,
       };

@@ -4,7 +4,7 @@ import { type Address, getAddress, isAddress, parseGwei } from "viem";
 
 /** A bad or missing environment variable. Fatal: the keeper refuses to start (exit code 2). */
 export class KeeperConfigError extends Data.TaggedError("KeeperConfigError")<{
-  /** The variable's name, e.g. `TCM_SLIPPAGE_BPS`. */
+  /** The variable's name, e.g. `TCM_MAX_FEE_GWEI`. */
   readonly variable: string;
   readonly message: string;
 }> {}
@@ -17,13 +17,11 @@ export type DeploymentSource =
 /** Everything the keeper needs, read once while its layers build. */
 export interface KeeperSettings {
   readonly rpcUrls: ReadonlyArray<string>;
-  /** Signs harvest transactions; redacted so it never reaches a log line. */
+  /** Signs harvest and deploy-step transactions; redacted so it never reaches a log line. */
   readonly privateKey: Redacted.Redacted<string>;
   readonly deployment: DeploymentSource;
-  /** Harvested even when the bounty does not pay for the gas ("all" = every project). */
+  /** Harvested and stepped even when the bounty does not pay for the gas ("all" = every project). */
   readonly sponsored: ReadonlySet<number> | "all";
-  /** minTokensOut = preview.tokensBought × (1 − slippageBps / 10 000). */
-  readonly slippageBps: bigint;
   /** Fee caps (wei per gas): never bid above them, replacements included. */
   readonly maxFeePerGas: bigint;
   readonly maxPriorityFeePerGas: bigint;
@@ -35,7 +33,7 @@ export interface KeeperSettings {
   readonly txTimeout: Duration.Duration;
   /** Per HTTP request to the RPC. */
   readonly rpcTimeout: Duration.Duration;
-  /** Projects per harvestMany transaction. */
+  /** Projects per harvestMany / deployMany transaction. */
   readonly chunkSize: number;
   /** How often receipts are polled. */
   readonly receiptPollInterval: Duration.Duration;
@@ -87,7 +85,7 @@ const gwei = (variable: string, fallback: string) =>
 /**
  * The keeper's configuration, from the environment only:
  * TCM_RPC_URLS (comma-separated, tried in order), TCM_PRIVATE_KEY, TCM_DEPLOYMENT_FILE or TCM_MACHINE_ADDRESS,
- * TCM_SPONSORED_PROJECTS ("1,4,7" or "all"), TCM_SLIPPAGE_BPS (100), TCM_MAX_FEE_GWEI (100),
+ * TCM_SPONSORED_PROJECTS ("1,4,7" or "all"), TCM_MAX_FEE_GWEI (100),
  * TCM_MAX_PRIORITY_FEE_GWEI (2), TCM_POLL_INTERVAL_MS (60 000), TCM_KEEPER_PORT (9464), TCM_LOG_LEVEL (Info),
  * TCM_TX_TIMEOUT_MS (90 000), TCM_RPC_TIMEOUT_MS (10 000), TCM_HARVEST_CHUNK_SIZE (25),
  * TCM_RECEIPT_POLL_MS (1 000). Every failure names its variable.
@@ -129,7 +127,6 @@ export const loadKeeperSettings = Effect.fn("KeeperConfig.load")(function* () {
     sponsored = new Set(ids.map(Number));
   }
 
-  const slippageBps = BigInt(yield* integer("TCM_SLIPPAGE_BPS", 100, 0, 10_000));
   const maxFeePerGas = yield* gwei("TCM_MAX_FEE_GWEI", "100");
   // Default tip 2 gwei, but never above the fee cap when only the cap is set.
   const priorityText = yield* raw("TCM_MAX_PRIORITY_FEE_GWEI");
@@ -154,7 +151,6 @@ export const loadKeeperSettings = Effect.fn("KeeperConfig.load")(function* () {
     privateKey,
     deployment,
     sponsored,
-    slippageBps,
     maxFeePerGas,
     maxPriorityFeePerGas,
     pollInterval: Duration.millis(pollMs),

@@ -18,7 +18,8 @@ const labelText = (labels: Readonly<Record<string, string>>): string => {
 
 /**
  * The keeper's Prometheus metrics (text exposition 0.0.4), kept in memory:
- * tcm_keeper_harvests_total{project}, tcm_keeper_bounty_wei_total, tcm_keeper_errors_total{class},
+ * tcm_keeper_harvests_total{project}, tcm_keeper_bounty_wei_total, tcm_keeper_deploy_steps_total{project},
+ * tcm_keeper_step_bounty_wei_total, tcm_keeper_errors_total{class},
  * tcm_keeper_skips_total{reason}, tcm_keeper_txs_total{kind}, tcm_keeper_rpc_requests_total{method},
  * tcm_keeper_rpc_latency_seconds{method} (histogram), tcm_keeper_last_successful_poll_timestamp_seconds,
  * tcm_keeper_polls_total{result}, tcm_keeper_inflight_transactions.
@@ -26,6 +27,7 @@ const labelText = (labels: Readonly<Record<string, string>>): string => {
 export class KeeperMetrics extends Effect.Service<KeeperMetrics>()("@tcm/keeper/KeeperMetrics", {
   sync: () => {
     const harvests = new Map<number, number>();
+    const steps = new Map<number, number>();
     const errors = new Map<string, number>();
     const skips = new Map<string, number>();
     const txs = new Map<string, number>();
@@ -33,6 +35,7 @@ export class KeeperMetrics extends Effect.Service<KeeperMetrics>()("@tcm/keeper/
     const rpcRequests = new Map<string, number>();
     const latency = new Map<string, Histogram>();
     let bountyWei = 0n;
+    let stepBountyWei = 0n;
     let lastSuccessfulPoll = 0;
     let inflight = 0;
     const bump = <K>(map: Map<K, number>, key: K, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
@@ -60,11 +63,17 @@ export class KeeperMetrics extends Effect.Service<KeeperMetrics>()("@tcm/keeper/
       }
       family("tcm_keeper_bounty_wei_total", "counter", "Bounties earned, in stETH wei.");
       lines.push(`tcm_keeper_bounty_wei_total ${bountyWei}`);
+      family("tcm_keeper_deploy_steps_total", "counter", "Deploy steps this keeper ran (alone or inside a harvest), by project.");
+      for (const [project, n] of [...steps].sort((a, b) => a[0] - b[0])) {
+        lines.push(`tcm_keeper_deploy_steps_total${labelText({ project: String(project) })} ${n}`);
+      }
+      family("tcm_keeper_step_bounty_wei_total", "counter", "Deploy-step bounties earned, in wstETH wei.");
+      lines.push(`tcm_keeper_step_bounty_wei_total ${stepBountyWei}`);
       family("tcm_keeper_errors_total", "counter", "Errors by class.");
       for (const [cls, n] of errors) lines.push(`tcm_keeper_errors_total${labelText({ class: cls })} ${n}`);
-      family("tcm_keeper_skips_total", "counter", "Due projects not harvested, by reason.");
+      family("tcm_keeper_skips_total", "counter", "Due harvests and deploy steps not done, by reason.");
       for (const [reason, n] of skips) lines.push(`tcm_keeper_skips_total${labelText({ reason })} ${n}`);
-      family("tcm_keeper_txs_total", "counter", "Transactions broadcast, by kind (harvest, harvestMany, refresh, replacement).");
+      family("tcm_keeper_txs_total", "counter", "Transactions broadcast, by kind (harvest, harvestMany, deploy, deployMany, replacement).");
       for (const [kind, n] of txs) lines.push(`tcm_keeper_txs_total${labelText({ kind })} ${n}`);
       family("tcm_keeper_polls_total", "counter", "Polls by result.");
       for (const [result, n] of polls) lines.push(`tcm_keeper_polls_total${labelText({ result })} ${n}`);
@@ -92,6 +101,11 @@ export class KeeperMetrics extends Effect.Service<KeeperMetrics>()("@tcm/keeper/
           bump(harvests, projectId);
           bountyWei += bounty;
         }),
+      deployed: (projectId: number, bounty: bigint) =>
+        Effect.sync(() => {
+          bump(steps, projectId);
+          stepBountyWei += bounty;
+        }),
       error: (cls: string) => Effect.sync(() => void bump(errors, cls)),
       skipped: (reason: string) => Effect.sync(() => void bump(skips, reason)),
       tx: (kind: string) => Effect.sync(() => void bump(txs, kind)),
@@ -106,6 +120,7 @@ export class KeeperMetrics extends Effect.Service<KeeperMetrics>()("@tcm/keeper/
       lastSuccessfulPoll: Effect.sync(() => lastSuccessfulPoll),
       rpcRequestCount: Effect.sync(() => [...rpcRequests.values()].reduce((a, b) => a + b, 0)),
       harvestCount: Effect.sync(() => [...harvests.values()].reduce((a, b) => a + b, 0)),
+      deployStepCount: Effect.sync(() => [...steps.values()].reduce((a, b) => a + b, 0)),
       render: Effect.sync(render),
     } as const;
   },

@@ -49,7 +49,7 @@ export interface TxRequest {
   readonly to: Address;
   readonly data: Hex;
   readonly gas: bigint;
-  /** For logs and metrics: harvest, harvestMany, refresh. */
+  /** For logs and metrics: harvest, harvestMany, deploy, deployMany. */
   readonly kind: string;
 }
 

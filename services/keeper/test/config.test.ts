@@ -34,13 +34,13 @@ const runKeeper = (env: Record<string, string>, args: ReadonlyArray<string>) =>
 describe("configuration", () => {
   it.effect("reads every variable with defaults; the key stays redacted", () =>
     Effect.gen(function* () {
-      const s = yield* load({ ...good, TCM_SPONSORED_PROJECTS: "3, 1", TCM_SLIPPAGE_BPS: "50", TCM_MAX_FEE_GWEI: "1.5", TCM_LOG_LEVEL: "debug" });
+      const s = yield* load({ ...good, TCM_SPONSORED_PROJECTS: "3, 1", TCM_HARVEST_CHUNK_SIZE: "50", TCM_MAX_FEE_GWEI: "1.5", TCM_LOG_LEVEL: "debug" });
       assert.deepStrictEqual(s.rpcUrls, ["http://127.0.0.1:8545", "http://127.0.0.1:8546"]);
       assert.strictEqual(Redacted.value(s.privateKey), key);
       assert.notInclude(String(s.privateKey), key.slice(2, 12));
       assert.deepStrictEqual(s.deployment, { _tag: "File", file: "/tmp/d.json" });
       assert.deepStrictEqual([...(s.sponsored as Set<number>)].sort(), [1, 3]);
-      assert.strictEqual(s.slippageBps, 50n);
+      assert.strictEqual(s.chunkSize, 50);
       assert.strictEqual(s.maxFeePerGas, parseGwei("1.5"));
       assert.strictEqual(s.maxPriorityFeePerGas, parseGwei("1.5"));
       assert.isTrue(Duration.equals(s.pollInterval, Duration.minutes(1)));
@@ -60,8 +60,8 @@ describe("configuration", () => {
     ["TCM_DEPLOYMENT_FILE", { TCM_DEPLOYMENT_FILE: undefined }],
     ["TCM_MACHINE_ADDRESS", { TCM_DEPLOYMENT_FILE: undefined, TCM_MACHINE_ADDRESS: "0x12" }],
     ["TCM_SPONSORED_PROJECTS", { TCM_SPONSORED_PROJECTS: "1,x" }],
-    ["TCM_SLIPPAGE_BPS", { TCM_SLIPPAGE_BPS: "10001" }],
-    ["TCM_SLIPPAGE_BPS", { TCM_SLIPPAGE_BPS: "abc" }],
+    ["TCM_HARVEST_CHUNK_SIZE", { TCM_HARVEST_CHUNK_SIZE: "501" }],
+    ["TCM_HARVEST_CHUNK_SIZE", { TCM_HARVEST_CHUNK_SIZE: "abc" }],
     ["TCM_MAX_FEE_GWEI", { TCM_MAX_FEE_GWEI: "-1" }],
     ["TCM_MAX_PRIORITY_FEE_GWEI", { TCM_MAX_FEE_GWEI: "1", TCM_MAX_PRIORITY_FEE_GWEI: "2" }],
     ["TCM_POLL_INTERVAL_MS", { TCM_POLL_INTERVAL_MS: "0" }],
@@ -94,9 +94,9 @@ describe("configuration", () => {
   it.live("the process: exit 2 on bad config or usage (naming the variable), dry run sends nothing, once harvests", () =>
     Effect.scoped(
       Effect.gen(function* () {
-        const bad = yield* runKeeper({ ...good, TCM_SLIPPAGE_BPS: "lots" }, ["once"]);
+        const bad = yield* runKeeper({ ...good, TCM_HARVEST_CHUNK_SIZE: "lots" }, ["once"]);
         assert.strictEqual(bad.code, 2);
-        assert.include(bad.stderr, "TCM_SLIPPAGE_BPS");
+        assert.include(bad.stderr, "TCM_HARVEST_CHUNK_SIZE");
         const usage = yield* runKeeper(good, ["sometimes"]);
         assert.strictEqual(usage.code, 2);
         const missingFile = yield* runKeeper({ ...good, TCM_DEPLOYMENT_FILE: "/nonexistent/deployment.json" }, ["once"]);

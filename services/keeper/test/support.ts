@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ChainClient, Deployment, type DeploymentInfo, ModelState, TxBuilder, technoCapitalMachineAbi } from "@tcm/chain";
+import { ChainClient, Deployment, type DeploymentInfo, ModelState, TcmReader, TxBuilder, technoCapitalMachineAbi } from "@tcm/chain";
 import { type AnvilInstance, ANVIL_ACCOUNTS, Devnet, deploymentToJson } from "@tcm/chain/devnet";
 import { ConfigProvider, Effect, Layer, LogLevel, Logger } from "effect";
 import { type Address, parseEther, parseEventLogs } from "viem";
@@ -21,9 +21,9 @@ export const writeDeploymentFile = (deployment: DeploymentInfo): string => {
   return file;
 };
 
-/** Test-side chain access (Devnet helpers, builders, the model) straight at anvil. */
+/** Test-side chain access (Devnet helpers, builders, reader, the model) straight at anvil. */
 export const testChain = (node: AnvilInstance, deployment: DeploymentInfo) =>
-  Layer.mergeAll(Devnet.Default, TxBuilder.Default, ModelState.Default).pipe(
+  Layer.mergeAll(Devnet.Default, TxBuilder.Default, TcmReader.Default, ModelState.Default).pipe(
     Layer.provideMerge(Layer.merge(ChainClient.layer({ rpcUrls: [node.url], pollingIntervalMs: 20 }), Deployment.fromValue(deployment))),
   );
 
@@ -79,6 +79,28 @@ export const harvestedEvents = Effect.gen(function* () {
       projectId: l.args.projectId,
       caller: l.args.caller,
       epoch: l.args.report.epoch,
+      blockNumber: l.blockNumber,
+      report: l.args.report as unknown as Record<string, bigint>,
+    }),
+  );
+});
+
+export interface DeployEvent {
+  readonly projectId: number;
+  readonly caller: Address;
+  readonly blockNumber: bigint;
+  readonly report: Record<string, bigint>;
+}
+
+/** Every Deployed event so far (deploy steps, alone or inside a harvest). */
+export const deployedEvents = Effect.gen(function* () {
+  const chain = yield* ChainClient;
+  const deployment = yield* Deployment;
+  const logs = yield* chain.read("getLogs", (c) => c.getLogs({ address: deployment.machine, fromBlock: 0n, toBlock: "latest" }));
+  return parseEventLogs({ abi: technoCapitalMachineAbi, logs, eventName: "Deployed" }).map(
+    (l): DeployEvent => ({
+      projectId: l.args.projectId,
+      caller: l.args.caller,
       blockNumber: l.blockNumber,
       report: l.args.report as unknown as Record<string, bigint>,
     }),

@@ -96,7 +96,10 @@ export function loadProtocol(event: ethereum.Event): Protocol {
     protocol.totalYieldShares = BigInt.zero();
     protocol.totalYieldStEth = BigInt.zero();
     protocol.totalBountyStEth = BigInt.zero();
+    protocol.totalWstEthWrapped = BigInt.zero();
     protocol.totalWstEthAdded = BigInt.zero();
+    protocol.totalWstEthSwapped = BigInt.zero();
+    protocol.totalStepBountyWstEth = BigInt.zero();
     protocol.totalLiquidityMinted = BigInt.zero();
     protocol.totalYieldAssignedShares = BigInt.zero();
     protocol.accYieldIndex = BigInt.zero();
@@ -110,6 +113,7 @@ export function loadProtocol(event: ethereum.Event): Protocol {
     protocol.claimCount = 0;
     protocol.contributorClaimCount = 0;
     protocol.harvestCount = 0;
+    protocol.deployStepCount = 0;
     protocol.yieldAssignmentCount = 0;
   }
   protocol.updatedAtBlock = event.block.number;
@@ -306,6 +310,7 @@ export function projectDay(project: Project, event: ethereum.Event, load: boolea
     day.dailyYieldShares = BigInt.zero();
     day.dailyYieldStEth = BigInt.zero();
     day.dailyBountyStEth = BigInt.zero();
+    day.dailyWstEthWrapped = BigInt.zero();
     day.dailyWstEthAdded = BigInt.zero();
     day.dailyTokensBought = BigInt.zero();
     day.dailyTokensAdded = BigInt.zero();
@@ -313,12 +318,15 @@ export function projectDay(project: Project, event: ethereum.Event, load: boolea
     day.dailyClaimed = BigInt.zero();
     day.dailyContributorClaimed = BigInt.zero();
     day.dailyHarvestCount = 0;
+    day.dailyDeployStepCount = 0;
+    day.dailyStepBountyWstEth = BigInt.zero();
   }
   day.allocatedPrincipal = project.allocatedPrincipal;
   day.depositorCount = project.depositorCount;
   day.cumulativeYieldShares = project.cumulativeYieldShares;
   day.cumulativeYieldStEth = project.cumulativeYieldStEth;
   day.cumulativeBountyStEth = project.cumulativeBountyStEth;
+  day.pendingWstEth = project.pendingWstEth;
   day.cumulativeWstEthAdded = project.cumulativeWstEthAdded;
   day.cumulativeTokensBought = project.cumulativeTokensBought;
   day.cumulativeTokensAdded = project.cumulativeTokensAdded;
@@ -404,6 +412,7 @@ export function protocolDay(protocol: Protocol, event: ethereum.Event, load: boo
     day.dailyDepositCount = 0;
     day.dailyWithdrawalCount = 0;
     day.dailyHarvestCount = 0;
+    day.dailyDeployStepCount = 0;
     day.dailyClaimCount = 0;
   }
   day.totalPrincipal = protocol.totalPrincipal;

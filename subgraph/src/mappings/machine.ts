@@ -1,11 +1,13 @@
 // Event handlers of the TechnoCapitalMachine data source. They read event data only (no eth_call): the contract's
-// events carry every number, including each position's full new allocation and every field of a harvest.
+// events carry every number, including each position's full new allocation and every field of a harvest and of a deploy step.
 import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
 import {
   Claimed,
   ContributorClaimed,
   ContributorRecipientSet,
   ContributorShareLowered,
+  Deployed,
+  DeployedReportStruct,
   Deposited,
   Harvested,
   MetadataURISet,
@@ -20,6 +22,7 @@ import {
 import {
   Account,
   ContributorClaim,
+  DeployStep,
   Deposit,
   Harvest,
   PauseChange,
@@ -31,7 +34,7 @@ import {
   YieldAssignment,
 } from "../../generated/schema";
 import { applyAllocation, newAllocation } from "../helpers/allocation";
-import { poolPriceOf, priceToDecimal, toDecimal } from "../helpers/decimals";
+import { poolPriceOf, priceToDecimal, toDecimal, wad } from "../helpers/decimals";
 import {
   accountWasCreated,
   loadCounters,
@@ -86,6 +89,7 @@ export function handleProjectLaunched(event: ProjectLaunched): void {
   launch.dailyEmission = params.dailyEmission;
   launch.decayBps = params.decayBps;
   launch.maxSupply = params.maxSupply;
+  launch.seedReserve = params.seedReserve;
   launch.contributorBps = params.contributorBps;
   launch.contributorRecipient = params.contributorRecipient;
   launch.blockNumber = event.block.number;
@@ -109,6 +113,7 @@ export function handleProjectLaunched(event: ProjectLaunched): void {
   project.dailyEmission = params.dailyEmission;
   project.decayBps = params.decayBps;
   project.maxSupply = params.maxSupply;
+  project.seedReserve = params.seedReserve;
   project.contributorBps = params.contributorBps;
   project.contributorRecipient = params.contributorRecipient;
   project.seeded = false;
@@ -125,16 +130,18 @@ export function handleProjectLaunched(event: ProjectLaunched): void {
   project.tokensSeeded = BigInt.zero();
   project.cumulativeTokensAdded = BigInt.zero();
   project.cumulativeLiquidityMinted = BigInt.zero();
-  project.carryWstEth = BigInt.zero();
+  project.cumulativeStepBountyWstEth = BigInt.zero();
+  project.pendingWstEth = BigInt.zero();
   project.carryTokens = BigInt.zero();
   project.cumulativeClaimed = BigInt.zero();
   project.cumulativeContributorClaimed = BigInt.zero();
   project.tokenSupply = BigInt.zero();
   project.harvestCount = 0;
+  project.deployStepCount = 0;
   project.lastSpotPrice = BigInt.zero();
-  project.lastTwapPrice = BigInt.zero();
   project.lastSpotPriceDecimal = priceToDecimal(BigInt.zero());
-  project.lastTwapPriceDecimal = priceToDecimal(BigInt.zero());
+  project.referencePrice = BigInt.zero();
+  project.referencePriceDecimal = priceToDecimal(BigInt.zero());
   project.poolPrice = BigInt.zero();
   project.poolPriceDecimal = priceToDecimal(BigInt.zero());
   project.reserveWstEth = BigInt.zero();
@@ -489,18 +496,95 @@ export function handleYieldAssigned(event: YieldAssigned): void {
   record.save();
 }
 
+/** 2^112: the scale of the machine's UQ112x112 prices. */
+function q112(): BigInt {
+  return BigInt.fromI32(2).pow(112);
+}
+
+/**
+ * The price the machine stores as its reference after a step, at 1e18 scale (= getProject's UQ112x112 referencePrice
+ * × 1e18 / 2^112, rounded down): a step that traded (ceiling > 0) leaves the pool's price after it, i.e.
+ * (reserveWstEth << 112) / reserveTokens; the opening, or a step that did not trade, leaves the reference it reported.
+ */
+function referenceAfter(r: DeployedReportStruct): BigInt {
+  if (r.ceilingPrice.isZero() || r.reserveTokens.isZero()) return r.referencePrice;
+  let uq = r.reserveWstEth.times(q112()).div(r.reserveTokens);
+  return uq.times(wad()).div(q112());
+}
+
 export function handleHarvested(event: Harvested): void {
   let r = event.params.report;
   let project = loadProject(event.params.projectId);
-  let seeding = !project.seeded;
-  let poolPrice = poolPriceOf(r.reserveWstEth, r.reserveTokens);
 
-  project.seeded = true;
   project.cumulativeYieldShares = project.cumulativeYieldShares.plus(r.yieldShares);
   project.cumulativeYieldStEth = project.cumulativeYieldStEth.plus(r.yieldStEth);
   project.cumulativeBountyShares = project.cumulativeBountyShares.plus(r.bountyShares);
   project.cumulativeBountyStEth = project.cumulativeBountyStEth.plus(r.bountyStEth);
   project.cumulativeWstEthWrapped = project.cumulativeWstEthWrapped.plus(r.wstEthWrapped);
+  project.pendingWstEth = r.pendingWstEth;
+  project.harvestCount = project.harvestCount + 1;
+  project.lastHarvestEpoch = r.epoch;
+  project.lastHarvestTimestamp = event.block.timestamp;
+  project.save();
+  let counters = loadCounters(project.id);
+  let fresh = openProjectDay(counters, event);
+  saveProjectCounters(counters);
+
+  let day = projectDay(project, event, !fresh);
+  day.dailyYieldShares = day.dailyYieldShares.plus(r.yieldShares);
+  day.dailyYieldStEth = day.dailyYieldStEth.plus(r.yieldStEth);
+  day.dailyBountyStEth = day.dailyBountyStEth.plus(r.bountyStEth);
+  day.dailyWstEthWrapped = day.dailyWstEthWrapped.plus(r.wstEthWrapped);
+  day.dailyHarvestCount = day.dailyHarvestCount + 1;
+  day.save();
+
+  let protocol = loadProtocol(event);
+  let protocolCounters = protocolCountersOf(protocol);
+  let protocolFresh = openProtocolDay(protocolCounters, event);
+  protocol.totalYieldShares = protocol.totalYieldShares.plus(r.yieldShares);
+  protocol.totalYieldStEth = protocol.totalYieldStEth.plus(r.yieldStEth);
+  protocol.totalBountyStEth = protocol.totalBountyStEth.plus(r.bountyStEth);
+  protocol.totalWstEthWrapped = protocol.totalWstEthWrapped.plus(r.wstEthWrapped);
+  protocol.harvestCount = protocol.harvestCount + 1;
+  protocol.save();
+  syncProtocolCounters(protocol, protocolCounters);
+  saveProtocolCounters(protocolCounters);
+  let protocolSnapshot = protocolDay(protocol, event, !protocolFresh);
+  protocolSnapshot.dailyYieldShares = protocolSnapshot.dailyYieldShares.plus(r.yieldShares);
+  protocolSnapshot.dailyYieldStEth = protocolSnapshot.dailyYieldStEth.plus(r.yieldStEth);
+  protocolSnapshot.dailyHarvestCount = protocolSnapshot.dailyHarvestCount + 1;
+  protocolSnapshot.save();
+
+  let record = new Harvest(eventId(event));
+  record.project = project.id;
+  record.caller = event.params.caller;
+  record.epoch = r.epoch;
+  record.yieldShares = r.yieldShares;
+  record.yieldStEth = r.yieldStEth;
+  record.bountyShares = r.bountyShares;
+  record.bountyStEth = r.bountyStEth;
+  record.wstEthWrapped = r.wstEthWrapped;
+  record.pendingWstEth = r.pendingWstEth;
+  record.yieldStEthDecimal = toDecimal(r.yieldStEth);
+  record.blockNumber = event.block.number;
+  record.timestamp = event.block.timestamp;
+  record.transactionHash = event.transaction.hash;
+  record.logIndex = event.logIndex;
+  record.save();
+}
+
+export function handleDeployed(event: Deployed): void {
+  let r = event.params.report;
+  let project = loadProject(event.params.projectId);
+  let opening = !r.tokensSeeded.isZero();
+  let traded = !r.ceilingPrice.isZero();
+  // A step in a block where someone already touched the pair does nothing (spot 0 in its report) and stays due:
+  // the machine's step time and reference are unchanged.
+  let idle = project.seeded && r.spotPrice.isZero();
+  let poolPrice = poolPriceOf(r.reserveWstEth, r.reserveTokens);
+  let reference = idle ? project.referencePrice : referenceAfter(r);
+
+  if (opening) project.seeded = true;
   project.cumulativeWstEthSwapped = project.cumulativeWstEthSwapped.plus(r.wstEthSwapped);
   project.cumulativeWstEthAdded = project.cumulativeWstEthAdded.plus(r.wstEthAdded);
   project.cumulativeTokensBought = project.cumulativeTokensBought.plus(r.tokensBought);
@@ -508,17 +592,17 @@ export function handleHarvested(event: Harvested): void {
   project.tokenSupply = project.tokenSupply.plus(r.tokensSeeded);
   project.cumulativeTokensAdded = project.cumulativeTokensAdded.plus(r.tokensAdded);
   project.cumulativeLiquidityMinted = project.cumulativeLiquidityMinted.plus(r.liquidityMinted);
-  project.carryWstEth = r.carryWstEthOut;
+  project.cumulativeStepBountyWstEth = project.cumulativeStepBountyWstEth.plus(r.bounty);
+  project.pendingWstEth = r.pendingOut;
   project.carryTokens = r.carryTokensOut;
-  project.harvestCount = project.harvestCount + 1;
-  project.lastHarvestEpoch = r.epoch;
-  project.lastHarvestTimestamp = event.block.timestamp;
-  if (!r.spotPrice.isZero()) {
+  project.deployStepCount = project.deployStepCount + 1;
+  if (!idle) project.lastStepTimestamp = event.block.timestamp;
+  if (!opening && !idle && project.seeded) {
     project.lastSpotPrice = r.spotPrice;
     project.lastSpotPriceDecimal = priceToDecimal(r.spotPrice);
-    project.lastTwapPrice = r.twapPrice;
-    project.lastTwapPriceDecimal = priceToDecimal(r.twapPrice);
   }
+  project.referencePrice = reference;
+  project.referencePriceDecimal = priceToDecimal(reference);
   project.poolPrice = poolPrice;
   project.poolPriceDecimal = priceToDecimal(poolPrice);
   project.reserveWstEth = r.reserveWstEth;
@@ -531,15 +615,13 @@ export function handleHarvested(event: Harvested): void {
   saveProjectCounters(counters);
 
   let day = projectDay(project, event, !fresh);
-  day.dailyYieldShares = day.dailyYieldShares.plus(r.yieldShares);
-  day.dailyYieldStEth = day.dailyYieldStEth.plus(r.yieldStEth);
-  day.dailyBountyStEth = day.dailyBountyStEth.plus(r.bountyStEth);
   day.dailyWstEthAdded = day.dailyWstEthAdded.plus(r.wstEthAdded);
   day.dailyTokensBought = day.dailyTokensBought.plus(r.tokensBought);
   day.dailyTokensAdded = day.dailyTokensAdded.plus(r.tokensAdded);
   day.dailyLiquidityMinted = day.dailyLiquidityMinted.plus(r.liquidityMinted);
-  day.dailyHarvestCount = day.dailyHarvestCount + 1;
-  if (!r.spotPrice.isZero()) {
+  day.dailyDeployStepCount = day.dailyDeployStepCount + 1;
+  day.dailyStepBountyWstEth = day.dailyStepBountyWstEth.plus(r.bounty);
+  if (!opening && !idle && project.seeded) {
     let spot = priceToDecimal(r.spotPrice);
     if (day.spotPriceOpen === null) day.spotPriceOpen = spot;
     let high = day.spotPriceHigh;
@@ -547,42 +629,34 @@ export function handleHarvested(event: Harvested): void {
     let low = day.spotPriceLow;
     if (low === null || spot.lt(low)) day.spotPriceLow = spot;
     day.spotPriceClose = spot;
-    day.twapPriceClose = priceToDecimal(r.twapPrice);
   }
+  day.referencePriceClose = priceToDecimal(reference);
   day.poolPriceClose = priceToDecimal(poolPrice);
   day.save();
 
   let protocol = loadProtocol(event);
   let protocolCounters = protocolCountersOf(protocol);
   let protocolFresh = openProtocolDay(protocolCounters, event);
-  protocol.totalYieldShares = protocol.totalYieldShares.plus(r.yieldShares);
-  protocol.totalYieldStEth = protocol.totalYieldStEth.plus(r.yieldStEth);
-  protocol.totalBountyStEth = protocol.totalBountyStEth.plus(r.bountyStEth);
   protocol.totalWstEthAdded = protocol.totalWstEthAdded.plus(r.wstEthAdded);
+  protocol.totalWstEthSwapped = protocol.totalWstEthSwapped.plus(r.wstEthSwapped);
   protocol.totalLiquidityMinted = protocol.totalLiquidityMinted.plus(r.liquidityMinted);
-  protocol.harvestCount = protocol.harvestCount + 1;
+  protocol.totalStepBountyWstEth = protocol.totalStepBountyWstEth.plus(r.bounty);
+  protocol.deployStepCount = protocol.deployStepCount + 1;
   protocol.save();
   syncProtocolCounters(protocol, protocolCounters);
   saveProtocolCounters(protocolCounters);
   let protocolSnapshot = protocolDay(protocol, event, !protocolFresh);
-  protocolSnapshot.dailyYieldShares = protocolSnapshot.dailyYieldShares.plus(r.yieldShares);
-  protocolSnapshot.dailyYieldStEth = protocolSnapshot.dailyYieldStEth.plus(r.yieldStEth);
   protocolSnapshot.dailyWstEthAdded = protocolSnapshot.dailyWstEthAdded.plus(r.wstEthAdded);
   protocolSnapshot.dailyLiquidityMinted = protocolSnapshot.dailyLiquidityMinted.plus(r.liquidityMinted);
-  protocolSnapshot.dailyHarvestCount = protocolSnapshot.dailyHarvestCount + 1;
+  protocolSnapshot.dailyDeployStepCount = protocolSnapshot.dailyDeployStepCount + 1;
   protocolSnapshot.save();
 
-  let record = new Harvest(eventId(event));
+  let record = new DeployStep(eventId(event));
   record.project = project.id;
   record.caller = event.params.caller;
-  record.seeding = seeding;
-  record.epoch = r.epoch;
-  record.yieldShares = r.yieldShares;
-  record.yieldStEth = r.yieldStEth;
-  record.bountyShares = r.bountyShares;
-  record.bountyStEth = r.bountyStEth;
-  record.wstEthWrapped = r.wstEthWrapped;
-  record.carryWstEthIn = r.carryWstEthIn;
+  record.opening = opening;
+  record.traded = traded;
+  record.pendingIn = r.pendingIn;
   record.carryTokensIn = r.carryTokensIn;
   record.wstEthSwapped = r.wstEthSwapped;
   record.tokensBought = r.tokensBought;
@@ -590,18 +664,19 @@ export function handleHarvested(event: Harvested): void {
   record.wstEthAdded = r.wstEthAdded;
   record.tokensAdded = r.tokensAdded;
   record.liquidityMinted = r.liquidityMinted;
-  record.carryWstEthOut = r.carryWstEthOut;
+  record.bounty = r.bounty;
+  record.pendingOut = r.pendingOut;
   record.carryTokensOut = r.carryTokensOut;
   record.spotPrice = r.spotPrice;
-  record.twapPrice = r.twapPrice;
+  record.referencePrice = r.referencePrice;
+  record.ceilingPrice = r.ceilingPrice;
   record.reserveWstEth = r.reserveWstEth;
   record.reserveTokens = r.reserveTokens;
   record.lpTotalSupply = r.lpTotalSupply;
   record.spotPriceDecimal = priceToDecimal(r.spotPrice);
-  record.twapPriceDecimal = priceToDecimal(r.twapPrice);
+  record.referencePriceDecimal = priceToDecimal(r.referencePrice);
   record.poolPrice = poolPrice;
   record.poolPriceDecimal = priceToDecimal(poolPrice);
-  record.yieldStEthDecimal = toDecimal(r.yieldStEth);
   record.blockNumber = event.block.number;
   record.timestamp = event.block.timestamp;
   record.transactionHash = event.transaction.hash;

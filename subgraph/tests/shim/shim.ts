@@ -1,8 +1,8 @@
-// TEST ONLY: turns the flat twins of ProjectLaunched / Harvested (see datasource.yaml for why) into the real
+// TEST ONLY: turns the flat twins of ProjectLaunched / Harvested / Deployed (see datasource.yaml for why) into the real
 // generated event classes, with the tuple rebuilt in ABI order, and runs the real handlers on them.
 import { ethereum } from "@graphprotocol/graph-ts";
-import { Harvested, ProjectLaunched } from "../../generated/TechnoCapitalMachine/TechnoCapitalMachine";
-import { handleHarvested, handleProjectLaunched } from "../../src/mappings/machine";
+import { Deployed, Harvested, ProjectLaunched } from "../../generated/TechnoCapitalMachine/TechnoCapitalMachine";
+import { handleDeployed, handleHarvested, handleProjectLaunched } from "../../src/mappings/machine";
 
 /** Keeps the first `head` parameters and packs the rest into one tuple parameter named `name`. */
 function repack(event: ethereum.Event, head: i32, name: string): Array<ethereum.EventParam> {
@@ -26,5 +26,12 @@ export function handleTestHarvested(event: ethereum.Event): void {
   let params = repack(event, 2, "report");
   handleHarvested(
     new Harvested(event.address, event.logIndex, event.transactionLogIndex, event.logType, event.block, event.transaction, params, event.receipt),
+  );
+}
+
+export function handleTestDeployed(event: ethereum.Event): void {
+  let params = repack(event, 2, "report");
+  handleDeployed(
+    new Deployed(event.address, event.logIndex, event.transactionLogIndex, event.logType, event.block, event.transaction, params, event.receipt),
   );
 }

@@ -140,6 +140,35 @@ const make = Effect.gen(function* () {
       yield* rpc("evm_revert", () => test.revert({ id }));
     }),
     latestTimestamp: rpc("getBlock", () => chain.client.getBlock({ blockTag: "latest" })).pipe(Effect.map((b) => b.timestamp)),
+    /**
+     * Moves the clock to the earliest `nextDeployTime` of the given projects (all of them by default) that have
+     * something to deploy (pending wstETH ≥ MIN_DEPLOY) and mines a block there, so that their deploy steps are due.
+     * Never moves the clock back: with a step already due, or nothing pending anywhere, it just mines a block.
+     * Returns the new block's timestamp.
+     */
+    advanceToNextStep: Effect.fn("Devnet.advanceToNextStep")(function* (projectIds?: ReadonlyArray<number>) {
+      const m = { address: deployment.machine, abi: technoCapitalMachineAbi } as const;
+      const ids =
+        projectIds ??
+        Array.from(
+          { length: Number(yield* rpc("projectCount", () => chain.client.readContract({ ...m, functionName: "projectCount" }))) },
+          (_, i) => i + 1,
+        );
+      const [latest, minimum, views, times] = yield* rpc("nextDeployTime", () =>
+        Promise.all([
+          chain.client.getBlock({ blockTag: "latest" }),
+          chain.client.readContract({ ...m, functionName: "MIN_DEPLOY" }),
+          Promise.all(ids.map((id) => chain.client.readContract({ ...m, functionName: "getProject", args: [id] }))),
+          Promise.all(ids.map((id) => chain.client.readContract({ ...m, functionName: "nextDeployTime", args: [id] }))),
+        ]),
+      );
+      const waiting = times.filter((_, i) => (views[i]?.pendingWstEth ?? 0n) >= minimum);
+      const earliest = waiting.reduce((a, b) => (b < a ? b : a), waiting[0] ?? 0n);
+      const at = earliest > latest.timestamp ? earliest : latest.timestamp + 1n;
+      yield* rpc("evm_setNextBlockTimestamp", () => test.setNextBlockTimestamp({ timestamp: at }));
+      yield* rpc("evm_mine", () => test.mine({ blocks: 1 }));
+      return at;
+    }),
     /** A trader's swap through the Uniswap V2 router (approves the router first). Returns the amount out. */
     swap: Effect.fn("Devnet.swap")(function* (input: SwapInput) {
       const project = yield* rpc("getProject", () =>
@@ -178,7 +207,8 @@ const make = Effect.gen(function* () {
 });
 
 /**
- * Devnet helpers for simulations and tests: fund, approve, rebase, move time, mine, swap, snapshot/revert.
+ * Devnet helpers for simulations and tests: fund, approve, rebase, move time (by seconds or to the next deploy
+ * step), mine, swap, snapshot/revert.
  * Sends from anvil's unlocked accounts. Needs ChainClient and Deployment; never use against a real network.
  */
 export class Devnet extends Effect.Service<Devnet>()("@tcm/chain/Devnet", { effect: make }) {}

@@ -48,17 +48,32 @@ export const technoCapitalMachineAbi = [
             "internalType": "uint256"
           },
           {
-            "name": "maxDeviationBps",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
             "name": "maxImpactBps",
             "type": "uint256",
             "internalType": "uint256"
           },
           {
             "name": "minHarvestValue",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "stepInterval",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "followWindow",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "stepBountyBps",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "maxStepBounty",
             "type": "uint256",
             "internalType": "uint256"
           }
@@ -96,6 +111,19 @@ export const technoCapitalMachineAbi = [
   {
     "type": "function",
     "name": "MAX_DECAY_BPS",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "MAX_IMPACT_BPS_LIMIT",
     "inputs": [],
     "outputs": [
       {
@@ -160,6 +188,19 @@ export const technoCapitalMachineAbi = [
   },
   {
     "type": "function",
+    "name": "MIN_DEPLOY",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "MIN_DEPOSIT",
     "inputs": [],
     "outputs": [
@@ -174,19 +215,6 @@ export const technoCapitalMachineAbi = [
   {
     "type": "function",
     "name": "MIN_LAUNCH_PRICE",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "MIN_TWAP_WINDOW",
     "inputs": [],
     "outputs": [
       {
@@ -319,6 +347,131 @@ export const technoCapitalMachineAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "deploy",
+    "inputs": [
+      {
+        "name": "projectId",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "report",
+        "type": "tuple",
+        "internalType": "struct DeployReport",
+        "components": [
+          {
+            "name": "pendingIn",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "carryTokensIn",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "wstEthSwapped",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "tokensBought",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "tokensSeeded",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "wstEthAdded",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "tokensAdded",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "liquidityMinted",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "bounty",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "pendingOut",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "carryTokensOut",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "spotPrice",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "referencePrice",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "ceilingPrice",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "reserveWstEth",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "reserveTokens",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "lpTotalSupply",
+            "type": "uint256",
+            "internalType": "uint256"
+          }
+        ]
+      }
+    ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "deployMany",
+    "inputs": [
+      {
+        "name": "projectIds",
+        "type": "uint32[]",
+        "internalType": "uint32[]"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "stepped",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -464,6 +617,19 @@ export const technoCapitalMachineAbi = [
   },
   {
     "type": "function",
+    "name": "followWindow",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "genesis",
     "inputs": [],
     "outputs": [
@@ -587,6 +753,21 @@ export const technoCapitalMachineAbi = [
             "internalType": "uint256"
           },
           {
+            "name": "lastStepTime",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "seedReserve",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "referencePrice",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
             "name": "observationTime",
             "type": "uint256",
             "internalType": "uint256"
@@ -597,7 +778,7 @@ export const technoCapitalMachineAbi = [
             "internalType": "uint256"
           },
           {
-            "name": "carryWstEth",
+            "name": "pendingWstEth",
             "type": "uint256",
             "internalType": "uint256"
           },
@@ -652,11 +833,6 @@ export const technoCapitalMachineAbi = [
         "name": "projectId",
         "type": "uint32",
         "internalType": "uint32"
-      },
-      {
-        "name": "minTokensOut",
-        "type": "uint256",
-        "internalType": "uint256"
       }
     ],
     "outputs": [
@@ -696,77 +872,7 @@ export const technoCapitalMachineAbi = [
             "internalType": "uint256"
           },
           {
-            "name": "carryWstEthIn",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "carryTokensIn",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "wstEthSwapped",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "tokensBought",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "tokensSeeded",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "wstEthAdded",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "tokensAdded",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "liquidityMinted",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "carryWstEthOut",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "carryTokensOut",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "spotPrice",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "twapPrice",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "reserveWstEth",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "reserveTokens",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "lpTotalSupply",
+            "name": "pendingWstEth",
             "type": "uint256",
             "internalType": "uint256"
           }
@@ -783,11 +889,6 @@ export const technoCapitalMachineAbi = [
         "name": "projectIds",
         "type": "uint32[]",
         "internalType": "uint32[]"
-      },
-      {
-        "name": "minTokensOut",
-        "type": "uint256[]",
-        "internalType": "uint256[]"
       }
     ],
     "outputs": [
@@ -803,6 +904,25 @@ export const technoCapitalMachineAbi = [
     "type": "function",
     "name": "harvestsPaused",
     "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "isDeployReady",
+    "inputs": [
+      {
+        "name": "projectId",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
     "outputs": [
       {
         "name": "",
@@ -876,6 +996,11 @@ export const technoCapitalMachineAbi = [
             "internalType": "uint256"
           },
           {
+            "name": "seedReserve",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
             "name": "contributorBps",
             "type": "uint256",
             "internalType": "uint256"
@@ -940,7 +1065,7 @@ export const technoCapitalMachineAbi = [
   },
   {
     "type": "function",
-    "name": "maxDeviationBps",
+    "name": "maxImpactBps",
     "inputs": [],
     "outputs": [
       {
@@ -953,7 +1078,7 @@ export const technoCapitalMachineAbi = [
   },
   {
     "type": "function",
-    "name": "maxImpactBps",
+    "name": "maxStepBounty",
     "inputs": [],
     "outputs": [
       {
@@ -968,6 +1093,25 @@ export const technoCapitalMachineAbi = [
     "type": "function",
     "name": "minHarvestValue",
     "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "nextDeployTime",
+    "inputs": [
+      {
+        "name": "projectId",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
     "outputs": [
       {
         "name": "",
@@ -1130,19 +1274,6 @@ export const technoCapitalMachineAbi = [
   },
   {
     "type": "function",
-    "name": "refreshObservation",
-    "inputs": [
-      {
-        "name": "projectId",
-        "type": "uint32",
-        "internalType": "uint32"
-      }
-    ],
-    "outputs": [],
-    "stateMutability": "nonpayable"
-  },
-  {
-    "type": "function",
     "name": "setContributorRecipient",
     "inputs": [
       {
@@ -1204,6 +1335,32 @@ export const technoCapitalMachineAbi = [
         "name": "",
         "type": "address",
         "internalType": "contract IStETH"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "stepBountyBps",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "stepInterval",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "stateMutability": "view"
@@ -1423,6 +1580,118 @@ export const technoCapitalMachineAbi = [
   },
   {
     "type": "event",
+    "name": "Deployed",
+    "inputs": [
+      {
+        "name": "projectId",
+        "type": "uint32",
+        "indexed": true,
+        "internalType": "uint32"
+      },
+      {
+        "name": "caller",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "report",
+        "type": "tuple",
+        "indexed": false,
+        "internalType": "struct DeployReport",
+        "components": [
+          {
+            "name": "pendingIn",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "carryTokensIn",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "wstEthSwapped",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "tokensBought",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "tokensSeeded",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "wstEthAdded",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "tokensAdded",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "liquidityMinted",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "bounty",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "pendingOut",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "carryTokensOut",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "spotPrice",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "referencePrice",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "ceilingPrice",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "reserveWstEth",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "reserveTokens",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "lpTotalSupply",
+            "type": "uint256",
+            "internalType": "uint256"
+          }
+        ]
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "Deposited",
     "inputs": [
       {
@@ -1548,77 +1817,7 @@ export const technoCapitalMachineAbi = [
             "internalType": "uint256"
           },
           {
-            "name": "carryWstEthIn",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "carryTokensIn",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "wstEthSwapped",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "tokensBought",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "tokensSeeded",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "wstEthAdded",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "tokensAdded",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "liquidityMinted",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "carryWstEthOut",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "carryTokensOut",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "spotPrice",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "twapPrice",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "reserveWstEth",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "reserveTokens",
-            "type": "uint256",
-            "internalType": "uint256"
-          },
-          {
-            "name": "lpTotalSupply",
+            "name": "pendingWstEth",
             "type": "uint256",
             "internalType": "uint256"
           }
@@ -1642,31 +1841,6 @@ export const technoCapitalMachineAbi = [
         "type": "string",
         "indexed": false,
         "internalType": "string"
-      }
-    ],
-    "anonymous": false
-  },
-  {
-    "type": "event",
-    "name": "ObservationRefreshed",
-    "inputs": [
-      {
-        "name": "projectId",
-        "type": "uint32",
-        "indexed": true,
-        "internalType": "uint32"
-      },
-      {
-        "name": "cumulative",
-        "type": "uint256",
-        "indexed": false,
-        "internalType": "uint256"
-      },
-      {
-        "name": "timestamp",
-        "type": "uint256",
-        "indexed": false,
-        "internalType": "uint256"
       }
     ],
     "anonymous": false
@@ -1768,6 +1942,11 @@ export const technoCapitalMachineAbi = [
           },
           {
             "name": "maxSupply",
+            "type": "uint256",
+            "internalType": "uint256"
+          },
+          {
+            "name": "seedReserve",
             "type": "uint256",
             "internalType": "uint256"
           },
@@ -2242,22 +2421,6 @@ export const technoCapitalMachineAbi = [
   },
   {
     "type": "error",
-    "name": "TCM_InsufficientOutput",
-    "inputs": [
-      {
-        "name": "amountOut",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "minOut",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ]
-  },
-  {
-    "type": "error",
     "name": "TCM_InvalidConfig",
     "inputs": [
       {
@@ -2365,6 +2528,27 @@ export const technoCapitalMachineAbi = [
   },
   {
     "type": "error",
+    "name": "TCM_NothingToDeploy",
+    "inputs": [
+      {
+        "name": "projectId",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "pending",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "minimum",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "TCM_NothingToHarvest",
     "inputs": [
       {
@@ -2386,22 +2570,6 @@ export const technoCapitalMachineAbi = [
   },
   {
     "type": "error",
-    "name": "TCM_ObservationFresh",
-    "inputs": [
-      {
-        "name": "projectId",
-        "type": "uint32",
-        "internalType": "uint32"
-      },
-      {
-        "name": "age",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ]
-  },
-  {
-    "type": "error",
     "name": "TCM_PositionExists",
     "inputs": [
       {
@@ -2411,22 +2579,6 @@ export const technoCapitalMachineAbi = [
       },
       {
         "name": "principal",
-        "type": "uint256",
-        "internalType": "uint256"
-      }
-    ]
-  },
-  {
-    "type": "error",
-    "name": "TCM_PriceDeviation",
-    "inputs": [
-      {
-        "name": "spot",
-        "type": "uint256",
-        "internalType": "uint256"
-      },
-      {
-        "name": "twap",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -2454,6 +2606,43 @@ export const technoCapitalMachineAbi = [
       },
       {
         "name": "minimum",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TCM_SeedReserveOutOfBounds",
+    "inputs": [
+      {
+        "name": "value",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "min",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "max",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "TCM_StepNotDue",
+    "inputs": [
+      {
+        "name": "projectId",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "readyAt",
         "type": "uint256",
         "internalType": "uint256"
       }

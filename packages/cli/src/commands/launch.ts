@@ -1,6 +1,15 @@
 import { Command, Options } from "@effect/cli";
 import { TxBuilder, technoCapitalMachineAbi } from "@tcm/chain";
-import { MAX_CONTRIBUTOR_BPS, MAX_DECAY_BPS, MAX_LAUNCH_PRICE, MAX_SUPPLY_LIMIT, MIN_LAUNCH_PRICE, MIN_MAX_SUPPLY, emission } from "@tcm/domain";
+import {
+  MAX_CONTRIBUTOR_BPS,
+  MAX_DECAY_BPS,
+  MAX_LAUNCH_PRICE,
+  MAX_SUPPLY_LIMIT,
+  MIN_LAUNCH_PRICE,
+  MIN_MAX_SUPPLY,
+  MIN_SEED_RESERVE,
+  emission,
+} from "@tcm/domain";
 import { Console, Effect, Option } from "effect";
 import { parseEventLogs } from "viem";
 import { type SendFlags, sendOptions, toFlag } from "../context.js";
@@ -12,11 +21,15 @@ import { formatBps, formatUnits, parseBps, parseDecimal } from "../units.js";
 const price = (x: bigint) => formatUnits(x, 18, 18);
 const tokens = (x: bigint) => formatUnits(x, 18, 18);
 
+/** --seed-reserve's default: this share of --max-supply (the devnet's demo projects set aside 1 %). */
+export const DEFAULT_SEED_RESERVE = "1%";
+
 /** The accepted ranges, in the units people type (LaunchLogic.validate's bounds). */
 export const LAUNCH_RANGES = {
   launchPrice: `${price(MIN_LAUNCH_PRICE)} to ${price(MAX_LAUNCH_PRICE)} wstETH per token (1e6..1e36 at 1e18 scale)`,
   maxSupply: `${tokens(MIN_MAX_SUPPLY)} to ${tokens(MAX_SUPPLY_LIMIT)} tokens (1e18..2^95-1 wei)`,
-  dailyEmission: "from 0.000000000000000001 (1 wei) up to --max-supply",
+  seedReserve: `${tokens(MIN_SEED_RESERVE)} tokens up to half of --max-supply`,
+  dailyEmission: "from 0.000000000000000001 (1 wei) up to --max-supply minus --seed-reserve",
   decay: `0 to ${MAX_DECAY_BPS} bps (${formatBps(MAX_DECAY_BPS)}) per epoch`,
   contributorShare: `0 to ${MAX_CONTRIBUTOR_BPS} bps (${formatBps(MAX_CONTRIBUTOR_BPS)}) of each epoch's emission`,
 } as const;
@@ -42,6 +55,16 @@ const options = {
   maxSupply: Options.text("max-supply").pipe(
     Options.withDescription(`Hard cap on the token supply, in tokens, e.g. 21000000. Accepted: ${LAUNCH_RANGES.maxSupply}`),
   ),
+  seedReserve: Options.text("seed-reserve").pipe(
+    Options.withDescription(
+      "Tokens set aside inside --max-supply, never emitted, to open the pool at the launch price: the first deploy step mints " +
+        "(wstETH it adds) / (launch price) of them, so the reserve prices up to seed-reserve × launch-price wstETH of opening " +
+        "liquidity (the first day's yield; more waits as pending wstETH and is deployed at the market price by later steps). " +
+        `Tokens or a percent of --max-supply; default ${DEFAULT_SEED_RESERVE} of --max-supply, what the devnet's demo projects use. ` +
+        `Accepted: ${LAUNCH_RANGES.seedReserve}`,
+    ),
+    Options.withDefault(DEFAULT_SEED_RESERVE),
+  ),
   contributorShare: Options.text("contributor-share").pipe(
     Options.withDescription(`Share of emissions for contributors, bps or percent. Accepted: ${LAUNCH_RANGES.contributorShare}`),
     Options.withDefault("0"),
@@ -57,6 +80,7 @@ const flagOf = toFlag([
   ["params.symbol", "--symbol"],
   ["params.launchPrice", "--launch-price", `accepted ${LAUNCH_RANGES.launchPrice}`],
   ["params.maxSupply", "--max-supply", `accepted ${LAUNCH_RANGES.maxSupply}`],
+  ["params.seedReserve", "--seed-reserve", `accepted ${LAUNCH_RANGES.seedReserve}`],
   ["params.dailyEmission", "--daily-emission", `accepted ${LAUNCH_RANGES.dailyEmission}`],
   ["params.decayBps", "--decay", `accepted ${LAUNCH_RANGES.decay}`],
   ["params.contributorBps", "--contributor-share", `accepted ${LAUNCH_RANGES.contributorShare}`],
@@ -71,9 +95,21 @@ type Flags = SendFlags & {
   readonly dailyEmission: string;
   readonly decay: string;
   readonly maxSupply: string;
+  readonly seedReserve: string;
   readonly contributorShare: string;
   readonly contributorRecipient: Option.Option<string>;
 };
+
+/** --seed-reserve: a percent of the max supply ("1%", floor) or a token amount like --max-supply. */
+const parseSeedReserve = (text: string, maxSupply: bigint) =>
+  Effect.gen(function* () {
+    const trimmed = text.trim();
+    if (trimmed.endsWith("%")) {
+      const share = yield* parseBps("--seed-reserve", trimmed);
+      return (maxSupply * share) / 10_000n;
+    }
+    return yield* parseDecimal("--seed-reserve", trimmed);
+  });
 
 const launch = (flags: Flags) =>
   withChain(
@@ -81,6 +117,7 @@ const launch = (flags: Flags) =>
     withSigner(flags, (from) =>
       Effect.gen(function* () {
         const builder = yield* TxBuilder;
+        const maxSupply = yield* parseDecimal("--max-supply", flags.maxSupply);
         const input = {
           name: flags.name,
           symbol: flags.symbol,
@@ -88,7 +125,8 @@ const launch = (flags: Flags) =>
           launchPrice: yield* parseDecimal("--launch-price", flags.launchPrice, 18, "wstETH per token"),
           dailyEmission: yield* parseDecimal("--daily-emission", flags.dailyEmission),
           decayBps: yield* parseBps("--decay", flags.decay),
-          maxSupply: yield* parseDecimal("--max-supply", flags.maxSupply),
+          maxSupply,
+          seedReserve: yield* parseSeedReserve(flags.seedReserve, maxSupply),
           contributorBps: yield* parseBps("--contributor-share", flags.contributorShare),
           ...Option.match(flags.contributorRecipient, { onNone: () => ({}), onSome: (r) => ({ contributorRecipient: r }) }),
         };
@@ -106,8 +144,12 @@ const launch = (flags: Flags) =>
             ["daily emission", `${tokens(input.dailyEmission)} tokens in epoch 0, decaying ${formatBps(input.decayBps)} per epoch`],
             ["to depositors", `${formatUnits(firstDay - contributorCut)} tokens on day 1`],
             ["to contributors", input.contributorBps === 0n ? "none" : `${formatBps(input.contributorBps)} → ${Option.getOrElse(flags.contributorRecipient, () => "?")} (${formatUnits(contributorCut)} tokens on day 1)`],
-            ["max supply", `${tokens(input.maxSupply)} tokens`],
-            ["pool", "a Uniswap V2 pair against wstETH, seeded at the launch price by the first harvest"],
+            ["max supply", `${tokens(input.maxSupply)} tokens (${tokens(input.maxSupply - input.seedReserve)} for emissions)`],
+            [
+              "seed reserve",
+              `${tokens(input.seedReserve)} tokens: opens the pool at the launch price with up to ${price((input.seedReserve * input.launchPrice) / 10n ** 18n)} wstETH`,
+            ],
+            ["pool", "a Uniswap V2 pair against wstETH, opened at the launch price by the first deploy step (after the first harvest)"],
             ["from", from ?? "(no key configured)"],
             ["gas", gasLine([{ label: "launch", tx }])],
           ]),
@@ -131,6 +173,7 @@ export const launchCommand = Command.make("launch", options, launch).pipe(
     "Launch a project: deploys its fair-launch token (no pre-mine) and its Uniswap V2 pair against wstETH. " +
       "Amounts are human decimals (18 decimals); a \"wei\" suffix gives raw integers. Bounds: " +
       `--launch-price ${LAUNCH_RANGES.launchPrice}; --max-supply ${LAUNCH_RANGES.maxSupply}; ` +
+      `--seed-reserve ${LAUNCH_RANGES.seedReserve} (default ${DEFAULT_SEED_RESERVE} of the max supply); ` +
       `--daily-emission ${LAUNCH_RANGES.dailyEmission}; --decay ${LAUNCH_RANGES.decay}; ` +
       `--contributor-share ${LAUNCH_RANGES.contributorShare}; --contributor-recipient required when the share > 0.`,
   ),

@@ -90,10 +90,12 @@ const projectStatus = (flags: Flags, snapshot: Snapshot, idText: string) =>
     }
     const reader = yield* TcmReader;
     const at = { blockNumber: snapshot.blockNumber };
-    const [pendingYield, ready, nextHarvest] = yield* Effect.all([
+    const [pendingYield, ready, nextHarvest, stepReady, nextStep] = yield* Effect.all([
       reader.pendingYield(Number(id), at),
       reader.isHarvestReady(Number(id), at),
       reader.nextHarvestTime(Number(id), at),
+      reader.isDeployReady(Number(id), at),
+      reader.nextDeployTime(Number(id), at),
     ]);
     const labels = yield* tokenLabels(snapshot);
     const [name, symbol] = labels[Number(id) - 1] ?? ["?", "?"];
@@ -125,7 +127,12 @@ const projectStatus = (flags: Flags, snapshot: Snapshot, idText: string) =>
       pendingYieldStEth: pendingYield.stEth,
       harvestReady: ready,
       nextHarvestTime: nextHarvest,
-      carryWstEth: p.carryWstEth,
+      pendingWstEth: p.pendingWstEth,
+      carryTokens: p.carryTokens,
+      seedReserve: p.seedReserve,
+      referencePrice: (p.referencePrice * 10n ** 18n) >> 112n,
+      deployReady: stepReady,
+      nextDeployTime: nextStep,
     };
     if (flags.json) return yield* printJson(data);
     yield* Console.log(`Project #${id}: ${name} (${symbol})`);
@@ -134,13 +141,19 @@ const projectStatus = (flags: Flags, snapshot: Snapshot, idText: string) =>
         ["metadata", p.metadataURI === "" ? "(none)" : p.metadataURI],
         ["owner", p.owner],
         ["token", `${token.address} — supply ${formatUnits(token.totalSupply)} of max ${formatUnits(token.maxSupply)}`],
-        ["pair", `${pair.address} ${p.seeded ? "" : "(not seeded yet: opens at the launch price on the first harvest)"}`],
+        ["pair", `${pair.address} ${p.seeded ? "" : "(not open yet: the first deploy step opens it at the launch price)"}`],
         ["price", `${formatUnits(data.priceWstEthPerToken, 18, 12)} wstETH per token (launch ${formatUnits(p.launchPrice, 18, 12)})`],
         ["liquidity", `${formatUnits(pair.reserveWstEth)} wstETH + ${formatUnits(pair.reserveTokens)} tokens; machine holds ${formatUnits(pair.lpHeldByMachine)} of ${formatUnits(pair.totalSupply)} LP (locked)`],
         ["allocated", `${formatUnits(p.allocatedPrincipal)} stETH of principal`],
         ["emission", `${formatUnits(data.depositorEmissionPerDay)} tokens/day to depositors (decay ${formatBps(p.decayBps)}/epoch, contributors ${formatBps(p.contributorBps)})`],
         ["yield", `${formatUnits(data.totalYieldStEth)} stETH harvested so far; ${formatUnits(pendingYield.stEth)} stETH pending`],
         ["harvest", ready ? "ready now" : `next at ${date(nextHarvest)}`],
+        [
+          "deploy",
+          `${formatUnits(p.pendingWstEth)} wstETH pending; ${
+            stepReady ? "a step is due now (tcm deploy)" : p.pendingWstEth >= snapshot.protocol.config.minDeploy ? `next step at ${date(nextStep)}` : "nothing to deploy"
+          }`,
+        ],
       ]),
     );
   });

@@ -47,7 +47,7 @@ export const projectView = (block: LiveBlock, live: LiveProject): Record<string,
   const v = d.project;
   const now = block.snapshot.timestamp;
   const spot = derive.spotPrice(d);
-  const twap = derive.twap(d, now);
+  const reference = derive.referencePrice(d);
   const pending = derive.pendingYield(block.snapshot, d);
   const rate = derive.emissionPerDay(d, now);
   const emitted = derive.emittedSupply(d, now);
@@ -77,19 +77,23 @@ export const projectView = (block: LiveBlock, live: LiveProject): Record<string,
     launchPriceDecimal: dec(v.launchPrice),
     spotPrice: spot,
     spotPriceDecimal: spot === null ? null : dec(spot),
-    twapPrice: twap?.price ?? null,
-    twapPriceDecimal: twap === null ? null : dec(twap.price),
-    twapWindowSeconds: twap?.windowSeconds ?? null,
+    referencePrice: reference,
+    referencePriceDecimal: reference === null ? null : dec(reference),
     allocatedPrincipal: v.allocatedPrincipal,
     allocatedPrincipalDecimal: dec(v.allocatedPrincipal),
     pendingYieldShares: pending.shares,
     pendingYieldStEth: pending.stEth,
     pendingYieldStEthDecimal: dec(pending.stEth),
-    carryWstEth: v.carryWstEth,
+    pendingWstEth: v.pendingWstEth,
+    pendingWstEthDecimal: dec(v.pendingWstEth),
     carryTokens: v.carryTokens,
+    seedReserve: v.seedReserve,
     lastHarvestEpoch: v.lastHarvestEpoch,
     nextHarvestTime: derive.nextHarvestAt(block.snapshot, d),
     harvestReady: live.harvestReady,
+    lastStepTime: v.lastStepTime,
+    nextDeployTime: derive.nextDeployAt(block.snapshot, d),
+    deployReady: live.deployReady,
     dailyEmission: v.dailyEmission,
     decayBps: Number(v.decayBps),
     maxSupply: v.maxSupply,
@@ -112,15 +116,17 @@ export const projectView = (block: LiveBlock, live: LiveProject): Record<string,
 // ------------------------------------------------------------------ history selections (subgraph)
 
 const HARVEST_FIELDS =
-  "id epoch seeding caller yieldShares yieldStEth bountyStEth wstEthWrapped wstEthSwapped tokensBought tokensSeeded wstEthAdded tokensAdded liquidityMinted spotPrice twapPrice poolPrice blockNumber timestamp transactionHash";
+  "id epoch caller yieldShares yieldStEth bountyStEth wstEthWrapped pendingWstEth blockNumber timestamp transactionHash";
+const DEPLOY_STEP_FIELDS =
+  "id caller opening traded pendingIn wstEthSwapped tokensBought tokensSeeded wstEthAdded tokensAdded liquidityMinted bounty pendingOut carryTokensOut spotPrice referencePrice ceilingPrice poolPrice blockNumber timestamp transactionHash";
 const PROJECT_DAY_FIELDS =
-  "dayId dayStartTimestamp allocatedPrincipal dailyYieldStEth cumulativeYieldStEth dailyWstEthAdded dailyTokensBought dailyLiquidityMinted cumulativeLiquidityMinted dailyHarvestCount reserveWstEth reserveTokens poolPriceClose";
+  "dayId dayStartTimestamp allocatedPrincipal dailyYieldStEth cumulativeYieldStEth dailyWstEthAdded dailyTokensBought dailyLiquidityMinted cumulativeLiquidityMinted dailyHarvestCount dailyDeployStepCount pendingWstEth reserveWstEth reserveTokens poolPriceClose";
 const PROTOCOL_DAY_FIELDS =
-  "dayId dayStartTimestamp totalPrincipal depositorCount dailyDeposited dailyWithdrawn dailyYieldStEth cumulativeYieldStEth dailyWstEthAdded cumulativeWstEthAdded dailyHarvestCount dailyDepositCount";
+  "dayId dayStartTimestamp totalPrincipal depositorCount dailyDeposited dailyWithdrawn dailyYieldStEth cumulativeYieldStEth dailyWstEthAdded cumulativeWstEthAdded dailyHarvestCount dailyDeployStepCount dailyDepositCount";
 const PROJECT_TOTALS_FIELDS =
-  "depositorCount cumulativeYieldStEth cumulativeBountyStEth cumulativeWstEthAdded cumulativeTokensBought cumulativeLiquidityMinted cumulativeClaimed harvestCount";
+  "depositorCount cumulativeYieldStEth cumulativeBountyStEth cumulativeWstEthWrapped cumulativeWstEthAdded cumulativeTokensBought cumulativeLiquidityMinted cumulativeStepBountyWstEth cumulativeClaimed harvestCount deployStepCount";
 const PROTOCOL_TOTALS_FIELDS =
-  "cumulativeDeposited cumulativeWithdrawn totalYieldStEth totalBountyStEth totalWstEthAdded totalLiquidityMinted accountCount depositorCount depositCount withdrawalCount harvestCount claimCount updatedAtBlock";
+  "cumulativeDeposited cumulativeWithdrawn totalYieldStEth totalBountyStEth totalWstEthWrapped totalWstEthAdded totalStepBountyWstEth totalLiquidityMinted accountCount depositorCount depositCount withdrawalCount harvestCount deployStepCount claimCount updatedAtBlock";
 
 const page = (args: Args) =>
   Effect.all([pageSize("first", args["first"]), skipOf(args["skip"])]).pipe(Effect.map(([first, skip]) => `first: ${first}, skip: ${skip}`));
@@ -162,7 +168,13 @@ export const resolvers: ResolverMap = {
     projects: async (_s, args: Args, context) => {
       const block = await context.block();
       const first = await context.run(pageSize("first", args["first"]));
-      const filter = (args["filter"] ?? {}) as { seeded?: boolean | null; harvestReady?: boolean | null; search?: string | null; ids?: string[] | null };
+      const filter = (args["filter"] ?? {}) as {
+        seeded?: boolean | null;
+        harvestReady?: boolean | null;
+        deployReady?: boolean | null;
+        search?: string | null;
+        ids?: string[] | null;
+      };
       const wanted = filter.ids ? new Set(filter.ids.map(String)) : undefined;
       const search = filter.search?.toLowerCase();
       let views = block.projects.map((p) => projectView(block, p));
@@ -170,6 +182,7 @@ export const resolvers: ResolverMap = {
         (v) =>
           (filter.seeded == null || v["seeded"] === filter.seeded) &&
           (filter.harvestReady == null || v["harvestReady"] === filter.harvestReady) &&
+          (filter.deployReady == null || v["deployReady"] === filter.deployReady) &&
           (wanted === undefined || wanted.has(v["id"] as string)) &&
           (search === undefined || `${v["name"]} ${v["symbol"]}`.toLowerCase().includes(search)),
       );
@@ -293,10 +306,22 @@ export const resolvers: ResolverMap = {
         projectId: r.projectId,
         at: r.now,
         status: statusName(r.status),
-        seeding: r.seeding,
         ...r.report,
-        priceAfter: r.priceAfter,
-        priceImpactBps: r.priceImpactBps,
+        deployStep: r.deployStep,
+      };
+    },
+    deployPreview: async (_s, args: Args, context) => {
+      const block = await context.block();
+      const { id } = await context.run(projectIdOf("projectId", args["projectId"], block.snapshot.protocol.projectCount));
+      const r = await context.run(context.previews((p) => p.deploy(id, (args["at"] as bigint | null | undefined) ?? undefined)));
+      return {
+        block: { number: r.block.blockNumber, timestamp: r.block.timestamp },
+        projectId: r.projectId,
+        at: r.now,
+        status: r.status,
+        readyAt: r.readyAt,
+        pendingWstEth: r.pendingWstEth,
+        step: r.step,
       };
     },
     withdrawalPreview: async (_s, args: Args, context) => {
@@ -341,18 +366,13 @@ export const resolvers: ResolverMap = {
         .run(context.builder((b) => b.claim({ projectIds: ids(args["projectIds"]), receiver: String(args["receiver"]) }, buildOptions(args))))
         .then(prepared(context)),
     buildHarvest: (_s, args: Args, context) =>
-      context
-        .run(
-          context.builder((b) =>
-            b.harvest(
-              { projectId: String(args["projectId"]), ...(args["minTokensOut"] == null ? {} : { minTokensOut: args["minTokensOut"] as bigint }) },
-              buildOptions(args),
-            ),
-          ),
-        )
-        .then(prepared(context)),
+      context.run(context.builder((b) => b.harvest({ projectId: String(args["projectId"]) }, buildOptions(args)))).then(prepared(context)),
     buildHarvestMany: (_s, args: Args, context) =>
       context.run(context.builder((b) => b.harvestMany({ projectIds: ids(args["projectIds"]) }, buildOptions(args)))).then(prepared(context)),
+    buildDeploy: (_s, args: Args, context) =>
+      context.run(context.builder((b) => b.deploy({ projectId: String(args["projectId"]) }, buildOptions(args)))).then(prepared(context)),
+    buildDeployMany: (_s, args: Args, context) =>
+      context.run(context.builder((b) => b.deployMany({ projectIds: ids(args["projectIds"]) }, buildOptions(args)))).then(prepared(context)),
     buildLaunchProject: (_s, args: Args, context) => {
       const p = args["params"] as Record<string, unknown>;
       return context
@@ -367,6 +387,7 @@ export const resolvers: ResolverMap = {
                 dailyEmission: p["dailyEmission"] as bigint,
                 decayBps: p["decayBps"] as number,
                 maxSupply: p["maxSupply"] as bigint,
+                seedReserve: p["seedReserve"] as bigint,
                 contributorBps: p["contributorBps"] as number,
                 ...(p["contributorRecipient"] == null ? {} : { contributorRecipient: String(p["contributorRecipient"]) }),
               },
@@ -398,8 +419,13 @@ export const resolvers: ResolverMap = {
         genesis: c.genesis,
         bountyBps: Number(c.bountyBps),
         maxBounty: c.maxBounty,
-        maxDeviationBps: Number(c.maxDeviationBps),
         minHarvestValue: c.minHarvestValue,
+        maxImpactBps: Number(c.maxImpactBps),
+        stepIntervalSeconds: c.stepInterval,
+        followWindowSeconds: c.followWindow,
+        stepBountyBps: Number(c.stepBountyBps),
+        maxStepBounty: c.maxStepBounty,
+        minDeploy: c.minDeploy,
       };
     },
     stEthPerWstEth: (block: LiveBlock) => derive.stEthPerWstEth(block.snapshot),
@@ -428,6 +454,16 @@ export const resolvers: ResolverMap = {
         context,
         page(args).pipe(
           Effect.map((p) => `harvests(${p}, orderBy: timestamp, orderDirection: desc, where: { project: ${JSON.stringify(project.id)} }) { ${HARVEST_FIELDS} }`),
+        ),
+        (data) => list(data).map((h) => ({ ...h, caller: checksum(h.caller) })),
+      ),
+    deploySteps: (project: { id: string }, args: Args, context) =>
+      history(
+        context,
+        page(args).pipe(
+          Effect.map(
+            (p) => `deploySteps(${p}, orderBy: timestamp, orderDirection: desc, where: { project: ${JSON.stringify(project.id)} }) { ${DEPLOY_STEP_FIELDS} }`,
+          ),
         ),
         (data) => list(data).map((h) => ({ ...h, caller: checksum(h.caller) })),
       ),

@@ -3,7 +3,7 @@
  * drift. Versioning: additive changes bump the minor version; removals and type changes bump the major version
  * and keep the old field deprecated for one major version.
  */
-export const SCHEMA_VERSION = "1.0.0";
+export const SCHEMA_VERSION = "2.0.0";
 
 export const sdl = /* GraphQL */ `
 """
@@ -50,9 +50,15 @@ type Query {
   reallocationPreview(account: Address!, allocation: [AllocationInput!]!): ReallocationPreview!
   """
   What harvest(projectId) would do at \`at\` (a unix timestamp; default: the current block's): status, yield,
-  bounty, tokens bought, liquidity added, price impact. Exactly the contract's arithmetic (domain model).
+  bounty, wstETH added to the pending wstETH, and the deploy step it runs when one is due. Exactly the contract's
+  arithmetic (domain model).
   """
   harvestPreview(projectId: ID!, at: BigInt): HarvestPreview!
+  """
+  What deploy(projectId) would do at \`at\` (default: the current block's timestamp): whether a step is due (else
+  when it will be), and the step's numbers: wstETH swapped, tokens bought, liquidity added, bounty, prices.
+  """
+  deployPreview(projectId: ID!, at: BigInt): DeployPreview!
   """
   What withdraw(amount) would pay \`account\` now (amount defaults to the whole principal). In a deficit only a full
   withdrawal is possible and it pays principal × valueHeldForPrincipal / totalPrincipal.
@@ -78,10 +84,20 @@ type Mutation {
   buildWithdraw(amount: BigInt!, receiver: Address!, from: Address): PreparedTx!
   "claim(projectIds, receiver): mints the pending project tokens."
   buildClaim(projectIds: [ID!]!, receiver: Address!, from: Address): PreparedTx!
-  "harvest(projectId, minTokensOut): permissionless, once per epoch; pays the caller a bounty."
-  buildHarvest(projectId: ID!, minTokensOut: BigInt, from: Address): PreparedTx!
+  """
+  harvest(projectId): permissionless, once per epoch; collects the yield into the project's pending wstETH, pays
+  the caller a bounty, then runs one deploy step if one is due.
+  """
+  buildHarvest(projectId: ID!, from: Address): PreparedTx!
   "harvestMany(projectIds): harvests the ready ones, skips the others."
   buildHarvestMany(projectIds: [ID!]!, from: Address): PreparedTx!
+  """
+  deploy(projectId): one deploy step (permissionless, due every stepInterval while pending wstETH ≥ minDeploy; the
+  first opens the pool); pays the caller a small wstETH bounty. Reverts TCM_StepNotDue / TCM_NothingToDeploy.
+  """
+  buildDeploy(projectId: ID!, from: Address): PreparedTx!
+  "deployMany(projectIds): a step for each project whose step is due, skips the others."
+  buildDeployMany(projectIds: [ID!]!, from: Address): PreparedTx!
   "launchProject(params): deploys the project's token and pair and registers it."
   buildLaunchProject(params: LaunchProjectInput!, from: Address): PreparedTx!
 }
@@ -118,6 +134,8 @@ input LaunchProjectInput {
   "per-epoch emission decay in bps"
   decayBps: Int!
   maxSupply: BigInt!
+  "tokens set aside inside maxSupply, never emitted, to open the pool at the launch price (1e15 .. maxSupply / 2)"
+  seedReserve: BigInt!
   "share of emissions for contributors, bps"
   contributorBps: Int!
   "required when contributorBps > 0"
@@ -151,6 +169,8 @@ input ProjectFilter {
   seeded: Boolean
   "only projects whose harvest is (or is not) ready now"
   harvestReady: Boolean
+  "only projects whose deploy step is (or is not) due now"
+  deployReady: Boolean
   "case-insensitive substring of the token's name or symbol"
   search: String
   ids: [ID!]
@@ -181,8 +201,18 @@ type ProtocolConfig {
   genesis: BigInt!
   bountyBps: Int!
   maxBounty: BigInt!
-  maxDeviationBps: Int!
   minHarvestValue: BigInt!
+  "a deploy step's buy lifts the price at most this far above spot (bps)"
+  maxImpactBps: Int!
+  "seconds between two deploy steps of a project"
+  stepIntervalSeconds: BigInt!
+  "how long a price raised by others must hold before the steps follow it (seconds)"
+  followWindowSeconds: BigInt!
+  "a step's bounty: stepBountyBps of the wstETH it deployed, capped by maxStepBounty (wstETH wei)"
+  stepBountyBps: Int!
+  maxStepBounty: BigInt!
+  "a step is due only with at least this much pending wstETH (MIN_DEPLOY)"
+  minDeploy: BigInt!
 }
 
 type Protocol {
@@ -219,13 +249,18 @@ type ProtocolTotals {
   cumulativeWithdrawn: BigInt!
   totalYieldStEth: BigInt!
   totalBountyStEth: BigInt!
+  "Σ wstETH the harvests put into the projects' pending wstETH"
+  totalWstEthWrapped: BigInt!
   totalWstEthAdded: BigInt!
+  "Σ deploy-step bounties, wstETH"
+  totalStepBountyWstEth: BigInt!
   totalLiquidityMinted: BigInt!
   accountCount: Int!
   depositorCount: Int!
   depositCount: Int!
   withdrawalCount: Int!
   harvestCount: Int!
+  deployStepCount: Int!
   claimCount: Int!
   indexedBlock: BigInt!
 }
@@ -242,6 +277,7 @@ type ProtocolDay {
   dailyWstEthAdded: BigInt!
   cumulativeWstEthAdded: BigInt!
   dailyHarvestCount: Int!
+  dailyDeployStepCount: Int!
   dailyDepositCount: Int!
 }
 
@@ -282,7 +318,7 @@ type Project {
   contributorBps: Int!
   token: Token!
   pair: Pair!
-  "true once the first harvest seeded the pool at the launch price"
+  "true once the first deploy step opened (seeded) the pool at the launch price"
   seeded: Boolean!
   "wstETH per token, 1e18 scale"
   launchPrice: BigInt!
@@ -291,14 +327,12 @@ type Project {
   spotPrice: BigInt
   spotPriceDecimal: String
   """
-  TWAP since the machine's stored observation (the previous harvest), wstETH per token (1e18): the pair's
-  cumulative price of the token, accrued to this block's timestamp with the current reserves, minus the stored
-  observationCumulative, over the elapsed seconds — what the next harvest's price guard compares spot against.
-  null before seeding.
+  The price the machine trusts, wstETH per token (1e18, rounded down): the price its own last trading step (or the
+  opening) left, or a higher one it followed after it held for a whole followWindow. A step trades only when spot
+  is at or below it. null before the pool opens.
   """
-  twapPrice: BigInt
-  twapPriceDecimal: String
-  twapWindowSeconds: BigInt
+  referencePrice: BigInt
+  referencePriceDecimal: String
   "Σ over positions of their part allocated to this project, stETH wei"
   allocatedPrincipal: BigInt!
   allocatedPrincipalDecimal: String!
@@ -306,13 +340,24 @@ type Project {
   pendingYieldShares: BigInt!
   pendingYieldStEth: BigInt!
   pendingYieldStEthDecimal: String!
-  carryWstEth: BigInt!
+  "harvested wstETH waiting for the deploy steps to put it into the pool"
+  pendingWstEth: BigInt!
+  pendingWstEthDecimal: String!
+  "tokens bought and not yet added as liquidity (carried to the next step)"
   carryTokens: BigInt!
+  "tokens set aside inside maxSupply to open the pool at the launch price"
+  seedReserve: BigInt!
   lastHarvestEpoch: BigInt!
   "first second of the epoch after the last harvest: genesis + (lastHarvestEpoch + 1) × 86400"
   nextHarvestTime: BigInt!
   "isHarvestReady(projectId) at this block"
   harvestReady: Boolean!
+  "when the last deploy step ran (0 before any)"
+  lastStepTime: BigInt!
+  "nextDeployTime(projectId): lastStepTime + stepInterval (a step is due then if pendingWstEth ≥ minDeploy)"
+  nextDeployTime: BigInt!
+  "isDeployReady(projectId) at this block"
+  deployReady: Boolean!
   dailyEmission: BigInt!
   decayBps: Int!
   maxSupply: BigInt!
@@ -338,8 +383,10 @@ type Project {
   (that goes to the project). null when no principal is allocated (a first depositor would earn all of it).
   """
   apr: Float
-  "History (subgraph): harvests, newest first."
+  "History (subgraph): harvests (the yield collected into pending wstETH), newest first."
   harvests(first: Int = 10, skip: Int = 0): [Harvest!]
+  "History (subgraph): deploy steps (the first opened the pool), newest first."
+  deploySteps(first: Int = 10, skip: Int = 0): [DeployStep!]
   "History (subgraph): one entry per UTC day with activity, newest first."
   daily(first: Int = 30, skip: Int = 0): [ProjectDay!]
   "History (subgraph): running totals."
@@ -350,30 +397,55 @@ type ProjectTotals {
   depositorCount: Int!
   cumulativeYieldStEth: BigInt!
   cumulativeBountyStEth: BigInt!
+  cumulativeWstEthWrapped: BigInt!
   cumulativeWstEthAdded: BigInt!
   cumulativeTokensBought: BigInt!
   cumulativeLiquidityMinted: BigInt!
+  cumulativeStepBountyWstEth: BigInt!
   cumulativeClaimed: BigInt!
   harvestCount: Int!
+  deployStepCount: Int!
 }
 
+"A harvest: the project's yield collected into its pending wstETH."
 type Harvest {
   id: ID!
   epoch: BigInt!
-  seeding: Boolean!
   caller: Address!
   yieldShares: BigInt!
   yieldStEth: BigInt!
   bountyStEth: BigInt!
   wstEthWrapped: BigInt!
+  "the project's pending wstETH after the collection"
+  pendingWstEth: BigInt!
+  blockNumber: BigInt!
+  timestamp: BigInt!
+  transactionHash: Bytes!
+}
+
+"A deploy step (the contract's DeployReport). Prices are wstETH per token (1e18)."
+type DeployStep {
+  id: ID!
+  caller: Address!
+  "true for the step that opened the pool at the launch price"
+  opening: Boolean!
+  "true when spot was at or below the reference price, so the step could trade"
+  traded: Boolean!
+  pendingIn: BigInt!
   wstEthSwapped: BigInt!
   tokensBought: BigInt!
   tokensSeeded: BigInt!
   wstEthAdded: BigInt!
   tokensAdded: BigInt!
   liquidityMinted: BigInt!
+  "the caller's bounty, wstETH"
+  bounty: BigInt!
+  pendingOut: BigInt!
+  carryTokensOut: BigInt!
   spotPrice: BigInt!
-  twapPrice: BigInt!
+  referencePrice: BigInt!
+  ceilingPrice: BigInt!
+  "pool price after the step"
   poolPrice: BigInt!
   blockNumber: BigInt!
   timestamp: BigInt!
@@ -391,6 +463,9 @@ type ProjectDay {
   dailyLiquidityMinted: BigInt!
   cumulativeLiquidityMinted: BigInt!
   dailyHarvestCount: Int!
+  dailyDeployStepCount: Int!
+  "the project's pending wstETH at the end of the day"
+  pendingWstEth: BigInt!
   reserveWstEth: BigInt!
   reserveTokens: BigInt!
   poolPriceClose: String
@@ -497,8 +572,6 @@ enum HarvestStatus {
   DONE
   ALREADY_HARVESTED
   NOTHING_TO_HARVEST
-  PRICE_DEVIATION
-  INSUFFICIENT_OUTPUT
 }
 
 type HarvestPreview {
@@ -507,28 +580,69 @@ type HarvestPreview {
   "the timestamp the preview ran at"
   at: BigInt!
   status: HarvestStatus!
-  "true when this harvest would seed the pool at the launch price"
-  seeding: Boolean!
   epoch: BigInt!
   yieldShares: BigInt!
   yieldStEth: BigInt!
   "the caller's bounty: min(yield × bountyBps / 10000, maxBounty)"
+  bountyShares: BigInt!
   bountyStEth: BigInt!
+  "wstETH the yield after the bounty wraps into, added to the pending wstETH"
   wstEthWrapped: BigInt!
+  "the project's pending wstETH after the collection"
+  pendingWstEth: BigInt!
+  "the deploy step the harvest runs after the collection, when one is due (null otherwise); the first opens the pool"
+  deployStep: DeployStepPreview
+}
+
+enum DeployStatus {
+  "a step is due and would run"
+  DONE
+  "pending wstETH below minDeploy"
+  NOTHING_TO_DEPLOY
+  "stepInterval has not passed since the last step: see readyAt"
+  STEP_NOT_DUE
+}
+
+"What a deploy step does (the contract's DeployReport). Prices are wstETH per token (1e18)."
+type DeployStepPreview {
+  "true when the step opens the pool at the launch price"
+  opening: Boolean!
+  pendingIn: BigInt!
+  carryTokensIn: BigInt!
   wstEthSwapped: BigInt!
   tokensBought: BigInt!
   tokensSeeded: BigInt!
   wstEthAdded: BigInt!
   tokensAdded: BigInt!
   liquidityMinted: BigInt!
-  carryWstEthOut: BigInt!
+  "the caller's bounty, wstETH"
+  bounty: BigInt!
+  pendingOut: BigInt!
   carryTokensOut: BigInt!
+  "spot before the step (after it for the opening), the reference price it trusted, the buy ceiling (0: no trade)"
   spotPrice: BigInt!
-  twapPrice: BigInt!
-  "pool price after the harvest, wstETH per token (1e18)"
+  referencePrice: BigInt!
+  ceilingPrice: BigInt!
+  reserveWstEth: BigInt!
+  reserveTokens: BigInt!
+  lpTotalSupply: BigInt!
+  "pool price after the step"
   priceAfter: BigInt
-  "(priceAfter − spotPrice) / spotPrice in bps; null when seeding or not DONE"
+  "(priceAfter − spotPrice) / spotPrice in bps; null for the opening"
   priceImpactBps: Float
+}
+
+type DeployPreview {
+  block: Block!
+  projectId: Int!
+  "the timestamp the preview ran at"
+  at: BigInt!
+  status: DeployStatus!
+  "when a step may run (nextDeployTime)"
+  readyAt: BigInt!
+  pendingWstEth: BigInt!
+  "the step, when DONE"
+  step: DeployStepPreview
 }
 
 type WithdrawalPreview {
