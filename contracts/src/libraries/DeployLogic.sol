@@ -14,11 +14,12 @@ import {UniswapV2Math} from "./UniswapV2Math.sol";
 /// liquidity. An external library,
 /// run by DELEGATECALL in the machine's context, so that the machine stays under the EIP-170 size limit.
 ///
-/// The price a step trusts (the *reference*) is the spot price the machine's own previous step left behind: only the
-/// machine's own trades move it up. A step trades only when spot is at or below the reference, and then lifts the
-/// price at most `maxImpactBps` above that spot (< one round trip of pool fees). So:
-/// - anything an attacker does to raise the price before a step makes the step trade nothing (and costs them two
-///   pool fees on the way back); a lower spot only makes the machine buy cheaper;
+/// The price a step trusts (the *reference*) is the spot price the machine's own previous trading step left behind:
+/// only the machine's own trades move it up. A step buys while the price stays below
+/// `min(spot, reference) * (1 + maxImpactBps)` (< one round trip of pool fees). So:
+/// - the machine never buys above its own price path: a lift by others before a step only takes the place of part of
+///   its buy (and a lift past the band makes the step trade nothing); a lower spot only makes it buy cheaper; a small
+///   lift (a dust buy) cannot stall it;
 /// - a step never trades in a block in which someone else already touched the pool: a same-block front-run (for
 ///   example pushing a freshly dumped price back up to the reference) leaves the step undone and still due;
 /// - a price raised by others (buyers, or an attacker who holds) is followed only once it has held for a whole
@@ -144,8 +145,8 @@ library DeployLogic {
         }
     }
 
-    /// @dev Steady state: trade only when spot is at or below the reference; buy with about half of the budget,
-    ///      lifting the price at most maxImpactBps above spot; add the bought tokens (and carried ones) with the
+    /// @dev Steady state: buy with about half of the budget while the price stays below
+    ///      min(spot, reference) * (1 + maxImpactBps); add the bought tokens (and carried ones) with the
     ///      wstETH the reserves need. Returns the wstETH deployed (swapped + added), the pair's cumulative price
     ///      and the reference to set.
     function _trade(Project storage p, Params calldata c, DeployReport memory r, uint256 budget, uint256 rw, uint256 rt)
@@ -153,8 +154,11 @@ library DeployLogic {
         returns (uint256 deployed, uint256 cumulative, uint256 referenceMode)
     {
         // wstETH given to the pair and not synced would count as part of the machine's swap input and lift the
-        // price past the band: make it part of the reserves first (a donor's gift to the pool, i.e. to its LP).
-        if (IERC20(c.wstETH).balanceOf(address(p.pair)) > rw) {
+        // price past the band; tokens given and not synced would make the pair's mint price the add on a larger
+        // reserve than the step did. Make either part of the reserves first (a donor's gift to the pool's LP).
+        if (
+            IERC20(c.wstETH).balanceOf(address(p.pair)) > rw || IERC20(address(p.token)).balanceOf(address(p.pair)) > rt
+        ) {
             p.pair.sync();
             (rw, rt) = PoolOps.reserves(p);
         }
@@ -163,20 +167,24 @@ library DeployLogic {
         uint256 reference_ = referenceNow(p, spot, cumulative, c.followWindow);
         r.spotPrice = _wad(spot);
         r.referencePrice = _wad(reference_);
-        if (spot > reference_) {
-            // Someone lifted the price: the step counts without trading. A whole window that did not hold the new
-            // price restarts, so only a price held for a whole window is ever followed.
+        // The band is anchored at the lower of spot and the reference: a lift by others only takes the place of
+        // part of the machine's own buy, never moves the price the machine buys up to.
+        uint256 ceiling = Math.min(spot, reference_) * (BPS + c.maxImpactBps) / BPS;
+        if (spot >= ceiling) {
+            // Someone lifted the price past the band: the step counts without trading. A whole window that did not
+            // hold the new price restarts, so only a price held for a whole window is ever followed.
             if (block.timestamp - p.observationTime >= c.followWindow) _setObservation(p, cumulative);
             return (0, cumulative, KEEP_REFERENCE);
         }
-        (rw, rt) = _buy(p, c, r, budget, rw, rt, spot);
+        r.ceilingPrice = _wad(ceiling);
+        (rw, rt) = _buy(p, c, r, budget, rw, rt, ceiling);
         _add(p, c.wstETH, r, budget - r.wstEthSwapped, rw, rt);
         deployed = r.wstEthSwapped + r.wstEthAdded;
         referenceMode = REFERENCE_SPOT;
     }
 
     /// @dev Buys with the share of the budget that the add then matches (about half; see ZAP_A), lifting the price
-    ///      at most maxImpactBps above spot; returns the reserves after the swap.
+    ///      at most to `ceiling` (≤ spot * (1 + maxImpactBps)); returns the reserves after the swap.
     function _buy(
         Project storage p,
         Params calldata c,
@@ -184,10 +192,8 @@ library DeployLogic {
         uint256 budget,
         uint256 rw,
         uint256 rt,
-        uint256 spot
+        uint256 ceiling
     ) private returns (uint256, uint256) {
-        uint256 ceiling = spot * (BPS + c.maxImpactBps) / BPS;
-        r.ceilingPrice = _wad(ceiling);
         // Without the fee, buying dx moves the price to (x + dx)^2 / k; the fee only keeps it lower.
         uint256 wstAtCeiling = Math.sqrt(Math.mulDiv(rw * rt, ceiling, Q112));
         uint256 room = wstAtCeiling > rw ? wstAtCeiling - rw : 0;

@@ -174,18 +174,53 @@ contract HarvestTest is Base {
         assertTrue(machine.isDeployReady(p1));
     }
 
-    function test_Deploy_SpotAboveTheReferenceTradesNothing() public {
+    function test_Deploy_ALiftPastTheBandTradesNothing() public {
         harvestNext(p1);
         nextEpoch();
         rebaseBps(100);
         harvest(p1);
         uint256 pending = project(p1).pendingWstEth;
-        traderBuys(p1, 1e9); // any lift, however small
+        uint256 reference_ = project(p1).referencePrice;
+        (uint256 wst,) = reserves(p1);
+        traderBuys(p1, wst / 100); // ~2% lift: past the 0.5% band
+        assertGt(spotUQ(p1), reference_ * (10_000 + machine.maxImpactBps()) / 10_000);
         DeployReport memory d = step(p1);
         assertEq(d.wstEthSwapped + d.wstEthAdded + d.bounty + d.liquidityMinted, 0);
         assertGt(d.spotPrice, d.referencePrice);
         assertEq(project(p1).pendingWstEth, pending, "waits");
         assertEq(project(p1).lastStepTime, block.timestamp, "the step counts");
+    }
+
+    function test_Deploy_ADustLiftCannotStallTheMachine() public {
+        harvestNext(p1);
+        nextEpoch();
+        rebaseBps(100);
+        harvest(p1);
+        uint256 reference_ = project(p1).referencePrice;
+        traderBuys(p1, 1e9); // a dust lift above the reference
+        assertGt(spotUQ(p1), reference_);
+        DeployReport memory d = step(p1);
+        assertGt(d.wstEthSwapped, 0, "still trades");
+        // ...but never above the machine's own path: the band is anchored at the reference, not at the lifted spot.
+        assertLe(spotUQ(p1), reference_ * (10_000 + machine.maxImpactBps()) / 10_000);
+    }
+
+    function test_Deploy_SyncsTokensGivenToThePair() public {
+        harvestNext(p1);
+        nextEpoch();
+        rebaseBps(100);
+        harvest(p1);
+        vm.prank(alice);
+        machine.claim(ids(p1), alice);
+        uint256 gift = tokenOf(p1).balanceOf(alice) / 10;
+        address pair = address(pairOf(p1));
+        ProjectTokenLike token = ProjectTokenLike(address(tokenOf(p1)));
+        vm.prank(alice);
+        token.transfer(pair, gift); // not synced
+        DeployReport memory d = step(p1);
+        assertGt(d.liquidityMinted, 0, "the add is priced on the synced reserves");
+        (, uint256 tok) = reserves(p1);
+        assertEq(tokenOf(p1).balanceOf(address(pairOf(p1))), tok, "nothing left unsynced");
     }
 
     function test_Deploy_SpotBelowTheReferenceBuysCheaperAndLowersIt() public {
@@ -305,4 +340,8 @@ contract HarvestTest is Base {
         assertLe(s1 + s2, donated);
         assertApproxEqAbs(s1 + s2, donated, machine.totalPrincipal() / 2 ** 32 + 2);
     }
+}
+
+interface ProjectTokenLike {
+    function transfer(address to, uint256 amount) external returns (bool);
 }

@@ -266,7 +266,7 @@ export const referenceNow = (
   return twap >= spot ? spot : reference;
 };
 
-/** The buy's ceiling: spot · (1 + maxImpactBps), UQ112x112 (floor). */
+/** The buy's ceiling: min(spot, reference) · (1 + maxImpactBps), UQ112x112 (floor); pass min(spot, reference). */
 export const ceilingOf = (spot: bigint, maxImpactBps: bigint): bigint => checked(spot * (BPS + maxImpactBps), "_trade") / BPS;
 
 /**
@@ -402,6 +402,8 @@ export const planStep = (input: StepInput): StepPlan => {
   const r = emptyDeployReport();
   r.pendingIn = p.pendingWstEth;
   r.carryTokensIn = p.carryTokens;
+  r.carryTokensOut = r.carryTokensIn;
+  const budget = stepBudget(r.pendingIn, config);
   const w: Working = {
     project: p,
     pair: input.pair,
@@ -427,14 +429,12 @@ export const planStep = (input: StepInput): StepPlan => {
     // Someone traded (or synced) in this block before the step: nothing is done and the step stays due.
     const { reserveWst, reserveTokens } = reservesOf(w.pair, p.tokenIsToken0);
     r.pendingOut = r.pendingIn;
-    r.carryTokensOut = r.carryTokensIn;
     r.reserveWstEth = reserveWst;
     r.reserveTokens = reserveTokens;
     r.lpTotalSupply = w.pair.totalSupply;
     return done();
   }
   w.project = { ...p, lastStepTime: wrap(input.now, 32) };
-  const budget = stepBudget(r.pendingIn, config);
   const deployed = p.seeded ? trade(input, r, w, budget) : open(input, r, w, budget);
   r.bounty = stepBounty(deployed, r.pendingIn, config);
   r.pendingOut = sub(sub(r.pendingIn, deployed, "step"), r.bounty, "step");
@@ -493,8 +493,8 @@ const trade = (input: StepInput, r: DeployReport, w: Working, budget: bigint): b
   const { config, now } = input;
   const tokenIs0 = w.project.tokenIsToken0;
   let { reserveWst: rw, reserveTokens: rt } = reservesOf(w.pair, tokenIs0);
-  // wstETH given to the pair and not synced is made part of the reserves first (UniswapV2Pair.sync).
-  if (w.pairWst > rw) {
+  // wstETH or tokens given to the pair and not synced are made part of the reserves first (UniswapV2Pair.sync).
+  if (w.pairWst > rw || w.pairTokens > rt) {
     const [b0, b1] = balances(w, tokenIs0);
     w.pair = pairSync(w.pair, b0, b1, now);
     ({ reserveWst: rw, reserveTokens: rt } = reservesOf(w.pair, tokenIs0));
@@ -505,14 +505,17 @@ const trade = (input: StepInput, r: DeployReport, w: Working, budget: bigint): b
   r.spotPrice = wad(spot);
   r.referencePrice = wad(reference);
   r.carryTokensOut = r.carryTokensIn;
-  if (spot > reference) {
-    // Someone lifted the price: the step counts without trading; a whole window that did not hold restarts.
+  // The band is anchored at the lower of spot and the reference: a lift by others takes the place of part of the
+  // machine's buy, never moves the price it buys up to.
+  const ceiling = ceilingOf(min(spot, reference), config.maxImpactBps);
+  if (spot >= ceiling) {
+    // Someone lifted the price past the band: the step counts without trading; a whole window that did not hold
+    // restarts.
     if (sub(now, w.project.observationTime, "_trade") >= config.followWindow) setObservation(w, now, cumulative);
     return 0n;
   }
 
-  // _buy: within the band over spot, the zap's share of the budget.
-  const ceiling = ceilingOf(spot, config.maxImpactBps);
+  // _buy: within the band, the zap's share of the budget.
   r.ceilingPrice = wad(ceiling);
   r.wstEthSwapped = buySize(budget, rw, roomToCeiling(rw, rt, ceiling));
   if (r.wstEthSwapped !== 0n) r.tokensBought = getAmountOut(r.wstEthSwapped, rw, rt);

@@ -336,11 +336,12 @@ describe("differential: @tcm/domain vs the contracts on anvil", () => {
           count("step:pool-touched-this-block(nothing)");
           continue;
         }
-        if (d.spotPrice > d.referencePrice) {
-          count("step:spot-above-reference(no trade)");
+        if (d.ceilingPrice === 0n) {
+          count("step:spot-past-band(no trade)");
           if (s.now - p.observationTime >= s.config.followWindow) count("step:window-restarted");
           continue;
         }
+        if (d.spotPrice > d.referencePrice) count("step:spot-above-reference-within-band");
         if (d.referencePrice > (p.referencePrice * 10n ** 18n) >> 112n) count("step:followed-spot-up");
         if (d.spotPrice < d.referencePrice) count("step:spot-below-reference");
         if (d.wstEthSwapped === 0n) count("step:no-buy");
@@ -836,7 +837,7 @@ describe("differential: @tcm/domain vs the contracts on anvil", () => {
       "harvest!TCM_AlreadyHarvested", "deploy!TCM_StepNotDue", "deploy!TCM_NothingToDeploy", "deploy!TCM_HarvestsPaused",
       "warp:<stepInterval", "warp:<followWindow", "warp:>=followWindow",
       "step:via-harvest", "step:via-deploy", "step:open-at-launch-price", "step:open-capped-by-reserve",
-      "step:open-donations-beyond-reserve", "step:open-deferred", "step:spot-above-reference(no trade)", "step:window-restarted",
+      "step:open-donations-beyond-reserve", "step:open-deferred", "step:spot-past-band(no trade)", "step:window-restarted",
       "step:followed-spot-up", "step:spot-below-reference", "step:buy-at-ceiling", "step:buy-zap(band not binding)", "step:leaves-pending",
       "step:pool-touched-this-block(nothing)", "sameBlock",
     ]) {

@@ -89,13 +89,13 @@ describe("FINDINGS", () => {
     assert.isTrue((d?.tokensSeeded ?? 0n) > 0n && (d?.wstEthAdded ?? 0n) > 0n);
   });
 
-  it("F9: a 1-gwei buy after every trading step holds the deploy steps off for two follow windows each time", () => {
+  it("F10 (resolved): a 1-gwei buy after every trading step no longer holds the deploy steps off", () => {
     // The pool opened by a first harvest, then 14 days of 0.1 % daily yield, a harvest each day and a deploy step
     // every stepInterval. The attacker buys 1 gwei of tokens whenever spot is not above the machine's reference
     // (right after each trading step): spot is then above the reference by a hair, so every step trades nothing. The
     // first window after the trading step saw the old price for a moment (TWAP < spot): it restarts; the reference
     // follows only after a second whole FOLLOW_WINDOW at the bumped price. One trading step per two windows.
-    // (Print the figures with TCM_PRINT_F9=1.)
+    // (Print the figures with TCM_PRINT_F10=1.)
     const days = 14;
     const simulate = (attack: boolean) => {
       let s = withYield(withProjects(), 1);
@@ -136,11 +136,34 @@ describe("FINDINGS", () => {
     };
     const honest = simulate(false);
     const attacked = simulate(true);
-    if (process.env["TCM_PRINT_F9"] !== undefined) console.log(JSON.stringify({ honest, attacked }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
-    // Without the attack the yield is deployed as it comes; with it, about one trading step per two follow windows.
+    if (process.env["TCM_PRINT_F10"] !== undefined) console.log(JSON.stringify({ honest, attacked }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+    // Was: one trading step per two follow windows (3 of 173, 98.8 % pending after 14 days). Now the band is anchored
+    // at min(spot, reference): a dust lift only takes the place of a dust of the machine's buy.
     assert.isTrue(honest.pending < honest.harvested / 100n, `honest: ${honest.pending} of ${honest.harvested} still pending`);
-    assert.isTrue(attacked.trading <= days / Number(FOLLOW_WINDOW / DAY) + 2, `attacked trading steps: ${attacked.trading}`);
-    assert.isTrue(attacked.pending > attacked.harvested / 2n, `attacked: ${attacked.pending} of ${attacked.harvested} still pending`);
-    assert.isTrue(attacked.attacks <= attacked.trading + 1, "one 1-gwei buy per trading step is all it costs");
+    assert.isTrue(attacked.attacks > 100, `the attack ran: ${attacked.attacks} buys`);
+    assert.isTrue(attacked.pending < attacked.harvested / 100n, `attacked: ${attacked.pending} of ${attacked.harvested} still pending`);
+    assert.isTrue(attacked.trading * 10 >= honest.trading * 9, `attacked trading steps: ${attacked.trading} vs ${honest.trading}`);
+  });
+
+  it("F11: a launch price near MAX_LAUNCH_PRICE opens the pool with a few token-wei; no later step can buy or add", () => {
+    // 1e36: one whole token costs 1e18 wstETH, so ~5 wstETH of yield opens the pool with 4 token-wei.
+    let s = run(withProjects(), { type: "launch", caller: DEV, params: launchParams({ launchPrice: 10n ** 36n }), token: addr(0x6000), pair: addr(0x6001) });
+    s = run(s, { type: "deposit", account: ALICE, amount: 500n * E, allocation: [{ projectId: 4, bps: 10_000n }] }, { type: "advanceTime", seconds: DAY });
+    s = run(s, { type: "rebase", delta: s.lido.totalPooledEther / 100n });
+    const opening = exec(s, { type: "harvest", caller: KEEPER, projectId: 4 });
+    s = opening.state;
+    const d = opening.output.type === "harvest" ? opening.output.deploy : undefined;
+    assert.isTrue(s.projects[4]?.seeded);
+    assert.isTrue((d?.tokensSeeded ?? 0n) < 10n, "a handful of token-wei");
+    for (let day = 0; day < 3; day++) {
+      s = run(s, { type: "advanceTime", seconds: DAY });
+      s = run(s, { type: "rebase", delta: s.lido.totalPooledEther / 100n });
+      const h = exec(s, { type: "harvest", caller: KEEPER, projectId: 4 });
+      s = h.state;
+      const step = h.output.type === "harvest" ? h.output.deploy : undefined;
+      // getAmountOut against a few token-wei is 0, and there is nothing to add: the step trades nothing.
+      assert.strictEqual((step?.wstEthSwapped ?? 0n) + (step?.wstEthAdded ?? 0n), 0n);
+    }
+    assert.isTrue((s.projects[4]?.pendingWstEth ?? 0n) > 10n * E, "the yield accumulates, pending, for ever");
   });
 });

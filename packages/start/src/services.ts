@@ -22,7 +22,8 @@ const waitReady = async (child: { exitCode: number | null; signalCode: NodeJS.Si
 const tsxArgs = (root: string, entry: string) => ["--import", "tsx", join(root, entry)];
 
 /**
- * The real keeper (services/keeper) as a child process, harvesting with anvil's account 9 and polling every second.
+ * The real keeper (services/keeper) as a child process, harvesting and running the deploy steps with anvil's account 9,
+ * polling every second.
  * Returns undefined (with the reason logged) when it is missing or will not start: the simulation then harvests.
  */
 export const startKeeper = async (
