@@ -112,6 +112,9 @@ export interface Snapshot {
   readonly projects: ReadonlyArray<ProjectDetails>;
 }
 
+/** The machine's views that take one project id. */
+type PerProjectView = "isHarvestReady" | "nextHarvestTime" | "isDeployReady" | "nextDeployTime";
+
 const pin = (options: ReadOptions) => (options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber });
 
 const make = Effect.gen(function* () {
@@ -120,6 +123,24 @@ const make = Effect.gen(function* () {
   const machine = { address: deployment.machine, abi: technoCapitalMachineAbi } as const;
   const stETH = { address: deployment.stETH, abi: mockStETHAbi } as const;
   const wstETH = { address: deployment.wstETH, abi: mockWstETHAbi } as const;
+
+  /** One of the machine's per-project views for each of `projectIds`, at the block of `options` (in one tick). */
+  const projectViews = <F extends PerProjectView>(c: PublicClient, functionName: F, projectIds: ReadonlyArray<number>, options: ReadOptions) =>
+    Promise.all(
+      projectIds.map(
+        (id) =>
+          c.readContract({ ...machine, functionName: functionName as PerProjectView, args: [id], ...pin(options) }) as Promise<
+            ContractFunctionReturnType<typeof technoCapitalMachineAbi, "view", F>
+          >,
+      ),
+    );
+
+  /** The same view of one project, as a reader method. */
+  const projectView = <F extends PerProjectView>(functionName: F) =>
+    Effect.fn(`TcmReader.${functionName}`)(function* (projectId: number, options: ReadOptions = {}) {
+      const [value] = yield* chain.read(functionName, (c) => projectViews(c, functionName, [projectId], options));
+      return value as ContractFunctionReturnType<typeof technoCapitalMachineAbi, "view", F>;
+    });
 
   // Each helper issues its calls in one tick, so ChainClient aggregates them (multicall and/or JSON-RPC batch).
   const protocolCalls = (c: PublicClient, at: ReadOptions) => {
@@ -301,43 +322,23 @@ const make = Effect.gen(function* () {
       return { shares, stEth } as const;
     }),
 
-    isHarvestReady: Effect.fn("TcmReader.isHarvestReady")(function* (projectId: number, options: ReadOptions = {}) {
-      return yield* chain.read("isHarvestReady", (c) =>
-        c.readContract({ ...machine, functionName: "isHarvestReady", args: [projectId], ...pin(options) }),
-      );
-    }),
+    isHarvestReady: projectView("isHarvestReady"),
 
-    nextHarvestTime: Effect.fn("TcmReader.nextHarvestTime")(function* (projectId: number, options: ReadOptions = {}) {
-      return yield* chain.read("nextHarvestTime", (c) =>
-        c.readContract({ ...machine, functionName: "nextHarvestTime", args: [projectId], ...pin(options) }),
-      );
-    }),
+    nextHarvestTime: projectView("nextHarvestTime"),
 
     /** Harvest readiness of many projects in one batch (keeper's poll). */
     harvestReadiness: Effect.fn("TcmReader.harvestReadiness")(function* (
       projectIds: ReadonlyArray<number>,
       options: ReadOptions = {},
     ) {
-      const ready = yield* chain.read("isHarvestReady", (c) =>
-        Promise.all(
-          projectIds.map((id) => c.readContract({ ...machine, functionName: "isHarvestReady", args: [id], ...pin(options) })),
-        ),
-      );
+      const ready = yield* chain.read("isHarvestReady", (c) => projectViews(c, "isHarvestReady", projectIds, options));
       return projectIds.map((projectId, i) => ({ projectId, ready: ready[i] === true }));
     }),
 
-    isDeployReady: Effect.fn("TcmReader.isDeployReady")(function* (projectId: number, options: ReadOptions = {}) {
-      return yield* chain.read("isDeployReady", (c) =>
-        c.readContract({ ...machine, functionName: "isDeployReady", args: [projectId], ...pin(options) }),
-      );
-    }),
+    isDeployReady: projectView("isDeployReady"),
 
     /** When the project's next deploy step may run: lastStepTime + stepInterval (if it has pending wstETH). */
-    nextDeployTime: Effect.fn("TcmReader.nextDeployTime")(function* (projectId: number, options: ReadOptions = {}) {
-      return yield* chain.read("nextDeployTime", (c) =>
-        c.readContract({ ...machine, functionName: "nextDeployTime", args: [projectId], ...pin(options) }),
-      );
-    }),
+    nextDeployTime: projectView("nextDeployTime"),
 
     /** Deploy-step readiness of many projects in one batch, with each one's next step time (keeper's poll). */
     deployReadiness: Effect.fn("TcmReader.deployReadiness")(function* (
@@ -345,14 +346,7 @@ const make = Effect.gen(function* () {
       options: ReadOptions = {},
     ) {
       const [ready, next] = yield* chain.read("isDeployReady", (c) =>
-        Promise.all([
-          Promise.all(
-            projectIds.map((id) => c.readContract({ ...machine, functionName: "isDeployReady", args: [id], ...pin(options) })),
-          ),
-          Promise.all(
-            projectIds.map((id) => c.readContract({ ...machine, functionName: "nextDeployTime", args: [id], ...pin(options) })),
-          ),
-        ]),
+        Promise.all([projectViews(c, "isDeployReady", projectIds, options), projectViews(c, "nextDeployTime", projectIds, options)]),
       );
       return projectIds.map((projectId, i) => ({ projectId, ready: ready[i] === true, nextDeployTime: next[i] as bigint }));
     }),

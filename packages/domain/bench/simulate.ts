@@ -24,6 +24,7 @@ import {
   type Address,
   type DeployReport,
   type LaunchParams,
+  type MachineConfig,
   type State,
   EPOCH_SECONDS,
   MIN_DEPLOY,
@@ -40,17 +41,10 @@ const BPS = 10_000n;
 
 // ------------------------------------------------------------------ parameters
 
-/** The machine's parameters: contracts/script/Deploy.s.sol's defaults (the devnet's). */
-export interface MachineParams {
-  readonly bountyBps: bigint;
-  readonly maxBounty: bigint;
-  readonly maxImpactBps: bigint;
-  readonly minHarvestValue: bigint;
-  readonly stepInterval: bigint;
-  readonly followWindow: bigint;
-  readonly stepBountyBps: bigint;
-  readonly maxStepBounty: bigint;
-}
+/** The machine's parameters: the model's MachineConfig without the addresses and genesis (set at deployment). */
+export type MachineParams = Omit<MachineConfig, "machine" | "stEth" | "wstEth" | "genesis">;
+
+/** contracts/script/Deploy.s.sol's defaults (the devnet's). */
 
 export const DEVNET_CONFIG: MachineParams = {
   bountyBps: 50n,

@@ -6,7 +6,6 @@ import { assert, describe, it } from "@effect/vitest";
 import fc from "fast-check";
 import {
   type Action,
-  type ActionOutput,
   type DeployReport,
   type DomainError,
   type State,
@@ -28,26 +27,22 @@ import {
   E,
   FOLLOW_WINDOW,
   GUARDIAN,
+  INITIAL_PARAMS,
   KEEPER,
   MACHINE,
   STEP_INTERVAL,
-  STETH,
   TRADER,
   WSTETH,
   addr,
+  exec,
   launchParams,
   run,
   withProjects,
+  withYield,
 } from "./fixtures.js";
 
 const WAD = 10n ** 18n;
 const Q112 = 1n << 112n;
-
-const exec = (s: State, action: Action): { state: State; output: ActionOutput } => {
-  const result = execute(s, action);
-  if (!result.ok) throw new Error(`${action.type} reverted: ${JSON.stringify(result.error, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`);
-  return result.value;
-};
 
 const errorOf = (s: State, action: Action): DomainError | undefined => {
   const result = execute(s, action);
@@ -80,19 +75,8 @@ const spotOf = (s: State, projectId: number): bigint => {
   return uniswap.priceUQ112(reserveWst, reserveTokens);
 };
 
-/** Alice allocates 100 stETH to `projectId`; a day later a rebase of `rebaseDivisor`-th of Lido is its yield. */
-const withYield = (projectId: number, rebaseDivisor = 100n, base: State = withProjects()): State => {
-  let s = run(
-    base,
-    { type: "deposit", account: ALICE, amount: 100n * E, allocation: [{ projectId, bps: 10_000n }] },
-    { type: "advanceTime", seconds: DAY },
-  );
-  s = run(s, { type: "rebase", delta: s.lido.totalPooledEther / rebaseDivisor });
-  return s;
-};
-
 /** Project 1 opened by its first harvest's step (about 1 wstETH of yield, all of it deployed). */
-const opened = (): State => harvest(withYield(1), 1).state;
+const opened = (): State => harvest(withYield(withProjects(), 1), 1).state;
 
 /**
  * Project 1 opened, then a day later a yield much larger than its pool: the harvest's step buys up to the band and
@@ -169,7 +153,7 @@ describe("deploy and deployMany: when a step is due", () => {
 
 describe("the opening: the pool opens at exactly the launch price", () => {
   it("without donations: all the budget at the launch price, the reference is the opening spot", () => {
-    const s = withYield(3); // launch price 0.1 wstETH
+    const s = withYield(withProjects(), 3); // launch price 0.1 wstETH
     const p = s.projects[3];
     const { state, deploy: d } = harvest(s, 3);
     assert.isDefined(d);
@@ -193,7 +177,7 @@ describe("the opening: the pool opens at exactly the launch price", () => {
     for (const synced of [false, true]) {
       let s = run(withProjects(), { type: "donate", from: TRADER, asset: "wstETH", amount: donation, projectId: 1 });
       if (synced) s = run(s, { type: "sync", projectId: 1 });
-      s = withYield(1, 100n, s);
+      s = withYield(s, 1);
       const { state, deploy: d } = harvest(s, 1);
       if (d === undefined) throw new Error("no step");
       const budget = harvestMath.stepBudget(d.pendingIn, state.config);
@@ -215,7 +199,7 @@ describe("the opening: the pool opens at exactly the launch price", () => {
       type: "launch", caller: DEV, params: launchParams({ seedReserve: 1_000n * E, maxSupply: 1_000_000n * E }), token: addr(0x6000), pair: addr(0x6001),
     });
     s = run(s, { type: "donate", from: TRADER, asset: "wstETH", amount: (4n * E) / 10n, projectId: 4 });
-    s = withYield(4, 100n, s);
+    s = withYield(s, 4);
     const { state, deploy: d } = harvest(s, 4);
     if (d === undefined) throw new Error("no step");
     assert.strictEqual(d.tokensSeeded, 1_000n * E);
@@ -235,7 +219,7 @@ describe("the opening: the pool opens at exactly the launch price", () => {
       });
       s = run(s, { type: "donate", from: TRADER, asset: "wstETH", amount: 3n * E, projectId: 4 });
       if (synced) s = run(s, { type: "sync", projectId: 4 });
-      s = withYield(4, 100n, s);
+      s = withYield(s, 4);
       const { state, deploy: d } = harvest(s, 4);
       if (d === undefined) throw new Error("no step");
       assert.isTrue(state.projects[4]?.seeded);
@@ -263,7 +247,7 @@ describe("the opening: the pool opens at exactly the launch price", () => {
     let s = run(withProjects(), {
       type: "launch", caller: DEV, params: launchParams({ launchPrice: 10n ** 36n }), token: addr(0x6000), pair: addr(0x6001),
     });
-    s = withYield(4, 1_000n, s);
+    s = withYield(s, 4, 1_000n);
     const { state, deploy: d } = harvest(s, 4);
     if (d === undefined) throw new Error("no step");
     assert.strictEqual(d.tokensSeeded + d.wstEthAdded + d.liquidityMinted + d.bounty, 0n);
@@ -277,7 +261,7 @@ describe("the opening: the pool opens at exactly the launch price", () => {
       type: "launch", caller: DEV, params: launchParams({ decayBps: 0n, maxSupply: 10_000n * E, seedReserve: 2_000n * E }), token: addr(0x6000), pair: addr(0x6001),
     });
     s = run(s, { type: "advanceTime", seconds: 20n * DAY });
-    s = withYield(4, 100n, s);
+    s = withYield(s, 4);
     const { state, deploy: d } = harvest(s, 4);
     assert.isTrue(state.projects[4]?.seeded);
     assert.isTrue((d?.tokensSeeded ?? 0n) > 0n);
@@ -525,11 +509,7 @@ describe("the follow rule: a higher price is trusted only once it has held for a
 });
 
 describe("configuration and launch bounds", () => {
-  const config = {
-    now: 1n, machine: MACHINE, stEth: STETH, wstEth: WSTETH, guardian: GUARDIAN, bountyBps: 10n, maxBounty: E,
-    maxImpactBps: 50n, minHarvestValue: 10n ** 9n, stepInterval: STEP_INTERVAL, followWindow: FOLLOW_WINDOW,
-    stepBountyBps: 10n, maxStepBounty: E / 200n,
-  };
+  const config = INITIAL_PARAMS;
   const refused = (overrides: Partial<typeof config>) => {
     const result = initialState({ ...config, ...overrides });
     return result.ok ? undefined : result.error;

@@ -17,23 +17,9 @@
  * depends on this package: importing it here would make the Nx graph circular). ABIs come from contracts/out, i.e.
  * the build the forge script has just made of the current sources.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import {
-  type Abi,
-  type Hex,
-  createPublicClient,
-  createTestClient,
-  createWalletClient,
-  decodeErrorResult,
-  encodeFunctionData,
-  getAddress,
-  http,
-  maxUint256,
-  parseEventLogs,
-} from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANVIL_ADDRESSES, deployDevnet, startAnvil, stopAnvil, workspaceRoot } from "./support/devnet.js";
+import { type Abi, type Hex, decodeErrorResult, encodeFunctionData, getAddress, maxUint256, parseEventLogs } from "viem";
+import { describe, expect, it } from "vitest";
+import { DEAD, ZERO, abiOf, account, clientsOf, deployedModel, lc, useDevnet } from "./support/anvil.js";
 import {
   type Action,
   type ActionOutput,
@@ -48,7 +34,6 @@ import {
   epochNow,
   execute,
   harvest as harvestMath,
-  initialState,
   isDeployReady,
   isHarvestReady,
   nextDeployTimeOf,
@@ -60,7 +45,6 @@ import {
   previewPendingYield,
   projectEmittedUpTo,
   projectView,
-  unwrap,
 } from "../src/index.js";
 
 // ------------------------------------------------------------------ scenario size and seed
@@ -69,8 +53,6 @@ const SEED = BigInt(process.env["TCM_DIFF_SEED"] ?? "20260522");
 const ACTIONS = Number(process.env["TCM_DIFF_ACTIONS"] ?? "500");
 
 const E = 10n ** 18n;
-const DEAD: Address = "0x000000000000000000000000000000000000dead";
-const ZERO: Address = "0x0000000000000000000000000000000000000000";
 
 /** splitmix64 (bigint): the same scenario everywhere for a given seed. */
 const prng = (seed: bigint) => {
@@ -91,8 +73,6 @@ const prng = (seed: bigint) => {
 
 // ------------------------------------------------------------------ accounts
 
-const lc = (a: string): Address => a.toLowerCase() as Address;
-const account = (i: number): Address => lc(ANVIL_ADDRESSES[i] as string);
 const DEPLOYER = account(0);
 const DEV = account(1);
 const USERS = [account(2), account(3), account(4), account(5)];
@@ -103,40 +83,16 @@ const CONTRIBUTOR = account(9);
 
 // ------------------------------------------------------------------ chain plumbing
 
-const root = workspaceRoot();
-const abiOf = (name: string, file = name): Abi =>
-  (JSON.parse(readFileSync(join(root, "contracts", "out", `${file}.sol`, `${name}.json`), "utf8")) as { abi: Abi }).abi;
-
 const json = (value: unknown): string =>
   JSON.stringify(value, (_k, v: unknown) =>
     typeof v === "bigint" || typeof v === "number" ? BigInt(v).toString() : typeof v === "string" ? v.toLowerCase() : v,
   );
 
-interface Ctx {
-  url: string;
-  pid: number;
-  machine: Address;
-  stEth: Address;
-  wstEth: Address;
-  router: Address;
-}
-
-let ctx: Ctx | undefined;
-
-beforeAll(async () => {
-  const node = await startAnvil();
-  ctx = { url: node.url, pid: node.pid, machine: ZERO, stEth: ZERO, wstEth: ZERO, router: ZERO };
-  const d = await deployDevnet(node.url);
-  ctx = { ...ctx, machine: lc(d.machine), stEth: lc(d.stETH), wstEth: lc(d.wstETH), router: lc(d.uniswapV2Router) };
-}, 240_000);
-
-afterAll(async () => {
-  if (ctx !== undefined) await stopAnvil(ctx.pid);
-});
+const devnet = useDevnet(240_000);
 
 describe("differential: @tcm/domain vs the contracts on anvil", () => {
   it(`${ACTIONS} random actions, every view equal after each (seed ${SEED})`, async () => {
-    const c = ctx as Ctx;
+    const c = devnet();
     const machineAbi = abiOf("TechnoCapitalMachine");
     const tokenAbi = abiOf("ProjectToken");
     const stEthAbi = abiOf("MockStETH");
@@ -144,36 +100,11 @@ describe("differential: @tcm/domain vs the contracts on anvil", () => {
     const pairAbi = abiOf("IUniswapV2Pair", "IUniswapV2");
     const routerAbi = abiOf("IUniswapV2Router02", "IUniswapV2Router");
     const errorsAbi = [...machineAbi, ...tokenAbi, ...stEthAbi, ...wstEthAbi].filter((x) => x.type === "error") as Abi;
-    const pub = createPublicClient({ transport: http(c.url, { batch: { batchSize: 2_000, wait: 0 }, retryCount: 0 }) });
-    const testClient = createTestClient({ mode: "anvil", transport: http(c.url) });
-    const wallet = createWalletClient({ transport: http(c.url) });
-    const read = (address: Address, abi: Abi, functionName: string, args: ReadonlyArray<unknown> = []) =>
-      pub.readContract({ address: getAddress(address), abi, functionName, args: args as unknown[] }) as Promise<unknown>;
+    const { pub, testClient, wallet, read } = clientsOf(c.url, 2_000);
     const M = (fn: string, args: ReadonlyArray<unknown> = []) => read(c.machine, machineAbi, fn, args);
 
     // ---------------------------------------------------------------- the model, built from chain reads
-    const configNames = [
-      "genesis", "bountyBps", "maxBounty", "maxImpactBps", "minHarvestValue", "stepInterval", "followWindow", "stepBountyBps", "maxStepBounty",
-    ] as const;
-    const configValues = (await Promise.all(configNames.map((f) => M(f)))) as bigint[];
-    const cfg = Object.fromEntries(configNames.map((name, i) => [name, configValues[i] as bigint])) as Record<(typeof configNames)[number], bigint>;
-    const guardian = (await M("guardian")) as string;
-    const [totalShares, pooled, deadShares] = (await Promise.all([
-      read(c.stEth, stEthAbi, "getTotalShares"),
-      read(c.stEth, stEthAbi, "getTotalPooledEther"),
-      read(c.stEth, stEthAbi, "sharesOf", [getAddress(DEAD)]),
-    ])) as [bigint, bigint, bigint];
-    let s: State = unwrap(
-      initialState({
-        machine: c.machine,
-        stEth: c.stEth,
-        wstEth: c.wstEth,
-        guardian: lc(guardian),
-        ...cfg,
-        now: cfg.genesis,
-      }),
-    );
-    s = { ...s, lido: { totalShares, totalPooledEther: pooled, shares: { [DEAD]: deadShares } } };
+    let s: State = (await deployedModel(c, read, { machine: machineAbi, stEth: stEthAbi })).state;
     let chainNow = (await pub.getBlock({ blockTag: "latest" })).timestamp;
     s = { ...s, now: chainNow };
 

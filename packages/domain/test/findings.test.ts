@@ -1,36 +1,7 @@
 /** Executable evidence for FINDINGS.md: these pin the contract's current behaviour (mirrored exactly). */
 import { assert, describe, it } from "@effect/vitest";
-import { type Action, type State, UINT96_MAX, execute, initialState, rewards, uniswap } from "../src/index.js";
-import {
-  ALICE,
-  DAY,
-  DEV,
-  E,
-  FOLLOW_WINDOW,
-  GUARDIAN,
-  KEEPER,
-  MACHINE,
-  STEP_INTERVAL,
-  STETH,
-  TRADER,
-  WSTETH,
-  addr,
-  launchParams,
-  run,
-  withProjects,
-} from "./fixtures.js";
-
-const exec = (s: State, action: Action) => {
-  const result = execute(s, action);
-  if (!result.ok) throw new Error(`${action.type} reverted: ${result.error._tag}`);
-  return result.value;
-};
-
-/** Alice allocates 100 stETH to project `id`; a day later 1% of Lido's pooled ether is its yield. */
-const withYield = (s: State, id: number): State => {
-  s = run(s, { type: "deposit", account: ALICE, amount: 100n * E, allocation: [{ projectId: id, bps: 10_000n }] }, { type: "advanceTime", seconds: DAY });
-  return run(s, { type: "rebase", delta: s.lido.totalPooledEther / 100n });
-};
+import { UINT96_MAX, execute, initialState, rewards, uniswap } from "../src/index.js";
+import { ALICE, DAY, DEV, E, INITIAL_PARAMS, KEEPER, STEP_INTERVAL, TRADER, addr, exec, launchParams, run, withProjects, withYield } from "./fixtures.js";
 
 describe("FINDINGS", () => {
   it("F1 (resolved): donations cannot make the machine open above the launch price; a donor only loses", () => {
@@ -54,10 +25,7 @@ describe("FINDINGS", () => {
   });
 
   it("F2 (resolved): the constructor refuses maxBounty above 1000 ether and maxImpactBps outside 1..59", () => {
-    const config = {
-      now: 1n, machine: MACHINE, stEth: STETH, wstEth: WSTETH, guardian: GUARDIAN, bountyBps: 10n, maxImpactBps: 50n,
-      minHarvestValue: 10n ** 9n, stepInterval: STEP_INTERVAL, followWindow: FOLLOW_WINDOW, stepBountyBps: 10n, maxStepBounty: E / 200n,
-    };
+    const config = INITIAL_PARAMS;
     assert.deepStrictEqual(initialState({ ...config, maxBounty: 1_000n * E + 1n }), { ok: false, error: { _tag: "TCM_InvalidConfig", parameter: 6n } });
     assert.isTrue(initialState({ ...config, maxBounty: 1_000n * E }).ok);
     assert.deepStrictEqual(initialState({ ...config, maxBounty: E, maxImpactBps: 0n }), { ok: false, error: { _tag: "TCM_InvalidConfig", parameter: 9n } });

@@ -1,4 +1,4 @@
-import { type Action, type Address, type LaunchParams, type State, execute, initialState, unwrap } from "../src/index.js";
+import { type Action, type Address, type LaunchParams, type State, type Transition, execute, initialState, unwrap } from "../src/index.js";
 
 export const E = 10n ** 18n;
 export const DAY = 86_400n;
@@ -34,6 +34,23 @@ export const FOLLOW_WINDOW = 2n * DAY;
 export const STEP_BOUNTY_BPS = 10n;
 export const MAX_STEP_BOUNTY = E / 200n;
 
+/** The constructor's parameters at `now` = 1 (the devnet's step parameters): what the configuration tests vary. */
+export const INITIAL_PARAMS = {
+  now: 1n,
+  machine: MACHINE,
+  stEth: STETH,
+  wstEth: WSTETH,
+  guardian: GUARDIAN,
+  bountyBps: 10n,
+  maxBounty: E,
+  maxImpactBps: 50n,
+  minHarvestValue: 10n ** 9n,
+  stepInterval: STEP_INTERVAL,
+  followWindow: FOLLOW_WINDOW,
+  stepBountyBps: STEP_BOUNTY_BPS,
+  maxStepBounty: MAX_STEP_BOUNTY,
+};
+
 export const fresh = (
   overrides: {
     maxBounty?: bigint;
@@ -64,13 +81,15 @@ export const fresh = (
     }),
   );
 
+/** Executes an action that must succeed: the state after it and its output. */
+export const exec = (s: State, action: Action): Transition => {
+  const result = execute(s, action);
+  if (!result.ok) throw new Error(`${action.type} reverted: ${JSON.stringify(result.error, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`);
+  return result.value;
+};
+
 /** Runs actions that must succeed. */
-export const run = (state: State, ...actions: Action[]): State =>
-  actions.reduce((s, action) => {
-    const result = execute(s, action);
-    if (!result.ok) throw new Error(`${action.type} reverted: ${JSON.stringify(result.error, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`);
-    return result.value.state;
-  }, state);
+export const run = (state: State, ...actions: Action[]): State => actions.reduce((s, action) => exec(s, action).state, state);
 
 /** Three projects: token addresses below and above wstETH so both pair orientations are covered. */
 export const withProjects = (state: State = fresh()): State =>
@@ -84,3 +103,13 @@ export const withProjects = (state: State = fresh()): State =>
     { type: "submit", account: TRADER, amount: 1_000n * E },
     { type: "wrap", account: TRADER, amount: 500n * E },
   );
+
+/** Alice allocates 100 stETH to `projectId`; a day later a rebase of `rebaseDivisor`-th of Lido (1% by default) is its yield. */
+export const withYield = (state: State, projectId: number, rebaseDivisor = 100n): State => {
+  const s = run(
+    state,
+    { type: "deposit", account: ALICE, amount: 100n * E, allocation: [{ projectId, bps: 10_000n }] },
+    { type: "advanceTime", seconds: DAY },
+  );
+  return run(s, { type: "rebase", delta: s.lido.totalPooledEther / rebaseDivisor });
+};

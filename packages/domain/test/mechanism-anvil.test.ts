@@ -12,23 +12,10 @@
  * blocks are needed for the time to pass. ABIs come from contracts/out (the build the forge script has just made).
  * TCM_MECHANISM_ANVIL_DAYS=365 replays the whole year (≈ 1,700 transactions, about 10 s more).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import {
-  type Abi,
-  type Hex,
-  createPublicClient,
-  createTestClient,
-  createWalletClient,
-  decodeErrorResult,
-  encodeFunctionData,
-  getAddress,
-  http,
-  maxUint256,
-} from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANVIL_ADDRESSES, deployDevnet, startAnvil, stopAnvil, workspaceRoot } from "./support/devnet.js";
-import { type Action, type Address, type State, initialState, unwrap } from "../src/index.js";
+import { type Abi, type Hex, decodeErrorResult, encodeFunctionData, getAddress, maxUint256 } from "viem";
+import { describe, expect, it } from "vitest";
+import { ZERO, abiOf, account, clientsOf, deployedModel, lc, useDevnet } from "./support/anvil.js";
+import type { Action, Address } from "../src/index.js";
 import {
   type Actors,
   type DayRecord,
@@ -44,75 +31,32 @@ import {
 } from "../bench/simulate.js";
 
 const DAYS = Number(process.env["TCM_MECHANISM_ANVIL_DAYS"] ?? "30");
-const DEAD: Address = "0x000000000000000000000000000000000000dead";
-const ZERO: Address = "0x0000000000000000000000000000000000000000";
-const lc = (a: string): Address => a.toLowerCase() as Address;
-const account = (i: number): Address => lc(ANVIL_ADDRESSES[i] as string);
-
-const root = workspaceRoot();
-const abiOf = (name: string, file = name): Abi =>
-  (JSON.parse(readFileSync(join(root, "contracts", "out", `${file}.sol`, `${name}.json`), "utf8")) as { abi: Abi }).abi;
 const json = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
 
-interface Ctx {
-  url: string;
-  pid: number;
-  machine: Address;
-  stEth: Address;
-  wstEth: Address;
-}
-
-let ctx: Ctx | undefined;
-let pid: number | undefined;
-
-beforeAll(async () => {
-  const node = await startAnvil();
-  pid = node.pid;
-  const d = await deployDevnet(node.url);
-  ctx = { url: node.url, pid: node.pid, machine: lc(d.machine), stEth: lc(d.stETH), wstEth: lc(d.wstETH) };
-}, 300_000);
-
-afterAll(async () => {
-  if (pid !== undefined) await stopAnvil(pid);
-});
+const devnet = useDevnet(300_000);
 
 describe("mechanism on anvil: the reference scenario's first days equal the simulation", () => {
   it(`${DAYS} days: reserves, pending wstETH and LP equal the model's to the wei at the end of every day`, async () => {
-    const c = ctx as Ctx;
+    const c = devnet();
     const started = Date.now();
     const machineAbi = abiOf("TechnoCapitalMachine");
     const stEthAbi = abiOf("MockStETH");
     const wstEthAbi = abiOf("MockWstETH");
     const pairAbi = abiOf("IUniswapV2Pair", "IUniswapV2");
     const errorsAbi = [...machineAbi, ...abiOf("ProjectToken"), ...stEthAbi, ...wstEthAbi].filter((x) => x.type === "error") as Abi;
-    const pub = createPublicClient({ transport: http(c.url, { batch: { batchSize: 100, wait: 0 }, retryCount: 0 }) });
-    const testClient = createTestClient({ mode: "anvil", transport: http(c.url) });
-    const wallet = createWalletClient({ transport: http(c.url) });
-    const read = (address: Address, abi: Abi, functionName: string, args: ReadonlyArray<unknown> = []) =>
-      pub.readContract({ address: getAddress(address), abi, functionName, args: args as unknown[] }) as Promise<unknown>;
+    const { pub, testClient, wallet, read } = clientsOf(c.url, 100);
     const M = (fn: string, args: ReadonlyArray<unknown> = []) => read(c.machine, machineAbi, fn, args);
     const enc = (abi: Abi, functionName: string, args: ReadonlyArray<unknown> = []) => encodeFunctionData({ abi, functionName, args: args as unknown[] });
 
     // ---------------------------------------------------------------- the machine as deployed = the simulated one
-    const names = ["genesis", "bountyBps", "maxBounty", "maxImpactBps", "minHarvestValue", "stepInterval", "followWindow", "stepBountyBps", "maxStepBounty", "guardian"];
-    const [genesis, bountyBps, maxBounty, maxImpactBps, minHarvestValue, stepInterval, followWindow, stepBountyBps, maxStepBounty, guardian] =
-      (await Promise.all(names.map((f) => M(f)))) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, string];
-    const config = { bountyBps, maxBounty, maxImpactBps, minHarvestValue, stepInterval, followWindow, stepBountyBps, maxStepBounty };
+    const { state: base, genesis, guardian, config } = await deployedModel(c, read, { machine: machineAbi, stEth: stEthAbi });
     expect(config, "the devnet's parameters are the simulation's").toEqual(DEVNET_CONFIG);
-    const [totalShares, pooled, deadShares] = (await Promise.all([
-      read(c.stEth, stEthAbi, "getTotalShares"),
-      read(c.stEth, stEthAbi, "getTotalPooledEther"),
-      read(c.stEth, stEthAbi, "sharesOf", [getAddress(DEAD)]),
-    ])) as [bigint, bigint, bigint];
-    const base: State = unwrap(
-      initialState({ now: genesis, machine: c.machine, stEth: c.stEth, wstEth: c.wstEth, guardian: lc(guardian), ...config }),
-    );
-    const sim = new Sim({ ...base, lido: { totalShares, totalPooledEther: pooled, shares: { [DEAD]: deadShares } } });
+    const sim = new Sim(base);
     const actors: Actors = {
       machine: c.machine,
       stEth: c.stEth,
       wstEth: c.wstEth,
-      guardian: lc(guardian),
+      guardian,
       whale: account(1),
       depositor: account(2),
       keeper: account(3),

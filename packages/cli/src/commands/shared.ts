@@ -1,11 +1,27 @@
-/** Pieces several position commands share: reading the caller's position and showing an allocation's effect. */
-import { ChainClient, Deployment, type Snapshot, TcmReader, mockStETHAbi } from "@tcm/chain";
-import { Effect } from "effect";
-import type { Address } from "viem";
+/**
+ * Pieces several commands share: reading the caller's position and showing an allocation's effect (position
+ * commands), and running a per-project step (harvest, deploy).
+ */
+import { Args } from "@effect/cli";
+import {
+  ChainClient,
+  type ContractRevert,
+  Deployment,
+  type Snapshot,
+  TcmReader,
+  TxBuilder,
+  mockStETHAbi,
+  technoCapitalMachineAbi,
+} from "@tcm/chain";
+import { Effect, Either } from "effect";
+import { type Address, type ContractFunctionReturnType, zeroAddress } from "viem";
+import { type SendFlags, toFlag } from "../context.js";
 import { BadInput } from "../errors.js";
 import { table } from "../output.js";
 import { splitPrincipal, tokensPerDay } from "../preview.js";
-import { formatBps, formatUnits } from "../units.js";
+import { withChain, withSigner } from "../run.js";
+import { execute, gasLine, say } from "../send.js";
+import { formatBps, formatUnits, parseIds } from "../units.js";
 
 export interface Holding {
   readonly projectId: number;
@@ -77,3 +93,102 @@ export const requireAccount = (from: Address | undefined, what: string) =>
   from === undefined
     ? Effect.fail(new BadInput({ flag: "--keystore", message: `${what} needs the signer's address: set TCM_PRIVATE_KEY or pass --keystore` }))
     : Effect.succeed(from);
+
+/** The `<project-id>...` argument of the per-project steps. */
+export const projectIdsArg = Args.text({ name: "project-id" }).pipe(
+  Args.withDescription("One or more project ids (1 2 3 or 1,2,3)"),
+  Args.atLeast(1),
+);
+
+const projectIdFlag = toFlag([
+  ["projectId", "<project-id>", "existing project ids"],
+  ["projectIds", "<project-id>", "existing project ids, each listed once"],
+]);
+
+/** The machine's per-project steps; each has a batch form (`harvestMany`, `deployMany`) that skips the projects not ready. */
+export type ProjectStep = "harvest" | "deploy";
+
+/** What the contract reports for one project's step. */
+export type StepReport<F extends ProjectStep> = ContractFunctionReturnType<typeof technoCapitalMachineAbi, "nonpayable", F>;
+
+export interface ReadyProject<F extends ProjectStep> {
+  readonly id: bigint;
+  readonly report: StepReport<F>;
+}
+
+/**
+ * Runs `functionName` for the given projects: validates the ids (each exists, none twice) with the shared rules, asks
+ * the contract for each project's answer as a static call at the snapshot's block, prints `preview` for the projects
+ * whose call succeeds and the reason for each one skipped, then sends the single call (one id, ready) or the batch,
+ * as the signer (anyone may call them; in a dry run without a key, the static calls are made from the zero address).
+ * Fails with the first revert when no project is ready, and with any other error as it comes.
+ */
+export const runProjectStep = <F extends ProjectStep>(
+  flags: SendFlags & { readonly projectId: ReadonlyArray<string> },
+  step: {
+    readonly functionName: F;
+    /** The transaction's label for the ready projects ("#1, #2"). */
+    readonly label: (ids: string) => string;
+    readonly question: string;
+    readonly preview: (snapshot: Snapshot, ready: ReadonlyArray<ReadyProject<F>>) => ReadonlyArray<string>;
+  },
+) =>
+  withChain(
+    flags,
+    withSigner(flags, (from) =>
+      Effect.gen(function* () {
+        const { functionName } = step;
+        const projectIds = yield* parseIds("<project-id>", flags.projectId);
+        const reader = yield* TcmReader;
+        const builder = yield* TxBuilder;
+        const chain = yield* ChainClient;
+        const deployment = yield* Deployment;
+        const snapshot = yield* reader.snapshot();
+        const buildOptions = { projectCount: snapshot.protocol.projectCount };
+        const one = functionName === "harvest" ? builder.harvest : builder.deploy;
+        const many = functionName === "harvest" ? builder.harvestMany : builder.deployMany;
+        // Validates the ids (each exists, none twice) with the shared rules before anything else.
+        yield* many({ projectIds }, buildOptions).pipe(Effect.catchTag("InvalidInput", (e) => Effect.fail(projectIdFlag(e))));
+
+        // The contract's own answer for each project, as a static call: the step's report, or why it is not due.
+        const simulations = yield* Effect.forEach(projectIds, (id) =>
+          chain
+            .request(`simulate ${functionName}`, (c) =>
+              c.simulateContract({
+                address: deployment.machine,
+                abi: technoCapitalMachineAbi,
+                functionName: functionName as ProjectStep,
+                args: [Number(id)],
+                account: from ?? zeroAddress,
+                blockNumber: snapshot.blockNumber,
+              }),
+            )
+            .pipe(
+              Effect.map((r) => r.result as StepReport<F>),
+              Effect.either,
+            ),
+        );
+        const failures = simulations.flatMap((s, i) => (Either.isLeft(s) ? [[projectIds[i], s.left] as const] : []));
+        for (const [, error] of failures) if (error._tag !== "ContractRevert") return yield* Effect.fail(error);
+        const ready = projectIds.flatMap((id, i): ReadyProject<F>[] => {
+          const s = simulations[i];
+          return s !== undefined && Either.isRight(s) ? [{ id, report: s.right }] : [];
+        });
+        if (ready.length === 0) {
+          const [, error] = failures[0] as readonly [bigint, ContractRevert];
+          return yield* Effect.fail(error);
+        }
+
+        for (const line of step.preview(snapshot, ready)) yield* say(flags)(line);
+        for (const [id, error] of failures) yield* say(flags)(`  #${id} skipped: ${error.message}`);
+
+        const options = { ...buildOptions, ...(from ? { from } : {}) };
+        const tx =
+          ready.length === 1 && projectIds.length === 1
+            ? yield* one({ projectId: ready[0]!.id }, options)
+            : yield* many({ projectIds: ready.map((r) => r.id) }, options);
+        yield* say(flags)(`gas  ${gasLine([{ label: functionName, tx }])}`);
+        yield* execute(flags, [{ label: step.label(ready.map((r) => `#${r.id}`).join(", ")), tx }], step.question);
+      }),
+    ),
+  );
