@@ -53,7 +53,7 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     uint256 internal constant SLOT_TAG = 1 << 95;
 
     uint256 public constant MIN_LAUNCH_PRICE = 1e6;
-    uint256 public constant MAX_LAUNCH_PRICE = 1e36;
+    uint256 public constant MAX_LAUNCH_PRICE = 1e24;
     uint256 public constant MAX_DECAY_BPS = 5_000;
     uint256 public constant MAX_CONTRIBUTOR_BPS = 2_000;
     uint256 public constant MAX_SUPPLY_LIMIT = (1 << 95) - 1;

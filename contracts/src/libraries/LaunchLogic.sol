@@ -14,7 +14,9 @@ import {CreateAddress} from "./CreateAddress.sol";
 /// under the EIP-170 size limit; launches are rare, so the extra call costs nothing that matters.
 library LaunchLogic {
     uint256 internal constant MIN_LAUNCH_PRICE = 1e6;
-    uint256 internal constant MAX_LAUNCH_PRICE = 1e36;
+    /// @dev 1e6 wstETH per token: above it a day's yield would open the pool with a handful of token-wei, in which no
+    ///      step could ever buy (domain FINDINGS F11).
+    uint256 internal constant MAX_LAUNCH_PRICE = 1e24;
     uint256 internal constant MIN_MAX_SUPPLY = 1e18;
     uint256 internal constant MAX_SUPPLY_LIMIT = (1 << 95) - 1;
     uint256 internal constant MAX_DECAY_BPS = 5_000;

@@ -59,7 +59,10 @@ contract LaunchTest is Base {
         machine.launchProject(p);
         p = defaultParams();
         p.launchPrice = 1e5;
-        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds.selector, 1e5, 1e6, 1e36));
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds.selector, 1e5, 1e6, 1e24));
+        machine.launchProject(p);
+        p.launchPrice = 1e24 + 1;
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds.selector, 1e24 + 1, 1e6, 1e24));
         machine.launchProject(p);
         p = defaultParams();
         p.maxSupply = 2 ** 95;

@@ -11,7 +11,7 @@ export const BPS = 10_000n;
 export const MIN_DEPOSIT = 10n ** 9n;
 export const MAX_PROJECTS_PER_POSITION = 8;
 export const MIN_LAUNCH_PRICE = 10n ** 6n;
-export const MAX_LAUNCH_PRICE = 10n ** 36n;
+export const MAX_LAUNCH_PRICE = 10n ** 24n;
 export const MIN_MAX_SUPPLY = 10n ** 18n;
 /** The contract's value when this package was written; the deployed machine's own constant wins (see LaunchBounds). */
 export const MAX_SUPPLY_LIMIT = (1n << 95n) - 1n;

@@ -92,7 +92,7 @@ layer(Offline)("TxBuilder validation (each bad input → InvalidInput naming it)
     ["launch empty name", (b) => b.launchProject({ ...launch, name: "" }, opts), "params.name", "empty"],
     ["launch empty symbol", (b) => b.launchProject({ ...launch, symbol: "" }, opts), "params.symbol", "empty"],
     ["launch price below 1e6", (b) => b.launchProject({ ...launch, launchPrice: 999_999n }, opts), "params.launchPrice", "bounds"],
-    ["launch price above 1e36", (b) => b.launchProject({ ...launch, launchPrice: 10n ** 36n + 1n }, opts), "params.launchPrice", "bounds"],
+    ["launch price above 1e24", (b) => b.launchProject({ ...launch, launchPrice: 10n ** 24n + 1n }, opts), "params.launchPrice", "bounds"],
     ["launch maxSupply below 1e18", (b) => b.launchProject({ ...launch, maxSupply: 10n ** 18n - 1n }, opts), "params.maxSupply", "bounds"],
     ["launch maxSupply above 2^95-1", (b) => b.launchProject({ ...launch, maxSupply: MAX_SUPPLY_LIMIT + 1n }, opts), "params.maxSupply", "bounds"],
     ["launch dailyEmission 0", (b) => b.launchProject({ ...launch, dailyEmission: 0n }, opts), "params.dailyEmission", "bounds"],
@@ -154,7 +154,7 @@ describe("pure validators", () => {
   });
   it("accept exactly the contract's launch bounds", () => {
     assert.isTrue(Either.isRight(validateLaunchParams("p", { ...launch, launchPrice: 10n ** 6n, maxSupply: 10n ** 18n, seedReserve: 10n ** 15n, dailyEmission: 10n ** 18n - 10n ** 15n, decayBps: 5_000n, contributorBps: 2_000n })));
-    assert.isTrue(Either.isRight(validateLaunchParams("p", { ...launch, launchPrice: 10n ** 36n, maxSupply: MAX_SUPPLY_LIMIT, seedReserve: MAX_SUPPLY_LIMIT / 2n, dailyEmission: 1n })));
+    assert.isTrue(Either.isRight(validateLaunchParams("p", { ...launch, launchPrice: 10n ** 24n, maxSupply: MAX_SUPPLY_LIMIT, seedReserve: MAX_SUPPLY_LIMIT / 2n, dailyEmission: 1n })));
   });
   it("accept 8 ascending entries summing to 10,000", () => {
     const allocation = Array.from({ length: 8 }, (_, i) => ({ projectId: i + 1, bps: i === 0 ? 3_000 : 1_000 }));

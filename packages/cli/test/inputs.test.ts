@@ -30,8 +30,8 @@ const launchWith = (overrides: Record<string, string>) => [
 
 /** [case, args, flag expected on stderr, text expected on stderr] */
 const MATRIX: ReadonlyArray<readonly [string, ReadonlyArray<string>, string, RegExp]> = [
-  ["launch price below 1e6 wei-scale", launchWith({ "--launch-price": "0.0000000000001" }), "--launch-price", /0\.000000000001 to 1,000,000,000,000,000,000 wstETH per token/],
-  ["launch price above 1e36", launchWith({ "--launch-price": "1e19" }), "--launch-price", /1e6\.\.1e36/],
+  ["launch price below 1e6 wei-scale", launchWith({ "--launch-price": "0.0000000000001" }), "--launch-price", /0\.000000000001 to 1,000,000 wstETH per token/],
+  ["launch price above 1e24", launchWith({ "--launch-price": "1e7" }), "--launch-price", /1e6\.\.1e24/],
   ["launch price not a number", launchWith({ "--launch-price": "cheap" }), "--launch-price", /decimal/],
   ["max supply below 1 token", launchWith({ "--max-supply": "0.5", "--daily-emission": "0.1" }), "--max-supply", /1e18\.\.2\^95-1/],
   ["max supply above 2^95-1", launchWith({ "--max-supply": "1e11" }), "--max-supply", /39,614,081,257\.132168796771975167/],

@@ -46,7 +46,7 @@ import {
 
 export const MIN_DEPOSIT = 10n ** 9n;
 export const MIN_LAUNCH_PRICE = 10n ** 6n;
-export const MAX_LAUNCH_PRICE = 10n ** 36n;
+export const MAX_LAUNCH_PRICE = 10n ** 24n; // F11: above it a day's yield opens a pool no step can trade in
 export const MAX_DECAY_BPS = 5_000n;
 export const MAX_CONTRIBUTOR_BPS = 2_000n;
 export const MAX_SUPPLY_LIMIT = (1n << 95n) - 1n;

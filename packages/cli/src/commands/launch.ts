@@ -26,7 +26,7 @@ export const DEFAULT_SEED_RESERVE = "1%";
 
 /** The accepted ranges, in the units people type (LaunchLogic.validate's bounds). */
 export const LAUNCH_RANGES = {
-  launchPrice: `${price(MIN_LAUNCH_PRICE)} to ${price(MAX_LAUNCH_PRICE)} wstETH per token (1e6..1e36 at 1e18 scale)`,
+  launchPrice: `${price(MIN_LAUNCH_PRICE)} to ${price(MAX_LAUNCH_PRICE)} wstETH per token (1e6..1e24 at 1e18 scale)`,
   maxSupply: `${tokens(MIN_MAX_SUPPLY)} to ${tokens(MAX_SUPPLY_LIMIT)} tokens (1e18..2^95-1 wei)`,
   seedReserve: `${tokens(MIN_SEED_RESERVE)} tokens up to half of --max-supply`,
   dailyEmission: "from 0.000000000000000001 (1 wei) up to --max-supply minus --seed-reserve",
