@@ -111,7 +111,7 @@ export function deploy(rpcUrl) {
   cleanups.push(() => rmSync(DEPLOYMENT_FILE, { force: true }));
   const result = spawnSync(
     nativeBinary("forge"),
-    ["script", "script/Deploy.s.sol:DeployDevnet", "--rpc-url", rpcUrl, "--broadcast", "--private-key", DEPLOYER_KEY],
+    ["script", "script/Deploy.s.sol:DeployDevnet", "--rpc-url", rpcUrl, "--broadcast", "--slow", "--private-key", DEPLOYER_KEY],
     { cwd: join(ROOT, "contracts"), encoding: "utf8", timeout: DEPLOY_TIMEOUT_MS, killSignal: "SIGKILL", env: { ...process.env, DEPLOYMENT_FILE, TCM_DEMO_PROJECTS: "true" } },
   );
   if (result.error) throw new Error(`forge script did not finish: ${result.error.message}`);

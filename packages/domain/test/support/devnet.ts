@@ -131,7 +131,8 @@ export const deployDevnet = (rpcUrl: string): Promise<DeployedAddresses> => {
   mkdirSync(join(contracts, "deployments"), { recursive: true });
   // forge may only write under contracts/deployments (foundry.toml fs_permissions).
   const file = join(contracts, "deployments", `.differential-${process.pid}-${Date.now()}.json`);
-  const args = ["script", "script/Deploy.s.sol:DeployDevnet", "--rpc-url", rpcUrl, "--broadcast", "--private-key", DEV_KEY];
+  // --slow: forge's batched broadcast to anvil hangs now and then (see @tcm/chain's deployDevnet).
+  const args = ["script", "script/Deploy.s.sol:DeployDevnet", "--rpc-url", rpcUrl, "--broadcast", "--slow", "--private-key", DEV_KEY];
   const env = { ...process.env, DEPLOYMENT_FILE: file, TCM_DEMO_PROJECTS: "false" };
   return new Promise((resolve, reject) => {
     execFile(forgeBinary(root), args, { cwd: contracts, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
