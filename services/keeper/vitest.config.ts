@@ -8,8 +8,6 @@ export default defineConfig({
     // sensitive fault tests are not starved (the whole suite still takes about a minute and a half).
     fileParallelism: false,
     hookTimeout: 180_000,
-    // Every test starts its own anvil and deployment, so a rerun is independent of the first try. One rerun absorbs
-    // a CI machine starved for seconds (a test whose logic fails, fails twice and is reported).
-    retry: 1,
+    // No retries: the hangs a rerun used to absorb were forge script's batched broadcast to anvil (now --slow).
   },
 });

@@ -12,7 +12,7 @@ import { depositDemo, harvestedEvents, keeperEnv, keeperKeys, nonceOf, testChain
 import { Devnet } from "@tcm/chain/devnet";
 
 const key = keeperKeys[0].privateKey;
-const good = { TCM_RPC_URLS: "http://127.0.0.1:8545, http://127.0.0.1:8546", TCM_PRIVATE_KEY: key, TCM_DEPLOYMENT_FILE: "/tmp/d.json" };
+const good = { TCM_RPC_URLS: "http://127.0.0.1:8545, http://127.0.0.1:8546", TCM_PRIVATE_KEY: key, TCM_DEPLOYMENT_FILE: "deployments/d.json" };
 const load = (env: Record<string, string>) =>
   loadKeeperSettings().pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))));
 
@@ -38,7 +38,7 @@ describe("configuration", () => {
       assert.deepStrictEqual(s.rpcUrls, ["http://127.0.0.1:8545", "http://127.0.0.1:8546"]);
       assert.strictEqual(Redacted.value(s.privateKey), key);
       assert.notInclude(String(s.privateKey), key.slice(2, 12));
-      assert.deepStrictEqual(s.deployment, { _tag: "File", file: "/tmp/d.json" });
+      assert.deepStrictEqual(s.deployment, { _tag: "File", file: "deployments/d.json" });
       assert.deepStrictEqual([...(s.sponsored as Set<number>)].sort(), [1, 3]);
       assert.strictEqual(s.chunkSize, 50);
       assert.strictEqual(s.maxFeePerGas, parseGwei("1.5"));
