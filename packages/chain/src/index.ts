@@ -15,7 +15,25 @@ export { ChainClient, type ChainClientOptions, makePublicClient } from "./ChainC
 export { Wallet, accountFromKey, chainFor } from "./Wallet.js";
 export * from "./validation.js";
 export { TxBuilder, type BuildError, type BuildOptions, type PermitSignature, type PreparedTx } from "./TxBuilder.js";
-export { TxSender, type SendOptions, type SentTx, withGasMargin } from "./TxSender.js";
+export {
+  TxSender,
+  type SendOptions,
+  type SentTx,
+  withGasMargin,
+  bumpFee,
+  feesUnderCaps,
+  TxRejected,
+  NonceConflict,
+  StuckTransaction,
+  GasAboveCap,
+  TxOutcome,
+  type FeeCaps,
+  type Fees,
+  type ManagedTx,
+  type Attempt,
+  type PendingTx,
+  type ReplacementPolicy,
+} from "./TxSender.js";
 export * from "./TcmReader.js";
 export { ModelState, type LoadedModel, type ModelExtras, modelStateFromSnapshot } from "./ModelState.js";
 export { deploymentFromMachine, deploymentLayerFromMachine } from "./DeploymentFromMachine.js";
