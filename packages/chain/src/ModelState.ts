@@ -1,9 +1,11 @@
 import type { ProjectState, State } from "@tcm/domain";
-import { previewAccYield } from "@tcm/domain";
-import { Effect } from "effect";
-import type { Address } from "viem";
+import { positionOf, previewAccYield } from "@tcm/domain";
+import { Data, Effect } from "effect";
+import { type Address, type Hex, encodeAbiParameters, hexToBigInt, keccak256, toHex } from "viem";
+import { ChainClient } from "./ChainClient.js";
 import { Deployment } from "./Deployment.js";
-import { type Snapshot, TcmReader } from "./TcmReader.js";
+import { mockStETHAbi, technoCapitalMachineAbi } from "./generated/artifacts.js";
+import { type Position, type Snapshot, TcmReader } from "./TcmReader.js";
 
 const UINT128 = (1n << 128n) - 1n;
 
@@ -27,8 +29,9 @@ export interface LoadedModel {
 
 /**
  * Builds the domain model's `State` from a snapshot pinned at one block: everything `previewHarvest`,
- * `previewDeploy`, `isHarvestReady`, `isDeployReady`, `previewPendingYield` and `execute(…harvest / deploy…)` read. Not loaded (not in any snapshot, not
- * needed by previews): positions (`positions`/`entries`), balances of other accounts, metadata URIs.
+ * `previewDeploy`, `isHarvestReady`, `isDeployReady`, `previewPendingYield` and `execute(…harvest / deploy…)` read. Not
+ * in the snapshot: positions (`positions`/`entries`) and stETH shares of accounts, which `withAccounts` adds for the
+ * accounts a preview names (read at the same block); balances of other accounts; metadata URIs.
  *
  * The one derived field is a project's `yieldDebt` (storage, not exposed): getProject returns
  * `pendingYieldScaled = uint128(allocatedPrincipal * acc − yieldDebt)` at the index a checkpoint would leave now, so
@@ -133,32 +136,199 @@ export const modelStateFromSnapshot = (snapshot: Snapshot, extras: ModelExtras):
   return base;
 };
 
+// ------------------------------------------------------------------ accounts
+
+/**
+ * Where TechnoCapitalMachine keeps the position ledgers the model mirrors (`State.positions` / `State.entries`):
+ * `_positions` (mapping(address => uint256)) at slot 4 and `_entries` (mapping(address => uint256[4])) at slot 5,
+ * as `forge inspect TechnoCapitalMachine storageLayout` reports them (the chain tests compare the two). Previews read
+ * these words as they are, so nothing outside the contract and the domain model packs them; and every read is
+ * checked against `positionOf` (see `ModelMismatch`), so a layout change fails loudly instead of previewing nonsense.
+ */
+export const STORAGE_SLOTS = { positions: 4n, entries: 5n } as const;
+/** `_entries[account]` is a uint256[4]: two entries a word, at most 8 entries a position. */
+export const ENTRY_WORDS = 4;
+
+const mappingSlot = (account: Address, slot: bigint): bigint =>
+  hexToBigInt(keccak256(encodeAbiParameters([{ type: "address" }, { type: "uint256" }], [account, slot])));
+
+/** The storage slots of one account's position word and its four entry words. */
+export const accountSlots = (account: Address): { readonly position: Hex; readonly entries: ReadonlyArray<Hex> } => {
+  const base = mappingSlot(account, STORAGE_SLOTS.entries);
+  return {
+    position: toHex(mappingSlot(account, STORAGE_SLOTS.positions), { size: 32 }),
+    entries: Array.from({ length: ENTRY_WORDS }, (_, k) => toHex(base + BigInt(k), { size: 32 })),
+  };
+};
+
+/** One account's part of the model, as the chain holds it at a block: its storage words and its stETH shares. */
+export interface AccountStorage {
+  /** Lowercase, as the model keys its ledgers. */
+  readonly account: Address;
+  /** `_positions[account]`: principal (96) | project ids (20 bits each); 0 without a position. */
+  readonly position: bigint;
+  /** `_entries[account][0..3]`: bps (16) | rewardDebt (96) per entry, two entries a word. */
+  readonly entries: ReadonlyArray<bigint>;
+  /** stETH `sharesOf(account)`. */
+  readonly stEthShares: bigint;
+}
+
+/** The model with these accounts' storage put in (a new State; the one given is not changed). */
+export const withAccounts = (state: State, accounts: ReadonlyArray<AccountStorage>): State => ({
+  ...state,
+  positions: { ...state.positions, ...Object.fromEntries(accounts.map((a) => [lower(a.account), a.position])) },
+  entries: { ...state.entries, ...Object.fromEntries(accounts.map((a) => [lower(a.account), [...a.entries]])) },
+  lido: {
+    ...state.lido,
+    shares: { ...state.lido.shares, ...Object.fromEntries(accounts.map((a) => [lower(a.account), a.stEthShares])) },
+  },
+});
+
+/**
+ * A preview's stand-in depositor: no position, and just enough stETH shares that `stEthAmount` can be taken from it
+ * (shares rounded up, plus one).
+ */
+export const standInAccount = (state: State, account: Address, stEthAmount: bigint): AccountStorage => {
+  const { totalShares, totalPooledEther } = state.lido;
+  return {
+    account: lower(account),
+    position: 0n,
+    entries: Array.from({ length: ENTRY_WORDS }, () => 0n),
+    stEthShares: (stEthAmount * totalShares + totalPooledEther - 1n) / totalPooledEther + 1n,
+  };
+};
+
+/**
+ * The model read from an account's storage disagrees with the contract's own `positionOf` at the same block: the
+ * storage layout moved (STORAGE_SLOTS is stale) or the model is wrong. Previews on such a state would be wrong, so
+ * none is made.
+ */
+export class ModelMismatch extends Data.TaggedError("ModelMismatch")<{
+  readonly account: Address;
+  readonly blockNumber: bigint;
+  /** The first field that differs, e.g. `principal`, `entries[1].pendingRewards`. */
+  readonly field: string;
+  readonly chain: string;
+  readonly model: string;
+  readonly message: string;
+}> {}
+
+/**
+ * The first field where the model's positionOf (over `state`, with the account's storage in it) differs from the
+ * chain's positionOf view at the same block, or undefined when they agree on everything: principal, and per entry
+ * the project, bps, part and pending rewards.
+ */
+export const positionMismatch = (
+  state: State,
+  view: Position,
+): { readonly field: string; readonly chain: string; readonly model: string } | undefined => {
+  const model = positionOf(state, lower(view.account));
+  const pairs: Array<readonly [string, bigint | number, bigint | number]> = [
+    ["principal", view.principal, model.principal],
+    ["entries.length", view.entries.length, model.entries.length],
+  ];
+  view.entries.forEach((e, i) => {
+    const m = model.entries[i];
+    pairs.push(
+      [`entries[${i}].projectId`, e.projectId, m?.projectId ?? -1],
+      [`entries[${i}].bps`, e.bps, Number(m?.bps ?? -1n)],
+      [`entries[${i}].principal`, e.principal, m?.principal ?? -1n],
+      [`entries[${i}].pendingRewards`, e.pendingRewards, m?.pendingRewards ?? -1n],
+    );
+  });
+  const differing = pairs.find(([, chain, modelValue]) => chain !== modelValue);
+  return differing === undefined ? undefined : { field: differing[0], chain: String(differing[1]), model: String(differing[2]) };
+};
+
 const make = Effect.gen(function* () {
   const reader = yield* TcmReader;
+  const chain = yield* ChainClient;
   const deployment = yield* Deployment;
   const extras: ModelExtras = { stEth: deployment.stETH, wstEth: deployment.wstETH };
 
+  /** Each account's storage words, stETH shares and positionOf view at `blockNumber`, in one batch. */
+  const readAccounts = (blockNumber: bigint, accounts: ReadonlyArray<Address>) =>
+    chain.read("accountStorage", (c) =>
+      Promise.all(
+        accounts.map(lower).map(async (account) => {
+          const slots = accountSlots(account);
+          const word = (slot: Hex) =>
+            c.getStorageAt({ address: deployment.machine, slot, blockNumber }).then((v) => (v === undefined ? 0n : hexToBigInt(v)));
+          const [position, entries, stEthShares, [principal, viewEntries]] = await Promise.all([
+            word(slots.position),
+            Promise.all(slots.entries.map(word)),
+            c.readContract({ address: deployment.stETH, abi: mockStETHAbi, functionName: "sharesOf", args: [account], blockNumber }),
+            c.readContract({ address: deployment.machine, abi: technoCapitalMachineAbi, functionName: "positionOf", args: [account], blockNumber }),
+          ]);
+          const storage: AccountStorage = { account, position, entries, stEthShares };
+          const view: Position = { account, principal, entries: viewEntries };
+          return { storage, view };
+        }),
+      ),
+    );
+
+  /**
+   * `state` (the model at `blockNumber`) with these accounts' storage read at that same block, each checked against
+   * the contract's positionOf there.
+   */
+  const withAccountsAt = Effect.fn("ModelState.withAccounts")(function* (
+    state: State,
+    blockNumber: bigint,
+    accounts: ReadonlyArray<Address>,
+  ) {
+    if (accounts.length === 0) return state;
+    const read = yield* readAccounts(blockNumber, accounts);
+    const next = withAccounts(state, read.map((r) => r.storage));
+    for (const { view } of read) {
+      const mismatch = positionMismatch(next, view);
+      if (mismatch !== undefined) {
+        return yield* new ModelMismatch({
+          account: view.account,
+          blockNumber,
+          ...mismatch,
+          message:
+            `the model of ${view.account}'s position at block ${blockNumber} disagrees with positionOf: ${mismatch.field} is ` +
+            `${mismatch.chain} on chain, ${mismatch.model} in the model (storage layout changed, or a model bug)`,
+        });
+      }
+    }
+    return next;
+  });
+
   return {
-    /** The domain `State` at `blockNumber` (latest when omitted), read in one pinned snapshot (4 round trips). */
-    load: Effect.fn("ModelState.load")(function* (blockNumber?: bigint) {
+    /**
+     * The domain `State` at `blockNumber` (latest when omitted), read in one pinned snapshot (4 round trips), with
+     * the storage of `accounts` (position and entry words, stETH shares) read at the same block.
+     */
+    load: Effect.fn("ModelState.load")(function* (blockNumber?: bigint, accounts: ReadonlyArray<Address> = []) {
       const snapshot = yield* reader.snapshot(blockNumber);
       return {
-        state: modelStateFromSnapshot(snapshot, extras),
+        state: yield* withAccountsAt(modelStateFromSnapshot(snapshot, extras), snapshot.blockNumber, accounts),
         snapshot,
         blockNumber: snapshot.blockNumber,
         timestamp: snapshot.timestamp,
       } satisfies LoadedModel;
     }),
-    /** The same, from a snapshot the caller already has. */
+    /** The same, from a snapshot the caller already has (no accounts: add them with `withAccounts`). */
     fromSnapshot: Effect.fn("ModelState.fromSnapshot")(function* (snapshot: Snapshot) {
       return modelStateFromSnapshot(snapshot, extras);
+    }),
+    /**
+     * A model already loaded at `blockNumber` with the storage of `accounts` read at that block and put in: what a
+     * preview of a deposit, topUp, reallocate, withdraw or claim by those accounts needs. Fails with ModelMismatch
+     * when the words read do not give the contract's own positionOf.
+     */
+    withAccounts: withAccountsAt,
+    /** The storage of `accounts` at `blockNumber`, as `withAccounts` puts it in. */
+    accounts: Effect.fn("ModelState.accounts")(function* (blockNumber: bigint, accounts: ReadonlyArray<Address>) {
+      return (yield* readAccounts(blockNumber, accounts)).map((r) => r.storage);
     }),
   } as const;
 });
 
 /**
- * The one place that turns chain state into @tcm/domain's model `State`, so keeper, API and CLI previews agree
- * with the contract to the wei. `Default` includes TcmReader; needs ChainClient and Deployment.
+ * The one place that turns chain state into @tcm/domain's model `State`, accounts included, so keeper, API and CLI
+ * previews agree with the contract to the wei. `Default` includes TcmReader; needs ChainClient and Deployment.
  */
 export class ModelState extends Effect.Service<ModelState>()("@tcm/chain/ModelState", {
   effect: make,

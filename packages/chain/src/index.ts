@@ -35,5 +35,18 @@ export {
   type ReplacementPolicy,
 } from "./TxSender.js";
 export * from "./TcmReader.js";
-export { ModelState, type LoadedModel, type ModelExtras, modelStateFromSnapshot } from "./ModelState.js";
+export {
+  ModelState,
+  type AccountStorage,
+  type LoadedModel,
+  type ModelExtras,
+  ENTRY_WORDS,
+  ModelMismatch,
+  STORAGE_SLOTS,
+  accountSlots,
+  modelStateFromSnapshot,
+  positionMismatch,
+  standInAccount,
+  withAccounts,
+} from "./ModelState.js";
 export { deploymentFromMachine, deploymentLayerFromMachine } from "./DeploymentFromMachine.js";

@@ -1,22 +1,29 @@
-import { type Position, type ProjectDetails, validateAddress, validateAllocation, validateDepositAmount, validatePositiveAmount } from "@tcm/chain";
+import {
+  type ProjectDetails,
+  ModelState,
+  standInAccount,
+  validateAddress,
+  validateAllocation,
+  validateDepositAmount,
+  validatePositiveAmount,
+  withAccounts,
+} from "@tcm/chain";
 import {
   type DeployReport,
   type DomainError,
   type State,
   execute,
   nextDeployTimeOf,
-  packEntry,
-  packPosition,
   positionOf,
   previewDeploy,
   previewHarvest,
-  rewards,
 } from "@tcm/domain";
-import { Effect, Either } from "effect";
+import { Effect, Either, Metric, Predicate } from "effect";
 import type { Address } from "viem";
 import * as derive from "./derive.js";
-import { BadInput, type ChainUnavailable, PreviewReverted } from "./errors.js";
+import { BadInput, ChainUnavailable, PreviewReverted } from "./errors.js";
 import { type LiveBlock, LiveState } from "./LiveState.js";
+import { chainReads } from "./Metrics.js";
 
 const lower = (a: string) => a.toLowerCase() as Address;
 /** The stand-in depositor of a preview without an account (never a real key). */
@@ -36,31 +43,6 @@ const describeDomainError = (error: DomainError): string => {
 };
 const reverted = (error: DomainError) =>
   new PreviewReverted({ error: error._tag, message: `the contract would revert: ${describeDomainError(error)}` });
-
-/**
- * Puts an account's position (read from the chain at the same block) into the model state: the position word
- * (principal and ids) and the entry words. positionOf gives each entry's bps, part and pending rewards; the parts
- * follow from principal and bps, and the reward debt is the one that makes the model's pending rewards equal the
- * chain's (debt = accrued(part, acc now) − pending, mod 2^96).
- */
-export const withPosition = (state: State, position: Position, shares?: bigint): State => {
-  const account = lower(position.account);
-  const next = structuredClone(state);
-  if (shares !== undefined) next.lido.shares[account] = shares;
-  const live = position.entries.filter((e) => e.bps > 0);
-  if (live.length === 0) return next;
-  const principal = live.reduce((sum, e) => sum + e.principal, 0n);
-  next.positions[account] = packPosition(principal, live.map((e) => e.projectId));
-  const words = [0n, 0n, 0n, 0n];
-  live.forEach((e, i) => {
-    const project = next.projects[e.projectId];
-    const acc = project === undefined ? 0n : rewards.previewRewardAcc(project, state.now);
-    const debt = (rewards.accruedOf(e.principal, acc) - e.pendingRewards) & ((1n << 96n) - 1n);
-    words[i >> 1] = (words[i >> 1] as bigint) | (packEntry(BigInt(e.bps), debt) << (112n * BigInt(i & 1)));
-  });
-  next.entries[account] = words;
-  return next;
-};
 
 export interface ProjectedLine {
   readonly project: ProjectDetails;
@@ -94,20 +76,23 @@ const projectLines = (block: LiveBlock, after: State, account: Address): Project
 
 const make = Effect.gen(function* () {
   const live = yield* LiveState;
+  const models = yield* ModelState;
 
   const modelAt = (block: LiveBlock) => block.model;
 
+  /** The block's model with the account's position and stETH shares, read from the chain at the same block. */
   const accountState = (block: LiveBlock, account: Address) =>
     Effect.gen(function* () {
-      const [position, shares, model] = yield* Effect.all(
-        [
-          live.positionAt(block.snapshot.blockNumber, account),
-          live.stEthSharesOf(block.snapshot.blockNumber, account),
-          modelAt(block),
-        ],
-        { concurrency: 3 },
+      const model = yield* modelAt(block);
+      yield* Metric.increment(chainReads);
+      return yield* models.withAccounts(model, block.snapshot.blockNumber, [account]).pipe(
+        Effect.mapError(
+          (e) =>
+            new ChainUnavailable({
+              message: Predicate.isTagged(e, "ModelMismatch") ? e.message : `chain read failed (account ${account}): ${e.message}`,
+            }),
+        ),
       );
-      return { position, state: withPosition(model, position, shares) };
     });
 
   const run = (state: State, action: Parameters<typeof execute>[1]) => {
@@ -124,18 +109,11 @@ const make = Effect.gen(function* () {
       const block = yield* live.current;
       const amount = yield* bad(validateDepositAmount("amount", input.amount));
       const allocation = yield* bad(validateAllocation("allocation", input.allocation, block.snapshot.protocol.projectCount));
-      let state: State;
-      let account: Address;
-      if (input.account !== undefined) {
-        account = lower(yield* bad(validateAddress("account", input.account)));
-        state = (yield* accountState(block, account)).state;
-      } else {
-        account = ANONYMOUS;
-        state = structuredClone(yield* modelAt(block));
-        // A stand-in holding exactly enough stETH shares for the amount (rounded up).
-        const { totalShares, totalPooledEther } = state.lido;
-        state.lido.shares[account] = (amount * totalShares + totalPooledEther - 1n) / totalPooledEther + 1n;
-      }
+      const account = input.account === undefined ? ANONYMOUS : lower(yield* bad(validateAddress("account", input.account)));
+      const state =
+        input.account === undefined
+          ? yield* modelAt(block).pipe(Effect.map((model) => withAccounts(model, [standInAccount(model, account, amount)])))
+          : yield* accountState(block, account);
       const { state: after, output } = yield* run(state, {
         type: "deposit",
         account,
@@ -164,7 +142,7 @@ const make = Effect.gen(function* () {
       const block = yield* live.current;
       const account = lower(yield* bad(validateAddress("account", input.account)));
       const allocation = yield* bad(validateAllocation("allocation", input.allocation, block.snapshot.protocol.projectCount));
-      const { state } = yield* accountState(block, account);
+      const state = yield* accountState(block, account);
       const before = projectLines(block, state, account);
       const { state: after } = yield* run(state, {
         type: "reallocate",
@@ -218,7 +196,8 @@ const make = Effect.gen(function* () {
     withdrawal: Effect.fn("Previews.withdrawal")(function* (input: { readonly account: string; readonly amount?: bigint | undefined }) {
       const block = yield* live.current;
       const account = lower(yield* bad(validateAddress("account", input.account)));
-      const { state, position } = yield* accountState(block, account);
+      const state = yield* accountState(block, account);
+      const position = positionOf(state, account);
       if (position.principal === 0n) {
         return yield* new BadInput({ input: "account", rule: "no-position", message: `account ${input.account} has no position` });
       }
