@@ -35,6 +35,7 @@ export {
   type ReplacementPolicy,
 } from "./TxSender.js";
 export * from "./TcmReader.js";
+export { deployTotals, type DeployTotalsOptions, type ProjectDeployTotals } from "./DeployTotals.js";
 export {
   ModelState,
   type AccountStorage,

@@ -11,7 +11,7 @@ import { type PublicClient, createPublicClient, createTestClient, createWalletCl
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptKeystore } from "../src/keystore.js";
-import { type TestNet, startNet, stopNet, tcm } from "./devnet.js";
+import { type TestNet, inTerminal, startNet, stopNet, tcm } from "./devnet.js";
 
 const user = ANVIL_ACCOUNTS[1]!;
 const other = ANVIL_ACCOUNTS[3]!;
@@ -155,6 +155,47 @@ describe("tcm against anvil", () => {
     expect(after.totalLiquidity).toBeGreaterThan(before.totalLiquidity);
   });
 
+  it("deploy --all: previews every due step and asks in a terminal; n sends nothing, y runs them in one deployMany", async () => {
+    const { encodeFunctionData } = await import("viem");
+    // Ids and --all together, or neither: bad input naming the flag, before anything is read or sent.
+    const [both, neither] = await Promise.all([tcm(["deploy", "1", "--all", "--yes"], { net }), tcm(["deploy", "--yes"], { net })]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--all/);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toMatch(/project ids .* or pass --all/);
+    // Nothing due anywhere: --all says why for each project and exits 0 (a cron job's normal case).
+    const idle = await tcm(["deploy", "--all", "--yes"], { net });
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(idle.stdout).toMatch(/Nothing to deploy: no project is ready/);
+    expect(idle.stdout).toMatch(/#1: /);
+    // A day of yield, harvested by everyone's harvest --all, then a step interval: steps are due with pending wstETH.
+    const pooled = await client.readContract({ address: net.deployment.stETH, abi: mockStETHAbi, functionName: "getTotalPooledEther" });
+    await sendRaw(deployer.address, net.deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [pooled / 100n] }));
+    await testClient().increaseTime({ seconds: 86_400 });
+    await testClient().mine({ blocks: 1 });
+    const harvested = await tcm(["harvest", "--all", "--yes"], { net });
+    expect(harvested.code, harvested.stderr).toBe(0);
+    const interval = await client.readContract({ ...machine(), functionName: "stepInterval" });
+    await testClient().increaseTime({ seconds: Number(interval) });
+    await testClient().mine({ blocks: 1 });
+    const count = Number(await client.readContract({ ...machine(), functionName: "projectCount" }));
+    const ids = Array.from({ length: count }, (_, i) => i + 1);
+    const due = (await Promise.all(ids.map((id) => client.readContract({ ...machine(), functionName: "isDeployReady", args: [id] })))).flatMap((ready, i) => (ready ? [i + 1] : []));
+    expect(due.length).toBeGreaterThan(0);
+    const steppedAt = () => Promise.all(due.map((id) => client.readContract({ ...machine(), functionName: "getProject", args: [id] }).then((p) => p.lastStepTime)));
+    const before = await steppedAt();
+
+    const declined = await inTerminal(["deploy", "--all", "--rpc", net.node.url, "--deployment", net.deploymentFile], /Run the deploy step\?/, "n");
+    expect(declined.code, declined.output).toBe(4);
+    expect(declined.output).toMatch(new RegExp(`Deploy step for ${due.map((id) => `#${id}`).join(", ")}`));
+    expect(await steppedAt()).toEqual(before);
+
+    const accepted = await inTerminal(["deploy", "--all", "--rpc", net.node.url, "--deployment", net.deploymentFile], /Run the deploy step\?/, "y");
+    expect(accepted.code, accepted.output).toBe(0);
+    const after = await steppedAt();
+    after.forEach((t, i) => expect(t, `project ${due[i]}`).toBeGreaterThan(before[i] as bigint));
+  });
+
   it("claim: mints the earned tokens to --to", async () => {
     const p = await client.readContract({ ...machine(), functionName: "getProject", args: [1] });
     const r = await tcm(["claim", "--project", "1", "--to", other.address, "--yes"], { net });
@@ -175,8 +216,28 @@ describe("tcm against anvil", () => {
     expect(table.stdout).toMatch(/projects\s+4/);
     expect(JSON.parse(project.stdout)).toMatchObject({ id: 1, seeded: true, harvestReady: false });
     expect(JSON.parse(account.stdout)).toMatchObject({ principal: (3n * 10n ** 18n).toString() });
-    const list = JSON.parse(sorted.stdout) as Array<{ id: number; liquidityWstEth: string }>;
+    const list = JSON.parse(sorted.stdout) as Array<{ id: number; liquidityWstEth: string; pendingWstEth: string; harvestedWstEth: string; deployedWstEth: string; deploymentRatio: string | null }>;
     expect(list).toHaveLength(4);
+    // The deployment figures against the machine's own events and views, summed here independently.
+    const [harvests, steps] = await Promise.all([
+      client.getContractEvents({ ...machine(), eventName: "Harvested", fromBlock: 0n, strict: true }),
+      client.getContractEvents({ ...machine(), eventName: "Deployed", fromBlock: 0n, strict: true }),
+    ]);
+    for (const row of list) {
+      const harvested = harvests.filter((l) => l.args.projectId === row.id).reduce((sum, l) => sum + l.args.report.wstEthWrapped, 0n);
+      const deployed = steps.filter((l) => l.args.projectId === row.id).reduce((sum, l) => sum + l.args.report.wstEthAdded + l.args.report.wstEthSwapped, 0n);
+      const view = await client.readContract({ ...machine(), functionName: "getProject", args: [row.id] });
+      expect(BigInt(row.harvestedWstEth), `#${row.id} harvested`).toBe(harvested);
+      expect(BigInt(row.deployedWstEth), `#${row.id} deployed`).toBe(deployed);
+      expect(BigInt(row.pendingWstEth), `#${row.id} pending`).toBe(view.pendingWstEth);
+      expect(row.deploymentRatio, `#${row.id} ratio`).toBe(harvested === 0n ? null : ((deployed * 10n ** 18n) / harvested).toString());
+    }
+    // Every harvested wei is deployed, pending or paid as a step bounty.
+    const bounties = steps.reduce((sum, l) => sum + l.args.report.bounty, 0n);
+    const total = (key: "harvestedWstEth" | "deployedWstEth" | "pendingWstEth") => list.reduce((sum, r) => sum + BigInt(r[key]), 0n);
+    expect(total("deployedWstEth") + total("pendingWstEth") + bounties).toBe(total("harvestedWstEth"));
+    expect(JSON.parse(project.stdout)).toMatchObject({ deployedWstEth: list.find((r) => r.id === 1)?.deployedWstEth });
+    expect(table.stdout).toMatch(/deployed\s+\d+\.\d+ % of the/);
     const liquidity = list.map((p) => BigInt(p.liquidityWstEth));
     expect([...liquidity].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))).toEqual(liquidity);
   });

@@ -59,3 +59,25 @@ export const tcm = (
     child.on("close", (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? "");
   });
+
+/** Runs `tcm` inside `script` (a pseudo-terminal); answers `answer` once `prompt` shows up on the terminal. */
+export const inTerminal = (args: ReadonlyArray<string>, prompt: RegExp, answer: string, key: string = ANVIL_ACCOUNTS[2]!.privateKey) =>
+  new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+    const command = [process.execPath, BIN, ...args].map(quote).join(" ");
+    const { FORCE_COLOR: _, ...inherited } = process.env;
+    const env = { ...inherited, TCM_PRIVATE_KEY: key, NO_COLOR: "1" };
+    const child = spawn("script", ["-qfec", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    let answered = false;
+    child.stdout.on("data", (d: Buffer) => {
+      output += d.toString();
+      if (!answered && prompt.test(output)) {
+        answered = true;
+        child.stdin.write(answer);
+      }
+    });
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });

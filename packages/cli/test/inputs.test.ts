@@ -6,11 +6,10 @@ import { NodeContext } from "@effect/platform-node";
 import { technoCapitalMachineAbi } from "@tcm/chain";
 import { ANVIL_ACCOUNTS } from "@tcm/chain/devnet";
 import { ConfigProvider, Effect } from "effect";
-import { spawn } from "node:child_process";
 import { type PublicClient, createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { program } from "../src/program.js";
-import { BIN, type TestNet, startNet, stopNet, tcm } from "./devnet.js";
+import { type TestNet, inTerminal, startNet, stopNet, tcm } from "./devnet.js";
 
 let net: TestNet;
 let client: PublicClient;
@@ -117,28 +116,6 @@ describe("RPC and signing failures", () => {
     expect(noTty.stderr).toMatch(/pass --yes/);
   });
 });
-
-/** Runs `tcm` inside `script` (a pseudo-terminal); answers `answer` once `prompt` shows up on the terminal. */
-const inTerminal = (args: ReadonlyArray<string>, prompt: RegExp, answer: string) =>
-  new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-    const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
-    const command = [process.execPath, BIN, ...args].map(quote).join(" ");
-    const { FORCE_COLOR: _, ...inherited } = process.env;
-    const env = { ...inherited, TCM_PRIVATE_KEY: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a", NO_COLOR: "1" };
-    const child = spawn("script", ["-qfec", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
-    let output = "";
-    let answered = false;
-    child.stdout.on("data", (d: Buffer) => {
-      output += d.toString();
-      if (!answered && prompt.test(output)) {
-        answered = true;
-        child.stdin.write(answer);
-      }
-    });
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
 
 describe("interactive confirmation in a pseudo-terminal", () => {
   const args = (symbol: string) => [

@@ -2,7 +2,7 @@ import { Command } from "@effect/cli";
 import { type SendFlags, sendOptions } from "../context.js";
 import { table } from "../output.js";
 import { formatUnits } from "../units.js";
-import { projectIdsArg, runProjectStep } from "./shared.js";
+import { allProjectsOption, projectIdsArg, runProjectStep } from "./shared.js";
 
 const price = (x: bigint) => (x === 0n ? "—" : formatUnits(x, 18, 12));
 
@@ -18,7 +18,7 @@ const actionOf = (r: { readonly tokensSeeded: bigint; readonly ceilingPrice: big
         ? "add"
         : "wait (spot above reference)";
 
-const deploy = (flags: SendFlags & { readonly projectId: ReadonlyArray<string> }) =>
+const deploy = (flags: SendFlags & { readonly projectId: ReadonlyArray<string>; readonly all: boolean }) =>
   runProjectStep(flags, {
     functionName: "deploy",
     label: (ids) => `deploy step ${ids}`,
@@ -47,7 +47,7 @@ const deploy = (flags: SendFlags & { readonly projectId: ReadonlyArray<string> }
     ],
   });
 
-export const deployCommand = Command.make("deploy", { ...sendOptions, projectId: projectIdsArg }, deploy).pipe(
+export const deployCommand = Command.make("deploy", { ...sendOptions, projectId: projectIdsArg, all: allProjectsOption }, deploy).pipe(
   Command.withDescription(
     "Run the deploy step of one or several projects (anyone may; the caller earns a small wstETH bounty). A step is due every " +
       "stepInterval while the project has pending wstETH from its harvests: the first opens the pool at the launch price, the " +

@@ -3,7 +3,7 @@ import type { Snapshot } from "@tcm/chain";
 import { type SendFlags, sendOptions } from "../context.js";
 import { table } from "../output.js";
 import { formatUnits } from "../units.js";
-import { projectIdsArg, runProjectStep } from "./shared.js";
+import { allProjectsOption, projectIdsArg, runProjectStep } from "./shared.js";
 
 /** What follows the collection in the same transaction: a step is due once stepInterval has passed. */
 const stepOf = (snapshot: Snapshot, id: bigint): string => {
@@ -14,7 +14,7 @@ const stepOf = (snapshot: Snapshot, id: bigint): string => {
   return details.project.seeded ? "a deploy step" : "opens the pool";
 };
 
-const harvest = (flags: SendFlags & { readonly projectId: ReadonlyArray<string> }) =>
+const harvest = (flags: SendFlags & { readonly projectId: ReadonlyArray<string>; readonly all: boolean }) =>
   runProjectStep(flags, {
     functionName: "harvest",
     label: (ids) => `harvest ${ids}`,
@@ -37,7 +37,7 @@ const harvest = (flags: SendFlags & { readonly projectId: ReadonlyArray<string> 
     ],
   });
 
-export const harvestCommand = Command.make("harvest", { ...sendOptions, projectId: projectIdsArg }, harvest).pipe(
+export const harvestCommand = Command.make("harvest", { ...sendOptions, projectId: projectIdsArg, all: allProjectsOption }, harvest).pipe(
   Command.withDescription(
     "Harvest one or several projects (anyone may, once per epoch; the caller earns the bounty): collects the yield into the " +
       "project's pending wstETH, then runs one deploy step if one is due (the first opens the pool at the launch price). " +

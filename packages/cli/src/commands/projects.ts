@@ -1,12 +1,12 @@
 import { Command, Options } from "@effect/cli";
-import { TcmReader } from "@tcm/chain";
+import { TcmReader, deployTotals } from "@tcm/chain";
 import { Console, Effect } from "effect";
 import { chainOptions, type ChainFlags } from "../context.js";
 import { printJson, table } from "../output.js";
 import { depositorEmissionPerDay, spotPrice, stEthOfShares } from "../preview.js";
 import { withChain } from "../run.js";
 import { formatUnits } from "../units.js";
-import { jsonOption, tokenLabels } from "./status.js";
+import { formatRatio, jsonOption, tokenLabels } from "./status.js";
 
 const SORTS = ["id", "yield", "liquidity", "principal"] as const;
 
@@ -25,6 +25,10 @@ const projects = (flags: ChainFlags & { readonly json: boolean; readonly sort: (
     Effect.gen(function* () {
       const snapshot = yield* (yield* TcmReader).snapshot();
       const labels = yield* tokenLabels(snapshot);
+      const totals = yield* deployTotals(
+        snapshot.projects.map((d) => d.project.id),
+        { toBlock: snapshot.blockNumber },
+      );
       const rows = snapshot.projects.map((d, i) => ({
         id: d.project.id,
         name: labels[i]?.[0] ?? "?",
@@ -36,6 +40,10 @@ const projects = (flags: ChainFlags & { readonly json: boolean; readonly sort: (
         principal: d.project.allocatedPrincipal,
         yieldStEth: stEthOfShares(snapshot, d.project.totalYieldShares),
         emissionPerDay: depositorEmissionPerDay(d.project, snapshot.timestamp),
+        pendingWstEth: d.project.pendingWstEth,
+        harvestedWstEth: totals[i]?.harvestedWstEth ?? 0n,
+        deployedWstEth: totals[i]?.deployedWstEth ?? 0n,
+        deploymentRatio: totals[i]?.ratio ?? null,
       }));
       const key = { id: (r: (typeof rows)[number]) => -BigInt(r.id), yield: (r: (typeof rows)[number]) => r.yieldStEth, liquidity: (r: (typeof rows)[number]) => r.liquidityWstEth, principal: (r: (typeof rows)[number]) => r.principal }[flags.sort];
       rows.sort((a, b) => (key(a) === key(b) ? a.id - b.id : key(a) > key(b) ? -1 : 1));
@@ -43,7 +51,7 @@ const projects = (flags: ChainFlags & { readonly json: boolean; readonly sort: (
       if (rows.length === 0) return yield* Console.log("No projects yet (launch one with `tcm launch`).");
       yield* Console.log(
         table(
-          ["id", "symbol", "name", "price (wstETH)", "liquidity (wstETH)", "principal (stETH)", "yield (stETH)", "tokens/day"],
+          ["id", "symbol", "name", "price (wstETH)", "liquidity (wstETH)", "principal (stETH)", "yield (stETH)", "pending (wstETH)", "in pool", "tokens/day"],
           rows.map((r) => [
             String(r.id),
             r.symbol,
@@ -52,14 +60,17 @@ const projects = (flags: ChainFlags & { readonly json: boolean; readonly sort: (
             formatUnits(r.liquidityWstEth),
             formatUnits(r.principal),
             formatUnits(r.yieldStEth),
+            formatUnits(r.pendingWstEth),
+            formatRatio(r.deploymentRatio),
             formatUnits(r.emissionPerDay, 18, 2),
           ]),
         ),
       );
       if (rows.some((r) => !r.seeded)) yield* Console.log("* not seeded yet: the launch price");
+      yield* Console.log("in pool: wstETH the deploy steps put into the pool ÷ wstETH harvested (step bounties are the ≈ 0.1 % missing)");
     }),
   );
 
 export const projectsCommand = Command.make("projects", options, projects).pipe(
-  Command.withDescription("List projects: price, pool liquidity, allocated principal, yield harvested, emission. --sort yield|liquidity|principal, --json."),
+  Command.withDescription("List projects: price, pool liquidity, allocated principal, yield harvested, wstETH pending and the share of the harvested wstETH in the pool, emission. --sort yield|liquidity|principal, --json."),
 );

@@ -2,7 +2,7 @@
  * Pieces several commands share: reading the caller's position and showing an allocation's effect (position
  * commands), and running a per-project step (harvest, deploy).
  */
-import { Args } from "@effect/cli";
+import { Args, Options } from "@effect/cli";
 import {
   ChainClient,
   type ContractRevert,
@@ -94,11 +94,31 @@ export const requireAccount = (from: Address | undefined, what: string) =>
     ? Effect.fail(new BadInput({ flag: "--keystore", message: `${what} needs the signer's address: set TCM_PRIVATE_KEY or pass --keystore` }))
     : Effect.succeed(from);
 
-/** The `<project-id>...` argument of the per-project steps. */
+/** The `<project-id>...` argument of the per-project steps (none with --all). */
 export const projectIdsArg = Args.text({ name: "project-id" }).pipe(
-  Args.withDescription("One or more project ids (1 2 3 or 1,2,3)"),
-  Args.atLeast(1),
+  Args.withDescription("One or more project ids (1 2 3 or 1,2,3); none with --all"),
+  Args.atLeast(0),
 );
+
+/** `--all`: every project; the ones whose step is not ready are listed with the reason and left out of the batch. */
+export const allProjectsOption = Options.boolean("all").pipe(
+  Options.withDescription("Every project (instead of listing ids): the ready ones in one batched transaction, the others listed with the reason"),
+);
+
+/**
+ * The ids a per-project step runs for: the listed ones (parsed before anything is read), or, with --all, none yet
+ * (undefined: every project of the snapshot). Exactly one of the two.
+ */
+const listedIds = (flags: { readonly projectId: ReadonlyArray<string>; readonly all: boolean }): Either.Either<ReadonlyArray<bigint> | undefined, BadInput> => {
+  if (flags.all && flags.projectId.length > 0) {
+    return Either.left(new BadInput({ flag: "--all", message: `--all runs every project; drop the project ids (${flags.projectId.join(" ")}) or --all` }));
+  }
+  if (flags.all) return Either.right(undefined);
+  if (flags.projectId.length === 0) {
+    return Either.left(new BadInput({ flag: "<project-id>", message: "name one or more project ids (1 2 3 or 1,2,3), or pass --all" }));
+  }
+  return parseIds("<project-id>", flags.projectId);
+};
 
 const projectIdFlag = toFlag([
   ["projectId", "<project-id>", "existing project ids"],
@@ -124,7 +144,7 @@ export interface ReadyProject<F extends ProjectStep> {
  * Fails with the first revert when no project is ready, and with any other error as it comes.
  */
 export const runProjectStep = <F extends ProjectStep>(
-  flags: SendFlags & { readonly projectId: ReadonlyArray<string> },
+  flags: SendFlags & { readonly projectId: ReadonlyArray<string>; readonly all: boolean },
   step: {
     readonly functionName: F;
     /** The transaction's label for the ready projects ("#1, #2"). */
@@ -138,12 +158,17 @@ export const runProjectStep = <F extends ProjectStep>(
     withSigner(flags, (from) =>
       Effect.gen(function* () {
         const { functionName } = step;
-        const projectIds = yield* parseIds("<project-id>", flags.projectId);
+        const listed = yield* listedIds(flags);
         const reader = yield* TcmReader;
         const builder = yield* TxBuilder;
         const chain = yield* ChainClient;
         const deployment = yield* Deployment;
         const snapshot = yield* reader.snapshot();
+        const count = snapshot.protocol.projectCount;
+        if (listed === undefined && count === 0) {
+          return yield* Effect.fail(new BadInput({ flag: "--all", message: "there are no projects yet (launch one with `tcm launch`)" }));
+        }
+        const projectIds = listed ?? Array.from({ length: count }, (_, i) => BigInt(i + 1));
         const buildOptions = { projectCount: snapshot.protocol.projectCount };
         const one = functionName === "harvest" ? builder.harvest : builder.deploy;
         const many = functionName === "harvest" ? builder.harvestMany : builder.deployMany;
@@ -175,6 +200,12 @@ export const runProjectStep = <F extends ProjectStep>(
           return s !== undefined && Either.isRight(s) ? [{ id, report: s.right }] : [];
         });
         if (ready.length === 0) {
+          if (listed === undefined) {
+            // --all with nothing ready is not a failure (a cron job runs it on schedule): say why for each project.
+            yield* say(flags)(`Nothing to ${functionName}: no project is ready.`);
+            for (const [id, error] of failures) yield* say(flags)(`  #${id}: ${error.message}`);
+            return;
+          }
           const [, error] = failures[0] as readonly [bigint, ContractRevert];
           return yield* Effect.fail(error);
         }

@@ -1,5 +1,6 @@
 import { Command, Options } from "@effect/cli";
-import { ChainClient, Deployment, type Snapshot, TcmReader, mockStETHAbi, projectTokenAbi, validateAddress } from "@tcm/chain";
+import { ChainClient, Deployment, type Snapshot, TcmReader, deployTotals, mockStETHAbi, projectTokenAbi, validateAddress } from "@tcm/chain";
+import { deploymentRatio } from "@tcm/domain";
 import { Console, Effect, Either, Option } from "effect";
 import type { Address } from "viem";
 import { chainOptions, type ChainFlags } from "../context.js";
@@ -20,6 +21,9 @@ const options = {
 };
 
 type Flags = ChainFlags & { readonly json: boolean; readonly project: Option.Option<string>; readonly account: Option.Option<string> };
+
+/** A 1e18-scaled deployment ratio as a percentage ("99.90 %"); "—" before the first harvest. */
+export const formatRatio = (ratio: bigint | null): string => (ratio === null ? "—" : `${formatUnits(ratio * 100n, 18, 2)} %`);
 
 const date = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
 
@@ -43,6 +47,13 @@ const protocolStatus = (flags: Flags, snapshot: Snapshot) =>
     const deployment = yield* Deployment;
     const p = snapshot.protocol;
     const yieldAssigned = snapshot.projects.reduce((sum, d) => sum + d.project.totalYieldShares, 0n);
+    const totals = yield* deployTotals(
+      snapshot.projects.map((d) => d.project.id),
+      { toBlock: snapshot.blockNumber },
+    );
+    const harvestedWstEth = totals.reduce((sum, t) => sum + t.harvestedWstEth, 0n);
+    const deployedWstEth = totals.reduce((sum, t) => sum + t.deployedWstEth, 0n);
+    const pendingWstEth = snapshot.projects.reduce((sum, d) => sum + d.project.pendingWstEth, 0n);
     const data = {
       chainId: snapshot.chainId,
       blockNumber: snapshot.blockNumber,
@@ -58,6 +69,10 @@ const protocolStatus = (flags: Flags, snapshot: Snapshot) =>
       stEthPerShare: stEthOfShares(snapshot, 10n ** 18n),
       machineStEth: stEthOfShares(snapshot, snapshot.lido.machineShares),
       totalYieldHarvestedStEth: stEthOfShares(snapshot, yieldAssigned),
+      harvestedWstEth,
+      deployedWstEth,
+      pendingWstEth,
+      deploymentRatio: deploymentRatio(deployedWstEth, harvestedWstEth),
     };
     if (flags.json) return yield* printJson(data);
     yield* Console.log(`TCM on chain ${snapshot.chainId} at block ${snapshot.blockNumber} (${date(snapshot.timestamp)})`);
@@ -67,6 +82,11 @@ const protocolStatus = (flags: Flags, snapshot: Snapshot) =>
         ["total principal", `${formatUnits(p.totalPrincipal)} stETH`],
         ["stETH held", `${formatUnits(data.machineStEth)} stETH`],
         ["yield harvested", `${formatUnits(data.totalYieldHarvestedStEth)} stETH (all projects)`],
+        [
+          "deployed",
+          `${formatRatio(data.deploymentRatio)} of the ${formatUnits(harvestedWstEth)} wstETH harvested is in the pools ` +
+            `(${formatUnits(deployedWstEth)} wstETH); ${formatUnits(pendingWstEth)} wstETH pending`,
+        ],
         ["projects", formatInt(p.projectCount)],
         ["epoch", `${p.currentEpoch} (genesis ${date(p.config.genesis)})`],
         ["deficit", p.deficit.inDeficit ? `YES (holds ${formatInt(p.deficit.sharesHeld)} shares, needs ${formatInt(p.deficit.sharesRequired)})` : "no"],
@@ -97,6 +117,7 @@ const projectStatus = (flags: Flags, snapshot: Snapshot, idText: string) =>
       reader.isDeployReady(Number(id), at),
       reader.nextDeployTime(Number(id), at),
     ]);
+    const [totals] = yield* deployTotals([Number(id)], { toBlock: snapshot.blockNumber });
     const labels = yield* tokenLabels(snapshot);
     const [name, symbol] = labels[Number(id) - 1] ?? ["?", "?"];
     const { project: p, pair, token } = details;
@@ -133,6 +154,12 @@ const projectStatus = (flags: Flags, snapshot: Snapshot, idText: string) =>
       referencePrice: (p.referencePrice * 10n ** 18n) >> 112n,
       deployReady: stepReady,
       nextDeployTime: nextStep,
+      harvestedWstEth: totals?.harvestedWstEth ?? 0n,
+      deployedWstEth: totals?.deployedWstEth ?? 0n,
+      stepBounties: totals?.stepBounties ?? 0n,
+      steps: totals?.steps ?? 0,
+      deploymentRatio: totals?.ratio ?? null,
+      lastStep: totals?.lastStep ?? null,
     };
     if (flags.json) return yield* printJson(data);
     yield* Console.log(`Project #${id}: ${name} (${symbol})`);
@@ -153,6 +180,11 @@ const projectStatus = (flags: Flags, snapshot: Snapshot, idText: string) =>
           `${formatUnits(p.pendingWstEth)} wstETH pending; ${
             stepReady ? "a step is due now (tcm deploy)" : p.pendingWstEth >= snapshot.protocol.config.minDeploy ? `next step at ${date(nextStep)}` : "nothing to deploy"
           }`,
+        ],
+        [
+          "in the pool",
+          `${formatRatio(data.deploymentRatio)} of the ${formatUnits(data.harvestedWstEth)} wstETH harvested (${formatUnits(data.deployedWstEth)} wstETH ` +
+            `in ${data.steps} step${data.steps === 1 ? "" : "s"}; ${formatUnits(data.stepBounties)} wstETH paid as step bounties)`,
         ],
       ]),
     );
