@@ -4,44 +4,35 @@
  */
 import { Either } from "effect";
 import { type Address, getAddress, isAddress, maxUint256, zeroAddress } from "viem";
+import {
+  BPS,
+  DEFAULT_LAUNCH_BOUNDS,
+  type LaunchBounds,
+  MIN_DEPOSIT,
+  type TcmError,
+  allocation,
+  allocationError,
+  launchParamsError,
+} from "@tcm/domain";
 import { InvalidInput } from "./errors.js";
 
-// TechnoCapitalMachine's public constants (checked against the contract in the tests).
-export const BPS = 10_000n;
-export const MIN_DEPOSIT = 10n ** 9n;
-export const MAX_PROJECTS_PER_POSITION = 8;
-export const MIN_LAUNCH_PRICE = 10n ** 6n;
-export const MAX_LAUNCH_PRICE = 10n ** 24n;
-export const MIN_MAX_SUPPLY = 10n ** 18n;
-/** The contract's value when this package was written; the deployed machine's own constant wins (see LaunchBounds). */
-export const MAX_SUPPLY_LIMIT = (1n << 95n) - 1n;
-export const MAX_DECAY_BPS = 5_000n;
-export const MAX_CONTRIBUTOR_BPS = 2_000n;
-/** LaunchLogic's MIN_SEED_RESERVE (internal: not readable from the machine). The maximum is maxSupply / 2. */
-export const MIN_SEED_RESERVE = 10n ** 15n;
+// TechnoCapitalMachine's constants and input rules are @tcm/domain's (the one reference, checked against the contract
+// in its tests); re-exported here for the transaction builders' callers.
+export {
+  BPS,
+  DEFAULT_LAUNCH_BOUNDS,
+  type LaunchBounds,
+  MAX_CONTRIBUTOR_BPS,
+  MAX_DECAY_BPS,
+  MAX_LAUNCH_PRICE,
+  MAX_SUPPLY_LIMIT,
+  MIN_DEPOSIT,
+  MIN_LAUNCH_PRICE,
+  MIN_MAX_SUPPLY,
+  MIN_SEED_RESERVE,
+} from "@tcm/domain";
+export const MAX_PROJECTS_PER_POSITION = allocation.MAX_PROJECTS_PER_POSITION;
 const MAX_UINT32 = 2n ** 32n - 1n;
-
-/** _validateLaunch's bounds. TxBuilder reads them from the deployed machine (its public constants). */
-export interface LaunchBounds {
-  readonly minLaunchPrice: bigint;
-  readonly maxLaunchPrice: bigint;
-  readonly minMaxSupply: bigint;
-  readonly maxSupplyLimit: bigint;
-  readonly maxDecayBps: bigint;
-  readonly maxContributorBps: bigint;
-  /** The seed reserve's minimum; its maximum is maxSupply / 2. */
-  readonly minSeedReserve: bigint;
-}
-
-export const DEFAULT_LAUNCH_BOUNDS: LaunchBounds = {
-  minLaunchPrice: MIN_LAUNCH_PRICE,
-  maxLaunchPrice: MAX_LAUNCH_PRICE,
-  minMaxSupply: MIN_MAX_SUPPLY,
-  maxSupplyLimit: MAX_SUPPLY_LIMIT,
-  maxDecayBps: MAX_DECAY_BPS,
-  maxContributorBps: MAX_CONTRIBUTOR_BPS,
-  minSeedReserve: MIN_SEED_RESERVE,
-};
 
 /** What callers may pass for an integer: a bigint, a safe integer number or a decimal string. */
 export type IntegerLike = bigint | number | string;
@@ -169,107 +160,117 @@ export const validateProjectIds = (input: string, values: ReadonlyArray<IntegerL
     return ids;
   });
 
-/** The contract's _parseAllocation: 1..8 entries, strictly ascending known ids, bps > 0 summing to 10,000. */
+const projectMissing = (input: string, id: bigint | number, projectCount: number) =>
+  invalid(
+    input,
+    "unknown-project",
+    `${input}: project ${id} does not exist (${projectCount === 0 ? "no projects yet" : `ids are 1..${projectCount}`})`,
+  );
+
+/**
+ * The contract's _parseAllocation (@tcm/domain's allocationError: 1..8 entries, strictly ascending known ids, bps > 0
+ * summing to 10,000), its refusal named after the entry.
+ */
 export const validateAllocation = (
   input: string,
   values: ReadonlyArray<AllocationEntryInput>,
   projectCount: number,
 ): V<AllocationEntry[]> =>
   Either.gen(function* () {
-    if (!Array.isArray(values) || values.length === 0) {
-      return yield* invalid(input, "allocation-empty", `${input} is empty; give at least one project`);
-    }
-    if (values.length > MAX_PROJECTS_PER_POSITION) {
-      return yield* invalid(
-        input,
-        "allocation-length",
-        `${input} has ${values.length} entries; at most ${MAX_PROJECTS_PER_POSITION} are allowed`,
-      );
-    }
+    if (!Array.isArray(values)) return yield* invalid(input, "allocation-empty", `${input} is empty; give at least one project`);
     const entries: AllocationEntry[] = [];
-    let sum = 0n;
-    let previous = 0;
     for (const [i, entry] of values.entries()) {
-      const projectId = yield* validateProjectId(`${input}[${i}].projectId`, entry.projectId, projectCount);
-      if (projectId <= previous) {
+      const projectId = yield* validateUint(`${input}[${i}].projectId`, entry.projectId, { rule: "project-id", max: MAX_UINT32 });
+      const bps = yield* validateUint(`${input}[${i}].bps`, entry.bps, { rule: "allocation-bps", max: BPS });
+      entries.push({ projectId: Number(projectId), bps: Number(bps) });
+    }
+    const failure = allocationError(
+      entries.map((e) => ({ projectId: e.projectId, bps: BigInt(e.bps) })),
+      projectCount,
+    );
+    if (failure === undefined) return entries;
+    const at = (projectId: number) => entries.findIndex((e) => e.projectId === projectId);
+    switch (failure._tag) {
+      case "TCM_AllocationEmpty":
+        return yield* invalid(input, "allocation-empty", `${input} is empty; give at least one project`);
+      case "TCM_AllocationTooLong":
+        return yield* invalid(input, "allocation-length", `${input} has ${failure.length} entries; at most ${failure.max} are allowed`);
+      case "TCM_AllocationNotSorted": {
+        const i = Number(failure.index);
+        if (failure.projectId === 0) return yield* projectMissing(`${input}[${i}].projectId`, 0, projectCount);
         return yield* invalid(
           `${input}[${i}].projectId`,
           "allocation-order",
-          `${input}[${i}].projectId is ${projectId} after ${previous}; project ids must be strictly ascending`,
+          `${input}[${i}].projectId is ${failure.projectId} after ${entries[i - 1]?.projectId ?? 0}; project ids must be strictly ascending`,
         );
       }
-      const bps = yield* validateUint(`${input}[${i}].bps`, entry.bps, { rule: "allocation-bps", max: BPS });
-      if (bps === 0n) {
-        return yield* invalid(`${input}[${i}].bps`, "allocation-bps", `${input}[${i}].bps is 0; every entry needs a positive share`);
-      }
-      sum += bps;
-      previous = projectId;
-      entries.push({ projectId, bps: Number(bps) });
+      case "TCM_UnknownProject":
+        return yield* projectMissing(`${input}[${at(failure.projectId)}].projectId`, failure.projectId, projectCount);
+      case "TCM_AllocationZeroBps":
+        return yield* invalid(`${input}[${at(failure.projectId)}].bps`, "allocation-bps", `${input}[${at(failure.projectId)}].bps is 0; every entry needs a positive share`);
+      case "TCM_AllocationSumNot10000":
+        return yield* invalid(input, "allocation-sum", `Allocation sums to ${fmt(failure.sum)} bps; it must be exactly 10,000`);
+      default:
+        return yield* invalid(input, "allocation", `${input} is refused: ${failure._tag}`);
     }
-    if (sum !== BPS) {
-      return yield* invalid(input, "allocation-sum", `Allocation sums to ${fmt(sum)} bps; it must be exactly 10,000`);
-    }
-    return entries;
   });
 
-/** Exactly the contract's _validateLaunch, in the same order. */
+/** A launch bound's refusal, worded like validateUint's. */
+const outOfBounds = (input: string, value: bigint, min: bigint, max: bigint) =>
+  invalid(input, "bounds", value < min ? `${input} must be at least ${fmt(min)}, got ${fmt(value)}` : `${input} must be at most ${fmt(max)}, got ${fmt(value)}`);
+
+/** Maps the domain's launch refusal (the contract's custom error) to the parameter it names. */
+const launchFailure = (input: string, failure: TcmError): V<never> => {
+  switch (failure._tag) {
+    case "TCM_EmptyName":
+      return invalid(`${input}.name`, "empty", `${input}.name must not be empty`);
+    case "TCM_EmptySymbol":
+      return invalid(`${input}.symbol`, "empty", `${input}.symbol must not be empty`);
+    case "TCM_LaunchPriceOutOfBounds":
+      return outOfBounds(`${input}.launchPrice`, failure.value, failure.min, failure.max);
+    case "TCM_MaxSupplyOutOfBounds":
+      return outOfBounds(`${input}.maxSupply`, failure.value, failure.min, failure.max);
+    case "TCM_SeedReserveOutOfBounds":
+      return outOfBounds(`${input}.seedReserve`, failure.value, failure.min, failure.max);
+    case "TCM_DailyEmissionOutOfBounds":
+      return outOfBounds(`${input}.dailyEmission`, failure.value, failure.min, failure.max);
+    case "TCM_DecayOutOfBounds":
+      return outOfBounds(`${input}.decayBps`, failure.value, 0n, failure.max);
+    case "TCM_ContributorShareOutOfBounds":
+      return outOfBounds(`${input}.contributorBps`, failure.value, 0n, failure.max);
+    case "TCM_ContributorRecipientZero":
+      return invalid(`${input}.contributorRecipient`, "address-zero", `${input}.contributorRecipient must be set when contributorBps is not 0`);
+    default:
+      return invalid(input, "launch", `${input} is refused: ${failure._tag}`);
+  }
+};
+
+/** Exactly the contract's _validateLaunch (@tcm/domain's launchParamsError), each refusal naming its parameter. */
 export const validateLaunchParams = (
   input: string,
   params: LaunchParamsInput,
   bounds: LaunchBounds = DEFAULT_LAUNCH_BOUNDS,
 ): V<LaunchParams> =>
   Either.gen(function* () {
-    if (typeof params.name !== "string" || params.name.length === 0) {
-      return yield* invalid(`${input}.name`, "empty", `${input}.name must not be empty`);
-    }
-    if (typeof params.symbol !== "string" || params.symbol.length === 0) {
-      return yield* invalid(`${input}.symbol`, "empty", `${input}.symbol must not be empty`);
-    }
-    const launchPrice = yield* validateUint(`${input}.launchPrice`, params.launchPrice, {
-      min: bounds.minLaunchPrice,
-      max: bounds.maxLaunchPrice,
-      rule: "bounds",
-    });
-    const maxSupply = yield* validateUint(`${input}.maxSupply`, params.maxSupply, {
-      min: bounds.minMaxSupply,
-      max: bounds.maxSupplyLimit,
-      rule: "bounds",
-    });
-    const seedReserve = yield* validateUint(`${input}.seedReserve`, params.seedReserve, {
-      min: bounds.minSeedReserve,
-      max: maxSupply / 2n,
-      rule: "bounds",
-    });
-    // The emission schedule gets what the seed reserve leaves.
-    const dailyEmission = yield* validateUint(`${input}.dailyEmission`, params.dailyEmission, {
-      min: 1n,
-      max: maxSupply - seedReserve,
-      rule: "bounds",
-    });
-    const decayBps = yield* validateUint(`${input}.decayBps`, params.decayBps, { max: bounds.maxDecayBps, rule: "bounds" });
-    const contributorBps = yield* validateUint(`${input}.contributorBps`, params.contributorBps, {
-      max: bounds.maxContributorBps,
-      rule: "bounds",
-    });
-    const recipient = params.contributorRecipient ?? zeroAddress;
-    const contributorRecipient = yield* validateAddress(`${input}.contributorRecipient`, recipient, { allowZero: true });
-    if (contributorBps > 0n && contributorRecipient === zeroAddress) {
-      return yield* invalid(
-        `${input}.contributorRecipient`,
-        "address-zero",
-        `${input}.contributorRecipient must be set when contributorBps is ${contributorBps}`,
-      );
-    }
-    return {
+    if (typeof params.name !== "string") return yield* invalid(`${input}.name`, "empty", `${input}.name must be a string`);
+    if (typeof params.symbol !== "string") return yield* invalid(`${input}.symbol`, "empty", `${input}.symbol must be a string`);
+    const uint = (field: keyof LaunchParamsInput & ("launchPrice" | "dailyEmission" | "decayBps" | "maxSupply" | "seedReserve" | "contributorBps")) =>
+      validateUint(`${input}.${field}`, params[field], { rule: "bounds" });
+    const parsed = {
       name: params.name,
       symbol: params.symbol,
       metadataURI: params.metadataURI ?? "",
-      launchPrice,
-      dailyEmission,
-      decayBps,
-      maxSupply,
-      seedReserve,
-      contributorBps,
-      contributorRecipient,
+      launchPrice: yield* uint("launchPrice"),
+      maxSupply: yield* uint("maxSupply"),
+      seedReserve: yield* uint("seedReserve"),
+      dailyEmission: yield* uint("dailyEmission"),
+      decayBps: yield* uint("decayBps"),
+      contributorBps: yield* uint("contributorBps"),
+      contributorRecipient: yield* validateAddress(`${input}.contributorRecipient`, params.contributorRecipient ?? zeroAddress, { allowZero: true }),
     };
+    const failure = launchParamsError(
+      { ...parsed, contributorRecipient: parsed.contributorRecipient.toLowerCase() as `0x${string}` },
+      bounds,
+    );
+    return failure === undefined ? parsed : yield* launchFailure(input, failure);
   });

@@ -1,5 +1,7 @@
 import { assert, describe, it, layer } from "@effect/vitest";
+import { launchParamsError } from "@tcm/domain";
 import { Effect, Either, Layer } from "effect";
+import fc from "fast-check";
 import { decodeFunctionData, zeroAddress } from "viem";
 import {
   ChainClient,
@@ -159,5 +161,44 @@ describe("pure validators", () => {
   it("accept 8 ascending entries summing to 10,000", () => {
     const allocation = Array.from({ length: 8 }, (_, i) => ({ projectId: i + 1, bps: i === 0 ? 3_000 : 1_000 }));
     assert.isTrue(Either.isRight(validateAllocation("allocation", allocation, 8)));
+  });
+});
+
+describe("the domain's rules, named after the input", () => {
+  const field: Record<string, string> = {
+    TCM_EmptyName: "p.name",
+    TCM_EmptySymbol: "p.symbol",
+    TCM_LaunchPriceOutOfBounds: "p.launchPrice",
+    TCM_MaxSupplyOutOfBounds: "p.maxSupply",
+    TCM_SeedReserveOutOfBounds: "p.seedReserve",
+    TCM_DailyEmissionOutOfBounds: "p.dailyEmission",
+    TCM_DecayOutOfBounds: "p.decayBps",
+    TCM_ContributorShareOutOfBounds: "p.contributorBps",
+    TCM_ContributorRecipientZero: "p.contributorRecipient",
+  };
+  it("validateLaunchParams refuses exactly what launchParamsError refuses, naming the parameter of the contract's error", () => {
+    const around = (x: bigint) => fc.constantFrom(x - 1n, x, x + 1n);
+    fc.assert(
+      fc.property(
+        fc.record({
+          name: fc.constantFrom("", "Token"),
+          symbol: fc.constantFrom("", "TKN"),
+          launchPrice: fc.oneof(around(10n ** 6n), around(10n ** 24n), fc.bigInt({ min: 0n, max: 10n ** 25n })),
+          maxSupply: fc.oneof(around(10n ** 18n), around(MAX_SUPPLY_LIMIT), fc.bigInt({ min: 0n, max: 1n << 96n })),
+          seedReserve: fc.oneof(around(10n ** 15n), fc.bigInt({ min: 0n, max: 1n << 95n })),
+          dailyEmission: fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 1n << 95n })),
+          decayBps: fc.oneof(around(5_000n), fc.bigInt({ min: 0n, max: 6_000n })),
+          contributorBps: fc.oneof(around(2_000n), fc.bigInt({ min: 0n, max: 3_000n })),
+          contributorRecipient: fc.constantFrom(zeroAddress, ALICE),
+        }),
+        (params) => {
+          const domain = launchParamsError({ ...params, contributorRecipient: params.contributorRecipient.toLowerCase() as `0x${string}` });
+          const chain = validateLaunchParams("p", params);
+          if (domain === undefined) assert.isTrue(Either.isRight(chain), JSON.stringify(Either.isLeft(chain) ? chain.left.message : ""));
+          else assert.isTrue(Either.isLeft(chain) && chain.left.input === field[domain._tag], `${domain._tag} vs ${Either.isLeft(chain) ? chain.left.input : "accepted"}`);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -28,6 +28,8 @@ import {
   type State,
   EPOCH_SECONDS,
   MIN_DEPLOY,
+  deployedWstEthOf,
+  deploymentRatio,
   execute,
   initialState,
   isHarvestReady,
@@ -266,7 +268,7 @@ export interface Totals {
   stepBounties: bigint;
 }
 
-const deployedBy = (r: DeployReport | undefined): bigint => (r === undefined ? 0n : r.wstEthAdded + r.wstEthSwapped);
+const deployedBy = (r: DeployReport | undefined): bigint => (r === undefined ? 0n : deployedWstEthOf(r));
 
 export const poolOf = (state: State, id: number) => {
   const p = state.projects[id];
@@ -454,8 +456,7 @@ export const simulate = (scenario: Scenario, onDay?: (record: DayRecord) => void
 };
 
 /** inPool / harvested as a fraction (0 when nothing was harvested). */
-export const ratio = (inPool: bigint, harvested: bigint): number =>
-  harvested === 0n ? 0 : Number((inPool * 1_000_000_000n) / harvested) / 1e9;
+export const ratio = (inPool: bigint, harvested: bigint): number => Number(deploymentRatio(inPool, harvested) ?? 0n) / 1e18;
 
 export const dayAt = (run: RunResult, day: number): DayRecord | undefined => run.days[day - 1];
 

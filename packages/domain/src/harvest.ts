@@ -6,7 +6,7 @@
 import { EPOCH_SECONDS } from "./epoch.js";
 import type { TcmError, TokenError } from "./errors.js";
 import { type ShareRate, pooledEthByShares, sharesByPooledEth } from "./lido.js";
-import { BPS, UINT256_MAX, addUint, checked, divDown, min, mulDivDown, panic, shl, sub, wrap } from "./math.js";
+import { BPS, UINT256_MAX, WAD, addUint, checked, divDown, min, mulDivDown, panic, shl, sub, wrap } from "./math.js";
 import { DomainFailure } from "./result.js";
 import { type Address, asShares, asWei } from "./units.js";
 import {
@@ -21,10 +21,10 @@ import {
   pairSync,
   priceUQ112,
   sqrt,
+  twapUQ,
+  uqToWad,
 } from "./uniswap.js";
 import { YIELD_SHIFT, assignedAfterHarvest, debtAfterHarvest, pendingYieldScaled } from "./yield.js";
-
-const WAD = 10n ** 18n;
 
 // ------------------------------------------------------------------ constants (TechnoCapitalMachine, DeployLogic)
 
@@ -152,9 +152,6 @@ export const fullMulDiv = (x: bigint, y: bigint, d: bigint): bigint => {
   return q > UINT256_MAX ? panic(0x11, "Math.mulDiv") : q;
 };
 
-/** DeployLogic._wad: a UQ112x112 price as a 1e18-scaled price, Math.mulDiv(uq, 1e18, 2^112) (floor, never overflows). */
-export const wad = (uq: bigint): bigint => (uq * WAD) >> 112n;
-
 // ------------------------------------------------------------------ collect
 
 /** Everything a harvest (collect) of one project reads, after the call's checkpoint. */
@@ -262,7 +259,7 @@ export const referenceNow = (
   if (spot <= reference) return reference;
   const elapsed = sub(now, p.observationTime, "referenceNow");
   if (elapsed < followWindow) return reference;
-  const twap = divDown(wrap(cumulative - p.observationCumulative, 256), elapsed, "referenceNow");
+  const twap = twapUQ(cumulative, p.observationCumulative, elapsed);
   return twap >= spot ? spot : reference;
 };
 
@@ -483,8 +480,8 @@ const open = (input: StepInput, r: DeployReport, w: Working, budget: bigint): bi
   const spot = priceUQ112(after.reserveWst, after.reserveTokens);
   const reference = sizing.overpriced ? shl(p.launchPrice, 112n) / WAD : spot;
   setReference(w, input.now, reference, 0n);
-  r.spotPrice = wad(spot);
-  r.referencePrice = wad(reference);
+  r.spotPrice = uqToWad(spot);
+  r.referencePrice = uqToWad(reference);
   return wst;
 };
 
@@ -502,8 +499,8 @@ const trade = (input: StepInput, r: DeployReport, w: Working, budget: bigint): b
   const spot = priceUQ112(rw, rt);
   const cumulative = currentCumulative(w.pair, tokenIs0, now);
   const reference = referenceNow(w.project, spot, cumulative, config.followWindow, now);
-  r.spotPrice = wad(spot);
-  r.referencePrice = wad(reference);
+  r.spotPrice = uqToWad(spot);
+  r.referencePrice = uqToWad(reference);
   r.carryTokensOut = r.carryTokensIn;
   // The band is anchored at the lower of spot and the reference: a lift by others takes the place of part of the
   // machine's buy, never moves the price it buys up to.
@@ -516,7 +513,7 @@ const trade = (input: StepInput, r: DeployReport, w: Working, budget: bigint): b
   }
 
   // _buy: within the band, the zap's share of the budget.
-  r.ceilingPrice = wad(ceiling);
+  r.ceilingPrice = uqToWad(ceiling);
   r.wstEthSwapped = buySize(budget, rw, roomToCeiling(rw, rt, ceiling));
   if (r.wstEthSwapped !== 0n) r.tokensBought = getAmountOut(r.wstEthSwapped, rw, rt);
   if (r.tokensBought === 0n) {
@@ -570,3 +567,21 @@ const trade = (input: StepInput, r: DeployReport, w: Working, budget: bigint): b
   setReference(w, now, priceUQ112(after.reserveWst, after.reserveTokens), cumulative);
   return r.wstEthSwapped + r.wstEthAdded;
 };
+
+/**
+ * wstETH a deploy step put into its pool: what it swapped for tokens plus what it added as liquidity (the opening
+ * step's seed is part of wstEthAdded). The step's bounty is not deployed.
+ */
+export const deployedWstEthOf = (r: Pick<DeployReport, "wstEthAdded" | "wstEthSwapped">): bigint => r.wstEthAdded + r.wstEthSwapped;
+
+/** The scale of a deployment ratio: 1e18 = all of the harvested wstETH is in the pool. */
+export const RATIO_ONE = WAD;
+
+/**
+ * The deployment ratio, the machine's job in one figure: wstETH deployed into the pool (Σ deployedWstEthOf over the
+ * project's steps) ÷ wstETH harvested (Σ HarvestReport.wstEthWrapped), 1e18-scaled, rounded down; null before
+ * anything was harvested. Step bounties (stepBountyBps of each step) are not deployed, so a project whose pending
+ * wstETH is all deployed stands at ≈ 1e18 × BPS / (BPS + stepBountyBps) (99.9 % with the default 10 bps).
+ */
+export const deploymentRatio = (deployedWstEth: bigint, harvestedWstEth: bigint): bigint | null =>
+  harvestedWstEth === 0n ? null : (deployedWstEth * RATIO_ONE) / harvestedWstEth;

@@ -7,6 +7,7 @@ export * from "./errors.js";
 export * from "./units.js";
 export {
   BPS,
+  WAD,
   RAY,
   UINT256_MAX,
   UINT160_MAX,
@@ -46,6 +47,10 @@ export {
   planHarvest,
   planStep,
   stepDue,
+  nextDeployTime,
+  deployedWstEthOf,
+  deploymentRatio,
+  RATIO_ONE,
   referenceNow,
   openSizing,
   MIN_DEPLOY,
@@ -54,6 +59,8 @@ export {
   DEPLOY_REPORT_FIELDS,
 } from "./harvest.js";
 export * from "./model.js";
+/** Every figure people see (prices, emission per day, APR, withdrawable, …), each defined once. */
+export * from "./figures.js";
 export type { ShareRate } from "./lido.js";
 export type { EmissionSchedule } from "./emission.js";
 export type { PairState } from "./uniswap.js";

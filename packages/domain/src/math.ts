@@ -11,7 +11,10 @@ export const UINT16_MAX = (1n << 16n) - 1n;
 
 /** 1e27, the fixed-point unit of FixedPointMath.rpowDown. */
 export const RAY = 10n ** 27n;
+/** Basis points: 10_000 = 100 % (every bps figure of the machine). */
 export const BPS = 10_000n;
+/** 1e18, the scale of token amounts and of every 1e18-scaled price or ratio. */
+export const WAD = 10n ** 18n;
 
 /** Throws the panic Solidity would raise (0x11 arithmetic, 0x12 division by zero). */
 export const panic = (code: 0x11 | 0x12, where: string): never => {

@@ -9,8 +9,9 @@
  */
 import { MAX_PROJECTS_PER_POSITION, split } from "./allocation.js";
 import { emittedUpTo } from "./emission.js";
-import { EPOCH_SECONDS } from "./epoch.js";
-import type { DomainError, TcmError, TokenError } from "./errors.js";
+import { EPOCH_SECONDS, nextHarvestTime } from "./epoch.js";
+import { pendingYieldOf } from "./figures.js";
+import type { DomainError, InvalidInput, TcmError, TokenError } from "./errors.js";
 import { invalidInput } from "./errors.js";
 import {
   type DeployReport,
@@ -63,6 +64,94 @@ export const MAX_FOLLOW_WINDOW = 30n * EPOCH_SECONDS;
 export const MAX_STEP_BOUNTY_BPS = 100n;
 export const MAX_STEP_BOUNTY_LIMIT = 10n * 10n ** 18n;
 const DEAD: Address = "0x000000000000000000000000000000000000dead";
+
+// ------------------------------------------------------------------ rules (the contract's input checks, as data)
+
+/** _validateLaunch's bounds (the machine's public constants; MIN_MAX_SUPPLY and MIN_SEED_RESERVE are internal). */
+export interface LaunchBounds {
+  readonly minLaunchPrice: bigint;
+  readonly maxLaunchPrice: bigint;
+  readonly minMaxSupply: bigint;
+  readonly maxSupplyLimit: bigint;
+  readonly maxDecayBps: bigint;
+  readonly maxContributorBps: bigint;
+  /** The seed reserve's minimum; its maximum is maxSupply / 2. */
+  readonly minSeedReserve: bigint;
+}
+
+export const DEFAULT_LAUNCH_BOUNDS: LaunchBounds = {
+  minLaunchPrice: MIN_LAUNCH_PRICE,
+  maxLaunchPrice: MAX_LAUNCH_PRICE,
+  minMaxSupply: MIN_MAX_SUPPLY,
+  maxSupplyLimit: MAX_SUPPLY_LIMIT,
+  maxDecayBps: MAX_DECAY_BPS,
+  maxContributorBps: MAX_CONTRIBUTOR_BPS,
+  minSeedReserve: MIN_SEED_RESERVE,
+};
+
+/**
+ * LaunchLogic.validate (_validateLaunch): the first launch parameter the contract refuses, as its custom error, in
+ * the contract's order (name, symbol, launch price, max supply, seed reserve, daily emission, decay, contributor
+ * share, contributor recipient); undefined when the launch passes. The seed reserve may be at most maxSupply / 2 and
+ * the daily emission at most maxSupply − seedReserve (the emission cap).
+ */
+export const launchParamsError = (
+  params: Omit<LaunchParams, "metadataURI">,
+  bounds: LaunchBounds = DEFAULT_LAUNCH_BOUNDS,
+): TcmError | undefined => {
+  if (params.name.length === 0) return { _tag: "TCM_EmptyName" };
+  if (params.symbol.length === 0) return { _tag: "TCM_EmptySymbol" };
+  if (params.launchPrice < bounds.minLaunchPrice || params.launchPrice > bounds.maxLaunchPrice) {
+    return { _tag: "TCM_LaunchPriceOutOfBounds", value: params.launchPrice, min: bounds.minLaunchPrice, max: bounds.maxLaunchPrice };
+  }
+  if (params.maxSupply < bounds.minMaxSupply || params.maxSupply > bounds.maxSupplyLimit) {
+    return { _tag: "TCM_MaxSupplyOutOfBounds", value: params.maxSupply, min: bounds.minMaxSupply, max: bounds.maxSupplyLimit };
+  }
+  const maxSeed = params.maxSupply / 2n;
+  if (params.seedReserve < bounds.minSeedReserve || params.seedReserve > maxSeed) {
+    return { _tag: "TCM_SeedReserveOutOfBounds", value: params.seedReserve, min: bounds.minSeedReserve, max: maxSeed };
+  }
+  const emissionCap = params.maxSupply - params.seedReserve;
+  if (params.dailyEmission === 0n || params.dailyEmission > emissionCap) {
+    return { _tag: "TCM_DailyEmissionOutOfBounds", value: params.dailyEmission, min: 1n, max: emissionCap };
+  }
+  if (params.decayBps > bounds.maxDecayBps) return { _tag: "TCM_DecayOutOfBounds", value: params.decayBps, max: bounds.maxDecayBps };
+  if (params.contributorBps > bounds.maxContributorBps) {
+    return { _tag: "TCM_ContributorShareOutOfBounds", value: params.contributorBps, max: bounds.maxContributorBps };
+  }
+  if (params.contributorBps !== 0n && params.contributorRecipient === ZERO_ADDRESS) return { _tag: "TCM_ContributorRecipientZero" };
+  return undefined;
+};
+
+/**
+ * _parseAllocation: the first entry the contract refuses, in its order (1..8 entries; per entry: ids strictly
+ * ascending from 1, known, bps > 0; then the bps sum to exactly 10,000); undefined when the allocation passes. An id
+ * that is not a uint32 or bps that are not a uint16 (the ABI's types) is an InvalidInput naming the entry.
+ */
+export const allocationError = (
+  allocation: ReadonlyArray<AllocationInput>,
+  projectCount: number,
+): TcmError | InvalidInput | undefined => {
+  const length = allocation.length;
+  if (length === 0) return { _tag: "TCM_AllocationEmpty" };
+  if (length > MAX_PROJECTS_PER_POSITION) {
+    return { _tag: "TCM_AllocationTooLong", length: BigInt(length), max: BigInt(MAX_PROJECTS_PER_POSITION) };
+  }
+  let sum = 0n;
+  let previous = 0;
+  for (const [i, { projectId, bps: weight }] of allocation.entries()) {
+    if (!Number.isInteger(projectId) || projectId < 0 || projectId > 0xffffffff) {
+      return invalidInput(`allocation[${i}].projectId`, "not a uint32", projectId);
+    }
+    if (weight < 0n || weight > 0xffffn) return invalidInput(`allocation[${i}].bps`, "not a uint16", weight);
+    if (projectId <= previous) return { _tag: "TCM_AllocationNotSorted", index: BigInt(i), projectId };
+    if (projectId > projectCount) return { _tag: "TCM_UnknownProject", projectId };
+    if (weight === 0n) return { _tag: "TCM_AllocationZeroBps", projectId };
+    sum += weight;
+    previous = projectId;
+  }
+  return sum === BPS ? undefined : { _tag: "TCM_AllocationSumNot10000", sum };
+};
 
 // ------------------------------------------------------------------ state
 
@@ -494,30 +583,12 @@ const storePosition = (s: State, account: Address, pos: Position, oldCount: numb
 
 /** _parseAllocation. */
 const parseAllocation = (s: State, allocation: ReadonlyArray<AllocationInput>): Position => {
-  const length = allocation.length;
-  if (length === 0) revert({ _tag: "TCM_AllocationEmpty" });
-  if (length > MAX_PROJECTS_PER_POSITION) {
-    revert({ _tag: "TCM_AllocationTooLong", length: BigInt(length), max: BigInt(MAX_PROJECTS_PER_POSITION) });
+  const failure = allocationError(allocation, s.projectCount);
+  if (failure !== undefined) {
+    if (failure._tag === "InvalidInput") throw new DomainFailure(failure);
+    revert(failure);
   }
-  let sum = 0n;
-  let previous = 0;
-  const projectIds: number[] = [];
-  const bps: bigint[] = [];
-  allocation.forEach(({ projectId, bps: weight }, i) => {
-    if (!Number.isInteger(projectId) || projectId < 0 || projectId > 0xffffffff) {
-      throw new DomainFailure(invalidInput(`allocation[${i}].projectId`, "not a uint32", projectId));
-    }
-    if (weight < 0n || weight > 0xffffn) throw new DomainFailure(invalidInput(`allocation[${i}].bps`, "not a uint16", weight));
-    if (projectId <= previous) revert({ _tag: "TCM_AllocationNotSorted", index: BigInt(i), projectId });
-    if (projectId > s.projectCount) revert({ _tag: "TCM_UnknownProject", projectId });
-    if (weight === 0n) revert({ _tag: "TCM_AllocationZeroBps", projectId });
-    sum += weight;
-    previous = projectId;
-    projectIds.push(projectId);
-    bps.push(weight);
-  });
-  if (sum !== BPS) revert({ _tag: "TCM_AllocationSumNot10000", sum });
-  return { projectIds, bps, parts: [], debts: [], principal: 0n };
+  return { projectIds: allocation.map((a) => a.projectId), bps: allocation.map((a) => a.bps), parts: [], debts: [], principal: 0n };
 };
 
 /** _movePart: accrues the project and moves its allocated principal; returns what the old entry is owed. */
@@ -632,28 +703,10 @@ const doStep = (s: State, p: ProjectState, caller: Address): DeployReport => {
   return plan.report;
 };
 
-/** _validateLaunch. */
+/** _validateLaunch: each launch-time failure, in the contract's order. */
 const validateLaunch = (params: LaunchParams): void => {
-  if (params.name.length === 0) revert({ _tag: "TCM_EmptyName" });
-  if (params.symbol.length === 0) revert({ _tag: "TCM_EmptySymbol" });
-  if (params.launchPrice < MIN_LAUNCH_PRICE || params.launchPrice > MAX_LAUNCH_PRICE) {
-    revert({ _tag: "TCM_LaunchPriceOutOfBounds", value: params.launchPrice, min: MIN_LAUNCH_PRICE, max: MAX_LAUNCH_PRICE });
-  }
-  if (params.maxSupply < MIN_MAX_SUPPLY || params.maxSupply > MAX_SUPPLY_LIMIT) {
-    revert({ _tag: "TCM_MaxSupplyOutOfBounds", value: params.maxSupply, min: MIN_MAX_SUPPLY, max: MAX_SUPPLY_LIMIT });
-  }
-  if (params.seedReserve < MIN_SEED_RESERVE || params.seedReserve > params.maxSupply / 2n) {
-    revert({ _tag: "TCM_SeedReserveOutOfBounds", value: params.seedReserve, min: MIN_SEED_RESERVE, max: params.maxSupply / 2n });
-  }
-  const emissionCap = params.maxSupply - params.seedReserve;
-  if (params.dailyEmission === 0n || params.dailyEmission > emissionCap) {
-    revert({ _tag: "TCM_DailyEmissionOutOfBounds", value: params.dailyEmission, min: 1n, max: emissionCap });
-  }
-  if (params.decayBps > MAX_DECAY_BPS) revert({ _tag: "TCM_DecayOutOfBounds", value: params.decayBps, max: MAX_DECAY_BPS });
-  if (params.contributorBps > MAX_CONTRIBUTOR_BPS) {
-    revert({ _tag: "TCM_ContributorShareOutOfBounds", value: params.contributorBps, max: MAX_CONTRIBUTOR_BPS });
-  }
-  if (params.contributorBps !== 0n && params.contributorRecipient === ZERO_ADDRESS) revert({ _tag: "TCM_ContributorRecipientZero" });
+  const failure = launchParamsError(params);
+  if (failure !== undefined) revert(failure);
 };
 
 const harvestStatusError = (projectId: number, plan: HarvestPlan, minimum: bigint): TcmError | undefined => {
@@ -1033,8 +1086,8 @@ export const previewAccYield = (state: State): bigint =>
 export const previewPendingYield = (state: State, projectId: number): Result<{ shares: Shares; stEth: Wei }, DomainError> =>
   run(() => {
     const p = projectOrRevert(state, projectId);
-    const shares = asShares(pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, previewAccYield(state)) >> YIELD_SHIFT);
-    return { shares, stEth: pooledEthByShares(rateOf(state), shares) };
+    const { shares, stEth } = pendingYieldOf(pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, previewAccYield(state)), rateOf(state));
+    return { shares: asShares(shares), stEth: asWei(stEth) };
   });
 
 /**
@@ -1202,4 +1255,4 @@ export const projectView = (state: State, projectId: number) =>
 
 /** nextHarvestTime(projectId). */
 export const nextHarvestTimeOf = (state: State, projectId: number): Result<bigint, DomainError> =>
-  run(() => state.config.genesis + (projectOrRevert(state, projectId).lastHarvestEpoch + 1n) * EPOCH_SECONDS);
+  run(() => nextHarvestTime(state.config.genesis, projectOrRevert(state, projectId).lastHarvestEpoch));

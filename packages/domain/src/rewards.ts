@@ -23,6 +23,10 @@ export interface Accrual {
   readonly contributor: TokenAmount;
 }
 
+/** The contributor's part of `emitted` tokens, as _accrue takes it: floor(emitted · contributorBps / 10_000). */
+export const contributorShareOf = (emitted: bigint, contributorBps: bigint): bigint =>
+  checked(emitted * contributorBps, "_accrue") / BPS;
+
 /**
  * _accrue: emitted = C(now) - C(last); contributor = floor(emitted * contributorBps / 10_000);
  * rewardAcc += ((emitted - contributor) << 64) / allocatedPrincipal (mod 2^160). Nothing accrues while no principal
@@ -35,7 +39,7 @@ export const accrue = (book: RewardBook, now: bigint): Accrual => {
   if (book.allocatedPrincipal === 0n) return { ...unchanged, lastAccrual };
   const emitted = sub(emittedUpTo(book, now), emittedUpTo(book, book.lastAccrual), "_accrue");
   if (emitted === 0n) return { ...unchanged, lastAccrual };
-  const contributor = checked(emitted * book.contributorBps, "_accrue") / BPS;
+  const contributor = contributorShareOf(emitted, book.contributorBps);
   const rewardAcc = wrap(book.rewardAcc + divDown(shl(emitted - contributor, REWARD_SHIFT), book.allocatedPrincipal, "_accrue"), 160);
   const contributorOwed = addUint(book.contributorOwed, wrap(contributor, 96), 96, "_accrue");
   return { rewardAcc, contributorOwed, lastAccrual, emitted: emitted as TokenAmount, contributor: contributor as TokenAmount };

@@ -1,5 +1,5 @@
 import type { UniswapV2Error } from "./errors.js";
-import { UINT112_MAX, checked, divDown, min, shl, sub, wrap } from "./math.js";
+import { UINT112_MAX, WAD, checked, divDown, min, shl, sub, wrap } from "./math.js";
 import { DomainFailure } from "./result.js";
 import type { Address, Liquidity } from "./units.js";
 
@@ -50,8 +50,11 @@ export const sqrtBabylonian = (y: bigint): bigint => {
 export const priceUQ112 = (reserveQuote: bigint, reserveBase: bigint): bigint =>
   divDown(shl(reserveQuote, 112n), reserveBase, "priceUQ112");
 
-/** UQ112x112 price → 1e18-scaled price, floor (as the machine reports its TWAP). */
-export const uqToWad = (priceUQ: bigint): bigint => checked(priceUQ * 10n ** 18n, "uqToWad") >> 112n;
+/**
+ * UQ112x112 price → 1e18-scaled price, floor: DeployLogic._wad, Math.mulDiv(uq, 1e18, 2^112) (512-bit, so it never
+ * overflows). Every 1e18-scaled price the machine reports (DeployReport's spot, reference, ceiling) is this.
+ */
+export const uqToWad = (priceUQ: bigint): bigint => (priceUQ * WAD) >> 112n;
 
 /** Liquidity for the first mint: sqrt(amount0 * amount1) - MINIMUM_LIQUIDITY (reverts below it). */
 export const firstMintLiquidity = (amount0: bigint, amount1: bigint): bigint => {
@@ -132,6 +135,14 @@ export const currentCumulative = (pair: PairState, ofToken0: boolean, now: bigin
   }
   return cumulative;
 };
+
+/**
+ * The time-weighted average price between two readings of a pair's cumulative price (UQ112x112, floor):
+ * (cumulativeNow − cumulativeThen) / elapsed, the difference taken mod 2^256 as Uniswap V2's oracles do. Panics
+ * (division by zero) when elapsed = 0, as DeployLogic.referenceNow would.
+ */
+export const twapUQ = (cumulativeNow: bigint, cumulativeThen: bigint, elapsed: bigint): bigint =>
+  divDown(wrap(cumulativeNow - cumulativeThen, 256), elapsed, "twap");
 
 const mintLp = (balances: Readonly<Record<Address, bigint>>, to: Address, amount: bigint): Record<Address, bigint> => ({
   ...balances,

@@ -11,6 +11,9 @@ import {
   type State,
   type StepInput,
   MIN_DEPLOY,
+  RATIO_ONE,
+  deployedWstEthOf,
+  deploymentRatio,
   execute,
   harvest as harvestMath,
   initialState,
@@ -385,6 +388,14 @@ describe("trading steps", () => {
           assert.strictEqual(d.wstEthSwapped + d.wstEthAdded + d.bounty + d.pendingOut, pending);
           assert.strictEqual(d.tokensAdded + d.carryTokensOut, d.tokensBought + carry);
           assert.strictEqual(d.bounty, harvestMath.stepBounty(d.wstEthSwapped + d.wstEthAdded, pending, input.config));
+          // The deployment ratio of this step alone: never above one; a step that leaves nothing pending deploys all
+          // of it but the bounty, so at most stepBountyBps is missing (less when the bounty hits its cap).
+          const ratio = deploymentRatio(deployedWstEthOf(d), pending);
+          assert.isNotNull(ratio);
+          assert.isTrue((ratio as bigint) <= RATIO_ONE);
+          if (d.pendingOut === 0n) {
+            assert.isTrue((ratio as bigint) * (BPS_ + bountyBps) >= RATIO_ONE * BPS_ - (BPS_ + bountyBps), `ratio ${ratio}`);
+          }
           if (!referenceAbove) {
             // A lift past the band (spot >= reference · (1 + impact)): nothing traded.
             assert.strictEqual(d.wstEthSwapped + d.wstEthAdded + d.bounty, 0n);

@@ -30,7 +30,9 @@ import {
   type HarvestReport,
   type LaunchParams,
   type State,
+  DAY_SECONDS,
   deficitStatus,
+  emissionPerDay,
   epochNow,
   execute,
   harvest as harvestMath,
@@ -340,6 +342,12 @@ describe("differential: @tcm/domain vs the contracts on anvil", () => {
         for (const t of [s.now, s.now + 3n * 86_400n + 777n]) {
           check(`emittedUpTo(${id},${t - s.now})`, M("emittedUpTo", [id, t]), ok(projectEmittedUpTo(s, id, t)));
         }
+        // The figure people see, straight against the contract: the next day's emission from its own view.
+        check(
+          `emissionPerDay(${id})`,
+          Promise.all([M("emittedUpTo", [id, s.now + DAY_SECONDS]), M("emittedUpTo", [id, s.now])]).then(([a, b]) => (a as bigint) - (b as bigint)),
+          emissionPerDay(p, s.now),
+        );
         const token = s.tokens[p.token];
         if (token === undefined) throw new Error(`no token for ${id}`);
         check(`token(${id}).totalSupply`, read(p.token, tokenAbi, "totalSupply"), token.totalSupply);
