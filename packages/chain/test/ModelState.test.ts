@@ -1,10 +1,13 @@
 /**
  * ModelState against a real anvil: the domain model built from a pinned snapshot predicts the harvest and the deploy
  * steps sent in the next block to the wei (HarvestReport and DeployReport field for field), and the model's
- * post-state equals the chain's.
+ * post-state equals the chain's. With the accounts a preview names read in (their storage words and stETH shares),
+ * it predicts deposit, topUp, reallocate, claim and withdraw of an account with a position the same way: what each
+ * call returns, the tokens it mints, and every storage word it writes. STORAGE_SLOTS is what the compiler says.
  */
 import { assert, layer } from "@effect/vitest";
 import {
+  type Action,
   type DeployReport,
   type HarvestReport,
   type State,
@@ -13,20 +16,31 @@ import {
   execute,
   isDeployReady,
   isHarvestReady,
+  positionOf,
   previewDeploy,
   previewHarvest,
 } from "@tcm/domain";
-import { Context, Effect, Layer } from "effect";
-import { type TransactionReceipt, parseEther, parseEventLogs } from "viem";
-import { type AnvilInstance, ANVIL_ACCOUNTS, Devnet, anvil, deployDevnet } from "../src/devnet/index.js";
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { Context, Effect, Either, Layer, Predicate } from "effect";
+import { type Address, type TransactionReceipt, parseEther, parseEventLogs } from "viem";
+import { foundryBinary } from "../src/devnet/anvil.js";
+import { type AnvilInstance, ANVIL_ACCOUNTS, Devnet, anvil, deployDevnet, workspaceRoot } from "../src/devnet/index.js";
 import {
+  type AccountStorage,
+  type PreparedTx,
   ChainClient,
   Deployment,
   type DeploymentInfo,
+  ENTRY_WORDS,
   ModelState,
+  STORAGE_SLOTS,
   TcmReader,
   TxBuilder,
+  positionMismatch,
+  projectTokenAbi,
   technoCapitalMachineAbi,
+  withAccounts,
 } from "../src/index.js";
 
 class Node extends Context.Tag("test/Node")<Node, { readonly node: AnvilInstance; readonly deployment: DeploymentInfo }>() {}
@@ -106,6 +120,35 @@ const comparable = (state: State) => ({
       },
     ]),
   ),
+});
+
+/** What an account's position calls read and write, in a model state: the account's words and shares, the totals, every project. */
+const accountPart = (state: State, account: Address) => {
+  const a = account.toLowerCase() as Address;
+  return {
+    position: state.positions[a] ?? 0n,
+    entries: state.entries[a] ?? Array.from({ length: ENTRY_WORDS }, () => 0n),
+    shares: state.lido.shares[a] ?? 0n,
+    machineShares: state.lido.shares[state.config.machine],
+    lido: [state.lido.totalShares, state.lido.totalPooledEther],
+    totals: [state.totalPrincipal, state.assignedScaled, state.accYield],
+    projects: state.projects,
+  };
+};
+
+/** `forge inspect TechnoCapitalMachine storageLayout`: slot of each state variable, by label. */
+const compilerSlots = Effect.async<ReadonlyMap<string, { slot: bigint; type: string }>, Error>((resume) => {
+  const root = workspaceRoot();
+  execFile(
+    foundryBinary("forge", root),
+    ["inspect", "TechnoCapitalMachine", "storageLayout", "--json"],
+    { cwd: join(root, "contracts"), maxBuffer: 16 * 1024 * 1024 },
+    (error, stdout) => {
+      if (error !== null) return resume(Effect.fail(error));
+      const layout = JSON.parse(stdout) as { storage: ReadonlyArray<{ label: string; slot: string; type: string }> };
+      resume(Effect.succeed(new Map(layout.storage.map((v) => [v.label, { slot: BigInt(v.slot), type: v.type }]))));
+    },
+  );
 });
 
 layer(Live, { timeout: 90_000, excludeTestServices: true })("ModelState (anvil)", (it) => {
@@ -212,4 +255,195 @@ layer(Live, { timeout: 90_000, excludeTestServices: true })("ModelState (anvil)"
       assert.strictEqual(pinned.blockNumber, head - 2n);
     }),
   );
+  it.effect("STORAGE_SLOTS are the compiler's slots of _positions and _entries", () =>
+    Effect.gen(function* () {
+      const slots = yield* compilerSlots;
+      assert.deepStrictEqual(slots.get("_positions"), { slot: STORAGE_SLOTS.positions, type: "t_mapping(t_address,t_uint256)" });
+      assert.deepStrictEqual(slots.get("_entries"), {
+        slot: STORAGE_SLOTS.entries,
+        type: `t_mapping(t_address,t_array(t_uint256)${ENTRY_WORDS}_storage)`,
+      });
+    }),
+  );
+
+  it.effect("a word read from the wrong slot, or changed by one, is caught against positionOf (ModelMismatch)", () =>
+    Effect.gen(function* () {
+      const models = yield* ModelState;
+      const builder = yield* TxBuilder;
+      const devnet = yield* Devnet;
+      const carol = ANVIL_ACCOUNTS[7]!.address;
+      yield* devnet.fundStEth(carol, parseEther("10"));
+      yield* devnet.approveStEth(carol, parseEther("10"));
+      const allocation = [{ projectId: 1, bps: 4_000 }, { projectId: 3, bps: 6_000 }];
+      yield* devnet.sendAs(carol, yield* builder.deposit({ amount: parseEther("5"), allocation }));
+      yield* devnet.increaseTime(600);
+      const loaded = yield* models.load();
+      const [storage] = yield* models.accounts(loaded.blockNumber, [carol]);
+      const view = yield* (yield* TcmReader).position(carol, { blockNumber: loaded.blockNumber });
+      assert.isDefined(storage);
+      if (storage === undefined) return;
+      assert.isUndefined(positionMismatch(withAccounts(loaded.state, [storage]), view), "the words as stored agree");
+      const zero = Array.from({ length: ENTRY_WORDS }, () => 0n);
+      const fieldWith = (words: Partial<AccountStorage>) =>
+        positionMismatch(withAccounts(loaded.state, [{ ...storage, ...words }]), view)?.field;
+      assert.strictEqual(fieldWith({ position: 0n, entries: zero }), "principal", "words from an empty slot");
+      assert.strictEqual(fieldWith({ position: storage.position + 1n }), "principal", "principal + 1");
+      const [word0, ...others] = storage.entries;
+      // Entry 0's reward debt + 1 (bps in the low 16 bits).
+      assert.strictEqual(fieldWith({ entries: [(word0 ?? 0n) + (1n << 16n), ...others] }), "entries[0].pendingRewards");
+    }),
+  );
+
+  it.effect(
+    "with the account read in, the model predicts deposit, topUp, reallocate, claim and withdraw of a position to the wei: " +
+      "outputs, minted tokens, every storage word",
+    () =>
+      Effect.gen(function* () {
+        const models = yield* ModelState;
+        const builder = yield* TxBuilder;
+        const devnet = yield* Devnet;
+        const client = (yield* ChainClient).client;
+        // The model keys its ledgers by lowercase address.
+        const alice = ANVIL_ACCOUNTS[5]!.address.toLowerCase() as Address;
+        const bob = ANVIL_ACCOUNTS[6]!.address.toLowerCase() as Address;
+        for (const who of [alice, bob]) {
+          yield* devnet.fundStEth(who, parseEther("300"));
+          yield* devnet.approveStEth(who, parseEther("300"));
+        }
+        const tokenBalances = (state: State, account: Address, blockNumber: bigint) =>
+          Effect.promise(() =>
+            Promise.all(
+              Object.values(state.projects).map((p) =>
+                client.readContract({
+                  address: p.token,
+                  abi: projectTokenAbi,
+                  functionName: "balanceOf",
+                  args: [account],
+                  blockNumber,
+                }),
+              ),
+            ),
+          );
+
+        /** The transaction that does what the model's action does. */
+        const txFor = (action: Action): Effect.Effect<PreparedTx, unknown> => {
+          const wire = (a: ReadonlyArray<{ projectId: number; bps: bigint }>) =>
+            a.map((e) => ({ projectId: e.projectId, bps: Number(e.bps) }));
+          switch (action.type) {
+            case "deposit":
+              return builder.deposit({ amount: action.amount, allocation: wire(action.allocation) });
+            case "topUp":
+              return builder.topUp({ amount: action.amount });
+            case "reallocate":
+              return builder.reallocate({ allocation: wire(action.allocation) });
+            case "claim":
+              return builder.claim({ projectIds: action.projectIds, receiver: action.receiver });
+            case "withdraw":
+              return builder.withdraw({ amount: action.amount, receiver: action.receiver });
+            default:
+              return Effect.die(`no transaction for ${action.type}`);
+          }
+        };
+
+        /** What each call returns in the model (each is compared with the call's event below). */
+        const outputType = { deposit: "deposit", topUp: "deposit", reallocate: "none", claim: "claim", withdraw: "withdraw" } as const;
+
+        /**
+         * Loads the model with `account` at the head, executes `action` on it at head + 5 s, sends the same call at that
+         * time, and holds the model to what the chain then did.
+         */
+        const predict = (label: string, account: Address, action: Action) =>
+          Effect.gen(function* () {
+            const before = yield* models.load(undefined, [account]);
+            const t = before.timestamp + 5n;
+            const expected = execute({ ...before.state, now: t }, action);
+            const tokensBefore = yield* tokenBalances(before.state, account, before.blockNumber);
+            yield* devnet.setNextBlockTimestamp(t);
+            const sent = yield* Effect.either(devnet.sendAs(account, yield* txFor(action)));
+            if (!expected.ok) {
+              assert.isTrue(Either.isLeft(sent), `${label}: the model reverts (${expected.error._tag}), the chain did not`);
+              if (Either.isLeft(sent)) {
+                assert.isTrue(Predicate.isTagged(sent.left, "ContractRevert"), `${label}: ${sent.left.message}`);
+                if (Predicate.isTagged(sent.left, "ContractRevert")) assert.strictEqual(sent.left.name, expected.error._tag, label);
+              }
+              return { before, output: undefined };
+            }
+            assert.isTrue(Either.isRight(sent), `${label}: ${Either.isLeft(sent) ? sent.left.message : ""}`);
+            if (Either.isLeft(sent)) return { before, output: undefined };
+            const receipt = sent.right;
+            assert.strictEqual(receipt.blockNumber, before.blockNumber + 1n, `${label}: next block`);
+            // Loading the account again checks its words against positionOf (ModelMismatch otherwise).
+            const after = yield* models.load(receipt.blockNumber, [account]);
+            assert.deepStrictEqual(accountPart(after.state, account), accountPart(expected.value.state, account), `${label}: state`);
+            const tokensAfter = yield* tokenBalances(after.state, account, receipt.blockNumber);
+            const minted = Object.values(expected.value.state.projects).map(
+              (p) => expected.value.state.tokens[p.token]?.balances[account.toLowerCase() as Address] ?? 0n,
+            );
+            assert.deepStrictEqual(
+              tokensAfter.map((b, i) => b - tokensBefore[i]!),
+              minted,
+              `${label}: tokens minted to the account`,
+            );
+            const logs = parseEventLogs({ abi: technoCapitalMachineAbi, logs: receipt.logs });
+            const output = expected.value.output;
+            assert.strictEqual(output.type, outputType[action.type as keyof typeof outputType], `${label}: output type`);
+            const event = (name: string) => logs.find((l) => l.eventName === name)?.args as Record<string, unknown> | undefined;
+            if (output.type === "deposit") {
+              const e = event(action.type === "topUp" ? "ToppedUp" : "Deposited");
+              const added = [e?.["principalAdded"], e?.["sharesAdded"]];
+              assert.deepStrictEqual(added, [output.principal, output.sharesAdded], `${label}: output`);
+            } else if (output.type === "withdraw") {
+              const e = event("Withdrawn");
+              assert.deepStrictEqual(
+                [e?.["sharesPaid"], e?.["stEthPaid"], e?.["deficit"]],
+                [output.sharesPaid, output.stEthPaid, output.deficit],
+                `${label}: output`,
+              );
+            } else if (output.type === "claim") {
+              const claimed = logs.flatMap((l) => (l.eventName === "Claimed" ? [l.args.amount] : []));
+              assert.deepStrictEqual(claimed, [...output.amounts].filter((a) => a > 0n), `${label}: output`);
+            }
+            return { before, output };
+          });
+
+        const allocation = (entries: ReadonlyArray<readonly [number, number]>) =>
+          entries.map(([projectId, bps]) => ({ projectId, bps: BigInt(bps) }));
+        const first = allocation([[1, 5_000], [2, 3_000], [3, 2_000]]);
+        const principalOf = (account: Address) =>
+          models.load(undefined, [account]).pipe(Effect.map((m) => positionOf(m.state, account).principal));
+
+        // Fresh positions: the account's own stETH shares come from the chain.
+        const amount = parseEther("100");
+        yield* predict("deposit (alice)", alice, { type: "deposit", account: alice, amount, allocation: first });
+        const bobIn = { type: "deposit", account: bob, amount: parseEther("40"), allocation: allocation([[2, 10_000]]) } as const;
+        yield* predict("deposit (bob)", bob, bobIn);
+        yield* devnet.rebase(10);
+        yield* devnet.increaseTime(86_400);
+
+        // An existing position: a second deposit reverts as the model says; the rest change it, rewards pending.
+        yield* predict("deposit over a position", alice, { type: "deposit", account: alice, amount, allocation: first });
+        const topUp = yield* predict("topUp", alice, { type: "topUp", account: alice, amount: parseEther("25") });
+        const pending = positionOf(topUp.before.state, alice).entries.map((e) => e.pendingRewards);
+        assert.isTrue(pending.every((r) => r > 0n), "rewards pending before the topUp");
+        yield* devnet.increaseTime(3_600);
+        // Project 2 leaves (its rewards are minted to alice); 1 and 3 change parts.
+        const moved = allocation([[1, 2_500], [3, 7_500]]);
+        yield* predict("reallocate", alice, { type: "reallocate", account: alice, allocation: moved });
+        yield* devnet.increaseTime(3_600);
+        const claim = yield* predict("claim", alice, { type: "claim", account: alice, projectIds: [3, 1], receiver: alice });
+        assert.isTrue(claim.output?.type === "claim" && claim.output.amounts.every((a) => a > 0n), "claim mints something");
+        yield* devnet.increaseTime(3_600);
+        yield* predict("withdraw (part)", alice, { type: "withdraw", account: alice, amount: parseEther("30"), receiver: alice });
+        yield* devnet.increaseTime(3_600);
+        const rest = yield* principalOf(alice);
+        yield* predict("withdraw (all)", alice, { type: "withdraw", account: alice, amount: rest, receiver: alice });
+
+        // A deficit: Lido loses 5 %; bob's full withdrawal pays his pro-rata share.
+        yield* devnet.rebase(-500);
+        const bobs = yield* principalOf(bob);
+        const deficit = yield* predict("withdraw in a deficit", bob, { type: "withdraw", account: bob, amount: bobs, receiver: bob });
+        assert.isTrue(deficit.output?.type === "withdraw" && deficit.output.deficit, "the withdrawal ran in a deficit");
+      }),
+  );
+
 });
