@@ -12,11 +12,14 @@ import {
   type DeployReport,
   type DomainError,
   type State,
+  aprOfLines,
   execute,
   nextDeployTimeOf,
   positionOf,
   previewDeploy,
   previewHarvest,
+  spotPrice,
+  stepPriceChangeBps,
 } from "@tcm/domain";
 import { Effect, Either, Metric, Predicate } from "effect";
 import type { Address } from "viem";
@@ -74,6 +77,14 @@ const projectLines = (block: LiveBlock, after: State, account: Address): Project
     ];
   });
 
+/** The APR of a position's principal over its lines (the domain's one APR, each line valued at its project's price). */
+const positionApr = (block: LiveBlock, lines: ReadonlyArray<ProjectedLine>, principal: bigint) =>
+  aprOfLines(
+    lines.map((l) => ({ tokensPerDay: l.tokensPerDay, price: derive.aprPrice(l.project) })),
+    principal,
+    derive.stEthPerWstEth(block.snapshot),
+  );
+
 const make = Effect.gen(function* () {
   const live = yield* LiveState;
   const models = yield* ModelState;
@@ -122,16 +133,12 @@ const make = Effect.gen(function* () {
       });
       const principal = output.type === "deposit" ? output.principal : 0n;
       const lines = projectLines(block, after, account);
-      const tokensValue = lines.reduce(
-        (sum, l) => sum + (((l.tokensPerDay * derive.aprPrice(l.project)) / 10n ** 18n) * derive.stEthPerWstEth(block.snapshot)) / 10n ** 18n,
-        0n,
-      );
       return {
         block: block.snapshot,
         principal,
         sharesAdded: output.type === "deposit" ? output.sharesAdded : 0n,
         lines,
-        apr: principal === 0n ? null : Number((tokensValue * 365n * 10n ** 12n) / principal) / 1e12,
+        apr: positionApr(block, lines, principal),
       };
     }),
 
@@ -151,15 +158,14 @@ const make = Effect.gen(function* () {
       });
       const lines = projectLines(block, after, account);
       const principal = lines.reduce((s, l) => s + l.principal, 0n);
-      const value = (ls: ReadonlyArray<ProjectedLine>) =>
-        ls.reduce(
-          (sum, l) =>
-            sum + (((l.tokensPerDay * derive.aprPrice(l.project)) / 10n ** 18n) * derive.stEthPerWstEth(block.snapshot)) / 10n ** 18n,
-          0n,
-        );
-      const apr = (ls: ReadonlyArray<ProjectedLine>) =>
-        principal === 0n ? null : Number((value(ls) * 365n * 10n ** 12n) / principal) / 1e12;
-      return { block: block.snapshot, principal, before, lines, aprBefore: apr(before), apr: apr(lines) };
+      return {
+        block: block.snapshot,
+        principal,
+        before,
+        lines,
+        aprBefore: positionApr(block, before, principal),
+        apr: positionApr(block, lines, principal),
+      };
     }),
 
     harvest: Effect.fn("Previews.harvest")(function* (projectId: number, at?: bigint) {
@@ -218,16 +224,17 @@ const make = Effect.gen(function* () {
   } as const;
 });
 
-/** A step's report with what integrators want beside it: whether it opens the pool, the price after, the impact. */
-const stepPreview = (r: DeployReport) => {
-  const priceAfter = r.reserveTokens === 0n ? null : (r.reserveWstEth * 10n ** 18n) / r.reserveTokens;
-  const opening = r.tokensSeeded > 0n;
-  const priceImpactBps =
-    opening || r.spotPrice === 0n || priceAfter === null
-      ? null
-      : Number(((priceAfter - r.spotPrice) * 10_000n * 1_000_000n) / r.spotPrice) / 1_000_000;
-  return { ...r, opening, priceAfter, priceImpactBps };
-};
+/**
+ * A step's report with what integrators want beside it: whether it opens the pool, the spot price after it (the
+ * report's reserves, converted as its spotPrice is) and how far the step moved that price (the domain's one price
+ * impact figure).
+ */
+const stepPreview = (r: DeployReport) => ({
+  ...r,
+  opening: r.tokensSeeded > 0n,
+  priceAfter: spotPrice(r.reserveWstEth, r.reserveTokens),
+  priceImpactBps: stepPriceChangeBps(r),
+});
 
 /** The project's live details, or BadInput naming the unknown id. */
 const known = (block: LiveBlock, projectId: number) => {
