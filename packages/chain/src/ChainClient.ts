@@ -4,8 +4,15 @@ import type { ChainError } from "./errors.js";
 import { isTransient } from "./errors.js";
 import { classifyRpcError, transientRpcRetry } from "./rpc.js";
 
-/** Calldata bytes per deployless multicall: keeps each aggregate's return data under EIP-170's 24,576 bytes. */
-export const DEFAULT_MULTICALL_BATCH_BYTES = 800;
+/**
+ * Calldata bytes per aggregated (deployless Multicall3) eth_call, decided here for every caller. A deployless
+ * multicall returns its results as contract code, which EIP-170 caps at 24,576 bytes. The largest view read in bulk,
+ * getProject, returns ~1.1 KB plus its metadata URI (a string of the project owner's choosing) for 36 bytes of
+ * calldata: viem's default of 1,024 bytes (28 getProject) exceeded the cap from ~25 projects on. 384 bytes
+ * (10 getProject) leaves each result ~2.4 KB. The aggregates of one tick still share one HTTP request when
+ * JSON-RPC batching is on, so a smaller size costs JSON-RPC calls, not round trips.
+ */
+export const MULTICALL_BATCH_BYTES = 384;
 
 export interface ChainClientOptions {
   /** One or more RPC endpoints; more than one are used through viem's `fallback` transport, in order. */
@@ -23,11 +30,6 @@ export interface ChainClientOptions {
    * with a sender, value or gas (simulations, estimates) are never aggregated.
    */
   readonly multicall?: boolean;
-  /**
-   * Calldata bytes per aggregated Multicall3 call (viem's default is 1,024, which splits a 200-project snapshot into
-   * ~100 eth_calls). Larger values mean fewer round trips; each aggregate still runs under the node's eth_call gas cap.
-   */
-  readonly multicallBatchSize?: number;
   /** Per-request timeout (default 10 s). */
   readonly timeoutMs?: number;
   /** How often receipts and blocks are polled (default 500 ms; lower on a devnet). */
@@ -61,9 +63,7 @@ export const makePublicClient = (options: ChainClientOptions): PublicClient => {
     batch: {
       multicall:
         (options.multicall ?? true)
-          ? // A deployless multicall returns its results as contract code, capped at 24,576 bytes (EIP-170); about
-            // 1 KB per getProject, so calldata chunks of 800 bytes keep every aggregate well under the cap.
-            { deployless: true, batchSize: options.multicallBatchSize ?? DEFAULT_MULTICALL_BATCH_BYTES }
+          ? { deployless: true, batchSize: MULTICALL_BATCH_BYTES }
           : false,
     },
   }) as PublicClient;

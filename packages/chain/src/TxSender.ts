@@ -139,10 +139,12 @@ export const feesUnderCaps = (baseFee: bigint, suggestedTip: bigint, caps: FeeCa
  */
 export const withGasMargin = (estimate: bigint): bigint => (estimate * 3n) / 2n + 50_000n;
 
-const alreadyKnown = (e: ChainError) => /already known|known transaction|already imported|AlreadyKnown/i.test(e.message);
-const underpriced = (e: ChainError) => /underpriced|replacement|fee too low/i.test(e.message);
+/** The node's own words: viem's short message hides them in the cause's details ("Transaction creation failed."). */
+const nodeText = (e: ChainError): string => `${e.message} ${"cause" in e && e.cause instanceof Error ? e.cause.message : ""}`;
+const alreadyKnown = (e: ChainError) => /already known|known transaction|already imported|AlreadyKnown/i.test(nodeText(e));
+const underpriced = (e: ChainError) => /underpriced|replacement|fee too low/i.test(nodeText(e));
 const nonceTooLow = (e: ChainError) =>
-  (Predicate.isTagged(e, "RpcError") && e.reason === "nonce-too-low") || /nonce too low|nonce has already been used/i.test(e.message);
+  (Predicate.isTagged(e, "RpcError") && e.reason === "nonce-too-low") || /nonce too low|nonce has already been used/i.test(nodeText(e));
 
 /** A round of receipt polling ended without one (internal). */
 class NoReceiptYet extends Data.TaggedError("NoReceiptYet")<{}> {}

@@ -34,6 +34,7 @@ export {
   type PendingTx,
   type ReplacementPolicy,
 } from "./TxSender.js";
+export { prometheusText, renderPrometheus, type PrometheusOptions } from "./prometheus.js";
 export * from "./TcmReader.js";
 export { deployTotals, type DeployTotalsOptions, type ProjectDeployTotals } from "./DeployTotals.js";
 export {

@@ -1,4 +1,5 @@
-import { Effect, Metric, MetricBoundaries, MetricKeyType, MetricState } from "effect";
+import { prometheusText } from "@tcm/chain";
+import { type Effect, Metric, MetricBoundaries } from "effect";
 
 /** The API's metrics (Effect Metric), rendered as Prometheus text at /metrics. */
 export const httpRequests = Metric.counter("tcm_api_http_requests_total", {
@@ -28,51 +29,5 @@ export const subgraphRequests = Metric.counter("tcm_api_subgraph_requests_total"
   incremental: true,
 });
 
-const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-const labels = (tags: ReadonlyArray<{ key: string; value: string }>, extra: ReadonlyArray<[string, string]> = []) => {
-  const all = [...tags.map((t) => [t.key, t.value] as [string, string]), ...extra];
-  return all.length === 0 ? "" : `{${all.map(([k, v]) => `${k}="${escape(v)}"`).join(",")}}`;
-};
-const num = (x: number | bigint) => (typeof x === "bigint" ? x.toString() : Number.isFinite(x) ? String(x) : x > 0 ? "+Inf" : "-Inf");
-
-/** Every registered Effect metric in the Prometheus text exposition format (0.0.4). */
-export const renderPrometheus: Effect.Effect<string> = Effect.sync(() => {
-  const byName = new Map<string, { type: string; help: string; lines: string[] }>();
-  for (const pair of Metric.unsafeSnapshot()) {
-    const key = pair.metricKey;
-    const name = key.name;
-    const state = pair.metricState;
-    const entry =
-      byName.get(name) ??
-      (() => {
-        const type = MetricKeyType.isCounterKey(key.keyType)
-          ? "counter"
-          : MetricKeyType.isHistogramKey(key.keyType)
-            ? "histogram"
-            : MetricKeyType.isGaugeKey(key.keyType)
-              ? "gauge"
-              : "untyped";
-        const created = { type, help: key.description._tag === "Some" ? key.description.value : name, lines: [] as string[] };
-        byName.set(name, created);
-        return created;
-      })();
-    const tags = key.tags;
-    if (MetricState.isCounterState(state)) entry.lines.push(`${name}${labels(tags)} ${num(state.count)}`);
-    else if (MetricState.isGaugeState(state)) entry.lines.push(`${name}${labels(tags)} ${num(state.value)}`);
-    else if (MetricState.isHistogramState(state)) {
-      for (const [bound, count] of state.buckets) {
-        entry.lines.push(`${name}_bucket${labels(tags, [["le", num(bound)]])} ${count}`);
-      }
-      entry.lines.push(`${name}_bucket${labels(tags, [["le", "+Inf"]])} ${state.count}`);
-      entry.lines.push(`${name}_sum${labels(tags)} ${num(state.sum)}`);
-      entry.lines.push(`${name}_count${labels(tags)} ${state.count}`);
-    } else if (MetricState.isFrequencyState(state)) {
-      for (const [value, count] of state.occurrences) entry.lines.push(`${name}${labels(tags, [["value", value]])} ${count}`);
-    }
-  }
-  const out: string[] = [];
-  for (const [name, { type, help, lines }] of byName) {
-    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines);
-  }
-  return `${out.join("\n")}\n`;
-});
+/** Every registered Effect metric in the Prometheus text exposition format (0.0.4), by @tcm/chain's one renderer. */
+export const renderPrometheus: Effect.Effect<string> = prometheusText();

@@ -9,12 +9,8 @@ import { ApiRoutes } from "./http/routes.js";
 import { LiveState } from "./LiveState.js";
 import { Previews } from "./Previews.js";
 
-/**
- * ChainClient options for the API. Smaller multicall batches than viem's default (1,024 calldata bytes ≈ 28
- * getProject calls): a deployless Multicall3 returns its results as contract code, which EIP-170 caps at 24,576
- * bytes, and 28 ProjectViews (~1.1 KB each) exceed it — the snapshot then reverts from ~25 projects on.
- */
-export const chainClientOptions = (rpcUrls: ReadonlyArray<string>): ChainClientOptions => ({ rpcUrls, multicallBatchSize: 384 });
+/** ChainClient options for the API (multicall sizing is ChainClient's own: MULTICALL_BATCH_BYTES). */
+export const chainClientOptions = (rpcUrls: ReadonlyArray<string>): ChainClientOptions => ({ rpcUrls });
 
 /** The API's services over a chain connection, a deployment and settings. */
 export const ApiServices = Layer.mergeAll(Previews.Default, History.Default, TxBuilder.Default).pipe(

@@ -1,15 +1,28 @@
-import { ChainClient, type ChainError, Deployment, type DeploymentError, ModelState, TcmReader, TxBuilder, deploymentLayerFromMachine } from "@tcm/chain";
+import {
+  ChainClient,
+  type ChainError,
+  Deployment,
+  type DeploymentError,
+  ModelState,
+  TcmReader,
+  TxBuilder,
+  TxSender,
+  Wallet,
+  deploymentLayerFromMachine,
+} from "@tcm/chain";
 import { Duration, Effect, Layer } from "effect";
 import { KeeperConfig } from "./KeeperConfig.js";
-import { KeeperMetrics } from "./Metrics.js";
+import { observeRpc } from "./Metrics.js";
 
 /** The JSON-RPC method(s) of a request body, for metrics labels. */
 const methodOf = (body: unknown): string => {
   if (typeof body !== "string") return "unknown";
   try {
-    const parsed = JSON.parse(body) as unknown;
-    if (Array.isArray(parsed)) return parsed.length === 1 ? String((parsed[0] as { method?: unknown }).method) : "batch";
-    return String((parsed as { method?: unknown }).method);
+    const parsed: unknown = JSON.parse(body);
+    const methodIn = (call: unknown) =>
+      typeof call === "object" && call !== null && "method" in call && typeof call.method === "string" ? call.method : "unknown";
+    if (Array.isArray(parsed)) return parsed.length === 1 ? methodIn(parsed[0]) : "batch";
+    return methodIn(parsed);
   } catch {
     return "unknown";
   }
@@ -29,30 +42,26 @@ export const timedFetch =
   };
 
 /**
- * Chain access for the keeper, all from @tcm/chain: the client (RPC fallback, JSON-RPC batching and large
- * multicall aggregates so a poll costs a handful of HTTP requests whatever the project count), the deployment
- * (file or machine address), the reader, the domain model loader and the transaction builders.
+ * Chain access for the keeper, all from @tcm/chain: the client (RPC fallback, JSON-RPC batching and multicall
+ * aggregates sized by ChainClient, so a poll costs a handful of HTTP requests whatever the project count), the
+ * deployment (file or machine address), the reader, the domain model loader, the transaction builders, and the
+ * signer (Wallet + TxSender, whose managed sends keep the keeper's nonce).
  */
 export const KeeperChainLive = Layer.unwrapEffect(
   Effect.gen(function* () {
     const settings = yield* KeeperConfig;
-    const metrics = yield* KeeperMetrics;
     const client = ChainClient.layer({
       rpcUrls: settings.rpcUrls,
       batch: true,
       multicall: true,
-      // A deployless multicall returns its results as "deployed code", capped at 24,576 bytes (EIP-170); viem
-      // sizes batches by calldata. getProject returns ~1 KB for 36 bytes of calldata, so 800 bytes of calldata
-      // (≈22 getProject calls) keeps every aggregate under the cap; a tick's aggregates still share one HTTP
-      // request through JSON-RPC batching.
-      multicallBatchSize: 800,
       timeoutMs: Duration.toMillis(settings.rpcTimeout),
       pollingIntervalMs: Duration.toMillis(settings.receiptPollInterval),
-      fetchFn: timedFetch(metrics.observeRpc),
+      fetchFn: timedFetch(observeRpc),
     });
     const deployment: Layer.Layer<Deployment, DeploymentError | ChainError, ChainClient> =
       settings.deployment._tag === "File" ? Deployment.fromFile(settings.deployment.file) : deploymentLayerFromMachine(settings.deployment.machine);
-    return Layer.mergeAll(ModelState.Default, TcmReader.Default, TxBuilder.Default).pipe(
+    const signer = TxSender.Default.pipe(Layer.provideMerge(Wallet.fromKey(settings.privateKey)));
+    return Layer.mergeAll(ModelState.Default, TcmReader.Default, TxBuilder.Default, signer).pipe(
       Layer.provideMerge(deployment),
       Layer.provideMerge(client),
     );

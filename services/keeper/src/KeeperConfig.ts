@@ -1,5 +1,5 @@
 import { accountFromKey } from "@tcm/chain";
-import { Config, ConfigError, Data, Duration, Effect, Either, LogLevel, Option, type Redacted } from "effect";
+import { Config, ConfigError, Data, Duration, Effect, Either, LogLevel, Option, Redacted } from "effect";
 import { type Address, getAddress, isAddress, parseGwei } from "viem";
 
 /** A bad or missing environment variable. Fatal: the keeper refuses to start (exit code 2). */
@@ -52,35 +52,95 @@ const LOG_LEVELS: Readonly<Record<string, LogLevel.LogLevel>> = {
   off: LogLevel.None,
 };
 
-const fail = (variable: string, message: string) => Effect.fail(new KeeperConfigError({ variable, message: `${variable}: ${message}` }));
+const invalid = (variable: string, message: string) => Either.left(ConfigError.InvalidData([variable], `${variable}: ${message}`));
 
-/** Reads one variable as a string (undefined when absent), turning Effect's ConfigError into ours. */
-const raw = (variable: string) =>
-  Config.option(Config.string(variable)).pipe(
-    Effect.map(Option.getOrUndefined),
-    Effect.map((value) => (value === undefined || value.trim() === "" ? undefined : value.trim())),
-    Effect.mapError((e) => new KeeperConfigError({ variable, message: `${variable}: ${String(e)}` })),
+/** A trimmed string; unset or blank is None. */
+const optionalText = (variable: string) =>
+  Config.string(variable).pipe(
+    Config.map((s) => s.trim()),
+    Config.withDefault(""),
+    Config.map((s) => (s === "" ? Option.none<string>() : Option.some(s))),
   );
 
-const required = (variable: string, what: string) =>
-  Effect.flatMap(raw(variable), (value) => (value === undefined ? fail(variable, `is required (${what})`) : Effect.succeed(value)));
-
+/** An integer in [min, max], `fallback` when unset. */
 const integer = (variable: string, fallback: number, min: number, max: number) =>
-  Effect.flatMap(raw(variable), (value) => {
-    if (value === undefined) return Effect.succeed(fallback);
-    const n = Number(value);
-    return /^\d+$/.test(value) && Number.isSafeInteger(n) && n >= min && n <= max
-      ? Effect.succeed(n)
-      : fail(variable, `must be an integer from ${min} to ${max} (got "${value}")`);
-  });
+  optionalText(variable).pipe(
+    Config.mapOrFail((text) => {
+      if (Option.isNone(text)) return Either.right(fallback);
+      const n = Number(text.value);
+      return /^\d+$/.test(text.value) && Number.isSafeInteger(n) && n >= min && n <= max
+        ? Either.right(n)
+        : invalid(variable, `must be an integer from ${min} to ${max} (got "${text.value}")`);
+    }),
+  );
 
-const gwei = (variable: string, fallback: string) =>
-  Effect.flatMap(raw(variable), (value) => {
-    const text = value ?? fallback;
-    if (!/^\d+(\.\d{1,9})?$/.test(text)) return fail(variable, `must be a positive number of gwei (got "${text}")`);
-    const wei = parseGwei(text);
-    return wei > 0n ? Effect.succeed(wei) : fail(variable, `must be a positive number of gwei (got "${text}")`);
-  });
+const millis = (variable: string, fallback: number, min: number, max: number) => integer(variable, fallback, min, max).pipe(Config.map(Duration.millis));
+
+/** A positive amount of gwei (up to 9 decimals), in wei; None when unset. */
+const gwei = (variable: string) =>
+  optionalText(variable).pipe(
+    Config.mapOrFail((text) => {
+      if (Option.isNone(text)) return Either.right(Option.none<bigint>());
+      const wei = /^\d+(\.\d{1,9})?$/.test(text.value) ? parseGwei(text.value) : 0n;
+      return wei > 0n ? Either.right(Option.some(wei)) : invalid(variable, `must be a positive number of gwei (got "${text.value}")`);
+    }),
+  );
+
+const rpcUrls = Config.string("TCM_RPC_URLS").pipe(
+  Config.mapOrFail((text) => {
+    const urls = text.split(",").map((u) => u.trim()).filter((u) => u !== "");
+    if (urls.length === 0) return invalid("TCM_RPC_URLS", "is empty (comma-separated JSON-RPC URLs)");
+    for (const url of urls) {
+      const parsed = Either.try(() => new URL(url));
+      if (Either.isLeft(parsed) || !/^https?:$/.test(parsed.right.protocol)) return invalid("TCM_RPC_URLS", `"${url}" is not an http(s) URL`);
+    }
+    return Either.right(urls);
+  }),
+);
+
+const deployment: Config.Config<DeploymentSource> = Config.all([optionalText("TCM_DEPLOYMENT_FILE"), optionalText("TCM_MACHINE_ADDRESS")]).pipe(
+  Config.mapOrFail(([file, machine]): Either.Either<DeploymentSource, ConfigError.ConfigError> => {
+    if (Option.isSome(file)) return Either.right({ _tag: "File", file: file.value });
+    if (Option.isNone(machine)) {
+      return Either.left(ConfigError.MissingData(["TCM_DEPLOYMENT_FILE"], "TCM_DEPLOYMENT_FILE: is required (or set TCM_MACHINE_ADDRESS)"));
+    }
+    return isAddress(machine.value, { strict: false })
+      ? Either.right({ _tag: "Machine", machine: getAddress(machine.value) })
+      : invalid("TCM_MACHINE_ADDRESS", `"${machine.value}" is not an address`);
+  }),
+);
+
+const sponsored = optionalText("TCM_SPONSORED_PROJECTS").pipe(
+  Config.mapOrFail((text): Either.Either<ReadonlySet<number> | "all", ConfigError.ConfigError> => {
+    if (Option.isNone(text)) return Either.right(new Set<number>());
+    if (text.value === "all" || text.value === "*") return Either.right("all");
+    const ids = text.value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    const bad = ids.find((s) => !/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 0xffffffff);
+    return bad === undefined ? Either.right(new Set(ids.map(Number))) : invalid("TCM_SPONSORED_PROJECTS", `"${bad}" is not a project id (use "1,2,3" or "all")`);
+  }),
+);
+
+/** TCM_MAX_FEE_GWEI (100) and TCM_MAX_PRIORITY_FEE_GWEI (2, but never above the fee cap when only the cap is set). */
+const feeCaps = Config.all([gwei("TCM_MAX_FEE_GWEI"), gwei("TCM_MAX_PRIORITY_FEE_GWEI")]).pipe(
+  Config.mapOrFail(([fee, priority]) => {
+    const maxFeePerGas = Option.getOrElse(fee, () => parseGwei("100"));
+    const defaultTip = parseGwei("2");
+    const maxPriorityFeePerGas = Option.getOrElse(priority, () => (defaultTip > maxFeePerGas ? maxFeePerGas : defaultTip));
+    return maxPriorityFeePerGas > maxFeePerGas
+      ? invalid("TCM_MAX_PRIORITY_FEE_GWEI", "must not exceed TCM_MAX_FEE_GWEI")
+      : Either.right({ maxFeePerGas, maxPriorityFeePerGas });
+  }),
+);
+
+const logLevel = optionalText("TCM_LOG_LEVEL").pipe(
+  Config.mapOrFail((text) => {
+    if (Option.isNone(text)) return Either.right(LogLevel.Info);
+    const level = LOG_LEVELS[text.value.toLowerCase()];
+    return level !== undefined
+      ? Either.right(level)
+      : invalid("TCM_LOG_LEVEL", `must be one of trace, debug, info, warning, error, fatal, none (got "${text.value}")`);
+  }),
+);
 
 /**
  * The keeper's configuration, from the environment only:
@@ -88,88 +148,50 @@ const gwei = (variable: string, fallback: string) =>
  * TCM_SPONSORED_PROJECTS ("1,4,7" or "all"), TCM_MAX_FEE_GWEI (100),
  * TCM_MAX_PRIORITY_FEE_GWEI (2), TCM_POLL_INTERVAL_MS (60 000), TCM_KEEPER_PORT (9464), TCM_LOG_LEVEL (Info),
  * TCM_TX_TIMEOUT_MS (90 000), TCM_RPC_TIMEOUT_MS (10 000), TCM_HARVEST_CHUNK_SIZE (25),
- * TCM_RECEIPT_POLL_MS (1 000). Every failure names its variable.
+ * TCM_RECEIPT_POLL_MS (1 000).
  */
-export const loadKeeperSettings = Effect.fn("KeeperConfig.load")(function* () {
-  const urlsText = yield* required("TCM_RPC_URLS", "comma-separated JSON-RPC URLs");
-  const rpcUrls = urlsText.split(",").map((u) => u.trim()).filter((u) => u !== "");
-  for (const url of rpcUrls) {
-    const parsed = Either.try(() => new URL(url));
-    if (Either.isLeft(parsed) || !/^https?:$/.test(parsed.right.protocol)) {
-      return yield* fail("TCM_RPC_URLS", `"${url}" is not an http(s) URL`);
-    }
-  }
-  if (rpcUrls.length === 0) return yield* fail("TCM_RPC_URLS", "is empty");
+export const keeperConfig: Config.Config<KeeperSettings> = Config.all({
+  rpcUrls,
+  privateKey: Config.redacted("TCM_PRIVATE_KEY"),
+  deployment,
+  sponsored,
+  fees: feeCaps,
+  pollInterval: millis("TCM_POLL_INTERVAL_MS", 60_000, 10, 86_400_000),
+  port: integer("TCM_KEEPER_PORT", 9464, 0, 65_535),
+  logLevel,
+  txTimeout: millis("TCM_TX_TIMEOUT_MS", 90_000, 100, 3_600_000),
+  rpcTimeout: millis("TCM_RPC_TIMEOUT_MS", 10_000, 50, 600_000),
+  chunkSize: integer("TCM_HARVEST_CHUNK_SIZE", 25, 1, 500),
+  receiptPollInterval: millis("TCM_RECEIPT_POLL_MS", 1_000, 5, 60_000),
+}).pipe(Config.map(({ fees, ...rest }) => ({ ...rest, ...fees })));
 
-  const privateKey = yield* Config.redacted("TCM_PRIVATE_KEY").pipe(
-    Effect.mapError(() => new KeeperConfigError({ variable: "TCM_PRIVATE_KEY", message: "TCM_PRIVATE_KEY: is required (hex private key)" })),
+/**
+ * The first variable a ConfigError names, and its message. Effect's errors carry the variable as their path (a
+ * mapOrFail on a named config repeats the name: the last element is the variable).
+ */
+const firstProblem = (error: ConfigError.ConfigError): { readonly variable: string; readonly message: string } =>
+  ConfigError.reduceWithContext(error, undefined, {
+    andCase: (_, left, right) => left ?? right,
+    orCase: (_, left, right) => left ?? right,
+    invalidDataCase: (_, path, message) => ({ variable: path.at(-1) ?? "(environment)", message }),
+    missingDataCase: (_, path, message) => ({ variable: path.at(-1) ?? "(environment)", message }),
+    sourceUnavailableCase: (_, path, message) => ({ variable: path.at(-1) ?? "(environment)", message }),
+    unsupportedCase: (_, path, message) => ({ variable: path.at(-1) ?? "(environment)", message }),
+  }) ?? { variable: "(environment)", message: String(error) };
+
+/** The settings, with every failure a KeeperConfigError naming its variable (the private key checked too). */
+export const loadKeeperSettings = Effect.fn("KeeperConfig.load")(function* () {
+  const settings = yield* keeperConfig.pipe(
+    Effect.mapError((e) => {
+      const { variable, message } = firstProblem(e);
+      return new KeeperConfigError({ variable, message: message.includes(variable) ? message : `${variable}: ${message}` });
+    }),
   );
-  yield* accountFromKey(privateKey).pipe(
+  yield* accountFromKey(settings.privateKey).pipe(
     Effect.mapError((e) => new KeeperConfigError({ variable: "TCM_PRIVATE_KEY", message: `TCM_PRIVATE_KEY: ${e.message}` })),
   );
-
-  const file = yield* raw("TCM_DEPLOYMENT_FILE");
-  const machine = yield* raw("TCM_MACHINE_ADDRESS");
-  let deployment: DeploymentSource;
-  if (file !== undefined) deployment = { _tag: "File", file };
-  else if (machine !== undefined) {
-    if (!isAddress(machine, { strict: false })) return yield* fail("TCM_MACHINE_ADDRESS", `"${machine}" is not an address`);
-    deployment = { _tag: "Machine", machine: getAddress(machine) };
-  } else return yield* fail("TCM_DEPLOYMENT_FILE", "is required (or set TCM_MACHINE_ADDRESS)");
-
-  const sponsoredText = yield* raw("TCM_SPONSORED_PROJECTS");
-  let sponsored: ReadonlySet<number> | "all" = new Set();
-  if (sponsoredText === "all" || sponsoredText === "*") sponsored = "all";
-  else if (sponsoredText !== undefined) {
-    const ids = sponsoredText.split(",").map((s) => s.trim()).filter((s) => s !== "");
-    const bad = ids.find((s) => !/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 0xffffffff);
-    if (bad !== undefined) return yield* fail("TCM_SPONSORED_PROJECTS", `"${bad}" is not a project id (use "1,2,3" or "all")`);
-    sponsored = new Set(ids.map(Number));
-  }
-
-  const maxFeePerGas = yield* gwei("TCM_MAX_FEE_GWEI", "100");
-  // Default tip 2 gwei, but never above the fee cap when only the cap is set.
-  const priorityText = yield* raw("TCM_MAX_PRIORITY_FEE_GWEI");
-  const maxPriorityFeePerGas =
-    priorityText === undefined && parseGwei("2") > maxFeePerGas ? maxFeePerGas : yield* gwei("TCM_MAX_PRIORITY_FEE_GWEI", "2");
-  if (maxPriorityFeePerGas > maxFeePerGas) {
-    return yield* fail("TCM_MAX_PRIORITY_FEE_GWEI", "must not exceed TCM_MAX_FEE_GWEI");
-  }
-  const pollMs = yield* integer("TCM_POLL_INTERVAL_MS", 60_000, 10, 86_400_000);
-  const port = yield* integer("TCM_KEEPER_PORT", 9464, 0, 65_535);
-  const levelText = yield* raw("TCM_LOG_LEVEL");
-  const logLevel = levelText === undefined ? LogLevel.Info : LOG_LEVELS[levelText.toLowerCase()];
-  if (logLevel === undefined) {
-    return yield* fail("TCM_LOG_LEVEL", `must be one of trace, debug, info, warning, error, fatal, none (got "${levelText}")`);
-  }
-  const txTimeoutMs = yield* integer("TCM_TX_TIMEOUT_MS", 90_000, 100, 3_600_000);
-  const rpcTimeoutMs = yield* integer("TCM_RPC_TIMEOUT_MS", 10_000, 50, 600_000);
-  const chunkSize = yield* integer("TCM_HARVEST_CHUNK_SIZE", 25, 1, 500);
-  const receiptPollMs = yield* integer("TCM_RECEIPT_POLL_MS", 1_000, 5, 60_000);
-  return {
-    rpcUrls,
-    privateKey,
-    deployment,
-    sponsored,
-    maxFeePerGas,
-    maxPriorityFeePerGas,
-    pollInterval: Duration.millis(pollMs),
-    port,
-    logLevel,
-    txTimeout: Duration.millis(txTimeoutMs),
-    rpcTimeout: Duration.millis(rpcTimeoutMs),
-    chunkSize,
-    receiptPollInterval: Duration.millis(receiptPollMs),
-  } satisfies KeeperSettings;
+  return settings;
 });
-
-/** Whether a failure is a configuration problem (exit code 2), wherever it came from. */
-export const isConfigFailure = (error: unknown): boolean =>
-  typeof error === "object" &&
-  error !== null &&
-  ((error as { _tag?: unknown })._tag === "KeeperConfigError" ||
-    (error as { _tag?: unknown })._tag === "DeploymentError" ||
-    ConfigError.isConfigError(error));
 
 /** The keeper's settings as a service (read from the environment while the layer builds). */
 export class KeeperConfig extends Effect.Service<KeeperConfig>()("@tcm/keeper/KeeperConfig", {

@@ -1,127 +1,113 @@
-import { Effect } from "effect";
-
-/** RPC latency buckets, seconds. */
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
-
-interface Histogram {
-  readonly counts: number[];
-  sum: number;
-  count: number;
-}
-
-const labelText = (labels: Readonly<Record<string, string>>): string => {
-  const entries = Object.entries(labels);
-  return entries.length === 0
-    ? ""
-    : `{${entries.map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`).join(",")}}`;
-};
+import { prometheusText } from "@tcm/chain";
+import { deployedWstEthOf } from "@tcm/domain";
+import { Clock, Effect, Metric, MetricBoundaries, MetricLabel, Option } from "effect";
 
 /**
- * The keeper's Prometheus metrics (text exposition 0.0.4), kept in memory:
- * tcm_keeper_harvests_total{project}, tcm_keeper_bounty_wei_total, tcm_keeper_deploy_steps_total{project},
- * tcm_keeper_step_bounty_wei_total, tcm_keeper_errors_total{class},
- * tcm_keeper_skips_total{reason}, tcm_keeper_txs_total{kind}, tcm_keeper_rpc_requests_total{method},
- * tcm_keeper_rpc_latency_seconds{method} (histogram), tcm_keeper_last_successful_poll_timestamp_seconds,
- * tcm_keeper_polls_total{result}, tcm_keeper_inflight_transactions.
+ * The keeper's metrics (Effect Metric), rendered at /metrics by @tcm/chain's Prometheus renderer:
+ * tcm_keeper_harvests_total{project}, tcm_keeper_bounty_wei_total (stETH), tcm_keeper_deploy_steps_total{project},
+ * tcm_keeper_step_bounty_wei_total (wstETH), tcm_keeper_deployed_wsteth_wei_total{project},
+ * tcm_keeper_gas_spent_wei_total (ETH), tcm_keeper_pending_wsteth_wei{project}, tcm_keeper_stalled{project} (1 while
+ * its steps would deploy nothing), tcm_keeper_stalls_total{project}, tcm_keeper_errors_total{class},
+ * tcm_keeper_skips_total{reason}, tcm_keeper_txs_total{kind}, tcm_keeper_polls_total{result},
+ * tcm_keeper_rpc_requests_total{method}, tcm_keeper_rpc_latency_seconds{method},
+ * tcm_keeper_last_successful_poll_timestamp_seconds, tcm_keeper_inflight_transactions.
  */
-export class KeeperMetrics extends Effect.Service<KeeperMetrics>()("@tcm/keeper/KeeperMetrics", {
-  sync: () => {
-    const harvests = new Map<number, number>();
-    const steps = new Map<number, number>();
-    const errors = new Map<string, number>();
-    const skips = new Map<string, number>();
-    const txs = new Map<string, number>();
-    const polls = new Map<string, number>();
-    const rpcRequests = new Map<string, number>();
-    const latency = new Map<string, Histogram>();
-    let bountyWei = 0n;
-    let stepBountyWei = 0n;
-    let lastSuccessfulPoll = 0;
-    let inflight = 0;
-    const bump = <K>(map: Map<K, number>, key: K, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
+export const harvests = Metric.counter("tcm_keeper_harvests_total", { description: "Harvests this keeper performed, by project.", incremental: true });
+export const bountyWei = Metric.counter("tcm_keeper_bounty_wei_total", { description: "Harvest bounties earned, in stETH wei.", bigint: true, incremental: true });
+export const deploySteps = Metric.counter("tcm_keeper_deploy_steps_total", {
+  description: "Deploy steps this keeper ran (alone or inside a harvest), by project.",
+  incremental: true,
+});
+export const stepBountyWei = Metric.counter("tcm_keeper_step_bounty_wei_total", {
+  description: "Deploy-step bounties earned, in wstETH wei.",
+  bigint: true,
+  incremental: true,
+});
+export const deployedWstEthWei = Metric.counter("tcm_keeper_deployed_wsteth_wei_total", {
+  description: "wstETH the steps this keeper ran put into the pools (swapped + added), by project.",
+  bigint: true,
+  incremental: true,
+});
+export const gasSpentWei = Metric.counter("tcm_keeper_gas_spent_wei_total", {
+  description: "Gas this keeper paid for its mined transactions (gasUsed × effectiveGasPrice), in ETH wei.",
+  bigint: true,
+  incremental: true,
+});
+export const pendingWstEthWei = Metric.gauge("tcm_keeper_pending_wsteth_wei", {
+  description: "wstETH harvested and not yet deployed, by project, at the last poll.",
+  bigint: true,
+});
+export const stalled = Metric.gauge("tcm_keeper_stalled", {
+  description: "1 while a project's due steps would deploy nothing (price past the band); looked at again after a back-off.",
+});
+export const stalls = Metric.counter("tcm_keeper_stalls_total", { description: "Times a project was found stalled, by project.", incremental: true });
+export const errors = Metric.counter("tcm_keeper_errors_total", { description: "Errors by class.", incremental: true });
+export const skips = Metric.counter("tcm_keeper_skips_total", { description: "Due harvests and deploy steps not done, by reason.", incremental: true });
+export const txs = Metric.counter("tcm_keeper_txs_total", {
+  description: "Transactions broadcast, by kind (harvest, harvestMany, deploy, deployMany, replacement).",
+  incremental: true,
+});
+export const polls = Metric.counter("tcm_keeper_polls_total", { description: "Polls by result.", incremental: true });
+export const rpcRequests = Metric.counter("tcm_keeper_rpc_requests_total", {
+  description: "JSON-RPC HTTP requests by method (batch for JSON-RPC batches).",
+  incremental: true,
+});
+export const rpcLatency = Metric.histogram(
+  "tcm_keeper_rpc_latency_seconds",
+  MetricBoundaries.fromIterable([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]),
+  "JSON-RPC HTTP round-trip latency.",
+);
+export const lastSuccessfulPoll = Metric.gauge("tcm_keeper_last_successful_poll_timestamp_seconds", {
+  description: "Unix time of the last poll that completed.",
+});
+export const inflight = Metric.gauge("tcm_keeper_inflight_transactions", { description: "Transactions broadcast and not yet mined." });
 
-    const observeRpc = (method: string, seconds: number) => {
-      bump(rpcRequests, method);
-      let h = latency.get(method);
-      if (h === undefined) {
-        h = { counts: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 };
-        latency.set(method, h);
-      }
-      LATENCY_BUCKETS.forEach((le, i) => {
-        if (seconds <= le) h.counts[i] = (h.counts[i] ?? 0) + 1;
-      });
-      h.sum += seconds;
-      h.count += 1;
-    };
+const project = (id: number) => String(id);
 
-    const render = (): string => {
-      const lines: string[] = [];
-      const family = (name: string, type: string, help: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-      family("tcm_keeper_harvests_total", "counter", "Harvests this keeper performed, by project.");
-      for (const [project, n] of [...harvests].sort((a, b) => a[0] - b[0])) {
-        lines.push(`tcm_keeper_harvests_total${labelText({ project: String(project) })} ${n}`);
-      }
-      family("tcm_keeper_bounty_wei_total", "counter", "Bounties earned, in stETH wei.");
-      lines.push(`tcm_keeper_bounty_wei_total ${bountyWei}`);
-      family("tcm_keeper_deploy_steps_total", "counter", "Deploy steps this keeper ran (alone or inside a harvest), by project.");
-      for (const [project, n] of [...steps].sort((a, b) => a[0] - b[0])) {
-        lines.push(`tcm_keeper_deploy_steps_total${labelText({ project: String(project) })} ${n}`);
-      }
-      family("tcm_keeper_step_bounty_wei_total", "counter", "Deploy-step bounties earned, in wstETH wei.");
-      lines.push(`tcm_keeper_step_bounty_wei_total ${stepBountyWei}`);
-      family("tcm_keeper_errors_total", "counter", "Errors by class.");
-      for (const [cls, n] of errors) lines.push(`tcm_keeper_errors_total${labelText({ class: cls })} ${n}`);
-      family("tcm_keeper_skips_total", "counter", "Due harvests and deploy steps not done, by reason.");
-      for (const [reason, n] of skips) lines.push(`tcm_keeper_skips_total${labelText({ reason })} ${n}`);
-      family("tcm_keeper_txs_total", "counter", "Transactions broadcast, by kind (harvest, harvestMany, deploy, deployMany, replacement).");
-      for (const [kind, n] of txs) lines.push(`tcm_keeper_txs_total${labelText({ kind })} ${n}`);
-      family("tcm_keeper_polls_total", "counter", "Polls by result.");
-      for (const [result, n] of polls) lines.push(`tcm_keeper_polls_total${labelText({ result })} ${n}`);
-      family("tcm_keeper_rpc_requests_total", "counter", "JSON-RPC HTTP requests by method (batch for JSON-RPC batches).");
-      for (const [method, n] of rpcRequests) lines.push(`tcm_keeper_rpc_requests_total${labelText({ method })} ${n}`);
-      family("tcm_keeper_rpc_latency_seconds", "histogram", "JSON-RPC HTTP round-trip latency.");
-      for (const [method, h] of latency) {
-        LATENCY_BUCKETS.forEach((le, i) =>
-          lines.push(`tcm_keeper_rpc_latency_seconds_bucket${labelText({ method, le: String(le) })} ${h.counts[i] ?? 0}`),
-        );
-        lines.push(`tcm_keeper_rpc_latency_seconds_bucket${labelText({ method, le: "+Inf" })} ${h.count}`);
-        lines.push(`tcm_keeper_rpc_latency_seconds_sum${labelText({ method })} ${h.sum}`);
-        lines.push(`tcm_keeper_rpc_latency_seconds_count${labelText({ method })} ${h.count}`);
-      }
-      family("tcm_keeper_last_successful_poll_timestamp_seconds", "gauge", "Unix time of the last poll that completed.");
-      lines.push(`tcm_keeper_last_successful_poll_timestamp_seconds ${lastSuccessfulPoll}`);
-      family("tcm_keeper_inflight_transactions", "gauge", "Transactions broadcast and not yet mined.");
-      lines.push(`tcm_keeper_inflight_transactions ${inflight}`);
-      return `${lines.join("\n")}\n`;
-    };
+/** Counts one RPC round trip (called from the transport's fetch wrapper, outside Effect). */
+export const observeRpc = (method: string, seconds: number): void => {
+  const tags = [MetricLabel.make("method", method)];
+  rpcRequests.unsafeUpdate(1, tags);
+  rpcLatency.unsafeUpdate(seconds, tags);
+};
 
-    return {
-      harvested: (projectId: number, bounty: bigint) =>
-        Effect.sync(() => {
-          bump(harvests, projectId);
-          bountyWei += bounty;
-        }),
-      deployed: (projectId: number, bounty: bigint) =>
-        Effect.sync(() => {
-          bump(steps, projectId);
-          stepBountyWei += bounty;
-        }),
-      error: (cls: string) => Effect.sync(() => void bump(errors, cls)),
-      skipped: (reason: string) => Effect.sync(() => void bump(skips, reason)),
-      tx: (kind: string) => Effect.sync(() => void bump(txs, kind)),
-      poll: (result: "ok" | "failed") =>
-        Effect.sync(() => {
-          bump(polls, result);
-          if (result === "ok") lastSuccessfulPoll = Date.now() / 1000;
-        }),
-      inflight: (delta: number) => Effect.sync(() => void (inflight += delta)),
-      /** Called from the RPC transport's fetch wrapper (outside Effect). */
-      observeRpc,
-      lastSuccessfulPoll: Effect.sync(() => lastSuccessfulPoll),
-      rpcRequestCount: Effect.sync(() => [...rpcRequests.values()].reduce((a, b) => a + b, 0)),
-      harvestCount: Effect.sync(() => [...harvests.values()].reduce((a, b) => a + b, 0)),
-      deployStepCount: Effect.sync(() => [...steps.values()].reduce((a, b) => a + b, 0)),
-      render: Effect.sync(render),
-    } as const;
-  },
-}) {}
+/** A harvest this keeper performed, and the step it ran. */
+export const recordHarvest = (projectId: number, bounty: bigint, step: { readonly bounty: bigint; readonly wstEthAdded: bigint; readonly wstEthSwapped: bigint } | undefined) =>
+  Effect.gen(function* () {
+    yield* Metric.increment(Metric.tagged(harvests, "project", project(projectId)));
+    yield* Metric.incrementBy(bountyWei, bounty);
+    if (step !== undefined) yield* recordStep(projectId, step);
+  });
+
+/** A deploy step this keeper ran (alone or inside a harvest). */
+export const recordStep = (projectId: number, step: { readonly bounty: bigint; readonly wstEthAdded: bigint; readonly wstEthSwapped: bigint }) =>
+  Effect.gen(function* () {
+    yield* Metric.increment(Metric.tagged(deploySteps, "project", project(projectId)));
+    yield* Metric.incrementBy(stepBountyWei, step.bounty);
+    yield* Metric.incrementBy(Metric.tagged(deployedWstEthWei, "project", project(projectId)), deployedWstEthOf(step));
+  });
+
+export const recordError = (cls: string) => Metric.increment(Metric.tagged(errors, "class", cls));
+export const recordSkip = (reason: string) => Metric.increment(Metric.tagged(skips, "reason", reason));
+export const recordTx = (kind: string) => Metric.increment(Metric.tagged(txs, "kind", kind));
+export const recordGas = (wei: bigint) => Metric.incrementBy(gasSpentWei, wei);
+export const setPending = (projectId: number, wei: bigint) => Metric.set(Metric.tagged(pendingWstEthWei, "project", project(projectId)), wei);
+export const setStalled = (projectId: number, isStalled: boolean) =>
+  Effect.zipRight(
+    Metric.set(Metric.tagged(stalled, "project", project(projectId)), isStalled ? 1 : 0),
+    isStalled ? Metric.increment(Metric.tagged(stalls, "project", project(projectId))) : Effect.void,
+  );
+export const recordPoll = (result: "ok" | "failed") =>
+  Effect.gen(function* () {
+    yield* Metric.increment(Metric.tagged(polls, "result", result));
+    if (result === "ok") yield* Metric.set(lastSuccessfulPoll, (yield* Clock.currentTimeMillis) / 1000);
+  });
+export const inflightBy = (delta: number) => Metric.modify(inflight, delta);
+
+/** Unix ms of the last poll that completed, if any. */
+export const lastSuccessfulPollMillis = Effect.map(Metric.value(lastSuccessfulPoll), (s) =>
+  s.value > 0 ? Option.some(s.value * 1000) : Option.none<number>(),
+);
+
+/** The keeper's metrics as Prometheus text. */
+export const renderKeeperMetrics = prometheusText({ prefix: "tcm_keeper_" });

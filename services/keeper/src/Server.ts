@@ -1,15 +1,14 @@
 import { createServer } from "node:http";
 import { HttpLayerRouter, HttpServerResponse } from "@effect/platform";
 import { NodeHttpServer } from "@effect/platform-node";
-import { Duration, Effect, Layer } from "effect";
+import { Clock, Duration, Effect, Layer, Option } from "effect";
 import { KeeperConfig } from "./KeeperConfig.js";
-import { KeeperMetrics } from "./Metrics.js";
+import { lastSuccessfulPollMillis, renderKeeperMetrics } from "./Metrics.js";
 
 const Routes = HttpLayerRouter.addAll(
   Effect.gen(function* () {
-    const metrics = yield* KeeperMetrics;
     const settings = yield* KeeperConfig;
-    const startedAt = Date.now();
+    const startedAt = yield* Clock.currentTimeMillis;
     // Healthy while polls keep completing: the last one no older than three intervals (at least two minutes,
     // so a pass waiting on receipts does not flap the probe).
     const staleAfterMs = Math.max(3 * Duration.toMillis(settings.pollInterval), 120_000);
@@ -17,14 +16,14 @@ const Routes = HttpLayerRouter.addAll(
       HttpLayerRouter.route(
         "GET",
         "/metrics",
-        Effect.map(metrics.render, (body) => HttpServerResponse.text(body, { contentType: "text/plain; version=0.0.4; charset=utf-8" })),
+        Effect.map(renderKeeperMetrics, (body) => HttpServerResponse.text(body, { contentType: "text/plain; version=0.0.4; charset=utf-8" })),
       ),
       HttpLayerRouter.route(
         "GET",
         "/health",
         Effect.gen(function* () {
-          const last = (yield* metrics.lastSuccessfulPoll) * 1000;
-          const now = Date.now();
+          const last = Option.getOrElse(yield* lastSuccessfulPollMillis, () => 0);
+          const now = yield* Clock.currentTimeMillis;
           const status = last > 0 && now - last <= staleAfterMs ? "ok" : last === 0 && now - startedAt <= staleAfterMs ? "starting" : "stale";
           return HttpServerResponse.unsafeJson(
             { status, lastSuccessfulPoll: last === 0 ? null : new Date(last).toISOString(), uptimeSeconds: Math.round((now - startedAt) / 1000) },

@@ -1,10 +1,11 @@
-import { Cause, Data, Effect, Exit, Layer, Logger } from "effect";
-import { Harvester, type PassReport, errorClassOf } from "./Harvester.js";
+import { Args, Command, Options, ValidationError } from "@effect/cli";
+import { Cause, Context, Effect, Layer, Logger, Ref, Schedule } from "effect";
+import { Harvester, type PassReport } from "./Harvester.js";
 import { KeeperChainLive } from "./KeeperChain.js";
-import { KeeperConfig, isConfigFailure } from "./KeeperConfig.js";
-import { KeeperMetrics } from "./Metrics.js";
+import { KeeperConfig } from "./KeeperConfig.js";
+import * as Metrics from "./Metrics.js";
+import { errorClassOf } from "./planning.js";
 import { HttpLive } from "./Server.js";
-import { Transactions, pollSchedule } from "./Transactions.js";
 
 /** How the keeper was started: `run` (loop) or `once` (one pass), with or without `--dry-run`. */
 export interface KeeperMode {
@@ -12,109 +13,115 @@ export interface KeeperMode {
   readonly dryRun: boolean;
 }
 
-/** A bad command line (exit code 2, like bad configuration). */
-export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
+/** Exit codes: 0 ok (or stopped by a signal), 1 failures, 2 bad configuration or command line. */
+export const ExitCodes = { ok: 0, failures: 1, badConfig: 2 } as const;
 
-/** `once` finished its pass; the exit code says how (0: all due projects harvested or rightly skipped, 1: failures). */
-export class OnceFinished extends Data.TaggedError("OnceFinished")<{ readonly exitCode: 0 | 1; readonly report?: PassReport }> {}
+/** Everything a pass needs: config, chain access and signer, the harvester. */
+export const KeeperCoreLive = Harvester.Default.pipe(Layer.provideMerge(KeeperChainLive), Layer.provideMerge(KeeperConfig.Default));
 
-export const parseArgs = (argv: ReadonlyArray<string>): KeeperMode | UsageError => {
-  const dryRun = argv.includes("--dry-run");
-  const rest = argv.filter((a) => a !== "--dry-run");
-  const [command, ...extra] = rest;
-  if ((command !== "run" && command !== "once") || extra.length > 0) {
-    return new UsageError({ message: `usage: keeper run|once [--dry-run] (got: ${argv.join(" ") || "nothing"})` });
-  }
-  return { command, dryRun };
-};
-
-/** Everything a pass needs: config, metrics, chain access, transactions, the harvester. */
-export const KeeperCoreLive = Harvester.Default.pipe(
-  Layer.provideMerge(Transactions.Default),
-  Layer.provideMerge(KeeperChainLive),
-  Layer.provideMerge(KeeperMetrics.Default),
-  Layer.provideMerge(KeeperConfig.Default),
-);
-
-const onePoll = (dryRun: boolean) =>
-  Effect.gen(function* () {
-    const harvester = yield* Harvester;
-    const metrics = yield* KeeperMetrics;
-    return yield* harvester.pass({ dryRun }).pipe(
-      Effect.tap(() => metrics.poll("ok")),
+/** One poll with its metrics and logs; a poll that fails outright is logged and counted, the next re-reads the chain. */
+export const onePoll = (dryRun: boolean) =>
+  Effect.flatMap(Harvester, (harvester) =>
+    harvester.pass({ dryRun }).pipe(
+      Effect.tap(() => Metrics.recordPoll("ok")),
       Effect.tapErrorCause((cause) =>
         Effect.gen(function* () {
-          yield* metrics.poll("failed");
+          yield* Metrics.recordPoll("failed");
           const failure = Cause.failureOption(cause);
-          yield* metrics.error(failure._tag === "Some" ? errorClassOf(failure.value) : "defect");
+          yield* Metrics.recordError(failure._tag === "Some" ? errorClassOf(failure.value) : "defect");
           yield* Effect.logError("poll failed").pipe(Effect.annotateLogs({ cause: Cause.pretty(cause) }));
         }),
       ),
-    );
-  });
+    ),
+  );
 
 /** `run`: polls every TCM_POLL_INTERVAL_MS until SIGINT/SIGTERM; shutdown waits for in-flight transactions. */
 export const PollLoopLive = (dryRun: boolean) =>
   Layer.scopedDiscard(
     Effect.gen(function* () {
       const settings = yield* KeeperConfig;
-      const txs = yield* Transactions;
-      yield* txs.settlePrevious();
+      const harvester = yield* Harvester;
+      yield* harvester.settlePrevious;
       yield* Effect.logInfo("keeper started").pipe(
-        Effect.annotateLogs({ address: txs.address, pollIntervalMs: settings.pollInterval.toJSON(), dryRun }),
+        Effect.annotateLogs({ address: harvester.address, pollIntervalMs: settings.pollInterval.toJSON(), dryRun }),
       );
-      yield* Effect.forkScoped(onePoll(dryRun).pipe(Effect.ignore, Effect.repeat(pollSchedule(settings.pollInterval))));
+      yield* Effect.forkScoped(onePoll(dryRun).pipe(Effect.ignore, Effect.repeat(Schedule.spaced(settings.pollInterval))));
       // Finalizers run in reverse: this logs first, then the poll fiber is interrupted, which waits for the
       // uninterruptible send-and-await section of a pass in progress.
       yield* Effect.addFinalizer(() => Effect.logInfo("shutting down; waiting for in-flight transactions"));
     }),
   );
 
-/** `once`: one pass, then ends the program with its exit code (through OnceFinished). */
-export const OncePassLive = (dryRun: boolean) =>
-  Layer.effectDiscard(
-    Effect.gen(function* () {
-      const txs = yield* Transactions;
-      yield* txs.settlePrevious();
-      const report = yield* Effect.either(onePoll(dryRun));
-      if (report._tag === "Left") return yield* new OnceFinished({ exitCode: 1 });
-      return yield* new OnceFinished({ exitCode: report.right.failures > 0 ? 1 : 0, report: report.right });
-    }),
-  );
+/** `once`: one pass; its exit code (0: every due project harvested or rightly skipped, 1: failures). */
+export const oncePass = (dryRun: boolean) =>
+  Effect.gen(function* () {
+    const harvester = yield* Harvester;
+    yield* harvester.settlePrevious;
+    const report = yield* Effect.either(onePoll(dryRun));
+    return report._tag === "Right" && report.right.failures === 0 ? ExitCodes.ok : ExitCodes.failures;
+  });
 
 /** Structured JSON logs at TCM_LOG_LEVEL. */
 const LoggingLive = Layer.unwrapEffect(Effect.map(KeeperConfig, (s) => Logger.minimumLogLevel(s.logLevel)));
 
-/** The whole keeper for a mode: worker (+ HTTP server in `run`), logging, core services. */
-export const makeMainLive = (mode: KeeperMode) => {
-  const worker: Layer.Layer<never, unknown, KeeperConfig | KeeperMetrics | Harvester | Transactions> =
-    mode.command === "run" ? Layer.merge(PollLoopLive(mode.dryRun), HttpLive) : OncePassLive(mode.dryRun);
-  return worker.pipe(
-    Layer.provide(KeeperCoreLive),
-    Layer.provide(LoggingLive.pipe(Layer.provide(KeeperConfig.Default))),
-    Layer.tapErrorCause((cause) => {
-      const failure = Cause.failureOption(cause);
-      if (failure._tag === "Some" && failure.value instanceof OnceFinished) return Effect.void;
-      if (failure._tag === "Some" && (isConfigFailure(failure.value) || failure.value instanceof UsageError)) {
-        const message = (failure.value as { message?: string }).message ?? String(failure.value);
-        return Effect.zipRight(
-          Effect.sync(() => process.stderr.write(`keeper: refusing to start: ${message}\n`)),
-          Effect.logError("refusing to start: bad configuration").pipe(Effect.annotateLogs({ error: message })),
-        );
-      }
-      return Effect.logError("keeper stopped").pipe(Effect.annotateLogs({ cause: Cause.pretty(cause) }));
+const refuse = (message: string) =>
+  Effect.zipRight(
+    Effect.sync(() => process.stderr.write(`keeper: refusing to start: ${message}\n`)),
+    Effect.logError("refusing to start: bad configuration").pipe(Effect.annotateLogs({ error: message })),
+  ).pipe(Effect.as(ExitCodes.badConfig));
+
+/**
+ * The keeper in a mode, to its exit code: `run` until interrupted (0), `once` one pass (0 or 1); a bad configuration
+ * or deployment file is 2, any other failure to start 1. The exit code is the program's value, not an error.
+ */
+export const runKeeper = (mode: KeeperMode): Effect.Effect<number> => {
+  const program =
+    mode.command === "run"
+      ? Layer.launch(Layer.merge(PollLoopLive(mode.dryRun), HttpLive)).pipe(Effect.as(ExitCodes.ok))
+      : oncePass(mode.dryRun);
+  return program.pipe(
+    Effect.provide(Layer.merge(KeeperCoreLive, LoggingLive.pipe(Layer.provide(KeeperConfig.Default)))),
+    Effect.catchTags({
+      KeeperConfigError: (e) => refuse(e.message),
+      DeploymentError: (e) => refuse(e.message),
     }),
-    Layer.provide(Logger.json),
+    Effect.catchAllCause((cause) =>
+      Cause.isInterruptedOnly(cause)
+        ? Effect.succeed(ExitCodes.ok)
+        : Effect.logError("keeper stopped").pipe(Effect.annotateLogs({ cause: Cause.pretty(cause) }), Effect.as(ExitCodes.failures)),
+    ),
+    Effect.provide(Logger.json),
   );
 };
 
-/** Maps how the program ended to the process exit code: OnceFinished → its code, bad config/usage → 2. */
-export const exitCodeOf = <E, A>(exit: Exit.Exit<A, E>): number => {
-  if (Exit.isSuccess(exit)) return 0;
-  const failures = [...Cause.failures(exit.cause)] as unknown[];
-  const finished = failures.find((f): f is OnceFinished => f instanceof OnceFinished);
-  if (finished !== undefined) return finished.exitCode;
-  if (failures.some((f) => isConfigFailure(f) || f instanceof UsageError)) return 2;
-  if (Cause.isInterruptedOnly(exit.cause)) return 0;
-  return 1;
+/** Where a command's exit code goes (the entry point reads it after the command ran). */
+export class ExitCode extends Context.Tag("@tcm/keeper/ExitCode")<ExitCode, Ref.Ref<number>>() {}
+
+const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("plan and log what would be sent; send nothing"));
+
+/**
+ * `keeper run [--dry-run]` and `keeper once [--dry-run]` (@effect/cli), each handing its mode to `handler`; the
+ * handler's number is the exit code.
+ */
+export const keeperCommand = <R>(handler: (mode: KeeperMode) => Effect.Effect<number, never, R>) => {
+  const mode = (command: KeeperMode["command"]) => (options: { readonly dryRun: boolean }) =>
+    Effect.flatMap(handler({ command, dryRun: options.dryRun }), (code) => Effect.flatMap(ExitCode, (ref) => Ref.set(ref, code)));
+  const run = Command.make("run", { dryRun }, mode("run")).pipe(Command.withDescription("poll every TCM_POLL_INTERVAL_MS until stopped"));
+  const once = Command.make("once", { dryRun }, mode("once")).pipe(Command.withDescription("one pass; exit 0 (done) or 1 (failures)"));
+  return Command.make("keeper", { rest: Args.none }).pipe(
+    Command.withDescription("TCM keeper: harvests once per epoch and runs the deploy steps (configuration from TCM_* variables)"),
+    Command.withSubcommands([run, once]),
+  );
 };
+
+/** Runs the command line (`argv` as process.argv) to an exit code: a usage error is 2. */
+export const cli = <R>(argv: ReadonlyArray<string>, handler: (mode: KeeperMode) => Effect.Effect<number, never, R>) =>
+  Effect.gen(function* () {
+    const code = yield* Ref.make<number>(ExitCodes.ok);
+    const run = Command.run(keeperCommand(handler), { name: "keeper", version: "0.1.0" });
+    const result = yield* Effect.either(run(argv).pipe(Effect.provideService(ExitCode, code)));
+    if (result._tag === "Left") return ValidationError.isValidationError(result.left) ? ExitCodes.badConfig : ExitCodes.failures;
+    return yield* Ref.get(code);
+  });
+
+export type { PassReport };

@@ -7,7 +7,8 @@ import { anvil, deployDevnet } from "@tcm/chain/devnet";
 import { ConfigProvider, Duration, Effect, Redacted } from "effect";
 import { parseEther, parseGwei } from "viem";
 import { loadKeeperSettings } from "../src/KeeperConfig.js";
-import { parseArgs } from "../src/Worker.js";
+import { type KeeperMode, cli } from "../src/Worker.js";
+import { NodeContext } from "@effect/platform-node";
 import { depositDemo, harvestedEvents, keeperEnv, keeperKeys, nonceOf, testChain, writeDeploymentFile } from "./support.js";
 import { Devnet } from "@tcm/chain/devnet";
 
@@ -85,11 +86,22 @@ describe("configuration", () => {
     );
   }
 
-  it("parses the command line", () => {
-    assert.deepStrictEqual(parseArgs(["run"]), { command: "run", dryRun: false });
-    assert.deepStrictEqual(parseArgs(["once", "--dry-run"]), { command: "once", dryRun: true });
-    assert.strictEqual((parseArgs(["sometimes"]) as { _tag: string })._tag, "UsageError");
-  });
+  it.effect("the command line (@effect/cli): run/once with --dry-run reach the handler, whose number is the exit code; bad usage is 2", () =>
+    Effect.gen(function* () {
+      const seen: KeeperMode[] = [];
+      const run = (args: ReadonlyArray<string>) =>
+        cli(["node", "keeper", ...args], (mode) => Effect.sync(() => (seen.push(mode), seen.length === 1 ? 0 : 1))).pipe(Effect.provide(NodeContext.layer));
+      assert.strictEqual(yield* run(["run"]), 0);
+      assert.strictEqual(yield* run(["once", "--dry-run"]), 1);
+      assert.deepStrictEqual(seen, [
+        { command: "run", dryRun: false },
+        { command: "once", dryRun: true },
+      ]);
+      assert.strictEqual(yield* run(["sometimes"]), 2);
+      assert.strictEqual(yield* run(["once", "--loud"]), 2);
+      assert.strictEqual(seen.length, 2, "the handler never ran for bad usage");
+    }),
+  );
 
   it.live("the process: exit 2 on bad config or usage (naming the variable), dry run sends nothing, once harvests", () =>
     Effect.scoped(

@@ -11,8 +11,8 @@ import { DEPLOY_REPORT_FIELDS, HARVEST_REPORT_FIELDS, isDeployReady, previewDepl
 import { Effect, Layer } from "effect";
 import { parseEther } from "viem";
 import {
-  KeeperMetrics,
-  Transactions,
+  renderKeeperMetrics,
+  TxSender,
   deployedEvents,
   depositDemo,
   harvestCounts,
@@ -61,7 +61,7 @@ describe("keeper on anvil", () => {
             assert.deepStrictEqual([...report.due], [1, 2, 3], `day ${day}: due`);
             assert.deepStrictEqual(report.outcomes.map((o) => o.result), ["harvested", "harvested", "harvested"]);
             // Each harvest ran its project's step (a day since the last one), so no separate step was due.
-            for (const o of report.outcomes) assert.isTrue(o.result === "harvested" && o.stepBounty !== undefined, JSON.stringify(o, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+            for (const o of report.outcomes) assert.isTrue(o.result === "harvested" && o.step !== undefined, JSON.stringify(o, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
             assert.deepStrictEqual([...report.deployDue], []);
             // The harvestMany was the next block: its reports are the previews on the state before it.
             const events = (yield* harvestedEvents).filter((e) => e.blockNumber === before.blockNumber + 1n);
@@ -82,11 +82,11 @@ describe("keeper on anvil", () => {
             }
             // A second pass in the same epoch finds nothing due (no harvest, no step) and sends nothing; it says
             // when the next step comes due.
-            const nonce = yield* Effect.flatMap(Transactions, (t) => t.nextNonce).pipe(Effect.provide(keeper));
+            const nonce = yield* Effect.flatMap(TxSender, (t) => t.nextNonce).pipe(Effect.provide(keeper));
             const again = yield* runPass;
             assert.strictEqual(again.due.length, 0);
             assert.strictEqual(again.deployDue.length, 0);
-            assert.strictEqual(yield* Effect.flatMap(Transactions, (t) => t.nextNonce).pipe(Effect.provide(keeper)), nonce);
+            assert.strictEqual(yield* Effect.flatMap(TxSender, (t) => t.nextNonce).pipe(Effect.provide(keeper)), nonce);
             const stepInterval = before.state.config.stepInterval;
             if (day > 1) assert.strictEqual(again.nextDeployTime, at + stepInterval, `day ${day}: next step`);
 
@@ -120,7 +120,7 @@ describe("keeper on anvil", () => {
           const counts = harvestCounts(yield* harvestedEvents);
           assert.strictEqual(counts.size, 3 * days);
           assert.isTrue([...counts.values()].every((n) => n === 1));
-          const metrics = yield* Effect.flatMap(KeeperMetrics, (m) => m.render).pipe(Effect.provide(keeper));
+          const metrics = yield* renderKeeperMetrics;
           assert.include(metrics, 'tcm_keeper_harvests_total{project="1"} 4');
           assert.match(metrics, /tcm_keeper_deploy_steps_total\{project="1"\} ([4-9]|1\d)/);
           assert.match(metrics, /tcm_keeper_step_bounty_wei_total [1-9]\d*/);
@@ -162,7 +162,7 @@ describe("keeper on anvil", () => {
           assert.strictEqual(counts.size, 9);
           assert.isTrue([...counts.values()].every((n) => n === 1));
           for (const keeper of [a, b]) {
-            const t = yield* Effect.provide(Transactions, keeper);
+            const t = yield* Effect.provide(TxSender, keeper);
             const onChain = yield* nonceOf(t.address);
             assert.strictEqual(yield* t.nextNonce, onChain, "local nonce equals the chain's");
           }

@@ -2,14 +2,13 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ChainClient, Deployment, type DeploymentInfo, ModelState, TcmReader, TxBuilder, technoCapitalMachineAbi } from "@tcm/chain";
+import { ChainClient, Deployment, type DeploymentInfo, ModelState, TcmReader, TxBuilder, TxSender, technoCapitalMachineAbi } from "@tcm/chain";
 import { type AnvilInstance, ANVIL_ACCOUNTS, Devnet, deploymentToJson } from "@tcm/chain/devnet";
 import { ConfigProvider, Effect, Layer, LogLevel, Logger } from "effect";
 import { type Address, parseEther, parseEventLogs } from "viem";
 import { Harvester } from "../src/Harvester.js";
 import { KeeperCoreLive } from "../src/Worker.js";
-import { Transactions } from "../src/Transactions.js";
-import { KeeperMetrics } from "../src/Metrics.js";
+import { renderKeeperMetrics } from "../src/Metrics.js";
 
 export const depositor = ANVIL_ACCOUNTS[1]!;
 export const trader = ANVIL_ACCOUNTS[4]!;
@@ -46,7 +45,7 @@ export const keeperLayer = (env: Record<string, string>) =>
 
 export const pass = (dryRun = false) =>
   Effect.flatMap(Harvester, (h) => h.pass({ dryRun })).pipe(Logger.withMinimumLogLevel(LogLevel.Error));
-export { Harvester, KeeperMetrics, Transactions };
+export { Harvester, TxSender, renderKeeperMetrics };
 
 /** A depositor with `amount` stETH split over the three demo projects. */
 export const depositDemo = (amount: bigint) =>
