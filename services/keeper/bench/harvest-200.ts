@@ -1,9 +1,11 @@
 /**
- * Benchmark: 200 projects ready at once; one keeper pass harvests them all.
- * Prints the wall time of the pass and the RPC requests it made (counted by a proxy between keeper and anvil:
- * HTTP requests and the JSON-RPC calls inside them).
+ * Benchmark: 200 projects. (1) Their epoch turns at once: one keeper pass harvests them all (opening the pools).
+ * (2) A day later, harvested again, every project has pending wstETH; at the next step time all their deploy steps
+ * are due: one dry-run poll plans them all (load, triage, previews, estimates), then one poll sends them.
+ * Prints wall times and the RPC requests of each (counted by a proxy between keeper and anvil: HTTP requests and
+ * the JSON-RPC calls inside them). The target: a poll plans all due steps with ≤ 3 RPC requests per project.
  *
- *   npx tsx services/keeper/bench/harvest-200.ts [projects=200] [chunk=25]
+ *   npx nx run keeper:bench        (or: npm run bench -w services/keeper -- [projects=200] [chunk=25])
  */
 import { ChainClient, Deployment, ModelState, TxBuilder } from "@tcm/chain";
 import { ANVIL_ACCOUNTS, Devnet, anvil, deployDevnet } from "@tcm/chain/devnet";
@@ -80,41 +82,72 @@ const program = Effect.gen(function* () {
     TCM_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
   };
   const keeper = yield* Layer.build(KeeperCoreLive.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))));
-  const startupRequests = counter.stats.requests;
-  const startupCalls = counter.stats.calls;
-  const t0 = performance.now();
-  const report = yield* Effect.flatMap(Harvester, (h) => h.pass({ dryRun: false })).pipe(
-    Effect.provide(keeper),
-    Logger.withMinimumLogLevel(LogLevel.Warning),
-  );
-  const wall = (performance.now() - t0) / 1000;
-  const harvested = report.outcomes.filter((o) => o.result === "harvested").length;
-  const requests = counter.stats.requests - startupRequests;
-  const calls = counter.stats.calls - startupCalls;
-  const txs = counter.stats.rawTxs.size;
+  const runPass = (dryRun: boolean) =>
+    Effect.flatMap(Harvester, (h) => h.pass({ dryRun })).pipe(Effect.provide(keeper), Logger.withMinimumLogLevel(LogLevel.Warning));
+  const startup = { httpRequests: counter.stats.requests, jsonRpcCalls: counter.stats.calls };
+  /** Runs `body`, counting the proxy's HTTP requests, JSON-RPC calls, raw transactions and the wall time. */
+  const measured = <A, E>(body: Effect.Effect<A, E>) =>
+    Effect.gen(function* () {
+      const [requests, calls, raw] = [counter.stats.requests, counter.stats.calls, counter.stats.rawTxs.size];
+      const methodsBefore = new Map(counter.stats.methods);
+      const t0 = performance.now();
+      const value = yield* body;
+      const wall = (performance.now() - t0) / 1000;
+      const httpRequests = counter.stats.requests - requests;
+      const jsonRpcCalls = counter.stats.calls - calls;
+      const byMethod = Object.fromEntries([...counter.stats.methods].map(([m, n]) => [m, n - (methodsBefore.get(m) ?? 0)]).filter(([, n]) => Number(n) > 0));
+      return {
+        value,
+        figures: {
+          wallTimeSeconds: Number(wall.toFixed(2)),
+          withinPollInterval: wall * 1000 < POLL_INTERVAL_MS,
+          transactions: counter.stats.rawTxs.size - raw,
+          httpRequests,
+          jsonRpcCalls,
+          httpRequestsPerProject: Number((httpRequests / PROJECTS).toFixed(3)),
+          jsonRpcCallsPerProject: Number((jsonRpcCalls / PROJECTS).toFixed(3)),
+          byMethod,
+        },
+      };
+    });
+
+  const harvest = yield* measured(runPass(false));
+  const harvested = harvest.value.outcomes.filter((o) => o.result === "harvested").length;
+
+  // Day 2: another day's yield, harvested (each harvest runs one step); most of it waits in pending wstETH.
+  yield* Effect.gen(function* () {
+    const devnet = yield* Devnet;
+    yield* devnet.rebase(100);
+    yield* devnet.increaseTime(86_400);
+  }).pipe(Effect.provide(setup));
+  const day2 = yield* runPass(false);
+  const pendingProjects = yield* Effect.gen(function* () {
+    const loaded = yield* Effect.flatMap(ModelState, (m) => m.load());
+    const devnet = yield* Devnet;
+    yield* devnet.advanceToNextStep();
+    return Object.values(loaded.state.projects).filter((p) => p.pendingWstEth > 0n).length;
+  }).pipe(Effect.provide(setup));
+  const plan = yield* measured(runPass(true));
+  const steps = yield* measured(runPass(false));
+  const deployed = steps.value.deployOutcomes.filter((o) => o.result === "deployed").length;
   console.log(
     JSON.stringify(
       {
         projects: PROJECTS,
-        due: report.due.length,
-        harvested,
-        failures: report.failures,
         chunkSize: CHUNK,
-        transactions: txs,
-        wallTimeSeconds: Number(wall.toFixed(2)),
-        withinPollInterval: wall * 1000 < POLL_INTERVAL_MS,
-        httpRequests: requests,
-        jsonRpcCalls: calls,
-        httpRequestsPerProject: Number((requests / PROJECTS).toFixed(3)),
-        jsonRpcCallsPerProject: Number((calls / PROJECTS).toFixed(3)),
-        startup: { httpRequests: startupRequests, jsonRpcCalls: startupCalls },
-        byMethod: Object.fromEntries(counter.stats.methods),
+        startup,
+        harvestPass: { due: harvest.value.due.length, harvested, failures: harvest.value.failures, ...harvest.figures },
+        day2Harvested: day2.outcomes.filter((o) => o.result === "harvested").length,
+        projectsWithPendingWstEth: pendingProjects,
+        stepPlanningPoll: { stepsDue: plan.value.deployDue.length, planned: plan.value.deployOutcomes.filter((o) => o.result === "skipped" && o.reason === "dry-run").length, ...plan.figures },
+        stepPass: { stepsDue: steps.value.deployDue.length, deployed, failures: steps.value.failures, ...steps.figures },
+        targetMet: plan.figures.httpRequestsPerProject <= 3 && plan.figures.jsonRpcCallsPerProject <= 3,
       },
       null,
       2,
     ),
   );
-  if (harvested !== PROJECTS) process.exitCode = 1;
+  if (harvested !== PROJECTS || deployed !== PROJECTS || plan.figures.jsonRpcCallsPerProject > 3) process.exitCode = 1;
 });
 
 Effect.runPromise(Effect.scoped(program)).catch((e: unknown) => {
