@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Indexing benchmark (not a test): generates ≥ 5,000 machine events on anvil, indexes them with gnd dev using the
 // real mapping, then the same blocks with a no-op mapping (bench/noop.ts: same handlers, empty bodies) as the
-// ceiling, and prints events/s, time to fully synced, and the ratio real / ceiling (target ≥ 0.7).
+// ceiling, and prints ms/event, time to fully synced, and the ratio real / ceiling.
+//
+// A regression guard, not a target (the old "≥ 0.7 × no-op" target is retired: see README.md, benchmark): the real
+// mapping's ms/event, taken relative to the no-op run on the same machine at the same time (the load on these shared
+// machines moves both), may not grow by more than 20 % over BASELINE below; the bench exits 1 when it does.
 //
 // gnd runs with RUST_LIB_BACKTRACE=0 (graphNodeEnv in test/e2e.mjs): with an inherited RUST_BACKTRACE=1, graph-node
 // captures a stack trace on every WASM memory read, which slows the real mapping ≈ 7× and the no-op one not at all.
@@ -30,6 +34,11 @@ const argValue = (name) => {
 const TARGET_EVENTS = Number(argValue("--events") ?? 5000);
 const IPFS = argValue("--ipfs") ?? process.env.IPFS;
 const USERS = 48;
+/**
+ * Real ms/event ÷ no-op ms/event measured before the per-project harvested / deployed figures were added (issue 15;
+ * 5,524 events, 85 blocks: real 18.1 s, no-op 7.6 s). A change may raise it by at most 20 %.
+ */
+const BASELINE = 18.1 / 7.6;
 const abi = (name) => JSON.parse(readFileSync(join(SUBGRAPH_DIR, "abis", `${name}.json`), "utf8"));
 const machineAbi = abi("TechnoCapitalMachine");
 const stEthAbi = abi("MockStETH");
@@ -78,7 +87,9 @@ export async function generate(rpcUrl, deployment) {
       else if (step === 1) await send(user, deployment.machine, machineAbi, "topUp", [parseEther("0.01")]);
       else await send(user, deployment.machine, machineAbi, "claim", [[1, 2, 3], user]);
     }
-    if (round % 24 === 0) await send(keeper, deployment.machine, machineAbi, "harvestMany", [[1, 2, 3], []]);
+    if (round % 24 === 0) await send(keeper, deployment.machine, machineAbi, "harvestMany", [[1, 2, 3]]);
+    // Deploy steps every hour after the first harvest (deployMany skips the projects whose step is not due).
+    else if (round > 24) await send(keeper, deployment.machine, machineAbi, "deployMany", [[1, 2, 3]]);
     await mine();
     if (round % 10 === 0) {
       events = await countEvents();
@@ -142,14 +153,16 @@ async function main() {
     // write batch commits, and the first batch can span most of the chain, so "time since the first block" is not
     // measurable from outside.
     const rate = (run) => events / run.total;
+    const msPerEvent = (run) => (run.total * 1000) / events;
     const ceiling = results.at(-1)[1];
     for (const [label, run] of results) {
       const ratio = label === "no-op mapping" ? "" : `  ratio ${(rate(run) / rate(ceiling)).toFixed(2)}`;
-      log(`${label.padEnd(18)} fully synced in ${run.total.toFixed(1).padStart(6)} s (first status at ${(run.total - run.indexing).toFixed(1)} s): ${rate(run).toFixed(0).padStart(6)} events/s${ratio}`);
+      log(`${label.padEnd(18)} fully synced in ${run.total.toFixed(1).padStart(6)} s (first status at ${(run.total - run.indexing).toFixed(1)} s): ${rate(run).toFixed(0).padStart(6)} events/s, ${msPerEvent(run).toFixed(2)} ms/event${ratio}`);
     }
-    const ratio = rate(results[0][1]) / rate(ceiling);
-    log(`ratio real / no-op = ${ratio.toFixed(2)} (target ≥ 0.70) — ${ratio >= 0.7 ? "OK" : "BELOW TARGET"}`);
-    exitCode = 0;
+    const relative = msPerEvent(results[0][1]) / msPerEvent(ceiling);
+    const growth = relative / BASELINE - 1;
+    log(`real ms/event = ${relative.toFixed(2)} × no-op (baseline ${BASELINE.toFixed(2)}): ${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(0)} % — ${growth <= 0.2 ? "OK (guard: ≤ +20 %)" : "REGRESSION (> +20 %)"}`);
+    exitCode = growth <= 0.2 ? 0 : 1;
   } catch (error) {
     process.stderr.write(`bench: ERROR ${error.stack ?? error}\n`);
   } finally {

@@ -324,12 +324,12 @@ async function runScenario(rpcUrl, deployment) {
   await send(u5, machine, machineAbi, "claim", [[1, 2, 3], u5]);
   await send(keeper, machine, machineAbi, "claimContributor", [1]);
   await send(keeper, machine, machineAbi, "claimContributor", [2]);
-  return { publicClient, accounts: users, machine };
+  return { publicClient, accounts: users, machine, keeper, wstEth: deployment.wstETH };
 }
 
 // ------------------------------------------------------------------ comparison
 
-async function compare(node, { publicClient, accounts, machine }, blockNumber) {
+async function compare(node, { publicClient, accounts, machine, keeper, wstEth }, blockNumber) {
   const at = { blockNumber };
   const read = (address, contractAbi, functionName, args = []) => publicClient.readContract({ address, abi: contractAbi, functionName, args, ...at });
   const failures = [];
@@ -340,9 +340,13 @@ async function compare(node, { publicClient, accounts, machine }, blockNumber) {
   const data = await gql(
     node.graphql,
     `{
-      protocols(${b}) { totalPrincipal accYieldIndex totalLiquidityMinted projectCount harvestCount deployStepCount deficitWithdrawalCount }
+      protocols(${b}) { totalPrincipal accYieldIndex totalLiquidityMinted projectCount harvestCount deployStepCount deficitWithdrawalCount
+        totalWstEthWrapped totalWstEthDeployed totalStepBountyWstEth }
       projects(${b}, orderBy: projectId) { projectId token pair seeded allocatedPrincipal cumulativeYieldShares cumulativeLiquidityMinted
-        pendingWstEth carryTokens referencePrice lastStepTimestamp tokenSupply tokensSeeded cumulativeClaimed cumulativeContributorClaimed reserveWstEth reserveTokens lpTotalSupply harvestCount }
+        pendingWstEth carryTokens referencePrice lastStepTimestamp tokenSupply tokensSeeded cumulativeClaimed cumulativeContributorClaimed reserveWstEth reserveTokens lpTotalSupply harvestCount
+        cumulativeWstEthWrapped cumulativeWstEthDeployed cumulativeStepBountyWstEth
+        daySnapshots(orderBy: dayId, first: 1000) { dayId pendingWstEth dailyWstEthWrapped cumulativeWstEthWrapped dailyWstEthDeployed cumulativeWstEthDeployed
+          cumulativeStepBountyWstEth dailyDeployStepCount } }
       positions(${b}, first: 1000) { id principal open activeAllocations { project { projectId } bps principal } activeBps activeParts }
     }`,
   );
@@ -351,8 +355,24 @@ async function compare(node, { publicClient, accounts, machine }, blockNumber) {
   expectEqual("accYieldIndex", protocol.accYieldIndex, await read(machine, machineAbi, "accYieldIndex"));
   expectEqual("projectCount", protocol.projectCount, await read(machine, machineAbi, "projectCount"));
 
+  // The last block of each UTC day (a day snapshot holds the state at its day's close).
+  const lastBlockOfDay = new Map();
+  for (let n = 0n; n <= BigInt(blockNumber); n++) {
+    const block = await publicClient.getBlock({ blockNumber: n });
+    lastBlockOfDay.set(Number(block.timestamp / BigInt(DAY)), n);
+  }
+  // wstETH the pair holds for the machine's side: in this scenario nobody else trades or donates, so the pair's
+  // wstETH reserve is exactly what the machine's steps put in (swapped + added).
+  const pairWstReserve = async (project, view, at) => {
+    const [r0, r1] = await publicClient.readContract({ address: project.pair, abi: pairAbi, functionName: "getReserves", blockNumber: at });
+    return view.tokenIsToken0 ? r1 : r0;
+  };
+
   let allocatedSum = 0n;
   let lpHeldSum = 0n;
+  let harvestedSum = 0n;
+  let deployedSum = 0n;
+  let bountySum = 0n;
   for (const project of data.projects) {
     const id = project.projectId;
     const view = await read(machine, machineAbi, "getProject", [id]);
@@ -382,9 +402,48 @@ async function compare(node, { publicClient, accounts, machine }, blockNumber) {
       expectEqual(`${p} reserveTokens`, project.reserveTokens, reserveTokens);
       expectEqual(`${p} lpTotalSupply`, project.lpTotalSupply, await read(project.pair, pairAbi, "totalSupply"));
     }
+    // Harvested, deployed and step bounties: harvested − deployed − bounties = pending (the view), deployed = what the
+    // pair holds from the machine; so harvested is pinned to the chain too.
+    const harvested = BigInt(project.cumulativeWstEthWrapped);
+    const deployed = BigInt(project.cumulativeWstEthDeployed);
+    const bounties = BigInt(project.cumulativeStepBountyWstEth);
+    expectEqual(`${p} harvested − deployed − step bounties = pendingWstEth`, harvested - deployed - bounties, view.pendingWstEth);
+    expectEqual(`${p} cumulativeWstEthDeployed = pair's wstETH reserve`, deployed, view.seeded ? await pairWstReserve(project, view, blockNumber) : 0n);
+    // Every day snapshot against the chain at its day's last block.
+    let dailyWrapped = 0n;
+    let dailyDeployed = 0n;
+    for (const day of project.daySnapshots) {
+      const d = `${p} day ${day.dayId}`;
+      const close = lastBlockOfDay.get(day.dayId);
+      const atClose = await publicClient.readContract({ address: machine, abi: machineAbi, functionName: "getProject", args: [id], blockNumber: close });
+      expectEqual(`${d} pendingWstEth at close`, day.pendingWstEth, atClose.pendingWstEth);
+      expectEqual(
+        `${d} cumulativeWstEthDeployed at close = pair's wstETH reserve`,
+        day.cumulativeWstEthDeployed,
+        atClose.seeded ? await pairWstReserve(project, view, close) : 0n,
+      );
+      expectEqual(
+        `${d} harvested − deployed − step bounties = pending at close`,
+        BigInt(day.cumulativeWstEthWrapped) - BigInt(day.cumulativeWstEthDeployed) - BigInt(day.cumulativeStepBountyWstEth),
+        atClose.pendingWstEth,
+      );
+      dailyWrapped += BigInt(day.dailyWstEthWrapped);
+      dailyDeployed += BigInt(day.dailyWstEthDeployed);
+      expectEqual(`${d} Σ dailyWstEthWrapped = cumulativeWstEthWrapped`, dailyWrapped, day.cumulativeWstEthWrapped);
+      expectEqual(`${d} Σ dailyWstEthDeployed = cumulativeWstEthDeployed`, dailyDeployed, day.cumulativeWstEthDeployed);
+    }
+    if (project.daySnapshots.length === 0) failures.push(`${p}: no day snapshots`);
     allocatedSum += BigInt(project.allocatedPrincipal);
     lpHeldSum += lpHeld;
+    harvestedSum += harvested;
+    deployedSum += deployed;
+    bountySum += bounties;
   }
+  expectEqual("protocol totalWstEthWrapped = Σ projects", protocol.totalWstEthWrapped, harvestedSum);
+  expectEqual("protocol totalWstEthDeployed = Σ projects", protocol.totalWstEthDeployed, deployedSum);
+  expectEqual("protocol totalStepBountyWstEth = Σ projects", protocol.totalStepBountyWstEth, bountySum);
+  // Every step was sent by the keeper, so its wstETH balance is exactly the step bounties paid.
+  expectEqual("totalStepBountyWstEth = the keeper's wstETH", protocol.totalStepBountyWstEth, await read(wstEth, tokenAbi, "balanceOf", [keeper]));
   expectEqual("Σ allocatedPrincipal = totalPrincipal", allocatedSum, protocol.totalPrincipal);
   expectEqual("protocol totalLiquidityMinted = Σ LP held", protocol.totalLiquidityMinted, lpHeldSum);
 

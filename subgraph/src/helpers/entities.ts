@@ -91,14 +91,13 @@ export function loadProtocol(event: ethereum.Event): Protocol {
     protocol.cumulativeDeposited = BigInt.zero();
     protocol.cumulativeWithdrawn = BigInt.zero();
     protocol.cumulativeStEthPaid = BigInt.zero();
-    protocol.cumulativeClaimed = BigInt.zero();
-    protocol.cumulativeContributorClaimed = BigInt.zero();
     protocol.totalYieldShares = BigInt.zero();
     protocol.totalYieldStEth = BigInt.zero();
     protocol.totalBountyStEth = BigInt.zero();
     protocol.totalWstEthWrapped = BigInt.zero();
     protocol.totalWstEthAdded = BigInt.zero();
     protocol.totalWstEthSwapped = BigInt.zero();
+    protocol.totalWstEthDeployed = BigInt.zero();
     protocol.totalStepBountyWstEth = BigInt.zero();
     protocol.totalLiquidityMinted = BigInt.zero();
     protocol.totalYieldAssignedShares = BigInt.zero();
@@ -160,7 +159,6 @@ export function protocolCountersOf(protocol: Protocol): ProtocolCounters {
   syncProtocolCounters(protocol, counters);
   counters.dayOpenDeposited = BigInt.zero();
   counters.dayOpenDepositCount = 0;
-  counters.dayOpenClaimed = BigInt.zero();
   counters.dayOpenClaimCount = 0;
   counters.dayOpenYieldAssignedShares = BigInt.zero();
   return counters;
@@ -174,7 +172,6 @@ export function syncProtocolCounters(protocol: Protocol, counters: ProtocolCount
   counters.depositCount = protocol.depositCount;
   counters.topUpCount = protocol.topUpCount;
   counters.reallocationCount = protocol.reallocationCount;
-  counters.cumulativeClaimed = protocol.cumulativeClaimed;
   counters.claimCount = protocol.claimCount;
   counters.totalYieldAssignedShares = protocol.totalYieldAssignedShares;
   counters.yieldAssignmentCount = protocol.yieldAssignmentCount;
@@ -190,7 +187,6 @@ export function openProtocolDay(counters: ProtocolCounters, event: ethereum.Even
   counters.dayId = dayId;
   counters.dayOpenDeposited = counters.cumulativeDeposited;
   counters.dayOpenDepositCount = counters.depositCount + counters.topUpCount;
-  counters.dayOpenClaimed = counters.cumulativeClaimed;
   counters.dayOpenClaimCount = counters.claimCount;
   counters.dayOpenYieldAssignedShares = counters.totalYieldAssignedShares;
   return true;
@@ -220,7 +216,6 @@ export function protocolDaySnapshotOf(counters: ProtocolCounters, fresh: boolean
   let protocol = createdProtocol != null ? createdProtocol! : Protocol.load(counters.id)!;
   protocol.depositorCount = counters.depositorCount;
   protocol.cumulativeDeposited = counters.cumulativeDeposited;
-  protocol.cumulativeClaimed = counters.cumulativeClaimed;
   protocol.totalYieldAssignedShares = counters.totalYieldAssignedShares;
   return protocolDay(protocol, event, false);
 }
@@ -252,7 +247,6 @@ export function loadPosition(accountAddress: Address, event: ethereum.Event): Po
   if (account == null) {
     account = new Account(accountAddress);
     account.position = accountAddress;
-    account.cumulativeClaimed = BigInt.zero();
     account.firstSeenAtBlock = event.block.number;
     account.firstSeenAtTimestamp = event.block.timestamp;
     account.save();
@@ -311,6 +305,7 @@ export function projectDay(project: Project, event: ethereum.Event, load: boolea
     day.dailyYieldStEth = BigInt.zero();
     day.dailyBountyStEth = BigInt.zero();
     day.dailyWstEthWrapped = BigInt.zero();
+    day.dailyWstEthDeployed = BigInt.zero();
     day.dailyWstEthAdded = BigInt.zero();
     day.dailyTokensBought = BigInt.zero();
     day.dailyTokensAdded = BigInt.zero();
@@ -327,6 +322,9 @@ export function projectDay(project: Project, event: ethereum.Event, load: boolea
   day.cumulativeYieldStEth = project.cumulativeYieldStEth;
   day.cumulativeBountyStEth = project.cumulativeBountyStEth;
   day.pendingWstEth = project.pendingWstEth;
+  day.cumulativeWstEthWrapped = project.cumulativeWstEthWrapped;
+  day.cumulativeWstEthDeployed = project.cumulativeWstEthDeployed;
+  day.cumulativeStepBountyWstEth = project.cumulativeStepBountyWstEth;
   day.cumulativeWstEthAdded = project.cumulativeWstEthAdded;
   day.cumulativeTokensBought = project.cumulativeTokensBought;
   day.cumulativeTokensAdded = project.cumulativeTokensAdded;
@@ -403,10 +401,11 @@ export function protocolDay(protocol: Protocol, event: ethereum.Event, load: boo
     day.dailyDeposited = BigInt.zero();
     day.dailyWithdrawn = BigInt.zero();
     day.dailyStEthPaid = BigInt.zero();
-    day.dailyClaimed = BigInt.zero();
     day.dailyYieldShares = BigInt.zero();
     day.dailyYieldStEth = BigInt.zero();
     day.dailyYieldAssignedShares = BigInt.zero();
+    day.dailyWstEthWrapped = BigInt.zero();
+    day.dailyWstEthDeployed = BigInt.zero();
     day.dailyWstEthAdded = BigInt.zero();
     day.dailyLiquidityMinted = BigInt.zero();
     day.dailyDepositCount = 0;
@@ -421,10 +420,11 @@ export function protocolDay(protocol: Protocol, event: ethereum.Event, load: boo
   day.cumulativeDeposited = protocol.cumulativeDeposited;
   day.cumulativeWithdrawn = protocol.cumulativeWithdrawn;
   day.cumulativeStEthPaid = protocol.cumulativeStEthPaid;
-  day.cumulativeClaimed = protocol.cumulativeClaimed;
   day.cumulativeYieldShares = protocol.totalYieldShares;
   day.cumulativeYieldStEth = protocol.totalYieldStEth;
   day.cumulativeYieldAssignedShares = protocol.totalYieldAssignedShares;
+  day.cumulativeWstEthWrapped = protocol.totalWstEthWrapped;
+  day.cumulativeWstEthDeployed = protocol.totalWstEthDeployed;
   day.cumulativeWstEthAdded = protocol.totalWstEthAdded;
   day.cumulativeLiquidityMinted = protocol.totalLiquidityMinted;
   return day;

@@ -131,6 +131,7 @@ export function handleProjectLaunched(event: ProjectLaunched): void {
   project.cumulativeTokensAdded = BigInt.zero();
   project.cumulativeLiquidityMinted = BigInt.zero();
   project.cumulativeStepBountyWstEth = BigInt.zero();
+  project.cumulativeWstEthDeployed = BigInt.zero();
   project.pendingWstEth = BigInt.zero();
   project.carryTokens = BigInt.zero();
   project.cumulativeClaimed = BigInt.zero();
@@ -370,7 +371,6 @@ export function handleClaimed(event: Claimed): void {
   if (account == null) {
     position = loadPosition(accountId, event);
     position.save();
-    account = Account.load(accountId)!;
     if (accountWasCreated()) {
       protocolCounters.accountCount = protocolCounters.accountCount + 1;
       protocolChange.accountCount = protocolCounters.accountCount;
@@ -381,10 +381,6 @@ export function handleClaimed(event: Claimed): void {
     position.updatedAtTimestamp = timestamp;
     position.save();
   }
-  let accountChange = new Account(accountId);
-  accountChange.cumulativeClaimed = account.cumulativeClaimed.plus(amount);
-  accountChange.save();
-
   let line = PositionAllocation.load(allocationId(accountId, event.params.projectId));
   let lineChange: PositionAllocation;
   if (line == null) {
@@ -414,15 +410,12 @@ export function handleClaimed(event: Claimed): void {
   day.dailyClaimed = counters.cumulativeClaimed.minus(counters.dayOpenClaimed);
   day.save();
 
-  protocolCounters.cumulativeClaimed = protocolCounters.cumulativeClaimed.plus(amount);
+  // Tokens of different projects are never added up: the protocol counts claims, the project and the line sum them.
   protocolCounters.claimCount = protocolCounters.claimCount + 1;
   saveProtocolCounters(protocolCounters);
-  protocolChange.cumulativeClaimed = protocolCounters.cumulativeClaimed;
   protocolChange.claimCount = protocolCounters.claimCount;
   protocolChange.save();
   let protocolSnapshot = protocolDaySnapshotOf(protocolCounters, protocolFresh, event);
-  protocolSnapshot.cumulativeClaimed = protocolCounters.cumulativeClaimed;
-  protocolSnapshot.dailyClaimed = protocolCounters.cumulativeClaimed.minus(protocolCounters.dayOpenClaimed);
   protocolSnapshot.dailyClaimCount = protocolCounters.claimCount - protocolCounters.dayOpenClaimCount;
   protocolSnapshot.save();
 
@@ -446,7 +439,6 @@ export function handleContributorClaimed(event: ContributorClaimed): void {
   let protocol = loadProtocol(event);
   let protocolCounters = protocolCountersOf(protocol);
   let protocolFresh = openProtocolDay(protocolCounters, event);
-  protocol.cumulativeContributorClaimed = protocol.cumulativeContributorClaimed.plus(amount);
   protocol.contributorClaimCount = protocol.contributorClaimCount + 1;
   protocol.save();
   syncProtocolCounters(protocol, protocolCounters);
@@ -512,6 +504,15 @@ function referenceAfter(r: DeployedReportStruct): BigInt {
   return uq.times(wad()).div(q112());
 }
 
+/**
+ * wstETH a step put into its pool: swapped for tokens plus added as liquidity (the bounty is not deployed). The
+ * AssemblyScript twin of @tcm/domain's deployedWstEthOf (the mapping cannot import TypeScript); the e2e test checks
+ * the sums against the chain.
+ */
+function deployedWstEthOf(r: DeployedReportStruct): BigInt {
+  return r.wstEthSwapped.plus(r.wstEthAdded);
+}
+
 export function handleHarvested(event: Harvested): void {
   let r = event.params.report;
   let project = loadProject(event.params.projectId);
@@ -552,6 +553,7 @@ export function handleHarvested(event: Harvested): void {
   let protocolSnapshot = protocolDay(protocol, event, !protocolFresh);
   protocolSnapshot.dailyYieldShares = protocolSnapshot.dailyYieldShares.plus(r.yieldShares);
   protocolSnapshot.dailyYieldStEth = protocolSnapshot.dailyYieldStEth.plus(r.yieldStEth);
+  protocolSnapshot.dailyWstEthWrapped = protocolSnapshot.dailyWstEthWrapped.plus(r.wstEthWrapped);
   protocolSnapshot.dailyHarvestCount = protocolSnapshot.dailyHarvestCount + 1;
   protocolSnapshot.save();
 
@@ -582,6 +584,7 @@ export function handleDeployed(event: Deployed): void {
   // the machine's step time and reference are unchanged.
   let idle = project.seeded && r.spotPrice.isZero();
   let poolPrice = poolPriceOf(r.reserveWstEth, r.reserveTokens);
+  let deployed = deployedWstEthOf(r);
   let reference = idle ? project.referencePrice : referenceAfter(r);
 
   if (opening) project.seeded = true;
@@ -593,6 +596,7 @@ export function handleDeployed(event: Deployed): void {
   project.cumulativeTokensAdded = project.cumulativeTokensAdded.plus(r.tokensAdded);
   project.cumulativeLiquidityMinted = project.cumulativeLiquidityMinted.plus(r.liquidityMinted);
   project.cumulativeStepBountyWstEth = project.cumulativeStepBountyWstEth.plus(r.bounty);
+  project.cumulativeWstEthDeployed = project.cumulativeWstEthDeployed.plus(deployed);
   project.pendingWstEth = r.pendingOut;
   project.carryTokens = r.carryTokensOut;
   project.deployStepCount = project.deployStepCount + 1;
@@ -616,6 +620,7 @@ export function handleDeployed(event: Deployed): void {
 
   let day = projectDay(project, event, !fresh);
   day.dailyWstEthAdded = day.dailyWstEthAdded.plus(r.wstEthAdded);
+  day.dailyWstEthDeployed = day.dailyWstEthDeployed.plus(deployed);
   day.dailyTokensBought = day.dailyTokensBought.plus(r.tokensBought);
   day.dailyTokensAdded = day.dailyTokensAdded.plus(r.tokensAdded);
   day.dailyLiquidityMinted = day.dailyLiquidityMinted.plus(r.liquidityMinted);
@@ -639,6 +644,7 @@ export function handleDeployed(event: Deployed): void {
   let protocolFresh = openProtocolDay(protocolCounters, event);
   protocol.totalWstEthAdded = protocol.totalWstEthAdded.plus(r.wstEthAdded);
   protocol.totalWstEthSwapped = protocol.totalWstEthSwapped.plus(r.wstEthSwapped);
+  protocol.totalWstEthDeployed = protocol.totalWstEthDeployed.plus(deployed);
   protocol.totalLiquidityMinted = protocol.totalLiquidityMinted.plus(r.liquidityMinted);
   protocol.totalStepBountyWstEth = protocol.totalStepBountyWstEth.plus(r.bounty);
   protocol.deployStepCount = protocol.deployStepCount + 1;
@@ -647,6 +653,7 @@ export function handleDeployed(event: Deployed): void {
   saveProtocolCounters(protocolCounters);
   let protocolSnapshot = protocolDay(protocol, event, !protocolFresh);
   protocolSnapshot.dailyWstEthAdded = protocolSnapshot.dailyWstEthAdded.plus(r.wstEthAdded);
+  protocolSnapshot.dailyWstEthDeployed = protocolSnapshot.dailyWstEthDeployed.plus(deployed);
   protocolSnapshot.dailyLiquidityMinted = protocolSnapshot.dailyLiquidityMinted.plus(r.liquidityMinted);
   protocolSnapshot.dailyDeployStepCount = protocolSnapshot.dailyDeployStepCount + 1;
   protocolSnapshot.save();
