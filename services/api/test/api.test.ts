@@ -9,8 +9,9 @@ import {
   technoCapitalMachineAbi,
 } from "@tcm/chain";
 import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
+import { DAY_SECONDS, RATIO_ONE, deploymentRatio } from "@tcm/domain";
 import { Effect, Option } from "effect";
-import { type Address, createPublicClient, decodeEventLog, http, parseEther } from "viem";
+import { type Address, createPublicClient, decodeEventLog, formatUnits, http, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Api, type Chain, data, gql, signAndSend, startApi, startChain, startSubgraphStub } from "./harness.js";
 import type { PreparedTxJson } from "./types.js";
@@ -73,13 +74,39 @@ const DEPLOY_STEP = {
   transactionHash: "0x01",
 };
 
+/** The canned subgraph's project for ProjectDeployment (and the variables of the last such request). */
+const PROJECT_DEPLOYMENT = {
+  cumulativeWstEthWrapped: "3000000000000000000",
+  cumulativeWstEthDeployed: "2996003996003996003",
+  cumulativeStepBountyWstEth: "2996003996003996",
+  deployStepCount: 7,
+  lastStepTimestamp: "1700000000",
+};
+const TODAY = { dailyWstEthWrapped: "1000000000000000000", dailyWstEthDeployed: "999000999000999000", dailyStepBountyWstEth: "999000999000999", dailyDeployStepCount: 2 };
+let lastVariables: Record<string, unknown> = {};
+/** A caller address that does not decode: the canned harvests answer with it while set. */
+let brokenCaller = false;
+
 beforeAll(async () => {
   chain = await startChain();
-  stub = await startSubgraphStub((query) => {
+  stub = await startSubgraphStub((query, variables) => {
+    lastVariables = variables;
     const data: Record<string, unknown> = { _meta: { block: { number: subgraphBlock }, hasIndexingErrors: false } };
-    for (const match of query.matchAll(/(h\d+): (\w+)/g)) {
+    // History merges its requests: root fields aliased h<i>_<field>.
+    for (const match of query.matchAll(/(h\d+_\w+): (\w+)/g)) {
       const [, alias, field] = match;
-      data[alias!] = field === "harvests" ? [HARVEST] : field === "deploySteps" ? [DEPLOY_STEP] : field === "project" ? null : [];
+      data[alias!] =
+        field === "harvests"
+          ? [brokenCaller ? { ...HARVEST, caller: "nope" } : HARVEST]
+          : field === "deploySteps"
+            ? [DEPLOY_STEP]
+            : field === "project"
+              ? query.includes("cumulativeStepBountyWstEth") && !query.includes("depositorCount")
+                ? PROJECT_DEPLOYMENT
+                : null
+              : field === "projectDaySnapshot"
+                ? TODAY
+                : [];
     }
     return { data };
   });
@@ -101,7 +128,7 @@ describe("live state", () => {
          protocol { block { number } chainId machine totalPrincipal projectCount currentEpoch depositsPaused
            deficit { inDeficit sharesHeld } config { epochSeconds genesis bountyBps } stEthPerWstEth } }`,
     );
-    expect(d.apiVersion).toMatchObject({ schema: "2.0.0", chainId: chain.deployment.chainId, machine: chain.deployment.machine });
+    expect(d.apiVersion).toMatchObject({ schema: "2.1.0", chainId: chain.deployment.chainId, machine: chain.deployment.machine });
     const block = BigInt(d.protocol.block.number);
     expect(BigInt(d.protocol.totalPrincipal)).toBe(await read<bigint>("totalPrincipal", [], block));
     expect(d.protocol.projectCount).toBe(await read<number>("projectCount", [], block));
@@ -448,6 +475,51 @@ describe("history from the subgraph (canned JSON server)", () => {
     expect(stub.requests() - again).toBe(1);
   });
 
+  it("deployment: harvested, deployed, today, the ratio from @tcm/domain and the last step, for the UTC day of the block read", async () => {
+    subgraphBlock = Number(await head());
+    const r = await data(
+      api,
+      `{ project(id: "1") { deployment { day harvestedWstEth harvestedWstEthToday deployedWstEth deployedWstEthToday stepBountiesWstEth
+          stepBountiesWstEthToday deployStepCount deployStepsToday deploymentRatio deploymentRatioDecimal lastStep { id caller pendingOut } } } }`,
+    );
+    const block = await client().getBlock({ blockTag: "latest" });
+    const day = Number(block.timestamp / DAY_SECONDS);
+    // The request asked for the snapshot of the block's UTC day.
+    expect(Object.entries(lastVariables).find(([k]) => k.endsWith("_day"))?.[1]).toBe(`1-${day}`);
+    const ratio = deploymentRatio(BigInt(PROJECT_DEPLOYMENT.cumulativeWstEthDeployed), BigInt(PROJECT_DEPLOYMENT.cumulativeWstEthWrapped))!;
+    expect(r.project.deployment).toEqual({
+      day,
+      harvestedWstEth: PROJECT_DEPLOYMENT.cumulativeWstEthWrapped,
+      harvestedWstEthToday: TODAY.dailyWstEthWrapped,
+      deployedWstEth: PROJECT_DEPLOYMENT.cumulativeWstEthDeployed,
+      deployedWstEthToday: TODAY.dailyWstEthDeployed,
+      stepBountiesWstEth: PROJECT_DEPLOYMENT.cumulativeStepBountyWstEth,
+      stepBountiesWstEthToday: TODAY.dailyStepBountyWstEth,
+      deployStepCount: 7,
+      deployStepsToday: 2,
+      deploymentRatio: ratio.toString(),
+      deploymentRatioDecimal: formatUnits(ratio, 18),
+      lastStep: { id: DEPLOY_STEP.id, caller: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", pendingOut: DEPLOY_STEP.pendingOut },
+    });
+    expect(ratio).toBeLessThan(RATIO_ONE);
+  });
+
+  it("an answer that does not decode fails that history field only, naming the query", async () => {
+    subgraphBlock = Number(await head());
+    brokenCaller = true;
+    try {
+      const r = await gql(api, `{ project(id: "1") { name harvests { caller } deploySteps { caller } } }`);
+      expect(r.status).toBe(200);
+      expect(r.body.data.project.harvests).toBeNull();
+      expect(r.body.data.project.deploySteps).toHaveLength(1);
+      expect(r.body.errors).toHaveLength(1);
+      expect(r.body.errors?.[0]).toMatchObject({ path: ["project", "harvests"], extensions: { code: "HISTORY_UNAVAILABLE", reason: "error" } });
+      expect(r.body.errors?.[0]?.message).toMatch(/ProjectHarvests: .*not an address/s);
+    } finally {
+      brokenCaller = false;
+    }
+  });
+
   it("a subgraph behind the chain head: history fields error, live fields answer (HTTP 200)", async () => {
     subgraphBlock = Number(await head()) - 20;
     const r = await gql(api, `{ project(id: "1") { name allocatedPrincipal harvests { id } } }`);
@@ -485,7 +557,7 @@ describe("http", () => {
 
   it("answers GET queries and serves the console to browsers", async () => {
     const r = await fetch(`${api.url}/graphql?query=${encodeURIComponent("{ apiVersion { schema } }")}`);
-    expect(await r.json()).toEqual({ data: { apiVersion: { schema: "2.0.0" } } });
+    expect(await r.json()).toEqual({ data: { apiVersion: { schema: "2.1.0" } } });
     const page = await fetch(`${api.url}/graphql`, { headers: { accept: "text/html" } });
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
     const sdl = await (await fetch(`${api.url}/graphql/schema.graphql`)).text();

@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 import { assert, describe, it } from "@effect/vitest";
 import { ChainClient, type DeploymentInfo } from "@tcm/chain";
 import { type AnvilInstance, Devnet, anvil, deployDevnet } from "@tcm/chain/devnet";
-import { Duration, Effect, Fiber, Layer } from "effect";
-import { type Hex, parseEther } from "viem";
+import { Duration, Effect, Fiber, Layer, Option, TestClock, TestServices } from "effect";
+import { type Hex, parseEther, parseTransaction } from "viem";
 import { proxy } from "./proxy.js";
 import {
   TxSender,
@@ -165,39 +165,75 @@ describe("keeper under faults", () => {
     ),
   );
 
-  it.live("a transaction not mined in time is replaced (same nonce, fees ≥ +12.5 %), mined once", () =>
-    withDevnet((node, deployment, file) =>
+  it.effect("a transaction not mined in time is replaced (same nonce, fees ≥ +12.5 %), mined once; time driven by TestClock", () =>
+    // The devnet comes up on the live clock; the keeper's receipt polling and replacement run on the TestClock: a
+    // 60-second replacement timeout passes in the test's own steps, not in wall time.
+    Effect.scoped(
       Effect.gen(function* () {
+        const live = <A, E, R>(effect: Effect.Effect<A, E, R>) => TestServices.provideLive(effect);
+        const liveWait = live(Effect.sleep(Duration.millis(20)));
+        const node = yield* live(anvil());
+        const deployment = yield* live(deployDevnet({ rpcUrl: node.url }));
+        const chainLayer = testChain(node, deployment);
         const relay = yield* proxy(node.url);
         const sent: Hex[] = [];
         relay.onSendRaw = (hash) => void sent.push(hash);
-        const keeper = yield* Layer.build(
-          keeperLayer(keeperEnv(relay.url, file, keeperKeys[2].privateKey, { TCM_SPONSORED_PROJECTS: "all", TCM_TX_TIMEOUT_MS: "300" })),
+        yield* live(
+          Effect.gen(function* () {
+            yield* depositDemo(parseEther("300"));
+            const devnet = yield* Devnet;
+            yield* devnet.rebase(20);
+            yield* devnet.increaseTime(86_400);
+          }).pipe(Effect.provide(chainLayer)),
         );
-        const devnet = yield* Devnet;
-        const chain = yield* ChainClient;
-        yield* devnet.rebase(20);
-        yield* devnet.increaseTime(86_400);
-        yield* rpc(node.url, "evm_setAutomine", [false]);
+        const env = keeperEnv(relay.url, writeDeploymentFile(deployment), keeperKeys[2].privateKey, {
+          TCM_SPONSORED_PROJECTS: "all",
+          TCM_TX_TIMEOUT_MS: "60000",
+          TCM_RECEIPT_POLL_MS: "1000",
+        });
+        const keeper = yield* Layer.build(keeperLayer(env));
+        yield* live(rpc(node.url, "evm_setAutomine", [false]));
         const running = yield* Effect.fork(pass().pipe(Effect.provide(keeper)));
-        yield* waitUntil("a replacement", Effect.sync(() => new Set(sent).size >= 2));
-        yield* rpc(node.url, "evm_mine");
-        yield* rpc(node.url, "evm_setAutomine", [true]);
+        // The first broadcast, then receipt polls every (virtual) second: no replacement before 60 virtual seconds.
+        for (let i = 0; i < 500 && sent.length === 0; i++) yield* liveWait;
+        assert.strictEqual(sent.length, 1, "the first broadcast");
+        for (let second = 1; second < 59; second++) {
+          yield* TestClock.adjust(Duration.seconds(1));
+          yield* liveWait;
+        }
+        assert.strictEqual(new Set(sent).size, 1, "no replacement before the timeout");
+        for (let i = 0; i < 200 && new Set(sent).size < 2; i++) {
+          yield* TestClock.adjust(Duration.seconds(1));
+          yield* liveWait;
+        }
+        assert.strictEqual(new Set(sent).size, 2, "replaced once the timeout passed");
+        yield* live(Effect.zipRight(rpc(node.url, "evm_mine"), rpc(node.url, "evm_setAutomine", [true])));
+        for (let i = 0; i < 200 && Option.isNone(yield* Fiber.poll(running)); i++) {
+          yield* TestClock.adjust(Duration.seconds(1));
+          yield* liveWait;
+        }
         const report = yield* Fiber.join(running);
         assert.deepStrictEqual(report.outcomes.map((o) => o.result), ["harvested", "harvested", "harvested"]);
-        const t = yield* Effect.provide(TxSender, keeper);
-        assert.strictEqual(yield* nonceOf(t.address), 1, "one nonce used");
-        const [firstHash] = sent as [Hex];
-        const events = yield* harvestedEvents;
-        const minedTx = yield* chain.read("tx", (c) => c.getTransactionReceipt({ hash: sent.find((h) => h !== firstHash) ?? firstHash }).then(
-          (r) => c.getTransaction({ hash: r.transactionHash }),
-          () => undefined,
-        ));
-        const original = yield* chain.read("tx0", (c) => c.getTransaction({ hash: firstHash }).catch(() => undefined));
-        assert.strictEqual(original, undefined, "the original was replaced, never mined");
-        assert.isDefined(minedTx);
-        assert.strictEqual(events.length, 3);
-      }).pipe(Effect.provide(testChain(node, deployment))),
+        const [original, replacement] = [...relay.stats.rawTxs].map((raw) => parseTransaction(raw));
+        assert.isDefined(original);
+        assert.isDefined(replacement);
+        assert.strictEqual(replacement?.nonce, original?.nonce, "same nonce");
+        assert.isTrue((replacement?.maxFeePerGas ?? 0n) * 1000n >= (original?.maxFeePerGas ?? 1n) * 1125n, "maxFeePerGas +12.5 % or more");
+        assert.isTrue((replacement?.maxPriorityFeePerGas ?? 0n) * 1000n >= (original?.maxPriorityFeePerGas ?? 1n) * 1125n, "tip +12.5 % or more");
+        yield* live(
+          Effect.gen(function* () {
+            const chain = yield* ChainClient;
+            const t = yield* Effect.provide(TxSender, keeper);
+            assert.strictEqual(yield* nonceOf(t.address), 1, "one nonce used");
+            const [firstHash, secondHash] = sent as [Hex, Hex];
+            const dropped = yield* chain.read("tx0", (c) => c.getTransaction({ hash: firstHash }).catch(() => undefined));
+            assert.strictEqual(dropped, undefined, "the original was replaced, never mined");
+            const mined = yield* chain.read("tx1", (c) => c.getTransactionReceipt({ hash: secondHash }));
+            assert.strictEqual(mined.status, "success");
+            assert.strictEqual((yield* harvestedEvents).length, 3);
+          }).pipe(Effect.provide(chainLayer)),
+        );
+      }),
     ),
   );
 });
