@@ -5,9 +5,11 @@
  */
 import { deploymentToJson } from "@tcm/chain/devnet";
 import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
+import { deploymentRatio } from "@tcm/domain";
 import { Effect, Option } from "effect";
+import { type IntrospectionQuery, buildClientSchema, getIntrospectionQuery, parse, validate } from "graphql";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -89,5 +91,36 @@ describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
     expect(r.project.deploySteps[0].liquidityMinted).toBe(r.project.lockedLiquidity);
     expect(r.project.totals).toMatchObject({ harvestCount: 1, deployStepCount: 1, cumulativeLiquidityMinted: r.project.lockedLiquidity });
     expect(r.protocol.totals).toMatchObject({ depositCount: 1, harvestCount: 1, deployStepCount: 1 });
+
+    // Where the harvested wstETH went, from the real subgraph: harvested = deployed + step bounties + the live pending
+    // (to the wei), the ratio is @tcm/domain's, and the last step is the opening.
+    const d = await data(
+      api,
+      `{ project(id: "1") { pendingWstEth deployment { harvestedWstEth harvestedWstEthToday deployedWstEth deployedWstEthToday stepBountiesWstEth
+          deployStepCount deploymentRatio deploymentRatioDecimal lastStep { opening wstEthAdded wstEthSwapped bounty pendingOut } } } }`,
+    );
+    const p = d.project.deployment;
+    expect(BigInt(p.harvestedWstEth)).toBeGreaterThan(0n);
+    expect(BigInt(p.harvestedWstEth)).toBe(BigInt(p.deployedWstEth) + BigInt(p.stepBountiesWstEth) + BigInt(d.project.pendingWstEth));
+    expect(p.harvestedWstEth).toBe(r.project.harvests[0].wstEthWrapped);
+    expect(p.deployedWstEth).toBe(String(BigInt(p.lastStep.wstEthAdded) + BigInt(p.lastStep.wstEthSwapped)));
+    expect(p.deploymentRatio).toBe(String(deploymentRatio(BigInt(p.deployedWstEth), BigInt(p.harvestedWstEth))));
+    expect(p).toMatchObject({ deployStepCount: 1, lastStep: { opening: true, pendingOut: d.project.pendingWstEth } });
+    // One day: today's figures are the totals.
+    expect(p.harvestedWstEthToday).toBe(p.harvestedWstEth);
+    expect(p.deployedWstEthToday).toBe(p.deployedWstEth);
   }, 120_000);
+
+  it("every query of the API validates against the schema this graph-node serves (not only the derived one codegen uses)", async () => {
+    const response = await fetch(node.graphql, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: getIntrospectionQuery() }),
+    });
+    const introspection = ((await response.json()) as { data: IntrospectionQuery }).data;
+    const served = buildClientSchema(introspection);
+    const documents = parse(readFileSync(join(root, "services/api/src/subgraph/history.graphql"), "utf8"));
+    expect(documents.definitions.length).toBeGreaterThan(10);
+    expect(validate(served, documents).map((e) => e.message)).toEqual([]);
+  });
 });

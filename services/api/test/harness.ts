@@ -102,16 +102,16 @@ export const signAndSend = async (chain: Chain, key: Hex, tx: PreparedTxJson) =>
   return receipt;
 };
 
-/** A canned subgraph: answers every POST with `respond(query)`; counts requests. */
-export const startSubgraphStub = async (respond: (query: string) => unknown) => {
+/** A canned subgraph: answers every POST with `respond(query, variables)`; counts requests. */
+export const startSubgraphStub = async (respond: (query: string, variables: Record<string, unknown>) => unknown) => {
   let requests = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
       requests++;
-      const { query } = JSON.parse(body || "{}") as { query: string };
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(respond(query)));
+      const { query, variables } = JSON.parse(body || "{}") as { query: string; variables?: Record<string, unknown> };
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(respond(query, variables ?? {})));
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));

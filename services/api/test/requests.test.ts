@@ -53,6 +53,14 @@ describe("bad input → 400 / GraphQL errors naming the input", () => {
     { name: "unknown project to harvest", query: `mutation { buildHarvest(projectId: "77") { to } }`, status: 200, input: "projectId", message: /does not exist/ },
     { name: "page size out of range", query: `{ projects(first: 1000) { totalCount } }`, status: 200, input: "first", message: /between 1 and 100/ },
     { name: "bad cursor", query: `{ projects(after: "garbage") { totalCount } }`, status: 200, input: "after", message: /cursor/ },
+    { name: "deploy preview of a non-numeric project", query: `{ deployPreview(projectId: "abc") { status } }`, status: 200, input: "projectId", message: /non-negative integer/ },
+    { name: "deploy preview at a negative time", query: `{ deployPreview(projectId: "1", at: "-1") { status } }`, status: 400, input: "at", message: /non-negative integer/ },
+    { name: "unknown project to deploy", query: `mutation { buildDeploy(projectId: "99") { to } }`, status: 200, input: "projectId", message: /does not exist/ },
+    { name: "deployMany with a bad id", query: `mutation { buildDeployMany(projectIds: ["1", "x"]) { to } }`, status: 200, input: "projectIds[1]", message: /non-negative integer/ },
+    { name: "deploy steps page size 0", query: `{ project(id: "1") { deploySteps(first: 0) { id } } }`, status: 200, input: "first", message: /between 1 and 100/ },
+    { name: "harvests page size 101", query: `{ project(id: "1") { harvests(first: 101) { id } } }`, status: 200, input: "first", message: /between 1 and 100/ },
+    { name: "daily history skip past 5000", query: `{ protocol { daily(skip: 5001) { dayId } } }`, status: 200, input: "skip", message: /between 0 and 5000/ },
+    { name: "a deployment field that does not exist", query: `{ project(id: "1") { deployment { ratio } } }`, status: 400, message: /Cannot query field "ratio" on type "ProjectDeployment"/ },
     { name: "unknown field", query: `{ protocol { nonsense } }`, status: 400, message: /Cannot query field "nonsense"/ },
     { name: "syntax error", query: `{ protocol { `, status: 400, message: /Syntax Error/ },
     {
@@ -112,14 +120,16 @@ describe("subgraph down", () => {
   it("live fields answer, history fields are null with an error saying so (HTTP 200, partial data)", async () => {
     const r = await gql(
       api,
-      `{ protocol { totalPrincipal daily { dayId } } project(id: "1") { name spotPrice harvests { id } daily { dayId } } }`,
+      `{ protocol { totalPrincipal daily { dayId } } project(id: "1") { name spotPrice pendingWstEth harvests { id } daily { dayId } deployment { deploymentRatio } } }`,
     );
     expect(r.status).toBe(200);
     expect(r.body.data.protocol.totalPrincipal).toMatch(/^\d+$/);
     expect(r.body.data.project.name).toBeTruthy();
+    expect(r.body.data.project.pendingWstEth).toMatch(/^\d+$/);
     expect(r.body.data.project.harvests).toBeNull();
+    expect(r.body.data.project.deployment).toBeNull();
     expect(r.body.data.protocol.daily).toBeNull();
-    expect(r.body.errors?.length).toBe(3);
+    expect(r.body.errors?.length).toBe(4);
     for (const error of r.body.errors ?? []) {
       expect(error.extensions).toMatchObject({ code: "HISTORY_UNAVAILABLE", reason: "down" });
       expect(error.message).toMatch(/subgraph .* did not answer/);
@@ -151,7 +161,7 @@ describe("GraphiQL in headless Chromium", () => {
         { timeout: 20_000 },
       );
       const text = (await page.textContent(".result-window")) ?? "";
-      expect(text).toContain('"schema": "2.0.0"');
+      expect(text).toContain('"schema": "2.1.0"');
       expect(text).toMatch(/"projectCount":\s*3/);
       expect(failed).toEqual([]);
       // Assets are whitelisted: anything else under /graphql/assets is a 404.

@@ -1,9 +1,9 @@
 import { Deployment, type DeploymentInfo, type Position, TxBuilder } from "@tcm/chain";
 import DataLoader from "dataloader";
-import { Cause, Effect, Exit, Option, Runtime } from "effect";
+import { Cause, Effect, Either, Exit, Option, Runtime } from "effect";
 import { GraphQLError } from "graphql";
 import type { Address } from "viem";
-import { History } from "../History.js";
+import { History, type HistoryRequest } from "../History.js";
 import { type LiveBlock, LiveState } from "../LiveState.js";
 import { Previews } from "../Previews.js";
 
@@ -19,7 +19,7 @@ export interface GraphQLContext {
   readonly block: () => Promise<LiveBlock>;
   /** Per-request loaders. */
   readonly positions: DataLoader<string, Position>;
-  readonly history: DataLoader<string, unknown>;
+  readonly history: DataLoader<HistoryRequest<unknown>, unknown, string>;
   readonly deployment: DeploymentInfo;
 }
 
@@ -85,15 +85,16 @@ export const makeContext = (
     { maxBatchSize: 100 },
   );
 
-  const history = new DataLoader<string, unknown>(
-    (queries) =>
+  const history = new DataLoader<HistoryRequest<unknown>, unknown, string>(
+    (requests) =>
       run(
-        Effect.flatMap(History, (h) => h.fetchBatch(queries)).pipe(
+        Effect.flatMap(History, (h) => h.fetchBatch(requests)).pipe(
           // One error per key: each history field reports it (partial data).
-          Effect.catchTag("HistoryUnavailable", (e) => Effect.succeed(queries.map(() => toGraphQLError(e)))),
+          Effect.map((answers) => answers.map(Either.getOrElse(toGraphQLError))),
+          Effect.catchTag("HistoryUnavailable", (e) => Effect.succeed(requests.map(() => toGraphQLError(e)))),
         ),
-      ) as Promise<ReadonlyArray<unknown>>,
-    { maxBatchSize: 50 },
+      ),
+    { maxBatchSize: 50, cacheKeyFn: (r) => `${r.name}:${JSON.stringify(r.variables)}` },
   );
 
   return {

@@ -3,7 +3,7 @@
  * drift. Versioning: additive changes bump the minor version; removals and type changes bump the major version
  * and keep the old field deprecated for one major version.
  */
-export const SCHEMA_VERSION = "2.0.0";
+export const SCHEMA_VERSION = "2.1.0";
 
 export const sdl = /* GraphQL */ `
 """
@@ -252,8 +252,14 @@ type ProtocolTotals {
   "Σ wstETH the harvests put into the projects' pending wstETH"
   totalWstEthWrapped: BigInt!
   totalWstEthAdded: BigInt!
+  "Σ wstETH the deploy steps put into the pools (swapped + added), all projects"
+  totalWstEthDeployed: BigInt!
   "Σ deploy-step bounties, wstETH"
   totalStepBountyWstEth: BigInt!
+  "totalWstEthDeployed ÷ totalWstEthWrapped, 1e18 = 100 % (@tcm/domain deploymentRatio); null before any harvest"
+  deploymentRatio: BigInt
+  "deploymentRatio as a decimal fraction (\\"0.999\\" = 99.9 %)"
+  deploymentRatioDecimal: String
   totalLiquidityMinted: BigInt!
   accountCount: Int!
   depositorCount: Int!
@@ -274,6 +280,12 @@ type ProtocolDay {
   dailyWithdrawn: BigInt!
   dailyYieldStEth: BigInt!
   cumulativeYieldStEth: BigInt!
+  "wstETH harvested (into pending) that day and since genesis, all projects"
+  dailyWstEthWrapped: BigInt!
+  cumulativeWstEthWrapped: BigInt!
+  "wstETH deployed into the pools (swapped + added) that day and since genesis, all projects"
+  dailyWstEthDeployed: BigInt!
+  cumulativeWstEthDeployed: BigInt!
   dailyWstEthAdded: BigInt!
   cumulativeWstEthAdded: BigInt!
   dailyHarvestCount: Int!
@@ -391,6 +403,41 @@ type Project {
   daily(first: Int = 30, skip: Int = 0): [ProjectDay!]
   "History (subgraph): running totals."
   totals: ProjectTotals
+  """
+  History (subgraph): where the harvested yield stands: wstETH harvested and deployed into the pool (since genesis
+  and today), the deployment ratio, step bounties and the last deploy step. The pending wstETH itself is the live
+  \`pendingWstEth\`; the next step time \`nextDeployTime\`.
+  """
+  deployment: ProjectDeployment
+}
+
+"""
+A project's harvested wstETH and where it went (from the subgraph, at its indexed block): harvested = deployed + step
+bounties + pending. "Today" is the UTC day (timestamp / 86400) of the block this response reads.
+"""
+type ProjectDeployment {
+  "the UTC day number (timestamp / 86400) the \`…Today\` fields cover"
+  day: Int!
+  "wstETH the harvests collected into the pending wstETH since genesis (Σ HarvestReport.wstEthWrapped)"
+  harvestedWstEth: BigInt!
+  harvestedWstEthToday: BigInt!
+  "wstETH the deploy steps put into the pool since genesis: swapped for tokens + added as liquidity"
+  deployedWstEth: BigInt!
+  deployedWstEthToday: BigInt!
+  "wstETH paid as deploy-step bounties (not deployed)"
+  stepBountiesWstEth: BigInt!
+  stepBountiesWstEthToday: BigInt!
+  deployStepCount: Int!
+  deployStepsToday: Int!
+  """
+  deployedWstEth ÷ harvestedWstEth, 1e18 = 100 % (@tcm/domain deploymentRatio, rounded down); null before any
+  harvest. All pending deployed, it stands at ≈ 10000 / (10000 + stepBountyBps) (99.9 % with 10 bps).
+  """
+  deploymentRatio: BigInt
+  "deploymentRatio as a decimal fraction (\\"0.999\\" = 99.9 %)"
+  deploymentRatioDecimal: String
+  "the project's latest deploy step (null before the first)"
+  lastStep: DeployStep
 }
 
 type ProjectTotals {
@@ -399,6 +446,8 @@ type ProjectTotals {
   cumulativeBountyStEth: BigInt!
   cumulativeWstEthWrapped: BigInt!
   cumulativeWstEthAdded: BigInt!
+  "wstETH deployed into the pool (swapped + added)"
+  cumulativeWstEthDeployed: BigInt!
   cumulativeTokensBought: BigInt!
   cumulativeLiquidityMinted: BigInt!
   cumulativeStepBountyWstEth: BigInt!
@@ -458,6 +507,12 @@ type ProjectDay {
   allocatedPrincipal: BigInt!
   dailyYieldStEth: BigInt!
   cumulativeYieldStEth: BigInt!
+  "wstETH harvested (into pending) that day and since genesis"
+  dailyWstEthWrapped: BigInt!
+  cumulativeWstEthWrapped: BigInt!
+  "wstETH deployed into the pool (swapped + added) that day and since genesis"
+  dailyWstEthDeployed: BigInt!
+  cumulativeWstEthDeployed: BigInt!
   dailyWstEthAdded: BigInt!
   dailyTokensBought: BigInt!
   dailyLiquidityMinted: BigInt!
