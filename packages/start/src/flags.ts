@@ -4,8 +4,8 @@ import { parseArgs } from "node:util";
 export interface Flags {
   readonly days: number;
   readonly depositors: number;
-  /** Deploy steps the simulation lets come due each day (the keeper runs them). */
-  readonly steps: number;
+  /** At most this many deploy steps a simulated day (the keeper runs them); undefined: every step that is due. */
+  readonly steps: number | undefined;
   readonly subgraph: boolean;
   readonly rpcPort: number | undefined;
   readonly apiPort: number | undefined;
@@ -31,8 +31,9 @@ subgraph, and the GraphQL API. Ctrl-C stops all of it.
 Options
   --days N             simulated days (default 3; 0 skips the simulation)
   --depositors N       depositors to fund (default 30: anvil's dev accounts and generated keys)
-  --steps N            deploy steps per simulated day (default 6; one every stepInterval, each run
-                       by the keeper; a day has 72 at the devnet's 20 minutes, more means a slower start)
+  --steps N|all        deploy steps per simulated day, at most (default all: the clock moves one
+                       stepInterval at a time and the keeper runs every step that is due, up to 72 a
+                       day at the devnet's 20 minutes; fewer means a faster start and more yield pending)
   --no-subgraph        skip Postgres, IPFS and graph-node (the API then reads the chain only)
   --rpc-port P         anvil's JSON-RPC port          (default 8545, or a free one if taken)
   --api-port P         the GraphQL API's port          (default 4000, or a free one if taken)
@@ -76,7 +77,7 @@ export const parseFlags = (argv: ReadonlyArray<string>): Flags => {
       options: {
         days: { type: "string", default: "3" },
         depositors: { type: "string", default: "30" },
-        steps: { type: "string", default: "6" },
+        steps: { type: "string", default: "all" },
         "no-subgraph": { type: "boolean", default: false },
         "rpc-port": { type: "string" },
         "api-port": { type: "string" },
@@ -96,7 +97,7 @@ export const parseFlags = (argv: ReadonlyArray<string>): Flags => {
   return {
     days: count("days", v.days, 0, 365),
     depositors: count("depositors", v.depositors, 1, 500),
-    steps: count("steps", v.steps, 0, 72),
+    steps: v.steps === "all" ? undefined : count("steps", v.steps, 0, 72),
     subgraph: !v["no-subgraph"],
     rpcPort: port("rpc-port", v["rpc-port"]),
     apiPort: port("api-port", v["api-port"]),

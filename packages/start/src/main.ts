@@ -170,7 +170,7 @@ const main = async () => {
     );
 
     const simulation = await step(
-      `simulate ${flags.days} day${flags.days === 1 ? "" : "s"}: ${flags.depositors} depositors, daily rebases (one negative), trades, harvests, ${flags.steps} deploy steps a day`,
+      `simulate ${flags.days} day${flags.days === 1 ? "" : "s"}: ${flags.depositors} depositors, daily rebases (one negative), trades, harvests, ${flags.steps === undefined ? "every deploy step due" : `at most ${flags.steps} deploy steps a day`}`,
       () =>
         simulate({
           rpcUrl: anvil.url,

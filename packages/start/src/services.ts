@@ -40,7 +40,7 @@ export const startKeeper = async (
     TCM_RPC_URLS: options.rpcUrl,
     TCM_PRIVATE_KEY: options.privateKey,
     TCM_DEPLOYMENT_FILE: options.deploymentFile,
-    TCM_POLL_INTERVAL_MS: "1000",
+    TCM_POLL_INTERVAL_MS: "200",
     TCM_RECEIPT_POLL_MS: "100",
     TCM_KEEPER_PORT: String(options.port),
     // On the devnet every project is worth harvesting, bounty or not.

@@ -1,11 +1,12 @@
 import { ChainClient, Deployment, type DeploymentInfo, projectTokenAbi, technoCapitalMachineAbi, uniswapV2PairAbi } from "@tcm/chain";
+import { EPOCH_SECONDS, deployedWstEthOf } from "@tcm/domain";
 import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
 import { Effect, Layer, ManagedRuntime } from "effect";
 import { type Address, type Hex, type PublicClient, createPublicClient, encodeFunctionData, formatEther, http, keccak256, maxUint256, parseEther, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { sleep } from "./processes.js";
 
-const DAY = 86_400;
+const DAY = Number(EPOCH_SECONDS);
 
 /** A small deterministic PRNG (mulberry32): the same devnet every start. */
 const prng = (seed: number) => () => {
@@ -74,8 +75,8 @@ export const simulate = async (options: {
   readonly deploymentFile: string;
   readonly days: number;
   readonly depositors: number;
-  /** Deploy steps to let come due each day, after the harvests (0: only the ones the harvests run). */
-  readonly stepsPerDay?: number;
+  /** At most this many deploy steps a day after the harvests (0: only the ones the harvests run; default: every step due). */
+  readonly stepsPerDay?: number | undefined;
   /** Whether the keeper process runs (else the simulation harvests itself). */
   readonly keeperRunning: () => boolean;
   readonly log: (message: string) => void;
@@ -140,35 +141,80 @@ export const simulate = async (options: {
       log(`day ${day}: harvested ${still.length} project${still.length === 1 ? "" : "s"} (no keeper)`);
     };
 
+    const genesis = await read<bigint>("genesis");
+    const stepInterval = await read<bigint>("stepInterval");
+    const minimum = await read<bigint>("MIN_DEPLOY");
+    const now = async () => (await client.getBlock({ blockTag: "latest" })).timestamp;
+    /** The first second of the epoch after the one `t` is in (epochs are genesis + k · DAY). */
+    const nextEpochAfter = (t: bigint) => genesis + ((t - genesis) / BigInt(DAY) + 1n) * BigInt(DAY);
+    const setTime = async (t: bigint) => {
+      await client.request({ method: "evm_setNextBlockTimestamp" as never, params: [toHex(t)] as never });
+      await client.request({ method: "evm_mine" as never, params: [] as never });
+    };
+    const lastStepTimes = () => Promise.all(ids.map((id) => read<{ lastStepTime: bigint }>("getProject", [id]).then((p) => p.lastStepTime)));
+
     /**
-     * One deploy step: moves the clock to the next step time, then waits for the keeper to run every due step (the
-     * simulation runs them itself, with deployMany, only when the keeper is absent or stuck). Returns false when
-     * no project has anything left to deploy.
+     * The projects whose deploy step is due now and would put wstETH into the pool: the contract's own answer (a
+     * static `deploy` call from the keeper's address). A due step that would deploy nothing (the price is above the
+     * band the machine trusts) is left alone, as the keeper leaves it.
      */
-    const deployStep = async (day: number, step: number) => {
-      const minimum = await read<bigint>("MIN_DEPLOY");
-      const views = await Promise.all(ids.map((id) => read<{ pendingWstEth: bigint }>("getProject", [id])));
-      if (views.every((v) => v.pendingWstEth < minimum)) return false;
-      await devnet((d) => d.advanceToNextStep(ids));
-      const ready = async () => (await Promise.all(ids.map(async (id) => ((await read<boolean>("isDeployReady", [id])) ? id : 0)))).filter((id) => id > 0);
-      const due = (await ready()).length;
-      if (due === 0) return true;
-      if (options.keeperRunning()) {
-        const deadline = Date.now() + 30_000;
-        while (Date.now() < deadline) {
-          if ((await ready()).length === 0) {
-            report.stepsByKeeper += due;
-            return true;
-          }
-          await sleep(100);
+    const deployable = async () => {
+      const due = (await Promise.all(ids.map(async (id) => ((await read<boolean>("isDeployReady", [id])) ? id : 0)))).filter((id) => id > 0);
+      const reports = await Promise.all(
+        due.map((id) =>
+          client
+            .simulateContract({ address: machine, abi: technoCapitalMachineAbi, functionName: "deploy", args: [id], account: ROLES.keeper.address })
+            .then((r) => deployedWstEthOf(r.result))
+            .catch(() => 0n),
+        ),
+      );
+      return due.filter((_, i) => (reports[i] ?? 0n) > 0n);
+    };
+
+    /**
+     * The day's deploy steps, until the epoch ends: moves the clock to the next step time (one stepInterval after a
+     * project's last step), lets the keeper run every step that would deploy something (the simulation runs them
+     * itself, with deployMany, only when the keeper is absent or stuck), and goes on while wstETH is pending. At most
+     * `cap` steps. Returns the number of steps run.
+     */
+    const deploySteps = async (day: number, epochEnd: bigint, cap: number) => {
+      let steps = 0;
+      while (steps < cap) {
+        const views = await Promise.all(ids.map((id) => read<{ pendingWstEth: bigint; lastStepTime: bigint }>("getProject", [id])));
+        const waiting = views.filter((v) => v.pendingWstEth >= minimum);
+        if (waiting.length === 0) break;
+        const earliest = waiting.reduce((a, v) => (v.lastStepTime + stepInterval < a ? v.lastStepTime + stepInterval : a), epochEnd);
+        const at = (await now()) + 1n > earliest ? (await now()) + 1n : earliest;
+        if (at >= epochEnd) break;
+        await setTime(at);
+        const ready = await deployable();
+        if (ready.length === 0) {
+          // Due but nothing to deploy at this price (or not due yet): look again one stepInterval later.
+          if (at + stepInterval >= epochEnd) break;
+          await setTime(at + stepInterval);
+          continue;
         }
-        log(`day ${day}: warning: the keeper did not run deploy step ${step} within 30 s (see its log); running it from the simulation instead`);
+        const before = await lastStepTimes();
+        const stepped = async () => {
+          const after = await lastStepTimes();
+          return ready.every((id) => (after[id - 1] ?? 0n) > (before[id - 1] ?? 0n));
+        };
+        steps += 1;
+        if (options.keeperRunning()) {
+          const deadline = Date.now() + 15_000;
+          while (Date.now() < deadline && !(await stepped())) await sleep(50);
+          if (await stepped()) {
+            report.stepsByKeeper += ready.length;
+            continue;
+          }
+          log(`day ${day}: warning: the keeper did not run deploy step ${steps} within 15 s (see its log); running it from the simulation instead`);
+        }
+        const still = await deployable();
+        if (still.length === 0) continue;
+        await send(ROLES.deployer.address, machineData("deployMany", [still]));
+        report.stepsByFallback += still.length;
       }
-      const still = await ready();
-      if (still.length === 0) return true;
-      await send(ROLES.deployer.address, machineData("deployMany", [still]));
-      report.stepsByFallback += still.length;
-      return true;
+      return steps;
     };
 
     /**
@@ -220,11 +266,12 @@ export const simulate = async (options: {
     for (let day = 1; day <= options.days; day++) {
       const bps = rebaseFor(day - 1);
       await devnet((d) => d.rebase(bps));
-      await devnet((d) => d.increaseTime(DAY));
+      // The day starts at the next epoch: the keeper harvests, the trader trades, the deploy steps fill the day.
+      const dayStart = nextEpochAfter(await now());
+      await setTime(dayStart);
       await waitForHarvests(day);
       await trade();
-      let steps = 0;
-      while (steps < (options.stepsPerDay ?? 0) && (await deployStep(day, steps + 1))) steps += 1;
+      const steps = await deploySteps(day, dayStart + BigInt(DAY), options.stepsPerDay ?? Number.MAX_SAFE_INTEGER);
       await depositAll(plan.filter((d) => d.day === day));
       if (day === options.days) {
         // Some depositors claim their project tokens.

@@ -1,5 +1,6 @@
-import { type DeploymentInfo, mockStETHAbi, projectTokenAbi, technoCapitalMachineAbi, uniswapV2PairAbi } from "@tcm/chain";
-import { type Address, createPublicClient, http } from "viem";
+import { ChainClient, Deployment, type DeploymentInfo, TcmReader, deployTotals, projectTokenAbi } from "@tcm/chain";
+import { asShares, deploymentRatio, lido, spotPrice } from "@tcm/domain";
+import { Effect, Layer } from "effect";
 import { gql } from "./subgraph.js";
 
 /** One project's line of the summary; amounts are raw 18-decimal integers (as decimal strings in JSON). */
@@ -9,11 +10,17 @@ export interface ProjectSummary {
   readonly name: string;
   /** stETH yield harvested for the project. */
   readonly yieldRouted: bigint;
-  /** wstETH added to the pool as protocol-owned liquidity (seeding included). */
-  readonly liquidityWstEth: bigint;
+  /** wstETH the harvests collected into pending (Σ HarvestReport.wstEthWrapped). */
+  readonly harvestedWstEth: bigint;
+  /** wstETH the deploy steps put into the pool (opening, buys, adds: Σ the domain's deployedWstEthOf). */
+  readonly deployedWstEth: bigint;
+  /** wstETH harvested and waiting for a deploy step. */
+  readonly pendingWstEth: bigint;
+  /** deployedWstEth ÷ harvestedWstEth, 1e18 = 100 % (the domain's deploymentRatio); null before the first harvest. */
+  readonly deploymentRatio: bigint | null;
   /** LP tokens held by the machine forever. */
   readonly lpLocked: bigint;
-  /** Pool price, wstETH per token, 1e18 scale (the API: live spot; the subgraph: after the last harvest). */
+  /** Pool price, wstETH per token, 1e18 scale (the API: live spot; the subgraph: after the last step). */
   readonly price: bigint;
   /** The token's supply: minted to claimers, the contributor and the pool seed. */
   readonly tokensEmitted: bigint;
@@ -25,17 +32,23 @@ export interface Summary {
   readonly projects: ReadonlyArray<ProjectSummary>;
 }
 
-/** The query the summary runs against a GraphQL endpoint that serves the subgraph's schema (graph-node or the API). */
+/** The query the summary runs against graph-node (the subgraph's schema). */
 export const SUMMARY_QUERY = `{
   _meta { block { number } }
-  projects(orderBy: projectId) { projectId name symbol cumulativeYieldStEth cumulativeWstEthAdded cumulativeLiquidityMinted poolPrice tokenSupply }
+  projects(orderBy: projectId) {
+    projectId name symbol cumulativeYieldStEth cumulativeWstEthWrapped cumulativeWstEthDeployed pendingWstEth
+    cumulativeLiquidityMinted poolPrice tokenSupply
+  }
 }`;
 
-/** The same summary from the TCM API: live chain state (price, LP, supply) plus the subgraph's running totals. */
+/** The same summary from the TCM API: live chain state (price, LP, supply, pending) plus the subgraph's running totals. */
 export const API_SUMMARY_QUERY = `{
   projects(first: 100) {
     block { number }
-    nodes { projectId name symbol spotPrice lockedLiquidity token { totalSupply } totals { cumulativeYieldStEth cumulativeWstEthAdded } }
+    nodes {
+      projectId name symbol spotPrice lockedLiquidity pendingWstEth token { totalSupply } totals { cumulativeYieldStEth }
+      deployment { harvestedWstEth deployedWstEth deploymentRatio }
+    }
   }
 }`;
 
@@ -45,13 +58,16 @@ const fromApi = async (url: string): Promise<Summary> => {
     source: "api",
     block: BigInt(data.projects.block.number),
     projects: data.projects.nodes.map((p: any) => {
-      if (p.totals === null) throw new Error("the API has no history (is TCM_SUBGRAPH_URL set?)");
+      if (p.totals === null || p.deployment === null) throw new Error("the API has no history (is TCM_SUBGRAPH_URL set?)");
       return {
         projectId: Number(p.projectId),
         symbol: p.symbol,
         name: p.name,
         yieldRouted: BigInt(p.totals.cumulativeYieldStEth),
-        liquidityWstEth: BigInt(p.totals.cumulativeWstEthAdded),
+        harvestedWstEth: BigInt(p.deployment.harvestedWstEth),
+        deployedWstEth: BigInt(p.deployment.deployedWstEth),
+        pendingWstEth: BigInt(p.pendingWstEth),
+        deploymentRatio: p.deployment.deploymentRatio === null ? null : BigInt(p.deployment.deploymentRatio),
         lpLocked: BigInt(p.lockedLiquidity),
         price: BigInt(p.spotPrice ?? 0),
         tokensEmitted: BigInt(p.token.totalSupply),
@@ -60,50 +76,75 @@ const fromApi = async (url: string): Promise<Summary> => {
   };
 };
 
-const fromGraphQL = async (url: string, source: Summary["source"]): Promise<Summary> => {
+const fromSubgraph = async (url: string): Promise<Summary> => {
   const data = await gql(url, SUMMARY_QUERY);
   return {
-    source,
+    source: "subgraph",
     block: BigInt(data._meta.block.number),
-    projects: data.projects.map((p: Record<string, string>) => ({
-      projectId: Number(p["projectId"]),
-      symbol: p["symbol"]!,
-      name: p["name"]!,
-      yieldRouted: BigInt(p["cumulativeYieldStEth"]!),
-      liquidityWstEth: BigInt(p["cumulativeWstEthAdded"]!),
-      lpLocked: BigInt(p["cumulativeLiquidityMinted"]!),
-      price: BigInt(p["poolPrice"]!),
-      tokensEmitted: BigInt(p["tokenSupply"]!),
-    })),
+    projects: data.projects.map((p: Record<string, string>) => {
+      const harvestedWstEth = BigInt(p["cumulativeWstEthWrapped"]!);
+      const deployedWstEth = BigInt(p["cumulativeWstEthDeployed"]!);
+      return {
+        projectId: Number(p["projectId"]),
+        symbol: p["symbol"]!,
+        name: p["name"]!,
+        yieldRouted: BigInt(p["cumulativeYieldStEth"]!),
+        harvestedWstEth,
+        deployedWstEth,
+        pendingWstEth: BigInt(p["pendingWstEth"]!),
+        deploymentRatio: deploymentRatio(deployedWstEth, harvestedWstEth),
+        lpLocked: BigInt(p["cumulativeLiquidityMinted"]!),
+        price: BigInt(p["poolPrice"]!),
+        tokensEmitted: BigInt(p["tokenSupply"]!),
+      };
+    }),
   };
 };
 
-/** Straight from the contracts at one block (when neither the API nor the subgraph runs). */
-const fromChain = async (rpcUrl: string, deployment: DeploymentInfo): Promise<Summary> => {
-  const client = createPublicClient({ transport: http(rpcUrl) });
-  const block = await client.getBlockNumber({ cacheTime: 0 });
-  const at = { blockNumber: block };
-  const count = Number(await client.readContract({ address: deployment.machine, abi: technoCapitalMachineAbi, functionName: "projectCount", ...at }));
-  const projects: ProjectSummary[] = [];
-  for (let id = 1; id <= count; id++) {
-    const p = await client.readContract({ address: deployment.machine, abi: technoCapitalMachineAbi, functionName: "getProject", args: [id], ...at });
-    const token = (functionName: "name" | "symbol") => client.readContract({ address: p.token as Address, abi: projectTokenAbi, functionName, ...at }) as Promise<string>;
-    const supply = await client.readContract({ address: p.token, abi: projectTokenAbi, functionName: "totalSupply", ...at });
-    const yieldRouted = await client.readContract({ address: deployment.stETH, abi: mockStETHAbi, functionName: "getPooledEthByShares", args: [p.totalYieldShares], ...at });
-    let price = 0n;
-    let liquidityWstEth = 0n;
-    if (p.seeded) {
-      const [r0, r1] = await client.readContract({ address: p.pair, abi: uniswapV2PairAbi, functionName: "getReserves", ...at });
-      const [tokens, wstEth] = p.tokenIsToken0 ? [r0, r1] : [r1, r0];
-      price = tokens === 0n ? 0n : (wstEth * 10n ** 18n) / tokens;
-      const lpSupply = await client.readContract({ address: p.pair, abi: uniswapV2PairAbi, functionName: "totalSupply", ...at });
-      // The machine's share of the pool's wstETH (what its locked LP is worth on that side).
-      liquidityWstEth = lpSupply === 0n ? 0n : (wstEth * p.totalLiquidity) / lpSupply;
-    }
-    projects.push({ projectId: id, name: await token("name"), symbol: await token("symbol"), yieldRouted, liquidityWstEth, lpLocked: p.totalLiquidity, price, tokensEmitted: supply });
-  }
-  return { source: "chain", block, projects };
-};
+/** Straight from the chain at one block, through @tcm/chain's reads (when neither the API nor the subgraph runs). */
+const fromChain = (rpcUrl: string, deployment: DeploymentInfo): Promise<Summary> =>
+  Effect.runPromise(
+    Effect.gen(function* () {
+      const snapshot = yield* (yield* TcmReader).snapshot();
+      const chain = yield* ChainClient;
+      const totals = yield* deployTotals(
+        snapshot.projects.map((d) => d.project.id),
+        { toBlock: snapshot.blockNumber },
+      );
+      const labels = yield* chain.read("token labels", (c) =>
+        Promise.all(
+          snapshot.projects.map((d) =>
+            Promise.all(
+              (["name", "symbol"] as const).map((functionName) =>
+                c.readContract({ address: d.token.address, abi: projectTokenAbi, functionName, blockNumber: snapshot.blockNumber }),
+              ),
+            ),
+          ),
+        ),
+      );
+      const rate = { totalShares: snapshot.lido.totalShares, totalPooledEther: snapshot.lido.totalPooledEther };
+      return {
+        source: "chain" as const,
+        block: snapshot.blockNumber,
+        projects: snapshot.projects.map((d, i): ProjectSummary => ({
+          projectId: d.project.id,
+          name: labels[i]?.[0] ?? "?",
+          symbol: labels[i]?.[1] ?? "?",
+          yieldRouted: lido.pooledEthByShares(rate, asShares(d.project.totalYieldShares)),
+          harvestedWstEth: totals[i]?.harvestedWstEth ?? 0n,
+          deployedWstEth: totals[i]?.deployedWstEth ?? 0n,
+          pendingWstEth: d.project.pendingWstEth,
+          deploymentRatio: totals[i]?.ratio ?? null,
+          lpLocked: d.project.totalLiquidity,
+          price: spotPrice(d.pair.reserveWstEth, d.pair.reserveTokens) ?? 0n,
+          tokensEmitted: d.token.totalSupply,
+        })),
+      };
+    }).pipe(
+      Effect.provide(TcmReader.Default),
+      Effect.provide(Layer.mergeAll(ChainClient.layer({ rpcUrls: [rpcUrl] }), Deployment.fromValue(deployment, "(npm start)"))),
+    ),
+  );
 
 /** The API first (it serves the subgraph's history to integrators), then graph-node, then the chain. */
 export const readSummary = async (sources: { api?: string | undefined; subgraph?: string | undefined; rpcUrl: string; deployment: DeploymentInfo }, log: (m: string) => void): Promise<Summary> => {
@@ -116,7 +157,7 @@ export const readSummary = async (sources: { api?: string | undefined; subgraph?
   }
   if (sources.subgraph !== undefined) {
     try {
-      return await fromGraphQL(sources.subgraph, "subgraph");
+      return await fromSubgraph(sources.subgraph);
     } catch (error) {
       log(`summary: the subgraph did not answer (${(error as Error).message.slice(0, 200)}); reading the chain`);
     }
@@ -133,33 +174,38 @@ export const decimal = (value: bigint, places = 4): string => {
   return `${intPart}.${text.slice(-places)}`;
 };
 
+/** A 1e18-scaled ratio as a percentage with two decimals, rounded down ("99.90 %"); "—" when there is none. */
+export const percent = (ratio: bigint | null): string => (ratio === null ? "—" : `${decimal(ratio * 100n, 2)} %`);
+
 export const formatTable = (summary: Summary): string => {
-  const header = ["#", "project", "yield routed (stETH)", "liquidity (wstETH)", "LP locked", "price (wstETH/token)", "tokens emitted"];
+  const header = ["#", "project", "yield (stETH)", "harvested (wstETH)", "in the pool (wstETH)", "pending (wstETH)", "deployed", "LP locked", "price (wstETH/token)", "tokens emitted"];
   const rows = summary.projects.map((p) => [
     String(p.projectId),
     `${p.symbol} ${p.name}`,
     decimal(p.yieldRouted),
-    decimal(p.liquidityWstEth),
+    decimal(p.harvestedWstEth),
+    decimal(p.deployedWstEth),
+    decimal(p.pendingWstEth),
+    percent(p.deploymentRatio),
     decimal(p.lpLocked),
     decimal(p.price, 8),
     decimal(p.tokensEmitted, 2),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: ReadonlyArray<string>) => `  ${cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")}`;
-  return [line(header), `  ${widths.map((w) => "─".repeat(w)).join("  ")}`, ...rows.map(line)].join("\n");
+  return [
+    line(header),
+    `  ${widths.map((w) => "─".repeat(w)).join("  ")}`,
+    ...rows.map(line),
+    "",
+    "  deployed = wstETH in the pool ÷ wstETH harvested. Each day's harvest collects the yield as pending wstETH; deploy",
+    "  steps, one every stepInterval, buy the token with it and lock both as liquidity, each moving the price only within",
+    "  the machine's band (maxImpactBps), so no sandwich pays. The step bounties are the small part that never reaches the pool.",
+  ].join("\n");
 };
 
 /** The summary as one JSON line (raw integers as strings), for scripts and the end-to-end test. */
 export const summaryJson = (summary: Summary) =>
-  JSON.stringify({
-    source: summary.source,
-    block: summary.block.toString(),
-    projects: summary.projects.map((p) => ({
-      ...p,
-      yieldRouted: p.yieldRouted.toString(),
-      liquidityWstEth: p.liquidityWstEth.toString(),
-      lpLocked: p.lpLocked.toString(),
-      price: p.price.toString(),
-      tokensEmitted: p.tokensEmitted.toString(),
-    })),
-  });
+  JSON.stringify({ source: summary.source, block: summary.block.toString(), projects: summary.projects }, (_key, value) =>
+    typeof value === "bigint" ? value.toString() : value,
+  );

@@ -6,7 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_SUMMARY_QUERY, SUMMARY_QUERY, formatTable, type Summary } from "../src/summary.js";
+import { API_SUMMARY_QUERY, type ProjectSummary, SUMMARY_QUERY, formatTable, type Summary } from "../src/summary.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 
@@ -47,16 +47,22 @@ interface Ready {
 
 const parseSummary = (json: string): Summary => {
   const raw = JSON.parse(json);
+  const big = (p: Record<string, string | number | null>, key: string) => BigInt(p[key] as string);
   return {
     source: raw.source,
     block: BigInt(raw.block),
-    projects: raw.projects.map((p: Record<string, string | number>) => ({
-      ...p,
-      yieldRouted: BigInt(p["yieldRouted"]!),
-      liquidityWstEth: BigInt(p["liquidityWstEth"]!),
-      lpLocked: BigInt(p["lpLocked"]!),
-      price: BigInt(p["price"]!),
-      tokensEmitted: BigInt(p["tokensEmitted"]!),
+    projects: raw.projects.map((p: Record<string, string | number | null>) => ({
+      projectId: p["projectId"],
+      symbol: p["symbol"],
+      name: p["name"],
+      yieldRouted: big(p, "yieldRouted"),
+      harvestedWstEth: big(p, "harvestedWstEth"),
+      deployedWstEth: big(p, "deployedWstEth"),
+      pendingWstEth: big(p, "pendingWstEth"),
+      deploymentRatio: p["deploymentRatio"] === null ? null : big(p, "deploymentRatio"),
+      lpLocked: big(p, "lpLocked"),
+      price: big(p, "price"),
+      tokensEmitted: big(p, "tokensEmitted"),
     })),
   };
 };
@@ -130,7 +136,12 @@ describe("npm start", () => {
       expect(project.lpLocked).toBeGreaterThan(0n);
       expect(project.price).toBeGreaterThan(0n);
       expect(project.tokensEmitted).toBeGreaterThan(0n);
+      // The yield reached the pool: what is neither deployed nor pending went to the step bounties (≤ 1 %).
+      expect(project.deployedWstEth + project.pendingWstEth).toBeLessThanOrEqual(project.harvestedWstEth);
+      expect((project.deployedWstEth + project.pendingWstEth) * 100n).toBeGreaterThanOrEqual(project.harvestedWstEth * 99n);
+      expect(project.deploymentRatio).toBe((project.deployedWstEth * 10n ** 18n) / project.harvestedWstEth);
     }
+    expect(output).toMatch(/deployed = wstETH in the pool ÷ wstETH harvested/);
     expect(output).toContain(formatTable(summary));
   });
 
@@ -141,20 +152,34 @@ describe("npm start", () => {
     expect(ready.subgraph).not.toBeNull();
     const atBlock = SUMMARY_QUERY.replace("projects(orderBy: projectId)", `projects(orderBy: projectId, block: { number: ${summary.block} })`);
     const indexed = await gql(ready.subgraph!, atBlock);
-    const history = (p: { projectId: number; yieldRouted: bigint; liquidityWstEth: bigint; lpLocked: bigint; tokensEmitted: bigint }) =>
-      ({ projectId: p.projectId, yieldRouted: p.yieldRouted, liquidityWstEth: p.liquidityWstEth, lpLocked: p.lpLocked, tokensEmitted: p.tokensEmitted });
-    // Running totals equal the indexed ones to the wei (the API serves them from the subgraph; LP and supply it reads
-    // live from the chain, and the subgraph's e2e proves those equal the indexed totals).
+    const history = (p: ProjectSummary) => ({
+      projectId: p.projectId,
+      yieldRouted: p.yieldRouted,
+      harvestedWstEth: p.harvestedWstEth,
+      deployedWstEth: p.deployedWstEth,
+      pendingWstEth: p.pendingWstEth,
+      deploymentRatio: p.deploymentRatio,
+      lpLocked: p.lpLocked,
+      tokensEmitted: p.tokensEmitted,
+    });
+    // Running totals equal the indexed ones to the wei, and so does the ratio the API computes with the domain (the
+    // API serves the totals from the subgraph; pending, LP and supply it reads live from the chain, and the
+    // subgraph's e2e proves those equal the indexed figures).
     expect(
-      indexed.projects.map((p: Record<string, string>) =>
-        history({
+      indexed.projects.map((p: Record<string, string>) => {
+        const harvested = BigInt(p["cumulativeWstEthWrapped"]!);
+        const deployed = BigInt(p["cumulativeWstEthDeployed"]!);
+        return {
           projectId: Number(p["projectId"]),
           yieldRouted: BigInt(p["cumulativeYieldStEth"]!),
-          liquidityWstEth: BigInt(p["cumulativeWstEthAdded"]!),
+          harvestedWstEth: harvested,
+          deployedWstEth: deployed,
+          pendingWstEth: BigInt(p["pendingWstEth"]!),
+          deploymentRatio: harvested === 0n ? null : (deployed * 10n ** 18n) / harvested,
           lpLocked: BigInt(p["cumulativeLiquidityMinted"]!),
           tokensEmitted: BigInt(p["tokenSupply"]!),
-        }),
-      ),
+        };
+      }),
     ).toEqual(summary.projects.map(history));
     if (summary.source === "subgraph") expect(indexed.projects.map((p: Record<string, string>) => BigInt(p["poolPrice"]!))).toEqual(summary.projects.map((p) => p.price));
 
@@ -182,9 +207,16 @@ describe("npm start", () => {
     expect(summary.source).toBe("api");
     // The printed live numbers (spot price, LP locked, supply) are what the API serves now.
     const fromApi = await gql(ready.api, API_SUMMARY_QUERY);
-    expect(fromApi.projects.nodes.map((p: any) => [Number(p.projectId), BigInt(p.spotPrice), BigInt(p.lockedLiquidity), BigInt(p.token.totalSupply)])).toEqual(
-      summary.projects.map((p) => [p.projectId, p.price, p.lpLocked, p.tokensEmitted]),
-    );
+    expect(
+      fromApi.projects.nodes.map((p: any) => [
+        Number(p.projectId),
+        BigInt(p.spotPrice),
+        BigInt(p.lockedLiquidity),
+        BigInt(p.token.totalSupply),
+        BigInt(p.pendingWstEth),
+        p.deployment.deploymentRatio === null ? null : BigInt(p.deployment.deploymentRatio),
+      ]),
+    ).toEqual(summary.projects.map((p) => [p.projectId, p.price, p.lpLocked, p.tokensEmitted, p.pendingWstEth, p.deploymentRatio]));
     // GraphiQL: an HTML page on GET from a browser, its assets served by the API itself.
     const page = await fetch(ready.api, { headers: { accept: "text/html" } });
     expect(page.status).toBe(200);
