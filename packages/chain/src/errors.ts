@@ -64,5 +64,4 @@ export class ReceiptTimeout extends Data.TaggedError("ReceiptTimeout")<{
 /** Everything a chain call can fail with. */
 export type ChainError = TransientRpcError | RpcError | ContractRevert;
 
-export const isTransient = (error: unknown): error is TransientRpcError =>
-  typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "TransientRpcError";
+export const isTransient = (error: unknown): error is TransientRpcError => error instanceof TransientRpcError;

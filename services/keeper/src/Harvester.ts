@@ -5,7 +5,7 @@ import {
   type PendingTx,
   type PreparedTx,
   TxBuilder,
-  type TxOutcome,
+  TxOutcome,
   TxSender,
   withGasMargin,
 } from "@tcm/chain";
@@ -160,9 +160,10 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
       Effect.gen(function* () {
         const receipt = outcome.receipt;
         yield* Metrics.recordGas(receipt.gasUsed * receipt.effectiveGasPrice);
-        return outcome._tag === "Mined"
-          ? outcomesOfReceipt(p.family, p.projectIds, me, { hash: outcome.hash, logs: receipt.logs })
-          : outcomesOfReceipt(p.family, p.projectIds, me, { revert: outcome.revert });
+        return TxOutcome.$match(outcome, {
+          Mined: ({ hash }) => outcomesOfReceipt(p.family, p.projectIds, me, { hash, logs: receipt.logs }),
+          Reverted: ({ revert }) => outcomesOfReceipt(p.family, p.projectIds, me, { revert }),
+        });
       });
 
     /** Broadcasts in order (consecutive nonces), then waits for all receipts together. Not interruptible. */

@@ -1,5 +1,5 @@
 import { Args, Command, Options, ValidationError } from "@effect/cli";
-import { Cause, Context, Effect, Layer, Logger, Ref, Schedule } from "effect";
+import { Cause, Context, Effect, Either, Layer, Logger, Option, Ref, Schedule } from "effect";
 import { Harvester, type PassReport } from "./Harvester.js";
 import { KeeperChainLive } from "./KeeperChain.js";
 import { KeeperConfig } from "./KeeperConfig.js";
@@ -28,7 +28,7 @@ export const onePoll = (dryRun: boolean) =>
         Effect.gen(function* () {
           yield* Metrics.recordPoll("failed");
           const failure = Cause.failureOption(cause);
-          yield* Metrics.recordError(failure._tag === "Some" ? errorClassOf(failure.value) : "defect");
+          yield* Metrics.recordError(Option.match(failure, { onNone: () => "defect", onSome: errorClassOf }));
           yield* Effect.logError("poll failed").pipe(Effect.annotateLogs({ cause: Cause.pretty(cause) }));
         }),
       ),
@@ -58,7 +58,7 @@ export const oncePass = (dryRun: boolean) =>
     const harvester = yield* Harvester;
     yield* harvester.settlePrevious;
     const report = yield* Effect.either(onePoll(dryRun));
-    return report._tag === "Right" && report.right.failures === 0 ? ExitCodes.ok : ExitCodes.failures;
+    return Either.isRight(report) && report.right.failures === 0 ? ExitCodes.ok : ExitCodes.failures;
   });
 
 /** Structured JSON logs at TCM_LOG_LEVEL. */
@@ -120,7 +120,7 @@ export const cli = <R>(argv: ReadonlyArray<string>, handler: (mode: KeeperMode) 
     const code = yield* Ref.make<number>(ExitCodes.ok);
     const run = Command.run(keeperCommand(handler), { name: "keeper", version: "0.1.0" });
     const result = yield* Effect.either(run(argv).pipe(Effect.provideService(ExitCode, code)));
-    if (result._tag === "Left") return ValidationError.isValidationError(result.left) ? ExitCodes.badConfig : ExitCodes.failures;
+    if (Either.isLeft(result)) return ValidationError.isValidationError(result.left) ? ExitCodes.badConfig : ExitCodes.failures;
     return yield* Ref.get(code);
   });
 
