@@ -1,20 +1,40 @@
 /**
- * Previews with the domain model (@tcm/domain, the mechanism's reference math): emission per day, a position's
- * split across projects, tokens per day. Inputs come from one TcmReader snapshot.
+ * The figures the CLI shows, from @tcm/domain's definitions (packages/domain/src/figures.ts) applied to one
+ * TcmReader snapshot: this module only adapts the snapshot's shapes, it computes nothing of its own.
  */
 import type { ProjectDetails, Snapshot } from "@tcm/chain";
-import { allocation, asBps, asShares, asWei, emission, lido } from "@tcm/domain";
+import {
+  type ProjectFigures,
+  type ShareRate,
+  allocation,
+  asBps,
+  asShares,
+  asWei,
+  lido,
+  projectFigures,
+  quotePrice,
+  spotPrice,
+  depositorEmissionPerDay as depositorEmissionPerDayOf,
+  tokensPerDay as tokensPerDayOf,
+  withdrawalOf,
+} from "@tcm/domain";
 
-const BPS = 10_000n;
-const DAY = 86_400n;
-const WAD = 10n ** 18n;
+/** Lido's totals at the snapshot's block. */
+export const rateOf = (s: Snapshot): ShareRate => ({ totalShares: s.lido.totalShares, totalPooledEther: s.lido.totalPooledEther });
 
-/** Tokens a project emits to depositors over the next 24 h from `now` (contributor share removed, cap respected). */
-export const depositorEmissionPerDay = (p: ProjectDetails["project"], now: bigint): bigint => {
-  const schedule = { dailyEmission: p.dailyEmission, decayBps: p.decayBps, emissionCap: p.emissionCap, startTime: p.startTime };
-  const emitted = emission.emittedUpTo(schedule, now + DAY) - emission.emittedUpTo(schedule, now);
-  return emitted - (emitted * p.contributorBps) / BPS;
-};
+/** Every per-project figure at the snapshot's block (the API shows the same ones: domain projectFigures). */
+export const figuresOf = (s: Snapshot, d: ProjectDetails): ProjectFigures =>
+  projectFigures({
+    project: d.project,
+    pair: d.pair,
+    rate: rateOf(s),
+    genesis: s.protocol.config.genesis,
+    stepInterval: s.protocol.config.stepInterval,
+    now: s.timestamp,
+  });
+
+/** Tokens the project emits to depositors over the next 24 h from `now` (domain depositorEmissionPerDay). */
+export const depositorEmissionPerDay = (p: ProjectDetails["project"], now: bigint): bigint => depositorEmissionPerDayOf(p, now);
 
 /** The position's principal split across its projects exactly as the contract splits it (Allocation.split). */
 export const splitPrincipal = (
@@ -25,16 +45,29 @@ export const splitPrincipal = (
   return entries.map((e, i) => ({ ...e, part: parts[i] ?? 0n }));
 };
 
-/** A holder's share of a project's depositor emission per day, given everyone else's allocated principal. */
-export const tokensPerDay = (p: ProjectDetails["project"], now: bigint, part: bigint, othersPrincipal: bigint): bigint => {
-  const total = othersPrincipal + part;
-  return total === 0n ? 0n : (depositorEmissionPerDay(p, now) * part) / total;
-};
+/** Tokens per day a part earns in a project where everyone else holds `othersPrincipal` (domain tokensPerDay). */
+export const tokensPerDay = (p: ProjectDetails["project"], now: bigint, part: bigint, othersPrincipal: bigint): bigint =>
+  tokensPerDayOf(depositorEmissionPerDayOf(p, now), part, othersPrincipal + part);
 
-/** wstETH per project token (1e18 scale) at the pool's reserves; the launch price before the pool is seeded. */
-export const spotPrice = (d: ProjectDetails): bigint =>
-  d.pair.reserveTokens === 0n ? d.project.launchPrice : (d.pair.reserveWstEth * WAD) / d.pair.reserveTokens;
+/** The pool's spot price (wstETH per token, 1e18); null before the pool opens (domain spotPrice). */
+export const spotPriceOf = (d: ProjectDetails): bigint | null => spotPrice(d.pair.reserveWstEth, d.pair.reserveTokens);
+
+/** The price a token is valued at: spot, or the launch price before the pool opens (domain quotePrice). */
+export const quotePriceOf = (d: ProjectDetails): bigint => quotePrice(spotPriceOf(d), d.project.launchPrice);
 
 /** stETH value of stETH shares at the snapshot's Lido rate. */
-export const stEthOfShares = (s: Snapshot, shares: bigint): bigint =>
-  lido.pooledEthByShares({ totalShares: s.lido.totalShares, totalPooledEther: s.lido.totalPooledEther }, asShares(shares));
+export const stEthOfShares = (s: Snapshot, shares: bigint): bigint => lido.pooledEthByShares(rateOf(s), asShares(shares));
+
+/** What withdraw(amount) pays now, normal or in a deficit (domain withdrawalOf). */
+export const withdrawalPreview = (s: Snapshot, principal: bigint, amount: bigint) =>
+  withdrawalOf(
+    {
+      totalPrincipal: s.protocol.totalPrincipal,
+      sharesHeld: s.protocol.deficit.sharesHeld,
+      assignedYieldScaled: s.protocol.assignedYieldScaled,
+      inDeficit: s.protocol.deficit.inDeficit,
+    },
+    rateOf(s),
+    principal,
+    amount,
+  );

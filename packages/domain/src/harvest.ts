@@ -285,6 +285,13 @@ export const buySize = (budget: bigint, reserveWst: bigint, room: bigint): bigin
     : sub(sqrt(checked(reserveWst * checked(checked(ZAP_A * reserveWst, "_buy") + checked(ZAP_B * budget, "_buy"), "_buy"), "_buy")), 1997n * reserveWst, "_buy") /
       (2n * 997n);
 
+/**
+ * The most wstETH the opening step can pair with the seed reserve: seedReserve × launchPrice / 1e18, rounded down
+ * (DeployLogic._openingAmounts); beyond it, wstETH waits as pending and later steps deploy it at the market price.
+ */
+export const seedReserveValueWstEth = (seedReserve: bigint, launchPrice: bigint): bigint =>
+  checked(seedReserve * launchPrice, "_openingAmounts") / WAD;
+
 /** The opening's sizing (DeployLogic._openingAmounts and _open's checks, before anything moves). */
 export interface OpenSizing {
   /** Tokens minted from the seed reserve into the pair. */
@@ -318,7 +325,7 @@ export const openSizing = (
   const capped = tokens > seedReserve;
   if (capped) {
     tokens = seedReserve;
-    const priced = checked(seedReserve * launchPrice, "_openingAmounts") / WAD;
+    const priced = seedReserveValueWstEth(seedReserve, launchPrice);
     wst = priced > inPair ? priced - inPair : 0n;
     overpriced = divDown(checked(inPair * WAD, "_openingAmounts"), launchPrice, "_openingAmounts") >= seedReserve;
   }

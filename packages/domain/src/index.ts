@@ -53,6 +53,7 @@ export {
   RATIO_ONE,
   referenceNow,
   openSizing,
+  seedReserveValueWstEth,
   MIN_DEPLOY,
   MAX_IMPACT_BPS_LIMIT,
   HARVEST_REPORT_FIELDS,

@@ -1,3 +1,4 @@
+import { BPS, DAY_SECONDS } from "@tcm/domain";
 import { Effect } from "effect";
 import {
   type Account,
@@ -114,7 +115,7 @@ const make = Effect.gen(function* () {
     /** Moves Lido's totalPooledEther by ±bps (MockStETH.rebase; anyone may call it on the devnet mock). */
     rebase: Effect.fn("Devnet.rebase")(function* (bps: number) {
       const pooled = yield* readStEth("getTotalPooledEther");
-      const delta = (pooled * BigInt(Math.trunc(bps))) / 10_000n;
+      const delta = (pooled * BigInt(Math.trunc(bps))) / BPS;
       yield* sendAs(
         ANVIL_DEPLOYER.address,
         call(deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [delta] })),
@@ -189,7 +190,7 @@ const make = Effect.gen(function* () {
       yield* approve(input.account, path[0], deployment.uniswapV2Router, input.amountIn);
       const before = yield* balanceOf();
       // Far enough that pending time warps (evm_increaseTime before the next block) never expire it.
-      const deadline = (yield* rpc("getBlock", () => chain.client.getBlock({ blockTag: "latest" }))).timestamp + 30n * 86_400n;
+      const deadline = (yield* rpc("getBlock", () => chain.client.getBlock({ blockTag: "latest" }))).timestamp + 30n * DAY_SECONDS;
       yield* sendAs(
         input.account,
         call(

@@ -1,5 +1,6 @@
 import { Command, Options } from "@effect/cli";
-import { MIN_DEPOSIT, TcmReader, TxBuilder } from "@tcm/chain";
+import { TcmReader, TxBuilder } from "@tcm/chain";
+import { MIN_DEPOSIT } from "@tcm/domain";
 import { Console, Effect, Option } from "effect";
 import { type SendFlags, sendOptions, toFlag } from "../context.js";
 import { BadInput } from "../errors.js";

@@ -1,6 +1,7 @@
 import { Command, Options } from "@effect/cli";
 import { TxBuilder, technoCapitalMachineAbi } from "@tcm/chain";
 import {
+  BPS,
   MAX_CONTRIBUTOR_BPS,
   MAX_DECAY_BPS,
   MAX_LAUNCH_PRICE,
@@ -8,7 +9,9 @@ import {
   MIN_LAUNCH_PRICE,
   MIN_MAX_SUPPLY,
   MIN_SEED_RESERVE,
-  emission,
+  depositorEmissionPerDay,
+  emissionPerDay,
+  seedReserveValueWstEth,
 } from "@tcm/domain";
 import { Console, Effect, Option } from "effect";
 import { parseEventLogs } from "viem";
@@ -106,7 +109,7 @@ const parseSeedReserve = (text: string, maxSupply: bigint) =>
     const trimmed = text.trim();
     if (trimmed.endsWith("%")) {
       const share = yield* parseBps("--seed-reserve", trimmed);
-      return (maxSupply * share) / 10_000n;
+      return (maxSupply * share) / BPS;
     }
     return yield* parseDecimal("--seed-reserve", trimmed);
   });
@@ -134,8 +137,16 @@ const launch = (flags: Flags) =>
           .launchProject(input, from === undefined ? {} : { from })
           .pipe(Effect.catchTag("InvalidInput", (e) => Effect.fail(flagOf(e))));
 
-        const firstDay = emission.cumulativeAtEpoch(input.dailyEmission as never, input.decayBps as never, 1n);
-        const contributorCut = (firstDay * input.contributorBps) / 10_000n;
+        // The first day's figures, as `tcm projects` will show them right after the launch.
+        const terms = {
+          dailyEmission: input.dailyEmission,
+          decayBps: input.decayBps,
+          emissionCap: input.maxSupply - input.seedReserve,
+          startTime: 0n,
+          contributorBps: input.contributorBps,
+        };
+        const firstDay = emissionPerDay(terms, 0n);
+        const contributorCut = firstDay - depositorEmissionPerDay(terms, 0n);
         yield* say(flags)(`Launch project ${flags.name} (${flags.symbol})`);
         yield* say(flags)(
           keyValues([
@@ -147,7 +158,7 @@ const launch = (flags: Flags) =>
             ["max supply", `${tokens(input.maxSupply)} tokens (${tokens(input.maxSupply - input.seedReserve)} for emissions)`],
             [
               "seed reserve",
-              `${tokens(input.seedReserve)} tokens: opens the pool at the launch price with up to ${price((input.seedReserve * input.launchPrice) / 10n ** 18n)} wstETH`,
+              `${tokens(input.seedReserve)} tokens: opens the pool at the launch price with up to ${price(seedReserveValueWstEth(input.seedReserve, input.launchPrice))} wstETH`,
             ],
             ["pool", "a Uniswap V2 pair against wstETH, opened at the launch price by the first deploy step (after the first harvest)"],
             ["from", from ?? "(no key configured)"],

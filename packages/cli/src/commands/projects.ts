@@ -3,7 +3,7 @@ import { TcmReader, deployTotals } from "@tcm/chain";
 import { Console, Effect } from "effect";
 import { chainOptions, type ChainFlags } from "../context.js";
 import { printJson, table } from "../output.js";
-import { depositorEmissionPerDay, spotPrice, stEthOfShares } from "../preview.js";
+import { figuresOf, stEthOfShares } from "../preview.js";
 import { withChain } from "../run.js";
 import { formatUnits } from "../units.js";
 import { formatRatio, jsonOption, tokenLabels } from "./status.js";
@@ -29,17 +29,21 @@ const projects = (flags: ChainFlags & { readonly json: boolean; readonly sort: (
         snapshot.projects.map((d) => d.project.id),
         { toBlock: snapshot.blockNumber },
       );
+      const figures = snapshot.projects.map((d) => figuresOf(snapshot, d));
       const rows = snapshot.projects.map((d, i) => ({
         id: d.project.id,
         name: labels[i]?.[0] ?? "?",
         symbol: labels[i]?.[1] ?? "?",
         token: d.token.address,
         seeded: d.project.seeded,
-        price: spotPrice(d),
+        price: figures[i]!.quotePrice,
+        spotPrice: figures[i]!.spotPrice,
         liquidityWstEth: d.pair.reserveWstEth,
         principal: d.project.allocatedPrincipal,
         yieldStEth: stEthOfShares(snapshot, d.project.totalYieldShares),
-        emissionPerDay: depositorEmissionPerDay(d.project, snapshot.timestamp),
+        emissionPerDay: figures[i]!.depositorEmissionPerDay,
+        tokensPerDay: figures[i]!.tokensPerDay,
+        apr: figures[i]!.apr,
         pendingWstEth: d.project.pendingWstEth,
         harvestedWstEth: totals[i]?.harvestedWstEth ?? 0n,
         deployedWstEth: totals[i]?.deployedWstEth ?? 0n,

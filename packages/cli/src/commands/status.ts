@@ -6,7 +6,7 @@ import type { Address } from "viem";
 import { chainOptions, type ChainFlags } from "../context.js";
 import { BadInput } from "../errors.js";
 import { keyValues, printJson, table } from "../output.js";
-import { depositorEmissionPerDay, spotPrice, stEthOfShares } from "../preview.js";
+import { figuresOf, stEthOfShares, tokensPerDay } from "../preview.js";
 import { withChain } from "../run.js";
 import { formatBps, formatInt, formatUnits, parseIds } from "../units.js";
 import { positionAt } from "./shared.js";
@@ -121,6 +121,7 @@ const projectStatus = (flags: Flags, snapshot: Snapshot, idText: string) =>
     const labels = yield* tokenLabels(snapshot);
     const [name, symbol] = labels[Number(id) - 1] ?? ["?", "?"];
     const { project: p, pair, token } = details;
+    const figures = figuresOf(snapshot, details);
     const data = {
       id: Number(id),
       name,
@@ -130,14 +131,17 @@ const projectStatus = (flags: Flags, snapshot: Snapshot, idText: string) =>
       token: token.address,
       pair: pair.address,
       seeded: p.seeded,
-      priceWstEthPerToken: spotPrice(details),
+      priceWstEthPerToken: figures.quotePrice,
+      spotPrice: figures.spotPrice,
       launchPrice: p.launchPrice,
       reserveWstEth: pair.reserveWstEth,
       reserveTokens: pair.reserveTokens,
       lpHeldByMachine: pair.lpHeldByMachine,
       lpTotalSupply: pair.totalSupply,
       allocatedPrincipal: p.allocatedPrincipal,
-      depositorEmissionPerDay: depositorEmissionPerDay(p, snapshot.timestamp),
+      depositorEmissionPerDay: figures.depositorEmissionPerDay,
+      tokensPerDay: figures.tokensPerDay,
+      apr: figures.apr,
       dailyEmission: p.dailyEmission,
       decayBps: p.decayBps,
       contributorBps: p.contributorBps,
@@ -151,7 +155,7 @@ const projectStatus = (flags: Flags, snapshot: Snapshot, idText: string) =>
       pendingWstEth: p.pendingWstEth,
       carryTokens: p.carryTokens,
       seedReserve: p.seedReserve,
-      referencePrice: (p.referencePrice * 10n ** 18n) >> 112n,
+      referencePrice: figures.referencePrice,
       deployReady: stepReady,
       nextDeployTime: nextStep,
       harvestedWstEth: totals?.harvestedWstEth ?? 0n,
@@ -206,7 +210,7 @@ const accountStatus = (flags: Flags, snapshot: Snapshot, text: string) =>
     const rows = position.holdings.map((h) => {
       const d = snapshot.projects[h.projectId - 1];
       const others = (d?.project.allocatedPrincipal ?? 0n) - h.principal;
-      const perDay = d === undefined ? 0n : (depositorEmissionPerDay(d.project, snapshot.timestamp) * h.principal) / (others + h.principal || 1n);
+      const perDay = d === undefined ? 0n : tokensPerDay(d.project, snapshot.timestamp, h.principal, others);
       return { ...h, symbol: labels[h.projectId - 1]?.[1] ?? "?", tokensPerDay: perDay };
     });
     if (flags.json) return yield* printJson({ account, principal: position.principal, stEthBalance, allowance, entries: rows });

@@ -4,6 +4,7 @@ import { Console, Effect, Option } from "effect";
 import { type SendFlags, sendOptions, toFlag } from "../context.js";
 import { BadInput } from "../errors.js";
 import { keyValues } from "../output.js";
+import { withdrawalPreview } from "../preview.js";
 import { withChain, withSigner } from "../run.js";
 import { execute, gasLine, say } from "../send.js";
 import { formatUnits, parseDecimal } from "../units.js";
@@ -47,16 +48,14 @@ const withdraw = (flags: Flags) =>
         yield* builder.withdraw({ amount, receiver }).pipe(Effect.catchTag("InvalidInput", (e) => Effect.fail(flagOf(e))));
         const tx = yield* builder.withdraw({ amount, receiver }, { from: account });
         const { deficit } = snapshot.protocol;
-        const paid =
-          deficit.inDeficit && snapshot.protocol.totalPrincipal > 0n
-            ? (current.principal * deficit.valueHeldForPrincipal) / snapshot.protocol.totalPrincipal
-            : amount;
-        const remaining = deficit.inDeficit ? 0n : current.principal - amount;
+        const payout = withdrawalPreview(snapshot, current.principal, amount);
+        const paid = payout.stEthPaid;
+        const remaining = current.principal - payout.principalRemoved;
         yield* say(flags)(`Withdraw from ${account}'s position`);
         yield* say(flags)(
           keyValues([
             ["amount", `${formatUnits(amount, 18, 18)} stETH of ${formatUnits(current.principal, 18, 18)} principal`],
-            ["you receive", `${deficit.inDeficit ? "≈" : ""}${formatUnits(paid, 18, 18)} stETH → ${receiver}${deficit.inDeficit ? " (the machine is in deficit: pro-rata payout, the position closes)" : ""}`],
+            ["you receive", `${formatUnits(paid, 18, 18)} stETH → ${receiver}${deficit.inDeficit ? " (the machine is in deficit: pro-rata payout, the position closes)" : ""}`],
             ["principal after", `${formatUnits(remaining)} stETH`],
             ["gas", gasLine([{ label: "withdraw", tx }])],
           ]),
