@@ -3,12 +3,14 @@
  * Live values come from one block per request; history from the subgraph through a per-request DataLoader.
  */
 import { type PreparedTx, validateProjectId } from "@tcm/chain";
+import { DAY_SECONDS, deploymentRatio } from "@tcm/domain";
 import { Effect, Either } from "effect";
-import { getAddress } from "viem";
 import * as derive from "../derive.js";
 import { BadInput } from "../errors.js";
 import type { LiveBlock, LiveProject } from "../LiveState.js";
 import type { ProjectedLine } from "../Previews.js";
+import * as queries from "../subgraph/queries.js";
+import type { HistoryRequest } from "../History.js";
 import { SCHEMA_VERSION } from "./sdl.js";
 import type { GraphQLContext } from "./context.js";
 
@@ -113,29 +115,44 @@ export const projectView = (block: LiveBlock, live: LiveProject): Record<string,
   return view;
 };
 
-// ------------------------------------------------------------------ history selections (subgraph)
+// ------------------------------------------------------------------ history (subgraph)
 
-const HARVEST_FIELDS =
-  "id epoch caller yieldShares yieldStEth bountyStEth wstEthWrapped pendingWstEth blockNumber timestamp transactionHash";
-const DEPLOY_STEP_FIELDS =
-  "id caller opening traded pendingIn wstEthSwapped tokensBought tokensSeeded wstEthAdded tokensAdded liquidityMinted bounty pendingOut carryTokensOut spotPrice referencePrice ceilingPrice poolPrice blockNumber timestamp transactionHash";
-const PROJECT_DAY_FIELDS =
-  "dayId dayStartTimestamp allocatedPrincipal dailyYieldStEth cumulativeYieldStEth dailyWstEthAdded dailyTokensBought dailyLiquidityMinted cumulativeLiquidityMinted dailyHarvestCount dailyDeployStepCount pendingWstEth reserveWstEth reserveTokens poolPriceClose";
-const PROTOCOL_DAY_FIELDS =
-  "dayId dayStartTimestamp totalPrincipal depositorCount dailyDeposited dailyWithdrawn dailyYieldStEth cumulativeYieldStEth dailyWstEthAdded cumulativeWstEthAdded dailyHarvestCount dailyDeployStepCount dailyDepositCount";
-const PROJECT_TOTALS_FIELDS =
-  "depositorCount cumulativeYieldStEth cumulativeBountyStEth cumulativeWstEthWrapped cumulativeWstEthAdded cumulativeTokensBought cumulativeLiquidityMinted cumulativeStepBountyWstEth cumulativeClaimed harvestCount deployStepCount";
-const PROTOCOL_TOTALS_FIELDS =
-  "cumulativeDeposited cumulativeWithdrawn totalYieldStEth totalBountyStEth totalWstEthWrapped totalWstEthAdded totalStepBountyWstEth totalLiquidityMinted accountCount depositorCount depositCount withdrawalCount harvestCount deployStepCount claimCount updatedAtBlock";
+const page = (args: Args): Effect.Effect<queries.Page, BadInput> =>
+  Effect.all({ first: pageSize("first", args["first"]), skip: skipOf(args["skip"]) });
 
-const page = (args: Args) =>
-  Effect.all([pageSize("first", args["first"]), skipOf(args["skip"])]).pipe(Effect.map(([first, skip]) => `first: ${first}, skip: ${skip}`));
+/** A history field: its typed subgraph request (batched per request by the context's DataLoader), then `map`. */
+const history = <A, B>(context: GraphQLContext, request: Effect.Effect<HistoryRequest<A>, BadInput>, map: (data: A) => B): Promise<B> =>
+  context
+    .run(request)
+    .then((r) => context.history.load(r))
+    // The loader holds requests of every answer type; this one's answer was decoded by its own Schema.
+    .then((data) => map(data as A));
 
-const history = <A>(context: GraphQLContext, selection: Effect.Effect<string, BadInput>, map: (data: any) => A) =>
-  context.run(selection).then((query) => context.history.load(query)).then(map);
+/** wstETH deployed ÷ harvested (@tcm/domain's deploymentRatio, 1e18 = 100 %) with its display value. */
+const ratio = (deployed: bigint, harvested: bigint) => {
+  const value = deploymentRatio(deployed, harvested);
+  return { deploymentRatio: value, deploymentRatioDecimal: value === null ? null : dec(value) };
+};
 
-const checksum = (a: string) => getAddress(a);
-const list = (data: unknown): any[] => (Array.isArray(data) ? data : []);
+/** Where a project's harvested wstETH stands, from its subgraph totals, today's snapshot and its last step. */
+const deploymentView = (data: queries.ProjectDeploymentData, dayId: bigint) => {
+  const p = data.project;
+  if (p === null) return null;
+  const today = data.projectDaySnapshot;
+  return {
+    day: Number(dayId),
+    harvestedWstEth: p.cumulativeWstEthWrapped,
+    harvestedWstEthToday: today?.dailyWstEthWrapped ?? 0n,
+    deployedWstEth: p.cumulativeWstEthDeployed,
+    deployedWstEthToday: today?.dailyWstEthDeployed ?? 0n,
+    stepBountiesWstEth: p.cumulativeStepBountyWstEth,
+    stepBountiesWstEthToday: today?.dailyStepBountyWstEth ?? 0n,
+    deployStepCount: p.deployStepCount,
+    deployStepsToday: today?.dailyDeployStepCount ?? 0,
+    ...ratio(p.cumulativeWstEthDeployed, p.cumulativeWstEthWrapped),
+    lastStep: data.deploySteps[0] ?? null,
+  };
+};
 
 // ------------------------------------------------------------------ previews and builders
 
@@ -434,84 +451,38 @@ export const resolvers: ResolverMap = {
     totalLockedLiquidityValueWstEthDecimal: (block: LiveBlock) =>
       dec(block.projects.reduce((sum, p) => sum + derive.lockedLiquidityValueWstEth(p.details), 0n)),
     totals: (_block: LiveBlock, _a: Args, context) =>
-      history(context, Effect.succeed(`protocols(first: 1) { ${PROTOCOL_TOTALS_FIELDS} }`), (data) => {
-        const p = list(data)[0];
-        return p === undefined ? null : { ...p, indexedBlock: p.updatedAtBlock };
+      history(context, Effect.succeed(queries.protocolTotals()), (data) => {
+        const p = data.protocols[0];
+        return p === undefined ? null : { ...p, indexedBlock: p.updatedAtBlock, ...ratio(p.totalWstEthDeployed, p.totalWstEthWrapped) };
       }),
     daily: (_block: LiveBlock, args: Args, context) =>
-      history(
-        context,
-        page(args).pipe(Effect.map((p) => `protocolDaySnapshots(${p}, orderBy: dayId, orderDirection: desc) { ${PROTOCOL_DAY_FIELDS} }`)),
-        list,
-      ),
+      history(context, Effect.map(page(args), queries.protocolDaily), (data) => data.protocolDaySnapshots),
   },
 
   Project: {
     harvests: (project: { id: string }, args: Args, context) =>
-      history(
-        context,
-        page(args).pipe(
-          Effect.map((p) => `harvests(${p}, orderBy: timestamp, orderDirection: desc, where: { project: ${JSON.stringify(project.id)} }) { ${HARVEST_FIELDS} }`),
-        ),
-        (data) => list(data).map((h) => ({ ...h, caller: checksum(h.caller) })),
-      ),
+      history(context, Effect.map(page(args), (p) => queries.projectHarvests(project.id, p)), (data) => data.harvests),
     deploySteps: (project: { id: string }, args: Args, context) =>
-      history(
-        context,
-        page(args).pipe(
-          Effect.map(
-            (p) => `deploySteps(${p}, orderBy: timestamp, orderDirection: desc, where: { project: ${JSON.stringify(project.id)} }) { ${DEPLOY_STEP_FIELDS} }`,
-          ),
-        ),
-        (data) => list(data).map((h) => ({ ...h, caller: checksum(h.caller) })),
-      ),
+      history(context, Effect.map(page(args), (p) => queries.projectDeploySteps(project.id, p)), (data) => data.deploySteps),
     daily: (project: { id: string }, args: Args, context) =>
-      history(
-        context,
-        page(args).pipe(
-          Effect.map(
-            (p) => `projectDaySnapshots(${p}, orderBy: dayId, orderDirection: desc, where: { project: ${JSON.stringify(project.id)} }) { ${PROJECT_DAY_FIELDS} }`,
-          ),
-        ),
-        list,
-      ),
+      history(context, Effect.map(page(args), (p) => queries.projectDaily(project.id, p)), (data) => data.projectDaySnapshots),
     totals: (project: { id: string }, _a: Args, context) =>
-      history(context, Effect.succeed(`project(id: ${JSON.stringify(project.id)}) { ${PROJECT_TOTALS_FIELDS} }`), (data) => data ?? null),
+      history(context, Effect.succeed(queries.projectTotals(project.id)), (data) => data.project),
+    deployment: (project: { id: string; __block: LiveBlock }, _a: Args, context) => {
+      // "Today" is the UTC day of the block this response reads (the subgraph's day snapshots are UTC days).
+      const dayId = project.__block.snapshot.timestamp / DAY_SECONDS;
+      return history(context, Effect.succeed(queries.projectDeployment(project.id, dayId)), (data) => deploymentView(data, dayId));
+    },
   },
 
   Account: {
     deposits: (account: { address: string }, args: Args, context) =>
-      history(
-        context,
-        page(args).pipe(
-          Effect.map(
-            (p) =>
-              `deposits(${p}, orderBy: timestamp, orderDirection: desc, where: { account: ${JSON.stringify(account.address.toLowerCase())} }) { id principalAdded sharesAdded principal projectIds bps blockNumber timestamp transactionHash }`,
-          ),
-        ),
-        list,
-      ),
+      history(context, Effect.map(page(args), (p) => queries.accountDeposits(account.address, p)), (data) => data.deposits),
     withdrawals: (account: { address: string }, args: Args, context) =>
-      history(
-        context,
-        page(args).pipe(
-          Effect.map(
-            (p) =>
-              `withdrawals(${p}, orderBy: timestamp, orderDirection: desc, where: { account: ${JSON.stringify(account.address.toLowerCase())} }) { id receiver principalRemoved stEthPaid deficit principal blockNumber timestamp transactionHash }`,
-          ),
-        ),
-        (data) => list(data).map((w) => ({ ...w, receiver: checksum(w.receiver) })),
-      ),
+      history(context, Effect.map(page(args), (p) => queries.accountWithdrawals(account.address, p)), (data) => data.withdrawals),
     claims: (account: { address: string }, args: Args, context) =>
-      history(
-        context,
-        page(args).pipe(
-          Effect.map(
-            (p) =>
-              `claims(${p}, orderBy: timestamp, orderDirection: desc, where: { account: ${JSON.stringify(account.address.toLowerCase())} }) { id project { projectId } receiver amount blockNumber timestamp transactionHash }`,
-          ),
-        ),
-        (data) => list(data).map((c) => ({ ...c, projectId: c.project?.projectId, receiver: checksum(c.receiver) })),
+      history(context, Effect.map(page(args), (p) => queries.accountClaims(account.address, p)), (data) =>
+        data.claims.map(({ project, ...claim }) => ({ ...claim, projectId: project.projectId })),
       ),
   },
 };
