@@ -12,7 +12,6 @@ import {
   type DeployReport,
   type DomainError,
   type State,
-  aprOfLines,
   execute,
   nextDeployTimeOf,
   positionOf,
@@ -77,14 +76,6 @@ const projectLines = (block: LiveBlock, after: State, account: Address): Project
     ];
   });
 
-/** The APR of a position's principal over its lines (the domain's one APR, each line valued at its project's price). */
-const positionApr = (block: LiveBlock, lines: ReadonlyArray<ProjectedLine>, principal: bigint) =>
-  aprOfLines(
-    lines.map((l) => ({ tokensPerDay: l.tokensPerDay, price: derive.aprPrice(l.project) })),
-    principal,
-    derive.stEthPerWstEth(block.snapshot),
-  );
-
 const make = Effect.gen(function* () {
   const live = yield* LiveState;
   const models = yield* ModelState;
@@ -138,7 +129,7 @@ const make = Effect.gen(function* () {
         principal,
         sharesAdded: output.type === "deposit" ? output.sharesAdded : 0n,
         lines,
-        apr: positionApr(block, lines, principal),
+        apr: derive.aprOfPosition(block.snapshot, lines, principal),
       };
     }),
 
@@ -163,8 +154,8 @@ const make = Effect.gen(function* () {
         principal,
         before,
         lines,
-        aprBefore: positionApr(block, before, principal),
-        apr: positionApr(block, lines, principal),
+        aprBefore: derive.aprOfPosition(block.snapshot, before, principal),
+        apr: derive.aprOfPosition(block.snapshot, lines, principal),
       };
     }),
 
