@@ -341,8 +341,8 @@ contract DeployStepVectorsTest is Test {
         vm.warp(vm.parseJsonUint(json, ".deploySteps.config.genesis"));
         Deployment memory d = new DeployDevnet().deploy(makeAddr("vectors guardian"));
         machine = TechnoCapitalMachine(d.machine);
-        stETH = MockStETH(d.stETH);
-        wstETH = MockWstETH(d.wstETH);
+        stETH = MockStETH(payable(d.stETH));
+        wstETH = MockWstETH(payable(d.wstETH));
         router = IUniswapV2Router02(d.uniswapV2Router);
         actors = [makeAddr("vectors alice"), makeAddr("vectors bob"), makeAddr("vectors trader"), makeAddr("vectors donor")];
         for (uint256 i; i < 4; ++i) {

@@ -42,8 +42,8 @@ abstract contract Base is Test {
         DeployDevnet deployer = new DeployDevnet();
         deployment = deployer.deploy(guardian);
         machine = TechnoCapitalMachine(deployment.machine);
-        stETH = MockStETH(deployment.stETH);
-        wstETH = MockWstETH(deployment.wstETH);
+        stETH = MockStETH(payable(deployment.stETH));
+        wstETH = MockWstETH(payable(deployment.wstETH));
         router = IUniswapV2Router02(deployment.uniswapV2Router);
         factory = deployment.uniswapV2Factory;
         // Lido's pool is much larger than any single user; start it at 1,000,000 ether with a non-1:1 share rate.
