@@ -14,6 +14,7 @@ import {
   projectFigures,
   quotePrice,
   spotPrice,
+  stEthPerWstEth,
   depositorEmissionPerDay as depositorEmissionPerDayOf,
   tokensPerDay as tokensPerDayOf,
   withdrawalOf,
@@ -54,6 +55,9 @@ export const spotPriceOf = (d: ProjectDetails): bigint | null => spotPrice(d.pai
 
 /** The price a token is valued at: spot, or the launch price before the pool opens (domain quotePrice). */
 export const quotePriceOf = (d: ProjectDetails): bigint => quotePrice(spotPriceOf(d), d.project.launchPrice);
+
+/** stETH per share (= per wstETH), 1e18 scale, at the snapshot's Lido rate (domain stEthPerWstEth). */
+export const stEthPerShareOf = (s: Snapshot): bigint => stEthPerWstEth(rateOf(s));
 
 /** stETH value of stETH shares at the snapshot's Lido rate. */
 export const stEthOfShares = (s: Snapshot, shares: bigint): bigint => lido.pooledEthByShares(rateOf(s), asShares(shares));

@@ -6,7 +6,7 @@ import type { Address } from "viem";
 import { chainOptions, type ChainFlags } from "../context.js";
 import { BadInput } from "../errors.js";
 import { keyValues, printJson, table } from "../output.js";
-import { figuresOf, stEthOfShares, tokensPerDay } from "../preview.js";
+import { figuresOf, stEthOfShares, stEthPerShareOf, tokensPerDay } from "../preview.js";
 import { withChain } from "../run.js";
 import { formatBps, formatInt, formatUnits, parseIds } from "../units.js";
 import { positionAt } from "./shared.js";
@@ -66,7 +66,7 @@ const protocolStatus = (flags: Flags, snapshot: Snapshot) =>
       harvestsPaused: p.harvestsPaused,
       deficit: p.deficit,
       config: p.config,
-      stEthPerShare: stEthOfShares(snapshot, 10n ** 18n),
+      stEthPerShare: stEthPerShareOf(snapshot),
       machineStEth: stEthOfShares(snapshot, snapshot.lido.machineShares),
       totalYieldHarvestedStEth: stEthOfShares(snapshot, yieldAssigned),
       harvestedWstEth,

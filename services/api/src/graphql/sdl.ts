@@ -61,7 +61,8 @@ type Query {
   deployPreview(projectId: ID!, at: BigInt): DeployPreview!
   """
   What withdraw(amount) would pay \`account\` now (amount defaults to the whole principal). In a deficit only a full
-  withdrawal is possible and it pays principal × valueHeldForPrincipal / totalPrincipal.
+  withdrawal is possible and it pays its pro-rata share, available × principal / totalPrincipal shares (available: the
+  shares held beyond the assigned yield). Either way the receiver gets those shares' stETH value.
   """
   withdrawalPreview(account: Address!, amount: BigInt): WithdrawalPreview!
 }
@@ -335,7 +336,7 @@ type Project {
   "wstETH per token, 1e18 scale"
   launchPrice: BigInt!
   launchPriceDecimal: String!
-  "spot price, wstETH per token (1e18): reserveWstEth × 1e18 / reserveTokens; null before seeding"
+  "spot price, wstETH per token (1e18), as the machine converts it: ((reserveWstEth << 112) / reserveTokens) × 1e18 >> 112; null before the pool opens"
   spotPrice: BigInt
   spotPriceDecimal: String
   """
@@ -375,10 +376,10 @@ type Project {
   maxSupply: BigInt!
   emissionCap: BigInt!
   startTime: BigInt!
-  "tokens emitted over the current epoch (all of it, contributor share included), token wei per day"
+  "tokens emitted over the next 24 hours, emittedUpTo(now + 1 day) − emittedUpTo(now) (all of it, contributor share included), token wei"
   emissionRatePerDay: BigInt!
   emissionRatePerDayDecimal: String!
-  "the depositors' part: emissionRatePerDay × (10000 − contributorBps) / 10000"
+  "the depositors' part, rounded as the contract accrues it: emissionRatePerDay − floor(emissionRatePerDay × contributorBps / 10000)"
   depositorEmissionPerDay: BigInt!
   "emittedUpTo(now): the schedule's cumulative emission (minted or still claimable)"
   emittedSupply: BigInt!
@@ -390,7 +391,8 @@ type Project {
   lockedLiquidityValueWstEthDecimal: String!
   """
   Estimated APR (a fraction: 0.05 = 5 %) of principal allocated to this project, from the current emission and price:
-    apr = depositorEmissionPerDay × price / 1e18 × stEthPerWstEth / 1e18 × 365 / allocatedPrincipal
+    apr = tokensPerDay × price / 1e18 × stEthPerWstEth / 1e18 × 365 / allocatedPrincipal
+  with tokensPerDay what allocatedPrincipal earns of depositorEmissionPerDay by the reward index's arithmetic.
   price = spotPrice, or launchPrice before seeding. Ignores future decay, price moves and the staking yield itself
   (that goes to the project). null when no principal is allocated (a first depositor would earn all of it).
   """
@@ -546,7 +548,7 @@ type Account {
   allocations: [Allocation!]!
   "the protocol's deficit status: during a deficit a withdrawal pays withdrawableNow and closes the position"
   deficit: DeficitStatus!
-  "what a full withdrawal would pay now: principal, or principal × valueHeldForPrincipal / totalPrincipal in a deficit"
+  "what a full withdrawal would pay now (stETH): withdrawalPreview's stEthPaid for the whole principal, normal or in a deficit"
   withdrawableNow: BigInt!
   "History (subgraph): the account's deposits, newest first."
   deposits(first: Int = 10, skip: Int = 0): [Deposit!]
@@ -597,7 +599,7 @@ type ProjectedAllocation {
   principal: BigInt!
   "the project's allocated principal after the action"
   projectAllocatedPrincipalAfter: BigInt!
-  "expected project tokens per day at the current emission: depositorEmissionPerDay × principal / projectAllocatedPrincipalAfter"
+  "expected project tokens per day at the current emission, by the reward index's arithmetic: floor(principal × floor(depositorEmissionPerDay × 2^64 / projectAllocatedPrincipalAfter) / 2^64)"
   tokensPerDay: BigInt!
   tokensPerDayDecimal: String!
   "this line's APR (same formula as Project.apr with this line's numbers)"
@@ -683,7 +685,7 @@ type DeployStepPreview {
   lpTotalSupply: BigInt!
   "pool price after the step"
   priceAfter: BigInt
-  "(priceAfter − spotPrice) / spotPrice in bps; null for the opening"
+  "how far the step moved the spot price (its buy and its add): (priceAfter − spotPrice) × 10000 / spotPrice, bps; null for the opening"
   priceImpactBps: Float
 }
 
