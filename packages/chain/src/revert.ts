@@ -107,27 +107,75 @@ const sentences: Readonly<Record<string, Describe>> = {
   ProjectToken_CapExceeded: ([after, max]) => `Minting would bring supply to ${n(after)}, above the max of ${n(max)}`,
   ProjectToken_PoolNotOpen: ([pair]) =>
     `The pool ${n(pair)} is not open yet; tokens cannot go to it before the project's first deploy step opens it`,
-  MockStETH_ZeroAmount: () => "stETH: the amount is zero",
-  MockStETH_InsufficientBalance: ([have, need]) => `stETH: the balance is ${n(have)} shares, ${n(need)} are needed`,
-  MockStETH_InsufficientAllowance: ([allowance, amount]) =>
-    `stETH: the allowance is ${n(allowance)} wei, ${n(amount)} are needed (approve first)`,
-  MockStETH_ZeroAddress: () => "stETH: zero address",
-  MockStETH_SelfTransfer: () => "stETH: cannot transfer to the stETH contract",
-  MockStETH_NotOracle: ([caller]) => `stETH: ${n(caller)} is not the oracle`,
-  MockStETH_RebaseToZero: () => "stETH: the rebase would leave zero pooled ether",
-  MockStETH_PermitExpired: ([deadline]) => `stETH: the permit expired at ${n(deadline)}`,
-  MockStETH_InvalidSignature: () => "stETH: invalid permit signature",
-  MockWstETH_ZeroAmount: () => "wstETH: the amount is zero",
+  MockStETH_NotOracle: ([caller]) => `stETH (mock): ${n(caller)} is not the oracle`,
+  MockStETH_RebaseToZero: () => "stETH (mock): the rebase would leave zero pooled ether",
   ERC20InsufficientBalance: ([sender, balance, needed]) =>
     `${n(sender)} holds ${n(balance)} tokens, ${n(needed)} are needed`,
   ERC20InsufficientAllowance: ([spender, allowance, needed]) =>
     `${n(spender)} may spend ${n(allowance)} tokens, ${n(needed)} are needed (approve first)`,
 };
 
+/**
+ * Sentences for the reason strings Lido's contracts revert with on mainnet (lido-dao v2.0.0: StETH, StETHPermit,
+ * Lido's submit, Aragon's SafeMath; WstETH on OpenZeppelin 3.4's ERC20, ERC20Permit and ECDSA). The mocks revert
+ * with the same strings. A reason reaches the caller unchanged through the machine and through wstETH's wrap, so a
+ * deposit short of allowance shows `ALLOWANCE_EXCEEDED`. The OpenZeppelin strings are wstETH's in TCM (the project
+ * tokens and Uniswap V2 have errors of their own).
+ */
+export const lidoRevertReasons: Readonly<Record<string, string>> = {
+  BALANCE_EXCEEDED: "stETH: the amount is more than the sender's stETH balance",
+  ALLOWANCE_EXCEEDED: "stETH: the amount is more than the spender's stETH allowance (approve it first)",
+  ALLOWANCE_BELOW_ZERO: "stETH: the allowance cannot be decreased below zero",
+  TRANSFER_FROM_ZERO_ADDR: "stETH: cannot transfer from the zero address",
+  TRANSFER_TO_ZERO_ADDR: "stETH: cannot transfer to the zero address",
+  TRANSFER_TO_STETH_CONTRACT: "stETH: cannot transfer stETH to the stETH contract itself",
+  APPROVE_FROM_ZERO_ADDR: "stETH: cannot approve from the zero address",
+  APPROVE_TO_ZERO_ADDR: "stETH: cannot approve the zero address",
+  MINT_TO_ZERO_ADDR: "stETH: cannot mint shares to the zero address",
+  BURN_FROM_ZERO_ADDR: "stETH: cannot burn shares of the zero address",
+  ZERO_DEPOSIT: "stETH: staking needs more than 0 ether",
+  STAKING_PAUSED: "stETH: Lido has paused staking; stake later or get stETH another way",
+  STAKE_LIMIT: "stETH: the amount is above Lido's current staking limit; stake less or wait for the limit to grow",
+  NON_EMPTY_DATA: "stETH: no such function on the stETH contract (plain ether is staked only without calldata)",
+  CONTRACT_IS_STOPPED: "stETH: the Lido protocol is stopped; stETH cannot move until it resumes",
+  DEADLINE_EXPIRED: "stETH: the permit's deadline has passed; sign a new one",
+  INVALID_SIGNATURE: "stETH: the permit is not signed by the owner",
+  MATH_MUL_OVERFLOW: "stETH: the amount is too large (the share arithmetic overflows)",
+  MATH_ADD_OVERFLOW: "stETH: the amount is too large (an addition overflows)",
+  MATH_SUB_UNDERFLOW: "stETH: the amount is larger than what there is (a subtraction underflows)",
+  MATH_DIV_ZERO: "stETH: division by zero (the pool holds no shares or no ether)",
+  "wstETH: can't wrap zero stETH": "wstETH: wrapping needs more than 0 stETH",
+  "wstETH: zero amount unwrap not allowed": "wstETH: unwrapping needs more than 0 wstETH",
+  "ERC20: transfer amount exceeds balance": "wstETH: the amount is more than the sender's wstETH balance",
+  "ERC20: transfer amount exceeds allowance": "wstETH: the amount is more than the spender's wstETH allowance (approve it first)",
+  "ERC20: transfer from the zero address": "wstETH: cannot transfer from the zero address",
+  "ERC20: transfer to the zero address": "wstETH: cannot transfer to the zero address",
+  "ERC20: approve from the zero address": "wstETH: cannot approve from the zero address",
+  "ERC20: approve to the zero address": "wstETH: cannot approve the zero address",
+  "ERC20: decreased allowance below zero": "wstETH: the allowance cannot be decreased below zero",
+  "ERC20: mint to the zero address": "wstETH: cannot mint to the zero address",
+  "ERC20: burn from the zero address": "wstETH: cannot burn from the zero address",
+  "ERC20: burn amount exceeds balance": "wstETH: the amount to unwrap is more than the wstETH balance",
+  "SafeMath: addition overflow": "wstETH: the amount is too large (an addition overflows)",
+  "SafeMath: subtraction overflow": "wstETH: the amount is larger than what there is (a subtraction underflows)",
+  "ERC20Permit: expired deadline": "wstETH: the permit's deadline has passed; sign a new one",
+  "ERC20Permit: invalid signature": "wstETH: the permit is not signed by the owner",
+  "ECDSA: invalid signature": "The permit signature is invalid (it recovers no signer)",
+  "ECDSA: invalid signature 's' value": "The permit signature is malformed (its s value is in the upper half)",
+  "ECDSA: invalid signature 'v' value": "The permit signature is malformed (v must be 27 or 28)",
+  "ECDSA: invalid signature length": "The permit signature is malformed (wrong length)",
+};
+
+/** A reason string as a sentence: Lido's known reasons explained (the raw reason kept in brackets), others as is. */
+const describeReason = (reason: string): string => {
+  const sentence = Object.hasOwn(lidoRevertReasons, reason) ? lidoRevertReasons[reason] : undefined;
+  return sentence === undefined ? reason : `${sentence} [${reason}]`;
+};
+
 const describe = (name: string, args: ReadonlyArray<unknown>): string => {
   const sentence = sentences[name];
   if (sentence) return sentence(args);
-  if (name === "Error" && typeof args[0] === "string") return args[0];
+  if (name === "Error" && typeof args[0] === "string") return describeReason(args[0]);
   if (name === "Panic") return `Panic ${n(args[0])} (assertion, overflow or division by zero)`;
   return `${name}(${args.map(n).join(", ")})`;
 };

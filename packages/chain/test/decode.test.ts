@@ -15,6 +15,9 @@ import {
   tcmErrorsAbi,
   technoCapitalMachineAbi,
 } from "../src/index.js";
+import { lidoRevertReasons } from "../src/revert.js";
+
+const errorString = [{ type: "error", name: "Error", inputs: [{ type: "string", name: "reason" }] }] as const;
 
 describe("revert decoding", () => {
   it("decodes TCM_ errors with a sentence", () => {
@@ -38,17 +41,58 @@ describe("revert decoding", () => {
     );
     assert.include(seed.message, "Seed reserve 1 is outside 1,000,000,000,000,000..500,000,000,000,000,000");
   });
-  it("decodes ProjectToken_ and MockStETH_ errors", () => {
+  it("decodes ProjectToken_ errors and the stETH mock's rebase errors", () => {
     const pool = decodeRevert(
       encodeErrorResult({ abi: projectTokenAbi, errorName: "ProjectToken_PoolNotOpen", args: ["0x0000000000000000000000000000000000000001"] }),
     );
     assert.strictEqual(pool.name, "ProjectToken_PoolNotOpen");
-    const allowance = decodeRevert(
-      encodeErrorResult({ abi: mockStETHAbi, errorName: "MockStETH_InsufficientAllowance", args: [0n, 10n ** 18n] }),
-    );
-    assert.strictEqual(allowance.message, "stETH: the allowance is 0 wei, 1,000,000,000,000,000,000 are needed (approve first)");
+    const rebase = decodeRevert(encodeErrorResult({ abi: mockStETHAbi, errorName: "MockStETH_RebaseToZero", args: [] }));
+    assert.strictEqual(rebase.message, "stETH (mock): the rebase would leave zero pooled ether");
   });
-  it("has a sentence for every TCM_, ProjectToken_ and MockStETH_ error in the ABIs", () => {
+  it("turns Lido's mainnet reason strings into sentences, keeping the reason", () => {
+    const reason = (text: string) => decodeRevert(encodeErrorResult({ abi: errorString, errorName: "Error", args: [text] }), "deposit");
+    const balance = reason("BALANCE_EXCEEDED");
+    assert.strictEqual(balance.name, "Error");
+    assert.deepStrictEqual(balance.args, ["BALANCE_EXCEEDED"]);
+    assert.strictEqual(balance.message, "stETH: the amount is more than the sender's stETH balance [BALANCE_EXCEEDED]");
+    assert.strictEqual(
+      reason("ALLOWANCE_EXCEEDED").message,
+      "stETH: the amount is more than the spender's stETH allowance (approve it first) [ALLOWANCE_EXCEEDED]",
+    );
+    assert.strictEqual(reason("MATH_MUL_OVERFLOW").message, "stETH: the amount is too large (the share arithmetic overflows) [MATH_MUL_OVERFLOW]");
+    assert.strictEqual(
+      reason("ERC20: transfer amount exceeds allowance").message,
+      "wstETH: the amount is more than the spender's wstETH allowance (approve it first) [ERC20: transfer amount exceeds allowance]",
+    );
+    assert.strictEqual(reason("STAKE_LIMIT").message.startsWith("stETH: the amount is above Lido's current staking limit"), true);
+    // Any other reason is shown as it is; a prototype key is not a Lido reason.
+    assert.strictEqual(reason("UniswapV2: K").message, "UniswapV2: K");
+    assert.strictEqual(reason("constructor").message, "constructor");
+  });
+  it("has a sentence for every reason string Lido's stETH and wstETH revert with", () => {
+    // lido-dao v2.0.0 StETH / StETHPermit / Lido (+ Aragon SafeMath), WstETH on OpenZeppelin 3.4 ERC20 / ERC20Permit.
+    const mainnet = [
+      "BALANCE_EXCEEDED", "ALLOWANCE_EXCEEDED", "ALLOWANCE_BELOW_ZERO", "TRANSFER_FROM_ZERO_ADDR", "TRANSFER_TO_ZERO_ADDR",
+      "TRANSFER_TO_STETH_CONTRACT", "APPROVE_FROM_ZERO_ADDR", "APPROVE_TO_ZERO_ADDR", "MINT_TO_ZERO_ADDR", "BURN_FROM_ZERO_ADDR",
+      "ZERO_DEPOSIT", "STAKING_PAUSED", "STAKE_LIMIT", "NON_EMPTY_DATA", "CONTRACT_IS_STOPPED", "DEADLINE_EXPIRED",
+      "INVALID_SIGNATURE", "MATH_MUL_OVERFLOW", "MATH_ADD_OVERFLOW", "MATH_SUB_UNDERFLOW", "MATH_DIV_ZERO",
+      "wstETH: can't wrap zero stETH", "wstETH: zero amount unwrap not allowed", "ERC20: transfer amount exceeds balance",
+      "ERC20: transfer amount exceeds allowance", "ERC20: transfer from the zero address", "ERC20: transfer to the zero address",
+      "ERC20: approve from the zero address", "ERC20: approve to the zero address", "ERC20: decreased allowance below zero",
+      "ERC20: mint to the zero address", "ERC20: burn from the zero address", "ERC20: burn amount exceeds balance",
+      "SafeMath: addition overflow", "SafeMath: subtraction overflow", "ERC20Permit: expired deadline",
+      "ERC20Permit: invalid signature", "ECDSA: invalid signature", "ECDSA: invalid signature 's' value",
+      "ECDSA: invalid signature 'v' value",
+    ];
+    for (const text of mainnet) {
+      const e = decodeRevert(encodeErrorResult({ abi: errorString, errorName: "Error", args: [text] }));
+      assert.notStrictEqual(e.message, text, `no sentence for ${text}`);
+      assert.isTrue(e.message.endsWith(` [${text}]`), text);
+      assert.match(e.message, /^(stETH: |wstETH: |The permit signature )/, text);
+    }
+    assert.sameMembers(Object.keys(lidoRevertReasons), [...mainnet, "ECDSA: invalid signature length"]);
+  });
+  it("has a sentence for every TCM_, ProjectToken_ and MockStETH_ error in the ABIs (the mock's own rebase errors)", () => {
     for (const item of tcmErrorsAbi) {
       if (!/^(TCM_|ProjectToken_|MockStETH_)/.test(item.name)) continue;
       const args = item.inputs.map((p) => (p.type === "address" ? "0x0000000000000000000000000000000000000001" : p.type === "bool" ? true : 1n));

@@ -334,7 +334,7 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       const mined = (yield* Effect.flip(sender.send({ to: deployment.machine, data, value: 0n }, { gas: 500_000n }))) as ContractRevert;
       assert.strictEqual(mined.name, "TCM_AllocationSumNot10000");
       assert.match(mined.txHash ?? "", /^0x[0-9a-f]{64}$/);
-      // stETH's own errors decode too.
+      // stETH reverts with Lido's own reason strings (as on mainnet): a sentence, the raw reason kept.
       const noAllowance = (yield* Effect.flip(
         chain.request("call", (c) =>
           c.call({
@@ -344,7 +344,28 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
           }),
         ),
       )) as ContractRevert;
-      assert.strictEqual(noAllowance.name, "MockStETH_InsufficientAllowance");
+      assert.strictEqual(noAllowance.name, "Error");
+      assert.deepStrictEqual(noAllowance.args, ["ALLOWANCE_EXCEEDED"]);
+      assert.strictEqual(
+        noAllowance.message,
+        "stETH: the amount is more than the spender's stETH allowance (approve it first) [ALLOWANCE_EXCEEDED]",
+      );
+      // ... and the reason reaches a depositor through the machine unchanged.
+      const stranger = "0x000000000000000000000000000000000000bEEF";
+      const unapproved = (yield* Effect.flip(
+        chain.request("call", (c) =>
+          c.call({
+            account: stranger,
+            to: deployment.machine,
+            data: encodeFunctionData({
+              abi: technoCapitalMachineAbi,
+              functionName: "deposit",
+              args: [parseEther("1"), [{ projectId: 1, bps: 10_000 }]],
+            }),
+          }),
+        ),
+      )) as ContractRevert;
+      assert.deepStrictEqual([unapproved.name, unapproved.args], ["Error", ["ALLOWANCE_EXCEEDED"]]);
     }),
   );
 
