@@ -8,6 +8,7 @@
 import { assert, layer } from "@effect/vitest";
 import {
   type Action,
+  type ActionOutput,
   type DeployReport,
   type HarvestReport,
   type State,
@@ -22,7 +23,7 @@ import {
 } from "@tcm/domain";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { Context, Effect, Either, Layer, Predicate } from "effect";
+import { Context, Effect, Either, Layer, Predicate, Schema } from "effect";
 import { type Address, type TransactionReceipt, parseEther, parseEventLogs } from "viem";
 import { foundryBinary } from "../src/devnet/anvil.js";
 import { type AnvilInstance, ANVIL_ACCOUNTS, Devnet, anvil, deployDevnet, workspaceRoot } from "../src/devnet/index.js";
@@ -136,20 +137,24 @@ const accountPart = (state: State, account: Address) => {
   };
 };
 
-/** `forge inspect TechnoCapitalMachine storageLayout`: slot of each state variable, by label. */
-const compilerSlots = Effect.async<ReadonlyMap<string, { slot: bigint; type: string }>, Error>((resume) => {
+/** What `forge inspect <contract> storageLayout --json` prints (the fields read here). */
+const StorageLayout = Schema.parseJson(
+  Schema.Struct({ storage: Schema.Array(Schema.Struct({ label: Schema.String, slot: Schema.BigInt, type: Schema.String })) }),
+);
+
+/** `forge inspect TechnoCapitalMachine storageLayout`: slot and type of each state variable, by label. */
+const compilerSlots = Effect.async<string, Error>((resume) => {
   const root = workspaceRoot();
   execFile(
     foundryBinary("forge", root),
     ["inspect", "TechnoCapitalMachine", "storageLayout", "--json"],
     { cwd: join(root, "contracts"), maxBuffer: 16 * 1024 * 1024 },
-    (error, stdout) => {
-      if (error !== null) return resume(Effect.fail(error));
-      const layout = JSON.parse(stdout) as { storage: ReadonlyArray<{ label: string; slot: string; type: string }> };
-      resume(Effect.succeed(new Map(layout.storage.map((v) => [v.label, { slot: BigInt(v.slot), type: v.type }]))));
-    },
+    (error, stdout) => resume(error === null ? Effect.succeed(stdout) : Effect.fail(error)),
   );
-});
+}).pipe(
+  Effect.flatMap(Schema.decodeUnknown(StorageLayout)),
+  Effect.map((layout) => new Map(layout.storage.map((v) => [v.label, { slot: v.slot, type: v.type }]))),
+);
 
 layer(Live, { timeout: 90_000, excludeTestServices: true })("ModelState (anvil)", (it) => {
   it.effect("previewHarvest / previewDeploy on the loaded state equal the next block's Harvested / Deployed reports, to the wei", () =>
@@ -346,7 +351,13 @@ layer(Live, { timeout: 90_000, excludeTestServices: true })("ModelState (anvil)"
         };
 
         /** What each call returns in the model (each is compared with the call's event below). */
-        const outputType = { deposit: "deposit", topUp: "deposit", reallocate: "none", claim: "claim", withdraw: "withdraw" } as const;
+        const outputType: Partial<Record<Action["type"], ActionOutput["type"]>> = {
+          deposit: "deposit",
+          topUp: "deposit",
+          reallocate: "none",
+          claim: "claim",
+          withdraw: "withdraw",
+        };
 
         /**
          * Loads the model with `account` at the head, executes `action` on it at head + 5 s, sends the same call at that
@@ -384,23 +395,19 @@ layer(Live, { timeout: 90_000, excludeTestServices: true })("ModelState (anvil)"
               minted,
               `${label}: tokens minted to the account`,
             );
-            const logs = parseEventLogs({ abi: technoCapitalMachineAbi, logs: receipt.logs });
             const output = expected.value.output;
-            assert.strictEqual(output.type, outputType[action.type as keyof typeof outputType], `${label}: output type`);
-            const event = (name: string) => logs.find((l) => l.eventName === name)?.args as Record<string, unknown> | undefined;
+            assert.strictEqual(output.type, outputType[action.type], `${label}: output type`);
+            const logs = { abi: technoCapitalMachineAbi, logs: receipt.logs } as const;
             if (output.type === "deposit") {
-              const e = event(action.type === "topUp" ? "ToppedUp" : "Deposited");
-              const added = [e?.["principalAdded"], e?.["sharesAdded"]];
+              const [e] = parseEventLogs({ ...logs, eventName: action.type === "topUp" ? "ToppedUp" : "Deposited" });
+              const added = [e?.args.principalAdded, e?.args.sharesAdded];
               assert.deepStrictEqual(added, [output.principal, output.sharesAdded], `${label}: output`);
             } else if (output.type === "withdraw") {
-              const e = event("Withdrawn");
-              assert.deepStrictEqual(
-                [e?.["sharesPaid"], e?.["stEthPaid"], e?.["deficit"]],
-                [output.sharesPaid, output.stEthPaid, output.deficit],
-                `${label}: output`,
-              );
+              const [e] = parseEventLogs({ ...logs, eventName: "Withdrawn" });
+              const paid = [e?.args.sharesPaid, e?.args.stEthPaid, e?.args.deficit];
+              assert.deepStrictEqual(paid, [output.sharesPaid, output.stEthPaid, output.deficit], `${label}: output`);
             } else if (output.type === "claim") {
-              const claimed = logs.flatMap((l) => (l.eventName === "Claimed" ? [l.args.amount] : []));
+              const claimed = parseEventLogs({ ...logs, eventName: "Claimed" }).map((e) => e.args.amount);
               assert.deepStrictEqual(claimed, [...output.amounts].filter((a) => a > 0n), `${label}: output`);
             }
             return { before, output };
