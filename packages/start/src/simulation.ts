@@ -1,5 +1,5 @@
 import { ChainClient, Deployment, type DeploymentInfo, projectTokenAbi, technoCapitalMachineAbi, uniswapV2PairAbi } from "@tcm/chain";
-import { EPOCH_SECONDS, deployedWstEthOf } from "@tcm/domain";
+import { EPOCH_SECONDS, deployedWstEthOf, epochOf, epochStart } from "@tcm/domain";
 import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
 import { Effect, Layer, ManagedRuntime } from "effect";
 import { type Address, type Hex, type PublicClient, createPublicClient, encodeFunctionData, formatEther, http, keccak256, maxUint256, parseEther, toHex } from "viem";
@@ -146,7 +146,7 @@ export const simulate = async (options: {
     const minimum = await read<bigint>("MIN_DEPLOY");
     const now = async () => (await client.getBlock({ blockTag: "latest" })).timestamp;
     /** The first second of the epoch after the one `t` is in (epochs are genesis + k · DAY). */
-    const nextEpochAfter = (t: bigint) => genesis + ((t - genesis) / BigInt(DAY) + 1n) * BigInt(DAY);
+    const nextEpochAfter = (t: bigint) => epochStart(genesis, epochOf(genesis, t) + 1n);
     const setTime = async (t: bigint) => {
       await client.request({ method: "evm_setNextBlockTimestamp" as never, params: [toHex(t)] as never });
       await client.request({ method: "evm_mine" as never, params: [] as never });
