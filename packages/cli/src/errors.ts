@@ -63,9 +63,11 @@ export const report = (error: unknown): Reported => {
       return { code: ExitCode.aborted, message: `aborted: ${field(error, "reason")}` };
     case "ContractRevert": {
       const tx = field(error, "txHash");
+      // A reason string (Lido's stETH/wstETH, Uniswap) is already a sentence from decodeRevert; a custom error is named.
+      const name = field(error, "name");
       return {
         code: ExitCode.failure,
-        message: `error: reverted (${field(error, "name")}): ${field(error, "message")}${tx ? ` [tx ${tx}]` : ""}`,
+        message: `error: reverted${name === "Error" ? "" : ` (${name})`}: ${field(error, "message")}${tx ? ` [tx ${tx}]` : ""}`,
       };
     }
     case "DeploymentError":
