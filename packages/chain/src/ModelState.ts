@@ -1,5 +1,5 @@
 import type { ProjectState, State } from "@tcm/domain";
-import { positionOf, previewAccYield } from "@tcm/domain";
+import { positionOf, previewAccYield, unpackIds } from "@tcm/domain";
 import { Data, Effect } from "effect";
 import { type Address, type Hex, encodeAbiParameters, hexToBigInt, keccak256, toHex } from "viem";
 import { ChainClient } from "./ChainClient.js";
@@ -222,7 +222,14 @@ export const positionMismatch = (
   state: State,
   view: Position,
 ): { readonly field: string; readonly chain: string; readonly model: string } | undefined => {
-  const model = positionOf(state, lower(view.account));
+  const account = lower(view.account);
+  // Words from a wrong slot can name a project that does not exist: say so before the model reads it.
+  const ids = unpackIds(state.positions[account] ?? 0n);
+  const unknown = ids.findIndex((id) => state.projects[id] === undefined);
+  if (unknown >= 0) {
+    return { field: `entries[${unknown}].projectId`, chain: String(view.entries[unknown]?.projectId ?? "none"), model: String(ids[unknown]) };
+  }
+  const model = positionOf(state, account);
   const pairs: Array<readonly [string, bigint | number, bigint | number]> = [
     ["principal", view.principal, model.principal],
     ["entries.length", view.entries.length, model.entries.length],

@@ -293,6 +293,8 @@ layer(Live, { timeout: 90_000, excludeTestServices: true })("ModelState (anvil)"
         positionMismatch(withAccounts(loaded.state, [{ ...storage, ...words }]), view)?.field;
       assert.strictEqual(fieldWith({ position: 0n, entries: zero }), "principal", "words from an empty slot");
       assert.strictEqual(fieldWith({ position: storage.position + 1n }), "principal", "principal + 1");
+      // Garbage naming project 999 (there are 3): a mismatch, not a crash.
+      assert.strictEqual(fieldWith({ position: storage.position | (999n << 116n) }), "entries[1].projectId", "unknown project");
       const [word0, ...others] = storage.entries;
       // Entry 0's reward debt + 1 (bps in the low 16 bits).
       assert.strictEqual(fieldWith({ entries: [(word0 ?? 0n) + (1n << 16n), ...others] }), "entries[0].pendingRewards");
