@@ -15,6 +15,7 @@ export {
   handleContributorClaimed,
   handleYieldAssigned,
   handleHarvested,
+  handleDeployed,
   handlePauseSet,
   handleMetadataURISet,
   handleContributorShareLowered,

@@ -11,6 +11,7 @@ export {
   handleContributorClaimed,
   handleYieldAssigned,
   handleHarvested,
+  handleDeployed,
   handlePauseSet,
   handleMetadataURISet,
   handleContributorShareLowered,
