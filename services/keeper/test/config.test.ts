@@ -4,7 +4,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, describe, it } from "@effect/vitest";
 import { anvil, deployDevnet } from "@tcm/chain/devnet";
-import { ConfigProvider, Duration, Effect, Redacted } from "effect";
+import { ConfigProvider, Duration, Effect, Redacted, Schedule } from "effect";
+import { createServer } from "node:net";
 import { parseEther, parseGwei } from "viem";
 import { loadKeeperSettings } from "../src/KeeperConfig.js";
 import { type KeeperMode, cli } from "../src/Worker.js";
@@ -16,6 +17,16 @@ const key = keeperKeys[0].privateKey;
 const good = { TCM_RPC_URLS: "http://127.0.0.1:8545, http://127.0.0.1:8546", TCM_PRIVATE_KEY: key, TCM_DEPLOYMENT_FILE: "deployments/d.json" };
 const load = (env: Record<string, string>) =>
   loadKeeperSettings().pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))));
+
+/** A port nothing listens on (the OS's pick, released). */
+const freePort = Effect.async<number>((resume) => {
+  const server = createServer();
+  server.listen(0, "127.0.0.1", () => {
+    const address = server.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    server.close(() => resume(Effect.succeed(port)));
+  });
+});
 
 const keeperRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const runKeeper = (env: Record<string, string>, args: ReadonlyArray<string>) =>
@@ -103,18 +114,27 @@ describe("configuration", () => {
     }),
   );
 
-  it.live("the process: exit 2 on bad config or usage (naming the variable), dry run sends nothing, once harvests", () =>
+  it.live("the process: exit 2 on bad config or usage, naming the variable or the file", () =>
+    Effect.gen(function* () {
+      const [bad, usage, missingFile] = yield* Effect.all(
+        [
+          runKeeper({ ...good, TCM_HARVEST_CHUNK_SIZE: "lots" }, ["once"]),
+          runKeeper(good, ["sometimes"]),
+          runKeeper({ ...good, TCM_DEPLOYMENT_FILE: "/nonexistent/deployment.json" }, ["once"]),
+        ],
+        { concurrency: 3 },
+      );
+      assert.strictEqual(bad.code, 2);
+      assert.include(bad.stderr, "TCM_HARVEST_CHUNK_SIZE");
+      assert.strictEqual(usage.code, 2);
+      assert.strictEqual(missingFile.code, 2);
+      assert.include(missingFile.stderr, "/nonexistent/deployment.json");
+    }),
+  );
+
+  it.live("the process: dry run sends nothing, once harvests, a down RPC is exit 1; run serves /metrics and /health and stops on SIGTERM", () =>
     Effect.scoped(
       Effect.gen(function* () {
-        const bad = yield* runKeeper({ ...good, TCM_HARVEST_CHUNK_SIZE: "lots" }, ["once"]);
-        assert.strictEqual(bad.code, 2);
-        assert.include(bad.stderr, "TCM_HARVEST_CHUNK_SIZE");
-        const usage = yield* runKeeper(good, ["sometimes"]);
-        assert.strictEqual(usage.code, 2);
-        const missingFile = yield* runKeeper({ ...good, TCM_DEPLOYMENT_FILE: "/nonexistent/deployment.json" }, ["once"]);
-        assert.strictEqual(missingFile.code, 2);
-        assert.include(missingFile.stderr, "/nonexistent/deployment.json");
-
         const node = yield* anvil();
         const deployment = yield* deployDevnet({ rpcUrl: node.url });
         const file = writeDeploymentFile(deployment);
@@ -137,6 +157,28 @@ describe("configuration", () => {
           // An RPC that is down: failures, exit 1.
           const down = yield* runKeeper({ ...env, TCM_RPC_URLS: "http://127.0.0.1:1" }, ["once"]);
           assert.strictEqual(down.code, 1, down.stdout + down.stderr);
+          // `run`: /metrics (the shared Prometheus renderer) and /health while it polls; SIGTERM ends it with 0.
+          const port = yield* freePort;
+          const running = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "run"], {
+            cwd: keeperRoot,
+            env: { PATH: process.env["PATH"] ?? "", ...env, TCM_KEEPER_PORT: String(port) },
+          });
+          const exited = Effect.async<number | null>((resume) => void running.once("exit", (code) => resume(Effect.succeed(code))));
+          const get = (path: string) =>
+            Effect.tryPromise(() => fetch(`http://127.0.0.1:${port}${path}`).then(async (r) => ({ status: r.status, body: await r.text() })));
+          const scraped = yield* get("/metrics").pipe(
+            Effect.filterOrFail((r) => r.body.includes("tcm_keeper_polls_total")),
+            Effect.retry(Schedule.spaced(Duration.millis(100)).pipe(Schedule.upTo(Duration.seconds(30)))),
+            Effect.ensuring(Effect.void),
+          );
+          assert.include(scraped.body, "# TYPE tcm_keeper_polls_total counter");
+          assert.match(scraped.body, /tcm_keeper_pending_wsteth_wei\{project="1"\} \d+/);
+          assert.match(scraped.body, /tcm_keeper_rpc_requests_total\{method="[a-z_]+"\} \d+/);
+          const health = yield* get("/health");
+          assert.strictEqual(health.status, 200, health.body);
+          assert.strictEqual(JSON.parse(health.body).status, "ok");
+          running.kill("SIGTERM");
+          assert.strictEqual(yield* exited, 0);
         }).pipe(Effect.provide(testChain(node, deployment)));
       }),
     ),
