@@ -1,5 +1,5 @@
 import { FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform";
-import { Effect, Either, Metric, Option, Schema } from "effect";
+import { Duration, Effect, Either, Metric, Option, Schema } from "effect";
 import {
   type DefinitionNode,
   type DocumentNode,
@@ -105,7 +105,7 @@ const make = Effect.gen(function* () {
       Effect.catchTags({
         RequestError: (e) => Effect.fail(down(e.message)),
         ResponseError: (e) => Effect.fail(down(e.reason === "StatusCode" ? `HTTP ${e.response.status}` : e.message)),
-        TimeoutException: () => Effect.fail(down(`no answer within ${settings.subgraphTimeout.toString()}`)),
+        TimeoutException: () => Effect.fail(down(`no answer within ${Duration.format(settings.subgraphTimeout)}`)),
         ParseError: (e) => Effect.fail(invalid(e.message)),
       }),
     );

@@ -4,6 +4,8 @@
 import { ANVIL_ACCOUNTS } from "@tcm/chain/devnet";
 import { Duration, Option } from "effect";
 import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Api, type Chain, deadPort, gql, startApi, startChain } from "./harness.js";
@@ -136,6 +138,35 @@ describe("subgraph down", () => {
     }
     const health = (await (await fetch(`${api.url}/health`)).json()) as any;
     expect(health).toMatchObject({ status: "degraded", chain: { ok: true }, subgraph: { configured: true, ok: false } });
+  });
+});
+
+describe("subgraph unhealthy", () => {
+  it("a subgraph that never answers times out, one that answers HTTP 500 is down: history fields say which", async () => {
+    // /hang never answers; anything else is a 500.
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith("/hang")) return;
+      res.writeHead(500).end("boom");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.address() as AddressInfo).port;
+    const hanging = await startApi(chain, { subgraphUrl: Option.some(new URL(`http://127.0.0.1:${port}/hang`)), subgraphTimeout: Duration.millis(300) });
+    const failing = await startApi(chain, { subgraphUrl: Option.some(new URL(`http://127.0.0.1:${port}/subgraphs/name/tcm`)) });
+    try {
+      const slow = await gql(hanging, `{ project(id: "1") { name deployment { deploymentRatio } } }`);
+      expect(slow.status).toBe(200);
+      expect(slow.body.data.project.name).toBeTruthy();
+      expect(slow.body.errors?.[0]).toMatchObject({ path: ["project", "deployment"], extensions: { code: "HISTORY_UNAVAILABLE", reason: "down" } });
+      expect(slow.body.errors?.[0]?.message).toMatch(/did not answer \(no answer within 300ms\)/);
+      const broken = await gql(failing, `{ protocol { totals { deploymentRatio } } }`);
+      expect(broken.body.errors?.[0]).toMatchObject({ path: ["protocol", "totals"], extensions: { code: "HISTORY_UNAVAILABLE", reason: "down" } });
+      expect(broken.body.errors?.[0]?.message).toMatch(/did not answer \(HTTP 500\)/);
+    } finally {
+      await hanging.stop();
+      await failing.stop();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 
