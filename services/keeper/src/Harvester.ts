@@ -215,7 +215,7 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
             );
             break;
           case "skipped":
-            yield* Metrics.recordSkip(outcome.reason);
+            yield* Metrics.recordSkip(family, outcome.reason);
             yield* (outcome.reason === "not-harvested-in-tx" || outcome.reason === "not-deployed-in-tx" ? Effect.logWarning : Effect.logInfo)(
               family === "harvest" ? "harvest skipped" : "deploy step skipped",
             ).pipe(Effect.annotateLogs({ projectId: outcome.projectId, reason: outcome.reason }));

@@ -8,7 +8,7 @@ import { Clock, Effect, Metric, MetricBoundaries, MetricLabel, Option } from "ef
  * tcm_keeper_step_bounty_wei_total (wstETH), tcm_keeper_deployed_wsteth_wei_total{project},
  * tcm_keeper_gas_spent_wei_total (ETH), tcm_keeper_pending_wsteth_wei{project}, tcm_keeper_stalled{project} (1 while
  * its steps would deploy nothing), tcm_keeper_stalls_total{project}, tcm_keeper_errors_total{class},
- * tcm_keeper_skips_total{reason}, tcm_keeper_txs_total{kind}, tcm_keeper_polls_total{result},
+ * tcm_keeper_skips_total{family,reason}, tcm_keeper_txs_total{kind}, tcm_keeper_polls_total{result},
  * tcm_keeper_rpc_requests_total{method}, tcm_keeper_rpc_latency_seconds{method},
  * tcm_keeper_last_successful_poll_timestamp_seconds, tcm_keeper_inflight_transactions.
  */
@@ -42,7 +42,10 @@ export const stalled = Metric.gauge("tcm_keeper_stalled", {
 });
 export const stalls = Metric.counter("tcm_keeper_stalls_total", { description: "Times a project was found stalled, by project.", incremental: true });
 export const errors = Metric.counter("tcm_keeper_errors_total", { description: "Errors by class.", incremental: true });
-export const skips = Metric.counter("tcm_keeper_skips_total", { description: "Due harvests and deploy steps not done, by reason.", incremental: true });
+export const skips = Metric.counter("tcm_keeper_skips_total", {
+  description: "Due harvests (family=harvest) and deploy steps (family=deploy) not done, by reason.",
+  incremental: true,
+});
 export const txs = Metric.counter("tcm_keeper_txs_total", {
   description: "Transactions broadcast, by kind (harvest, harvestMany, deploy, deployMany, replacement).",
   incremental: true,
@@ -88,7 +91,8 @@ export const recordStep = (projectId: number, step: { readonly bounty: bigint; r
   });
 
 export const recordError = (cls: string) => Metric.increment(Metric.tagged(errors, "class", cls));
-export const recordSkip = (reason: string) => Metric.increment(Metric.tagged(skips, "reason", reason));
+export const recordSkip = (family: "harvest" | "deploy", reason: string) =>
+  Metric.increment(Metric.tagged(Metric.tagged(skips, "family", family), "reason", reason));
 export const recordTx = (kind: string) => Metric.increment(Metric.tagged(txs, "kind", kind));
 export const recordGas = (wei: bigint) => Metric.incrementBy(gasSpentWei, wei);
 export const setPending = (projectId: number, wei: bigint) => Metric.set(Metric.tagged(pendingWstEthWei, "project", project(projectId)), wei);

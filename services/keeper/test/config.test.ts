@@ -168,8 +168,8 @@ describe("configuration", () => {
             Effect.tryPromise(() => fetch(`http://127.0.0.1:${port}${path}`).then(async (r) => ({ status: r.status, body: await r.text() })));
           const scraped = yield* get("/metrics").pipe(
             Effect.filterOrFail((r) => r.body.includes("tcm_keeper_polls_total")),
+            // Polls until the process serves its first poll's metrics (startup), at most 30 s.
             Effect.retry(Schedule.spaced(Duration.millis(100)).pipe(Schedule.upTo(Duration.seconds(30)))),
-            Effect.ensuring(Effect.void),
           );
           assert.include(scraped.body, "# TYPE tcm_keeper_polls_total counter");
           assert.match(scraped.body, /tcm_keeper_pending_wsteth_wei\{project="1"\} \d+/);

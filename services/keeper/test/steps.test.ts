@@ -75,6 +75,7 @@ describe("deploy steps and price moves", () => {
           const stalledText = yield* renderKeeperMetrics;
           assert.include(stalledText, 'tcm_keeper_stalled{project="1"} 1');
           assert.include(stalledText, 'tcm_keeper_stalls_total{project="1"} 1');
+          assert.include(stalledText, 'tcm_keeper_skips_total{family="deploy",reason="stalled"} 1');
           // Still due, still past the band: not looked at again before the back-off (no preview, no outcome).
           const quiet = yield* run;
           assert.deepStrictEqual([...quiet.stalledWaiting], [1]);
