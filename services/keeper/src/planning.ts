@@ -12,12 +12,14 @@ import {
   type HarvestReport,
   MIN_DEPLOY,
   type State,
+  asWst,
   deployedWstEthOf,
   epochOf,
   isDeployReady,
   nextDeployTimeOf,
   previewDeploy,
   previewHarvest,
+  lido,
 } from "@tcm/domain";
 import { Match, Predicate } from "effect";
 import { type Address, type Hex, type Log, parseEventLogs } from "viem";
@@ -51,7 +53,10 @@ export type ProjectOutcome =
 
 export interface Candidate {
   readonly projectId: number;
-  /** What the caller earns: the harvest's bounty (stETH) plus its step's, or the step's (wstETH, worth at least as much). */
+  /**
+   * What the caller earns, in stETH wei (≈ ETH, to weigh against gas): the harvest's bounty (stETH) plus its step's,
+   * or the step's; a step's bounty is wstETH, valued at what it unwraps to.
+   */
   readonly bounty: bigint;
 }
 
@@ -63,6 +68,10 @@ export interface HarvestCandidate extends Candidate {
 export interface DeployCandidate extends Candidate {
   readonly report: DeployReport;
 }
+
+/** stETH that `wst` wstETH unwraps to at the state's Lido rate (@tcm/domain's lido.unwrapAmount). */
+export const stEthValueOfWst = (state: State, wst: bigint): bigint =>
+  wst === 0n ? 0n : lido.unwrapAmount({ totalShares: state.lido.totalShares, totalPooledEther: state.lido.totalPooledEther }, asWst(wst)).stEth;
 
 const json = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? String(v) : v));
 
@@ -88,7 +97,7 @@ export const triageHarvests = (state: State, now: bigint) => {
     const { status, report, deploy } = preview.value;
     if (status === "Done") {
       // The step a harvest runs pays its bounty (wstETH) to the same caller.
-      candidates.push({ projectId: id, report, step: deploy, bounty: report.bountyStEth + (deploy?.bounty ?? 0n) });
+      candidates.push({ projectId: id, report, step: deploy, bounty: report.bountyStEth + stEthValueOfWst(state, deploy?.bounty ?? 0n) });
     } else {
       outcomes.push({ projectId: id, result: "skipped", reason: status === "AlreadyHarvested" ? "already-harvested" : "nothing-to-harvest" });
     }
@@ -171,7 +180,7 @@ export const triageDeploys = (
       continue;
     }
     if (stall !== undefined) changes.push({ _tag: "Resumed", projectId: id, since: stall.since });
-    candidates.push({ projectId: id, report: preview.value, bounty: preview.value.bounty });
+    candidates.push({ projectId: id, report: preview.value, bounty: stEthValueOfWst(state, preview.value.bounty) });
   }
   return { due, waiting, candidates, outcomes, changes, next };
 };

@@ -29,6 +29,7 @@ import {
   outcomesOfReceipt,
   skipReasonOf,
   splitProfitable,
+  stEthValueOfWst,
   triageDeploys,
   triageHarvests,
 } from "../src/planning.js";
@@ -117,7 +118,10 @@ describe("harvest triage", () => {
       assert.isTrue(preview.ok && preview.value.status === "Done");
       if (!preview.ok) continue;
       assert.deepStrictEqual(c.report, preview.value.report);
-      assert.strictEqual(c.bounty, preview.value.report.bountyStEth + (preview.value.deploy?.bounty ?? 0n));
+      // The step's wstETH bounty counts at what it unwraps to: more than its face value once stETH has rebased.
+      const step = preview.value.deploy?.bounty ?? 0n;
+      assert.strictEqual(c.bounty, preview.value.report.bountyStEth + stEthValueOfWst(s, step));
+      if (step > 0n) assert.isAbove(Number(stEthValueOfWst(s, step)), Number(step));
       assert.isAbove(Number(c.bounty), 0);
     }
   });
@@ -142,6 +146,7 @@ describe("deploy triage and stalls", () => {
       const preview = previewDeploy(s, c.projectId, s.now);
       assert.isTrue(preview.ok);
       if (preview.ok) assert.deepStrictEqual(c.report, preview.value);
+      if (preview.ok) assert.strictEqual(c.bounty, stEthValueOfWst(s, preview.value.bounty));
       assert.isFalse(isIdleStep(c.report));
     }
     // Before the step interval has passed: nothing due, and the next step time is the earliest lastStepTime + interval.
