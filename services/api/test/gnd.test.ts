@@ -106,9 +106,16 @@ describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
     expect(p.deployedWstEth).toBe(String(BigInt(p.lastStep.wstEthAdded) + BigInt(p.lastStep.wstEthSwapped)));
     expect(p.deploymentRatio).toBe(String(deploymentRatio(BigInt(p.deployedWstEth), BigInt(p.harvestedWstEth))));
     expect(p).toMatchObject({ deployStepCount: 1, lastStep: { opening: true, pendingOut: d.project.pendingWstEth } });
-    // One day: today's figures are the totals.
+    // One day: today's figures are the totals, and the day's close carries the same ratio.
     expect(p.harvestedWstEthToday).toBe(p.harvestedWstEth);
     expect(p.deployedWstEthToday).toBe(p.deployedWstEth);
+    const daily = await data(api, `{ project(id: "1") { daily(first: 1) { cumulativeWstEthWrapped cumulativeWstEthDeployed pendingWstEth deploymentRatio } } }`);
+    expect(daily.project.daily[0]).toEqual({
+      cumulativeWstEthWrapped: p.harvestedWstEth,
+      cumulativeWstEthDeployed: p.deployedWstEth,
+      pendingWstEth: d.project.pendingWstEth,
+      deploymentRatio: p.deploymentRatio,
+    });
   }, 120_000);
 
   it("every query of the API validates against the schema this graph-node serves (not only the derived one codegen uses)", async () => {

@@ -456,7 +456,9 @@ export const resolvers: ResolverMap = {
         return p === undefined ? null : { ...p, indexedBlock: p.updatedAtBlock, ...ratio(p.totalWstEthDeployed, p.totalWstEthWrapped) };
       }),
     daily: (_block: LiveBlock, args: Args, context) =>
-      history(context, Effect.map(page(args), queries.protocolDaily), (data) => data.protocolDaySnapshots),
+      history(context, Effect.map(page(args), queries.protocolDaily), (data) =>
+        data.protocolDaySnapshots.map((day) => ({ ...day, ...ratio(day.cumulativeWstEthDeployed, day.cumulativeWstEthWrapped) })),
+      ),
   },
 
   Project: {
@@ -465,7 +467,9 @@ export const resolvers: ResolverMap = {
     deploySteps: (project: { id: string }, args: Args, context) =>
       history(context, Effect.map(page(args), (p) => queries.projectDeploySteps(project.id, p)), (data) => data.deploySteps),
     daily: (project: { id: string }, args: Args, context) =>
-      history(context, Effect.map(page(args), (p) => queries.projectDaily(project.id, p)), (data) => data.projectDaySnapshots),
+      history(context, Effect.map(page(args), (p) => queries.projectDaily(project.id, p)), (data) =>
+        data.projectDaySnapshots.map((day) => ({ ...day, ...ratio(day.cumulativeWstEthDeployed, day.cumulativeWstEthWrapped) })),
+      ),
     totals: (project: { id: string }, _a: Args, context) =>
       history(context, Effect.succeed(queries.projectTotals(project.id)), (data) => data.project),
     deployment: (project: { id: string; __block: LiveBlock }, _a: Args, context) => {

@@ -287,6 +287,9 @@ type ProtocolDay {
   "wstETH deployed into the pools (swapped + added) that day and since genesis, all projects"
   dailyWstEthDeployed: BigInt!
   cumulativeWstEthDeployed: BigInt!
+  "cumulativeWstEthDeployed ÷ cumulativeWstEthWrapped at the day's close, 1e18 = 100 % (@tcm/domain deploymentRatio)"
+  deploymentRatio: BigInt
+  deploymentRatioDecimal: String
   dailyWstEthAdded: BigInt!
   cumulativeWstEthAdded: BigInt!
   dailyHarvestCount: Int!
@@ -515,6 +518,9 @@ type ProjectDay {
   "wstETH deployed into the pool (swapped + added) that day and since genesis"
   dailyWstEthDeployed: BigInt!
   cumulativeWstEthDeployed: BigInt!
+  "cumulativeWstEthDeployed ÷ cumulativeWstEthWrapped at the day's close, 1e18 = 100 % (@tcm/domain deploymentRatio)"
+  deploymentRatio: BigInt
+  deploymentRatioDecimal: String
   dailyWstEthAdded: BigInt!
   dailyTokensBought: BigInt!
   dailyLiquidityMinted: BigInt!
