@@ -1,6 +1,7 @@
 import { Data, Duration, Effect, Either, Option, Predicate, Ref, Schedule, SynchronizedRef } from "effect";
 import {
   type Address,
+  BaseError,
   type Hex,
   type TransactionReceipt,
   TransactionReceiptNotFoundError,
@@ -141,6 +142,11 @@ export const withGasMargin = (estimate: bigint): bigint => (estimate * 3n) / 2n 
 
 /** The node's own words: viem's short message hides them in the cause's details ("Transaction creation failed."). */
 const nodeText = (e: ChainError): string => `${e.message} ${"cause" in e && e.cause instanceof Error ? e.cause.message : ""}`;
+/** The short message with the node's details, for errors people read. */
+const withDetails = (e: ChainError): string => {
+  const details = "cause" in e && e.cause instanceof BaseError ? e.cause.details : "";
+  return details === "" || e.message.includes(details) ? e.message : `${e.message} (${details})`;
+};
 const alreadyKnown = (e: ChainError) => /already known|known transaction|already imported|AlreadyKnown/i.test(nodeText(e));
 const underpriced = (e: ChainError) => /underpriced|replacement|fee too low/i.test(nodeText(e));
 const nonceTooLow = (e: ChainError) =>
@@ -327,7 +333,7 @@ const make = Effect.gen(function* () {
           );
           return accepted;
         }
-        return [Either.left(new TxRejected({ kind: request.kind, message: e.message })), yield* resynced];
+        return [Either.left(new TxRejected({ kind: request.kind, message: withDetails(e) })), yield* resynced];
       }),
     );
     const pending = yield* result;
@@ -382,7 +388,7 @@ const make = Effect.gen(function* () {
           Effect.annotateLogs({ nonce: pending.nonce, hash: next.hash, replaces: last.hash, maxFeePerGas: String(maxFeePerGas) }),
         );
       } else if (!underpriced(sent.left) && !nonceTooLow(sent.left)) {
-        yield* Effect.logWarning("replacement refused").pipe(Effect.annotateLogs({ nonce: pending.nonce, error: sent.left.message }));
+        yield* Effect.logWarning("replacement refused").pipe(Effect.annotateLogs({ nonce: pending.nonce, error: withDetails(sent.left) }));
       }
     });
     const maxRounds = policy.maxRounds ?? 10;
