@@ -227,7 +227,8 @@ export const positionMismatch = (
   const ids = unpackIds(state.positions[account] ?? 0n);
   const unknown = ids.findIndex((id) => state.projects[id] === undefined);
   if (unknown >= 0) {
-    return { field: `entries[${unknown}].projectId`, chain: String(view.entries[unknown]?.projectId ?? "none"), model: String(ids[unknown]) };
+    const chain = String(view.entries[unknown]?.projectId ?? "none");
+    return { field: `entries[${unknown}].projectId`, chain, model: String(ids[unknown]) };
   }
   const model = positionOf(state, account);
   const pairs: Array<readonly [string, bigint | number, bigint | number]> = [
@@ -261,11 +262,13 @@ const make = Effect.gen(function* () {
           const slots = accountSlots(account);
           const word = (slot: Hex) =>
             c.getStorageAt({ address: deployment.machine, slot, blockNumber }).then((v) => (v === undefined ? 0n : hexToBigInt(v)));
+          const stETH = { address: deployment.stETH, abi: mockStETHAbi } as const;
+          const machine = { address: deployment.machine, abi: technoCapitalMachineAbi } as const;
           const [position, entries, stEthShares, [principal, viewEntries]] = await Promise.all([
             word(slots.position),
             Promise.all(slots.entries.map(word)),
-            c.readContract({ address: deployment.stETH, abi: mockStETHAbi, functionName: "sharesOf", args: [account], blockNumber }),
-            c.readContract({ address: deployment.machine, abi: technoCapitalMachineAbi, functionName: "positionOf", args: [account], blockNumber }),
+            c.readContract({ ...stETH, functionName: "sharesOf", args: [account], blockNumber }),
+            c.readContract({ ...machine, functionName: "positionOf", args: [account], blockNumber }),
           ]);
           const storage: AccountStorage = { account, position, entries, stEthShares };
           const view: Position = { account, principal, entries: viewEntries };

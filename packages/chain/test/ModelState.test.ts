@@ -40,6 +40,7 @@ import {
   TxBuilder,
   positionMismatch,
   projectTokenAbi,
+  standInAccount,
   technoCapitalMachineAbi,
   withAccounts,
 } from "../src/index.js";
@@ -370,6 +371,14 @@ layer(Live, { timeout: 90_000, excludeTestServices: true })("ModelState (anvil)"
             const before = yield* models.load(undefined, [account]);
             const t = before.timestamp + 5n;
             const expected = execute({ ...before.state, now: t }, action);
+            if (action.type === "deposit" && expected.ok) {
+              // A preview without an account: a stand-in with just enough shares gets the same principal and shares.
+              const standIn = "0x00000000000000000000000000000000000a11ce";
+              const funded = withAccounts({ ...before.state, now: t }, [standInAccount(before.state, standIn, action.amount)]);
+              const anonymous = execute(funded, { ...action, account: standIn });
+              const got = anonymous.ok ? anonymous.value.output : anonymous.error;
+              assert.deepStrictEqual(got, expected.value.output, `${label}: stand-in`);
+            }
             const tokensBefore = yield* tokenBalances(before.state, account, before.blockNumber);
             yield* devnet.setNextBlockTimestamp(t);
             const sent = yield* Effect.either(devnet.sendAs(account, yield* txFor(action)));
