@@ -1,8 +1,9 @@
+import { EPOCH_SECONDS } from "./epoch.js";
 import { BPS, RAY, checked, divDown, rpowDown, sub } from "./math.js";
 import type { Bps, TokenAmount } from "./units.js";
 
-/** One emission epoch, in seconds (Emission.EPOCH). */
-export const EMISSION_EPOCH = 86_400n;
+/** One emission epoch, in seconds (Emission.EPOCH): the machine's epoch, one day. */
+export const EMISSION_EPOCH = EPOCH_SECONDS;
 /** A decay factor below 1e-9 (in RAY) ends the schedule (Emission.DECAY_FLOOR). */
 export const DECAY_FLOOR = 10n ** 18n;
 

@@ -1,4 +1,4 @@
-import { mulDivDown } from "./math.js";
+import { WAD, mulDivDown } from "./math.js";
 import type { Shares, Wei, Wst } from "./units.js";
 
 /** Lido's global share price: the two totals of stETH (MockStETH reproduces Lido's arithmetic exactly). */
@@ -37,4 +37,4 @@ export const unwrapAmount = (rate: ShareRate, wstAmount: Wst): { stEth: Wei; sha
 };
 
 /** stETH per wstETH, 1e18 scale (stEthPerToken). */
-export const stEthPerWst = (rate: ShareRate): Wei => pooledEthByShares(rate, (10n ** 18n) as Shares);
+export const stEthPerWst = (rate: ShareRate): Wei => pooledEthByShares(rate, WAD as Shares);

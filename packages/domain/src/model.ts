@@ -40,6 +40,7 @@ import {
   checkpoint,
   moveYieldDebt,
   pendingYieldScaled,
+  valueHeldForPrincipal,
   YIELD_SHIFT,
 } from "./yield.js";
 
@@ -1190,12 +1191,11 @@ export const positionOf = (state: State, account: Address, now?: bigint): { prin
 export const deficitStatus = (state: State) => {
   const held = asShares(sharesOf(state, state.config.machine));
   const lido = checkpoint(state, held, rateOf(state)).lido;
-  const available = availableForPrincipal(held, state.assignedScaled);
   return {
     inDeficit: lido.deficit,
     sharesHeld: lido.held,
     sharesRequired: lido.required,
-    valueHeldForPrincipal: mulDivDown(available, lido.pooled, lido.totalShares),
+    valueHeldForPrincipal: valueHeldForPrincipal(held, state.assignedScaled, rateOf(state)),
   };
 };
 

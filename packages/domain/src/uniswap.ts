@@ -109,8 +109,8 @@ export const pairUpdate = (pair: PairState, balance0: bigint, balance1: bigint, 
   const timeElapsed = wrap(blockTimestamp - pair.blockTimestampLast, 32);
   let { price0CumulativeLast, price1CumulativeLast } = pair;
   if (timeElapsed > 0n && pair.reserve0 !== 0n && pair.reserve1 !== 0n) {
-    price0CumulativeLast = wrap(price0CumulativeLast + ((pair.reserve1 << 112n) / pair.reserve0) * timeElapsed, 256);
-    price1CumulativeLast = wrap(price1CumulativeLast + ((pair.reserve0 << 112n) / pair.reserve1) * timeElapsed, 256);
+    price0CumulativeLast = wrap(price0CumulativeLast + priceUQ112(pair.reserve1, pair.reserve0) * timeElapsed, 256);
+    price1CumulativeLast = wrap(price1CumulativeLast + priceUQ112(pair.reserve0, pair.reserve1) * timeElapsed, 256);
   }
   return {
     ...pair,
