@@ -199,13 +199,13 @@ const make = Effect.gen(function* () {
         return yield* new BadInput({ input: "account", rule: "no-position", message: `account ${input.account} has no position` });
       }
       const amount = input.amount === undefined ? position.principal : yield* bad(validatePositiveAmount("amount", input.amount));
-      const { output } = yield* run(state, { type: "withdraw", account, amount, receiver: account });
+      const { state: after, output } = yield* run(state, { type: "withdraw", account, amount, receiver: account });
       if (output.type !== "withdraw") return yield* new PreviewReverted({ error: "Unexpected", message: "unexpected model output" });
       return {
         block: block.snapshot,
         amount,
         principalBefore: position.principal,
-        principalAfter: position.principal - amount,
+        principalAfter: positionOf(after, account).principal,
         stEthPaid: output.stEthPaid,
         sharesPaid: output.sharesPaid,
         deficit: output.deficit,
