@@ -133,7 +133,7 @@ export type StallChange =
  * The projects, other than `harvesting`, whose deploy step is due at `now` (the domain's isDeployReady: not paused,
  * pending ≥ MIN_DEPLOY, stepInterval elapsed), each previewed. A step that would deploy nothing makes its project
  * stalled: skipped ("stalled") and not previewed again before its back-off ends (`waiting`); a stalled project
- * whose preview deploys again is resumed. Also the earliest nextDeployTime among projects with something pending
+ * whose preview deploys again, or that has nothing left to deploy, is resumed. Also the earliest nextDeployTime among projects with something pending
  * whose step is not due yet.
  */
 export const triageDeploys = (
@@ -156,6 +156,8 @@ export const triageDeploys = (
     if (!ready.value) {
       const at = nextDeployTimeOf(state, id);
       const pending = state.projects[id]?.pendingWstEth ?? 0n;
+      // Nothing left to deploy (a harvest's step or another keeper's took it): no longer stalled.
+      if (stall !== undefined && pending < MIN_DEPLOY) changes.push({ _tag: "Resumed", projectId: id, since: stall.since });
       if (!state.harvestsPaused && at.ok && pending >= MIN_DEPLOY && at.value > now && (next === undefined || at.value < next)) next = at.value;
       continue;
     }

@@ -192,6 +192,15 @@ describe("deploy triage and stalls", () => {
     assert.isUndefined(applyStallChanges(book2, resumed.changes).get(1));
   });
 
+  it("a stalled project with nothing left to deploy is no longer stalled", () => {
+    const s = dueDay1();
+    assert.strictEqual(s.projects[1]?.pendingWstEth, 0n);
+    const book = new Map([[1, { since: 1n, nextLookAt: s.now + DAY, backoff: DAY }]]);
+    const t = triageDeploys(s, s.now, new Set(), book);
+    assert.deepStrictEqual(t.changes, [{ _tag: "Resumed", projectId: 1, since: 1n }]);
+    assert.deepStrictEqual(t.due, []);
+  });
+
   it("the back-off doubles up to an epoch", () => {
     let stall: Stall | undefined;
     const seen: bigint[] = [];
