@@ -6,8 +6,10 @@
 //
 // It covers what graph-node 0.45 generates for the field types this schema uses (scalar comparisons, `_in` lists,
 // relation ids and nested `<field>_` filters, list `_contains`, `and` / `or`, nested order-by `<field>__<subfield>`),
-// not the full-text search fields or the String-only operators (`_starts_with`, …). The API's gnd test checks every
-// operation of the API against the schema a real graph-node serves as well.
+// not the full-text search fields, the String-only operators (`_starts_with`, …) or `_logs`. The API's gnd test
+// (services/api/test/gnd.test.ts) checks against the schema a real graph-node serves that the root fields are the
+// same, that every type, field, filter and order-by value derived here exists there, and that every operation of the
+// API validates there too.
 //
 // Usage: `node scripts/query-schema.mjs [schema.graphql]` prints it; graphql-codegen loads it as a schema loader
 // (the default export: (pointer) => GraphQLSchema).

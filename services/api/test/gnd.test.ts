@@ -7,7 +7,16 @@ import { deploymentToJson } from "@tcm/chain/devnet";
 import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
 import { deploymentRatio } from "@tcm/domain";
 import { Effect, Option } from "effect";
-import { type IntrospectionQuery, buildClientSchema, getIntrospectionQuery, parse, validate } from "graphql";
+import {
+  type IntrospectionQuery,
+  buildClientSchema,
+  getIntrospectionQuery,
+  isEnumType,
+  isInputObjectType,
+  isObjectType,
+  parse,
+  validate,
+} from "graphql";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { querySchema } from "../../../subgraph/scripts/query-schema.mjs";
 import { type Api, type Chain, data, signAndSend, startApi, startChain } from "./harness.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -129,5 +139,23 @@ describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
     const documents = parse(readFileSync(join(root, "services/api/src/subgraph/history.graphql"), "utf8"));
     expect(documents.definitions.length).toBeGreaterThan(10);
     expect(validate(served, documents).map((e) => e.message)).toEqual([]);
+    // The derived schema codegen checks against (subgraph/scripts/query-schema.mjs) has the served root fields, and
+    // each entity's fields, filter inputs and order-by values are among the served ones (it may cover less, not more).
+    const derived = querySchema();
+    const names = (fields: Record<string, unknown> | undefined) => Object.keys(fields ?? {}).sort();
+    // (all but `_logs`, graph-node's query of the subgraph's own log entries, which no client here uses)
+    expect(names(derived.getQueryType()?.getFields())).toEqual(names(served.getQueryType()?.getFields()).filter((f) => f !== "_logs"));
+    for (const type of Object.values(derived.getTypeMap())) {
+      if (type.name.startsWith("__")) continue;
+      const twin = served.getType(type.name);
+      expect(twin, type.name).toBeDefined();
+      if (isObjectType(type) || isInputObjectType(type)) {
+        const servedFields = new Set(Object.keys((twin as typeof type).getFields()));
+        expect(Object.keys(type.getFields()).filter((f) => !servedFields.has(f)), type.name).toEqual([]);
+      } else if (isEnumType(type)) {
+        const servedValues = new Set((twin as typeof type).getValues().map((v) => v.name));
+        expect(type.getValues().map((v) => v.name).filter((v) => !servedValues.has(v)), type.name).toEqual([]);
+      }
+    }
   });
 });
