@@ -9,6 +9,7 @@ import { SCHEMA_VERSION } from "../graphql/sdl.js";
 import { History } from "../History.js";
 import { LiveState } from "../LiveState.js";
 import { graphqlOperations, httpDuration, httpRequests, renderPrometheus } from "../Metrics.js";
+import { dashboardRoutes } from "./dashboard.js";
 import { graphiqlAsset, graphiqlHtml } from "./graphiql.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -185,7 +186,7 @@ const MetricsRoute = HttpLayerRouter.add(
 export const ApiRoutes = Layer.unwrapEffect(
   Effect.gen(function* () {
     const settings = yield* ApiSettings;
-    const routes = Layer.mergeAll(GraphQLRoutes, HealthRoute, MetricsRoute, GraphiqlAssetsRoute);
+    const routes = Layer.mergeAll(GraphQLRoutes, HealthRoute, MetricsRoute, GraphiqlAssetsRoute, dashboardRoutes());
     if (settings.corsOrigins.length === 0) return routes;
     const any = settings.corsOrigins.includes("*");
     const allowed = new Set(settings.corsOrigins);

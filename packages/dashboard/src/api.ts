@@ -1,0 +1,48 @@
+/** The API's GraphQL, same origin (`/graphql`). Errors carry the API's own message (it names the bad input). */
+export interface GqlError {
+  readonly message: string;
+  readonly extensions?: { readonly code?: string; readonly input?: string };
+}
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly errors: ReadonlyArray<GqlError>,
+  ) {
+    super(message);
+  }
+}
+
+export interface Answer<T> {
+  readonly data: T;
+  /** Errors beside data (e.g. HISTORY_UNAVAILABLE: the history fields are null, the live ones answered). */
+  readonly partial: ReadonlyArray<GqlError>;
+}
+
+export const GRAPHQL_URL = "/graphql";
+
+export const query = async <T>(document: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> => {
+  let response: Response;
+  try {
+    response = await fetch(GRAPHQL_URL, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ query: document, variables }),
+    });
+  } catch (cause) {
+    throw new ApiError(`the API at ${GRAPHQL_URL} did not answer (${String(cause)})`, 0, []);
+  }
+  let body: { data?: T | null; errors?: ReadonlyArray<GqlError> };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    throw new ApiError(`the API answered HTTP ${response.status} without JSON`, response.status, []);
+  }
+  const errors = body.errors ?? [];
+  if (body.data === undefined || body.data === null) {
+    throw new ApiError(errors.map((e) => e.message).join("; ") || `the API answered HTTP ${response.status}`, response.status, errors);
+  }
+  return { data: body.data, partial: errors };
+};
