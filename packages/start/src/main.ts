@@ -205,6 +205,8 @@ const main = async () => {
     out("");
     out(`TCM is running (ready in ${elapsed()}). Ctrl-C stops everything.`);
     out("");
+    const dashboard = api === undefined ? undefined : api.graphql.replace(/\/graphql$/, "/");
+    out(`  dashboard (browser)      ${dashboard ?? "not running (the API is not)"}`);
     out(`  chain (anvil JSON-RPC)   ${anvil.url}   chainId ${deployment.chainId}, machine ${deployment.machine}`);
     out(`  GraphQL API              ${api === undefined ? "not running (see above)" : `${api.graphql}   (GraphiQL: open it in a browser)`}`);
     out(`  subgraph (graph-node)    ${graphNode === undefined ? "not running (--no-subgraph)" : `${graphNode.graphql}   (playground: ${graphNode.playground})`}`);
@@ -224,6 +226,7 @@ const main = async () => {
     out(`TCM_SUMMARY ${summaryJson(summary)}`);
     out(
       `TCM_READY ${JSON.stringify({
+        dashboard: dashboard ?? null,
         rpc: anvil.url,
         api: api?.graphql ?? null,
         subgraph: graphNode?.graphql ?? null,
