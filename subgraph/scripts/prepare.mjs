@@ -13,6 +13,8 @@
 //                      own and never overwrite the default build.
 //     --mapping        mapping file, relative to subgraph/ (default: src/mappings/machine.ts; the benchmark's
 //                      no-op manifest passes bench/noop.ts)
+//     --prune          auto | never | <blocks>: the manifest's indexerHints.prune instead of the network's (the
+//                      benchmark indexes with `never`, so every entity version it counts is still in the store)
 //     --defaults       ignore the network's deploymentFile: the committed values of networks.json (how the
 //                      committed subgraph.yaml is made)
 //     --test-shim      append the test-only data source of tests/shim/ (gnd unit tests only, never deployed)
@@ -50,7 +52,7 @@ const parseArgs = (argv) => {
       options.defaults = true;
     } else if (arg === "--check") {
       options.check = true;
-    } else if (arg === "--out" || arg === "--mapping") {
+    } else if (arg === "--out" || arg === "--mapping" || arg === "--prune") {
       const value = argv[++i];
       if (!value) fail(`${arg} needs a value`);
       options[arg.slice(2)] = value;
@@ -74,7 +76,8 @@ const readJson = (path, what) => {
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
-const { network, deploymentPath, out, mapping, testShim, defaults, check } = parseArgs(process.argv.slice(2));
+const options = parseArgs(process.argv.slice(2));
+const { network, deploymentPath, out, mapping, testShim, defaults, check } = options;
 const networks = readJson(resolve(SUBGRAPH_DIR, "networks.json"), "network config");
 const config = networks[network];
 if (!config || network.startsWith("$")) {
@@ -102,11 +105,14 @@ if (!Number.isSafeInteger(startBlock) || startBlock < 0) fail(`startBlock "${sta
 const mappingPath = isAbsolute(mapping) ? mapping : resolve(SUBGRAPH_DIR, mapping);
 if (!existsSync(mappingPath)) fail(`mapping ${mappingPath} does not exist`);
 
+const prune = options.prune ?? config.prune ?? "auto";
+if (prune !== "auto" && prune !== "never" && !/^[1-9][0-9]*$/.test(String(prune))) fail(`prune "${prune}" is not auto, never or a number of blocks`);
+
 const values = {
   network: config.network,
   address: address.toLowerCase(),
   startBlock: String(startBlock),
-  prune: config.prune ?? "auto",
+  prune: String(prune),
   mappingFile: mapping,
 };
 

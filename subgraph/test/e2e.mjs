@@ -58,8 +58,9 @@ export const freePort = () =>
     });
   });
 
-const psql = (sql) =>
-  spawnSync("psql", ["-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qAtc", sql], { encoding: "utf8" });
+/** Runs `sql` with psql against `database` (default postgres); the bench reads a run's tables through it. */
+export const psql = (sql, database = "postgres") =>
+  spawnSync("psql", ["-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", database, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], { encoding: "utf8" });
 
 // ------------------------------------------------------------------ teardown registry
 
@@ -149,13 +150,14 @@ export const graphNodeEnv = () =>
 
 /**
  * Builds the devnet manifest for `deploymentFile` into `workDir` (relative to subgraph/) and starts gnd dev on it
- * with a fresh database and free ports. `mapping` swaps the mapping file (the benchmark's no-op run).
+ * with a fresh database and free ports. `mapping` swaps the mapping file (the benchmark's no-op run); `prune`
+ * overrides the manifest's indexerHints.prune (the benchmark's `never`).
  */
-export async function startGraphNode(rpcUrl, deploymentFile, { workDir = "test/.e2e", mapping, ipfs, env = graphNodeEnv() } = {}) {
+export async function startGraphNode(rpcUrl, deploymentFile, { workDir = "test/.e2e", mapping, prune, ipfs, env = graphNodeEnv() } = {}) {
   const WORK_DIR = join(SUBGRAPH_DIR, workDir);
   mkdirSync(WORK_DIR, { recursive: true });
   const manifest = `${workDir}/subgraph.yaml`;
-  const prepareArgs = ["devnet", deploymentFile, "--out", manifest, ...(mapping ? ["--mapping", mapping] : [])];
+  const prepareArgs = ["devnet", deploymentFile, "--out", manifest, ...(mapping ? ["--mapping", mapping] : []), ...(prune ? ["--prune", prune] : [])];
   const prepared = spawnSync(process.execPath, [join(SUBGRAPH_DIR, "scripts/prepare.mjs"), ...prepareArgs], { encoding: "utf8" });
   if (prepared.status !== 0) throw new Error(`prepare failed: ${prepared.stderr}`);
   const built = spawnSync(join(BIN, "graph"), ["build", manifest, "--output-dir", `${workDir}/build`], { cwd: SUBGRAPH_DIR, encoding: "utf8" });
@@ -191,7 +193,15 @@ export async function startGraphNode(rpcUrl, deploymentFile, { workDir = "test/.
     ],
     { cwd: SUBGRAPH_DIR, stdio: ["ignore", out, out], env },
   );
-  return { graphql: `http://127.0.0.1:${httpPort}/subgraphs/name/subgraph-0`, status: `http://127.0.0.1:${indexPort}/graphql`, logFile, startedAt, child };
+  return {
+    graphql: `http://127.0.0.1:${httpPort}/subgraphs/name/subgraph-0`,
+    status: `http://127.0.0.1:${indexPort}/graphql`,
+    metrics: `http://127.0.0.1:${metricsPort}/metrics`,
+    database: DATABASE,
+    logFile,
+    startedAt,
+    child,
+  };
 }
 
 export async function gql(url, query) {
@@ -341,12 +351,14 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
     node.graphql,
     `{
       protocols(${b}) { totalPrincipal accYieldIndex totalLiquidityMinted projectCount harvestCount deployStepCount deficitWithdrawalCount
-        totalWstEthWrapped totalWstEthDeployed totalStepBountyWstEth }
+        totalWstEthWrapped totalWstEthDeployed totalStepBountyWstEth claimCount depositCount topUpCount accountCount }
+      protocolDaySnapshots(${b}, orderBy: dayId, first: 1000) { dayId totalPrincipal claimCount dailyClaimCount depositCount topUpCount
+        dailyDepositCount accountCount }
       projects(${b}, orderBy: projectId) { projectId token pair seeded allocatedPrincipal cumulativeYieldShares cumulativeLiquidityMinted
         pendingWstEth carryTokens referencePrice lastStepTimestamp tokenSupply tokensSeeded cumulativeClaimed cumulativeContributorClaimed reserveWstEth reserveTokens lpTotalSupply harvestCount
         cumulativeWstEthWrapped cumulativeWstEthDeployed cumulativeStepBountyWstEth
         daySnapshots(orderBy: dayId, first: 1000) { dayId pendingWstEth dailyWstEthWrapped cumulativeWstEthWrapped dailyWstEthDeployed cumulativeWstEthDeployed
-          cumulativeStepBountyWstEth dailyDeployStepCount } }
+          cumulativeStepBountyWstEth dailyDeployStepCount allocatedPrincipal tokenSupply dailyClaimed cumulativeClaimed } }
       positions(${b}, first: 1000) { id principal open activeAllocations { project { projectId } bps principal } activeBps activeParts }
     }`,
   );
@@ -361,6 +373,20 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
     const block = await publicClient.getBlock({ blockNumber: n });
     lastBlockOfDay.set(Number(block.timestamp / BigInt(DAY)), n);
   }
+  // Protocol day snapshots: state at close against the chain, daily counts adding up to the running counts.
+  let claims = 0;
+  let deposits = 0;
+  for (const day of data.protocolDaySnapshots) {
+    const d = `protocol day ${day.dayId}`;
+    expectEqual(`${d} totalPrincipal at close`, day.totalPrincipal, await publicClient.readContract({ address: machine, abi: machineAbi, functionName: "totalPrincipal", blockNumber: lastBlockOfDay.get(day.dayId) }));
+    claims += day.dailyClaimCount;
+    deposits += day.dailyDepositCount;
+    expectEqual(`${d} Σ dailyClaimCount = claimCount`, claims, day.claimCount);
+    expectEqual(`${d} Σ dailyDepositCount = depositCount + topUpCount`, deposits, day.depositCount + day.topUpCount);
+  }
+  const lastDay = data.protocolDaySnapshots.at(-1);
+  if (lastDay === undefined) failures.push("no protocol day snapshots");
+  else for (const field of ["claimCount", "depositCount", "topUpCount", "accountCount"]) expectEqual(`latest protocol day ${field} = Protocol's`, lastDay[field], protocol[field]);
   // wstETH the pair holds for the machine's side: in this scenario nobody else trades or donates, so the pair's
   // wstETH reserve is exactly what the machine's steps put in (swapped + added).
   const pairWstReserve = async (project, view, at) => {
@@ -412,6 +438,7 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
     // Every day snapshot against the chain at its day's last block.
     let dailyWrapped = 0n;
     let dailyDeployed = 0n;
+    let dailyClaimed = 0n;
     for (const day of project.daySnapshots) {
       const d = `${p} day ${day.dayId}`;
       const close = lastBlockOfDay.get(day.dayId);
@@ -427,6 +454,11 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
         BigInt(day.cumulativeWstEthWrapped) - BigInt(day.cumulativeWstEthDeployed) - BigInt(day.cumulativeStepBountyWstEth),
         atClose.pendingWstEth,
       );
+      // The state the handlers keep in the snapshot as their counters (issue 19), at close.
+      expectEqual(`${d} allocatedPrincipal at close`, day.allocatedPrincipal, atClose.allocatedPrincipal);
+      expectEqual(`${d} tokenSupply at close = token totalSupply`, day.tokenSupply, await publicClient.readContract({ address: project.token, abi: tokenAbi, functionName: "totalSupply", blockNumber: close }));
+      dailyClaimed += BigInt(day.dailyClaimed);
+      expectEqual(`${d} Σ dailyClaimed = cumulativeClaimed`, dailyClaimed, day.cumulativeClaimed);
       dailyWrapped += BigInt(day.dailyWstEthWrapped);
       dailyDeployed += BigInt(day.dailyWstEthDeployed);
       expectEqual(`${d} Σ dailyWstEthWrapped = cumulativeWstEthWrapped`, dailyWrapped, day.cumulativeWstEthWrapped);

@@ -2,8 +2,8 @@
 // PositionAllocation lines and to each project's allocatedPrincipal — by the difference between the stored parts
 // and the event's parts, including projects that dropped out. No contract call: the events carry everything.
 import { BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
-import { Position, PositionAllocation, Project, ProjectCounters } from "../../generated/schema";
-import { loadCounters, openProjectDay, projectDaySnapshot, saveProjectCounters } from "./entities";
+import { Position, PositionAllocation, Project, ProjectDaySnapshot } from "../../generated/schema";
+import { loadProjectDay, saveProjectDay } from "./entities";
 import { allocationId, projectKey, projectKeyOfAllocation } from "./ids";
 
 function indexOf(ids: Array<Bytes>, id: Bytes): i32 {
@@ -14,20 +14,15 @@ function indexOf(ids: Array<Bytes>, id: Bytes): i32 {
 }
 
 /**
- * The project moved by an allocation change (its counters already updated, `fresh` from openProjectDay): saves the
- * counters, and the changed fields only (allocatedPrincipal, depositorCount) on the project and its day snapshot
- * (whose daily sums an allocation change does not touch). The Project itself is not loaded.
+ * The project moved by an allocation change (its day snapshot, from loadProjectDay, already updated): saves the
+ * snapshot's changed fields and the project's (allocatedPrincipal, depositorCount). The Project itself is not loaded.
  */
-function saveProjectAllocation(counters: ProjectCounters, fresh: boolean, event: ethereum.Event): void {
-  saveProjectCounters(counters);
-  let delta = new Project(counters.id);
-  delta.allocatedPrincipal = counters.allocatedPrincipal;
-  delta.depositorCount = counters.depositorCount;
+function saveProjectAllocation(key: string, day: ProjectDaySnapshot): void {
+  saveProjectDay(day);
+  let delta = new Project(key);
+  delta.allocatedPrincipal = day.allocatedPrincipal;
+  delta.depositorCount = day.depositorCount;
   delta.save();
-  let day = projectDaySnapshot(counters, fresh, event);
-  day.allocatedPrincipal = counters.allocatedPrincipal;
-  day.depositorCount = counters.depositorCount;
-  day.save();
 }
 
 /**
@@ -58,11 +53,11 @@ export function applyAllocation(
   let timestamp = event.block.timestamp;
   for (let i = 0; i < previous.length; i++) {
     if (indexOf(next, previous[i]) >= 0) continue;
-    let counters = loadCounters(projectKeyOfAllocation(previous[i]));
-    let fresh = openProjectDay(counters, event);
-    counters.allocatedPrincipal = counters.allocatedPrincipal.minus(previousParts[i]);
-    counters.depositorCount = counters.depositorCount - 1;
-    saveProjectAllocation(counters, fresh, event);
+    let key = projectKeyOfAllocation(previous[i]);
+    let day = loadProjectDay(key, event);
+    day.allocatedPrincipal = day.allocatedPrincipal.minus(previousParts[i]);
+    day.depositorCount = day.depositorCount - 1;
+    saveProjectAllocation(key, day);
     let change = new PositionAllocation(previous[i]);
     change.principal = BigInt.zero();
     change.bps = 0;
@@ -92,14 +87,17 @@ export function applyAllocation(
     }
     let moved = kept < 0 || !parts[i].equals(oldPrincipal);
     if (moved) change.principal = parts[i];
-    let counters = loadCounters(projectKey(projectIds[i]));
-    let fresh = openProjectDay(counters, event);
+    let key = projectKey(projectIds[i]);
+    let day = loadProjectDay(key, event);
     if (moved) {
-      if (kept < 0) counters.depositorCount = counters.depositorCount + 1;
-      counters.allocatedPrincipal = counters.allocatedPrincipal.plus(parts[i]).minus(oldPrincipal);
+      if (kept < 0) day.depositorCount = day.depositorCount + 1;
+      day.allocatedPrincipal = day.allocatedPrincipal.plus(parts[i]).minus(oldPrincipal);
+      saveProjectAllocation(key, day);
+    } else {
+      // A kept line whose part did not move changes nothing of the project: the snapshot is saved only when this
+      // event opens the project's day (saveProjectDay saves nothing of a loaded, unchanged one).
+      saveProjectDay(day);
     }
-    // A kept line whose part did not move changes nothing of the project (unless its day snapshot is still to open).
-    if (moved || fresh) saveProjectAllocation(counters, fresh, event);
     change.updatedAtBlock = blockNumber;
     change.updatedAtTimestamp = timestamp;
     change.save();

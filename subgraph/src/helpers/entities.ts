@@ -1,15 +1,6 @@
 // Loading and creating the mutable entities (running totals and daily snapshots).
 import { Address, BigInt, Bytes, Entity, Value, ethereum, log, store } from "@graphprotocol/graph-ts";
-import {
-  Account,
-  Position,
-  Project,
-  ProjectCounters,
-  ProjectDaySnapshot,
-  Protocol,
-  ProtocolCounters,
-  ProtocolDaySnapshot,
-} from "../../generated/schema";
+import { Account, Position, Project, ProjectDaySnapshot, Protocol, ProtocolDaySnapshot } from "../../generated/schema";
 import { SECONDS_PER_DAY, dayIdOf, projectDayKey, projectKey } from "./ids";
 
 // Writing changes only. graph-node's store.set merges the fields it is given into the stored entity (the others keep
@@ -19,9 +10,9 @@ import { SECONDS_PER_DAY, dayIdOf, projectDayKey, projectKey } from "./ids";
 // The `…Delta` helpers below return that entity; a handler sets each changed field on both the loaded entity (when
 // later code reads it) and the delta.
 
-// Changed fields of the counters, found without bookkeeping in the handlers: a generated setter replaces the field's
-// Value object, so a field whose Value is no longer the one the load returned has changed. The counters are saved
-// as those fields only (nothing at all when none changed) instead of all of their fields.
+// Changed fields of the day snapshots, found without bookkeeping in the handlers: a generated setter replaces the
+// field's Value object, so a field whose Value is no longer the one the load returned has changed. A loaded snapshot is
+// saved as those fields only (nothing at all when none changed) instead of all of its fields.
 
 class Loaded {
   entity: Entity;
@@ -65,14 +56,14 @@ function saveChanged(type: string, id: string, entity: Entity): void {
   if (delta.entries.length > 0) store.set(type, id, delta);
 }
 
-/** Saves a project's counters (changed fields only when they were loaded). */
-export function saveProjectCounters(counters: ProjectCounters): void {
-  saveChanged("ProjectCounters", counters.id, counters);
+/** Saves a project's day snapshot (changed fields only when it was loaded, in full when created). */
+export function saveProjectDay(day: ProjectDaySnapshot): void {
+  saveChanged("ProjectDaySnapshot", day.id, day);
 }
 
-/** Saves the protocol's counters (changed fields only when they were loaded). */
-export function saveProtocolCounters(counters: ProtocolCounters): void {
-  saveChanged("ProtocolCounters", counters.id.toHexString(), counters);
+/** Saves the protocol's day snapshot (changed fields only when it was loaded, in full when created). */
+export function saveProtocolDay(day: ProtocolDaySnapshot): void {
+  saveChanged("ProtocolDaySnapshot", day.id, day);
 }
 
 /** True when the entity named by the last loadProtocol / loadPosition call did not exist before this event. */
@@ -132,92 +123,44 @@ export function protocolDelta(protocol: Protocol): Protocol {
   return delta;
 }
 
-// ProtocolCounters: the hot part of the protocol (see schema.graphql). Invariant: its mirrored fields equal the
-// Protocol's. The frequent handlers (deposit, top-up, reallocation, claim, yield checkpoint) load the counters only,
-// and save the Protocol and the day snapshot as changed fields; the others load the Protocol in full and copy it to
-// the counters (syncProtocolCounters). Every handler that writes a ProtocolDaySnapshot calls openProtocolDay first.
+// The day snapshots double as the handlers' counters (issue 19: no separate counter entities, whose versions cost as
+// much as the snapshots'). Invariant: the snapshot of the latest day with an event holds the current value of every
+// state field it mirrors (Protocol's totalPrincipal, depositorCount, accountCount, cumulative deposited, yield assigned
+// and event counts; Project's allocatedPrincipal, depositorCount, cumulativeClaimed, tokenSupply), because every handler
+// that changes one of those fields writes the day snapshot too. So the frequent handlers (deposit, top-up,
+// reallocation, claim, yield checkpoint) load today's snapshot only: when it exists it has the current values and the
+// day's sums so far; when it does not (the first event of the day) it is made from the stored Protocol / Project,
+// loaded then, once a day. They write the Protocol / Project as changed fields, without loading them. The rare
+// handlers load the Protocol / Project in full and refresh the snapshot from it (protocolDay / projectDay).
 
-/** The Protocol created by the last loadProtocolCounters (the protocol's very first event), else null. */
+/** The Protocol created by the last loadProtocolDay (the protocol's very first event), else null. */
 let createdProtocol: Protocol | null = null;
 
-/** The counters for a handler that does not load the Protocol; on the protocol's first event, creates both. */
-export function loadProtocolCounters(event: ethereum.Event): ProtocolCounters {
+/**
+ * The protocol's snapshot of the event's day, for a handler that does not load the Protocol: the stored one (its
+ * changed fields are saved by saveProtocolDay), or, on the day's first event, a new one from the stored Protocol
+ * (created with it on the protocol's first event; see protocolChangeOf).
+ */
+export function loadProtocolDay(event: ethereum.Event): ProtocolDaySnapshot {
   createdProtocol = null;
-  let counters = ProtocolCounters.load(event.address);
-  if (counters != null) return track(counters!);
+  let day = ProtocolDaySnapshot.load(dayIdOf(event.block.timestamp).toString());
+  if (day != null) return track(day!);
   let protocol = loadProtocol(event);
   if (protocolCreated) createdProtocol = protocol;
-  return protocolCountersOf(protocol);
-}
-
-/** The counters for a handler that loaded the Protocol in full (created with it when new: no day yet). */
-export function protocolCountersOf(protocol: Protocol): ProtocolCounters {
-  let counters = ProtocolCounters.load(protocol.id);
-  if (counters != null) return track(counters!);
-  counters = new ProtocolCounters(protocol.id);
-  counters.dayId = -1;
-  syncProtocolCounters(protocol, counters);
-  counters.dayOpenDeposited = BigInt.zero();
-  counters.dayOpenDepositCount = 0;
-  counters.dayOpenClaimCount = 0;
-  counters.dayOpenYieldAssignedShares = BigInt.zero();
-  return counters;
-}
-
-/** Copies the mirrored fields of a fully loaded (and updated) Protocol to its counters. */
-export function syncProtocolCounters(protocol: Protocol, counters: ProtocolCounters): void {
-  counters.accountCount = protocol.accountCount;
-  counters.depositorCount = protocol.depositorCount;
-  counters.cumulativeDeposited = protocol.cumulativeDeposited;
-  counters.depositCount = protocol.depositCount;
-  counters.topUpCount = protocol.topUpCount;
-  counters.reallocationCount = protocol.reallocationCount;
-  counters.claimCount = protocol.claimCount;
-  counters.totalYieldAssignedShares = protocol.totalYieldAssignedShares;
-  counters.yieldAssignmentCount = protocol.yieldAssignmentCount;
+  return protocolDay(protocol, event, false);
 }
 
 /**
- * Call before changing `counters`: when the event's day has no protocol snapshot yet, moves the counters to that day
- * (day-open values = the counters before this event) and returns true.
- */
-export function openProtocolDay(counters: ProtocolCounters, event: ethereum.Event): boolean {
-  let dayId = dayIdOf(event.block.timestamp);
-  if (counters.dayId == dayId) return false;
-  counters.dayId = dayId;
-  counters.dayOpenDeposited = counters.cumulativeDeposited;
-  counters.dayOpenDepositCount = counters.depositCount + counters.topUpCount;
-  counters.dayOpenClaimCount = counters.claimCount;
-  counters.dayOpenYieldAssignedShares = counters.totalYieldAssignedShares;
-  return true;
-}
-
-/**
- * The Protocol delta for a handler that loaded the counters only (loadProtocolCounters): updatedAtBlock /
+ * The Protocol delta for a handler that loaded the day snapshot only (loadProtocolDay): updatedAtBlock /
  * updatedAtTimestamp, to which the caller adds the fields it changed; on the protocol's first event the new
  * Protocol itself (saved in full).
  */
-export function protocolChangeOf(counters: ProtocolCounters, event: ethereum.Event): Protocol {
+export function protocolChangeOf(event: ethereum.Event): Protocol {
   if (createdProtocol != null) return createdProtocol!;
-  let delta = new Protocol(counters.id);
+  let delta = new Protocol(event.address);
   delta.updatedAtBlock = event.block.number;
   delta.updatedAtTimestamp = event.block.timestamp;
   return delta;
-}
-
-/**
- * What to save for the protocol's snapshot of the event's day, for a handler that loaded the counters only (after
- * updating them and saving the Protocol delta; `fresh` from openProtocolDay). A fresh day: the new snapshot in full,
- * its state from the stored Protocol (loaded here, once a day) with the counters' values, daily sums 0; else a
- * delta (the id only), on which the caller sets the fields it changed and the daily sums (counters − day-open).
- */
-export function protocolDaySnapshotOf(counters: ProtocolCounters, fresh: boolean, event: ethereum.Event): ProtocolDaySnapshot {
-  if (!fresh) return new ProtocolDaySnapshot(counters.dayId.toString());
-  let protocol = createdProtocol != null ? createdProtocol! : Protocol.load(counters.id)!;
-  protocol.depositorCount = counters.depositorCount;
-  protocol.cumulativeDeposited = counters.cumulativeDeposited;
-  protocol.totalYieldAssignedShares = counters.totalYieldAssignedShares;
-  return protocolDay(protocol, event, false);
 }
 
 /** A launched project. Every machine event that names a project comes after its ProjectLaunched. */
@@ -331,62 +274,26 @@ export function projectDay(project: Project, event: ethereum.Event, load: boolea
   day.cumulativeLiquidityMinted = project.cumulativeLiquidityMinted;
   day.cumulativeClaimed = project.cumulativeClaimed;
   day.cumulativeContributorClaimed = project.cumulativeContributorClaimed;
+  day.tokenSupply = project.tokenSupply;
   day.reserveWstEth = project.reserveWstEth;
   day.reserveTokens = project.reserveTokens;
   day.lpTotalSupply = project.lpTotalSupply;
   return day;
 }
 
-// ProjectCounters: the hot part of a project (see schema.graphql). Invariant: its allocatedPrincipal, depositorCount,
-// cumulativeClaimed and tokenSupply equal the Project's; every handler that changes one of them saves both (the
-// Project as changed fields only), and every handler that writes a ProjectDaySnapshot goes through
-// openProjectDay, so that dayId / dayOpenClaimed describe the project's latest snapshot.
-
-/** The counters created with the project (ProjectLaunched), all zero, day = the launch day. */
-export function newProjectCounters(id: string, event: ethereum.Event): ProjectCounters {
-  let counters = new ProjectCounters(id);
-  counters.dayId = dayIdOf(event.block.timestamp);
-  counters.allocatedPrincipal = BigInt.zero();
-  counters.depositorCount = 0;
-  counters.cumulativeClaimed = BigInt.zero();
-  counters.tokenSupply = BigInt.zero();
-  counters.dayOpenClaimed = BigInt.zero();
-  return counters;
-}
-
-/** A launched project's counters (id = the project's id). Every machine event naming a project follows its launch. */
-export function loadCounters(id: string): ProjectCounters {
-  let counters = ProjectCounters.load(id);
-  if (counters == null) log.critical("event for unknown project {}", [id]);
-  return track(counters!);
-}
-
 /**
- * Call before changing `counters`: when the event's day has no snapshot of the project yet, moves the counters to
- * that day (dayOpenClaimed = cumulativeClaimed before this event) and returns true.
+ * The project's snapshot of the event's day (`key` = the project's id), for a handler that does not load the Project:
+ * the stored one (its changed fields are saved by saveProjectDay), or, on the project's first event of the day, a new
+ * one from the stored Project (loaded here, once per project and day). Every machine event naming a project follows
+ * its launch.
  */
-export function openProjectDay(counters: ProjectCounters, event: ethereum.Event): boolean {
+export function loadProjectDay(key: string, event: ethereum.Event): ProjectDaySnapshot {
   let dayId = dayIdOf(event.block.timestamp);
-  if (counters.dayId == dayId) return false;
-  counters.dayId = dayId;
-  counters.dayOpenClaimed = counters.cumulativeClaimed;
-  return true;
-}
-
-/**
- * What to save for the project's snapshot of the event's day, after the counters were updated; `fresh` is what
- * openProjectDay returned. A fresh day: the new snapshot in full, its end-of-day state from the stored Project (loaded
- * here, once per project and day) with the counters' values; else a delta (the id only; the stored snapshot holds the
- * project's state as of its previous event), on which the caller sets the fields it changed.
- */
-export function projectDaySnapshot(counters: ProjectCounters, fresh: boolean, event: ethereum.Event): ProjectDaySnapshot {
-  if (!fresh) return new ProjectDaySnapshot(projectDayKey(I32.parseInt(counters.id), counters.dayId));
-  let project = Project.load(counters.id)!;
-  project.allocatedPrincipal = counters.allocatedPrincipal;
-  project.depositorCount = counters.depositorCount;
-  project.cumulativeClaimed = counters.cumulativeClaimed;
-  project.tokenSupply = counters.tokenSupply;
-  return projectDay(project, event, false);
+  let day = ProjectDaySnapshot.load(projectDayKey(I32.parseInt(key), dayId));
+  if (day != null) return track(day!);
+  let project = Project.load(key);
+  if (project == null) log.critical("event for unknown project {}", [key]);
+  return projectDay(project!, event, false);
 }
 
 /** The protocol's snapshot for the event's day, refreshed from `protocol` (call it after updating the protocol). */
@@ -427,5 +334,11 @@ export function protocolDay(protocol: Protocol, event: ethereum.Event, load: boo
   day.cumulativeWstEthDeployed = protocol.totalWstEthDeployed;
   day.cumulativeWstEthAdded = protocol.totalWstEthAdded;
   day.cumulativeLiquidityMinted = protocol.totalLiquidityMinted;
+  day.accountCount = protocol.accountCount;
+  day.depositCount = protocol.depositCount;
+  day.topUpCount = protocol.topUpCount;
+  day.reallocationCount = protocol.reallocationCount;
+  day.claimCount = protocol.claimCount;
+  day.yieldAssignmentCount = protocol.yieldAssignmentCount;
   return day;
 }

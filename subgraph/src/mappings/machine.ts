@@ -37,26 +37,19 @@ import { applyAllocation, newAllocation } from "../helpers/allocation";
 import { poolPriceOf, priceToDecimal, toDecimal, wad } from "../helpers/decimals";
 import {
   accountWasCreated,
-  loadCounters,
   loadPosition,
   loadProject,
+  loadProjectDay,
   loadProtocol,
-  loadProtocolCounters,
-  newProjectCounters,
-  openProjectDay,
-  openProtocolDay,
+  loadProtocolDay,
   positionDelta,
   positionWasCreated,
   projectDay,
-  projectDaySnapshot,
   protocolChangeOf,
-  protocolCountersOf,
   protocolDay,
-  protocolDaySnapshotOf,
   protocolDelta,
-  saveProjectCounters,
-  saveProtocolCounters,
-  syncProtocolCounters,
+  saveProjectDay,
+  saveProtocolDay,
 } from "../helpers/entities";
 import { allocationId, eventId, projectIdOfAllocation, projectKey } from "../helpers/ids";
 import { saveClaimRecord, saveReallocationRecord, saveTopUpRecord, toI32s } from "../helpers/records";
@@ -71,8 +64,6 @@ function yieldIndexScale(): BigInt {
 export function handleProjectLaunched(event: ProjectLaunched): void {
   let params = event.params.params;
   let protocol = loadProtocol(event);
-  let counters = protocolCountersOf(protocol);
-  let fresh = openProtocolDay(counters, event);
   protocol.projectCount = protocol.projectCount + 1;
 
   let launch = new ProjectLaunch(eventId(event));
@@ -152,13 +143,10 @@ export function handleProjectLaunched(event: ProjectLaunched): void {
   project.launchedAtTimestamp = event.block.timestamp;
   project.launch = launch.id;
   project.save();
-  newProjectCounters(project.id, event).save();
 
   projectDay(project, event, false).save();
   protocol.save();
-  syncProtocolCounters(protocol, counters);
-  saveProtocolCounters(counters);
-  protocolDay(protocol, event, !fresh).save();
+  protocolDay(protocol, event).save();
 }
 
 export function handleMetadataURISet(event: MetadataURISet): void {
@@ -199,42 +187,40 @@ function addPrincipal(
   totalPrincipal: BigInt,
   opensPosition: boolean,
 ): void {
-  let counters = loadProtocolCounters(event);
-  let fresh = openProtocolDay(counters, event);
-  let protocolChange = protocolChangeOf(counters, event);
+  let day = loadProtocolDay(event);
+  let protocolChange = protocolChangeOf(event);
   let position = loadPosition(account, event);
   let positionChange = positionDelta(position);
   if (accountWasCreated()) {
-    counters.accountCount = counters.accountCount + 1;
-    protocolChange.accountCount = counters.accountCount;
+    day.accountCount = day.accountCount + 1;
+    protocolChange.accountCount = day.accountCount;
   }
   applyAllocation(position, positionChange, projectIds, bps, parts, event, positionWasCreated());
   if (opensPosition && !position.open) {
     positionChange.open = true;
     positionChange.openedAtTimestamp = event.block.timestamp;
-    counters.depositorCount = counters.depositorCount + 1;
-    protocolChange.depositorCount = counters.depositorCount;
+    day.depositorCount = day.depositorCount + 1;
+    protocolChange.depositorCount = day.depositorCount;
   }
   positionChange.principal = principal;
   positionChange.cumulativeDeposited = position.cumulativeDeposited.plus(principalAdded);
   positionChange.save();
 
-  counters.cumulativeDeposited = counters.cumulativeDeposited.plus(principalAdded);
-  if (opensPosition) counters.depositCount = counters.depositCount + 1;
-  else counters.topUpCount = counters.topUpCount + 1;
-  saveProtocolCounters(counters);
-  protocolChange.totalPrincipal = totalPrincipal;
-  protocolChange.cumulativeDeposited = counters.cumulativeDeposited;
-  if (opensPosition) protocolChange.depositCount = counters.depositCount;
-  else protocolChange.topUpCount = counters.topUpCount;
-  protocolChange.save();
-  let day = protocolDaySnapshotOf(counters, fresh, event);
   day.totalPrincipal = totalPrincipal;
-  day.depositorCount = counters.depositorCount;
-  day.cumulativeDeposited = counters.cumulativeDeposited;
-  day.dailyDeposited = counters.cumulativeDeposited.minus(counters.dayOpenDeposited);
-  day.dailyDepositCount = counters.depositCount + counters.topUpCount - counters.dayOpenDepositCount;
-  day.save();
+  day.cumulativeDeposited = day.cumulativeDeposited.plus(principalAdded);
+  day.dailyDeposited = day.dailyDeposited.plus(principalAdded);
+  day.dailyDepositCount = day.dailyDepositCount + 1;
+  if (opensPosition) {
+    day.depositCount = day.depositCount + 1;
+    protocolChange.depositCount = day.depositCount;
+  } else {
+    day.topUpCount = day.topUpCount + 1;
+    protocolChange.topUpCount = day.topUpCount;
+  }
+  saveProtocolDay(day);
+  protocolChange.totalPrincipal = totalPrincipal;
+  protocolChange.cumulativeDeposited = day.cumulativeDeposited;
+  protocolChange.save();
 }
 
 export function handleDeposited(event: Deposited): void {
@@ -265,14 +251,13 @@ export function handleToppedUp(event: ToppedUp): void {
 }
 
 export function handleReallocated(event: Reallocated): void {
-  let counters = loadProtocolCounters(event);
-  let fresh = openProtocolDay(counters, event);
-  let protocolChange = protocolChangeOf(counters, event);
+  let day = loadProtocolDay(event);
+  let protocolChange = protocolChangeOf(event);
   let position = loadPosition(event.params.account, event);
   let positionChange = positionDelta(position);
   if (accountWasCreated()) {
-    counters.accountCount = counters.accountCount + 1;
-    protocolChange.accountCount = counters.accountCount;
+    day.accountCount = day.accountCount + 1;
+    protocolChange.accountCount = day.accountCount;
   }
   let before = position.activeAllocations;
   let previousProjectIds = new Array<i32>(before.length);
@@ -282,20 +267,16 @@ export function handleReallocated(event: Reallocated): void {
   positionChange.principal = event.params.principal;
   positionChange.save();
 
-  counters.reallocationCount = counters.reallocationCount + 1;
-  saveProtocolCounters(counters);
-  protocolChange.reallocationCount = counters.reallocationCount;
+  day.reallocationCount = day.reallocationCount + 1;
+  saveProtocolDay(day);
+  protocolChange.reallocationCount = day.reallocationCount;
   protocolChange.save();
-  // A reallocation changes none of the protocol fields a day snapshot holds: only a new day needs saving.
-  if (fresh) protocolDaySnapshotOf(counters, true, event).save();
 
   saveReallocationRecord(event, previousProjectIds, previousBps);
 }
 
 export function handleWithdrawn(event: Withdrawn): void {
   let protocol = loadProtocol(event);
-  let counters = protocolCountersOf(protocol);
-  let fresh = openProtocolDay(counters, event);
   let protocolChange = protocolDelta(protocol);
   let position = loadPosition(event.params.account, event);
   let positionChange = positionDelta(position);
@@ -323,10 +304,8 @@ export function handleWithdrawn(event: Withdrawn): void {
   protocolChange.withdrawalCount = protocol.withdrawalCount + 1;
   if (event.params.deficit) protocolChange.deficitWithdrawalCount = protocol.deficitWithdrawalCount + 1;
   protocolChange.save();
-  syncProtocolCounters(protocol, counters);
-  saveProtocolCounters(counters);
   // The whole snapshot (refreshed from the loaded protocol): the stored one when the day has one.
-  let day = protocolDay(protocol, event, !fresh);
+  let day = protocolDay(protocol, event);
   day.dailyWithdrawn = day.dailyWithdrawn.plus(event.params.principalRemoved);
   day.dailyStEthPaid = day.dailyStEthPaid.plus(event.params.stEthPaid);
   day.dailyWithdrawalCount = day.dailyWithdrawalCount + 1;
@@ -361,25 +340,22 @@ export function handleClaimed(event: Claimed): void {
   let accountId = event.params.account;
   let blockNumber = event.block.number;
   let timestamp = event.block.timestamp;
-  let protocolCounters = loadProtocolCounters(event);
-  let protocolFresh = openProtocolDay(protocolCounters, event);
-  let protocolChange = protocolChangeOf(protocolCounters, event);
+  let protocolSnapshot = loadProtocolDay(event);
+  let protocolChange = protocolChangeOf(event);
 
-  // The account and its position; an account the store has not seen gets both (closed, empty).
+  // The account and its position; an account the store has not seen gets both (closed, empty). A claim changes
+  // nothing of an existing position (its line records the claim): the position is not written.
   let account = Account.load(accountId);
   let position: Position;
   if (account == null) {
     position = loadPosition(accountId, event);
     position.save();
     if (accountWasCreated()) {
-      protocolCounters.accountCount = protocolCounters.accountCount + 1;
-      protocolChange.accountCount = protocolCounters.accountCount;
+      protocolSnapshot.accountCount = protocolSnapshot.accountCount + 1;
+      protocolChange.accountCount = protocolSnapshot.accountCount;
     }
   } else {
     position = new Position(accountId);
-    position.updatedAtBlock = blockNumber;
-    position.updatedAtTimestamp = timestamp;
-    position.save();
   }
   let line = PositionAllocation.load(allocationId(accountId, event.params.projectId));
   let lineChange: PositionAllocation;
@@ -395,29 +371,24 @@ export function handleClaimed(event: Claimed): void {
   lineChange.updatedAtTimestamp = timestamp;
   lineChange.save();
 
-  // The project's counters, not the Project: the claim changes two of its fields and one daily sum.
-  let counters = loadCounters(projectKey(event.params.projectId));
-  let fresh = openProjectDay(counters, event);
-  counters.cumulativeClaimed = counters.cumulativeClaimed.plus(amount);
-  counters.tokenSupply = counters.tokenSupply.plus(amount);
-  saveProjectCounters(counters);
-  let projectChange = new Project(counters.id);
-  projectChange.cumulativeClaimed = counters.cumulativeClaimed;
-  projectChange.tokenSupply = counters.tokenSupply;
+  // The project's day snapshot, not the Project: the claim changes two of its fields and one daily sum.
+  let key = projectKey(event.params.projectId);
+  let day = loadProjectDay(key, event);
+  day.cumulativeClaimed = day.cumulativeClaimed.plus(amount);
+  day.dailyClaimed = day.dailyClaimed.plus(amount);
+  day.tokenSupply = day.tokenSupply.plus(amount);
+  saveProjectDay(day);
+  let projectChange = new Project(key);
+  projectChange.cumulativeClaimed = day.cumulativeClaimed;
+  projectChange.tokenSupply = day.tokenSupply;
   projectChange.save();
-  let day = projectDaySnapshot(counters, fresh, event);
-  day.cumulativeClaimed = counters.cumulativeClaimed;
-  day.dailyClaimed = counters.cumulativeClaimed.minus(counters.dayOpenClaimed);
-  day.save();
 
   // Tokens of different projects are never added up: the protocol counts claims, the project and the line sum them.
-  protocolCounters.claimCount = protocolCounters.claimCount + 1;
-  saveProtocolCounters(protocolCounters);
-  protocolChange.claimCount = protocolCounters.claimCount;
+  protocolSnapshot.claimCount = protocolSnapshot.claimCount + 1;
+  protocolSnapshot.dailyClaimCount = protocolSnapshot.dailyClaimCount + 1;
+  saveProtocolDay(protocolSnapshot);
+  protocolChange.claimCount = protocolSnapshot.claimCount;
   protocolChange.save();
-  let protocolSnapshot = protocolDaySnapshotOf(protocolCounters, protocolFresh, event);
-  protocolSnapshot.dailyClaimCount = protocolCounters.claimCount - protocolCounters.dayOpenClaimCount;
-  protocolSnapshot.save();
 
   saveClaimRecord(event);
 }
@@ -428,22 +399,14 @@ export function handleContributorClaimed(event: ContributorClaimed): void {
   project.cumulativeContributorClaimed = project.cumulativeContributorClaimed.plus(amount);
   project.tokenSupply = project.tokenSupply.plus(amount);
   project.save();
-  let counters = loadCounters(project.id);
-  let fresh = openProjectDay(counters, event);
-  counters.tokenSupply = project.tokenSupply;
-  saveProjectCounters(counters);
-  let day = projectDay(project, event, !fresh);
+  let day = projectDay(project, event);
   day.dailyContributorClaimed = day.dailyContributorClaimed.plus(amount);
   day.save();
 
   let protocol = loadProtocol(event);
-  let protocolCounters = protocolCountersOf(protocol);
-  let protocolFresh = openProtocolDay(protocolCounters, event);
   protocol.contributorClaimCount = protocol.contributorClaimCount + 1;
   protocol.save();
-  syncProtocolCounters(protocol, protocolCounters);
-  saveProtocolCounters(protocolCounters);
-  protocolDay(protocol, event, !protocolFresh).save();
+  protocolDay(protocol, event).save();
 
   let record = new ContributorClaim(eventId(event));
   record.project = project.id;
@@ -460,20 +423,16 @@ export function handleContributorClaimed(event: ContributorClaimed): void {
 
 export function handleYieldAssigned(event: YieldAssigned): void {
   let assigned = event.params.indexDelta.times(event.params.totalPrincipal).div(yieldIndexScale());
-  let counters = loadProtocolCounters(event);
-  let fresh = openProtocolDay(counters, event);
-  let protocolChange = protocolChangeOf(counters, event);
-  counters.totalYieldAssignedShares = counters.totalYieldAssignedShares.plus(assigned);
-  counters.yieldAssignmentCount = counters.yieldAssignmentCount + 1;
-  saveProtocolCounters(counters);
+  let day = loadProtocolDay(event);
+  let protocolChange = protocolChangeOf(event);
+  day.cumulativeYieldAssignedShares = day.cumulativeYieldAssignedShares.plus(assigned);
+  day.dailyYieldAssignedShares = day.dailyYieldAssignedShares.plus(assigned);
+  day.yieldAssignmentCount = day.yieldAssignmentCount + 1;
+  saveProtocolDay(day);
   protocolChange.accYieldIndex = event.params.accYieldIndex;
-  protocolChange.totalYieldAssignedShares = counters.totalYieldAssignedShares;
-  protocolChange.yieldAssignmentCount = counters.yieldAssignmentCount;
+  protocolChange.totalYieldAssignedShares = day.cumulativeYieldAssignedShares;
+  protocolChange.yieldAssignmentCount = day.yieldAssignmentCount;
   protocolChange.save();
-  let day = protocolDaySnapshotOf(counters, fresh, event);
-  day.cumulativeYieldAssignedShares = counters.totalYieldAssignedShares;
-  day.dailyYieldAssignedShares = counters.totalYieldAssignedShares.minus(counters.dayOpenYieldAssignedShares);
-  day.save();
 
   let record = new YieldAssignment(eventId(event));
   record.excessShares = event.params.excessShares;
@@ -527,11 +486,8 @@ export function handleHarvested(event: Harvested): void {
   project.lastHarvestEpoch = r.epoch;
   project.lastHarvestTimestamp = event.block.timestamp;
   project.save();
-  let counters = loadCounters(project.id);
-  let fresh = openProjectDay(counters, event);
-  saveProjectCounters(counters);
 
-  let day = projectDay(project, event, !fresh);
+  let day = projectDay(project, event);
   day.dailyYieldShares = day.dailyYieldShares.plus(r.yieldShares);
   day.dailyYieldStEth = day.dailyYieldStEth.plus(r.yieldStEth);
   day.dailyBountyStEth = day.dailyBountyStEth.plus(r.bountyStEth);
@@ -540,17 +496,13 @@ export function handleHarvested(event: Harvested): void {
   day.save();
 
   let protocol = loadProtocol(event);
-  let protocolCounters = protocolCountersOf(protocol);
-  let protocolFresh = openProtocolDay(protocolCounters, event);
   protocol.totalYieldShares = protocol.totalYieldShares.plus(r.yieldShares);
   protocol.totalYieldStEth = protocol.totalYieldStEth.plus(r.yieldStEth);
   protocol.totalBountyStEth = protocol.totalBountyStEth.plus(r.bountyStEth);
   protocol.totalWstEthWrapped = protocol.totalWstEthWrapped.plus(r.wstEthWrapped);
   protocol.harvestCount = protocol.harvestCount + 1;
   protocol.save();
-  syncProtocolCounters(protocol, protocolCounters);
-  saveProtocolCounters(protocolCounters);
-  let protocolSnapshot = protocolDay(protocol, event, !protocolFresh);
+  let protocolSnapshot = protocolDay(protocol, event);
   protocolSnapshot.dailyYieldShares = protocolSnapshot.dailyYieldShares.plus(r.yieldShares);
   protocolSnapshot.dailyYieldStEth = protocolSnapshot.dailyYieldStEth.plus(r.yieldStEth);
   protocolSnapshot.dailyWstEthWrapped = protocolSnapshot.dailyWstEthWrapped.plus(r.wstEthWrapped);
@@ -613,12 +565,8 @@ export function handleDeployed(event: Deployed): void {
   project.reserveTokens = r.reserveTokens;
   project.lpTotalSupply = r.lpTotalSupply;
   project.save();
-  let counters = loadCounters(project.id);
-  let fresh = openProjectDay(counters, event);
-  counters.tokenSupply = project.tokenSupply;
-  saveProjectCounters(counters);
 
-  let day = projectDay(project, event, !fresh);
+  let day = projectDay(project, event);
   day.dailyWstEthAdded = day.dailyWstEthAdded.plus(r.wstEthAdded);
   day.dailyWstEthDeployed = day.dailyWstEthDeployed.plus(deployed);
   day.dailyTokensBought = day.dailyTokensBought.plus(r.tokensBought);
@@ -640,8 +588,6 @@ export function handleDeployed(event: Deployed): void {
   day.save();
 
   let protocol = loadProtocol(event);
-  let protocolCounters = protocolCountersOf(protocol);
-  let protocolFresh = openProtocolDay(protocolCounters, event);
   protocol.totalWstEthAdded = protocol.totalWstEthAdded.plus(r.wstEthAdded);
   protocol.totalWstEthSwapped = protocol.totalWstEthSwapped.plus(r.wstEthSwapped);
   protocol.totalWstEthDeployed = protocol.totalWstEthDeployed.plus(deployed);
@@ -649,9 +595,7 @@ export function handleDeployed(event: Deployed): void {
   protocol.totalStepBountyWstEth = protocol.totalStepBountyWstEth.plus(r.bounty);
   protocol.deployStepCount = protocol.deployStepCount + 1;
   protocol.save();
-  syncProtocolCounters(protocol, protocolCounters);
-  saveProtocolCounters(protocolCounters);
-  let protocolSnapshot = protocolDay(protocol, event, !protocolFresh);
+  let protocolSnapshot = protocolDay(protocol, event);
   protocolSnapshot.dailyWstEthAdded = protocolSnapshot.dailyWstEthAdded.plus(r.wstEthAdded);
   protocolSnapshot.dailyWstEthDeployed = protocolSnapshot.dailyWstEthDeployed.plus(deployed);
   protocolSnapshot.dailyLiquidityMinted = protocolSnapshot.dailyLiquidityMinted.plus(r.liquidityMinted);
@@ -695,14 +639,10 @@ export function handleDeployed(event: Deployed): void {
 
 export function handlePauseSet(event: PauseSet): void {
   let protocol = loadProtocol(event);
-  let counters = protocolCountersOf(protocol);
-  let fresh = openProtocolDay(counters, event);
   protocol.depositsPaused = event.params.depositsPaused;
   protocol.harvestsPaused = event.params.harvestsPaused;
   protocol.save();
-  syncProtocolCounters(protocol, counters);
-  saveProtocolCounters(counters);
-  protocolDay(protocol, event, !fresh).save();
+  protocolDay(protocol, event).save();
 
   let record = new PauseChange(eventId(event));
   record.depositsPaused = event.params.depositsPaused;
