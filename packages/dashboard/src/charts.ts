@@ -8,10 +8,6 @@ import {
   DataZoomComponent,
   GridComponent,
   LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  MarkPointComponent,
-  TitleComponent,
   TooltipComponent,
 } from "echarts/components";
 import { type EChartsCoreOption, type ECharts, init, use } from "echarts/core";
@@ -25,10 +21,6 @@ use([
   DataZoomComponent,
   GridComponent,
   LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  MarkPointComponent,
-  TitleComponent,
   TooltipComponent,
   CanvasRenderer,
 ]);

@@ -50,7 +50,7 @@ const show = async () => {
   // The previous page's charts (ECharts itself is loaded only once a page has its figures on screen).
   for (const chart of Object.values(window.__tcmCharts ?? {})) chart.dispose();
   window.__tcmCharts = {};
-  if (r.page === "account") (document.getElementById("account-input") as HTMLInputElement).value = r.address;
+  (document.getElementById("account-input") as HTMLInputElement).value = r.page === "account" ? r.address : "";
   try {
     let drawCharts: (() => Promise<void>) | undefined;
     let marked = false;

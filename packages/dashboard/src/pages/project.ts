@@ -103,7 +103,9 @@ export const renderProject = async (app: HTMLElement, id: string) => {
     app.innerHTML = message(
       "empty",
       `No project ${id}`,
-      `The machine has ${data.protocol.projectCount} project${data.protocol.projectCount === 1 ? "" : "s"} (ids 1 to ${data.protocol.projectCount}). <a href="#/">See them all</a>.`,
+      data.protocol.projectCount === 0
+        ? "The machine has no projects yet."
+        : `The machine has ${data.protocol.projectCount} project${data.protocol.projectCount === 1 ? "" : "s"} (ids 1 to ${data.protocol.projectCount}). <a href="#/">See them all</a>.`,
     );
     return undefined;
   }
@@ -130,7 +132,7 @@ export const renderProject = async (app: HTMLElement, id: string) => {
       ${figure("emission", "Emission per day", `${amount(p.emissionRatePerDay, dec)} <small>${esc(p.symbol)}</small>`, `${amount(p.depositorEmissionPerDay, dec)} to depositors · decay ${bps(p.decayBps)} a day`)}
     </div>
     <div class="panels">
-      ${panel("project-price", "Price, day by day", `pool price at each day's close, wstETH per ${esc(p.symbol)}; the dashed line is the launch price`)}
+      ${panel("project-price", "Price, day by day", `pool price at each day's close, wstETH per ${esc(p.symbol)}, and the launch price`)}
       ${panel("project-depth", "Pool depth", "the pair's reserves at each day's close")}
       ${panel("project-timeline", "Harvests and deploy steps", "the pending wstETH after each event (newest 100 of each); hover for its numbers", true)}
       ${panel("project-pending", "Pending vs deployed", "wstETH at each day's close")}
@@ -148,22 +150,24 @@ export const renderProject = async (app: HTMLElement, id: string) => {
     } else {
       const labels = days.map((x) => day(x.dayId));
       draw(app, "project-price", {
-        legend: { show: false },
         tooltip: { trigger: "axis", valueFormatter: (v: unknown) => (v === null || v === undefined ? "—" : `${decimal(String(v), 6)} wstETH`) },
         xAxis: { type: "category", data: labels },
-        yAxis: { type: "value", scale: true, axisLabel: { formatter: (v: number) => decimal(String(v), 3) } },
+        // From 0, so the launch price's line is always inside the chart and moves read at their true size.
+        yAxis: { type: "value", axisLabel: { formatter: (v: number) => decimal(String(v), 3) } },
         series: [
           {
-            name: "close",
+            name: "close price",
             type: "line",
             data: days.map((x) => (x.poolPriceClose === null ? null : Number(x.poolPriceClose))),
             connectNulls: true,
-            markLine: {
-              symbol: "none",
-              lineStyle: { type: "dashed", color: "#64748b" },
-              label: { formatter: `launch ${decimal(p.launchPriceDecimal, 6)}`, position: "insideEndTop" },
-              data: [{ name: "launch price", yAxis: Number(p.launchPriceDecimal) }],
-            },
+          },
+          {
+            name: "launch price",
+            type: "line",
+            symbol: "none",
+            lineStyle: { type: "dashed", color: "#64748b", width: 1 },
+            itemStyle: { color: "#64748b" },
+            data: days.map(() => Number(p.launchPriceDecimal)),
           },
         ],
       });
@@ -209,7 +213,8 @@ export const renderProject = async (app: HTMLElement, id: string) => {
       legend: { show: false },
       grid: { left: 8, right: 90, top: 24, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", valueFormatter: (v: unknown) => `${decimal(String(v), 2)} ${p.symbol}` },
-      xAxis: { type: "value", axisLabel: { formatter: (v: number) => decimal(String(v), 0) } },
+      // Each bar carries its value; an axis of large round numbers only crowds a phone's screen.
+      xAxis: { type: "value", axisLabel: { show: false }, splitLine: { show: false } },
       yAxis: { type: "category", data: ["emitted (schedule)", "claimed by depositors", "total supply"], inverse: true },
       series: [
         {

@@ -86,7 +86,7 @@ const html = (live: ProtocolLive, history: ProtocolHistory | undefined, partial:
     <div class="panels">
       ${panel("protocol-ratio", "Deployment ratio, day by day", "wstETH deployed into the pools ÷ wstETH harvested, at each day's close")}
       ${panel("protocol-flows", "Daily yield harvested and deployed", "wstETH harvested into the projects' pending wstETH, and wstETH the deploy steps put into the pools")}
-      ${panel("protocol-principal", "Principal and depositors", "at each day's close")}
+      ${panel("protocol-principal", "Principal and depositors", "at each day's close", true)}
     </div>
     <h2>Projects</h2>
     <div class="table-wrap"><table class="projects" data-table="projects">
