@@ -365,7 +365,9 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
 
     /// @inheritdoc ITechnoCapitalMachine
     function setMetadataURI(uint32 projectId, string calldata metadataURI) external {
-        _onlyProjectOwner(projectId).token.setMetadataURI(metadataURI);
+        Project storage p = _onlyProjectOwner(projectId);
+        LaunchLogic.validateMetadataURI(metadataURI);
+        p.token.setMetadataURI(metadataURI);
         emit MetadataURISet(projectId, metadataURI);
     }
 

@@ -118,6 +118,9 @@ interface ITechnoCapitalMachine {
     error TCM_LengthMismatch(uint256 expected, uint256 actual);
     error TCM_EmptyName();
     error TCM_EmptySymbol();
+    error TCM_NameTooLong(uint256 length, uint256 max);
+    error TCM_SymbolTooLong(uint256 length, uint256 max);
+    error TCM_MetadataURITooLong(uint256 length, uint256 max);
     error TCM_LaunchPriceOutOfBounds(uint256 value, uint256 min, uint256 max);
     error TCM_DailyEmissionOutOfBounds(uint256 value, uint256 min, uint256 max);
     error TCM_DecayOutOfBounds(uint256 value, uint256 max);

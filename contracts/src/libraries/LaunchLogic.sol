@@ -23,6 +23,13 @@ library LaunchLogic {
     uint256 internal constant MAX_CONTRIBUTOR_BPS = 2_000;
     /// @dev The seed reserve: at least 0.001 token, at most half of the supply (the rest is the emission schedule's).
     uint256 internal constant MIN_SEED_RESERVE = 1e15;
+    /// @dev Bytes (UTF-8). Every reader gets the name, symbol and metadata URI back through eth_call, often many in one
+    ///      Multicall3 aggregate whose return data is capped (24,576 bytes for a deployless one); an unbounded string
+    ///      would let one project's owner break every snapshot read of the protocol. 512 bytes hold any IPFS/Arweave URI
+    ///      and a long https URL.
+    uint256 internal constant MAX_NAME_BYTES = 64;
+    uint256 internal constant MAX_SYMBOL_BYTES = 32;
+    uint256 internal constant MAX_METADATA_URI_BYTES = 512;
 
     /// @dev Same signature as {ITechnoCapitalMachine.ProjectLaunched}: indexers see one event.
     event ProjectLaunched(
@@ -97,10 +104,24 @@ library LaunchLogic {
         p.contributorRecipient = params.contributorRecipient;
     }
 
+    /// @notice Reverts when a metadata URI is longer than MAX_METADATA_URI_BYTES (launch and setMetadataURI).
+    function validateMetadataURI(string calldata metadataURI) public pure {
+        if (bytes(metadataURI).length > MAX_METADATA_URI_BYTES) {
+            revert ITechnoCapitalMachine.TCM_MetadataURITooLong(bytes(metadataURI).length, MAX_METADATA_URI_BYTES);
+        }
+    }
+
     /// @notice Reverts with the error naming the first out-of-bounds parameter.
     function validate(LaunchParams calldata params) public pure {
         if (bytes(params.name).length == 0) revert ITechnoCapitalMachine.TCM_EmptyName();
+        if (bytes(params.name).length > MAX_NAME_BYTES) {
+            revert ITechnoCapitalMachine.TCM_NameTooLong(bytes(params.name).length, MAX_NAME_BYTES);
+        }
         if (bytes(params.symbol).length == 0) revert ITechnoCapitalMachine.TCM_EmptySymbol();
+        if (bytes(params.symbol).length > MAX_SYMBOL_BYTES) {
+            revert ITechnoCapitalMachine.TCM_SymbolTooLong(bytes(params.symbol).length, MAX_SYMBOL_BYTES);
+        }
+        validateMetadataURI(params.metadataURI);
         if (params.launchPrice < MIN_LAUNCH_PRICE || params.launchPrice > MAX_LAUNCH_PRICE) {
             revert ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds(params.launchPrice, MIN_LAUNCH_PRICE, MAX_LAUNCH_PRICE);
         }

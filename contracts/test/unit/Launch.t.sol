@@ -57,6 +57,24 @@ contract LaunchTest is Base {
         p.symbol = "";
         vm.expectRevert(ITechnoCapitalMachine.TCM_EmptySymbol.selector);
         machine.launchProject(p);
+        // Texts are bounded in UTF-8 bytes: every reader gets them back through eth_call (multicall return data is capped).
+        p = defaultParams();
+        p.name = string(new bytes(65));
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_NameTooLong.selector, 65, 64));
+        machine.launchProject(p);
+        p = defaultParams();
+        p.symbol = string(new bytes(33));
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_SymbolTooLong.selector, 33, 32));
+        machine.launchProject(p);
+        p = defaultParams();
+        p.metadataURI = string(new bytes(513));
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_MetadataURITooLong.selector, 513, 512));
+        machine.launchProject(p);
+        p = defaultParams();
+        p.name = string(new bytes(64));
+        p.symbol = string(new bytes(32));
+        p.metadataURI = string(new bytes(512));
+        machine.launchProject(p); // exactly at the limits
         p = defaultParams();
         p.launchPrice = 1e5;
         vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds.selector, 1e5, 1e6, 1e24));
@@ -116,6 +134,8 @@ contract LaunchTest is Base {
         uint32 id = launch();
         vm.startPrank(developer);
         machine.setMetadataURI(id, "ipfs://v2");
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_MetadataURITooLong.selector, 513, 512));
+        machine.setMetadataURI(id, string(new bytes(513)));
         machine.lowerContributorShare(id, 500);
         vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_ContributorShareNotLower.selector, 500, 600));
         machine.lowerContributorShare(id, 600);
@@ -126,6 +146,10 @@ contract LaunchTest is Base {
         vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_NotProjectOwner.selector, id, developer));
         machine.setMetadataURI(id, "ipfs://v3");
         vm.stopPrank();
+        // The owner check comes first: a stranger learns nothing about the URI rules.
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_NotProjectOwner.selector, id, alice));
+        machine.setMetadataURI(id, string(new bytes(513)));
         ProjectView memory v = project(id);
         assertEq(v.metadataURI, "ipfs://v2");
         assertEq(v.contributorBps, 500);

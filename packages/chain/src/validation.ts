@@ -226,6 +226,12 @@ const launchFailure = (input: string, failure: TcmError): V<never> => {
       return invalid(`${input}.name`, "empty", `${input}.name must not be empty`);
     case "TCM_EmptySymbol":
       return invalid(`${input}.symbol`, "empty", `${input}.symbol must not be empty`);
+    case "TCM_NameTooLong":
+      return invalid(`${input}.name`, "length", `${input}.name is ${failure.length} bytes (UTF-8); at most ${failure.max}`);
+    case "TCM_SymbolTooLong":
+      return invalid(`${input}.symbol`, "length", `${input}.symbol is ${failure.length} bytes (UTF-8); at most ${failure.max}`);
+    case "TCM_MetadataURITooLong":
+      return invalid(`${input}.metadataURI`, "length", `${input}.metadataURI is ${failure.length} bytes (UTF-8); at most ${failure.max}`);
     case "TCM_LaunchPriceOutOfBounds":
       return outOfBounds(`${input}.launchPrice`, failure.value, failure.min, failure.max);
     case "TCM_MaxSupplyOutOfBounds":

@@ -168,6 +168,9 @@ describe("the domain's rules, named after the input", () => {
   const field: Record<string, string> = {
     TCM_EmptyName: "p.name",
     TCM_EmptySymbol: "p.symbol",
+    TCM_NameTooLong: "p.name",
+    TCM_SymbolTooLong: "p.symbol",
+    TCM_MetadataURITooLong: "p.metadataURI",
     TCM_LaunchPriceOutOfBounds: "p.launchPrice",
     TCM_MaxSupplyOutOfBounds: "p.maxSupply",
     TCM_SeedReserveOutOfBounds: "p.seedReserve",
@@ -181,8 +184,10 @@ describe("the domain's rules, named after the input", () => {
     fc.assert(
       fc.property(
         fc.record({
-          name: fc.constantFrom("", "Token"),
-          symbol: fc.constantFrom("", "TKN"),
+          // Lengths around the UTF-8 byte limits (64, 32, 512): "é" is 2 bytes, "€" 3.
+          name: fc.constantFrom("", "Token", "n".repeat(64), "n".repeat(65), "é".repeat(32), "é".repeat(32) + "n"),
+          symbol: fc.constantFrom("", "TKN", "S".repeat(32), "S".repeat(33), "€".repeat(11)),
+          metadataURI: fc.constantFrom("", "ipfs://bafy", "u".repeat(512), "u".repeat(513), "€".repeat(171)),
           launchPrice: fc.oneof(around(10n ** 6n), around(10n ** 24n), fc.bigInt({ min: 0n, max: 10n ** 25n })),
           maxSupply: fc.oneof(around(10n ** 18n), around(MAX_SUPPLY_LIMIT), fc.bigInt({ min: 0n, max: 1n << 96n })),
           seedReserve: fc.oneof(around(10n ** 15n), fc.bigInt({ min: 0n, max: 1n << 95n })),

@@ -40,6 +40,8 @@ const MATRIX: ReadonlyArray<readonly [string, ReadonlyArray<string>, string, Reg
   ["seed reserve below 0.001 token", launchWith({ "--seed-reserve": "0.0001" }), "--seed-reserve", /0\.001 tokens up to half of --max-supply/],
   ["seed reserve above half the max supply", launchWith({ "--seed-reserve": "51%" }), "--seed-reserve", /at most 10,500,000/],
   ["seed reserve not a number", launchWith({ "--seed-reserve": "some" }), "--seed-reserve", /decimal/],
+  ["name longer than 64 bytes of UTF-8", ["launch", "--name", "é".repeat(33), "--symbol", "BAD", "--yes", ...Object.entries(ok).flat()], "--name", /66 bytes \(UTF-8\); at most 64/],
+  ["metadata URI longer than 512 bytes", launchWith({ "--metadata-uri": `ipfs://${"x".repeat(506)}` }), "--metadata-uri", /513 bytes \(UTF-8\); at most 512/],
   ["decay above 5000 bps", launchWith({ "--decay": "5001" }), "--decay", /0 to 5000 bps/],
   ["contributor share above 2000 bps", launchWith({ "--contributor-share": "25%" }), "--contributor-share", /0 to 2000 bps/],
   ["contributor share without recipient", launchWith({ "--contributor-share": "5%" }), "--contributor-recipient", /required/],

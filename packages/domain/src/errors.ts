@@ -43,6 +43,9 @@ export type TcmError =
   | { readonly _tag: "TCM_LengthMismatch"; readonly expected: bigint; readonly actual: bigint }
   | { readonly _tag: "TCM_EmptyName" }
   | { readonly _tag: "TCM_EmptySymbol" }
+  | { readonly _tag: "TCM_NameTooLong"; readonly length: bigint; readonly max: bigint }
+  | { readonly _tag: "TCM_SymbolTooLong"; readonly length: bigint; readonly max: bigint }
+  | { readonly _tag: "TCM_MetadataURITooLong"; readonly length: bigint; readonly max: bigint }
   | { readonly _tag: "TCM_LaunchPriceOutOfBounds"; readonly value: bigint; readonly min: bigint; readonly max: bigint }
   | { readonly _tag: "TCM_DailyEmissionOutOfBounds"; readonly value: bigint; readonly min: bigint; readonly max: bigint }
   | { readonly _tag: "TCM_DecayOutOfBounds"; readonly value: bigint; readonly max: bigint }

@@ -57,6 +57,19 @@ export const MAX_BOUNTY_LIMIT = 1_000n * 10n ** 18n;
 export const MIN_MAX_SUPPLY = 10n ** 18n;
 /** LaunchLogic.MIN_SEED_RESERVE: the seed reserve is at least 0.001 token and at most half of maxSupply. */
 export const MIN_SEED_RESERVE = 10n ** 15n;
+/** LaunchLogic's limits on the token's texts, in UTF-8 bytes (every reader gets them back through eth_call). */
+export const MAX_NAME_BYTES = 64n;
+export const MAX_SYMBOL_BYTES = 32n;
+export const MAX_METADATA_URI_BYTES = 512n;
+
+/** A string's length as Solidity's bytes(s).length: its UTF-8 bytes. */
+export const utf8Length = (text: string): bigint => BigInt(new TextEncoder().encode(text).length);
+
+/** LaunchLogic.validateMetadataURI (launch and setMetadataURI). */
+export const metadataURIError = (metadataURI: string): TcmError | undefined => {
+  const length = utf8Length(metadataURI);
+  return length > MAX_METADATA_URI_BYTES ? { _tag: "TCM_MetadataURITooLong", length, max: MAX_METADATA_URI_BYTES } : undefined;
+};
 /** The constructor's bounds on the step parameters (TCM_InvalidConfig(10..13)). */
 export const MIN_STEP_INTERVAL = 60n;
 export const MAX_STEP_INTERVAL = EPOCH_SECONDS;
@@ -92,16 +105,22 @@ export const DEFAULT_LAUNCH_BOUNDS: LaunchBounds = {
 
 /**
  * LaunchLogic.validate (_validateLaunch): the first launch parameter the contract refuses, as its custom error, in
- * the contract's order (name, symbol, launch price, max supply, seed reserve, daily emission, decay, contributor
+ * the contract's order (name, symbol, metadata URI — each at most its MAX_…_BYTES of UTF-8 —, launch price, max supply, seed reserve, daily emission, decay, contributor
  * share, contributor recipient); undefined when the launch passes. The seed reserve may be at most maxSupply / 2 and
  * the daily emission at most maxSupply − seedReserve (the emission cap).
  */
 export const launchParamsError = (
-  params: Omit<LaunchParams, "metadataURI">,
+  params: Omit<LaunchParams, "metadataURI"> & { readonly metadataURI?: string },
   bounds: LaunchBounds = DEFAULT_LAUNCH_BOUNDS,
 ): TcmError | undefined => {
-  if (params.name.length === 0) return { _tag: "TCM_EmptyName" };
-  if (params.symbol.length === 0) return { _tag: "TCM_EmptySymbol" };
+  const nameLength = utf8Length(params.name);
+  if (nameLength === 0n) return { _tag: "TCM_EmptyName" };
+  if (nameLength > MAX_NAME_BYTES) return { _tag: "TCM_NameTooLong", length: nameLength, max: MAX_NAME_BYTES };
+  const symbolLength = utf8Length(params.symbol);
+  if (symbolLength === 0n) return { _tag: "TCM_EmptySymbol" };
+  if (symbolLength > MAX_SYMBOL_BYTES) return { _tag: "TCM_SymbolTooLong", length: symbolLength, max: MAX_SYMBOL_BYTES };
+  const uriFailure = metadataURIError(params.metadataURI ?? "");
+  if (uriFailure !== undefined) return uriFailure;
   if (params.launchPrice < bounds.minLaunchPrice || params.launchPrice > bounds.maxLaunchPrice) {
     return { _tag: "TCM_LaunchPriceOutOfBounds", value: params.launchPrice, min: bounds.minLaunchPrice, max: bounds.maxLaunchPrice };
   }
@@ -977,7 +996,10 @@ const step = (s: State, action: Action): ActionOutput => {
       return NONE;
     }
     case "setMetadataURI": {
-      onlyProjectOwner(s, action.projectId, action.caller).metadataURI = action.metadataURI;
+      const p = onlyProjectOwner(s, action.projectId, action.caller);
+      const failure = metadataURIError(action.metadataURI);
+      if (failure !== undefined) revert(failure);
+      p.metadataURI = action.metadataURI;
       return NONE;
     }
     case "setContributorRecipient": {

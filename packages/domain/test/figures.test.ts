@@ -325,7 +325,14 @@ describe("rules", () => {
       launchParams({ decayBps: b.maxDecayBps + 1n }),
       launchParams({ contributorBps: b.maxContributorBps + 1n }),
       launchParams({ contributorRecipient: addr(0) }),
+      // Texts in UTF-8 bytes, as Solidity's bytes(s).length: 33 × "é" is 66 bytes, 11 × "€" 33, 171 × "€" 513.
+      launchParams({ name: "é".repeat(33) }),
+      launchParams({ symbol: "€".repeat(11) }),
+      launchParams({ metadataURI: "€".repeat(171) }),
     ];
+    assert.deepStrictEqual(launchParamsError(launchParams({ name: "é".repeat(33) })), { _tag: "TCM_NameTooLong", length: 66n, max: 64n });
+    assert.deepStrictEqual(launchParamsError(launchParams({ metadataURI: "€".repeat(171) })), { _tag: "TCM_MetadataURITooLong", length: 513n, max: 512n });
+    assert.isUndefined(launchParamsError(launchParams({ name: "é".repeat(32), symbol: "S".repeat(32), metadataURI: "u".repeat(512) })));
     const s = withProjects();
     for (const params of bad) {
       const error = launchParamsError(params);

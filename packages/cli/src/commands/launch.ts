@@ -5,6 +5,9 @@ import {
   MAX_CONTRIBUTOR_BPS,
   MAX_DECAY_BPS,
   MAX_LAUNCH_PRICE,
+  MAX_METADATA_URI_BYTES,
+  MAX_NAME_BYTES,
+  MAX_SYMBOL_BYTES,
   MAX_SUPPLY_LIMIT,
   MIN_LAUNCH_PRICE,
   MIN_MAX_SUPPLY,
@@ -39,10 +42,10 @@ export const LAUNCH_RANGES = {
 
 const options = {
   ...sendOptions,
-  name: Options.text("name").pipe(Options.withDescription("Token name (non-empty)")),
-  symbol: Options.text("symbol").pipe(Options.withDescription("Token symbol (non-empty)")),
+  name: Options.text("name").pipe(Options.withDescription(`Token name (non-empty, at most ${MAX_NAME_BYTES} bytes of UTF-8)`)),
+  symbol: Options.text("symbol").pipe(Options.withDescription(`Token symbol (non-empty, at most ${MAX_SYMBOL_BYTES} bytes of UTF-8)`)),
   metadataUri: Options.text("metadata-uri").pipe(
-    Options.withDescription("Project metadata URI (ipfs://…, https://…); may be empty"),
+    Options.withDescription(`Project metadata URI (ipfs://…, https://…; at most ${MAX_METADATA_URI_BYTES} bytes); may be empty`),
     Options.withDefault(""),
   ),
   launchPrice: Options.text("launch-price").pipe(
@@ -81,6 +84,7 @@ const options = {
 const flagOf = toFlag([
   ["params.name", "--name"],
   ["params.symbol", "--symbol"],
+  ["params.metadataURI", "--metadata-uri"],
   ["params.launchPrice", "--launch-price", `accepted ${LAUNCH_RANGES.launchPrice}`],
   ["params.maxSupply", "--max-supply", `accepted ${LAUNCH_RANGES.maxSupply}`],
   ["params.seedReserve", "--seed-reserve", `accepted ${LAUNCH_RANGES.seedReserve}`],
