@@ -9,6 +9,14 @@ declare module "autocannon" {
       body?: string;
       connections?: number;
       duration?: number;
+      /** Requests sent in turn on each connection; setupRequest may rewrite each one before it is sent. */
+      requests?: ReadonlyArray<{ setupRequest?: (request: RequestParams) => RequestParams }>;
+    }
+    interface RequestParams {
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
     }
     interface Histogram {
       average: number;

@@ -1,13 +1,26 @@
 /**
- * Load benchmark (not a test): `node --import tsx services/api/bench/load.ts` (or `npx nx run api:bench`).
+ * Load benchmark (not a test): `npx nx run api:bench` (= `node --import tsx services/api/bench/load.ts`).
  *
- * Starts anvil, deploys with the forge script, launches projects up to 50 and opens a few positions, runs the API
- * as its own process (`src/main.ts`, production settings), and drives it with autocannon on loopback:
- *   - project(id) with every live field,
- *   - projects(first: 50) with the live fields,
- * printing req/s and p50/p99 latency. In the same run, the equivalent data straight from graph-node's GraphQL
- * endpoint when TCM_SUBGRAPH_URL (or --subgraph <url>) answers; skipped with a message otherwise.
- * Options: --duration <s> (default 10), --connections <n> (default 10). Target: p99 < 50 ms on a 2-core machine.
+ * Starts anvil, deploys with the forge script, launches projects up to 50, opens a few positions and harvests (each
+ * harvest opening its pool), starts `gnd dev` indexing THAT chain (subgraph/test/e2e.mjs: fresh Postgres database,
+ * free ports) and waits until it has indexed the head, then runs the API as its own process (`src/main.ts`,
+ * production settings) against the same chain and graph-node, and drives both with autocannon on loopback:
+ *   - project(id) with every live field, and graph-node's project(id) with the subgraph's fields;
+ *   - projects(first: 50) with the live fields, and graph-node's projects(first: 50).
+ * Each query runs twice per server: "cached" sends one query text (the API answers from its per-block answer cache,
+ * graph-node from its own), "uncached" makes every request's text unique (a root alias `u<n>: __typename`), so
+ * neither server can reuse an answer or a parsed document. Prints req/s, p50 and p99 for the API and graph-node side
+ * by side, their throughput ratio, and the load average of the machine.
+ * Targets (uncached, 10 connections, 50 projects): API ≥ graph-node's req/s; p99 < 50 ms for projects(first: 50).
+ *
+ * Each pair of runs is repeated --rounds times (default 3), API and graph-node alternating, and each side's median
+ * round is shown with every round's ratio: the machine's load moves between runs, and alternating exposes both sides
+ * to it alike.
+ *
+ * Options: --duration <s> per run (default 5), --connections <n> (default 10), --rounds <n> (default 3), --only <substring of a query name>,
+ * --cpu-prof <dir> (runs the API with node --cpu-prof, the profile written there when it stops; summarise it with
+ * `node bench/cpu-profile.mjs <file>`). An existing chain: --rpc <url> --deployment <file> --subgraph <url> (a
+ * graph-node indexing that deployment) skip the set-up.
  */
 import { ChainClient, Deployment, TxBuilder } from "@tcm/chain";
 import { ANVIL_ACCOUNTS, Devnet, deployDevnet, startAnvil, stopAnvil } from "@tcm/chain/devnet";
@@ -16,31 +29,45 @@ import { Effect, Layer, ManagedRuntime } from "effect";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseEther } from "viem";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 };
-const DURATION = Number(arg("duration", "10"));
+const DURATION = Number(arg("duration", "5"));
+const ROUNDS = Number(arg("rounds", "3"));
 const CONNECTIONS = Number(arg("connections", "10"));
-const SUBGRAPH = arg("subgraph", process.env["TCM_SUBGRAPH_URL"] ?? "");
+const ONLY = arg("only", "");
+const CPU_PROF = arg("cpu-prof", "");
+const GIVEN = { rpc: arg("rpc", ""), deployment: arg("deployment", ""), subgraph: arg("subgraph", "") };
 const TARGET_PROJECTS = 50;
+if (!(DURATION > 0) || !Number.isInteger(CONNECTIONS) || CONNECTIONS < 1 || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  throw new Error("--duration, --connections and --rounds must be positive");
+}
+const given = Object.values(GIVEN).filter((v) => v !== "").length;
+if (given !== 0 && given !== 3) throw new Error("--rpc, --deployment and --subgraph go together (an existing chain and a graph-node indexing it)");
 
 const LIVE_FIELDS = `id name symbol seeded spotPrice referencePrice allocatedPrincipal pendingYieldStEth pendingWstEth nextHarvestTime harvestReady deployReady
   emissionRatePerDay emittedSupply lockedLiquidity lockedLiquidityValueWstEth apr token { address totalSupply } pair { reserveWstEth reserveTokens }`;
-const API_QUERIES = {
-  "project(id)": `{ project(id: "1") { ${LIVE_FIELDS} } }`,
-  "projects(first: 50)": `{ projects(first: 50) { totalCount nodes { ${LIVE_FIELDS} } } }`,
-};
 const SUBGRAPH_FIELDS = "id name symbol seeded allocatedPrincipal poolPrice reserveWstEth reserveTokens lpTotalSupply cumulativeLiquidityMinted tokenSupply";
-const SUBGRAPH_QUERIES = {
-  "project(id)": `{ project(id: "1") { ${SUBGRAPH_FIELDS} } }`,
-  "projects(first: 50)": `{ projects(first: 50, orderBy: projectId) { ${SUBGRAPH_FIELDS} } }`,
-};
+/** Each query as the API and as graph-node serve it; `extra` is spliced into the root selection (the cache buster). */
+const QUERIES: ReadonlyArray<{ name: string; api: (extra: string) => string; graphNode: (extra: string) => string }> = [
+  {
+    name: "project(id)",
+    api: (extra) => `{ project(id: "1") { ${LIVE_FIELDS} }${extra} }`,
+    graphNode: (extra) => `{ project(id: "1") { ${SUBGRAPH_FIELDS} }${extra} }`,
+  },
+  {
+    name: "projects(first: 50)",
+    api: (extra) => `{ projects(first: 50) { totalCount nodes { ${LIVE_FIELDS} } }${extra} }`,
+    graphNode: (extra) => `{ projects(first: 50, orderBy: projectId) { ${SUBGRAPH_FIELDS} }${extra} }`,
+  },
+];
+const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -52,77 +79,114 @@ const freePort = () =>
     });
   });
 
-const load = (title: string, url: string, query: string) =>
+/** Bodies that autocannon sends: one fixed text ("cached"), or a unique text per request ("uncached"). */
+let sequence = 0;
+const run = (url: string, query: (extra: string) => string, uncached: boolean) =>
   new Promise<autocannon.Result>((resolve, reject) => {
     autocannon(
       {
-        title,
         url,
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query }),
+        body: JSON.stringify({ query: query("") }),
         connections: CONNECTIONS,
         duration: DURATION,
+        ...(uncached ? { requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify({ query: query(` u${++sequence}: __typename`) }) }) }] } : {}),
       },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
 
-const report = (result: autocannon.Result) => {
-  const ok = result.non2xx === 0 && result.errors === 0;
-  process.stdout.write(
-    `${result.title!.padEnd(36)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(4)} ms   p99 ${String(result.latency.p99).padStart(4)} ms   ` +
-      `${result.requests.total} requests${ok ? "" : `, ${result.non2xx} non-2xx, ${result.errors} errors`}${result.latency.p99 < 50 ? "" : "   (over the 50 ms p99 target)"}\n`,
+const post = async (url: string, query: string) => {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown };
+  if (!response.ok || body.errors) throw new Error(`${url}: ${response.status} ${JSON.stringify(body.errors ?? body)}`);
+  return body.data!;
+};
+
+const cell = (r: autocannon.Result) => {
+  const failed = r.non2xx + r.errors;
+  return `${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${failed > 0 ? ` (${failed} failed)` : ""}`;
+};
+
+interface GraphNode {
+  readonly graphql: string;
+}
+interface E2E {
+  startGraphNode(rpcUrl: string, deploymentFile: string, options: { workDir: string }): Promise<GraphNode>;
+  waitForSync(node: GraphNode, block: number, deadline: number): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+/** 50 projects, a few positions, a day of yield and the harvests that open the pools. */
+const populate = async (rpcUrl: string, deploymentFile: string) => {
+  const deployment = await Effect.runPromise(deployDevnet({ rpcUrl, outFile: deploymentFile }));
+  const chain = Layer.mergeAll(ChainClient.layer({ rpcUrls: [rpcUrl], pollingIntervalMs: 20 }), Deployment.fromValue(deployment));
+  const tools = ManagedRuntime.make(Layer.mergeAll(Devnet.Default, TxBuilder.Default).pipe(Layer.provide(chain)));
+  const deployer = ANVIL_ACCOUNTS[0]!.address;
+  await tools.runPromise(
+    Effect.gen(function* () {
+      const devnet = yield* Devnet;
+      const builder = yield* TxBuilder;
+      for (let i = 4; i <= TARGET_PROJECTS; i++) {
+        const tx = yield* builder.launchProject({
+          name: `Bench ${i}`,
+          symbol: `B${i}`,
+          launchPrice: 10n ** 15n,
+          dailyEmission: 10n ** 21n,
+          decayBps: 10n,
+          maxSupply: 10n ** 26n,
+          seedReserve: 10n ** 24n,
+          contributorBps: 0n,
+        });
+        yield* devnet.sendAs(deployer, tx);
+      }
+      for (const [i, account] of ANVIL_ACCOUNTS.slice(1, 6).entries()) {
+        yield* devnet.fundStEth(account.address, parseEther("10"));
+        yield* devnet.approveStEth(account.address, parseEther("10"));
+        const tx = yield* builder.deposit({ amount: parseEther("5"), allocation: [{ projectId: 1 + i, bps: 5_000 }, { projectId: 10 + i, bps: 5_000 }] });
+        yield* devnet.sendAs(account.address, tx);
+      }
+      // A day of yield and the harvests (each opening its pool), so prices and locked liquidity are live.
+      yield* devnet.rebase(30);
+      yield* devnet.increaseTime(86_400);
+      yield* devnet.sendAs(deployer, yield* builder.harvestMany({ projectIds: Array.from({ length: TARGET_PROJECTS }, (_, i) => i + 1) }));
+      yield* devnet.increaseTime(3_600);
+    }),
   );
+  await tools.dispose();
 };
 
 const main = async () => {
-  const node = await Effect.runPromise(startAnvil());
+  const root = fileURLToPath(new URL("../../..", import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), "tcm-api-bench-"));
-  const deploymentFile = join(dir, "deployment.json");
+  const workDir = `bench/.out/api-bench-${process.pid}`;
+  let anvil: { pid: number } | undefined;
+  let e2e: E2E | undefined;
   let api: ChildProcess | undefined;
   try {
-    const deployment = await Effect.runPromise(deployDevnet({ rpcUrl: node.url, outFile: deploymentFile }));
-    const chain = Layer.mergeAll(ChainClient.layer({ rpcUrls: [node.url], pollingIntervalMs: 20 }), Deployment.fromValue(deployment));
-    const tools = ManagedRuntime.make(Layer.mergeAll(Devnet.Default, TxBuilder.Default).pipe(Layer.provide(chain)));
-    const deployer = ANVIL_ACCOUNTS[0]!.address;
-    await tools.runPromise(
-      Effect.gen(function* () {
-        const devnet = yield* Devnet;
-        const builder = yield* TxBuilder;
-        for (let i = 4; i <= TARGET_PROJECTS; i++) {
-          const tx = yield* builder.launchProject({
-            name: `Bench ${i}`,
-            symbol: `B${i}`,
-            launchPrice: 10n ** 15n,
-            dailyEmission: 10n ** 21n,
-            decayBps: 10n,
-            maxSupply: 10n ** 26n,
-            seedReserve: 10n ** 24n,
-            contributorBps: 0n,
-          });
-          yield* devnet.sendAs(deployer, tx);
-        }
-        for (const [i, account] of ANVIL_ACCOUNTS.slice(1, 6).entries()) {
-          yield* devnet.fundStEth(account.address, parseEther("10"));
-          yield* devnet.approveStEth(account.address, parseEther("10"));
-          const tx = yield* builder.deposit({ amount: parseEther("5"), allocation: [{ projectId: 1 + i, bps: 5_000 }, { projectId: 10 + i, bps: 5_000 }] });
-          yield* devnet.sendAs(account.address, tx);
-        }
-        // A day of yield and the harvests (each opening its pool), so prices and locked liquidity are live.
-        yield* devnet.rebase(30);
-        yield* devnet.increaseTime(86_400);
-        yield* devnet.sendAs(deployer, yield* builder.harvestMany({ projectIds: Array.from({ length: TARGET_PROJECTS }, (_, i) => i + 1) }));
-        yield* devnet.increaseTime(3_600);
-      }),
-    );
-    await tools.dispose();
+    let rpcUrl = GIVEN.rpc;
+    let deploymentFile = GIVEN.deployment;
+    let subgraphUrl = GIVEN.subgraph;
+    if (given === 0) {
+      const node = await Effect.runPromise(startAnvil());
+      anvil = node;
+      rpcUrl = node.url;
+      deploymentFile = join(dir, "deployment.json");
+      await populate(rpcUrl, deploymentFile);
+      e2e = (await import(pathToFileURL(join(root, "subgraph/test/e2e.mjs")).href)) as E2E;
+      const graphNode = await e2e.startGraphNode(rpcUrl, deploymentFile, { workDir });
+      const head = Number(((await (await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}' })).json()) as { result: string }).result);
+      await e2e.waitForSync(graphNode, head, Date.now() + 300_000);
+      subgraphUrl = graphNode.graphql;
+    }
 
     const port = await freePort();
-    const root = fileURLToPath(new URL("../../..", import.meta.url));
-    api = spawn(process.execPath, ["--import", "tsx", "services/api/src/main.ts"], {
+    api = spawn(process.execPath, [...(CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF] : []), "--import", "tsx", "services/api/src/main.ts"], {
       cwd: root,
-      env: { ...process.env, TCM_RPC_URLS: node.url, TCM_DEPLOYMENT_FILE: deploymentFile, TCM_API_PORT: String(port), TCM_SUBGRAPH_URL: SUBGRAPH },
+      // Production settings: NODE_ENV=production also turns off graphql-js's development-mode checks (its instanceOf
+      // walks class names on every failed type test: ≈ 1 % of an uncached request's samples in the profile).
+      env: { ...process.env, NODE_ENV: "production", TCM_RPC_URLS: rpcUrl, TCM_DEPLOYMENT_FILE: deploymentFile, TCM_API_PORT: String(port), TCM_SUBGRAPH_URL: subgraphUrl },
       stdio: ["ignore", process.env["BENCH_DEBUG"] ? "inherit" : "ignore", "inherit"],
     });
     const url = `http://127.0.0.1:${port}/graphql`;
@@ -136,36 +200,56 @@ const main = async () => {
       if (i > 600) throw new Error("the API did not start within 60 s");
       await new Promise((r) => setTimeout(r, 100));
     }
-    // Warm-up (names, first snapshot) and a sanity check of the answers.
-    for (const query of Object.values(API_QUERIES)) {
-      const body = (await (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) })).json()) as {
-        errors?: unknown;
-      };
-      if (body.errors) throw new Error(`warm-up query failed: ${JSON.stringify(body.errors)}`);
+    // Warm-up and sanity checks: both servers answer every query, about the same chain (same project names and
+    // allocated principal), and the API's history comes from this graph-node (its totals agree).
+    for (const q of QUERIES) {
+      await post(url, q.api(""));
+      await post(subgraphUrl, q.graphNode(""));
     }
-    process.stdout.write(`\nTCM API load test: ${CONNECTIONS} connections, ${DURATION} s each, ${TARGET_PROJECTS} projects, loopback\n\n`);
-    for (const [name, query] of Object.entries(API_QUERIES)) report(await load(`api ${name}`, url, query));
+    const apiProjects = (await post(url, `{ projects(first: 50) { nodes { id name allocatedPrincipal } } }`))["projects"] as { nodes: Array<{ id: string; name: string; allocatedPrincipal: string }> };
+    const gnProjects = (await post(subgraphUrl, `{ projects(first: 50, orderBy: projectId) { id name allocatedPrincipal } }`))["projects"] as Array<{ id: string; name: string; allocatedPrincipal: string }>;
+    const same = apiProjects.nodes.length === TARGET_PROJECTS && gnProjects.length === TARGET_PROJECTS && apiProjects.nodes.every((p, i) => p.name === gnProjects[i]!.name && p.allocatedPrincipal === gnProjects[i]!.allocatedPrincipal);
+    if (!same) throw new Error("the API and graph-node do not serve the same chain (projects differ)");
+    const history = (await post(url, `{ protocol { totals { harvestCount } } }`))["protocol"] as { totals: { harvestCount: number } | null };
+    const indexed = (await post(subgraphUrl, `{ protocols { harvestCount } }`))["protocols"] as Array<{ harvestCount: number }>;
+    if (history.totals === null || history.totals.harvestCount === 0 || history.totals.harvestCount !== indexed[0]?.harvestCount) {
+      throw new Error(`the API's history is not this graph-node's: API ${JSON.stringify(history)}, graph-node ${JSON.stringify(indexed)}`);
+    }
 
-    let subgraphUp = false;
-    if (SUBGRAPH !== "") {
-      try {
-        const r = await fetch(SUBGRAPH, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ _meta { block { number } } }" }) });
-        subgraphUp = r.ok;
-      } catch {
-        subgraphUp = false;
+    process.stdout.write(
+      `\nTCM API vs graph-node on the same chain: ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds (median shown), ${TARGET_PROJECTS} projects, loopback; ${CPU_PROF ? "API under --cpu-prof; " : ""}load average ${loadAverage()}\n\n`,
+    );
+    process.stdout.write("| query | answers | API | graph-node | API ÷ graph-node (req/s) | load avg (1/5/15 min) |\n|---|---|---|---|---|---|\n");
+    // Each pair runs ROUNDS times, API and graph-node alternating, so a burst of load from elsewhere on the machine
+    // hits both sides; the row shows each side's median round (by req/s) and every round's ratio.
+    const median = (results: ReadonlyArray<autocannon.Result>) =>
+      [...results].sort((x, y) => x.requests.average - y.requests.average)[Math.floor(results.length / 2)]!;
+    for (const q of QUERIES.filter((q) => q.name.includes(ONLY))) {
+      for (const uncached of [false, true]) {
+        const apiRuns: autocannon.Result[] = [];
+        const graphNodeRuns: autocannon.Result[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          apiRuns.push(await run(url, q.api, uncached));
+          graphNodeRuns.push(await run(subgraphUrl, q.graphNode, uncached));
+        }
+        const a = median(apiRuns);
+        const g = median(graphNodeRuns);
+        const target = uncached && (a.requests.average < g.requests.average || (q.name.startsWith("projects") && a.latency.p99 >= 50)) ? " (target missed)" : "";
+        const rounds = apiRuns.map((r, i) => (r.requests.average / graphNodeRuns[i]!.requests.average).toFixed(2)).join(", ");
+        process.stdout.write(
+          `| ${q.name} | ${uncached ? "uncached (unique text)" : "cached (same text)"} | ${cell(a)} | ${cell(g)} | ${(a.requests.average / g.requests.average).toFixed(2)}${target} (rounds: ${rounds}) | ${loadAverage()} |\n`,
+        );
       }
     }
-    if (subgraphUp) {
-      for (const [name, query] of Object.entries(SUBGRAPH_QUERIES)) report(await load(`graph-node ${name}`, SUBGRAPH, query));
-    } else {
-      process.stdout.write(
-        `graph-node: skipped (${SUBGRAPH === "" ? "no TCM_SUBGRAPH_URL / --subgraph given" : `${SUBGRAPH} not reachable`}); point it at a graph-node serving this chain to compare\n`,
-      );
-    }
   } finally {
-    if (api?.pid !== undefined) api.kill("SIGTERM");
-    await Effect.runPromise(stopAnvil(node.pid));
+    if (api?.pid !== undefined) {
+      api.kill("SIGTERM");
+      await new Promise((r) => (api!.exitCode !== null ? r(undefined) : api!.once("exit", r)));
+    }
+    await e2e?.teardown();
+    if (anvil !== undefined) await Effect.runPromise(stopAnvil(anvil.pid));
     rmSync(dir, { recursive: true, force: true });
+    rmSync(join(root, "subgraph", workDir), { recursive: true, force: true });
   }
 };
 

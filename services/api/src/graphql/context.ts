@@ -1,6 +1,6 @@
 import { Deployment, type DeploymentInfo, type Position, TxBuilder } from "@tcm/chain";
 import DataLoader from "dataloader";
-import { Cause, Effect, Either, Exit, Option, Runtime } from "effect";
+import { Cause, Context, Effect, Either, Exit, Option, Runtime } from "effect";
 import { GraphQLError } from "graphql";
 import type { Address } from "viem";
 import { History, type HistoryRequest } from "../History.js";
@@ -69,8 +69,15 @@ export const makeContext = (
     });
 
   let block: Promise<LiveBlock> | undefined;
-  const blockOnce = () =>
-    (block ??= run(Effect.flatMap(LiveState, (live) => (blockNumber === undefined ? live.current : live.atBlock(blockNumber)))));
+  const blockOnce = () => {
+    if (block !== undefined) return block;
+    // A request pinned to the latest loaded block (nearly all of them) takes it without running an effect.
+    const loaded = blockNumber === undefined ? undefined : Context.get(runtime.context, LiveState).loaded(blockNumber);
+    block = loaded !== undefined
+      ? Promise.resolve(loaded)
+      : run(Effect.flatMap(LiveState, (live) => (blockNumber === undefined ? live.current : live.atBlock(blockNumber))));
+    return block;
+  };
 
   const positions = new DataLoader<string, Position>(
     async (addresses) => {
