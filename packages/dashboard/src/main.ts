@@ -64,7 +64,7 @@ const show = async () => {
         drawCharts = await renderProtocol(app, painted);
         break;
       case "project":
-        drawCharts = await renderProject(app, r.id);
+        drawCharts = await renderProject(app, r.id, painted);
         if (drawCharts === undefined) document.body.dataset["state"] = "empty";
         break;
       case "account":

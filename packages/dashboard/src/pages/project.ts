@@ -1,9 +1,10 @@
-import { ApiError, query } from "../api.js";
+import { ApiError, type GqlError, query } from "../api.js";
 import { explorer } from "../explorer.js";
 import { amount, bps, day, decimal, esc, num, percent, short, time } from "../format.js";
 import { emptyChart, figure, message, panel, partialNotice } from "../ui.js";
 
-export const PROJECT_QUERY = `query DashboardProject($id: ID!) {
+/** Live chain state (fast): painted first. */
+export const PROJECT_LIVE_QUERY = `query DashboardProjectLive($id: ID!) {
   apiVersion { chainId }
   protocol { projectCount }
   project(id: $id) {
@@ -14,6 +15,12 @@ export const PROJECT_QUERY = `query DashboardProject($id: ID!) {
     emittedSupply emissionCap emissionRatePerDay depositorEmissionPerDay decayBps
     token { address decimals totalSupply maxSupply }
     pair { address reserveTokens reserveWstEth lpHeldByMachine totalSupply }
+  }
+}`;
+
+/** The subgraph's history of the project: filled in when it arrives. */
+export const PROJECT_HISTORY_QUERY = `query DashboardProjectHistory($id: ID!) {
+  project(id: $id) {
     deployment { harvestedWstEth deployedWstEth stepBountiesWstEth deploymentRatioDecimal deployStepCount }
     totals { cumulativeYieldStEth cumulativeClaimed depositorCount harvestCount deployStepCount }
     daily(first: 100) { dayId poolPriceClose reserveTokens reserveWstEth pendingWstEth cumulativeWstEthDeployed cumulativeWstEthWrapped }
@@ -55,79 +62,71 @@ interface ProjectDay {
   cumulativeWstEthDeployed: string;
   cumulativeWstEthWrapped: string;
 }
-export interface ProjectData {
+interface History {
+  deployment: { harvestedWstEth: string; deployedWstEth: string; stepBountiesWstEth: string; deploymentRatioDecimal: string | null; deployStepCount: number } | null;
+  totals: { cumulativeYieldStEth: string; cumulativeClaimed: string; depositorCount: number; harvestCount: number; deployStepCount: number } | null;
+  daily: ProjectDay[] | null;
+  harvests: Harvest[] | null;
+  deploySteps: Step[] | null;
+}
+interface Live {
+  projectId: number;
+  name: string;
+  symbol: string;
+  owner: string;
+  seeded: boolean;
+  startTime: string;
+  launchPriceDecimal: string;
+  spotPriceDecimal: string | null;
+  referencePriceDecimal: string | null;
+  allocatedPrincipal: string;
+  apr: number | null;
+  pendingWstEth: string;
+  lockedLiquidity: string;
+  lockedLiquidityValueWstEth: string;
+  contributorBps: number;
+  contributorRecipient: string;
+  emittedSupply: string;
+  emissionCap: string;
+  emissionRatePerDay: string;
+  depositorEmissionPerDay: string;
+  decayBps: number;
+  token: { address: string; decimals: number; totalSupply: string; maxSupply: string };
+  pair: { address: string; reserveTokens: string; reserveWstEth: string; lpHeldByMachine: string; totalSupply: string };
+}
+export interface ProjectLive {
   apiVersion: { chainId: number };
   protocol: { projectCount: number };
-  project: {
-    projectId: number;
-    name: string;
-    symbol: string;
-    owner: string;
-    seeded: boolean;
-    startTime: string;
-    launchPriceDecimal: string;
-    spotPriceDecimal: string | null;
-    referencePriceDecimal: string | null;
-    allocatedPrincipal: string;
-    apr: number | null;
-    pendingWstEth: string;
-    lockedLiquidity: string;
-    lockedLiquidityValueWstEth: string;
-    contributorBps: number;
-    contributorRecipient: string;
-    emittedSupply: string;
-    emissionCap: string;
-    emissionRatePerDay: string;
-    depositorEmissionPerDay: string;
-    decayBps: number;
-    token: { address: string; decimals: number; totalSupply: string; maxSupply: string };
-    pair: { address: string; reserveTokens: string; reserveWstEth: string; lpHeldByMachine: string; totalSupply: string };
-    deployment: { harvestedWstEth: string; deployedWstEth: string; stepBountiesWstEth: string; deploymentRatioDecimal: string | null; deployStepCount: number } | null;
-    totals: { cumulativeYieldStEth: string; cumulativeClaimed: string; depositorCount: number; harvestCount: number; deployStepCount: number } | null;
-    daily: ProjectDay[] | null;
-    harvests: Harvest[] | null;
-    deploySteps: Step[] | null;
-  } | null;
+  project: Live | null;
 }
+export interface ProjectHistory {
+  project: History | null;
+}
+
+const NO_HISTORY: History = { deployment: null, totals: null, daily: null, harvests: null, deploySteps: null };
+const WAIT = `<span class="muted">…</span>`;
 
 const link = (base: string | undefined, kind: "address" | "tx", hex: string, label = short(hex)) =>
   base === undefined ? `<code title="${esc(hex)}">${esc(label)}</code>` : `<a href="${base}/${kind}/${esc(hex)}" target="_blank" rel="noopener"><code>${esc(label)}</code></a>`;
 
-export const renderProject = async (app: HTMLElement, id: string) => {
-  const { data, partial } = await query<ProjectData>(PROJECT_QUERY, { id });
-  const p = data.project;
-  // A bad id (not a number) comes back as a null project with an error naming the input.
-  const refused = partial.filter((e) => e.extensions?.code !== "HISTORY_UNAVAILABLE");
-  if (p === null && refused.length > 0) throw new ApiError(refused.map((e) => e.message).join("; "), 200, refused);
-  if (p === null) {
-    app.innerHTML = message(
-      "empty",
-      `No project ${id}`,
-      data.protocol.projectCount === 0
-        ? "The machine has no projects yet."
-        : `The machine has ${data.protocol.projectCount} project${data.protocol.projectCount === 1 ? "" : "s"} (ids 1 to ${data.protocol.projectCount}). <a href="#/">See them all</a>.`,
-    );
-    return undefined;
-  }
-  const base = explorer(data.apiVersion.chainId);
+const html = (p: Live & History, chainId: number, partial: ReadonlyArray<GqlError>, loading: boolean) => {
+  const base = explorer(chainId);
   const d = p.deployment;
   const dec = p.token.decimals;
-  const days = [...(p.daily ?? [])].reverse();
-  const harvests = [...(p.harvests ?? [])].reverse();
-  const steps = [...(p.deploySteps ?? [])].reverse();
-  app.innerHTML = `
+  const later = (text: string) => (loading ? WAIT : text);
+  return `
     <h1><b>${esc(p.symbol)}</b> ${esc(p.name)} <span class="sub">project ${p.projectId}</span></h1>
     ${partialNotice(partial)}
     <p class="links">token ${link(base, "address", p.token.address)} · pair ${link(base, "address", p.pair.address)} · owner ${link(base, "address", p.owner)}${
-      base === undefined ? ` <span class="muted">(no block explorer on chain ${data.apiVersion.chainId})</span>` : ""
+      base === undefined ? ` <span class="muted">(no block explorer on chain ${chainId})</span>` : ""
     }</p>
     <div class="figures">
       ${figure("price", "Price", p.seeded ? `${decimal(p.spotPriceDecimal, 4)} <small>wstETH</small>` : `<span class="muted">pool not open</span>`, `launch ${decimal(p.launchPriceDecimal, 6)} · trusted ${decimal(p.referencePriceDecimal, 6)}`)}
       ${figure("pol", "POL value", `${amount(p.lockedLiquidityValueWstEth)} <small>wstETH</small>`, `machine holds ${amount(p.pair.lpHeldByMachine)} of ${amount(p.pair.totalSupply)} LP`)}
       ${figure("depth", "Pool depth", `${amount(p.pair.reserveWstEth)} <small>wstETH</small>`, `${amount(p.pair.reserveTokens, dec)} ${esc(p.symbol)}`)}
-      ${figure("ratio", "Deployment ratio", percent(d?.deploymentRatioDecimal), `${amount(d?.deployedWstEth)} of ${amount(d?.harvestedWstEth)} wstETH harvested`)}
-      ${figure("pending", "Pending wstETH", amount(p.pendingWstEth), `waiting for the next deploy steps; bounties paid ${amount(d?.stepBountiesWstEth)}`)}
-      ${figure("allocated", "Allocated principal", `${amount(p.allocatedPrincipal)} <small>stETH</small>`, `${p.totals?.depositorCount ?? "—"} depositors · APR ${p.apr === null ? "—" : percent(p.apr)}`)}
+      ${figure("ratio", "Deployment ratio", later(percent(d?.deploymentRatioDecimal)), later(`${amount(d?.deployedWstEth)} of ${amount(d?.harvestedWstEth)} wstETH harvested`))}
+      ${figure("pending", "Pending wstETH", amount(p.pendingWstEth), `waiting for the next deploy steps${loading ? "" : `; bounties paid ${amount(d?.stepBountiesWstEth)}`}`)}
+      ${figure("allocated", "Allocated principal", `${amount(p.allocatedPrincipal)} <small>stETH</small>`, `${loading ? "" : `${p.totals?.depositorCount ?? "—"} depositors · `}APR ${p.apr === null ? "—" : percent(p.apr)}`)}
       ${figure("contributors", "Contributor share", bps(p.contributorBps), `of emissions, to ${link(base, "address", p.contributorRecipient)}`)}
       ${figure("emission", "Emission per day", `${amount(p.emissionRatePerDay, dec)} <small>${esc(p.symbol)}</small>`, `${amount(p.depositorEmissionPerDay, dec)} to depositors · decay ${bps(p.decayBps)} a day`)}
     </div>
@@ -142,6 +141,36 @@ export const renderProject = async (app: HTMLElement, id: string) => {
         `${esc(p.symbol)} emitted by the schedule so far, claimed by depositors, and the total supply (depositors' and contributors' claims plus the pool's seed); the cap is ${amount(p.emissionCap, dec, 0)}`,
       )}
     </div>`;
+};
+
+export const renderProject = async (app: HTMLElement, id: string, painted: () => void) => {
+  const historyAnswer = query<ProjectHistory>(PROJECT_HISTORY_QUERY, { id }).then(
+    (answer) => answer,
+    (error: unknown) => ({ data: undefined, partial: [{ message: error instanceof Error ? error.message : String(error) }] }),
+  );
+  const { data, partial } = await query<ProjectLive>(PROJECT_LIVE_QUERY, { id });
+  const live = data.project;
+  // A bad id (not a number) comes back as a null project with an error naming the input.
+  if (live === null && partial.length > 0) throw new ApiError(partial.map((e) => e.message).join("; "), 200, partial);
+  if (live === null) {
+    app.innerHTML = message(
+      "empty",
+      `No project ${id}`,
+      data.protocol.projectCount === 0
+        ? "The machine has no projects yet."
+        : `The machine has ${data.protocol.projectCount} project${data.protocol.projectCount === 1 ? "" : "s"} (ids 1 to ${data.protocol.projectCount}). <a href="#/">See them all</a>.`,
+    );
+    return undefined;
+  }
+  app.innerHTML = html({ ...live, ...NO_HISTORY }, data.apiVersion.chainId, partial, true);
+  painted();
+  const history = await historyAnswer;
+  const p = { ...live, ...(history.data?.project ?? NO_HISTORY) };
+  app.innerHTML = html(p, data.apiVersion.chainId, [...partial, ...history.partial], false);
+  const dec = p.token.decimals;
+  const days = [...(p.daily ?? [])].reverse();
+  const harvests = [...(p.harvests ?? [])].reverse();
+  const steps = [...(p.deploySteps ?? [])].reverse();
 
   return async () => {
     const { draw } = await import("../charts.js");

@@ -1,0 +1,43 @@
+// Display formatting: the text a page shows is the API's integer, scaled by its decimals, digits unchanged.
+import fc from "fast-check";
+import { formatUnits } from "viem";
+import { describe, expect, it } from "vitest";
+import { amount, bps, decimal, percent } from "../src/format.js";
+
+describe("format", () => {
+  it("amount keeps every digit when places cover the decimals (grouping aside)", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 200n }), fc.integer({ min: 0, max: 30 }), (raw, decimals) => {
+        expect(amount(raw, decimals, decimals).replaceAll(",", "")).toBe(formatUnits(raw, decimals));
+      }),
+    );
+  });
+
+  it("amount truncates (never rounds up) to `places` decimals, significant ones below 1", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.integer({ min: 0, max: 8 }), (raw, places) => {
+        const shown = amount(raw, 18, places).replaceAll(",", "");
+        const exact = formatUnits(raw, 18);
+        // What is shown is a prefix of the exact value (trailing zeros dropped).
+        expect(exact.startsWith(shown.replace(/\.$/, ""))).toBe(true);
+        expect(Number(shown)).toBeLessThanOrEqual(Number(exact));
+      }),
+    );
+    expect(amount("1234567891234567891234")).toBe("1,234.5678");
+    expect(amount("12345678912345")).toBe("0.00001234");
+    expect(amount(0n)).toBe("0");
+    expect(amount(null)).toBe("—");
+  });
+
+  it("percentages and basis points drop trailing zeros after the point only", () => {
+    expect(percent("1")).toBe("100 %");
+    expect(percent("0.999")).toBe("99.9 %");
+    expect(percent(0)).toBe("0 %");
+    expect(percent("0.1", 0)).toBe("10 %");
+    expect(percent(null)).toBe("—");
+    expect(bps(10_000)).toBe("100 %");
+    expect(bps(1_000)).toBe("10 %");
+    expect(bps(25)).toBe("0.25 %");
+    expect(decimal("1000.000")).toBe("1,000");
+  });
+});
