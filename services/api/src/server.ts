@@ -1,4 +1,4 @@
-import { HttpLayerRouter, HttpServer } from "@effect/platform";
+import { HttpLayerRouter, HttpMiddleware, HttpServer } from "@effect/platform";
 import { NodeHttpServer } from "@effect/platform-node";
 import { type ChainClientOptions, Deployment, ModelState, TcmReader, TxBuilder } from "@tcm/chain";
 import { Duration, Effect, Layer } from "effect";
@@ -51,7 +51,10 @@ export const ApiServer = Layer.unwrapEffect(
         }),
       { port: settings.port, host: settings.host },
     );
+    // No span per request: no tracer exports them (Effect's default tracer keeps them in memory only), and making one
+    // (the request URL parsed, every header redacted into an attribute) showed among the costs of an uncached request.
     return HttpLayerRouter.serve(ApiRoutes, { disableLogger: true, disableListenLog: false }).pipe(
+      HttpMiddleware.withTracerDisabledWhen(() => true),
       Layer.provideMerge(http),
     );
   }),
