@@ -22,6 +22,7 @@ export interface Answer<T> {
 }
 
 export const GRAPHQL_URL = "/graphql";
+const TIMEOUT_MS = 20_000;
 
 export const query = async <T>(document: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> => {
   let response: Response;
@@ -30,9 +31,12 @@ export const query = async <T>(document: string, variables: Record<string, unkno
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify({ query: document, variables }),
+      // A page never waits forever: the API's own timeout is shorter; this covers a connection that hangs.
+      signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (cause) {
-    throw new ApiError(`the API at ${GRAPHQL_URL} did not answer (${String(cause)})`, 0, []);
+    const timedOut = cause instanceof DOMException && cause.name === "TimeoutError";
+    throw new ApiError(timedOut ? `the API at ${GRAPHQL_URL} did not answer within ${TIMEOUT_MS / 1000} s` : `the API at ${GRAPHQL_URL} did not answer (${String(cause)})`, 0, []);
   }
   let body: { data?: T | null; errors?: ReadonlyArray<GqlError> };
   try {

@@ -20,9 +20,11 @@ export const decimal = (text: string | null | undefined, places = 4): string => 
   let kept: string;
   if (whole !== "0" || fraction === "") kept = fraction.slice(0, places);
   else {
-    // Below 1: keep `places` significant digits.
+    // Below 1: keep `places` significant digits, but no more than max(places, 8) decimals (dust reads as dust).
     const leading = fraction.length - fraction.replace(/^0+/, "").length;
-    kept = fraction.slice(0, leading + places);
+    const limit = Math.max(places, 8);
+    kept = fraction.slice(0, Math.min(leading + places, limit));
+    if (/^0*$/.test(kept) && /[1-9]/.test(fraction)) return `${negative ? "> -" : "< "}0.${"0".repeat(limit - 1)}1`;
   }
   kept = kept.replace(/0+$/, "");
   return `${negative ? "-" : ""}${group(whole)}${kept === "" ? "" : `.${kept}`}`;

@@ -18,6 +18,12 @@ describe("format", () => {
       fc.property(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.integer({ min: 0, max: 8 }), (raw, places) => {
         const shown = amount(raw, 18, places).replaceAll(",", "");
         const exact = formatUnits(raw, 18);
+        if (shown.startsWith("< ")) {
+          // Dust: nonzero and below the smallest shown decimal.
+          expect(raw).toBeGreaterThan(0n);
+          expect(raw).toBeLessThan(10n ** 10n);
+          return;
+        }
         // What is shown is a prefix of the exact value (trailing zeros dropped).
         expect(exact.startsWith(shown.replace(/\.$/, ""))).toBe(true);
         expect(Number(shown)).toBeLessThanOrEqual(Number(exact));
@@ -25,6 +31,8 @@ describe("format", () => {
     );
     expect(amount("1234567891234567891234")).toBe("1,234.5678");
     expect(amount("12345678912345")).toBe("0.00001234");
+    expect(amount("1")).toBe("< 0.00000001");
+    expect(amount("1", 18, 18)).toBe("0.000000000000000001");
     expect(amount(0n)).toBe("0");
     expect(amount(null)).toBe("—");
   });
