@@ -119,8 +119,18 @@ const main = async () => {
     })();
     return stopping;
   };
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
+  // A requested stop, whichever way it comes: Ctrl-C (SIGINT to the group or to this process), SIGTERM (a supervisor,
+  // or npm forwarding it), SIGHUP (the terminal closed). Each stops every process this start began and exits 0.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
+  // If whatever started this process goes away without a signal reaching it (npm killed with SIGKILL, say), this
+  // process is re-parented: stop everything rather than run on unowned.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) {
+      out(`the parent process (pid ${parent}) is gone`);
+      void shutdown(0);
+    }
+  }, 500).unref();
 
   try {
     out(`TCM — the complete local system (${flags.days} simulated day${flags.days === 1 ? "" : "s"}; npm start -- --help for options)`);
