@@ -1,5 +1,5 @@
 /**
- * The dashboard in headless Chromium against a devnet with history: anvil with the three demo projects, four simulated
+ * The dashboard in headless Chromium against a devnet with history: anvil with the three demo projects, three simulated
  * days (deposits, rebases, harvests, deploy steps, trades, claims: the `npm start` simulation), graph-node (gnd)
  * indexing them, and the API serving the built dashboard at `/`. Each page's charts must hold the values the API
  * returns for the same fields; an unknown project and a malformed address must say so in words. Screenshots go to
@@ -35,7 +35,7 @@ interface E2E {
   teardown(): Promise<void>;
 }
 
-const DAYS = 4;
+const DAYS = 3;
 const DEPOSITORS = 8;
 /** A depositor of day 0 who claims on the last day (the simulation's first six do). */
 const depositor = planDepositors(DEPOSITORS, 3, DAYS)[0]!;
