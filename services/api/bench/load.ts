@@ -10,7 +10,8 @@
  * Each query runs twice per server: "cached" sends one query text (the API answers from its per-block answer cache,
  * graph-node from its own), "uncached" makes every request's text unique (a root alias `u<n>: __typename`), so
  * neither server can reuse an answer or a parsed document. Prints req/s, p50 and p99 for the API and graph-node side
- * by side, their throughput ratio, and the load average of the machine.
+ * by side, their throughput ratio, the CPU time each side spent per request (API process; gnd and the Postgres
+ * backends serving its database) and its ratio, and the load average of the machine.
  * Targets (uncached, 10 connections, 50 projects): API ≥ graph-node's req/s; p99 < 50 ms for projects(first: 50).
  *
  * Each pair of runs is repeated --rounds times (default 3), API and graph-node alternating, and each side's median
@@ -27,7 +28,7 @@ import { ANVIL_ACCOUNTS, Devnet, deployDevnet, startAnvil, stopAnvil } from "@tc
 import autocannon from "autocannon";
 import { Effect, Layer, ManagedRuntime } from "effect";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,7 +82,16 @@ const freePort = () =>
 
 /** Bodies that autocannon sends: one fixed text ("cached"), or a unique text per request ("uncached"). */
 let sequence = 0;
-const run = (url: string, query: (extra: string) => string, uncached: boolean) =>
+type Measured = autocannon.Result & { readonly cpuMsPerRequest: number | undefined };
+/** One autocannon run, with the CPU time the server's processes (`pids()`) spent per request during it. */
+const run = async (url: string, query: (extra: string) => string, uncached: boolean, pids: () => ReadonlyArray<number>): Promise<Measured> => {
+  const watched = pids();
+  const before = cpuMs(watched);
+  const result = await drive(url, query, uncached);
+  const after = cpuMs(watched);
+  return { ...result, cpuMsPerRequest: before === undefined || after === undefined || watched.length === 0 ? undefined : (after - before) / result.requests.total };
+};
+const drive = (url: string, query: (extra: string) => string, uncached: boolean) =>
   new Promise<autocannon.Result>((resolve, reject) => {
     autocannon(
       {
@@ -104,19 +114,41 @@ const post = async (url: string, query: string) => {
   return body.data!;
 };
 
-const cell = (r: autocannon.Result) => {
+const cell = (r: Measured) => {
   const failed = r.non2xx + r.errors;
-  return `${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${failed > 0 ? ` (${failed} failed)` : ""}`;
+  const cpu = r.cpuMsPerRequest === undefined ? "" : `, ${r.cpuMsPerRequest.toFixed(2)} CPU ms/req`;
+  return `${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${cpu}${failed > 0 ? ` (${failed} failed)` : ""}`;
 };
 
 interface GraphNode {
   readonly graphql: string;
+  readonly database: string;
+  readonly child: ChildProcess;
 }
 interface E2E {
   startGraphNode(rpcUrl: string, deploymentFile: string, options: { workDir: string }): Promise<GraphNode>;
   waitForSync(node: GraphNode, block: number, deadline: number): Promise<void>;
   teardown(): Promise<void>;
+  psql(sql: string, database?: string): { status: number | null; stdout: string };
 }
+
+/**
+ * CPU time (user + system, ms) the processes `pids` have used, from /proc (Linux; undefined elsewhere). Requests per
+ * CPU second do not depend on how much of the shared machine each side got: graph-node runs many threads and its
+ * queries run in Postgres backends, so under contention it gets a larger share of the two cores than the
+ * single-threaded API.
+ */
+const cpuMs = (pids: ReadonlyArray<number>): number | undefined => {
+  try {
+    const tick = 1000 / 100; // USER_HZ
+    return pids.reduce((sum, pid) => {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+      return sum + (Number(fields[11]) + Number(fields[12])) * tick;
+    }, 0);
+  } catch {
+    return undefined;
+  }
+};
 
 /** 50 projects, a few positions, a day of yield and the harvests that open the pools. */
 const populate = async (rpcUrl: string, deploymentFile: string) => {
@@ -168,6 +200,8 @@ const main = async () => {
     let rpcUrl = GIVEN.rpc;
     let deploymentFile = GIVEN.deployment;
     let subgraphUrl = GIVEN.subgraph;
+    // graph-node's processes: gnd and the Postgres backends serving its database (unknown for a given graph-node).
+    let graphNodePids = (): ReadonlyArray<number> => [];
     if (given === 0) {
       const node = await Effect.runPromise(startAnvil());
       anvil = node;
@@ -179,6 +213,11 @@ const main = async () => {
       const head = Number(((await (await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}' })).json()) as { result: string }).result);
       await e2e.waitForSync(graphNode, head, Date.now() + 300_000);
       subgraphUrl = graphNode.graphql;
+      const tools = e2e;
+      graphNodePids = () => {
+        const backends = tools.psql(`select pid from pg_stat_activity where datname = '${graphNode.database}'`).stdout.trim().split("\n").filter(Boolean).map(Number);
+        return graphNode.child.pid === undefined ? [] : [graphNode.child.pid, ...backends];
+      };
     }
 
     const port = await freePort();
@@ -219,25 +258,34 @@ const main = async () => {
     process.stdout.write(
       `\nTCM API vs graph-node on the same chain: ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds (median shown), ${TARGET_PROJECTS} projects, loopback; ${CPU_PROF ? "API under --cpu-prof; " : ""}load average ${loadAverage()}\n\n`,
     );
-    process.stdout.write("| query | answers | API | graph-node | API ÷ graph-node (req/s) | load avg (1/5/15 min) |\n|---|---|---|---|---|---|\n");
+    process.stdout.write(
+      "| query | answers | API | graph-node | API ÷ graph-node (req/s) | API ÷ graph-node (requests per CPU second) | load avg (1/5/15 min) |\n|---|---|---|---|---|---|---|\n",
+    );
     // Each pair runs ROUNDS times, API and graph-node alternating, so a burst of load from elsewhere on the machine
     // hits both sides; the row shows each side's median round (by req/s) and every round's ratio.
-    const median = (results: ReadonlyArray<autocannon.Result>) =>
+    const median = (results: ReadonlyArray<Measured>) =>
       [...results].sort((x, y) => x.requests.average - y.requests.average)[Math.floor(results.length / 2)]!;
     for (const q of QUERIES.filter((q) => q.name.includes(ONLY))) {
       for (const uncached of [false, true]) {
-        const apiRuns: autocannon.Result[] = [];
-        const graphNodeRuns: autocannon.Result[] = [];
+        const apiRuns: Measured[] = [];
+        const graphNodeRuns: Measured[] = [];
+        const apiPid = api.pid === undefined ? [] : [api.pid];
         for (let round = 0; round < ROUNDS; round++) {
-          apiRuns.push(await run(url, q.api, uncached));
-          graphNodeRuns.push(await run(subgraphUrl, q.graphNode, uncached));
+          apiRuns.push(await run(url, q.api, uncached, () => apiPid));
+          graphNodeRuns.push(await run(subgraphUrl, q.graphNode, uncached, graphNodePids));
         }
         const a = median(apiRuns);
         const g = median(graphNodeRuns);
         const target = uncached && (a.requests.average < g.requests.average || (q.name.startsWith("projects") && a.latency.p99 >= 50)) ? " (target missed)" : "";
         const rounds = apiRuns.map((r, i) => (r.requests.average / graphNodeRuns[i]!.requests.average).toFixed(2)).join(", ");
+        const cpu = (runs: ReadonlyArray<Measured>) => {
+          const values = runs.map((r) => r.cpuMsPerRequest).filter((v): v is number => v !== undefined).sort((x, y) => x - y);
+          return values.length === runs.length ? values[Math.floor(values.length / 2)] : undefined;
+        };
+        const [apiCpu, graphNodeCpu] = [cpu(apiRuns), cpu(graphNodeRuns)];
+        const efficiency = apiCpu === undefined || graphNodeCpu === undefined || apiCpu === 0 ? "n/a" : (graphNodeCpu / apiCpu).toFixed(2);
         process.stdout.write(
-          `| ${q.name} | ${uncached ? "uncached (unique text)" : "cached (same text)"} | ${cell(a)} | ${cell(g)} | ${(a.requests.average / g.requests.average).toFixed(2)}${target} (rounds: ${rounds}) | ${loadAverage()} |\n`,
+          `| ${q.name} | ${uncached ? "uncached (unique text)" : "cached (same text)"} | ${cell(a)} | ${cell(g)} | ${(a.requests.average / g.requests.average).toFixed(2)}${target} (rounds: ${rounds}) | ${efficiency} (median CPU ms/req ${apiCpu?.toFixed(2) ?? "n/a"} vs ${graphNodeCpu?.toFixed(2) ?? "n/a"}) | ${loadAverage()} |\n`,
         );
       }
     }
