@@ -1,3 +1,4 @@
+import type { PairState as DomainPairState } from "@tcm/domain";
 import { Effect } from "effect";
 import type { Address, ContractFunctionReturnType, PublicClient } from "viem";
 import { ChainClient } from "./ChainClient.js";
@@ -55,16 +56,11 @@ export interface ProtocolState {
   readonly config: MachineConfig;
 }
 
-export interface PairState {
+/** The pair as read from the chain: the domain's pair storage (without per-holder LP balances) and what TCM derives. */
+export interface PairState extends Omit<DomainPairState, "token0" | "token1" | "lpBalances"> {
   readonly address: Address;
   readonly token0: Address;
   readonly token1: Address;
-  readonly reserve0: bigint;
-  readonly reserve1: bigint;
-  readonly blockTimestampLast: bigint;
-  readonly price0CumulativeLast: bigint;
-  readonly price1CumulativeLast: bigint;
-  readonly totalSupply: bigint;
   /** Protocol-owned liquidity: LP tokens held (forever) by the machine. */
   readonly lpHeldByMachine: bigint;
   readonly reserveWstEth: bigint;

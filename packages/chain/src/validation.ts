@@ -14,6 +14,7 @@ import {
   allocationError,
   launchParamsError,
 } from "@tcm/domain";
+import type { LaunchParams as DomainLaunchParams } from "@tcm/domain";
 import { InvalidInput } from "./errors.js";
 
 // TechnoCapitalMachine's constants and input rules are @tcm/domain's (the one reference, checked against the contract
@@ -63,18 +64,8 @@ export interface LaunchParamsInput {
   /** Required when contributorBps > 0; defaults to the zero address otherwise. */
   readonly contributorRecipient?: string;
 }
-export interface LaunchParams {
-  readonly name: string;
-  readonly symbol: string;
-  readonly metadataURI: string;
-  readonly launchPrice: bigint;
-  readonly dailyEmission: bigint;
-  readonly decayBps: bigint;
-  readonly maxSupply: bigint;
-  readonly seedReserve: bigint;
-  readonly contributorBps: bigint;
-  readonly contributorRecipient: Address;
-}
+/** The domain's LaunchParams with the recipient as a checksummed viem Address (what the ABI encoder takes). */
+export type LaunchParams = Omit<DomainLaunchParams, "contributorRecipient"> & { readonly contributorRecipient: Address };
 
 type V<A> = Either.Either<A, InvalidInput>;
 
