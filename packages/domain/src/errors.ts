@@ -1,6 +1,6 @@
 /**
  * Every failure the domain reports. Contract reverts keep the custom error's exact name and arguments
- * (ITechnoCapitalMachine.sol, MockStETH.sol, MockWstETH.sol, ProjectToken.sol); Uniswap V2's require strings keep
+ * (ITechnoCapitalMachine.sol, ProjectToken.sol, MockStETH's rebase); Lido's and Uniswap V2's require strings keep
  * their reason; a Solidity panic keeps its code (0x11 arithmetic, 0x12 division by zero).
  */
 
@@ -59,14 +59,12 @@ export type TcmError =
   | { readonly _tag: "TCM_ProjectLimit"; readonly max: bigint }
   | { readonly _tag: "TCM_TokenAddressMismatch"; readonly expected: string; readonly deployed: string };
 
-/** Reverts of the token contracts the machine calls (mocks of Lido, the project token). */
+/**
+ * Custom-error reverts of the token contracts the machine calls: the project token (OpenZeppelin 5) and the stETH
+ * mock's own `rebase` (Lido's real functions revert with strings: {@link LidoError}).
+ */
 export type TokenError =
-  | { readonly _tag: "MockStETH_ZeroAmount" }
-  | { readonly _tag: "MockStETH_InsufficientBalance"; readonly sharesBalance: bigint; readonly sharesNeeded: bigint }
-  | { readonly _tag: "MockStETH_ZeroAddress" }
-  | { readonly _tag: "MockStETH_SelfTransfer" }
   | { readonly _tag: "MockStETH_RebaseToZero" }
-  | { readonly _tag: "MockWstETH_ZeroAmount" }
   | { readonly _tag: "ERC20InsufficientBalance"; readonly sender: string; readonly balance: bigint; readonly needed: bigint }
   | { readonly _tag: "ProjectToken_CapExceeded"; readonly supplyAfter: bigint; readonly maxSupply: bigint }
   | { readonly _tag: "ProjectToken_PoolNotOpen"; readonly pair: string };
@@ -85,6 +83,34 @@ export interface UniswapV2Error {
     | "ds-math-sub-underflow";
 }
 
+/**
+ * A revert of stETH or wstETH (lido-dao v2.0.0, as MockStETH / MockWstETH reproduce them) with its `Error(string)`
+ * reason, exactly: stETH's (`BALANCE_EXCEEDED`, Aragon SafeMath's `MATH_*`, …) and wstETH's (its own and
+ * OpenZeppelin 3.4's "ERC20: …" / "SafeMath: …").
+ */
+export interface LidoError {
+  readonly _tag: "LidoError";
+  readonly reason:
+    | "ZERO_DEPOSIT"
+    | "MINT_TO_ZERO_ADDR"
+    | "TRANSFER_FROM_ZERO_ADDR"
+    | "TRANSFER_TO_ZERO_ADDR"
+    | "TRANSFER_TO_STETH_CONTRACT"
+    | "BALANCE_EXCEEDED"
+    | "MATH_MUL_OVERFLOW"
+    | "MATH_DIV_ZERO"
+    | "MATH_ADD_OVERFLOW"
+    | "wstETH: can't wrap zero stETH"
+    | "wstETH: zero amount unwrap not allowed"
+    | "ERC20: transfer from the zero address"
+    | "ERC20: transfer to the zero address"
+    | "ERC20: transfer amount exceeds balance"
+    | "ERC20: mint to the zero address"
+    | "ERC20: burn from the zero address"
+    | "ERC20: burn amount exceeds balance"
+    | "SafeMath: addition overflow";
+}
+
 /** A Solidity panic: 0x11 checked arithmetic overflow/underflow, 0x12 division by zero. */
 export interface Panic {
   readonly _tag: "Panic";
@@ -92,4 +118,4 @@ export interface Panic {
   readonly where: string;
 }
 
-export type DomainError = InvalidInput | TcmError | TokenError | UniswapV2Error | Panic;
+export type DomainError = InvalidInput | TcmError | TokenError | LidoError | UniswapV2Error | Panic;

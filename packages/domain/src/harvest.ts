@@ -4,7 +4,7 @@
  * Math.sqrt / Math.mulDiv floor, Uniswap V2's getAmountOut and UQ112x112 prices), same checked and truncating casts.
  */
 import { EPOCH_SECONDS } from "./epoch.js";
-import type { TcmError, TokenError } from "./errors.js";
+import type { LidoError, TcmError, TokenError } from "./errors.js";
 import { type ShareRate, pooledEthByShares, sharesByPooledEth } from "./lido.js";
 import { BPS, UINT256_MAX, WAD, addUint, checked, divDown, min, mulDivDown, panic, shl, sub, wrap } from "./math.js";
 import { DomainFailure } from "./result.js";
@@ -135,7 +135,7 @@ export interface HarvestProject {
   readonly totalLiquidity: bigint;
 }
 
-const revert = (error: TcmError | TokenError): never => {
+const revert = (error: TcmError | TokenError | LidoError): never => {
   throw new DomainFailure(error);
 };
 
@@ -380,8 +380,13 @@ interface Working {
   opened: boolean;
 }
 
+/** A project token (OpenZeppelin 5) leaving `sender`. */
 const moveOut = (balance: bigint, amount: bigint, sender: Address): bigint =>
   amount > balance ? revert({ _tag: "ERC20InsufficientBalance", sender, balance, needed: amount }) : balance - amount;
+
+/** wstETH (OpenZeppelin 3.4's ERC20, as MockWstETH) leaving the machine. */
+const moveOutWst = (balance: bigint, amount: bigint): bigint =>
+  amount > balance ? revert({ _tag: "LidoError", reason: "ERC20: transfer amount exceeds balance" }) : balance - amount;
 
 const balances = (w: Working, tokenIsToken0: boolean): [bigint, bigint] =>
   tokenIsToken0 ? [w.pairTokens, w.pairWst] : [w.pairWst, w.pairTokens];
@@ -464,7 +469,7 @@ const open = (input: StepInput, r: DeployReport, w: Working, budget: bigint): bi
   if (!sizing.opens) return 0n;
   const { tokens, wst } = sizing;
   w.project = { ...p, seeded: true };
-  w.machineWst = moveOut(w.machineWst, wst, input.machine);
+  w.machineWst = moveOutWst(w.machineWst, wst);
   w.pairWst += wst;
   // ProjectToken.seed: opens the pool and mints straight into the pair, capped at maxSupply.
   w.opened = true;
@@ -526,7 +531,7 @@ const trade = (input: StepInput, r: DeployReport, w: Working, budget: bigint): b
   if (r.tokensBought === 0n) {
     r.wstEthSwapped = 0n;
   } else {
-    w.machineWst = moveOut(w.machineWst, r.wstEthSwapped, input.machine);
+    w.machineWst = moveOutWst(w.machineWst, r.wstEthSwapped);
     w.pairWst += r.wstEthSwapped;
     // The pair sends the output first, then checks K on its balances.
     const [out0, out1] = tokenIs0 ? [r.tokensBought, 0n] : [0n, r.tokensBought];
@@ -560,7 +565,7 @@ const trade = (input: StepInput, r: DeployReport, w: Working, budget: bigint): b
     r.tokensAdded = 0n;
     r.wstEthAdded = 0n;
   } else {
-    w.machineWst = moveOut(w.machineWst, r.wstEthAdded, input.machine);
+    w.machineWst = moveOutWst(w.machineWst, r.wstEthAdded);
     w.pairWst += r.wstEthAdded;
     w.machineTokens = moveOut(w.machineTokens, r.tokensAdded, input.machine);
     w.pairTokens += r.tokensAdded;

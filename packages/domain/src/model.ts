@@ -11,7 +11,7 @@ import { MAX_PROJECTS_PER_POSITION, split } from "./allocation.js";
 import { emittedUpTo } from "./emission.js";
 import { EPOCH_SECONDS, nextHarvestTime } from "./epoch.js";
 import { pendingYieldOf } from "./figures.js";
-import type { DomainError, InvalidInput, TcmError, TokenError } from "./errors.js";
+import type { DomainError, InvalidInput, LidoError, TcmError, TokenError } from "./errors.js";
 import { invalidInput } from "./errors.js";
 import {
   type DeployReport,
@@ -28,7 +28,7 @@ import {
   stepDue,
 } from "./harvest.js";
 import { type ShareRate, pooledEthByShares, sharesByPooledEth } from "./lido.js";
-import { BPS, UINT96_MAX, checked, mulDivDown, sub, wrap } from "./math.js";
+import { BPS, UINT256_MAX, UINT96_MAX, checked, mulDivDown, sub, wrap } from "./math.js";
 import { DomainFailure, type Result, err, ok } from "./result.js";
 import { type RewardBook, accrue, owedOf, previewRewardAcc, rewardDebtFor } from "./rewards.js";
 import { type Address, type Bps, type Shares, type Wei, ZERO_ADDRESS, asBps, asShares, asWei } from "./units.js";
@@ -457,9 +457,12 @@ export interface Transition {
 
 // ------------------------------------------------------------------ revert machinery
 
-const revert = (error: TcmError | TokenError): never => {
+const revert = (error: TcmError | TokenError | LidoError): never => {
   throw new DomainFailure(error);
 };
+
+/** A stETH / wstETH revert with Lido's reason string. */
+const lidoRevert = (reason: LidoError["reason"]): never => revert({ _tag: "LidoError", reason });
 
 const run = <A>(body: () => A): Result<A, DomainError> => {
   try {
@@ -476,35 +479,78 @@ const rateOf = (s: State): ShareRate => ({ totalShares: s.lido.totalShares, tota
 
 const sharesOf = (s: State, account: Address): bigint => s.lido.shares[account] ?? 0n;
 
-/** MockStETH._transferShares. */
+/** Lido's `a.mul(b).div(d)` (Aragon SafeMath): MATH_MUL_OVERFLOW past 2^256 - 1, then MATH_DIV_ZERO. */
+const lidoMulDiv = (a: bigint, b: bigint, d: bigint): bigint => {
+  if (a * b > UINT256_MAX) lidoRevert("MATH_MUL_OVERFLOW");
+  if (d === 0n) lidoRevert("MATH_DIV_ZERO");
+  return mulDivDown(a, b, d);
+};
+
+/** Lido's SafeMath add: MATH_ADD_OVERFLOW past 2^256 - 1. */
+const lidoAdd = (a: bigint, b: bigint): bigint => (a + b > UINT256_MAX ? lidoRevert("MATH_ADD_OVERFLOW") : a + b);
+
+/** stETH.getSharesByPooledEth with its reverts. */
+const sharesByPooledEthChecked = (s: State, amount: bigint): bigint => lidoMulDiv(amount, s.lido.totalShares, s.lido.totalPooledEther);
+
+/** stETH.getPooledEthByShares with its reverts. */
+const pooledEthBySharesChecked = (s: State, shares: bigint): bigint => lidoMulDiv(shares, s.lido.totalPooledEther, s.lido.totalShares);
+
+/** MockStETH._transferShares: its checks in Lido's order. */
 const moveShares = (s: State, from: Address, to: Address, amount: bigint): void => {
-  if (from === ZERO_ADDRESS || to === ZERO_ADDRESS) revert({ _tag: "MockStETH_ZeroAddress" });
-  if (to === s.config.stEth) revert({ _tag: "MockStETH_SelfTransfer" });
+  if (from === ZERO_ADDRESS) lidoRevert("TRANSFER_FROM_ZERO_ADDR");
+  if (to === ZERO_ADDRESS) lidoRevert("TRANSFER_TO_ZERO_ADDR");
+  if (to === s.config.stEth) lidoRevert("TRANSFER_TO_STETH_CONTRACT");
   const balance = sharesOf(s, from);
-  if (amount > balance) revert({ _tag: "MockStETH_InsufficientBalance", sharesBalance: balance, sharesNeeded: amount });
+  if (amount > balance) lidoRevert("BALANCE_EXCEEDED");
   s.lido.shares[from] = balance - amount;
   s.lido.shares[to] = sharesOf(s, to) + amount;
 };
 
 /** MockStETH.transfer(amount): moves floor(amount * totalShares / totalPooledEther) shares. */
 const transferStEth = (s: State, from: Address, to: Address, amount: bigint): bigint => {
-  const moved = sharesByPooledEth(rateOf(s), asWei(amount));
+  const moved = sharesByPooledEthChecked(s, amount);
   moveShares(s, from, to, moved);
   return moved;
 };
 
-/** OpenZeppelin ERC20._transfer. */
-const moveToken = (ledger: TokenLedger, from: Address, to: Address, amount: bigint): void => {
+/** MockWstETH._mint (OpenZeppelin 3.4). */
+const mintWstEth = (s: State, to: Address, amount: bigint): void => {
+  if (to === ZERO_ADDRESS) lidoRevert("ERC20: mint to the zero address");
+  if (s.wstEth.totalSupply + amount > UINT256_MAX) lidoRevert("SafeMath: addition overflow");
+  s.wstEth.totalSupply += amount;
+  s.wstEth.balances[to] = (s.wstEth.balances[to] ?? 0n) + amount;
+};
+
+/** MockWstETH.wrap: the zero check, mint getSharesByPooledEth(amount), then pull the stETH (the same shares). */
+const wrapStEth = (s: State, account: Address, amount: bigint): bigint => {
+  if (amount === 0n) lidoRevert("wstETH: can't wrap zero stETH");
+  const minted = sharesByPooledEthChecked(s, amount);
+  mintWstEth(s, account, minted);
+  transferStEth(s, account, s.config.wstEth, amount);
+  return minted;
+};
+
+/**
+ * A token transfer: OpenZeppelin 3.4's ERC20._transfer for wstETH (reason strings), OpenZeppelin 5's for a
+ * project token (custom error; its zero-address checks are never reached by the machine).
+ */
+const moveToken = (s: State, ledger: TokenLedger, from: Address, to: Address, amount: bigint): void => {
   const balance = ledger.balances[from] ?? 0n;
-  if (amount > balance) revert({ _tag: "ERC20InsufficientBalance", sender: from, balance, needed: amount });
+  if (ledger === s.wstEth) {
+    if (from === ZERO_ADDRESS) lidoRevert("ERC20: transfer from the zero address");
+    if (to === ZERO_ADDRESS) lidoRevert("ERC20: transfer to the zero address");
+    if (amount > balance) lidoRevert("ERC20: transfer amount exceeds balance");
+  } else if (amount > balance) {
+    revert({ _tag: "ERC20InsufficientBalance", sender: from, balance, needed: amount });
+  }
   ledger.balances[from] = balance - amount;
   ledger.balances[to] = (ledger.balances[to] ?? 0n) + amount;
 };
 
 /** ProjectToken._update for a transfer: nothing may reach the pair before the pool is open. */
-const moveProjectToken = (ledger: ProjectTokenLedger, from: Address, to: Address, amount: bigint): void => {
+const moveProjectToken = (s: State, ledger: ProjectTokenLedger, from: Address, to: Address, amount: bigint): void => {
   if (to === ledger.pair && !ledger.poolOpen) revert({ _tag: "ProjectToken_PoolNotOpen", pair: to });
-  moveToken(ledger, from, to, amount);
+  moveToken(s, ledger, from, to, amount);
 };
 
 /** ProjectToken.mint: pool check, then the cap. */
@@ -664,11 +710,7 @@ const commitHarvest = (s: State, p: ProjectState, plan: HarvestPlan, caller: Add
   const r = plan.report;
   if (r.bountyShares !== 0n) moveShares(s, machine, caller, r.bountyShares);
   if (plan.stEthWrapped !== 0n) {
-    // MockWstETH.wrap: mints getSharesByPooledEth(amount), then pulls the stETH (transferFrom moves the same shares).
-    const minted = sharesByPooledEth(rateOf(s), asWei(plan.stEthWrapped));
-    s.wstEth.totalSupply += minted;
-    s.wstEth.balances[machine] = (s.wstEth.balances[machine] ?? 0n) + minted;
-    transferStEth(s, machine, s.config.wstEth, plan.stEthWrapped);
+    const minted = wrapStEth(s, machine, plan.stEthWrapped);
     if (minted !== r.wstEthWrapped) revert({ _tag: "TCM_TransferFailed" });
   }
 };
@@ -713,7 +755,7 @@ const commitStep = (s: State, p: ProjectState, plan: StepPlan, caller: Address):
   token.totalSupply = plan.tokenTotalSupply;
   if (plan.opened) token.poolOpen = true;
   s.pairs[p.pair] = plan.pair;
-  if (plan.report.bounty !== 0n) moveToken(s.wstEth, machine, caller, plan.report.bounty);
+  if (plan.report.bounty !== 0n) moveToken(s, s.wstEth, machine, caller, plan.report.bounty);
 };
 
 /** TechnoCapitalMachine._step: one deploy step, written to the state; returns its report (the Deployed event). */
@@ -754,12 +796,13 @@ const step = (s: State, action: Action): ActionOutput => {
       return NONE;
     }
     case "submit": {
-      if (action.amount === 0n) revert({ _tag: "MockStETH_ZeroAmount" });
-      if (action.account === ZERO_ADDRESS) revert({ _tag: "MockStETH_ZeroAddress" });
-      const minted = sharesByPooledEth(rateOf(s), asWei(action.amount));
-      s.lido.totalShares += minted;
+      // Lido._submit: the zero check, the shares, _mintShares, then the pooled ether.
+      if (action.amount === 0n) lidoRevert("ZERO_DEPOSIT");
+      const minted = sharesByPooledEthChecked(s, action.amount);
+      if (action.account === ZERO_ADDRESS) lidoRevert("MINT_TO_ZERO_ADDR");
+      s.lido.totalShares = lidoAdd(s.lido.totalShares, minted);
       s.lido.shares[action.account] = sharesOf(s, action.account) + minted;
-      s.lido.totalPooledEther += action.amount;
+      s.lido.totalPooledEther = lidoAdd(s.lido.totalPooledEther, action.amount);
       return { type: "amount", amount: minted };
     }
     case "rebase": {
@@ -770,21 +813,15 @@ const step = (s: State, action: Action): ActionOutput => {
     }
     case "transferStEth":
       return { type: "amount", amount: transferStEth(s, action.from, action.to, action.amount) };
-    case "wrap": {
-      if (action.amount === 0n) revert({ _tag: "MockWstETH_ZeroAmount" });
-      const minted = sharesByPooledEth(rateOf(s), asWei(action.amount));
-      s.wstEth.totalSupply += minted;
-      s.wstEth.balances[action.account] = (s.wstEth.balances[action.account] ?? 0n) + minted;
-      transferStEth(s, action.account, s.config.wstEth, action.amount);
-      return { type: "amount", amount: minted };
-    }
+    case "wrap":
+      return { type: "amount", amount: wrapStEth(s, action.account, action.amount) };
     case "unwrap": {
-      if (action.amount === 0n) revert({ _tag: "MockWstETH_ZeroAmount" });
-      const stEth = pooledEthByShares(rateOf(s), asShares(action.amount));
+      // MockWstETH.unwrap: the zero check, getPooledEthByShares, _burn (OpenZeppelin 3.4), then the stETH transfer.
+      if (action.amount === 0n) lidoRevert("wstETH: zero amount unwrap not allowed");
+      const stEth = pooledEthBySharesChecked(s, action.amount);
+      if (action.account === ZERO_ADDRESS) lidoRevert("ERC20: burn from the zero address");
       const balance = s.wstEth.balances[action.account] ?? 0n;
-      if (action.amount > balance) {
-        revert({ _tag: "ERC20InsufficientBalance", sender: action.account, balance, needed: action.amount });
-      }
+      if (action.amount > balance) lidoRevert("ERC20: burn amount exceeds balance");
       s.wstEth.balances[action.account] = balance - action.amount;
       s.wstEth.totalSupply -= action.amount;
       transferStEth(s, s.config.wstEth, action.account, stEth);
@@ -796,8 +833,8 @@ const step = (s: State, action: Action): ActionOutput => {
         return NONE;
       }
       const p = projectOrRevert(s, action.projectId ?? 0);
-      if (action.asset === "wstETH") moveToken(s.wstEth, action.from, p.pair, action.amount);
-      else moveProjectToken(tokenOf(s, p), action.from, p.pair, action.amount);
+      if (action.asset === "wstETH") moveToken(s, s.wstEth, action.from, p.pair, action.amount);
+      else moveProjectToken(s, tokenOf(s, p), action.from, p.pair, action.amount);
       return NONE;
     }
     case "sync": {
@@ -816,11 +853,11 @@ const step = (s: State, action: Action): ActionOutput => {
       const inIs0 = (action.side === "buyTokens") === !p.tokenIsToken0;
       const [reserveIn, reserveOut] = inIs0 ? [pair.reserve0, pair.reserve1] : [pair.reserve1, pair.reserve0];
       const amountOut = action.amountOut ?? getAmountOut(action.amountIn, reserveIn, reserveOut);
-      if (inLedger === token) moveProjectToken(token, action.trader, p.pair, action.amountIn);
-      else moveToken(inLedger, action.trader, p.pair, action.amountIn);
+      if (inLedger === token) moveProjectToken(s, token, action.trader, p.pair, action.amountIn);
+      else moveToken(s, inLedger, action.trader, p.pair, action.amountIn);
       const [out0, out1] = inIs0 ? [0n, amountOut] : [amountOut, 0n];
       pairSwapPrecheck(pair, out0, out1, action.trader);
-      moveToken(outLedger, p.pair, action.trader, amountOut);
+      moveToken(s, outLedger, p.pair, action.trader, amountOut);
       const b0 = (pair.token0 === p.token ? token.balances : s.wstEth.balances)[p.pair] ?? 0n;
       const b1 = (pair.token1 === p.token ? token.balances : s.wstEth.balances)[p.pair] ?? 0n;
       s.pairs[p.pair] = pairSwap(pair, out0, out1, b0, b1, s.now).pair;

@@ -166,6 +166,7 @@ describe("differential: @tcm/domain vs the contracts on anvil", () => {
 
     const expectedError = (e: DomainError): { name: string; args: string[] } => {
       if (e._tag === "UniswapV2Error") return { name: "Error", args: [json(`UniswapV2: ${e.reason}`)] };
+      if (e._tag === "LidoError") return { name: "Error", args: [json(e.reason)] };
       if (e._tag === "Panic") return { name: "Panic", args: [json(BigInt(e.code))] };
       if (e._tag === "InvalidInput") return { name: `InvalidInput(${e.input}: ${e.reason})`, args: [] };
       const item = errorsAbi.find((x) => x.type === "error" && x.name === e._tag) as { inputs: { name: string }[] } | undefined;
@@ -456,6 +457,29 @@ describe("differential: @tcm/domain vs the contracts on anvil", () => {
     const opener = USERS[0] as Address;
     const openers: AllocationInput[] = [{ projectId: 1, bps: 2_500n }, { projectId: 2, bps: 2_500n }, { projectId: 3, bps: 2_500n }, { projectId: 5, bps: 2_500n }];
     await step("deposit opener", opener, c.machine, enc(machineAbi, "deposit", [50n * E, alloc(openers)]), { type: "deposit", account: opener, amount: 50n * E, allocation: openers });
+    // Lido's reverts, predicted with the mocks' reason strings: stETH and wstETH calls, and a deposit whose
+    // transferFrom finds too little stETH (the allowance is infinite, so the balance check answers).
+    const lidoReverts: Array<[string, Address, Address, Hex, Action, bigint, string]> = [
+      ["deposit (more stETH than held)", USERS[1] as Address, c.machine, enc(machineAbi, "deposit", [100_000n * E, alloc(openers)]),
+        { type: "deposit", account: USERS[1] as Address, amount: 100_000n * E, allocation: openers }, 0n, "BALANCE_EXCEEDED"],
+      ["submit 0", DONOR, c.stEth, enc(stEthAbi, "submit", [getAddress(ZERO)]), { type: "submit", account: DONOR, amount: 0n }, 0n, "ZERO_DEPOSIT"],
+      ["transfer stETH (more than held)", DONOR, c.stEth, enc(stEthAbi, "transfer", [getAddress(TRADER), 100_000n * E]),
+        { type: "transferStEth", from: DONOR, to: TRADER, amount: 100_000n * E }, 0n, "BALANCE_EXCEEDED"],
+      ["transfer stETH to stETH", DONOR, c.stEth, enc(stEthAbi, "transfer", [getAddress(c.stEth), E]),
+        { type: "transferStEth", from: DONOR, to: c.stEth, amount: E }, 0n, "TRANSFER_TO_STETH_CONTRACT"],
+      ["transfer stETH (MATH_MUL_OVERFLOW)", DONOR, c.stEth, enc(stEthAbi, "transfer", [getAddress(TRADER), maxUint256]),
+        { type: "transferStEth", from: DONOR, to: TRADER, amount: maxUint256 }, 0n, "MATH_MUL_OVERFLOW"],
+      ["wrap 0", DONOR, c.wstEth, enc(wstEthAbi, "wrap", [0n]), { type: "wrap", account: DONOR, amount: 0n }, 0n, "wstETH: can't wrap zero stETH"],
+      ["unwrap 0", DONOR, c.wstEth, enc(wstEthAbi, "unwrap", [0n]), { type: "unwrap", account: DONOR, amount: 0n }, 0n, "wstETH: zero amount unwrap not allowed"],
+      ["unwrap (more than held)", DONOR, c.wstEth, enc(wstEthAbi, "unwrap", [10_000n * E]), { type: "unwrap", account: DONOR, amount: 10_000n * E }, 0n,
+        "ERC20: burn amount exceeds balance"],
+      ["donate wstETH (more than held)", DONOR, c.wstEth, enc(wstEthAbi, "transfer", [getAddress(pairOfId(1)), 10_000n * E]),
+        { type: "donate", from: DONOR, asset: "wstETH", amount: 10_000n * E, projectId: 1 }, 0n, "ERC20: transfer amount exceeds balance"],
+    ];
+    for (const [label, from, to, data, action, value, reason] of lidoReverts) {
+      const outcome = await step(label, from, to, data, action, value);
+      expect(outcome.ok ? "succeeded" : outcome.error, label).toEqual({ _tag: "LidoError", reason });
+    }
     await warp(86_400n);
     const rebase = async (delta: bigint, note = "") =>
       step(`rebase ${delta}${note}`, DONOR, c.stEth, enc(stEthAbi, "rebase", [delta]), { type: "rebase", delta });

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import {
   type Action,
   type DeployReport,
+  type LidoError,
   type PairState,
   type State,
   harvest as harvestMath,
@@ -17,7 +18,7 @@ import {
   unpackEntry,
   yieldMath,
 } from "../src/index.js";
-import { ALICE, BOB, DAY, DEV, E, KEEPER, MACHINE, TRADER, WSTETH, addr, fresh, launchParams, run, withProjects } from "./fixtures.js";
+import { ALICE, BOB, DAY, DEV, E, KEEPER, MACHINE, STETH, TRADER, WSTETH, addr, fresh, launchParams, run, withProjects } from "./fixtures.js";
 
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
@@ -62,6 +63,52 @@ describe("reverts carry the contract's custom errors and values", () => {
     errorOf(s, { type: "withdraw", account: ALICE, amount: E, receiver: ALICE });
     run(s, { type: "deposit", account: ALICE, amount: E, allocation: [{ projectId: 1, bps: 10_000n }] });
     assert.strictEqual(JSON.stringify(s, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)), before);
+  });
+});
+
+describe("stETH / wstETH reverts carry Lido's reason strings, in the mocks' order", () => {
+  const s = withProjects();
+  const lido = (reason: LidoError["reason"]): LidoError => ({ _tag: "LidoError", reason });
+  const ZERO = addr(0);
+
+  it("stETH: submit, transfer (zero addresses before the contract check before the balance), Aragon SafeMath", () => {
+    assert.deepStrictEqual(errorOf(s, { type: "submit", account: ZERO, amount: 0n }), lido("ZERO_DEPOSIT"));
+    assert.deepStrictEqual(errorOf(s, { type: "submit", account: ZERO, amount: E }), lido("MINT_TO_ZERO_ADDR"));
+    assert.deepStrictEqual(errorOf(s, { type: "submit", account: ALICE, amount: 2n ** 200n }), lido("MATH_MUL_OVERFLOW"));
+    // Two int256-max rebases bring the pooled ether to 2^256 - 2 - 1000e18: 1000e18 + 1 fits exactly, + 2 overflows.
+    const int256Max = 2n ** 255n - 1n;
+    const huge = run(fresh(), { type: "rebase", delta: int256Max }, { type: "rebase", delta: int256Max - 2_000n * E });
+    assert.strictEqual(execute(huge, { type: "submit", account: ALICE, amount: 1_000n * E + 1n }).ok, true);
+    assert.deepStrictEqual(errorOf(huge, { type: "submit", account: ALICE, amount: 1_000n * E + 2n }), lido("MATH_ADD_OVERFLOW"));
+    const over = 1_000n * E + 1n;
+    assert.deepStrictEqual(errorOf(s, { type: "transferStEth", from: ZERO, to: ZERO, amount: over }), lido("TRANSFER_FROM_ZERO_ADDR"));
+    assert.deepStrictEqual(errorOf(s, { type: "transferStEth", from: ALICE, to: ZERO, amount: over }), lido("TRANSFER_TO_ZERO_ADDR"));
+    assert.deepStrictEqual(errorOf(s, { type: "transferStEth", from: ALICE, to: STETH, amount: over }), lido("TRANSFER_TO_STETH_CONTRACT"));
+    assert.deepStrictEqual(errorOf(s, { type: "transferStEth", from: ALICE, to: BOB, amount: over }), lido("BALANCE_EXCEEDED"));
+    assert.deepStrictEqual(errorOf(s, { type: "transferStEth", from: ALICE, to: BOB, amount: 2n ** 200n }), lido("MATH_MUL_OVERFLOW"));
+  });
+
+  it("a deposit of more stETH than held: the pull's BALANCE_EXCEEDED", () => {
+    assert.deepStrictEqual(
+      errorOf(s, { type: "deposit", account: ALICE, amount: 1_000n * E + 1n, allocation: [{ projectId: 1, bps: 10_000n }] }),
+      lido("BALANCE_EXCEEDED"),
+    );
+  });
+
+  it("wstETH: wrap and unwrap check zero first, then the maths, the burn, the stETH transfer; transfers are OpenZeppelin 3.4's", () => {
+    assert.deepStrictEqual(errorOf(s, { type: "wrap", account: ALICE, amount: 0n }), lido("wstETH: can't wrap zero stETH"));
+    assert.deepStrictEqual(errorOf(s, { type: "wrap", account: ALICE, amount: 1_000n * E + 1n }), lido("BALANCE_EXCEEDED"));
+    assert.deepStrictEqual(errorOf(s, { type: "unwrap", account: BOB, amount: 0n }), lido("wstETH: zero amount unwrap not allowed"));
+    assert.deepStrictEqual(errorOf(s, { type: "unwrap", account: BOB, amount: 2n ** 200n }), lido("MATH_MUL_OVERFLOW"));
+    assert.deepStrictEqual(errorOf(s, { type: "unwrap", account: BOB, amount: 1n }), lido("ERC20: burn amount exceeds balance"));
+    assert.deepStrictEqual(
+      errorOf(s, { type: "donate", from: BOB, asset: "wstETH", amount: 1n, projectId: 1 }),
+      lido("ERC20: transfer amount exceeds balance"),
+    );
+    assert.deepStrictEqual(
+      errorOf(s, { type: "donate", from: ZERO, asset: "wstETH", amount: 1n, projectId: 1 }),
+      lido("ERC20: transfer from the zero address"),
+    );
   });
 });
 
