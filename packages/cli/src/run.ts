@@ -1,19 +1,20 @@
 /** How a command's program gets its services: the chain context, and a signer when one is configured. */
-import { Wallet } from "@tcm/chain";
+import { TransientRpcError, Wallet } from "@tcm/chain";
 import { Effect, Option } from "effect";
 import type { Address } from "viem";
-import { type ChainFlags, type SendFlags, chainLayer, signerLayer, signingKey } from "./context.js";
+import { type ChainFlags, type SendFlags, chainLayer, resolveChain, signerLayer, signingKey } from "./context.js";
 import { RpcUnreachable } from "./errors.js";
 
 /** Runs `program` with ChainClient, Deployment, TcmReader and TxBuilder; a dropped connection becomes RpcUnreachable. */
 export const withChain = <A, E, R>(flags: ChainFlags, program: Effect.Effect<A, E, R>) =>
-  program.pipe(
-    Effect.provide(chainLayer(flags)),
-    Effect.mapError((e) =>
-      typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "TransientRpcError" &&
-      ["network", "timeout"].includes(String((e as { reason?: unknown }).reason))
-        ? new RpcUnreachable({ url: flags.rpc, detail: String((e as { message?: unknown }).message).split("\n")[0] ?? "network error" })
-        : e,
+  Effect.flatMap(resolveChain(flags), (chain) =>
+    program.pipe(
+      Effect.provide(chainLayer(chain)),
+      Effect.mapError((e) =>
+        e instanceof TransientRpcError && (e.reason === "network" || e.reason === "timeout")
+          ? new RpcUnreachable({ url: chain.rpc, detail: e.message.split("\n")[0] ?? "network error" })
+          : e,
+      ),
     ),
   );
 
