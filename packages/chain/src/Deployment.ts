@@ -42,6 +42,11 @@ export const DeploymentSchema = Schema.Struct({
   genesis: Uint,
   /** A lower bound of the block the machine was deployed in (start indexing here). */
   deployBlock: Uint,
+  /**
+   * The JSON-RPC URL of the node this deployment was made on, written by the local devnet (`npm start`) only, so a
+   * client reads the chain the file describes by default. Absent from deployments of real networks.
+   */
+  rpcUrl: Schema.optional(Schema.String.pipe(Schema.filter((s) => /^https?:\/\/\S+$/.test(s) || "must be an http(s) URL"))),
 });
 
 export type DeploymentInfo = typeof DeploymentSchema.Type;

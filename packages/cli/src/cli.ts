@@ -3,6 +3,7 @@ import { Command } from "@effect/cli";
 import { allocateCommand } from "./commands/allocate.js";
 import { claimCommand } from "./commands/claim.js";
 import { deployCommand } from "./commands/deploy.js";
+import { devnetCommand } from "./commands/devnet.js";
 import { depositCommand } from "./commands/deposit.js";
 import { harvestCommand } from "./commands/harvest.js";
 import { launchCommand } from "./commands/launch.js";
@@ -16,7 +17,7 @@ export const VERSION = "0.1.0";
 export const tcm = Command.make("tcm").pipe(
   Command.withDescription(
     "TCM (Techno Capital Machine): deposit stETH, route its yield to open-source projects, earn their tokens. " +
-      "Works against the local devnet with no flags (contracts/deployments/devnet.json, http://127.0.0.1:8545); " +
+      "Works against the local devnet with no flags (contracts/deployments/devnet.json and the RPC URL npm start wrote in it); " +
       "elsewhere pass --rpc and --deployment. Signing key: env TCM_PRIVATE_KEY, or --keystore <v3 json> with " +
       "TCM_KEYSTORE_PASSWORD or an interactive prompt (never a flag). Every transaction is previewed and confirmed " +
       "unless --yes; --dry-run prints it instead of sending. " +
@@ -33,6 +34,7 @@ export const tcm = Command.make("tcm").pipe(
     deployCommand,
     statusCommand,
     projectsCommand,
+    devnetCommand,
   ]),
 );
 

@@ -4,10 +4,13 @@
  */
 import { Options, Prompt } from "@effect/cli";
 import { FileSystem } from "@effect/platform";
+import { NodeFileSystem } from "@effect/platform-node";
 import {
   ChainClient,
   Deployment,
+  type DeploymentInfo,
   type InvalidInput,
+  loadDeploymentFile,
   TcmReader,
   TxBuilder,
   TxSender,
@@ -24,9 +27,11 @@ export const DEFAULT_DEPLOYMENT = fileURLToPath(new URL("../../../contracts/depl
 
 export const chainOptions = {
   rpc: Options.text("rpc").pipe(
-    Options.withDescription(`JSON-RPC endpoint (env TCM_RPC_URL; default ${DEFAULT_RPC}, the local devnet)`),
+    Options.withDescription(
+      `JSON-RPC endpoint (env TCM_RPC_URL; default: the deployment file's rpcUrl, which npm start writes, else ${DEFAULT_RPC})`,
+    ),
     Options.withFallbackConfig(Config.string("TCM_RPC_URL")),
-    Options.withDefault(DEFAULT_RPC),
+    Options.optional,
   ),
   deployment: Options.text("deployment").pipe(
     Options.withDescription(
@@ -53,9 +58,30 @@ export const sendOptions = {
 };
 
 export interface ChainFlags {
-  readonly rpc: string;
+  /** --rpc or TCM_RPC_URL; none: the deployment's own rpcUrl (the devnet's), else DEFAULT_RPC. */
+  readonly rpc: Option.Option<string>;
   readonly deployment: string;
 }
+
+/** The endpoint a command talks to, and where that choice came from (said in errors and in every read's source line). */
+export interface ResolvedChain {
+  readonly rpc: string;
+  readonly rpcFrom: "--rpc" | "deployment" | "default";
+  readonly info: DeploymentInfo;
+  readonly file: string;
+}
+
+/** Reads the deployment once and picks the RPC: the flag (or TCM_RPC_URL), else the file's rpcUrl, else DEFAULT_RPC. */
+export const resolveChain = (flags: ChainFlags) =>
+  Effect.gen(function* () {
+    const info = yield* loadDeploymentFile(flags.deployment);
+    const resolved: ResolvedChain = Option.isSome(flags.rpc)
+      ? { rpc: flags.rpc.value, rpcFrom: "--rpc", info, file: flags.deployment }
+      : info.rpcUrl !== undefined
+        ? { rpc: info.rpcUrl, rpcFrom: "deployment", info, file: flags.deployment }
+        : { rpc: DEFAULT_RPC, rpcFrom: "default", info, file: flags.deployment };
+    return resolved;
+  }).pipe(Effect.provide(NodeFileSystem.layer));
 export interface SendFlags extends ChainFlags {
   readonly keystore: Option.Option<string>;
   readonly yes: boolean;
@@ -65,7 +91,7 @@ export interface SendFlags extends ChainFlags {
 export type ChainServices = ChainClient | Deployment | TcmReader | TxBuilder;
 
 /** Fails fast (no retries) with RpcUnreachable when nothing answers, and checks the deployment's chain id. */
-const probe = (flags: ChainFlags) =>
+const probe = (flags: ResolvedChain) =>
   Effect.gen(function* () {
     const chain = yield* ChainClient;
     const deployment = yield* Deployment;
@@ -78,7 +104,7 @@ const probe = (flags: ChainFlags) =>
     if (chainId !== deployment.chainId) {
       return yield* new BadInput({
         flag: "--deployment",
-        message: `${deployment.file} is for chain ${deployment.chainId}, but ${flags.rpc} is chain ${chainId}`,
+        message: `${deployment.file} is for chain ${deployment.chainId}, but ${flags.rpc}${flags.rpcFrom === "default" ? " (the default RPC)" : ""} is chain ${chainId}`,
       });
     }
   });
@@ -89,10 +115,10 @@ const validRpc = (url: string) =>
     : Effect.fail(new BadInput({ flag: "--rpc", message: `expected an http(s) URL, got ${JSON.stringify(url)}` }));
 
 /** Chain access for one command: ChainClient, Deployment, TcmReader, TxBuilder (after a reachability probe). */
-export const chainLayer = (flags: ChainFlags) => {
+export const chainLayer = (flags: ResolvedChain) => {
   const base = Layer.mergeAll(
     ChainClient.layer({ rpcUrls: [flags.rpc], pollingIntervalMs: 250, timeoutMs: 15_000 }),
-    Deployment.fromFile(flags.deployment),
+    Deployment.fromValue(flags.info, flags.file),
   );
   return Layer.mergeAll(TcmReader.Default, TxBuilder.Default).pipe(
     Layer.provideMerge(base),
@@ -159,5 +185,19 @@ export const toFlag =
     const [, flag, help] = match;
     return new BadInput({ flag, message: help === undefined ? error.message : `${help} (${error.message})` });
   };
+
+/**
+ * One line on stderr naming the chain a read came from: which RPC (and why that one) and which block. Tables and
+ * JSON on stdout stay as they are; a script still sees the source in its logs.
+ */
+export const readFrom = (blockNumber: bigint) =>
+  Effect.gen(function* () {
+    const chain = yield* ChainClient;
+    const deployment = yield* Deployment;
+    const rpc = chain.rpcUrls.join(", ");
+    yield* Effect.sync(() =>
+      process.stderr.write(`read ${rpc} (chain ${deployment.chainId}) at block ${blockNumber}; deployment ${deployment.file}\n`),
+    );
+  });
 
 export const isTty = (): boolean => Boolean(process.stdin.isTTY && process.stdout.isTTY);

@@ -2,10 +2,10 @@
  * Every command against a real anvil with the forge deployment: the `tcm` binary runs as a child process with
  * --rpc/--deployment and TCM_PRIVATE_KEY, and the chain is read afterwards to check what it did.
  */
-import { ANVIL_ACCOUNTS } from "@tcm/chain/devnet";
+import { ANVIL_ACCOUNTS, NEWCOMER } from "@tcm/chain/devnet";
 import { mockStETHAbi, projectTokenAbi, technoCapitalMachineAbi } from "@tcm/chain";
 import { Effect } from "effect";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type PublicClient, createPublicClient, createTestClient, createWalletClient, http, parseEther, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -240,6 +240,47 @@ describe("tcm against anvil", () => {
     expect(table.stdout).toMatch(/deployed\s+\d+\.\d+ % of the/);
     const liquidity = list.map((p) => BigInt(p.liquidityWstEth));
     expect([...liquidity].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))).toEqual(liquidity);
+  });
+
+  it("reads the RPC the deployment names when no --rpc is given, and says which RPC and block it read", async () => {
+    // The test node is on a random port: a CLI falling back to 127.0.0.1:8545 would fail or read another chain.
+    expect(net.node.url).not.toBe("http://127.0.0.1:8545");
+    const r = await tcm(["projects", "--deployment", net.deploymentFile]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/CLI Token/);
+    const head = await client.getBlockNumber({ cacheTime: 0 });
+    const [, url, block] = /^read (\S+) \(chain 31337\) at block (\d+); deployment (\S+)\n$/.exec(r.stderr) ?? [];
+    expect(url).toBe(net.node.url);
+    expect(BigInt(block ?? -1)).toBe(head);
+    const status = await tcm(["status", "--json"], { net });
+    expect(status.stderr).toMatch(new RegExp(`^read ${net.node.url.replace(/[.:/]/g, "\\$&")} \\(chain 31337\\) at block \\d+`));
+    expect(JSON.parse(status.stdout)).toMatchObject({ chainId: 31337 });
+  });
+
+  it("devnet fund: gives an address exactly --eth ether and --steth stETH; refused when stETH is not the devnet mock", async () => {
+    const to = NEWCOMER.address;
+    const [eth0, st0] = await Promise.all([
+      client.getBalance({ address: to }),
+      client.readContract({ address: net.deployment.stETH, abi: mockStETHAbi, functionName: "balanceOf", args: [to] }),
+    ]);
+    const r = await tcm(["devnet", "fund", "--to", to, "--eth", "2.5", "--steth", "7"], { net });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`Funded ${to}`));
+    expect(await client.getBalance({ address: to })).toBe(eth0 + 25n * 10n ** 17n);
+    const st1 = await client.readContract({ address: net.deployment.stETH, abi: mockStETHAbi, functionName: "balanceOf", args: [to] });
+    // stETH moves in shares: at most 1 wei of rounding.
+    expect(st1 - st0 >= 7n * 10n ** 18n - 1n && st1 - st0 <= 7n * 10n ** 18n).toBe(true);
+    // The same chain, but a deployment whose stETH is not the mock (here the wstETH contract): refused, nothing sent.
+    const dir = dirname(net.deploymentFile);
+    const fake = join(dir, "not-mock.json");
+    writeFileSync(fake, JSON.stringify({ ...JSON.parse(readFileSync(net.deploymentFile, "utf8")), stETH: net.deployment.wstETH }));
+    const refused = await tcm(["devnet", "fund", "--to", to, "--deployment", fake, "--rpc", net.node.url]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/only on the local devnet .* is not the devnet mock/);
+    expect(await client.getBalance({ address: to })).toBe(eth0 + 25n * 10n ** 17n);
+    const noTarget = await tcm(["devnet", "fund"], { net, key: null });
+    expect(noTarget.code).toBe(2);
+    expect(noTarget.stderr).toMatch(/--to: give the address to fund/);
   });
 
   it("withdraw: an amount, then --all closes the position", async () => {

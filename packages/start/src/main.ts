@@ -1,10 +1,11 @@
 // `npm start`: the complete local TCM on one machine, until Ctrl-C. See `npm start -- --help` and the README.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { deployDevnet, deploymentToJson, workspaceRoot } from "@tcm/chain/devnet";
+import { ChainClient, Deployment } from "@tcm/chain";
+import { Devnet, NEWCOMER, deployDevnet, deploymentToJson, workspaceRoot } from "@tcm/chain/devnet";
 import { type IpfsEndpoint, startIpfs } from "@tcm/ipfs";
-import { Effect } from "effect";
-import { createPublicClient, http } from "viem";
+import { Effect, Layer } from "effect";
+import { createPublicClient, formatEther, http, parseEther } from "viem";
 import { FlagError, HELP, parseFlags } from "./flags.js";
 import { dropLeftoverDatabase, provideDatabase } from "./postgres.js";
 import { ProcessRegistry, StartError, choosePort, isAlive, readPidFile, sleep, tail, waitFor } from "./processes.js";
@@ -76,7 +77,11 @@ const startAnvilProcess = async (registry: ProcessRegistry, root: string, port: 
   return { url, pid: child.pid!, logFile };
 };
 
-const EXAMPLES = (api: string | undefined, subgraph: string | undefined) =>
+/** What `npm start` gives the newcomer's account (NEWCOMER) on top of what it has. */
+const NEWCOMER_ETH = "100";
+const NEWCOMER_STETH = "100";
+
+const EXAMPLES = (api: string | undefined, subgraph: string | undefined, rpc: string) =>
   [
     api === undefined
       ? undefined
@@ -88,8 +93,12 @@ const EXAMPLES = (api: string | undefined, subgraph: string | undefined) =>
       : `  # the subgraph on graph-node: daily candles of project 1
   curl -s ${subgraph} -H 'content-type: application/json' \\
     -d '{"query":"{ projectDaySnapshots(where: { project: \\"1\\" }, orderBy: dayId) { dayId dailyYieldStEth poolPriceClose cumulativeLiquidityMinted } }"}'`,
-    `  # the CLI against this devnet (reads contracts/deployments/devnet.json and http://127.0.0.1:8545 by default)
-  npx tcm projects`,
+    `  # the CLI against this devnet (reads contracts/deployments/devnet.json and the RPC it names, ${rpc})
+  npx tcm projects
+  # your account (above): deposit 10 stETH, the yield split between projects 1 and 2; more stETH: npx tcm devnet fund
+  export TCM_PRIVATE_KEY=${NEWCOMER.privateKey}
+  npx tcm deposit --amount 10 --alloc 1:6000,2:4000 --yes
+  npx tcm status --account ${NEWCOMER.address}`,
   ]
     .filter((x) => x !== undefined)
     .join("\n");
@@ -198,6 +207,16 @@ const main = async () => {
         `deploy steps: ${simulation.stepsByKeeper} by the keeper, ${simulation.stepsByFallback} by the simulation; ${simulation.swaps} swaps; ${simulation.claims} claims`,
     );
 
+    // The newcomer's account: ether and stETH, no position (the README's walkthrough signs with it).
+    const newcomer = await step(`fund your account ${NEWCOMER.address} (${NEWCOMER_ETH} ETH, ${NEWCOMER_STETH} stETH, nothing deposited)`, () =>
+      Effect.runPromise(
+        Effect.flatMap(Devnet, (d) => d.fund(NEWCOMER.address, { eth: parseEther(NEWCOMER_ETH), stEth: parseEther(NEWCOMER_STETH) })).pipe(
+          Effect.provide(Devnet.Default.pipe(Layer.provide(Layer.mergeAll(ChainClient.layer({ rpcUrls: [anvil.url] }), Deployment.fromValue(deployment, deploymentFile))))),
+          Effect.mapError((e) => new StartError(`funding ${NEWCOMER.address} failed: ${e.message}`)),
+        ),
+      ),
+    );
+
     const head = await createPublicClient({ transport: http(anvil.url) }).getBlockNumber({ cacheTime: 0 });
     if (graphNode !== undefined) {
       await step(`wait for graph-node to index up to block ${head}`, () => waitForSync(graphNode!, head));
@@ -223,7 +242,9 @@ const main = async () => {
     if (graphNode !== undefined) out(`  indexing status          ${graphNode.status}`);
     out(`  keeper metrics           ${keeper === undefined ? "not running (see above)" : keeper.metrics}`);
     out(`  IPFS                     ${ipfs === undefined ? "not running (--no-subgraph)" : `${ipfs.url}/ipfs/<cid>  (RPC ${ipfs.url}/api/v0/)`}`);
-    out(`  deployment               ${relative(root, deploymentFile)}`);
+    out(`  deployment               ${relative(root, deploymentFile)}   (names the RPC above; the CLI reads it by default)`);
+    out(`  your account             ${NEWCOMER.address}   ${formatEther(newcomer.eth)} ETH, ${formatEther(newcomer.stEth)} stETH, nothing deposited`);
+    out(`                           export TCM_PRIVATE_KEY=${NEWCOMER.privateKey}   (a public devnet key)`);
     out(`  logs                     ${relative(root, logDir) || logDir}/`);
     out(`  processes                ${Object.entries(pids).map(([n, p]) => `${n} ${p}`).join(", ")}`);
     out("");
@@ -231,7 +252,7 @@ const main = async () => {
     out(formatTable(summary));
     out("");
     out("Try:");
-    out(EXAMPLES(api?.graphql, graphNode?.graphql));
+    out(EXAMPLES(api?.graphql, graphNode?.graphql, anvil.url));
     out("");
     out(`TCM_SUMMARY ${summaryJson(summary)}`);
     out(

@@ -102,8 +102,32 @@ const make = Effect.gen(function* () {
     );
   });
 
+  /**
+   * A faucet for any address: `eth` more ether and `stEth` more stETH (MockStETH.submit, sent as the address through
+   * anvil_impersonateAccount). The ether balance ends exactly `eth` above where it was (the submit's gas is refunded).
+   */
+  const fund = Effect.fn("Devnet.fund")(function* (address: Address, amounts: { readonly eth: bigint; readonly stEth: bigint }) {
+    const before = yield* rpc("getBalance", () => chain.client.getBalance({ address }));
+    if (amounts.stEth > 0n) {
+      yield* rpc("anvil_setBalance", () => test.setBalance({ address, value: before + amounts.stEth + 10n ** 18n }));
+      yield* rpc("anvil_impersonateAccount", () => test.impersonateAccount({ address }));
+      yield* fundStEth(address, amounts.stEth).pipe(
+        Effect.ensuring(Effect.ignore(rpc("anvil_stopImpersonatingAccount", () => test.stopImpersonatingAccount({ address })))),
+      );
+    }
+    yield* rpc("anvil_setBalance", () => test.setBalance({ address, value: before + amounts.eth }));
+    const [eth, stEth] = yield* rpc("balances", () =>
+      Promise.all([
+        chain.client.getBalance({ address }),
+        chain.client.readContract({ address: deployment.stETH, abi: mockStETHAbi, functionName: "balanceOf", args: [address] }),
+      ]),
+    );
+    return { eth, stEth } as const;
+  });
+
   return {
     sendAs,
+    fund,
     /** Mints stETH for ether (MockStETH.submit{value}); returns the account's stETH balance. */
     fundStEth,
     /** stETH → wstETH for traders; returns the wstETH balance. */
@@ -205,6 +229,29 @@ const make = Effect.gen(function* () {
       return (yield* balanceOf()) - before;
     }),
   } as const;
+});
+
+/**
+ * Whether the chain in use is a local devnet whose stETH is the mock: chain id 31337 and stETH answering the
+ * mock-only `rebase(0)` (an eth_call, nothing sent; the real Lido has no such function) — checked together so
+ * neither a mainnet fork on 31337 nor a public chain with a lookalike address passes. Returns the reason when not.
+ */
+export const isLocalDevnet = Effect.gen(function* () {
+  const chain = yield* ChainClient;
+  const deployment = yield* Deployment;
+  const chainId = yield* Effect.tryPromise({ try: () => chain.client.getChainId(), catch: (e) => classifyRpcError("chainId", e) });
+  if (chainId !== 31337) return { ok: false, reason: `chain ${chainId} is not the local devnet (31337)` } as const;
+  const mock = yield* Effect.tryPromise(() =>
+    chain.client.call({
+      to: deployment.stETH,
+      data: encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [0n] }),
+    }),
+  ).pipe(
+    Effect.as(true),
+    Effect.orElseSucceed(() => false),
+  );
+  if (!mock) return { ok: false, reason: `stETH at ${deployment.stETH} is not the devnet mock (it does not answer rebase)` } as const;
+  return { ok: true } as const;
 });
 
 /**

@@ -16,3 +16,13 @@ export const ANVIL_ACCOUNTS: ReadonlyArray<{ readonly address: Address; readonly
 
 /** Account 0: the devnet deployer and guardian. */
 export const ANVIL_DEPLOYER = ANVIL_ACCOUNTS[0] as (typeof ANVIL_ACCOUNTS)[number];
+
+/**
+ * The newcomer's account `npm start` funds (ether and stETH, nothing deposited) and prints: a fixed key
+ * (keccak256("tcm-devnet-newcomer")), so the README can show it in full. Not an anvil account and not one of the
+ * simulation's depositors. Devnet only: the key is public.
+ */
+export const NEWCOMER: { readonly address: Address; readonly privateKey: Hex } = {
+  address: "0xBaB56CC3B0f5Fc4e251Bdf85fF19282A71051689",
+  privateKey: "0xc44fcd5e0595e1dbe5779f9f2f24b7814f15d970e026dba2609ba0e2b851b057",
+};

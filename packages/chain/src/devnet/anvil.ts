@@ -321,7 +321,9 @@ export const deployDevnet = (options: DeployOptions): Effect.Effect<DeploymentIn
       try: () => client.readContract({ address: info.machine, abi: technoCapitalMachineAbi, functionName: "genesis" }),
       catch: (cause) => new DevnetError({ message: "cannot read machine.genesis()", cause }),
     });
-    const deployment: DeploymentInfo = { ...info, genesis, deployBlock: before + 1n };
+    // The node's URL travels with the deployment: a client given only the file reads this devnet, not whatever else
+    // answers on a default port.
+    const deployment: DeploymentInfo = { ...info, genesis, deployBlock: before + 1n, rpcUrl: options.rpcUrl };
     if (options.outFile !== undefined) {
       const out = resolve(options.outFile);
       yield* Effect.promise(() => mkdir(dirname(out), { recursive: true }));
@@ -333,5 +335,6 @@ export const deployDevnet = (options: DeployOptions): Effect.Effect<DeploymentIn
 /** The JSON shape the forge script writes (numbers for uints that fit, strings beyond). */
 export const deploymentToJson = (d: DeploymentInfo): Record<string, string | number> => {
   const uint = (x: bigint) => (x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x.toString());
-  return { ...d, genesis: uint(d.genesis), deployBlock: uint(d.deployBlock) };
+  const { rpcUrl, ...rest } = d;
+  return { ...rest, genesis: uint(d.genesis), deployBlock: uint(d.deployBlock), ...(rpcUrl === undefined ? {} : { rpcUrl }) };
 };

@@ -1,4 +1,4 @@
-export { ANVIL_ACCOUNTS, ANVIL_DEPLOYER } from "./accounts.js";
+export { ANVIL_ACCOUNTS, ANVIL_DEPLOYER, NEWCOMER } from "./accounts.js";
 export {
   type AnvilInstance,
   type AnvilOptions,
@@ -14,4 +14,4 @@ export {
   stopAnvil,
   workspaceRoot,
 } from "./anvil.js";
-export { Devnet, type SwapInput } from "./Devnet.js";
+export { Devnet, type SwapInput, isLocalDevnet } from "./Devnet.js";

@@ -1,7 +1,7 @@
 import { Command, Options } from "@effect/cli";
 import { TcmReader, deployTotals } from "@tcm/chain";
 import { Console, Effect } from "effect";
-import { chainOptions, type ChainFlags } from "../context.js";
+import { chainOptions, type ChainFlags, readFrom } from "../context.js";
 import { printJson, table } from "../output.js";
 import { figuresOf, stEthOfShares } from "../preview.js";
 import { withChain } from "../run.js";
@@ -24,6 +24,7 @@ const projects = (flags: ChainFlags & { readonly json: boolean; readonly sort: (
     flags,
     Effect.gen(function* () {
       const snapshot = yield* (yield* TcmReader).snapshot();
+      yield* readFrom(snapshot.blockNumber);
       const labels = yield* tokenLabels(snapshot);
       const totals = yield* deployTotals(
         snapshot.projects.map((d) => d.project.id),

@@ -3,7 +3,7 @@ import { ChainClient, Deployment, type Snapshot, TcmReader, deployTotals, mockSt
 import { deploymentRatio } from "@tcm/domain";
 import { Console, Effect, Either, Option } from "effect";
 import type { Address } from "viem";
-import { chainOptions, type ChainFlags } from "../context.js";
+import { chainOptions, type ChainFlags, readFrom } from "../context.js";
 import { BadInput } from "../errors.js";
 import { keyValues, printJson, table } from "../output.js";
 import { figuresOf, stEthOfShares, stEthPerShareOf, tokensPerDay } from "../preview.js";
@@ -238,6 +238,7 @@ const status = (flags: Flags) =>
         return yield* new BadInput({ flag: "--project", message: "give --project or --account, not both" });
       }
       const snapshot = yield* (yield* TcmReader).snapshot();
+      yield* readFrom(snapshot.blockNumber);
       if (Option.isSome(flags.project)) return yield* projectStatus(flags, snapshot, flags.project.value);
       if (Option.isSome(flags.account)) return yield* accountStatus(flags, snapshot, flags.account.value);
       return yield* protocolStatus(flags, snapshot);
