@@ -1,6 +1,6 @@
 import { Deployment, type DeploymentInfo, type Position, TxBuilder } from "@tcm/chain";
 import DataLoader from "dataloader";
-import { Cause, Context, Effect, Either, Exit, Option, Runtime } from "effect";
+import { Cause, Context, Effect, Either, Exit, Match, Option, Predicate, Runtime } from "effect";
 import { GraphQLError } from "graphql";
 import type { Address } from "viem";
 import { History, type HistoryRequest } from "../History.js";
@@ -23,32 +23,29 @@ export interface GraphQLContext {
   readonly deployment: DeploymentInfo;
 }
 
-const tagOf = (error: unknown): string | undefined =>
-  typeof error === "object" && error !== null && "_tag" in error ? String((error as { _tag: unknown })._tag) : undefined;
+/** A field of a failure, when it has one (the extensions carry it as is, undefined otherwise). */
+const field = (error: unknown, key: string): unknown => (Predicate.hasProperty(error, key) ? error[key] : undefined);
 
 /** Maps a service failure to the GraphQL error integrators see (extensions.code is stable). */
 export const toGraphQLError = (error: unknown): GraphQLError => {
-  const e = error as Record<string, unknown>;
-  const message = typeof e?.["message"] === "string" ? (e["message"] as string) : String(error);
-  switch (tagOf(error)) {
-    case "BadInput":
-    case "InvalidInput":
-      return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", input: e["input"], rule: e["rule"] } });
-    case "HistoryUnavailable":
-      return new GraphQLError(message, { extensions: { code: "HISTORY_UNAVAILABLE", reason: e["reason"] } });
-    case "PreviewReverted":
-      return new GraphQLError(message, { extensions: { code: "WOULD_REVERT", error: e["error"] } });
-    case "ContractRevert":
-      return new GraphQLError(`the transaction would revert: ${message}`, {
-        extensions: { code: "WOULD_REVERT", error: e["name"] },
-      });
-    case "ChainUnavailable":
-    case "TransientRpcError":
-    case "RpcError":
-      return new GraphQLError(message, { extensions: { code: "CHAIN_UNAVAILABLE" } });
-    default:
-      return new GraphQLError("internal error", { extensions: { code: "INTERNAL_SERVER_ERROR" } });
-  }
+  const message = Predicate.hasProperty(error, "message") && Predicate.isString(error.message) ? error.message : String(error);
+  const coded = (code: string, extensions: Record<string, unknown> = {}, text = message) =>
+    new GraphQLError(text, { extensions: { code, ...extensions } });
+  return Match.value(error).pipe(
+    Match.when(Predicate.or(Predicate.isTagged("BadInput"), Predicate.isTagged("InvalidInput")), (e) =>
+      coded("BAD_USER_INPUT", { input: field(e, "input"), rule: field(e, "rule") }),
+    ),
+    Match.when(Predicate.isTagged("HistoryUnavailable"), (e) => coded("HISTORY_UNAVAILABLE", { reason: field(e, "reason") })),
+    Match.when(Predicate.isTagged("PreviewReverted"), (e) => coded("WOULD_REVERT", { error: field(e, "error") })),
+    Match.when(Predicate.isTagged("ContractRevert"), (e) =>
+      coded("WOULD_REVERT", { error: field(e, "name") }, `the transaction would revert: ${message}`),
+    ),
+    Match.when(
+      Predicate.or(Predicate.isTagged("ChainUnavailable"), Predicate.or(Predicate.isTagged("TransientRpcError"), Predicate.isTagged("RpcError"))),
+      () => coded("CHAIN_UNAVAILABLE"),
+    ),
+    Match.orElse(() => new GraphQLError("internal error", { extensions: { code: "INTERNAL_SERVER_ERROR" } })),
+  );
 };
 
 export const makeContext = (
