@@ -105,3 +105,7 @@ export const formatBps = (bps: bigint | number): string => {
   const rest = (b % 100n).toString().padStart(2, "0").replace(/0+$/, "");
   return `${whole}${rest ? `.${rest}` : ""}%`;
 };
+
+/** An ERC-20 allowance for people: the max-uint256 "infinite approval" reads "unlimited", not a 78-digit number. */
+export const formatAllowance = (value: bigint, decimals = 18): string =>
+  value === 2n ** 256n - 1n ? "unlimited" : formatUnits(value, decimals);

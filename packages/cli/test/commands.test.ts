@@ -67,6 +67,35 @@ describe("tcm against anvil", () => {
     expect(p.owner).toBe(user.address);
   });
 
+  it("harvest of a project launched this epoch says it is not ready and when it will be", async () => {
+    const r = await tcm(["harvest", "4", "--yes"], { net });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Project 4 is not ready to harvest: it was launched in epoch \d+, the current one, and a project's first harvest opens with the next epoch, at \d{4}-\d\d-\d\dT[\d:]+Z \(in \d+ h \d+ min, when epoch \d+ begins\)/);
+    expect(r.stderr).not.toMatch(/already harvested/);
+  });
+
+  it("errors name only flags the user passed; unlimited allowances read \"unlimited\"; --help into a pipe has no colour codes", async () => {
+    // `other` has no position and no rewards.
+    const claim = await tcm(["claim", "--yes"], { net, key: other.privateKey });
+    expect(claim.code).toBe(1);
+    expect(claim.stderr).toMatch(/has no pending rewards to claim in any project/);
+    expect(claim.stderr).not.toMatch(/--project/);
+    const withdraw = await tcm(["withdraw", "--all", "--yes"], { net, key: other.privateKey });
+    expect(withdraw.code).toBe(1);
+    expect(withdraw.stderr).toMatch(/has no position to withdraw from/);
+    expect(withdraw.stderr).not.toMatch(/--amount/);
+    const { encodeFunctionData, maxUint256 } = await import("viem");
+    await sendRaw(other.address, net.deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "approve", args: [net.deployment.machine, maxUint256] }));
+    const status = await tcm(["status", "--account", other.address], { net });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/allowance to the machine: unlimited/);
+    // No NO_COLOR, stdout a pipe: plain text all the same.
+    const help = await tcm(["--help"], { env: { NO_COLOR: "" } });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/USAGE/);
+    expect(help.stdout).not.toMatch(/\x1b\[/);
+  });
+
   it("--dry-run prints {to, data, value} as JSON and sends nothing", async () => {
     const before = await client.getTransactionCount({ address: user.address });
     const r = await tcm(["deposit", "--amount", "1", "--alloc", "1:10000", "--dry-run"], { net });

@@ -1,6 +1,6 @@
 import { Either } from "effect";
 import { describe, expect, it } from "vitest";
-import { formatUnits, parseAllocation, parseBps, parseDecimal, parseIds } from "../src/units.js";
+import { formatAllowance, formatUnits, parseAllocation, parseBps, parseDecimal, parseIds } from "../src/units.js";
 
 const right = <A>(e: Either.Either<A, unknown>): A => {
   if (Either.isLeft(e)) throw new Error(`expected Right, got ${String(e.left)}`);
@@ -52,3 +52,12 @@ describe("parsing what people type", () => {
     expect(formatUnits(0n)).toBe("0");
   });
 });
+
+describe("formatAllowance", () => {
+  it("reads max uint256 as unlimited and anything below it as an amount", () => {
+    expect(formatAllowance(2n ** 256n - 1n)).toBe("unlimited");
+    expect(formatAllowance(2n ** 256n - 2n)).not.toBe("unlimited");
+    expect(formatAllowance(5n * 10n ** 17n)).toBe("0.5");
+  });
+});
+

@@ -178,7 +178,7 @@ export const decimal = (value: bigint, places = 4): string => {
 export const percent = (ratio: bigint | null): string => (ratio === null ? "—" : `${decimal(ratio * 100n, 2)} %`);
 
 export const formatTable = (summary: Summary): string => {
-  const header = ["#", "project", "yield (stETH)", "harvested (wstETH)", "in the pool (wstETH)", "pending (wstETH)", "deployed", "LP locked", "price (wstETH/token)", "tokens emitted"];
+  const header = ["#", "project", "yield (stETH)", "harvested (wstETH)", "deployed (wstETH)", "pending (wstETH)", "deployed", "LP locked", "price (wstETH/token)", "tokens emitted"];
   const rows = summary.projects.map((p) => [
     String(p.projectId),
     `${p.symbol} ${p.name}`,
@@ -198,9 +198,11 @@ export const formatTable = (summary: Summary): string => {
     `  ${widths.map((w) => "─".repeat(w)).join("  ")}`,
     ...rows.map(line),
     "",
-    "  deployed = wstETH in the pool ÷ wstETH harvested. Each day's harvest collects the yield as pending wstETH; deploy",
-    "  steps, one every stepInterval, buy the token with it and lock both as liquidity, each moving the price only within",
-    "  the machine's band (maxImpactBps), so no sandwich pays. The step bounties are the small part that never reaches the pool.",
+    "  deployed (wstETH) = all the wstETH the deploy steps put into the pool; deployed = that ÷ harvested (wstETH). It is not",
+    "  the pool's reserve now (`tcm projects`' \"pool reserve\"), which traders' swaps move. Each day's harvest collects the",
+    "  yield as pending wstETH; deploy steps, one every stepInterval, buy the token with it and lock both as liquidity, each",
+    "  moving the price only within the machine's band (maxImpactBps), so no sandwich pays. The step bounties are the small",
+    "  part that never reaches the pool.",
   ].join("\n");
 };
 

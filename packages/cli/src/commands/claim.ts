@@ -2,7 +2,7 @@ import { Command, Options } from "@effect/cli";
 import { TcmReader, TxBuilder } from "@tcm/chain";
 import { Console, Effect, Option } from "effect";
 import { type SendFlags, sendOptions, toFlag } from "../context.js";
-import { BadInput } from "../errors.js";
+import { CommandFailed } from "../errors.js";
 import { keyValues, table } from "../output.js";
 import { withChain, withSigner } from "../run.js";
 import { execute, gasLine, say } from "../send.js";
@@ -35,7 +35,10 @@ const claim = (flags: SendFlags & { readonly project: ReadonlyArray<string>; rea
         const current = yield* positionAt(account, snapshot);
         const reader = yield* TcmReader;
         const ids = requested.length > 0 ? requested : current.holdings.filter((h) => h.pendingRewards > 0n).map((h) => BigInt(h.projectId));
-        if (ids.length === 0) return yield* new BadInput({ flag: "--project", message: `${account} has no pending rewards to claim` });
+        if (ids.length === 0) {
+          // Nothing named, nothing pending: no flag is wrong, there is just nothing to claim.
+          return yield* new CommandFailed({ message: `${account} has no pending rewards to claim in any project (tcm status --account ${account})` });
+        }
         const receiver = Option.getOrElse(flags.to, () => account);
         const builder = yield* TxBuilder;
         const buildOptions = { projectCount: snapshot.protocol.projectCount };

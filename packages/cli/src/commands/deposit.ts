@@ -7,7 +7,7 @@ import { BadInput } from "../errors.js";
 import { keyValues } from "../output.js";
 import { withChain, withSigner } from "../run.js";
 import { type Step, execute, gasLine, say } from "../send.js";
-import { formatUnits, parseAllocation, parseDecimal } from "../units.js";
+import { formatAllowance, formatUnits, parseAllocation, parseDecimal } from "../units.js";
 import { allocationTable, positionAt, requireAccount, stEthBalances } from "./shared.js";
 
 export const allocOption = Options.text("alloc").pipe(
@@ -97,7 +97,7 @@ const deposit = (flags: Flags) =>
           keyValues([
             ["amount", `${formatUnits(amount, 18, 18)} stETH (balance ${formatUnits(balance)} stETH)`],
             ["principal", `${formatUnits(current.principal)} → ${formatUnits(current.principal + amount)} stETH`],
-            ["approval", allowance < amount ? `needed (allowance ${formatUnits(allowance)} stETH)` : "in place"],
+            ["approval", allowance < amount ? `needed (allowance ${formatAllowance(allowance)} stETH)` : "in place"],
             ["gas", gasLine(steps)],
           ]),
         );

@@ -14,7 +14,7 @@ const options = {
   ...chainOptions,
   json: jsonOption,
   sort: Options.choice("sort", SORTS).pipe(
-    Options.withDescription("Order: yield (stETH harvested), liquidity (wstETH in the pool), principal (stETH allocated), id"),
+    Options.withDescription("Order: yield (stETH harvested), liquidity (the pool's wstETH reserve), principal (stETH allocated), id"),
     Options.withDefault("id" as const),
   ),
 };
@@ -56,7 +56,7 @@ const projects = (flags: ChainFlags & { readonly json: boolean; readonly sort: (
       if (rows.length === 0) return yield* Console.log("No projects yet (launch one with `tcm launch`).");
       yield* Console.log(
         table(
-          ["id", "symbol", "name", "price (wstETH)", "liquidity (wstETH)", "principal (stETH)", "yield (stETH)", "pending (wstETH)", "in pool", "tokens/day"],
+          ["id", "symbol", "name", "price (wstETH)", "pool reserve (wstETH)", "principal (stETH)", "yield (stETH)", "pending (wstETH)", "deployed", "tokens/day"],
           rows.map((r) => [
             String(r.id),
             r.symbol,
@@ -72,10 +72,16 @@ const projects = (flags: ChainFlags & { readonly json: boolean; readonly sort: (
         ),
       );
       if (rows.some((r) => !r.seeded)) yield* Console.log("* not seeded yet: the launch price");
-      yield* Console.log("in pool: wstETH the deploy steps put into the pool ÷ wstETH harvested (step bounties are the ≈ 0.1 % missing)");
+      yield* Console.log(
+        [
+          "pool reserve: the wstETH in the project's pool now (what the deploy steps put in, plus or minus the traders' swaps)",
+          "yield: stETH harvested for the project; pending: harvested wstETH waiting for a deploy step",
+          "deployed: wstETH the deploy steps put into the pool ÷ wstETH harvested (the step bounties are the ≈ 0.1 % missing)",
+        ].join("\n"),
+      );
     }),
   );
 
 export const projectsCommand = Command.make("projects", options, projects).pipe(
-  Command.withDescription("List projects: price, pool liquidity, allocated principal, yield harvested, wstETH pending and the share of the harvested wstETH in the pool, emission. --sort yield|liquidity|principal, --json."),
+  Command.withDescription("List projects: price, the pool's wstETH reserve, allocated principal, yield harvested, wstETH pending and the share of the harvested wstETH deployed into the pool, emission. --sort yield|liquidity|principal, --json."),
 );

@@ -5,7 +5,7 @@
 import { Args, Options } from "@effect/cli";
 import {
   ChainClient,
-  type ContractRevert,
+  ContractRevert,
   Deployment,
   type Snapshot,
   TcmReader,
@@ -13,6 +13,7 @@ import {
   mockStETHAbi,
   technoCapitalMachineAbi,
 } from "@tcm/chain";
+import { nextHarvestTime } from "@tcm/domain";
 import { Effect, Either } from "effect";
 import { type Address, type ContractFunctionReturnType, zeroAddress } from "viem";
 import { type SendFlags, toFlag } from "../context.js";
@@ -125,6 +126,29 @@ const projectIdFlag = toFlag([
   ["projectIds", "<project-id>", "existing project ids, each listed once"],
 ]);
 
+const until = (from: bigint, to: bigint): string => {
+  const minutes = (to > from ? to - from : 0n) / 60n;
+  return minutes >= 60n ? `${minutes / 60n} h ${minutes % 60n} min` : `${minutes} min`;
+};
+
+/**
+ * TCM_AlreadyHarvested says why a harvest is not ready, and when it will be: a project launched this epoch has never
+ * been harvested (its first harvest opens with the next epoch), one harvested this epoch waits for the next.
+ */
+const notReadyYet = (snapshot: Snapshot, genesis: bigint, id: bigint, error: ContractRevert): ContractRevert => {
+  if (error.name !== "TCM_AlreadyHarvested") return error;
+  const project = snapshot.projects[Number(id) - 1]?.project;
+  if (project === undefined) return error;
+  const epoch = BigInt(project.lastHarvestEpoch);
+  const at = nextHarvestTime(genesis, epoch);
+  const when = `${new Date(Number(at) * 1000).toISOString().replace(".000Z", "Z")} (in ${until(snapshot.timestamp, at)}, when epoch ${epoch + 1n} begins)`;
+  const message =
+    project.totalYieldShares === 0n
+      ? `Project ${id} is not ready to harvest: it was launched in epoch ${epoch}, the current one, and a project's first harvest opens with the next epoch, at ${when}`
+      : `Project ${id} was already harvested in epoch ${epoch}, the current one; its next harvest opens at ${when}`;
+  return new ContractRevert({ ...error, message });
+};
+
 /** The machine's per-project steps; each has a batch form (`harvestMany`, `deployMany`) that skips the projects not ready. */
 export type ProjectStep = "harvest" | "deploy";
 
@@ -193,7 +217,11 @@ export const runProjectStep = <F extends ProjectStep>(
               Effect.either,
             ),
         );
-        const failures = simulations.flatMap((s, i) => (Either.isLeft(s) ? [[projectIds[i], s.left] as const] : []));
+        const failures = simulations.flatMap((s, i) =>
+          Either.isLeft(s)
+            ? [[projectIds[i]!, s.left._tag === "ContractRevert" ? notReadyYet(snapshot, deployment.genesis, projectIds[i]!, s.left) : s.left] as const]
+            : [],
+        );
         for (const [, error] of failures) if (error._tag !== "ContractRevert") return yield* Effect.fail(error);
         const ready = projectIds.flatMap((id, i): ReadyProject<F>[] => {
           const s = simulations[i];

@@ -8,7 +8,7 @@ import { BadInput } from "../errors.js";
 import { keyValues, printJson, table } from "../output.js";
 import { figuresOf, stEthOfShares, stEthPerShareOf, tokensPerDay } from "../preview.js";
 import { withChain } from "../run.js";
-import { formatBps, formatInt, formatUnits, parseIds } from "../units.js";
+import { formatAllowance, formatBps, formatInt, formatUnits, parseIds } from "../units.js";
 import { positionAt } from "./shared.js";
 
 export const jsonOption = Options.boolean("json").pipe(Options.withDescription("Machine-readable JSON (amounts as decimal strings in wei)"));
@@ -218,7 +218,7 @@ const accountStatus = (flags: Flags, snapshot: Snapshot, text: string) =>
     yield* Console.log(
       keyValues([
         ["principal", `${formatUnits(position.principal)} stETH`],
-        ["stETH balance", `${formatUnits(stEthBalance)} stETH (allowance to the machine ${formatUnits(allowance)})`],
+        ["stETH balance", `${formatUnits(stEthBalance)} stETH (allowance to the machine: ${formatAllowance(allowance)})`],
       ]),
     );
     if (rows.length === 0) return yield* Console.log("  no position");

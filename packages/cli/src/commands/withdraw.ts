@@ -2,7 +2,7 @@ import { Command, Options } from "@effect/cli";
 import { TcmReader, TxBuilder } from "@tcm/chain";
 import { Console, Effect, Option } from "effect";
 import { type SendFlags, sendOptions, toFlag } from "../context.js";
-import { BadInput } from "../errors.js";
+import { BadInput, CommandFailed } from "../errors.js";
 import { keyValues } from "../output.js";
 import { withdrawalPreview } from "../preview.js";
 import { withChain, withSigner } from "../run.js";
@@ -29,13 +29,18 @@ const withdraw = (flags: Flags) =>
     flags,
     withSigner(flags, (from) =>
       Effect.gen(function* () {
-        if (flags.all === Option.isSome(flags.amount)) {
-          return yield* new BadInput({ flag: "--amount", message: "give either --amount <stETH> or --all (not both)" });
+        if (flags.all && Option.isSome(flags.amount)) {
+          return yield* new BadInput({ flag: "--all", message: "give either --amount <stETH> or --all, not both" });
+        }
+        if (!flags.all && Option.isNone(flags.amount)) {
+          return yield* new BadInput({ flag: "--amount", message: "say how much: --amount <stETH>, or --all for the whole principal" });
         }
         const account = yield* requireAccount(from, "withdraw");
         const snapshot = yield* (yield* TcmReader).snapshot();
         const current = yield* positionAt(account, snapshot);
-        if (current.principal === 0n) return yield* new BadInput({ flag: "--amount", message: `${account} has no position` });
+        if (current.principal === 0n) {
+          return yield* new CommandFailed({ message: `${account} has no position to withdraw from (deposit first: tcm deposit)` });
+        }
         const amount = Option.isSome(flags.amount) ? yield* parseDecimal("--amount", flags.amount.value, 18, "stETH") : current.principal;
         if (amount > current.principal) {
           return yield* new BadInput({
