@@ -5,7 +5,7 @@ import { ChainClient, Deployment } from "@tcm/chain";
 import { Devnet, NEWCOMER, deployDevnet, deploymentToJson, workspaceRoot } from "@tcm/chain/devnet";
 import { type IpfsEndpoint, startIpfs } from "@tcm/ipfs";
 import { Effect, Layer } from "effect";
-import { createPublicClient, formatEther, http, parseEther } from "viem";
+import { createPublicClient, formatUnits, http, parseEther } from "viem";
 import { FlagError, HELP, parseFlags } from "./flags.js";
 import { dropLeftoverDatabase, provideDatabase } from "./postgres.js";
 import { ProcessRegistry, StartError, choosePort, isAlive, readPidFile, sleep, tail, waitFor } from "./processes.js";
@@ -80,6 +80,9 @@ const startAnvilProcess = async (registry: ProcessRegistry, root: string, port: 
 /** What `npm start` gives the newcomer's account (NEWCOMER) on top of what it has. */
 const NEWCOMER_ETH = "100";
 const NEWCOMER_STETH = "100";
+
+/** An 18-decimal amount to 6 decimals, rounded half up: stETH moves in shares, so a mint can land a wei short. */
+const roughly = (amount: bigint) => formatUnits((amount + 500_000_000_000n) / 1_000_000_000_000n, 6);
 
 const EXAMPLES = (api: string | undefined, subgraph: string | undefined, rpc: string) =>
   [
@@ -243,7 +246,7 @@ const main = async () => {
     out(`  keeper metrics           ${keeper === undefined ? "not running (see above)" : keeper.metrics}`);
     out(`  IPFS                     ${ipfs === undefined ? "not running (--no-subgraph)" : `${ipfs.url}/ipfs/<cid>  (RPC ${ipfs.url}/api/v0/)`}`);
     out(`  deployment               ${relative(root, deploymentFile)}   (names the RPC above; the CLI reads it by default)`);
-    out(`  your account             ${NEWCOMER.address}   ${formatEther(newcomer.eth)} ETH, ${formatEther(newcomer.stEth)} stETH, nothing deposited`);
+    out(`  your account             ${NEWCOMER.address}   ${roughly(newcomer.eth)} ETH, ${roughly(newcomer.stEth)} stETH, nothing deposited`);
     out(`                           export TCM_PRIVATE_KEY=${NEWCOMER.privateKey}   (a public devnet key)`);
     out(`  logs                     ${relative(root, logDir) || logDir}/`);
     out(`  processes                ${Object.entries(pids).map(([n, p]) => `${n} ${p}`).join(", ")}`);

@@ -141,7 +141,7 @@ describe("npm start", () => {
       expect((project.deployedWstEth + project.pendingWstEth) * 100n).toBeGreaterThanOrEqual(project.harvestedWstEth * 99n);
       expect(project.deploymentRatio).toBe((project.deployedWstEth * 10n ** 18n) / project.harvestedWstEth);
     }
-    expect(output).toMatch(/deployed = wstETH in the pool ÷ wstETH harvested/);
+    expect(output).toMatch(/deployed \(wstETH\) = all the wstETH the deploy steps put into the pool; deployed = that ÷ harvested \(wstETH\)/);
     expect(output).toContain(formatTable(summary));
   });
 
@@ -224,6 +224,28 @@ describe("npm start", () => {
     expect(await page.text()).toMatch(/GraphiQL/);
     expect((await fetch(`${ready.api}/assets/graphiql.js`)).status).toBe(200);
   });
+
+  it("prints a funded key, and the CLI examples work as printed on the chain it started (not on 8545)", async () => {
+    const key = /^\s+export TCM_PRIVATE_KEY=(0x[0-9a-f]{64})\s/m.exec(output)?.[1];
+    expect(key).toBeDefined();
+    expect(output).toMatch(/your account\s+0x[0-9a-fA-F]{40}\s+100 ETH, 100 stETH, nothing deposited/);
+    // The "Try:" block's CLI part, literally: every line after its "# the CLI" comment up to the blank line.
+    const tryBlock = output.slice(output.indexOf("\nTry:\n"));
+    const cli = tryBlock.slice(tryBlock.indexOf("# the CLI"), tryBlock.indexOf("\n\n"));
+    const commands = cli.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+    expect(commands.filter((c) => c.startsWith("npx tcm")).length).toBeGreaterThanOrEqual(3);
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: "1" };
+    for (const name of ["TCM_RPC_URL", "TCM_DEPLOYMENT_FILE", "TCM_PRIVATE_KEY", "FORCE_COLOR"]) delete env[name];
+    const run = spawnSync("bash", ["-euo", "pipefail", "-c", commands.join("\n")], { cwd: ROOT, env, encoding: "utf8" });
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    // Every read said where it came from: this start's anvil, on its free port.
+    expect(ready.rpc).not.toBe("http://127.0.0.1:8545");
+    const sources = run.stderr.split("\n").filter((l) => l.startsWith("read "));
+    expect(sources.length).toBeGreaterThanOrEqual(2);
+    for (const line of sources) expect(line.startsWith(`read ${ready.rpc} (chain 31337) at block `)).toBe(true);
+    // The deposit opened a position of 10 stETH (stETH moves in shares: the principal can read a wei short).
+    expect(run.stdout).toMatch(/principal\s+(10|9\.999999) stETH/);
+  }, 120_000);
 
   it("stops every process it started on Ctrl-C (SIGINT) and drops its database", async () => {
     const pids = Object.values(ready.pids);
