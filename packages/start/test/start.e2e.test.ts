@@ -247,6 +247,21 @@ describe("npm start", () => {
     expect(run.stdout).toMatch(/principal\s+(10|9\.999999) stETH/);
   }, 120_000);
 
+  it("README test: every CLI command block of the README's walkthroughs runs as written, on this devnet", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const walkthroughs = readme.slice(readme.indexOf("\n## Walkthroughs"), readme.indexOf("\n## tcm CLI"));
+    const blocks = [...walkthroughs.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^npx tcm /m.test(b));
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: "1" };
+    for (const name of ["TCM_RPC_URL", "TCM_DEPLOYMENT_FILE", "TCM_PRIVATE_KEY", "FORCE_COLOR"]) delete env[name];
+    // One shell, the blocks in order (the first exports the key the others sign with); the first failing command fails it.
+    const script = blocks.join("\n");
+    const run = spawnSync("bash", ["-euo", "pipefail", "-c", script], { cwd: ROOT, env, encoding: "utf8", timeout: 100_000 });
+    expect(run.status, `${script}\n---\n${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/Project \d+ launched/);
+    expect(run.stdout).toMatch(/Funded 0xBaB56CC3B0f5Fc4e251Bdf85fF19282A71051689/);
+  }, 120_000);
+
   it("stops every process it started on Ctrl-C (SIGINT) and drops its database", async () => {
     const pids = Object.values(ready.pids);
     expect(pids.length).toBeGreaterThanOrEqual(3);

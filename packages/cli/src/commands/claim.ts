@@ -7,7 +7,7 @@ import { keyValues, table } from "../output.js";
 import { withChain, withSigner } from "../run.js";
 import { execute, gasLine, say } from "../send.js";
 import { formatUnits, parseIds } from "../units.js";
-import { positionAt, requireAccount } from "./shared.js";
+import { requireAccount } from "./shared.js";
 
 const options = {
   ...sendOptions,
@@ -32,9 +32,14 @@ const claim = (flags: SendFlags & { readonly project: ReadonlyArray<string>; rea
         const account = yield* requireAccount(from, "claim");
         const requested = yield* parseIds("--project", flags.project);
         const snapshot = yield* (yield* TcmReader).snapshot();
-        const current = yield* positionAt(account, snapshot);
         const reader = yield* TcmReader;
-        const ids = requested.length > 0 ? requested : current.holdings.filter((h) => h.pendingRewards > 0n).map((h) => BigInt(h.projectId));
+        // Default: every project with rewards waiting, including ones the position no longer allocates to (a
+        // reallocation settles their rewards and they stay claimable).
+        const everyId = Array.from({ length: snapshot.protocol.projectCount }, (_, i) => i + 1);
+        const waiting = requested.length > 0
+          ? []
+          : yield* Effect.forEach(everyId, (id) => reader.pendingRewards(account, id, { blockNumber: snapshot.blockNumber }));
+        const ids = requested.length > 0 ? requested : everyId.filter((_, i) => (waiting[i] ?? 0n) > 0n).map((id) => BigInt(id));
         if (ids.length === 0) {
           // Nothing named, nothing pending: no flag is wrong, there is just nothing to claim.
           return yield* new CommandFailed({ message: `${account} has no pending rewards to claim in any project (tcm status --account ${account})` });
