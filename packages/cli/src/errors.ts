@@ -3,7 +3,8 @@
  * line for people (stderr) and a documented exit code.
  */
 import { ValidationError } from "@effect/cli";
-import { Data } from "effect";
+import { ContractRevert, DeploymentError, InvalidInput, ReceiptTimeout, RpcError, TransientRpcError } from "@tcm/chain";
+import { Data, Match, Predicate } from "effect";
 
 export const ExitCode = {
   ok: 0,
@@ -38,52 +39,35 @@ export interface Reported {
   readonly message: string;
 }
 
-const tagOf = (e: unknown): string | undefined =>
-  typeof e === "object" && e !== null && typeof (e as { _tag?: unknown })._tag === "string"
-    ? (e as { _tag: string })._tag
-    : undefined;
+const rpcFailure = (e: TransientRpcError | RpcError): Reported => ({ code: ExitCode.failure, message: `error: RPC ${e.operation} failed: ${e.message}` });
 
-const field = (e: unknown, key: string): string => String((e as Record<string, unknown>)[key] ?? "");
-
-/** One line (or a few) for stderr, and the exit code. */
 export const report = (error: unknown): Reported => {
   if (ValidationError.isValidationError(error)) {
     // @effect/cli has already printed its own explanation (with the flag) to stderr.
     return { code: error._tag === "HelpRequested" ? ExitCode.ok : ExitCode.badInput, message: "" };
   }
-  switch (tagOf(error)) {
-    case "BadInput":
-      return { code: ExitCode.badInput, message: `error: ${field(error, "flag")}: ${field(error, "message")}` };
-    case "RpcUnreachable":
-      return {
-        code: ExitCode.rpcUnreachable,
-        message: `error: cannot reach RPC at ${field(error, "url")} (${field(error, "detail")}); is the node running? (--rpc)`,
-      };
-    case "Aborted":
-      return { code: ExitCode.aborted, message: `aborted: ${field(error, "reason")}` };
-    case "ContractRevert": {
-      const tx = field(error, "txHash");
-      // A reason string (Lido's stETH/wstETH, Uniswap) is already a sentence from decodeRevert; a custom error is named.
-      const name = field(error, "name");
-      return {
-        code: ExitCode.failure,
-        message: `error: reverted${name === "Error" ? "" : ` (${name})`}: ${field(error, "message")}${tx ? ` [tx ${tx}]` : ""}`,
-      };
-    }
-    case "DeploymentError":
-      return { code: ExitCode.badInput, message: `error: --deployment: ${field(error, "message")}` };
-    case "InvalidInput":
-      return { code: ExitCode.badInput, message: `error: ${field(error, "input")}: ${field(error, "message")}` };
-    case "TransientRpcError":
-    case "RpcError":
-      return { code: ExitCode.failure, message: `error: RPC ${field(error, "operation")} failed: ${field(error, "message")}` };
-    case "ReceiptTimeout":
-      return { code: ExitCode.failure, message: `error: ${field(error, "message")}; it may still be mined — check before resending` };
-    case "CommandFailed":
-      return { code: ExitCode.failure, message: `error: ${field(error, "message")}` };
-    case "QuitException":
-      return { code: ExitCode.aborted, message: "aborted: interrupted" };
-    default:
-      return { code: ExitCode.failure, message: `error: ${error instanceof Error ? error.message : String(error)}` };
-  }
+  return Match.value(error).pipe(
+    Match.when(Match.instanceOf(BadInput), (e) => ({ code: ExitCode.badInput, message: `error: ${e.flag}: ${e.message}` })),
+    Match.when(Match.instanceOf(RpcUnreachable), (e) => ({
+      code: ExitCode.rpcUnreachable,
+      message: `error: cannot reach RPC at ${e.url} (${e.detail}); is the node running? (--rpc)`,
+    })),
+    Match.when(Match.instanceOf(Aborted), (e) => ({ code: ExitCode.aborted, message: `aborted: ${e.reason}` })),
+    // A reason string (Lido's stETH/wstETH, Uniswap) is already a sentence from decodeRevert; a custom error is named.
+    Match.when(Match.instanceOf(ContractRevert), (e) => ({
+      code: ExitCode.failure,
+      message: `error: reverted${e.name === "Error" ? "" : ` (${e.name})`}: ${e.message}${e.txHash ? ` [tx ${e.txHash}]` : ""}`,
+    })),
+    Match.when(Match.instanceOf(DeploymentError), (e) => ({ code: ExitCode.badInput, message: `error: --deployment: ${e.message}` })),
+    Match.when(Match.instanceOf(InvalidInput), (e) => ({ code: ExitCode.badInput, message: `error: ${e.input}: ${e.message}` })),
+    Match.when(Match.instanceOf(TransientRpcError), (e) => rpcFailure(e)),
+    Match.when(Match.instanceOf(RpcError), (e) => rpcFailure(e)),
+    Match.when(Match.instanceOf(ReceiptTimeout), (e) => ({
+      code: ExitCode.failure,
+      message: `error: ${e.message}; it may still be mined — check before resending`,
+    })),
+    Match.when(Match.instanceOf(CommandFailed), (e) => ({ code: ExitCode.failure, message: `error: ${e.message}` })),
+    Match.when(Predicate.isTagged("QuitException"), () => ({ code: ExitCode.aborted, message: "aborted: interrupted" })),
+    Match.orElse((e: unknown) => ({ code: ExitCode.failure, message: `error: ${e instanceof Error ? e.message : String(e)}` })),
+  );
 };
