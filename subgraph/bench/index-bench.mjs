@@ -32,7 +32,8 @@ const argValue = (name) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const TARGET_EVENTS = Number(argValue("--events") ?? 5000);
-if (!Number.isInteger(TARGET_EVENTS) || TARGET_EVENTS < 1) throw new Error(`--events must be a positive integer, got ${argValue("--events")}`);
+if (!Number.isInteger(TARGET_EVENTS) || TARGET_EVENTS < 1)
+  throw new Error(`--events must be a positive integer, got ${argValue("--events")}`);
 /** "tx": one transaction per block (automine, the default, what mainnet looks like); "packed": ≈ 100 per block. */
 const SHAPE = argValue("--shape") ?? "tx";
 if (SHAPE !== "tx" && SHAPE !== "packed") throw new Error(`--shape must be tx or packed, got ${SHAPE}`);
@@ -52,10 +53,15 @@ const YEAR = { claims: 10_000 * 52 * 3, harvests: 50 * 365, deploySteps: 50 * 24
 const abi = (name) => JSON.parse(readFileSync(join(SUBGRAPH_DIR, "abis", `${name}.json`), "utf8"));
 const machineAbi = abi("TechnoCapitalMachine");
 const stEthAbi = abi("MockStETH");
-const eventNames = new Map(machineAbi.filter((item) => item.type === "event").map((item) => [toEventSelector(item), item.name]));
+const eventNames = new Map(
+  machineAbi.filter((item) => item.type === "event").map((item) => [toEventSelector(item), item.name]),
+);
 const log = (message) => process.stdout.write(`bench: ${message}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 
 /**
  * The machine's events in blocks 0..head, counted by name. Paged by block range: one eth_getLogs over a long history
@@ -87,7 +93,13 @@ export async function generate(rpcUrl, deployment, { shape = SHAPE, targetEvents
   // Every send is awaited (in order): unawaited sends from one account race for nonces.
   const send = async (from, to, contractAbi, functionName, args = [], value) => {
     const hash = await rpc("eth_sendTransaction", [
-      { from, to, data: encodeFunctionData({ abi: contractAbi, functionName, args }), gas: "0x2dc6c0", ...(value ? { value: `0x${value.toString(16)}` } : {}) },
+      {
+        from,
+        to,
+        data: encodeFunctionData({ abi: contractAbi, functionName, args }),
+        gas: "0x2dc6c0",
+        ...(value ? { value: `0x${value.toString(16)}` } : {}),
+      },
     ]);
     if (!packed) await rpc("evm_mine");
     return hash;
@@ -103,23 +115,45 @@ export async function generate(rpcUrl, deployment, { shape = SHAPE, targetEvents
   };
 
   for (const user of users) {
-    await send(user, deployment.stETH, stEthAbi, "submit", ["0x0000000000000000000000000000000000000000"], parseEther("1000"));
+    await send(
+      user,
+      deployment.stETH,
+      stEthAbi,
+      "submit",
+      ["0x0000000000000000000000000000000000000000"],
+      parseEther("1000"),
+    );
     await send(user, deployment.stETH, stEthAbi, "approve", [deployment.machine, maxUint256]);
   }
   await mine();
   const allocations = [
     [{ projectId: 1, bps: 10_000 }],
-    [{ projectId: 1, bps: 5000 }, { projectId: 2, bps: 5000 }],
-    [{ projectId: 1, bps: 2000 }, { projectId: 2, bps: 3000 }, { projectId: 3, bps: 5000 }],
-    [{ projectId: 2, bps: 4000 }, { projectId: 3, bps: 6000 }],
+    [
+      { projectId: 1, bps: 5000 },
+      { projectId: 2, bps: 5000 },
+    ],
+    [
+      { projectId: 1, bps: 2000 },
+      { projectId: 2, bps: 3000 },
+      { projectId: 3, bps: 5000 },
+    ],
+    [
+      { projectId: 2, bps: 4000 },
+      { projectId: 3, bps: 6000 },
+    ],
   ];
-  for (const [i, user] of users.entries()) await send(user, deployment.machine, machineAbi, "deposit", [parseEther(String(1 + (i % 7))), allocations[i % 4]]);
+  for (const [i, user] of users.entries())
+    await send(user, deployment.machine, machineAbi, "deposit", [parseEther(String(1 + (i % 7))), allocations[i % 4]]);
   await mine();
 
   let events = await count();
   for (let round = 1; events < targetEvents; round++) {
     // An hour passes and stETH rebases a little, so every position change also checkpoints yield.
-    const pooled = await client.readContract({ address: deployment.stETH, abi: stEthAbi, functionName: "getTotalPooledEther" });
+    const pooled = await client.readContract({
+      address: deployment.stETH,
+      abi: stEthAbi,
+      functionName: "getTotalPooledEther",
+    });
     await send(keeper, deployment.stETH, stEthAbi, "rebase", [pooled / 20_000n]);
     await rpc("evm_increaseTime", [3600]);
     for (const [i, user] of users.entries()) {
@@ -148,16 +182,26 @@ export async function generate(rpcUrl, deployment, { shape = SHAPE, targetEvents
  */
 function entityVersions(database) {
   const schema = psql("select name from deployment_schemas limit 1", database);
-  if (schema.status !== 0 || !schema.stdout.trim()) throw new Error(`no deployment schema in ${database}: ${schema.stderr}`);
+  if (schema.status !== 0 || !schema.stdout.trim())
+    throw new Error(`no deployment schema in ${database}: ${schema.stderr}`);
   const name = schema.stdout.trim();
   const tables = psql(
     `select table_name from information_schema.tables where table_schema = '${name}' and table_name not like '%$%' order by 1`,
     database,
-  ).stdout.trim().split("\n").filter(Boolean);
+  )
+    .stdout.trim()
+    .split("\n")
+    .filter(Boolean);
   const sql = tables.map((t) => `select '${t}', count(*) from ${name}."${t}"`).join(" union all ");
   const rows = psql(sql, database);
   if (rows.status !== 0) throw new Error(`counting versions failed: ${rows.stderr}`);
-  const byTable = new Map(rows.stdout.trim().split("\n").map((line) => line.split("|")).map(([t, n]) => [t, Number(n)]));
+  const byTable = new Map(
+    rows.stdout
+      .trim()
+      .split("\n")
+      .map((line) => line.split("|"))
+      .map(([t, n]) => [t, Number(n)]),
+  );
   return { total: [...byTable.values()].reduce((a, b) => a + b, 0), byTable };
 }
 
@@ -188,7 +232,10 @@ async function indexOnce(label, rpcUrl, deploymentFile, head, options) {
   let lastStatus = "";
   for (;;) {
     try {
-      const { indexingStatuses } = await gql(node.status, "{ indexingStatuses { health fatalError { message } chains { latestBlock { number } } } }");
+      const { indexingStatuses } = await gql(
+        node.status,
+        "{ indexingStatuses { health fatalError { message } chains { latestBlock { number } } } }",
+      );
       const status = indexingStatuses[0];
       if (status?.health === "failed") throw new Error(`${label}: subgraph failed: ${status.fatalError?.message}`);
       const latest = Number(status?.chains[0]?.latestBlock?.number ?? -1);
@@ -201,7 +248,8 @@ async function indexOnce(label, rpcUrl, deploymentFile, head, options) {
     } catch (error) {
       if (String(error.message).includes("subgraph failed")) throw error;
     }
-    if (Date.now() - node.startedAt > 1_800_000) throw new Error(`${label}: not synced after 30 minutes (${lastStatus})`);
+    if (Date.now() - node.startedAt > 1_800_000)
+      throw new Error(`${label}: not synced after 30 minutes (${lastStatus})`);
     await sleep(100);
   }
   const syncedAt = Date.now();
@@ -227,9 +275,18 @@ async function main() {
     const deploymentFile = deployment.file;
     const began = Date.now();
     const { events, head, counts } = await generate(rpcUrl, deployment);
-    log(`gnd environment: RUST_BACKTRACE=${process.env.RUST_BACKTRACE ?? "(unset)"}, RUST_LIB_BACKTRACE=${graphNodeEnv().RUST_LIB_BACKTRACE ?? "(unset)"}`);
-    log(`generated ${events} machine events in ${head} blocks, shape ${SHAPE} (${((Date.now() - began) / 1000).toFixed(1)} s)`);
-    log(`mix: ${[...counts].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n}`).join(", ")}`);
+    log(
+      `gnd environment: RUST_BACKTRACE=${process.env.RUST_BACKTRACE ?? "(unset)"}, RUST_LIB_BACKTRACE=${graphNodeEnv().RUST_LIB_BACKTRACE ?? "(unset)"}`,
+    );
+    log(
+      `generated ${events} machine events in ${head} blocks, shape ${SHAPE} (${((Date.now() - began) / 1000).toFixed(1)} s)`,
+    );
+    log(
+      `mix: ${[...counts]
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, n]) => `${name} ${n}`)
+        .join(", ")}`,
+    );
     // The same blocks with each mapping, each from a fresh database: the real one, optionally the two floors (strict
     // subsets of the entities issue #5 requires: bench/floors/), and the no-op ceiling.
     const runs = [["real mapping", { workDir: "bench/.out/real" }]];
@@ -237,12 +294,17 @@ async function main() {
       runs.push(["floor: records", { workDir: "bench/.out/records", mapping: "bench/floors/records.ts" }]);
       runs.push(["floor: +positions", { workDir: "bench/.out/positions", mapping: "bench/floors/positions.ts" }]);
     }
-    if (argValue("--mapping")) runs.push(["other mapping", { workDir: "bench/.out/other", mapping: argValue("--mapping") }]);
+    if (argValue("--mapping"))
+      runs.push(["other mapping", { workDir: "bench/.out/other", mapping: argValue("--mapping") }]);
     runs.push(["no-op mapping", { workDir: "bench/.out/noop", mapping: "bench/noop.ts" }]);
     const results = [];
     // Pruning off: the versions counted are all the mapping wrote, and graph-node's pruning (which with `auto` runs
     // while the bench indexes and took up to half of a run) is not charged to the mapping.
-    for (const [label, options] of runs) results.push([label, await indexOnce(label, rpcUrl, deploymentFile, head, { ...options, prune: "never", ipfs: IPFS })]);
+    for (const [label, options] of runs)
+      results.push([
+        label,
+        await indexOnce(label, rpcUrl, deploymentFile, head, { ...options, prune: "never", ipfs: IPFS }),
+      ]);
     // events/s over the whole time to fully synced (gnd start-up included): the index-node status only moves when a
     // write batch commits, and the first batch can span most of the chain, so "time since the first block" is not
     // measurable from outside.
@@ -250,15 +312,24 @@ async function main() {
     const msPerEvent = (run) => (run.total * 1000) / events;
     const ceiling = results.at(-1)[1];
     const perEvent = (n) => (n / events).toFixed(2);
-    log("| mapping | synced | events/s | ms/event | store.get / event | entity writes / event | entity versions / event | load avg (1/5/15 min) |");
+    log(
+      "| mapping | synced | events/s | ms/event | store.get / event | entity writes / event | entity versions / event | load avg (1/5/15 min) |",
+    );
     log("|---|---|---|---|---|---|---|---|");
     for (const [label, run] of results) {
       const get = run.ops["store.get"];
       const set = run.ops["writes"];
-      log(`| ${label} | ${run.total.toFixed(1)} s | ${rate(run).toFixed(0)} | ${msPerEvent(run).toFixed(2)} | ${get === undefined ? "n/a" : perEvent(get)} | ${set === undefined ? "n/a" : perEvent(set)} | ${perEvent(run.versions.total)} | ${run.load} |`);
+      log(
+        `| ${label} | ${run.total.toFixed(1)} s | ${rate(run).toFixed(0)} | ${msPerEvent(run).toFixed(2)} | ${get === undefined ? "n/a" : perEvent(get)} | ${set === undefined ? "n/a" : perEvent(set)} | ${perEvent(run.versions.total)} | ${run.load} |`,
+      );
     }
     const real = results[0][1];
-    log(`real mapping, entity versions by table: ${[...real.versions.byTable].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t} ${n}`).join(", ")}`);
+    log(
+      `real mapping, entity versions by table: ${[...real.versions.byTable]
+        .sort((a, b) => b[1] - a[1])
+        .map(([t, n]) => `${t} ${n}`)
+        .join(", ")}`,
+    );
     const yearEvents = YEAR.claims + YEAR.harvests + YEAR.deploySteps;
     const hours = (yearEvents * msPerEvent(real)) / 3_600_000;
     log(
@@ -274,7 +345,9 @@ async function main() {
       exitCode = 0;
     } else {
       const growth = relative / baseline - 1;
-      log(`real ms/event = ${relative.toFixed(2)} × no-op (baseline ${baseline.toFixed(2)}, shape ${SHAPE}): ${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(0)} % — ${growth <= 0.2 ? "OK (guard: ≤ +20 %)" : "REGRESSION (> +20 %)"}`);
+      log(
+        `real ms/event = ${relative.toFixed(2)} × no-op (baseline ${baseline.toFixed(2)}, shape ${SHAPE}): ${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(0)} % — ${growth <= 0.2 ? "OK (guard: ≤ +20 %)" : "REGRESSION (> +20 %)"}`,
+      );
       exitCode = growth <= 0.2 ? 0 : 1;
     }
     log(`load average after: ${load()}`);

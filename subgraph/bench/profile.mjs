@@ -35,7 +35,10 @@ async function chain() {
   const rpcUrl = await startAnvil(["--accounts", "50"]);
   const deployment = deploy(rpcUrl);
   const { events, head } = await generate(rpcUrl, deployment);
-  writeFileSync(CHAIN, JSON.stringify({ rpcUrl, deploymentFile: deployment.file, head, events, pid: process.pid }, null, 2));
+  writeFileSync(
+    CHAIN,
+    JSON.stringify({ rpcUrl, deploymentFile: deployment.file, head, events, pid: process.pid }, null, 2),
+  );
   log(`chain ready: ${events} events, head ${head}, ${rpcUrl} (${CHAIN}); Ctrl-C to stop`);
   await new Promise((r) => {
     process.once("SIGINT", r);
@@ -59,9 +62,15 @@ const parseMetrics = (text) => {
 // graph-node's collection field for an entity type (inflected plural: ProjectLaunch → projectLaunches).
 let queryFields;
 async function pluralOf(url, type) {
-  queryFields ??= (await gql(url, "{ __schema { queryType { fields { name type { kind ofType { kind ofType { kind ofType { name } } } } } } } }"))
-    .__schema.queryType.fields;
-  const field = queryFields.find((f) => f.type.kind === "NON_NULL" && f.type.ofType?.kind === "LIST" && f.type.ofType.ofType?.ofType?.name === type);
+  queryFields ??= (
+    await gql(
+      url,
+      "{ __schema { queryType { fields { name type { kind ofType { kind ofType { kind ofType { name } } } } } } } }",
+    )
+  ).__schema.queryType.fields;
+  const field = queryFields.find(
+    (f) => f.type.kind === "NON_NULL" && f.type.ofType?.kind === "LIST" && f.type.ofType.ofType?.ofType?.name === type,
+  );
   if (!field) throw new Error(`no collection field for ${type}`);
   return field.name;
 }
@@ -76,7 +85,9 @@ async function dumpAll(url) {
     for (const line of body.split("\n")) {
       const f = line.trim().match(/^(\w+):\s*(\[?)(\w+)/);
       if (!f || line.includes("@derivedFrom")) continue;
-      const scalar = ["ID", "Bytes", "BigInt", "BigDecimal", "Int", "String", "Boolean", "Int8", "Timestamp"].includes(f[3]);
+      const scalar = ["ID", "Bytes", "BigInt", "BigDecimal", "Int", "String", "Boolean", "Int8", "Timestamp"].includes(
+        f[3],
+      );
       fields.push(scalar ? f[1] : `${f[1]} { id }`);
     }
     const plural = await pluralOf(url, type);
@@ -97,14 +108,35 @@ async function dumpAll(url) {
 async function index() {
   const { rpcUrl, deploymentFile, head, events } = JSON.parse(readFileSync(CHAIN, "utf8"));
   const label = arg("--label") ?? (arg("--mapping") ? "mapping" : "real");
-  const node = await startGraphNode(rpcUrl, deploymentFile, { workDir: `bench/.out/profile-${label}`, mapping: arg("--mapping") });
+  const node = await startGraphNode(rpcUrl, deploymentFile, {
+    workDir: `bench/.out/profile-${label}`,
+    mapping: arg("--mapping"),
+  });
   const metricsPort = node.child.spawnargs[node.child.spawnargs.indexOf("--metrics-port") + 1];
   // --perf <file>: samples gnd (call graphs) until synced; read with `perf report -i <file> --no-children`.
-  const perf = arg("--perf") ? spawn("perf", ["record", "-F", process.env.PERF_FREQ ?? "499", ...(process.env.PERF_CG ? ["--call-graph", process.env.PERF_CG] : ["-g"]), "-p", String(node.child.pid), "-o", arg("--perf")], { stdio: "ignore" }) : null;
+  const perf = arg("--perf")
+    ? spawn(
+        "perf",
+        [
+          "record",
+          "-F",
+          process.env.PERF_FREQ ?? "499",
+          ...(process.env.PERF_CG ? ["--call-graph", process.env.PERF_CG] : ["-g"]),
+          "-p",
+          String(node.child.pid),
+          "-o",
+          arg("--perf"),
+        ],
+        { stdio: "ignore" },
+      )
+    : null;
   try {
     for (;;) {
       try {
-        const { indexingStatuses } = await gql(node.status, "{ indexingStatuses { health fatalError { message } chains { latestBlock { number } } } }");
+        const { indexingStatuses } = await gql(
+          node.status,
+          "{ indexingStatuses { health fatalError { message } chains { latestBlock { number } } } }",
+        );
         const s = indexingStatuses[0];
         if (s?.health === "failed") throw new Error(`subgraph failed: ${s.fatalError?.message}`);
         if (Number(s?.chains[0]?.latestBlock?.number ?? -1) >= head) {
@@ -139,18 +171,30 @@ async function index() {
     let handlersTotal = 0;
     for (const [h, s] of Object.entries(handlerSum).sort((a, b) => b[1] - a[1])) {
       handlersTotal += s;
-      log(`  handler ${h.padEnd(30)} ${s.toFixed(3).padStart(8)} s  n=${handlerCount[h]}  ${((1000 * s) / handlerCount[h]).toFixed(3)} ms/call`);
+      log(
+        `  handler ${h.padEnd(30)} ${s.toFixed(3).padStart(8)} s  n=${handlerCount[h]}  ${((1000 * s) / handlerCount[h]).toFixed(3)} ms/call`,
+      );
     }
     log(`  handlers total ${handlersTotal.toFixed(3)} s`);
     const sections = sum("deployment_sync_secs", (l) => l.section);
-    for (const [s, v] of Object.entries(sections).sort((a, b) => b[1] - a[1]).slice(0, 40)) log(`  section ${s.padEnd(40)} ${v.toFixed(3).padStart(8)} s`);
+    for (const [s, v] of Object.entries(sections)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 40))
+      log(`  section ${s.padEnd(40)} ${v.toFixed(3).padStart(8)} s`);
     const hostSum = sum("deployment_host_fn_execution_time_sum", (l) => l.host_fn_name);
     const hostCount = sum("deployment_host_fn_execution_time_count", (l) => l.host_fn_name);
-    for (const [h, s] of Object.entries(hostSum).sort((a, b) => b[1] - a[1]).slice(0, 30)) log(`  host ${h.padEnd(36)} ${s.toFixed(3).padStart(8)} s  n=${hostCount[h]}`);
+    for (const [h, s] of Object.entries(hostSum)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 30))
+      log(`  host ${h.padEnd(36)} ${s.toFixed(3).padStart(8)} s  n=${hostCount[h]}`);
     if (arg("--dump")) {
       const dump = await dumpAll(node.graphql);
       writeFileSync(arg("--dump"), JSON.stringify(dump, null, 1));
-      log(`  dump: ${Object.entries(dump).map(([t, r]) => `${t} ${r.length}`).join(", ")}`);
+      log(
+        `  dump: ${Object.entries(dump)
+          .map(([t, r]) => `${t} ${r.length}`)
+          .join(", ")}`,
+      );
     }
   } finally {
     if (perf && perf.exitCode === null) perf.kill("SIGINT");
@@ -161,7 +205,8 @@ async function index() {
 try {
   if (process.argv[2] === "chain") await chain();
   else if (process.argv[2] === "index") await index();
-  else throw new Error("usage: node bench/profile.mjs chain | index [--mapping f] [--label l] [--dump f] [--metrics f]");
+  else
+    throw new Error("usage: node bench/profile.mjs chain | index [--mapping f] [--label l] [--dump f] [--metrics f]");
 } catch (error) {
   process.stderr.write(`profile: ERROR ${error.stack ?? error}\n`);
   process.exitCode = 1;

@@ -25,9 +25,13 @@ const DATABASE = `tcm_gnd_test_${process.pid}_${randomBytes(4).toString("hex")}`
 const POSTGRES_URL = `postgresql://${PG_USER}:unused@${PG_HOST}:${PG_PORT}/${DATABASE}`;
 
 const psql = (sql) =>
-  spawnSync("psql", ["-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qAtc", sql], {
-    encoding: "utf8",
-  });
+  spawnSync(
+    "psql",
+    ["-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+    {
+      encoding: "utf8",
+    },
+  );
 
 const die = (message) => {
   process.stderr.write(`gnd-test: ${message}\n`);
@@ -38,25 +42,36 @@ if (!existsSync(GND)) die(`${GND} not found: @graphprotocol/gnd-linux-x64 is an 
 if (!existsSync(join(SUBGRAPH_DIR, "generated/schema.ts"))) die("generated/ missing: run `graph codegen` first");
 // In a folder of its own: gnd builds it into tests/.gnd/build/, leaving the default build/ alone.
 const TEST_MANIFEST = "tests/.gnd/subgraph.yaml";
-const prepared = spawnSync(process.execPath, [join(SUBGRAPH_DIR, "scripts/prepare.mjs"), "test", "--test-shim", "--out", TEST_MANIFEST], {
-  stdio: "inherit",
-});
+const prepared = spawnSync(
+  process.execPath,
+  [join(SUBGRAPH_DIR, "scripts/prepare.mjs"), "test", "--test-shim", "--out", TEST_MANIFEST],
+  {
+    stdio: "inherit",
+  },
+);
 if (prepared.status !== 0) die("could not write the test manifest");
-const built = spawnSync(join(SUBGRAPH_DIR, "../node_modules/.bin/graph"), ["build", TEST_MANIFEST, "--output-dir", "tests/.gnd/build"], {
-  cwd: SUBGRAPH_DIR,
-  encoding: "utf8",
-});
+const built = spawnSync(
+  join(SUBGRAPH_DIR, "../node_modules/.bin/graph"),
+  ["build", TEST_MANIFEST, "--output-dir", "tests/.gnd/build"],
+  {
+    cwd: SUBGRAPH_DIR,
+    encoding: "utf8",
+  },
+);
 if (built.status !== 0) die(`graph build of the test manifest failed:\n${built.stdout}${built.stderr}`);
 
 // graph-node needs a C-locale database.
 const created = psql(`CREATE DATABASE ${DATABASE} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
 if (created.error || created.status !== 0) {
-  die(`could not create database ${DATABASE} on ${PG_HOST}:${PG_PORT}: ${created.error?.message ?? created.stderr.trim()}`);
+  die(
+    `could not create database ${DATABASE} on ${PG_HOST}:${PG_PORT}: ${created.error?.message ?? created.stderr.trim()}`,
+  );
 }
 
 const dropDatabase = () => {
   const dropped = psql(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  if (dropped.status !== 0) process.stderr.write(`gnd-test: warning: could not drop ${DATABASE}: ${dropped.stderr.trim()}\n`);
+  if (dropped.status !== 0)
+    process.stderr.write(`gnd-test: warning: could not drop ${DATABASE}: ${dropped.stderr.trim()}\n`);
 };
 
 // One gnd process per test file: within one `gnd test` run the store carries over from one file to the next (seen:
@@ -80,10 +95,14 @@ process.on("SIGTERM", forward);
 
 const runGnd = (file) =>
   new Promise((resolvePromise) => {
-    const child = spawn(GND, ["test", "--skip-build", "--manifest", TEST_MANIFEST, "--postgres-url", POSTGRES_URL, ...options, file], {
-      cwd: SUBGRAPH_DIR,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      GND,
+      ["test", "--skip-build", "--manifest", TEST_MANIFEST, "--postgres-url", POSTGRES_URL, ...options, file],
+      {
+        cwd: SUBGRAPH_DIR,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     current = child;
     let output = "";
     child.stdout.on("data", (chunk) => {

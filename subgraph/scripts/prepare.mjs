@@ -81,7 +81,11 @@ const { network, deploymentPath, out, mapping, testShim, defaults, check } = opt
 const networks = readJson(resolve(SUBGRAPH_DIR, "networks.json"), "network config");
 const config = networks[network];
 if (!config || network.startsWith("$")) {
-  fail(`unknown network "${network}"; networks.json has: ${Object.keys(networks).filter((k) => !k.startsWith("$")).join(", ")}`);
+  fail(
+    `unknown network "${network}"; networks.json has: ${Object.keys(networks)
+      .filter((k) => !k.startsWith("$"))
+      .join(", ")}`,
+  );
 }
 
 let address = config.address;
@@ -99,14 +103,18 @@ if (deploymentFile && existsSync(deploymentFile)) {
   source = deploymentFile;
 }
 
-if (typeof config.network !== "string" || !/^[a-z0-9-]+$/.test(config.network)) fail(`networks.json ${network}.network is invalid`);
-if (typeof address !== "string" || !ADDRESS.test(address)) fail(`address "${address}" (from ${source}) is not an address`);
-if (!Number.isSafeInteger(startBlock) || startBlock < 0) fail(`startBlock "${startBlock}" (from ${source}) is not a block number`);
+if (typeof config.network !== "string" || !/^[a-z0-9-]+$/.test(config.network))
+  fail(`networks.json ${network}.network is invalid`);
+if (typeof address !== "string" || !ADDRESS.test(address))
+  fail(`address "${address}" (from ${source}) is not an address`);
+if (!Number.isSafeInteger(startBlock) || startBlock < 0)
+  fail(`startBlock "${startBlock}" (from ${source}) is not a block number`);
 const mappingPath = isAbsolute(mapping) ? mapping : resolve(SUBGRAPH_DIR, mapping);
 if (!existsSync(mappingPath)) fail(`mapping ${mappingPath} does not exist`);
 
 const prune = options.prune ?? config.prune ?? "auto";
-if (prune !== "auto" && prune !== "never" && !/^[1-9][0-9]*$/.test(String(prune))) fail(`prune "${prune}" is not auto, never or a number of blocks`);
+if (prune !== "auto" && prune !== "never" && !/^[1-9][0-9]*$/.test(String(prune)))
+  fail(`prune "${prune}" is not auto, never or a number of blocks`);
 
 const values = {
   network: config.network,
@@ -118,16 +126,22 @@ const values = {
 
 /** A parameter's type as graph-node writes it in a signature: tuples as `(t1,t2,…)`, with their array suffixes. */
 const typeOf = (param) =>
-  param.type.startsWith("tuple") ? `(${param.components.map(typeOf).join(",")})${param.type.slice("tuple".length)}` : param.type;
+  param.type.startsWith("tuple")
+    ? `(${param.components.map(typeOf).join(",")})${param.type.slice("tuple".length)}`
+    : param.type;
 
 /** graph-node's signature of `event` from the ABI named `abiName`: `Name(indexed uint32,address,(uint256,…))`. */
 const abis = new Map();
 const used = new Map();
 /** Events of an ABI the subgraph deliberately does not index (any other unhandled event fails the script). */
-const UNINDEXED = { TechnoCapitalMachine: { GuardianTransferred: "the guardian is an operator role; pauses are indexed (PauseSet)" } };
+const UNINDEXED = {
+  TechnoCapitalMachine: { GuardianTransferred: "the guardian is an operator role; pauses are indexed (PauseSet)" },
+};
 const eventSignature = (abiName, event) => {
   if (!abis.has(abiName)) {
-    const path = ["abis", "tests/shim"].map((dir) => resolve(SUBGRAPH_DIR, dir, `${abiName}.json`)).find((p) => existsSync(p));
+    const path = ["abis", "tests/shim"]
+      .map((dir) => resolve(SUBGRAPH_DIR, dir, `${abiName}.json`))
+      .find((p) => existsSync(p));
     if (path === undefined) fail(`no ABI named ${abiName} in abis/ or tests/shim/`);
     const json = readJson(path, "ABI");
     abis.set(abiName, Array.isArray(json) ? json : json.abi);
@@ -147,9 +161,16 @@ const render = (template) =>
 let manifest = render(readFileSync(resolve(SUBGRAPH_DIR, "subgraph.template.yaml"), "utf8"));
 // A new event of the machine must be indexed or listed in UNINDEXED: never dropped silently.
 for (const [abiName, skipped] of Object.entries(UNINDEXED)) {
-  const events = abis.get(abiName)?.filter((item) => item.type === "event").map((item) => item.name) ?? [];
+  const events =
+    abis
+      .get(abiName)
+      ?.filter((item) => item.type === "event")
+      .map((item) => item.name) ?? [];
   const missing = events.filter((name) => !used.get(abiName)?.has(name) && !(name in skipped));
-  if (missing.length > 0) fail(`events of ${abiName} without a handler in subgraph.template.yaml: ${missing.join(", ")} (handle them or list them in UNINDEXED)`);
+  if (missing.length > 0)
+    fail(
+      `events of ${abiName} without a handler in subgraph.template.yaml: ${missing.join(", ")} (handle them or list them in UNINDEXED)`,
+    );
 }
 // dataSources is the template's last key, so the shim's list item can simply follow it.
 if (testShim) manifest += render(readFileSync(resolve(SUBGRAPH_DIR, "tests/shim/datasource.yaml"), "utf8"));
@@ -159,10 +180,18 @@ const back = relative(dirname(outPath), SUBGRAPH_DIR).split("\\").join("/");
 if (back !== "") manifest = manifest.replace(/^(\s*file: )\.\//gm, `$1${back}/`);
 if (check) {
   const current = existsSync(outPath) ? readFileSync(outPath, "utf8") : "";
-  if (current !== header + manifest) fail(`${out} is not what prepare.mjs ${process.argv.slice(2).filter((a) => a !== "--check").join(" ")} writes: run it and commit the result`);
+  if (current !== header + manifest)
+    fail(
+      `${out} is not what prepare.mjs ${process.argv
+        .slice(2)
+        .filter((a) => a !== "--check")
+        .join(" ")} writes: run it and commit the result`,
+    );
   process.stdout.write(`prepare: ${out} is current\n`);
   process.exit(0);
 }
 mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(outPath, header + manifest);
-process.stdout.write(`prepare: ${out} for ${network} (${config.network}) machine ${values.address} from block ${startBlock}\n`);
+process.stdout.write(
+  `prepare: ${out} for ${network} (${config.network}) machine ${values.address} from block ${startBlock}\n`,
+);

@@ -45,14 +45,20 @@ const unwrap = (type) => {
 };
 
 const printType = (type) =>
-  type.kind === Kind.NON_NULL_TYPE ? `${printType(type.type)}!` : type.kind === Kind.LIST_TYPE ? `[${printType(type.type)}]` : type.name.value;
+  type.kind === Kind.NON_NULL_TYPE
+    ? `${printType(type.type)}!`
+    : type.kind === Kind.LIST_TYPE
+      ? `[${printType(type.type)}]`
+      : type.name.value;
 
 const hasDirective = (node, name) => (node.directives ?? []).some((d) => d.name.value === name);
 
 /** The query schema's SDL for an entity schema's SDL. */
 export const querySchemaSdl = (entitySdl) => {
   const document = parse(entitySdl);
-  const entities = document.definitions.filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && hasDirective(d, "entity"));
+  const entities = document.definitions.filter(
+    (d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && hasDirective(d, "entity"),
+  );
   const enums = document.definitions.filter((d) => d.kind === Kind.ENUM_TYPE_DEFINITION);
   const entityNames = new Set(entities.map((e) => e.name.value));
   const enumNames = new Set(enums.map((e) => e.name.value));
@@ -84,7 +90,9 @@ export const querySchemaSdl = (entitySdl) => {
       const { name: typeName, list } = unwrap(field.type);
       const derived = hasDirective(field, "derivedFrom");
       const isEntity = entityNames.has(typeName);
-      fields.push(isEntity && list ? `${f}${listArgs(typeName)}: ${printType(field.type)}` : `${f}: ${printType(field.type)}`);
+      fields.push(
+        isEntity && list ? `${f}${listArgs(typeName)}: ${printType(field.type)}` : `${f}: ${printType(field.type)}`,
+      );
       if (derived) {
         filters.push(`${f}_: ${typeName}_filter`);
         orderBy.push(f);
@@ -105,7 +113,8 @@ export const querySchemaSdl = (entitySdl) => {
         const target = entities.find((e) => e.name.value === typeName);
         for (const sub of target.fields) {
           const s = unwrap(sub.type);
-          if (!s.list && (SCALARS.has(s.name) || enumNames.has(s.name)) && !hasDirective(sub, "derivedFrom")) orderBy.push(`${f}__${sub.name.value}`);
+          if (!s.list && (SCALARS.has(s.name) || enumNames.has(s.name)) && !hasDirective(sub, "derivedFrom"))
+            orderBy.push(`${f}__${sub.name.value}`);
         }
       }
     }
@@ -115,7 +124,9 @@ export const querySchemaSdl = (entitySdl) => {
     out.push(`enum ${name}_orderBy { ${orderBy.join(" ")} }`);
     const common = "block: Block_height, subgraphError: _SubgraphErrorPolicy_! = deny";
     root.push(`${lowerFirst(name)}(id: ID!, ${common}): ${name}`);
-    root.push(`${pluralOf(name)}(skip: Int = 0, first: Int = 100, orderBy: ${name}_orderBy, orderDirection: OrderDirection, where: ${name}_filter, ${common}): [${name}!]!`);
+    root.push(
+      `${pluralOf(name)}(skip: Int = 0, first: Int = 100, orderBy: ${name}_orderBy, orderDirection: OrderDirection, where: ${name}_filter, ${common}): [${name}!]!`,
+    );
   }
   root.push("_meta(block: Block_height): _Meta_");
   out.push(`type Query { ${root.join(" ")} }`);
@@ -123,7 +134,8 @@ export const querySchemaSdl = (entitySdl) => {
 };
 
 /** The query schema of this subgraph (schema.graphql beside this folder, or `path`). */
-export const querySchema = (path = resolve(SUBGRAPH_DIR, "schema.graphql")) => buildSchema(querySchemaSdl(readFileSync(path, "utf8")));
+export const querySchema = (path = resolve(SUBGRAPH_DIR, "schema.graphql")) =>
+  buildSchema(querySchemaSdl(readFileSync(path, "utf8")));
 
 /** graphql-codegen schema loader: `schema: [{ "<path to schema.graphql>": { loader: "<this file>" } }]`. */
 export default (pointer) => querySchema(resolve(pointer));

@@ -60,7 +60,11 @@ export const freePort = () =>
 
 /** Runs `sql` with psql against `database` (default postgres); the bench reads a run's tables through it. */
 export const psql = (sql, database = "postgres") =>
-  spawnSync("psql", ["-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", database, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], { encoding: "utf8" });
+  spawnSync(
+    "psql",
+    ["-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", database, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+    { encoding: "utf8" },
+  );
 
 // ------------------------------------------------------------------ teardown registry
 
@@ -75,7 +79,10 @@ export const start = (command, args, options = {}) => {
 export const stop = async (child) => {
   if (child.exitCode === null && child.signalCode === null) {
     child.kill("SIGTERM");
-    const exited = await Promise.race([new Promise((r) => child.once("exit", () => r(true))), sleep(5000).then(() => false)]);
+    const exited = await Promise.race([
+      new Promise((r) => child.once("exit", () => r(true))),
+      sleep(5000).then(() => false),
+    ]);
     if (!exited) child.kill("SIGKILL");
   }
 };
@@ -112,8 +119,23 @@ export function deploy(rpcUrl) {
   cleanups.push(() => rmSync(DEPLOYMENT_FILE, { force: true }));
   const result = spawnSync(
     nativeBinary("forge"),
-    ["script", "script/Deploy.s.sol:DeployDevnet", "--rpc-url", rpcUrl, "--broadcast", "--slow", "--private-key", DEPLOYER_KEY],
-    { cwd: join(ROOT, "contracts"), encoding: "utf8", timeout: DEPLOY_TIMEOUT_MS, killSignal: "SIGKILL", env: { ...process.env, DEPLOYMENT_FILE, TCM_DEMO_PROJECTS: "true" } },
+    [
+      "script",
+      "script/Deploy.s.sol:DeployDevnet",
+      "--rpc-url",
+      rpcUrl,
+      "--broadcast",
+      "--slow",
+      "--private-key",
+      DEPLOYER_KEY,
+    ],
+    {
+      cwd: join(ROOT, "contracts"),
+      encoding: "utf8",
+      timeout: DEPLOY_TIMEOUT_MS,
+      killSignal: "SIGKILL",
+      env: { ...process.env, DEPLOYMENT_FILE, TCM_DEMO_PROJECTS: "true" },
+    },
   );
   if (result.error) throw new Error(`forge script did not finish: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`forge script failed:\n${result.stdout}\n${result.stderr}`);
@@ -126,7 +148,8 @@ export function deploy(rpcUrl) {
 // IPFS endpoint of `npm start` is not this stub.
 export async function startIpfsStub() {
   const server = createServer((req, res) => {
-    if (req.method === "HEAD" && req.url === "/ipfs/QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn") return res.writeHead(200).end();
+    if (req.method === "HEAD" && req.url === "/ipfs/QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn")
+      return res.writeHead(200).end();
     if (req.method === "POST" && req.url?.startsWith("/api/v0/version")) {
       return res.writeHead(200, { "content-type": "application/json" }).end('{"Version":"0.0.0-e2e-stub"}');
     }
@@ -153,26 +176,48 @@ export const graphNodeEnv = () =>
  * with a fresh database and free ports. `mapping` swaps the mapping file (the benchmark's no-op run); `prune`
  * overrides the manifest's indexerHints.prune (the benchmark's `never`).
  */
-export async function startGraphNode(rpcUrl, deploymentFile, { workDir = "test/.e2e", mapping, prune, ipfs, env = graphNodeEnv() } = {}) {
+export async function startGraphNode(
+  rpcUrl,
+  deploymentFile,
+  { workDir = "test/.e2e", mapping, prune, ipfs, env = graphNodeEnv() } = {},
+) {
   const WORK_DIR = join(SUBGRAPH_DIR, workDir);
   mkdirSync(WORK_DIR, { recursive: true });
   const manifest = `${workDir}/subgraph.yaml`;
-  const prepareArgs = ["devnet", deploymentFile, "--out", manifest, ...(mapping ? ["--mapping", mapping] : []), ...(prune ? ["--prune", prune] : [])];
-  const prepared = spawnSync(process.execPath, [join(SUBGRAPH_DIR, "scripts/prepare.mjs"), ...prepareArgs], { encoding: "utf8" });
+  const prepareArgs = [
+    "devnet",
+    deploymentFile,
+    "--out",
+    manifest,
+    ...(mapping ? ["--mapping", mapping] : []),
+    ...(prune ? ["--prune", prune] : []),
+  ];
+  const prepared = spawnSync(process.execPath, [join(SUBGRAPH_DIR, "scripts/prepare.mjs"), ...prepareArgs], {
+    encoding: "utf8",
+  });
   if (prepared.status !== 0) throw new Error(`prepare failed: ${prepared.stderr}`);
-  const built = spawnSync(join(BIN, "graph"), ["build", manifest, "--output-dir", `${workDir}/build`], { cwd: SUBGRAPH_DIR, encoding: "utf8" });
+  const built = spawnSync(join(BIN, "graph"), ["build", manifest, "--output-dir", `${workDir}/build`], {
+    cwd: SUBGRAPH_DIR,
+    encoding: "utf8",
+  });
   if (built.status !== 0) throw new Error(`graph build failed:\n${built.stdout}${built.stderr}`);
 
   const DATABASE = `tcm_e2e_${process.pid}_${randomBytes(4).toString("hex")}`;
   const created = psql(`CREATE DATABASE ${DATABASE} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
-  if (created.status !== 0) throw new Error(`cannot create database ${DATABASE}: ${created.error?.message ?? created.stderr}`);
+  if (created.status !== 0)
+    throw new Error(`cannot create database ${DATABASE}: ${created.error?.message ?? created.stderr}`);
   cleanups.push(() => {
     const dropped = psql(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     if (dropped.status !== 0) throw new Error(`could not drop ${DATABASE}: ${dropped.stderr}`);
   });
 
   const ipfsEndpoint = ipfs ?? `127.0.0.1:${await startIpfsStub()}`;
-  const [httpPort, adminPort, indexPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [httpPort, adminPort, indexPort, metricsPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const logFile = join(WORK_DIR, "gnd.log");
   const out = openSync(logFile, "w");
   cleanups.push(() => closeSync(out));
@@ -181,15 +226,23 @@ export async function startGraphNode(rpcUrl, deploymentFile, { workDir = "test/.
     join(BIN, "gnd"),
     [
       "dev",
-      "--manifests", manifest,
-      "--ethereum-rpc", `devnet:${rpcUrl}`,
+      "--manifests",
+      manifest,
+      "--ethereum-rpc",
+      `devnet:${rpcUrl}`,
       // gnd wants a password in the URL even under trust auth; any value will do.
-      "--postgres-url", `postgresql://${PG_USER}:unused@${PG_HOST}:${PG_PORT}/${DATABASE}`,
-      "--ipfs", ipfsEndpoint,
-      "--http-port", String(httpPort),
-      "--admin-port", String(adminPort),
-      "--index-node-port", String(indexPort),
-      "--metrics-port", String(metricsPort),
+      "--postgres-url",
+      `postgresql://${PG_USER}:unused@${PG_HOST}:${PG_PORT}/${DATABASE}`,
+      "--ipfs",
+      ipfsEndpoint,
+      "--http-port",
+      String(httpPort),
+      "--admin-port",
+      String(adminPort),
+      "--index-node-port",
+      String(indexPort),
+      "--metrics-port",
+      String(metricsPort),
     ],
     { cwd: SUBGRAPH_DIR, stdio: ["ignore", out, out], env },
   );
@@ -205,7 +258,11 @@ export async function startGraphNode(rpcUrl, deploymentFile, { workDir = "test/.
 }
 
 export async function gql(url, query) {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+  });
   const body = await response.json();
   if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   return body.data;
@@ -215,7 +272,10 @@ export async function waitForSync(node, targetBlock, deadline) {
   let last = "no answer yet";
   while (Date.now() < deadline) {
     try {
-      const { indexingStatuses } = await gql(node.status, "{ indexingStatuses { synced health fatalError { message } chains { latestBlock { number } } } }");
+      const { indexingStatuses } = await gql(
+        node.status,
+        "{ indexingStatuses { synced health fatalError { message } chains { latestBlock { number } } } }",
+      );
       const status = indexingStatuses[0];
       if (status) {
         if (status.health === "failed") throw new Error(`subgraph failed: ${status.fatalError?.message}`);
@@ -251,18 +311,32 @@ async function runScenario(rpcUrl, deployment) {
 
   const send = async (from, address, contractAbi, functionName, args = [], value) => {
     // An explicit gas limit: estimates made one block earlier were seen to fall short (see FINDINGS.md).
-    const hash = await wallet.writeContract({ account: from, address, abi: contractAbi, functionName, args, value, gas: GAS_LIMIT });
+    const hash = await wallet.writeContract({
+      account: from,
+      address,
+      abi: contractAbi,
+      functionName,
+      args,
+      value,
+      gas: GAS_LIMIT,
+    });
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") {
       // Replay it as a call to name the custom error.
       const reason = await publicClient
         .simulateContract({ account: from, address, abi: contractAbi, functionName, args, value })
-        .then(() => "no revert on replay", (error) => error.shortMessage ?? error.message);
-      throw new Error(`${functionName}(${args.map(String).join(", ")}) from ${from} reverted (gas used ${receipt.gasUsed}): ${reason}`);
+        .then(
+          () => "no revert on replay",
+          (error) => error.shortMessage ?? error.message,
+        );
+      throw new Error(
+        `${functionName}(${args.map(String).join(", ")}) from ${from} reverted (gas used ${receipt.gasUsed}): ${reason}`,
+      );
     }
     return receipt;
   };
-  const call = (address, contractAbi, functionName, args = []) => publicClient.readContract({ address, abi: contractAbi, functionName, args });
+  const call = (address, contractAbi, functionName, args = []) =>
+    publicClient.readContract({ address, abi: contractAbi, functionName, args });
   const advanceDays = async (days) => {
     await publicClient.request({ method: "evm_increaseTime", params: [days * DAY] });
     await publicClient.request({ method: "evm_mine", params: [] });
@@ -291,17 +365,33 @@ async function runScenario(rpcUrl, deployment) {
   const [u1, u2, u3, u4, u5, u6] = users;
 
   // day 0: first positions
-  await deposit(u1, "10", [[1, 6000], [2, 4000]]);
+  await deposit(u1, "10", [
+    [1, 6000],
+    [2, 4000],
+  ]);
   await deposit(u2, "5", [[2, 10_000]]);
-  await deposit(u3, "3.333333333333333333", [[1, 3000], [2, 3000], [3, 4000]]);
+  await deposit(u3, "3.333333333333333333", [
+    [1, 3000],
+    [2, 3000],
+    [3, 4000],
+  ]);
   await rebase(30); // +0.3%
   await advanceDays(1);
   // day 1: harvests (the first deploy step opens each pool in the same transaction), then steps, more activity
   await harvestAll();
   await deploySteps(3);
   await send(u1, machine, machineAbi, "topUp", [parseEther("2")]);
-  await send(u2, machine, machineAbi, "reallocate", [alloc([[1, 5000], [3, 5000]])]);
-  await deposit(u4, "7", [[1, 2500], [2, 2500], [3, 5000]]);
+  await send(u2, machine, machineAbi, "reallocate", [
+    alloc([
+      [1, 5000],
+      [3, 5000],
+    ]),
+  ]);
+  await deposit(u4, "7", [
+    [1, 2500],
+    [2, 2500],
+    [3, 5000],
+  ]);
   await rebase(25);
   await advanceDays(1);
   // day 2: steady-state harvests and steps, claims, withdrawals
@@ -312,7 +402,12 @@ async function runScenario(rpcUrl, deployment) {
   await send(keeper, machine, machineAbi, "claimContributor", [1]);
   await send(u3, machine, machineAbi, "withdraw", [parseEther("1"), u3]);
   await send(u2, machine, machineAbi, "withdraw", [parseEther("5"), u2]);
-  await send(u1, machine, machineAbi, "reallocate", [alloc([[2, 2000], [3, 8000]])]);
+  await send(u1, machine, machineAbi, "reallocate", [
+    alloc([
+      [2, 2000],
+      [3, 8000],
+    ]),
+  ]);
   await rebase(-300); // −3%: a deficit
   const [inDeficit] = await call(machine, machineAbi, "deficitStatus");
   if (!inDeficit) throw new Error("scenario: the negative rebase did not cause a deficit");
@@ -324,7 +419,11 @@ async function runScenario(rpcUrl, deployment) {
   await harvestAll();
   await deploySteps(2);
   await deposit(u2, "4", [[3, 10_000]]);
-  await deposit(u5, "1.5", [[1, 3333], [2, 3333], [3, 3334]]);
+  await deposit(u5, "1.5", [
+    [1, 3333],
+    [2, 3333],
+    [3, 3334],
+  ]);
   await send(u5, machine, machineAbi, "topUp", [1_000_000_007n]);
   await rebase(20);
   await advanceDays(1);
@@ -341,7 +440,8 @@ async function runScenario(rpcUrl, deployment) {
 
 async function compare(node, { publicClient, accounts, machine, keeper, wstEth }, blockNumber) {
   const at = { blockNumber };
-  const read = (address, contractAbi, functionName, args = []) => publicClient.readContract({ address, abi: contractAbi, functionName, args, ...at });
+  const read = (address, contractAbi, functionName, args = []) =>
+    publicClient.readContract({ address, abi: contractAbi, functionName, args, ...at });
   const failures = [];
   const expectEqual = (what, indexed, onChain) => {
     if (BigInt(indexed) !== BigInt(onChain)) failures.push(`${what}: indexed ${indexed} ≠ chain ${onChain}`);
@@ -378,7 +478,16 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
   let deposits = 0;
   for (const day of data.protocolDaySnapshots) {
     const d = `protocol day ${day.dayId}`;
-    expectEqual(`${d} totalPrincipal at close`, day.totalPrincipal, await publicClient.readContract({ address: machine, abi: machineAbi, functionName: "totalPrincipal", blockNumber: lastBlockOfDay.get(day.dayId) }));
+    expectEqual(
+      `${d} totalPrincipal at close`,
+      day.totalPrincipal,
+      await publicClient.readContract({
+        address: machine,
+        abi: machineAbi,
+        functionName: "totalPrincipal",
+        blockNumber: lastBlockOfDay.get(day.dayId),
+      }),
+    );
     claims += day.dailyClaimCount;
     deposits += day.dailyDepositCount;
     expectEqual(`${d} Σ dailyClaimCount = claimCount`, claims, day.claimCount);
@@ -386,11 +495,18 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
   }
   const lastDay = data.protocolDaySnapshots.at(-1);
   if (lastDay === undefined) failures.push("no protocol day snapshots");
-  else for (const field of ["claimCount", "depositCount", "topUpCount", "accountCount"]) expectEqual(`latest protocol day ${field} = Protocol's`, lastDay[field], protocol[field]);
+  else
+    for (const field of ["claimCount", "depositCount", "topUpCount", "accountCount"])
+      expectEqual(`latest protocol day ${field} = Protocol's`, lastDay[field], protocol[field]);
   // wstETH the pair holds for the machine's side: in this scenario nobody else trades or donates, so the pair's
   // wstETH reserve is exactly what the machine's steps put in (swapped + added).
   const pairWstReserve = async (project, view, at) => {
-    const [r0, r1] = await publicClient.readContract({ address: project.pair, abi: pairAbi, functionName: "getReserves", blockNumber: at });
+    const [r0, r1] = await publicClient.readContract({
+      address: project.pair,
+      abi: pairAbi,
+      functionName: "getReserves",
+      blockNumber: at,
+    });
     return view.tokenIsToken0 ? r1 : r0;
   };
 
@@ -433,8 +549,16 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
     const harvested = BigInt(project.cumulativeWstEthWrapped);
     const deployed = BigInt(project.cumulativeWstEthDeployed);
     const bounties = BigInt(project.cumulativeStepBountyWstEth);
-    expectEqual(`${p} harvested − deployed − step bounties = pendingWstEth`, harvested - deployed - bounties, view.pendingWstEth);
-    expectEqual(`${p} cumulativeWstEthDeployed = pair's wstETH reserve`, deployed, view.seeded ? await pairWstReserve(project, view, blockNumber) : 0n);
+    expectEqual(
+      `${p} harvested − deployed − step bounties = pendingWstEth`,
+      harvested - deployed - bounties,
+      view.pendingWstEth,
+    );
+    expectEqual(
+      `${p} cumulativeWstEthDeployed = pair's wstETH reserve`,
+      deployed,
+      view.seeded ? await pairWstReserve(project, view, blockNumber) : 0n,
+    );
     // Every day snapshot against the chain at its day's last block.
     let dailyWrapped = 0n;
     let dailyDeployed = 0n;
@@ -442,7 +566,13 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
     for (const day of project.daySnapshots) {
       const d = `${p} day ${day.dayId}`;
       const close = lastBlockOfDay.get(day.dayId);
-      const atClose = await publicClient.readContract({ address: machine, abi: machineAbi, functionName: "getProject", args: [id], blockNumber: close });
+      const atClose = await publicClient.readContract({
+        address: machine,
+        abi: machineAbi,
+        functionName: "getProject",
+        args: [id],
+        blockNumber: close,
+      });
       expectEqual(`${d} pendingWstEth at close`, day.pendingWstEth, atClose.pendingWstEth);
       expectEqual(
         `${d} cumulativeWstEthDeployed at close = pair's wstETH reserve`,
@@ -451,12 +581,23 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
       );
       expectEqual(
         `${d} harvested − deployed − step bounties = pending at close`,
-        BigInt(day.cumulativeWstEthWrapped) - BigInt(day.cumulativeWstEthDeployed) - BigInt(day.cumulativeStepBountyWstEth),
+        BigInt(day.cumulativeWstEthWrapped) -
+          BigInt(day.cumulativeWstEthDeployed) -
+          BigInt(day.cumulativeStepBountyWstEth),
         atClose.pendingWstEth,
       );
       // The state the handlers keep in the snapshot as their counters (issue 19), at close.
       expectEqual(`${d} allocatedPrincipal at close`, day.allocatedPrincipal, atClose.allocatedPrincipal);
-      expectEqual(`${d} tokenSupply at close = token totalSupply`, day.tokenSupply, await publicClient.readContract({ address: project.token, abi: tokenAbi, functionName: "totalSupply", blockNumber: close }));
+      expectEqual(
+        `${d} tokenSupply at close = token totalSupply`,
+        day.tokenSupply,
+        await publicClient.readContract({
+          address: project.token,
+          abi: tokenAbi,
+          functionName: "totalSupply",
+          blockNumber: close,
+        }),
+      );
       dailyClaimed += BigInt(day.dailyClaimed);
       expectEqual(`${d} Σ dailyClaimed = cumulativeClaimed`, dailyClaimed, day.cumulativeClaimed);
       dailyWrapped += BigInt(day.dailyWstEthWrapped);
@@ -475,7 +616,11 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
   expectEqual("protocol totalWstEthDeployed = Σ projects", protocol.totalWstEthDeployed, deployedSum);
   expectEqual("protocol totalStepBountyWstEth = Σ projects", protocol.totalStepBountyWstEth, bountySum);
   // Every step was sent by the keeper, so its wstETH balance is exactly the step bounties paid.
-  expectEqual("totalStepBountyWstEth = the keeper's wstETH", protocol.totalStepBountyWstEth, await read(wstEth, tokenAbi, "balanceOf", [keeper]));
+  expectEqual(
+    "totalStepBountyWstEth = the keeper's wstETH",
+    protocol.totalStepBountyWstEth,
+    await read(wstEth, tokenAbi, "balanceOf", [keeper]),
+  );
   expectEqual("Σ allocatedPrincipal = totalPrincipal", allocatedSum, protocol.totalPrincipal);
   expectEqual("protocol totalLiquidityMinted = Σ LP held", protocol.totalLiquidityMinted, lpHeldSum);
 
@@ -489,12 +634,19 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
       continue;
     }
     expectEqual(`account ${account} principal`, position.principal, principal);
-    const onChain = entries.filter((entry) => entry.principal > 0n || entry.bps > 0).map((e) => `${e.projectId}:${e.bps}:${e.principal}`).sort();
+    const onChain = entries
+      .filter((entry) => entry.principal > 0n || entry.bps > 0)
+      .map((e) => `${e.projectId}:${e.bps}:${e.principal}`)
+      .sort();
     const indexed = position.activeAllocations.map((a) => `${a.project.projectId}:${a.bps}:${a.principal}`).sort();
-    if (onChain.join() !== indexed.join()) failures.push(`account ${account} allocation: indexed [${indexed}] ≠ chain [${onChain}]`);
+    if (onChain.join() !== indexed.join())
+      failures.push(`account ${account} allocation: indexed [${indexed}] ≠ chain [${onChain}]`);
     // Position.activeBps / activeParts mirror the active lines, in the order of activeAllocations.
-    const mirrored = position.activeAllocations.map((a, i) => `${a.project.projectId}:${position.activeBps[i]}:${position.activeParts[i]}`).sort();
-    if (onChain.join() !== mirrored.join()) failures.push(`account ${account} activeBps/activeParts: indexed [${mirrored}] ≠ chain [${onChain}]`);
+    const mirrored = position.activeAllocations
+      .map((a, i) => `${a.project.projectId}:${position.activeBps[i]}:${position.activeParts[i]}`)
+      .sort();
+    if (onChain.join() !== mirrored.join())
+      failures.push(`account ${account} activeBps/activeParts: indexed [${mirrored}] ≠ chain [${onChain}]`);
   }
   return { failures, protocol, projects: data.projects.length, positions: data.positions.length };
 }
@@ -502,45 +654,54 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
 // ------------------------------------------------------------------ main
 
 async function main() {
-const deadline = Date.now() + TIMEOUT_MS;
-let exitCode = 1;
-const onSignal = () => teardown().finally(() => process.exit(130));
-process.on("SIGINT", onSignal);
-process.on("SIGTERM", onSignal);
-let node;
-try {
-  const began = Date.now();
-  const rpcUrl = await startAnvil();
-  log(`anvil at ${rpcUrl}`);
-  const deployment = deploy(rpcUrl);
-  log(`deployed machine ${deployment.machine} (block ${deployment.deployBlock}) in ${((Date.now() - began) / 1000).toFixed(1)} s`);
-  // graph-node starts indexing while the scenario runs.
-  node = await startGraphNode(rpcUrl, DEPLOYMENT_FILE);
-  const world = await runScenario(rpcUrl, deployment);
-  // cacheTime 0: viem otherwise serves a block number up to 4 s old.
-  const head = Number(await world.publicClient.getBlockNumber({ cacheTime: 0 }));
-  log(`scenario done at block ${head}; waiting for graph-node`);
-  await waitForSync(node, head, deadline);
-  if (process.env.E2E_DEBUG) log(`status: ${JSON.stringify(await gql(node.status, "{ indexingStatuses { synced health chains { latestBlock { number } chainHeadBlock { number } } } }"))}`);
-  const { failures, protocol, projects, positions } = await compare(node, world, head);
-  log(`compared ${projects} projects and ${positions} positions at block ${head} (${protocol.harvestCount} harvests, ${protocol.deployStepCount} deploy steps, ${protocol.deficitWithdrawalCount} deficit withdrawals)`);
-  if (failures.length > 0) {
-    for (const failure of failures) process.stderr.write(`e2e: MISMATCH ${failure}\n`);
-    log(`FAILED: ${failures.length} mismatches`);
-  } else {
-    log(`PASSED in ${((Date.now() - began) / 1000).toFixed(1)} s: indexed totals equal the contracts' views to the wei`);
-    exitCode = 0;
+  const deadline = Date.now() + TIMEOUT_MS;
+  let exitCode = 1;
+  const onSignal = () => teardown().finally(() => process.exit(130));
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let node;
+  try {
+    const began = Date.now();
+    const rpcUrl = await startAnvil();
+    log(`anvil at ${rpcUrl}`);
+    const deployment = deploy(rpcUrl);
+    log(
+      `deployed machine ${deployment.machine} (block ${deployment.deployBlock}) in ${((Date.now() - began) / 1000).toFixed(1)} s`,
+    );
+    // graph-node starts indexing while the scenario runs.
+    node = await startGraphNode(rpcUrl, DEPLOYMENT_FILE);
+    const world = await runScenario(rpcUrl, deployment);
+    // cacheTime 0: viem otherwise serves a block number up to 4 s old.
+    const head = Number(await world.publicClient.getBlockNumber({ cacheTime: 0 }));
+    log(`scenario done at block ${head}; waiting for graph-node`);
+    await waitForSync(node, head, deadline);
+    if (process.env.E2E_DEBUG)
+      log(
+        `status: ${JSON.stringify(await gql(node.status, "{ indexingStatuses { synced health chains { latestBlock { number } chainHeadBlock { number } } } }"))}`,
+      );
+    const { failures, protocol, projects, positions } = await compare(node, world, head);
+    log(
+      `compared ${projects} projects and ${positions} positions at block ${head} (${protocol.harvestCount} harvests, ${protocol.deployStepCount} deploy steps, ${protocol.deficitWithdrawalCount} deficit withdrawals)`,
+    );
+    if (failures.length > 0) {
+      for (const failure of failures) process.stderr.write(`e2e: MISMATCH ${failure}\n`);
+      log(`FAILED: ${failures.length} mismatches`);
+    } else {
+      log(
+        `PASSED in ${((Date.now() - began) / 1000).toFixed(1)} s: indexed totals equal the contracts' views to the wei`,
+      );
+      exitCode = 0;
+    }
+  } catch (error) {
+    process.stderr.write(`e2e: ERROR ${error.stack ?? error}\n`);
+    if (node && existsSync(node.logFile)) {
+      const tail = readFileSync(node.logFile, "utf8").split("\n").slice(-30).join("\n");
+      process.stderr.write(`e2e: last lines of ${node.logFile}:\n${tail}\n`);
+    }
+  } finally {
+    await teardown();
   }
-} catch (error) {
-  process.stderr.write(`e2e: ERROR ${error.stack ?? error}\n`);
-  if (node && existsSync(node.logFile)) {
-    const tail = readFileSync(node.logFile, "utf8").split("\n").slice(-30).join("\n");
-    process.stderr.write(`e2e: last lines of ${node.logFile}:\n${tail}\n`);
-  }
-} finally {
-  await teardown();
-}
-process.exit(exitCode);
+  process.exit(exitCode);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

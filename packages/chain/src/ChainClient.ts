@@ -61,10 +61,7 @@ export const makePublicClient = (options: ChainClientOptions): PublicClient => {
     transport,
     pollingInterval: options.pollingIntervalMs ?? 500,
     batch: {
-      multicall:
-        (options.multicall ?? true)
-          ? { deployless: true, batchSize: MULTICALL_BATCH_BYTES }
-          : false,
+      multicall: (options.multicall ?? true) ? { deployless: true, batchSize: MULTICALL_BATCH_BYTES } : false,
     },
   }) as PublicClient;
 };

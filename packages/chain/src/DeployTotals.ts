@@ -62,8 +62,22 @@ export const deployTotals = (
       const to = from + range - 1n < options.toBlock ? from + range - 1n : options.toBlock;
       const [harvested, deployed] = yield* chain.read(`machine logs ${from}-${to}`, (c) =>
         Promise.all([
-          c.getContractEvents({ address: deployment.machine, abi: technoCapitalMachineAbi, eventName: "Harvested", fromBlock: from, toBlock: to, strict: true }),
-          c.getContractEvents({ address: deployment.machine, abi: technoCapitalMachineAbi, eventName: "Deployed", fromBlock: from, toBlock: to, strict: true }),
+          c.getContractEvents({
+            address: deployment.machine,
+            abi: technoCapitalMachineAbi,
+            eventName: "Harvested",
+            fromBlock: from,
+            toBlock: to,
+            strict: true,
+          }),
+          c.getContractEvents({
+            address: deployment.machine,
+            abi: technoCapitalMachineAbi,
+            eventName: "Deployed",
+            fromBlock: from,
+            toBlock: to,
+            strict: true,
+          }),
         ]),
       );
       for (const log of harvested) {

@@ -20,11 +20,15 @@ const NonZeroAddress = AddressSchema.pipe(Schema.filter((a) => a !== zeroAddress
 /** A uint from a JSON number (forge writes numbers) or a decimal string, as bigint. */
 const Uint = Schema.Union(
   Schema.BigInt,
-  Schema.Number.pipe(Schema.int(), Schema.nonNegative(), Schema.transform(Schema.BigIntFromSelf, {
-    strict: true,
-    decode: (x) => BigInt(x),
-    encode: (x) => Number(x),
-  })),
+  Schema.Number.pipe(
+    Schema.int(),
+    Schema.nonNegative(),
+    Schema.transform(Schema.BigIntFromSelf, {
+      strict: true,
+      decode: (x) => BigInt(x),
+      encode: (x) => Number(x),
+    }),
+  ),
 ).pipe(Schema.filter((x) => x >= 0n || "must be non-negative"));
 
 /** What `contracts/script/Deploy.s.sol` writes (DEPLOYMENT_FILE). */
@@ -46,7 +50,9 @@ export const DeploymentSchema = Schema.Struct({
    * The JSON-RPC URL of the node this deployment was made on, written by the local devnet (`npm start`) only, so a
    * client reads the chain the file describes by default. Absent from deployments of real networks.
    */
-  rpcUrl: Schema.optional(Schema.String.pipe(Schema.filter((s) => /^https?:\/\/\S+$/.test(s) || "must be an http(s) URL"))),
+  rpcUrl: Schema.optional(
+    Schema.String.pipe(Schema.filter((s) => /^https?:\/\/\S+$/.test(s) || "must be an http(s) URL")),
+  ),
 });
 
 export type DeploymentInfo = typeof DeploymentSchema.Type;

@@ -12,16 +12,18 @@ import { technoCapitalMachineAbi } from "./generated/artifacts.js";
 export const deploymentFromMachine = Effect.fn("Deployment.fromMachine")(function* (machine: Address) {
   const chain = yield* ChainClient;
   const m = { address: machine, abi: technoCapitalMachineAbi } as const;
-  const [chainId, stETH, wstETH, factory, tokenDeployer, genesis, guardian] = yield* chain.read("deploymentFromMachine", (c) =>
-    Promise.all([
-      c.getChainId(),
-      c.readContract({ ...m, functionName: "stETH" }),
-      c.readContract({ ...m, functionName: "wstETH" }),
-      c.readContract({ ...m, functionName: "factory" }),
-      c.readContract({ ...m, functionName: "tokenDeployer" }),
-      c.readContract({ ...m, functionName: "genesis" }),
-      c.readContract({ ...m, functionName: "guardian" }),
-    ]),
+  const [chainId, stETH, wstETH, factory, tokenDeployer, genesis, guardian] = yield* chain.read(
+    "deploymentFromMachine",
+    (c) =>
+      Promise.all([
+        c.getChainId(),
+        c.readContract({ ...m, functionName: "stETH" }),
+        c.readContract({ ...m, functionName: "wstETH" }),
+        c.readContract({ ...m, functionName: "factory" }),
+        c.readContract({ ...m, functionName: "tokenDeployer" }),
+        c.readContract({ ...m, functionName: "genesis" }),
+        c.readContract({ ...m, functionName: "guardian" }),
+      ]),
   );
   return {
     chainId,

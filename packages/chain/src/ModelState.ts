@@ -245,7 +245,9 @@ export const positionMismatch = (
     );
   });
   const differing = pairs.find(([, chain, modelValue]) => chain !== modelValue);
-  return differing === undefined ? undefined : { field: differing[0], chain: String(differing[1]), model: String(differing[2]) };
+  return differing === undefined
+    ? undefined
+    : { field: differing[0], chain: String(differing[1]), model: String(differing[2]) };
 };
 
 const make = Effect.gen(function* () {
@@ -261,7 +263,9 @@ const make = Effect.gen(function* () {
         accounts.map(lower).map(async (account) => {
           const slots = accountSlots(account);
           const word = (slot: Hex) =>
-            c.getStorageAt({ address: deployment.machine, slot, blockNumber }).then((v) => (v === undefined ? 0n : hexToBigInt(v)));
+            c
+              .getStorageAt({ address: deployment.machine, slot, blockNumber })
+              .then((v) => (v === undefined ? 0n : hexToBigInt(v)));
           const stETH = { address: deployment.stETH, abi: mockStETHAbi } as const;
           const machine = { address: deployment.machine, abi: technoCapitalMachineAbi } as const;
           const [position, entries, stEthShares, [principal, viewEntries]] = await Promise.all([
@@ -288,7 +292,10 @@ const make = Effect.gen(function* () {
   ) {
     if (accounts.length === 0) return state;
     const read = yield* readAccounts(blockNumber, accounts);
-    const next = withAccounts(state, read.map((r) => r.storage));
+    const next = withAccounts(
+      state,
+      read.map((r) => r.storage),
+    );
     for (const { view } of read) {
       const mismatch = positionMismatch(next, view);
       if (mismatch !== undefined) {

@@ -121,13 +121,21 @@ const make = Effect.gen(function* () {
   const wstETH = { address: deployment.wstETH, abi: mockWstETHAbi } as const;
 
   /** One of the machine's per-project views for each of `projectIds`, at the block of `options` (in one tick). */
-  const projectViews = <F extends PerProjectView>(c: PublicClient, functionName: F, projectIds: ReadonlyArray<number>, options: ReadOptions) =>
+  const projectViews = <F extends PerProjectView>(
+    c: PublicClient,
+    functionName: F,
+    projectIds: ReadonlyArray<number>,
+    options: ReadOptions,
+  ) =>
     Promise.all(
       projectIds.map(
         (id) =>
-          c.readContract({ ...machine, functionName: functionName as PerProjectView, args: [id], ...pin(options) }) as Promise<
-            ContractFunctionReturnType<typeof technoCapitalMachineAbi, "view", F>
-          >,
+          c.readContract({
+            ...machine,
+            functionName: functionName as PerProjectView,
+            args: [id],
+            ...pin(options),
+          }) as Promise<ContractFunctionReturnType<typeof technoCapitalMachineAbi, "view", F>>,
       ),
     );
 
@@ -342,9 +350,16 @@ const make = Effect.gen(function* () {
       options: ReadOptions = {},
     ) {
       const [ready, next] = yield* chain.read("isDeployReady", (c) =>
-        Promise.all([projectViews(c, "isDeployReady", projectIds, options), projectViews(c, "nextDeployTime", projectIds, options)]),
+        Promise.all([
+          projectViews(c, "isDeployReady", projectIds, options),
+          projectViews(c, "nextDeployTime", projectIds, options),
+        ]),
       );
-      return projectIds.map((projectId, i) => ({ projectId, ready: ready[i] === true, nextDeployTime: next[i] as bigint }));
+      return projectIds.map((projectId, i) => ({
+        projectId,
+        ready: ready[i] === true,
+        nextDeployTime: next[i] as bigint,
+      }));
     }),
 
     /**
@@ -406,4 +421,3 @@ const make = Effect.gen(function* () {
 
 /** Batched, block-pinnable reads of the machine, Lido and the pairs. Needs ChainClient and Deployment. */
 export class TcmReader extends Effect.Service<TcmReader>()("@tcm/chain/TcmReader", { effect: make }) {}
-

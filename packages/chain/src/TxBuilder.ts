@@ -111,7 +111,11 @@ const make = Effect.gen(function* () {
     ) {
       const amount = yield* validateDepositAmount("amount", input.amount);
       const allocation = yield* validateAllocation("allocation", input.allocation, yield* projectCountOf(options));
-      const data = encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: "deposit", args: [amount, allocation] });
+      const data = encodeFunctionData({
+        abi: technoCapitalMachineAbi,
+        functionName: "deposit",
+        args: [amount, allocation],
+      });
       return yield* machineCall(data, options);
     }),
 
@@ -141,7 +145,10 @@ const make = Effect.gen(function* () {
       return yield* machineCall(data, options);
     }),
 
-    topUp: Effect.fn("TxBuilder.topUp")(function* (input: { readonly amount: IntegerLike }, options: BuildOptions = {}) {
+    topUp: Effect.fn("TxBuilder.topUp")(function* (
+      input: { readonly amount: IntegerLike },
+      options: BuildOptions = {},
+    ) {
       const amount = yield* validateDepositAmount("amount", input.amount);
       const data = encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: "topUp", args: [amount] });
       return yield* machineCall(data, options);
@@ -162,7 +169,11 @@ const make = Effect.gen(function* () {
     ) {
       const amount = yield* validatePositiveAmount("amount", input.amount);
       const receiver = yield* validateAddress("receiver", input.receiver);
-      const data = encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: "withdraw", args: [amount, receiver] });
+      const data = encodeFunctionData({
+        abi: technoCapitalMachineAbi,
+        functionName: "withdraw",
+        args: [amount, receiver],
+      });
       return yield* machineCall(data, options);
     }),
 
@@ -186,7 +197,10 @@ const make = Effect.gen(function* () {
     }),
 
     /** harvest(projectId): collects the epoch's yield into the project's pending wstETH, then one deploy step if due. */
-    harvest: Effect.fn("TxBuilder.harvest")(function* (input: { readonly projectId: IntegerLike }, options: BuildOptions = {}) {
+    harvest: Effect.fn("TxBuilder.harvest")(function* (
+      input: { readonly projectId: IntegerLike },
+      options: BuildOptions = {},
+    ) {
       const id = yield* validateProjectId("projectId", input.projectId, yield* projectCountOf(options));
       const data = encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: "harvest", args: [id] });
       return yield* machineCall(data, options);
@@ -207,7 +221,10 @@ const make = Effect.gen(function* () {
      * stepInterval while the project has at least MIN_DEPLOY pending wstETH; otherwise the contract reverts
      * TCM_StepNotDue / TCM_NothingToDeploy (reported with `from`, as the gas estimate).
      */
-    deploy: Effect.fn("TxBuilder.deploy")(function* (input: { readonly projectId: IntegerLike }, options: BuildOptions = {}) {
+    deploy: Effect.fn("TxBuilder.deploy")(function* (
+      input: { readonly projectId: IntegerLike },
+      options: BuildOptions = {},
+    ) {
       const id = yield* validateProjectId("projectId", input.projectId, yield* projectCountOf(options));
       const data = encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: "deploy", args: [id] });
       return yield* machineCall(data, options);
@@ -223,7 +240,10 @@ const make = Effect.gen(function* () {
       return yield* machineCall(data, options);
     }),
 
-    launchProject: Effect.fn("TxBuilder.launchProject")(function* (input: LaunchParamsInput, options: BuildOptions = {}) {
+    launchProject: Effect.fn("TxBuilder.launchProject")(function* (
+      input: LaunchParamsInput,
+      options: BuildOptions = {},
+    ) {
       const bounds = options.launchBounds ?? (yield* launchBounds);
       const params = yield* validateLaunchParams("params", input, bounds);
       const data = encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: "launchProject", args: [params] });
@@ -235,7 +255,8 @@ const make = Effect.gen(function* () {
       input: { readonly amount: IntegerLike | "max"; readonly spender?: string },
       options: BuildOptions = {},
     ) {
-      const amount = input.amount === "max" ? maxUint256 : yield* validateUint("amount", input.amount, { rule: "amount" });
+      const amount =
+        input.amount === "max" ? maxUint256 : yield* validateUint("amount", input.amount, { rule: "amount" });
       const spender = input.spender === undefined ? machine : yield* validateAddress("spender", input.spender);
       const data = encodeFunctionData({ abi: mockStETHAbi, functionName: "approve", args: [spender, amount] });
       return yield* finish(deployment.stETH, data, options);

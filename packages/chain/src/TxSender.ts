@@ -37,7 +37,10 @@ export class TxRejected extends Data.TaggedError("TxRejected")<{ readonly kind: 
 }
 
 /** Our nonce was consumed by a transaction this process did not track (another process with the same key). */
-export class NonceConflict extends Data.TaggedError("NonceConflict")<{ readonly nonce: number; readonly message: string }> {
+export class NonceConflict extends Data.TaggedError("NonceConflict")<{
+  readonly nonce: number;
+  readonly message: string;
+}> {
   readonly retryable = true as const;
 }
 
@@ -51,7 +54,11 @@ export class StuckTransaction extends Data.TaggedError("StuckTransaction")<{
 }
 
 /** The base fee alone is at or above the fee cap: nothing should be sent now. */
-export class GasAboveCap extends Data.TaggedError("GasAboveCap")<{ readonly baseFee: bigint; readonly cap: bigint; readonly message: string }> {
+export class GasAboveCap extends Data.TaggedError("GasAboveCap")<{
+  readonly baseFee: bigint;
+  readonly cap: bigint;
+  readonly message: string;
+}> {
   readonly retryable = true as const;
 }
 
@@ -95,7 +102,12 @@ export interface PendingTx {
 /** How a managed transaction ended: mined (by any of its versions) or reverted (with the decoded reason). */
 export type TxOutcome = Data.TaggedEnum<{
   Mined: { readonly hash: Hex; readonly receipt: TransactionReceipt; readonly replacements: number };
-  Reverted: { readonly hash: Hex; readonly receipt: TransactionReceipt; readonly revert: ContractRevert; readonly replacements: number };
+  Reverted: {
+    readonly hash: Hex;
+    readonly receipt: TransactionReceipt;
+    readonly revert: ContractRevert;
+    readonly replacements: number;
+  };
 }>;
 export const TxOutcome = Data.taggedEnum<TxOutcome>();
 
@@ -118,9 +130,15 @@ export const bumpFee = (fee: bigint): bigint => (fee * 1125n + 999n) / 1000n + 1
  * Fees for the next block under caps: tip = min(node's suggestion, cap), maxFee = min(2 × base fee + tip, cap).
  * GasAboveCap when the base fee alone reaches the fee cap.
  */
-export const feesUnderCaps = (baseFee: bigint, suggestedTip: bigint, caps: FeeCaps): Either.Either<Fees, GasAboveCap> => {
+export const feesUnderCaps = (
+  baseFee: bigint,
+  suggestedTip: bigint,
+  caps: FeeCaps,
+): Either.Either<Fees, GasAboveCap> => {
   if (baseFee >= caps.maxFeePerGas) {
-    return Either.left(new GasAboveCap({ baseFee, cap: caps.maxFeePerGas, message: `base fee ${baseFee} ≥ cap ${caps.maxFeePerGas}` }));
+    return Either.left(
+      new GasAboveCap({ baseFee, cap: caps.maxFeePerGas, message: `base fee ${baseFee} ≥ cap ${caps.maxFeePerGas}` }),
+    );
   }
   const tip = suggestedTip < caps.maxPriorityFeePerGas ? suggestedTip : caps.maxPriorityFeePerGas;
   const wanted = baseFee * 2n + tip;
@@ -141,16 +159,19 @@ export const feesUnderCaps = (baseFee: bigint, suggestedTip: bigint, caps: FeeCa
 export const withGasMargin = (estimate: bigint): bigint => (estimate * 3n) / 2n + 50_000n;
 
 /** The node's own words: viem's short message hides them in the cause's details ("Transaction creation failed."). */
-const nodeText = (e: ChainError): string => `${e.message} ${"cause" in e && e.cause instanceof Error ? e.cause.message : ""}`;
+const nodeText = (e: ChainError): string =>
+  `${e.message} ${"cause" in e && e.cause instanceof Error ? e.cause.message : ""}`;
 /** The short message with the node's details, for errors people read. */
 const withDetails = (e: ChainError): string => {
   const details = "cause" in e && e.cause instanceof BaseError ? e.cause.details : "";
   return details === "" || e.message.includes(details) ? e.message : `${e.message} (${details})`;
 };
-const alreadyKnown = (e: ChainError) => /already known|known transaction|already imported|AlreadyKnown/i.test(nodeText(e));
+const alreadyKnown = (e: ChainError) =>
+  /already known|known transaction|already imported|AlreadyKnown/i.test(nodeText(e));
 const underpriced = (e: ChainError) => /underpriced|replacement|fee too low/i.test(nodeText(e));
 const nonceTooLow = (e: ChainError) =>
-  (Predicate.isTagged(e, "RpcError") && e.reason === "nonce-too-low") || /nonce too low|nonce has already been used/i.test(nodeText(e));
+  (Predicate.isTagged(e, "RpcError") && e.reason === "nonce-too-low") ||
+  /nonce too low|nonce has already been used/i.test(nodeText(e));
 
 /** A round of receipt polling ended without one (internal). */
 class NoReceiptYet extends Data.TaggedError("NoReceiptYet")<{}> {}
@@ -216,7 +237,10 @@ const make = Effect.gen(function* () {
       return decodeRevert(data, "transaction", hash);
     });
 
-  const waitForReceipt = Effect.fn("TxSender.waitForReceipt")(function* (hash: Hex, options: { readonly timeoutMs?: number } = {}) {
+  const waitForReceipt = Effect.fn("TxSender.waitForReceipt")(function* (
+    hash: Hex,
+    options: { readonly timeoutMs?: number } = {},
+  ) {
     const receipt = yield* Effect.tryPromise({
       try: () => chain.client.waitForTransactionReceipt({ hash, timeout: options.timeoutMs ?? 60_000 }),
       catch: (e): ChainError | ReceiptTimeout =>
@@ -238,14 +262,17 @@ const make = Effect.gen(function* () {
    * only under this ref's lock (sign + broadcast), so two managed sends never share a nonce except replacements.
    */
   const nonceRef = yield* SynchronizedRef.make<Option.Option<number>>(Option.none());
-  const currentNonce = (held: Option.Option<number>) => Option.match(held, { onNone: () => nonceAt("pending"), onSome: Effect.succeed });
+  const currentNonce = (held: Option.Option<number>) =>
+    Option.match(held, { onNone: () => nonceAt("pending"), onSome: Effect.succeed });
 
   /** Re-reads the node's pending nonce (after the node proved the local one wrong). */
   const resyncNonce = SynchronizedRef.updateEffect(nonceRef, (held) =>
     Effect.gen(function* () {
       const pending = yield* nonceAt("pending");
       if (Option.isSome(held) && held.value !== pending) {
-        yield* Effect.logWarning("nonce resynchronised").pipe(Effect.annotateLogs({ local: held.value, node: pending }));
+        yield* Effect.logWarning("nonce resynchronised").pipe(
+          Effect.annotateLogs({ local: held.value, node: pending }),
+        );
       }
       return Option.some(pending);
     }),
@@ -254,7 +281,9 @@ const make = Effect.gen(function* () {
   const sign = (request: ManagedTx, nonce: number, fees: Fees): Effect.Effect<Attempt, TxRejected> => {
     const account = wallet.account;
     if (account.type !== "local") {
-      return Effect.fail(new TxRejected({ kind: request.kind, message: "the wallet's account cannot sign raw transactions" }));
+      return Effect.fail(
+        new TxRejected({ kind: request.kind, message: "the wallet's account cannot sign raw transactions" }),
+      );
     }
     return Effect.tryPromise({
       try: () =>
@@ -269,7 +298,11 @@ const make = Effect.gen(function* () {
           maxFeePerGas: fees.maxFeePerGas,
           maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
         }),
-      catch: (e) => new TxRejected({ kind: request.kind, message: `signing failed: ${e instanceof Error ? e.message : String(e)}` }),
+      catch: (e) =>
+        new TxRejected({
+          kind: request.kind,
+          message: `signing failed: ${e instanceof Error ? e.message : String(e)}`,
+        }),
     }).pipe(Effect.map((raw): Attempt => ({ raw, hash: keccak256(raw), fees })));
   };
 
@@ -313,7 +346,8 @@ const make = Effect.gen(function* () {
         const sent = yield* Effect.either(broadcastRaw(attempt.raw));
         const resynced = Effect.gen(function* () {
           const pending = yield* nonceAt("pending");
-          if (pending !== nonce) yield* Effect.logWarning("nonce resynchronised").pipe(Effect.annotateLogs({ local: nonce, node: pending }));
+          if (pending !== nonce)
+            yield* Effect.logWarning("nonce resynchronised").pipe(Effect.annotateLogs({ local: nonce, node: pending }));
           return Option.some(pending);
         });
         const accepted: Sent = [Either.right({ request, nonce, attempts: [attempt] }), Option.some(nonce + 1)];
@@ -324,7 +358,10 @@ const make = Effect.gen(function* () {
         if (nonceTooLow(e)) {
           const mined = yield* receiptOf(attempt.hash).pipe(Effect.orElseSucceed(() => undefined));
           if (mined !== undefined) return accepted;
-          const conflict = new NonceConflict({ nonce, message: `nonce ${nonce} was already used by another transaction` });
+          const conflict = new NonceConflict({
+            nonce,
+            message: `nonce ${nonce} was already used by another transaction`,
+          });
           return [Either.left(conflict), yield* resynced];
         }
         if (isTransient(e)) {
@@ -338,7 +375,12 @@ const make = Effect.gen(function* () {
     );
     const pending = yield* result;
     yield* Effect.logInfo("transaction sent").pipe(
-      Effect.annotateLogs({ kind: request.kind, hash: pending.attempts[0]?.hash, nonce: pending.nonce, maxFeePerGas: String(f.maxFeePerGas) }),
+      Effect.annotateLogs({
+        kind: request.kind,
+        hash: pending.attempts[0]?.hash,
+        nonce: pending.nonce,
+        maxFeePerGas: String(f.maxFeePerGas),
+      }),
     );
     return pending;
   });
@@ -356,7 +398,11 @@ const make = Effect.gen(function* () {
       const versions = yield* Ref.get(attempts);
       const receipts = yield* Effect.forEach(
         versions,
-        (a) => receiptOf(a.hash).pipe(Effect.map((r) => (r === undefined ? undefined : { attempt: a, receipt: r })), Effect.orElseSucceed(() => undefined)),
+        (a) =>
+          receiptOf(a.hash).pipe(
+            Effect.map((r) => (r === undefined ? undefined : { attempt: a, receipt: r })),
+            Effect.orElseSucceed(() => undefined),
+          ),
         { concurrency: "unbounded" },
       );
       const found = receipts.find((r) => r !== undefined);
@@ -376,19 +422,32 @@ const make = Effect.gen(function* () {
       const maxPriorityFeePerGas = bumpFee(last.fees.maxPriorityFeePerGas);
       if (maxFeePerGas > policy.maxFeePerGas || maxPriorityFeePerGas > policy.maxPriorityFeePerGas) {
         yield* broadcastRaw(last.raw).pipe(Effect.ignore);
-        yield* Effect.logWarning("transaction pending at the fee cap").pipe(Effect.annotateLogs({ nonce: pending.nonce, hash: last.hash }));
+        yield* Effect.logWarning("transaction pending at the fee cap").pipe(
+          Effect.annotateLogs({ nonce: pending.nonce, hash: last.hash }),
+        );
         return;
       }
-      const next = yield* sign(pending.request, pending.nonce, { maxFeePerGas, maxPriorityFeePerGas, effectiveGasPrice: maxFeePerGas });
+      const next = yield* sign(pending.request, pending.nonce, {
+        maxFeePerGas,
+        maxPriorityFeePerGas,
+        effectiveGasPrice: maxFeePerGas,
+      });
       const sent = yield* Effect.either(broadcastRaw(next.raw));
       if (Either.isRight(sent) || alreadyKnown(sent.left)) {
         yield* Ref.update(attempts, (v) => [...v, next]);
         if (policy.onReplaced !== undefined) yield* policy.onReplaced(next, last);
         yield* Effect.logWarning("transaction replaced with higher fees").pipe(
-          Effect.annotateLogs({ nonce: pending.nonce, hash: next.hash, replaces: last.hash, maxFeePerGas: String(maxFeePerGas) }),
+          Effect.annotateLogs({
+            nonce: pending.nonce,
+            hash: next.hash,
+            replaces: last.hash,
+            maxFeePerGas: String(maxFeePerGas),
+          }),
         );
       } else if (!underpriced(sent.left) && !nonceTooLow(sent.left)) {
-        yield* Effect.logWarning("replacement refused").pipe(Effect.annotateLogs({ nonce: pending.nonce, error: withDetails(sent.left) }));
+        yield* Effect.logWarning("replacement refused").pipe(
+          Effect.annotateLogs({ nonce: pending.nonce, error: withDetails(sent.left) }),
+        );
       }
     });
     const maxRounds = policy.maxRounds ?? 10;
@@ -399,17 +458,29 @@ const make = Effect.gen(function* () {
         const { attempt, receipt } = found.right;
         const replacements = (yield* Ref.get(attempts)).length - 1;
         if (receipt.status === "success") return TxOutcome.Mined({ hash: attempt.hash, receipt, replacements });
-        return TxOutcome.Reverted({ hash: attempt.hash, receipt, revert: yield* revertOf(attempt.hash, receipt), replacements });
+        return TxOutcome.Reverted({
+          hash: attempt.hash,
+          receipt,
+          revert: yield* revertOf(attempt.hash, receipt),
+          replacements,
+        });
       }
       if (k >= maxRounds) {
         const hashes = (yield* Ref.get(attempts)).map((a) => a.hash);
-        return yield* new StuckTransaction({ nonce: pending.nonce, hashes, message: `nonce ${pending.nonce}: no receipt after ${hashes.length} versions` });
+        return yield* new StuckTransaction({
+          nonce: pending.nonce,
+          hashes,
+          message: `nonce ${pending.nonce}: no receipt after ${hashes.length} versions`,
+        });
       }
       const mined = yield* nonceAt("latest").pipe(Effect.orElseSucceed(() => -1));
       if (mined > pending.nonce) {
         // Mined meanwhile (receipt not indexed yet?) or taken by another process: look once more, then stop.
         if (++consumedChecks >= 2) {
-          return yield* new NonceConflict({ nonce: pending.nonce, message: `nonce ${pending.nonce} was mined in a transaction this sender did not send` });
+          return yield* new NonceConflict({
+            nonce: pending.nonce,
+            message: `nonce ${pending.nonce} was mined in a transaction this sender did not send`,
+          });
         }
         continue;
       }
@@ -429,12 +500,19 @@ const make = Effect.gen(function* () {
     const settled = Effect.gen(function* () {
       const [latest, pending] = yield* Effect.all([nonceAt("latest"), nonceAt("pending")], { concurrency: 2 });
       if (pending <= latest) return;
-      yield* Effect.logWarning("waiting for transactions from a previous run").pipe(Effect.annotateLogs({ latest, pending }));
+      yield* Effect.logWarning("waiting for transactions from a previous run").pipe(
+        Effect.annotateLogs({ latest, pending }),
+      );
       return yield* new NoReceiptYet();
     });
     yield* settled.pipe(
-      Effect.retry({ schedule: Schedule.spaced(options.pollInterval).pipe(Schedule.upTo(options.within)), while: Predicate.isTagged("NoReceiptYet") }),
-      Effect.catchTag("NoReceiptYet", () => Effect.logWarning("transactions from a previous run are still pending; continuing after them")),
+      Effect.retry({
+        schedule: Schedule.spaced(options.pollInterval).pipe(Schedule.upTo(options.within)),
+        while: Predicate.isTagged("NoReceiptYet"),
+      }),
+      Effect.catchTag("NoReceiptYet", () =>
+        Effect.logWarning("transactions from a previous run are still pending; continuing after them"),
+      ),
     );
     yield* resyncNonce;
   });
@@ -447,7 +525,10 @@ const make = Effect.gen(function* () {
     /** Sends, waits for the receipt, fails with the decoded ContractRevert if it reverted (before or after mining). */
     send: Effect.fn("TxSender.send")(function* (tx: PreparedTx, options: SendOptions = {}) {
       const hash = yield* submit(tx, options);
-      const receipt = yield* waitForReceipt(hash, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+      const receipt = yield* waitForReceipt(
+        hash,
+        options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
+      );
       return { hash, receipt } satisfies SentTx;
     }),
     /** The next nonce including pending transactions (a starting point for a caller-managed nonce). */
@@ -460,7 +541,9 @@ const make = Effect.gen(function* () {
     settlePrevious,
     resyncNonce,
     /** The nonce the next managed send uses (read from the node on first use). */
-    nextNonce: SynchronizedRef.modifyEffect(nonceRef, (held) => Effect.map(currentNonce(held), (n) => [n, Option.some(n)] as const)),
+    nextNonce: SynchronizedRef.modifyEffect(nonceRef, (held) =>
+      Effect.map(currentNonce(held), (n) => [n, Option.some(n)] as const),
+    ),
   } as const;
 });
 

@@ -35,7 +35,12 @@ export const accountFromKey = (key: Redacted.Redacted<string>): Effect.Effect<Ac
   }
   return Effect.try({
     try: () => privateKeyToAccount(hex as Hex),
-    catch: () => new InvalidInput({ input: "privateKey", rule: "private-key", message: "privateKey is not a valid secp256k1 key" }),
+    catch: () =>
+      new InvalidInput({
+        input: "privateKey",
+        rule: "private-key",
+        message: "privateKey is not a valid secp256k1 key",
+      }),
   });
 };
 
@@ -76,5 +81,9 @@ export class Wallet extends Effect.Service<Wallet>()("@tcm/chain/Wallet", {
     return yield* make(key);
   }),
 }) {
-  static fromKey = (key: Redacted.Redacted<string>) => Layer.effect(Wallet, Effect.map(make(key), (w) => new Wallet(w)));
+  static fromKey = (key: Redacted.Redacted<string>) =>
+    Layer.effect(
+      Wallet,
+      Effect.map(make(key), (w) => new Wallet(w)),
+    );
 }

@@ -13,20 +13,35 @@ import {
  * Typed viem contract instances over the generated `as const` ABIs. The stETH/wstETH bindings use the mocks'
  * ABIs, a superset of the Lido functions the machine uses (on mainnet only the Lido subset exists).
  */
-export const machineContract = <C extends Client>(client: C, address: Address): GetContractReturnType<typeof technoCapitalMachineAbi, C> =>
+export const machineContract = <C extends Client>(
+  client: C,
+  address: Address,
+): GetContractReturnType<typeof technoCapitalMachineAbi, C> =>
   getContract({ address, abi: technoCapitalMachineAbi, client });
-export const stEthContract = <C extends Client>(client: C, address: Address): GetContractReturnType<typeof mockStETHAbi, C> =>
-  getContract({ address, abi: mockStETHAbi, client });
-export const wstEthContract = <C extends Client>(client: C, address: Address): GetContractReturnType<typeof mockWstETHAbi, C> =>
-  getContract({ address, abi: mockWstETHAbi, client });
-export const projectTokenContract = <C extends Client>(client: C, address: Address): GetContractReturnType<typeof projectTokenAbi, C> =>
-  getContract({ address, abi: projectTokenAbi, client });
-export const pairContract = <C extends Client>(client: C, address: Address): GetContractReturnType<typeof uniswapV2PairAbi, C> =>
-  getContract({ address, abi: uniswapV2PairAbi, client });
-export const routerContract = <C extends Client>(client: C, address: Address): GetContractReturnType<typeof uniswapV2Router02Abi, C> =>
-  getContract({ address, abi: uniswapV2Router02Abi, client });
-export const factoryContract = <C extends Client>(client: C, address: Address): GetContractReturnType<typeof uniswapV2FactoryAbi, C> =>
-  getContract({ address, abi: uniswapV2FactoryAbi, client });
+export const stEthContract = <C extends Client>(
+  client: C,
+  address: Address,
+): GetContractReturnType<typeof mockStETHAbi, C> => getContract({ address, abi: mockStETHAbi, client });
+export const wstEthContract = <C extends Client>(
+  client: C,
+  address: Address,
+): GetContractReturnType<typeof mockWstETHAbi, C> => getContract({ address, abi: mockWstETHAbi, client });
+export const projectTokenContract = <C extends Client>(
+  client: C,
+  address: Address,
+): GetContractReturnType<typeof projectTokenAbi, C> => getContract({ address, abi: projectTokenAbi, client });
+export const pairContract = <C extends Client>(
+  client: C,
+  address: Address,
+): GetContractReturnType<typeof uniswapV2PairAbi, C> => getContract({ address, abi: uniswapV2PairAbi, client });
+export const routerContract = <C extends Client>(
+  client: C,
+  address: Address,
+): GetContractReturnType<typeof uniswapV2Router02Abi, C> => getContract({ address, abi: uniswapV2Router02Abi, client });
+export const factoryContract = <C extends Client>(
+  client: C,
+  address: Address,
+): GetContractReturnType<typeof uniswapV2FactoryAbi, C> => getContract({ address, abi: uniswapV2FactoryAbi, client });
 
 /** The deployment's fixed contracts bound to one client. Project tokens and pairs are bound per address. */
 export const tcmContracts = <C extends Client>(

@@ -6,11 +6,23 @@
 import { Effect, Metric, MetricKeyType, type MetricPair, MetricState } from "effect";
 
 const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-const labels = (tags: ReadonlyArray<{ readonly key: string; readonly value: string }>, extra: ReadonlyArray<readonly [string, string]> = []) => {
+const labels = (
+  tags: ReadonlyArray<{ readonly key: string; readonly value: string }>,
+  extra: ReadonlyArray<readonly [string, string]> = [],
+) => {
   const all = [...tags.map((t) => [t.key, t.value] as const), ...extra];
   return all.length === 0 ? "" : `{${all.map(([k, v]) => `${k}="${escape(v)}"`).join(",")}}`;
 };
-const num = (x: number | bigint) => (typeof x === "bigint" ? x.toString() : Number.isFinite(x) ? String(x) : Number.isNaN(x) ? "NaN" : x > 0 ? "+Inf" : "-Inf");
+const num = (x: number | bigint) =>
+  typeof x === "bigint"
+    ? x.toString()
+    : Number.isFinite(x)
+      ? String(x)
+      : Number.isNaN(x)
+        ? "NaN"
+        : x > 0
+          ? "+Inf"
+          : "-Inf";
 
 export interface PrometheusOptions {
   /** Only metrics whose name starts with this (a service's own, e.g. "tcm_keeper_"). */
@@ -18,7 +30,10 @@ export interface PrometheusOptions {
 }
 
 /** Renders metric pairs (Effect's `Metric.snapshot`) as Prometheus text; families in first-seen order. */
-export const renderPrometheus = (pairs: Iterable<MetricPair.MetricPair.Untyped>, options: PrometheusOptions = {}): string => {
+export const renderPrometheus = (
+  pairs: Iterable<MetricPair.MetricPair.Untyped>,
+  options: PrometheusOptions = {},
+): string => {
   const byName = new Map<string, { type: string; help: string; lines: string[] }>();
   for (const pair of pairs) {
     const key = pair.metricKey;
@@ -41,16 +56,19 @@ export const renderPrometheus = (pairs: Iterable<MetricPair.MetricPair.Untyped>,
     if (MetricState.isCounterState(state)) entry.lines.push(`${name}${labels(tags)} ${num(state.count)}`);
     else if (MetricState.isGaugeState(state)) entry.lines.push(`${name}${labels(tags)} ${num(state.value)}`);
     else if (MetricState.isHistogramState(state)) {
-      for (const [bound, count] of state.buckets) entry.lines.push(`${name}_bucket${labels(tags, [["le", num(bound)]])} ${count}`);
+      for (const [bound, count] of state.buckets)
+        entry.lines.push(`${name}_bucket${labels(tags, [["le", num(bound)]])} ${count}`);
       entry.lines.push(`${name}_bucket${labels(tags, [["le", "+Inf"]])} ${state.count}`);
       entry.lines.push(`${name}_sum${labels(tags)} ${num(state.sum)}`);
       entry.lines.push(`${name}_count${labels(tags)} ${state.count}`);
     } else if (MetricState.isFrequencyState(state)) {
-      for (const [value, count] of state.occurrences) entry.lines.push(`${name}${labels(tags, [["value", value]])} ${count}`);
+      for (const [value, count] of state.occurrences)
+        entry.lines.push(`${name}${labels(tags, [["value", value]])} ${count}`);
     }
   }
   const out: string[] = [];
-  for (const [name, { type, help, lines }] of byName) out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines);
+  for (const [name, { type, help, lines }] of byName)
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines);
   return `${out.join("\n")}\n`;
 };
 

@@ -38,12 +38,18 @@ export const tcmErrorsAbi: ReadonlyArray<AbiError> = (() => {
 })();
 
 const n = (value: unknown): string =>
-  typeof value === "bigint" ? value.toLocaleString("en-US") : typeof value === "number" ? value.toLocaleString("en-US") : String(value);
+  typeof value === "bigint"
+    ? value.toLocaleString("en-US")
+    : typeof value === "number"
+      ? value.toLocaleString("en-US")
+      : String(value);
 
 /** A unix timestamp (seconds) as an ISO-8601 UTC time; the raw value when it is not a plausible time. */
 const isoTime = (value: unknown): string => {
   const seconds = typeof value === "bigint" ? Number(value) : typeof value === "number" ? value : Number.NaN;
-  return Number.isFinite(seconds) && seconds >= 0 && seconds < 1e11 ? new Date(seconds * 1000).toISOString() : String(value);
+  return Number.isFinite(seconds) && seconds >= 0 && seconds < 1e11
+    ? new Date(seconds * 1000).toISOString()
+    : String(value);
 };
 
 type Describe = (args: ReadonlyArray<unknown>) => string;
@@ -66,7 +72,8 @@ const sentences: Readonly<Record<string, Describe>> = {
   TCM_NoPosition: ([account]) => `${n(account)} has no position`,
   TCM_InDeficit: ([held, required]) =>
     `The machine is in deficit (holds ${n(held)} shares, needs ${n(required)}); deposits wait until it recovers`,
-  TCM_DepositTooSmall: ([principal, minimum]) => `The deposit delivers ${n(principal)} wei; the minimum is ${n(minimum)}`,
+  TCM_DepositTooSmall: ([principal, minimum]) =>
+    `The deposit delivers ${n(principal)} wei; the minimum is ${n(minimum)}`,
   TCM_ZeroAmount: () => "The amount is zero",
   TCM_ZeroReceiver: () => "The receiver is the zero address",
   TCM_WithdrawExceedsPrincipal: ([amount, principal]) =>
@@ -150,7 +157,8 @@ export const lidoRevertReasons: Readonly<Record<string, string>> = {
   "wstETH: can't wrap zero stETH": "wstETH: wrapping needs more than 0 stETH",
   "wstETH: zero amount unwrap not allowed": "wstETH: unwrapping needs more than 0 wstETH",
   "ERC20: transfer amount exceeds balance": "wstETH: the amount is more than the sender's wstETH balance",
-  "ERC20: transfer amount exceeds allowance": "wstETH: the amount is more than the spender's wstETH allowance (approve it first)",
+  "ERC20: transfer amount exceeds allowance":
+    "wstETH: the amount is more than the spender's wstETH allowance (approve it first)",
   "ERC20: transfer from the zero address": "wstETH: cannot transfer from the zero address",
   "ERC20: transfer to the zero address": "wstETH: cannot transfer to the zero address",
   "ERC20: approve from the zero address": "wstETH: cannot approve from the zero address",

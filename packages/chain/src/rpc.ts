@@ -59,7 +59,7 @@ const isRevert = (error: unknown): boolean =>
     return (
       name === "ContractFunctionRevertedError" ||
       name === "ExecutionRevertedError" ||
-      name === "CallExecutionError" && revertDataOf(e) !== undefined ||
+      (name === "CallExecutionError" && revertDataOf(e) !== undefined) ||
       code === 3 ||
       (typeof (e as { details?: unknown }).details === "string" &&
         /execution reverted|revert/i.test((e as { details: string }).details))
@@ -73,14 +73,18 @@ const shortMessage = (error: unknown): string =>
 export const classifyRpcError = (operation: string, error: unknown): TransientRpcError | RpcError | ContractRevert => {
   const chain = errorsOf(error);
   const has = (cls: abstract new (...args: never[]) => unknown) => chain.some((e) => e instanceof cls);
-  if (has(NonceTooLowError)) return new RpcError({ operation, reason: "nonce-too-low", message: shortMessage(error), cause: error });
-  if (has(NonceTooHighError)) return new RpcError({ operation, reason: "nonce-too-high", message: shortMessage(error), cause: error });
+  if (has(NonceTooLowError))
+    return new RpcError({ operation, reason: "nonce-too-low", message: shortMessage(error), cause: error });
+  if (has(NonceTooHighError))
+    return new RpcError({ operation, reason: "nonce-too-high", message: shortMessage(error), cause: error });
   if (has(InsufficientFundsError)) {
     return new RpcError({ operation, reason: "insufficient-funds", message: shortMessage(error), cause: error });
   }
-  if (has(UserRejectedRequestError)) return new RpcError({ operation, reason: "rejected", message: shortMessage(error), cause: error });
+  if (has(UserRejectedRequestError))
+    return new RpcError({ operation, reason: "rejected", message: shortMessage(error), cause: error });
   if (isRevert(error)) return decodeRevert(revertDataOf(error), operation);
-  if (has(TimeoutError)) return new TransientRpcError({ operation, reason: "timeout", message: shortMessage(error), cause: error });
+  if (has(TimeoutError))
+    return new TransientRpcError({ operation, reason: "timeout", message: shortMessage(error), cause: error });
   if (has(LimitExceededRpcError)) {
     return new TransientRpcError({ operation, reason: "rate-limit", message: shortMessage(error), cause: error });
   }
@@ -90,8 +94,10 @@ export const classifyRpcError = (operation: string, error: unknown): TransientRp
   const http = chain.find((e): e is HttpRequestError => e instanceof HttpRequestError);
   if (http !== undefined) {
     const status = http.status;
-    if (status === 429) return new TransientRpcError({ operation, reason: "rate-limit", message: shortMessage(error), cause: error });
-    if (status === undefined) return new TransientRpcError({ operation, reason: "network", message: shortMessage(error), cause: error });
+    if (status === 429)
+      return new TransientRpcError({ operation, reason: "rate-limit", message: shortMessage(error), cause: error });
+    if (status === undefined)
+      return new TransientRpcError({ operation, reason: "network", message: shortMessage(error), cause: error });
     if (status >= 500 || status === 408) {
       return new TransientRpcError({ operation, reason: "server", message: shortMessage(error), cause: error });
     }

@@ -65,7 +65,9 @@ export interface LaunchParamsInput {
   readonly contributorRecipient?: string;
 }
 /** The domain's LaunchParams with the recipient as a checksummed viem Address (what the ABI encoder takes). */
-export type LaunchParams = Omit<DomainLaunchParams, "contributorRecipient"> & { readonly contributorRecipient: Address };
+export type LaunchParams = Omit<DomainLaunchParams, "contributorRecipient"> & {
+  readonly contributorRecipient: Address;
+};
 
 type V<A> = Either.Either<A, InvalidInput>;
 
@@ -96,9 +98,17 @@ export const validateUint = (
 };
 
 /** A 0x address; mixed case must carry a valid EIP-55 checksum. Returns the checksummed form. */
-export const validateAddress = (input: string, value: string, options: { readonly allowZero?: boolean } = {}): V<Address> => {
+export const validateAddress = (
+  input: string,
+  value: string,
+  options: { readonly allowZero?: boolean } = {},
+): V<Address> => {
   if (typeof value !== "string" || !isAddress(value, { strict: false })) {
-    return invalid(input, "address", `${input} must be a 0x-prefixed 20-byte hex address, got ${JSON.stringify(value)}`);
+    return invalid(
+      input,
+      "address",
+      `${input} must be a 0x-prefixed 20-byte hex address, got ${JSON.stringify(value)}`,
+    );
   }
   if (!isAddress(value, { strict: true })) {
     return invalid(input, "address-checksum", `${input} has an invalid EIP-55 checksum: ${value}`);
@@ -139,13 +149,18 @@ export const validateProjectId = (input: string, value: IntegerLike, projectCoun
   );
 
 /** A list of distinct known project ids (claim, harvestMany, deployMany). */
-export const validateProjectIds = (input: string, values: ReadonlyArray<IntegerLike>, projectCount: number): V<number[]> =>
+export const validateProjectIds = (
+  input: string,
+  values: ReadonlyArray<IntegerLike>,
+  projectCount: number,
+): V<number[]> =>
   Either.gen(function* () {
     if (values.length === 0) return yield* invalid(input, "empty", `${input} must list at least one project`);
     const ids: number[] = [];
     for (const [i, value] of values.entries()) {
       const id = yield* validateProjectId(`${input}[${i}]`, value, projectCount);
-      if (ids.includes(id)) return yield* invalid(`${input}[${i}]`, "duplicate", `${input}[${i}]: project ${id} is listed twice`);
+      if (ids.includes(id))
+        return yield* invalid(`${input}[${i}]`, "duplicate", `${input}[${i}]: project ${id} is listed twice`);
       ids.push(id);
     }
     return ids;
@@ -168,10 +183,14 @@ export const validateAllocation = (
   projectCount: number,
 ): V<AllocationEntry[]> =>
   Either.gen(function* () {
-    if (!Array.isArray(values)) return yield* invalid(input, "allocation-empty", `${input} is empty; give at least one project`);
+    if (!Array.isArray(values))
+      return yield* invalid(input, "allocation-empty", `${input} is empty; give at least one project`);
     const entries: AllocationEntry[] = [];
     for (const [i, entry] of values.entries()) {
-      const projectId = yield* validateUint(`${input}[${i}].projectId`, entry.projectId, { rule: "project-id", max: MAX_UINT32 });
+      const projectId = yield* validateUint(`${input}[${i}].projectId`, entry.projectId, {
+        rule: "project-id",
+        max: MAX_UINT32,
+      });
       const bps = yield* validateUint(`${input}[${i}].bps`, entry.bps, { rule: "allocation-bps", max: BPS });
       entries.push({ projectId: Number(projectId), bps: Number(bps) });
     }
@@ -185,7 +204,11 @@ export const validateAllocation = (
       case "TCM_AllocationEmpty":
         return yield* invalid(input, "allocation-empty", `${input} is empty; give at least one project`);
       case "TCM_AllocationTooLong":
-        return yield* invalid(input, "allocation-length", `${input} has ${failure.length} entries; at most ${failure.max} are allowed`);
+        return yield* invalid(
+          input,
+          "allocation-length",
+          `${input} has ${failure.length} entries; at most ${failure.max} are allowed`,
+        );
       case "TCM_AllocationNotSorted": {
         const i = Number(failure.index);
         if (failure.projectId === 0) return yield* projectMissing(`${input}[${i}].projectId`, 0, projectCount);
@@ -198,9 +221,17 @@ export const validateAllocation = (
       case "TCM_UnknownProject":
         return yield* projectMissing(`${input}[${at(failure.projectId)}].projectId`, failure.projectId, projectCount);
       case "TCM_AllocationZeroBps":
-        return yield* invalid(`${input}[${at(failure.projectId)}].bps`, "allocation-bps", `${input}[${at(failure.projectId)}].bps is 0; every entry needs a positive share`);
+        return yield* invalid(
+          `${input}[${at(failure.projectId)}].bps`,
+          "allocation-bps",
+          `${input}[${at(failure.projectId)}].bps is 0; every entry needs a positive share`,
+        );
       case "TCM_AllocationSumNot10000":
-        return yield* invalid(input, "allocation-sum", `Allocation sums to ${fmt(failure.sum)} bps; it must be exactly 10,000`);
+        return yield* invalid(
+          input,
+          "allocation-sum",
+          `Allocation sums to ${fmt(failure.sum)} bps; it must be exactly 10,000`,
+        );
       default:
         return yield* invalid(input, "allocation", `${input} is refused: ${failure._tag}`);
     }
@@ -208,7 +239,13 @@ export const validateAllocation = (
 
 /** A launch bound's refusal, worded like validateUint's. */
 const outOfBounds = (input: string, value: bigint, min: bigint, max: bigint) =>
-  invalid(input, "bounds", value < min ? `${input} must be at least ${fmt(min)}, got ${fmt(value)}` : `${input} must be at most ${fmt(max)}, got ${fmt(value)}`);
+  invalid(
+    input,
+    "bounds",
+    value < min
+      ? `${input} must be at least ${fmt(min)}, got ${fmt(value)}`
+      : `${input} must be at most ${fmt(max)}, got ${fmt(value)}`,
+  );
 
 /** Maps the domain's launch refusal (the contract's custom error) to the parameter it names. */
 const launchFailure = (input: string, failure: TcmError): V<never> => {
@@ -218,11 +255,23 @@ const launchFailure = (input: string, failure: TcmError): V<never> => {
     case "TCM_EmptySymbol":
       return invalid(`${input}.symbol`, "empty", `${input}.symbol must not be empty`);
     case "TCM_NameTooLong":
-      return invalid(`${input}.name`, "length", `${input}.name is ${failure.length} bytes (UTF-8); at most ${failure.max}`);
+      return invalid(
+        `${input}.name`,
+        "length",
+        `${input}.name is ${failure.length} bytes (UTF-8); at most ${failure.max}`,
+      );
     case "TCM_SymbolTooLong":
-      return invalid(`${input}.symbol`, "length", `${input}.symbol is ${failure.length} bytes (UTF-8); at most ${failure.max}`);
+      return invalid(
+        `${input}.symbol`,
+        "length",
+        `${input}.symbol is ${failure.length} bytes (UTF-8); at most ${failure.max}`,
+      );
     case "TCM_MetadataURITooLong":
-      return invalid(`${input}.metadataURI`, "length", `${input}.metadataURI is ${failure.length} bytes (UTF-8); at most ${failure.max}`);
+      return invalid(
+        `${input}.metadataURI`,
+        "length",
+        `${input}.metadataURI is ${failure.length} bytes (UTF-8); at most ${failure.max}`,
+      );
     case "TCM_LaunchPriceOutOfBounds":
       return outOfBounds(`${input}.launchPrice`, failure.value, failure.min, failure.max);
     case "TCM_MaxSupplyOutOfBounds":
@@ -236,7 +285,11 @@ const launchFailure = (input: string, failure: TcmError): V<never> => {
     case "TCM_ContributorShareOutOfBounds":
       return outOfBounds(`${input}.contributorBps`, failure.value, 0n, failure.max);
     case "TCM_ContributorRecipientZero":
-      return invalid(`${input}.contributorRecipient`, "address-zero", `${input}.contributorRecipient must be set when contributorBps is not 0`);
+      return invalid(
+        `${input}.contributorRecipient`,
+        "address-zero",
+        `${input}.contributorRecipient must be set when contributorBps is not 0`,
+      );
     default:
       return invalid(input, "launch", `${input} is refused: ${failure._tag}`);
   }
@@ -249,10 +302,14 @@ export const validateLaunchParams = (
   bounds: LaunchBounds = DEFAULT_LAUNCH_BOUNDS,
 ): V<LaunchParams> =>
   Either.gen(function* () {
-    if (typeof params.name !== "string") return yield* invalid(`${input}.name`, "empty", `${input}.name must be a string`);
-    if (typeof params.symbol !== "string") return yield* invalid(`${input}.symbol`, "empty", `${input}.symbol must be a string`);
-    const uint = (field: keyof LaunchParamsInput & ("launchPrice" | "dailyEmission" | "decayBps" | "maxSupply" | "seedReserve" | "contributorBps")) =>
-      validateUint(`${input}.${field}`, params[field], { rule: "bounds" });
+    if (typeof params.name !== "string")
+      return yield* invalid(`${input}.name`, "empty", `${input}.name must be a string`);
+    if (typeof params.symbol !== "string")
+      return yield* invalid(`${input}.symbol`, "empty", `${input}.symbol must be a string`);
+    const uint = (
+      field: keyof LaunchParamsInput &
+        ("launchPrice" | "dailyEmission" | "decayBps" | "maxSupply" | "seedReserve" | "contributorBps"),
+    ) => validateUint(`${input}.${field}`, params[field], { rule: "bounds" });
     const parsed = {
       name: params.name,
       symbol: params.symbol,
@@ -263,7 +320,11 @@ export const validateLaunchParams = (
       dailyEmission: yield* uint("dailyEmission"),
       decayBps: yield* uint("decayBps"),
       contributorBps: yield* uint("contributorBps"),
-      contributorRecipient: yield* validateAddress(`${input}.contributorRecipient`, params.contributorRecipient ?? zeroAddress, { allowZero: true }),
+      contributorRecipient: yield* validateAddress(
+        `${input}.contributorRecipient`,
+        params.contributorRecipient ?? zeroAddress,
+        { allowZero: true },
+      ),
     };
     const failure = launchParamsError(
       { ...parsed, contributorRecipient: parsed.contributorRecipient.toLowerCase() as `0x${string}` },

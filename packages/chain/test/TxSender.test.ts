@@ -8,11 +8,23 @@ const gwei = (n: number) => BigInt(Math.round(n * 1e9));
 describe("fees", () => {
   it("maxFee = min(2 × base + tip, cap), tip = min(suggested, cap), never a tip above maxFee; GasAboveCap at the cap", () => {
     const caps = { maxFeePerGas: gwei(100), maxPriorityFeePerGas: gwei(2) };
-    assert.deepStrictEqual(feesUnderCaps(gwei(10), gwei(1), caps), Either.right({ maxFeePerGas: gwei(21), maxPriorityFeePerGas: gwei(1), effectiveGasPrice: gwei(11) }));
-    assert.deepStrictEqual(feesUnderCaps(gwei(10), gwei(5), caps), Either.right({ maxFeePerGas: gwei(22), maxPriorityFeePerGas: gwei(2), effectiveGasPrice: gwei(12) }));
-    assert.deepStrictEqual(feesUnderCaps(gwei(60), gwei(2), caps), Either.right({ maxFeePerGas: gwei(100), maxPriorityFeePerGas: gwei(2), effectiveGasPrice: gwei(62) }));
+    assert.deepStrictEqual(
+      feesUnderCaps(gwei(10), gwei(1), caps),
+      Either.right({ maxFeePerGas: gwei(21), maxPriorityFeePerGas: gwei(1), effectiveGasPrice: gwei(11) }),
+    );
+    assert.deepStrictEqual(
+      feesUnderCaps(gwei(10), gwei(5), caps),
+      Either.right({ maxFeePerGas: gwei(22), maxPriorityFeePerGas: gwei(2), effectiveGasPrice: gwei(12) }),
+    );
+    assert.deepStrictEqual(
+      feesUnderCaps(gwei(60), gwei(2), caps),
+      Either.right({ maxFeePerGas: gwei(100), maxPriorityFeePerGas: gwei(2), effectiveGasPrice: gwei(62) }),
+    );
     const tight = { maxFeePerGas: gwei(1), maxPriorityFeePerGas: gwei(1) };
-    assert.deepStrictEqual(feesUnderCaps(gwei(0.9), gwei(1), tight), Either.right({ maxFeePerGas: gwei(1), maxPriorityFeePerGas: gwei(1), effectiveGasPrice: gwei(1) }));
+    assert.deepStrictEqual(
+      feesUnderCaps(gwei(0.9), gwei(1), tight),
+      Either.right({ maxFeePerGas: gwei(1), maxPriorityFeePerGas: gwei(1), effectiveGasPrice: gwei(1) }),
+    );
     const above = feesUnderCaps(gwei(100), 0n, caps);
     assert.isTrue(Either.isLeft(above) && above.left._tag === "GasAboveCap" && above.left.baseFee === gwei(100));
   });

@@ -21,7 +21,11 @@ const errorString = [{ type: "error", name: "Error", inputs: [{ type: "string", 
 
 describe("revert decoding", () => {
   it("decodes TCM_ errors with a sentence", () => {
-    const data = encodeErrorResult({ abi: technoCapitalMachineAbi, errorName: "TCM_AllocationSumNot10000", args: [9_000n] });
+    const data = encodeErrorResult({
+      abi: technoCapitalMachineAbi,
+      errorName: "TCM_AllocationSumNot10000",
+      args: [9_000n],
+    });
     const e = decodeRevert(data, "deposit");
     assert.strictEqual(e._tag, "ContractRevert");
     assert.strictEqual(e.name, "TCM_AllocationSumNot10000");
@@ -29,28 +33,52 @@ describe("revert decoding", () => {
     assert.strictEqual(e.message, "Allocation sums to 9,000 bps; it must be exactly 10,000");
   });
   it("decodes the deploy step's errors with the time and amounts that matter", () => {
-    const notDue = decodeRevert(encodeErrorResult({ abi: technoCapitalMachineAbi, errorName: "TCM_StepNotDue", args: [2, 1_700_001_200n] }), "deploy");
-    assert.strictEqual(notDue.name, "TCM_StepNotDue");
-    assert.strictEqual(notDue.message, "Project 2's next deploy step is not due yet; it may run from 1,700,001,200 (2023-11-14T22:33:20.000Z)");
-    const nothing = decodeRevert(
-      encodeErrorResult({ abi: technoCapitalMachineAbi, errorName: "TCM_NothingToDeploy", args: [1, 5n, 1_000_000_000n] }),
+    const notDue = decodeRevert(
+      encodeErrorResult({ abi: technoCapitalMachineAbi, errorName: "TCM_StepNotDue", args: [2, 1_700_001_200n] }),
+      "deploy",
     );
-    assert.strictEqual(nothing.message, "Project 1 has 5 wei of pending wstETH to deploy; a step needs at least 1,000,000,000");
+    assert.strictEqual(notDue.name, "TCM_StepNotDue");
+    assert.strictEqual(
+      notDue.message,
+      "Project 2's next deploy step is not due yet; it may run from 1,700,001,200 (2023-11-14T22:33:20.000Z)",
+    );
+    const nothing = decodeRevert(
+      encodeErrorResult({
+        abi: technoCapitalMachineAbi,
+        errorName: "TCM_NothingToDeploy",
+        args: [1, 5n, 1_000_000_000n],
+      }),
+    );
+    assert.strictEqual(
+      nothing.message,
+      "Project 1 has 5 wei of pending wstETH to deploy; a step needs at least 1,000,000,000",
+    );
     const seed = decodeRevert(
-      encodeErrorResult({ abi: technoCapitalMachineAbi, errorName: "TCM_SeedReserveOutOfBounds", args: [1n, 10n ** 15n, 5n * 10n ** 17n] }),
+      encodeErrorResult({
+        abi: technoCapitalMachineAbi,
+        errorName: "TCM_SeedReserveOutOfBounds",
+        args: [1n, 10n ** 15n, 5n * 10n ** 17n],
+      }),
     );
     assert.include(seed.message, "Seed reserve 1 is outside 1,000,000,000,000,000..500,000,000,000,000,000");
   });
   it("decodes ProjectToken_ errors and the stETH mock's rebase errors", () => {
     const pool = decodeRevert(
-      encodeErrorResult({ abi: projectTokenAbi, errorName: "ProjectToken_PoolNotOpen", args: ["0x0000000000000000000000000000000000000001"] }),
+      encodeErrorResult({
+        abi: projectTokenAbi,
+        errorName: "ProjectToken_PoolNotOpen",
+        args: ["0x0000000000000000000000000000000000000001"],
+      }),
     );
     assert.strictEqual(pool.name, "ProjectToken_PoolNotOpen");
-    const rebase = decodeRevert(encodeErrorResult({ abi: mockStETHAbi, errorName: "MockStETH_RebaseToZero", args: [] }));
+    const rebase = decodeRevert(
+      encodeErrorResult({ abi: mockStETHAbi, errorName: "MockStETH_RebaseToZero", args: [] }),
+    );
     assert.strictEqual(rebase.message, "stETH (mock): the rebase would leave zero pooled ether");
   });
   it("turns Lido's mainnet reason strings into sentences, keeping the reason", () => {
-    const reason = (text: string) => decodeRevert(encodeErrorResult({ abi: errorString, errorName: "Error", args: [text] }), "deposit");
+    const reason = (text: string) =>
+      decodeRevert(encodeErrorResult({ abi: errorString, errorName: "Error", args: [text] }), "deposit");
     const balance = reason("BALANCE_EXCEEDED");
     assert.strictEqual(balance.name, "Error");
     assert.deepStrictEqual(balance.args, ["BALANCE_EXCEEDED"]);
@@ -59,12 +87,18 @@ describe("revert decoding", () => {
       reason("ALLOWANCE_EXCEEDED").message,
       "stETH: the amount is more than the spender's stETH allowance (approve it first) [ALLOWANCE_EXCEEDED]",
     );
-    assert.strictEqual(reason("MATH_MUL_OVERFLOW").message, "stETH: the amount is too large (the share arithmetic overflows) [MATH_MUL_OVERFLOW]");
+    assert.strictEqual(
+      reason("MATH_MUL_OVERFLOW").message,
+      "stETH: the amount is too large (the share arithmetic overflows) [MATH_MUL_OVERFLOW]",
+    );
     assert.strictEqual(
       reason("ERC20: transfer amount exceeds allowance").message,
       "wstETH: the amount is more than the spender's wstETH allowance (approve it first) [ERC20: transfer amount exceeds allowance]",
     );
-    assert.strictEqual(reason("STAKE_LIMIT").message.startsWith("stETH: the amount is above Lido's current staking limit"), true);
+    assert.strictEqual(
+      reason("STAKE_LIMIT").message.startsWith("stETH: the amount is above Lido's current staking limit"),
+      true,
+    );
     // Any other reason is shown as it is; a prototype key is not a Lido reason.
     assert.strictEqual(reason("UniswapV2: K").message, "UniswapV2: K");
     assert.strictEqual(reason("constructor").message, "constructor");
@@ -72,16 +106,45 @@ describe("revert decoding", () => {
   it("has a sentence for every reason string Lido's stETH and wstETH revert with", () => {
     // lido-dao v2.0.0 StETH / StETHPermit / Lido (+ Aragon SafeMath), WstETH on OpenZeppelin 3.4 ERC20 / ERC20Permit.
     const mainnet = [
-      "BALANCE_EXCEEDED", "ALLOWANCE_EXCEEDED", "ALLOWANCE_BELOW_ZERO", "TRANSFER_FROM_ZERO_ADDR", "TRANSFER_TO_ZERO_ADDR",
-      "TRANSFER_TO_STETH_CONTRACT", "APPROVE_FROM_ZERO_ADDR", "APPROVE_TO_ZERO_ADDR", "MINT_TO_ZERO_ADDR", "BURN_FROM_ZERO_ADDR",
-      "ZERO_DEPOSIT", "STAKING_PAUSED", "STAKE_LIMIT", "NON_EMPTY_DATA", "CONTRACT_IS_STOPPED", "DEADLINE_EXPIRED",
-      "INVALID_SIGNATURE", "MATH_MUL_OVERFLOW", "MATH_ADD_OVERFLOW", "MATH_SUB_UNDERFLOW", "MATH_DIV_ZERO",
-      "wstETH: can't wrap zero stETH", "wstETH: zero amount unwrap not allowed", "ERC20: transfer amount exceeds balance",
-      "ERC20: transfer amount exceeds allowance", "ERC20: transfer from the zero address", "ERC20: transfer to the zero address",
-      "ERC20: approve from the zero address", "ERC20: approve to the zero address", "ERC20: decreased allowance below zero",
-      "ERC20: mint to the zero address", "ERC20: burn from the zero address", "ERC20: burn amount exceeds balance",
-      "SafeMath: addition overflow", "SafeMath: subtraction overflow", "ERC20Permit: expired deadline",
-      "ERC20Permit: invalid signature", "ECDSA: invalid signature", "ECDSA: invalid signature 's' value",
+      "BALANCE_EXCEEDED",
+      "ALLOWANCE_EXCEEDED",
+      "ALLOWANCE_BELOW_ZERO",
+      "TRANSFER_FROM_ZERO_ADDR",
+      "TRANSFER_TO_ZERO_ADDR",
+      "TRANSFER_TO_STETH_CONTRACT",
+      "APPROVE_FROM_ZERO_ADDR",
+      "APPROVE_TO_ZERO_ADDR",
+      "MINT_TO_ZERO_ADDR",
+      "BURN_FROM_ZERO_ADDR",
+      "ZERO_DEPOSIT",
+      "STAKING_PAUSED",
+      "STAKE_LIMIT",
+      "NON_EMPTY_DATA",
+      "CONTRACT_IS_STOPPED",
+      "DEADLINE_EXPIRED",
+      "INVALID_SIGNATURE",
+      "MATH_MUL_OVERFLOW",
+      "MATH_ADD_OVERFLOW",
+      "MATH_SUB_UNDERFLOW",
+      "MATH_DIV_ZERO",
+      "wstETH: can't wrap zero stETH",
+      "wstETH: zero amount unwrap not allowed",
+      "ERC20: transfer amount exceeds balance",
+      "ERC20: transfer amount exceeds allowance",
+      "ERC20: transfer from the zero address",
+      "ERC20: transfer to the zero address",
+      "ERC20: approve from the zero address",
+      "ERC20: approve to the zero address",
+      "ERC20: decreased allowance below zero",
+      "ERC20: mint to the zero address",
+      "ERC20: burn from the zero address",
+      "ERC20: burn amount exceeds balance",
+      "SafeMath: addition overflow",
+      "SafeMath: subtraction overflow",
+      "ERC20Permit: expired deadline",
+      "ERC20Permit: invalid signature",
+      "ECDSA: invalid signature",
+      "ECDSA: invalid signature 's' value",
       "ECDSA: invalid signature 'v' value",
     ];
     for (const text of mainnet) {
@@ -95,14 +158,18 @@ describe("revert decoding", () => {
   it("has a sentence for every TCM_, ProjectToken_ and MockStETH_ error in the ABIs (the mock's own rebase errors)", () => {
     for (const item of tcmErrorsAbi) {
       if (!/^(TCM_|ProjectToken_|MockStETH_)/.test(item.name)) continue;
-      const args = item.inputs.map((p) => (p.type === "address" ? "0x0000000000000000000000000000000000000001" : p.type === "bool" ? true : 1n));
+      const args = item.inputs.map((p) =>
+        p.type === "address" ? "0x0000000000000000000000000000000000000001" : p.type === "bool" ? true : 1n,
+      );
       const e = decodeRevert(encodeErrorResult({ abi: [item], errorName: item.name, args } as never));
       assert.strictEqual(e.name, item.name);
       assert.notInclude(e.message, `${item.name}(`, `no sentence for ${item.name}`);
     }
   });
   it("handles Error(string), unknown selectors and empty data", () => {
-    const reason = decodeRevert("0x08c379a0000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000046f6f707300000000000000000000000000000000000000000000000000000000");
+    const reason = decodeRevert(
+      "0x08c379a0000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000046f6f707300000000000000000000000000000000000000000000000000000000",
+    );
     assert.strictEqual(reason.name, "Error");
     assert.strictEqual(reason.message, "oops");
     assert.strictEqual(decodeRevert("0xdeadbeef").name, "Unknown");

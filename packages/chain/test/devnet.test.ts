@@ -38,7 +38,10 @@ import {
 } from "../src/index.js";
 import { writeFileSync } from "node:fs";
 
-class Node extends Context.Tag("test/Node")<Node, { readonly node: AnvilInstance; readonly deployment: DeploymentInfo }>() {}
+class Node extends Context.Tag("test/Node")<
+  Node,
+  { readonly node: AnvilInstance; readonly deployment: DeploymentInfo }
+>() {}
 
 const Base = Layer.unwrapScoped(
   Effect.gen(function* () {
@@ -66,7 +69,9 @@ const Live = Layer.mergeAll(
 
 const balanceOf = (token: `0x${string}`, account: `0x${string}`) =>
   Effect.flatMap(ChainClient, (chain) =>
-    chain.read("balanceOf", (c) => c.readContract({ address: token, abi: projectTokenAbi, functionName: "balanceOf", args: [account] })),
+    chain.read("balanceOf", (c) =>
+      c.readContract({ address: token, abi: projectTokenAbi, functionName: "balanceOf", args: [account] }),
+    ),
   );
 
 layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + forge deploy script)", (it) => {
@@ -103,7 +108,10 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       assert.strictEqual(state.guardian, ANVIL_ACCOUNTS[0]!.address);
       assert.isFalse(state.depositsPaused || state.harvestsPaused || state.deficit.inDeficit);
       const projects = yield* reader.projects();
-      assert.deepStrictEqual(projects.map((p) => p.id), [1, 2, 3]);
+      assert.deepStrictEqual(
+        projects.map((p) => p.id),
+        [1, 2, 3],
+      );
       assert.strictEqual(projects[1]!.launchPrice, parseEther("0.001"));
       const one = yield* reader.project(1);
       assert.strictEqual(one.pair.reserve0 + one.pair.reserve1, 0n);
@@ -126,7 +134,11 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       const [minDeposit, maxSupplyLimit, maxDecay] = yield* chain.read("constants", (c) =>
         Promise.all([
           c.readContract({ address: deployment.machine, abi: technoCapitalMachineAbi, functionName: "MIN_DEPOSIT" }),
-          c.readContract({ address: deployment.machine, abi: technoCapitalMachineAbi, functionName: "MAX_SUPPLY_LIMIT" }),
+          c.readContract({
+            address: deployment.machine,
+            abi: technoCapitalMachineAbi,
+            functionName: "MAX_SUPPLY_LIMIT",
+          }),
           c.readContract({ address: deployment.machine, abi: technoCapitalMachineAbi, functionName: "MAX_DECAY_BPS" }),
         ]),
       );
@@ -152,7 +164,13 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       yield* devnet.fundStEth(me, parseEther("10"));
       yield* sender.send(yield* builder.approveStEth({ amount: "max" }, { from: me }));
       const deposit = yield* builder.deposit(
-        { amount: parseEther("5"), allocation: [{ projectId: 1, bps: 6_000 }, { projectId: 3, bps: 4_000 }] },
+        {
+          amount: parseEther("5"),
+          allocation: [
+            { projectId: 1, bps: 6_000 },
+            { projectId: 3, bps: 4_000 },
+          ],
+        },
         { from: me },
       );
       assert.isAbove(Number(deposit.gasEstimate ?? 0n), 100_000);
@@ -161,7 +179,13 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       const position = yield* reader.position(me);
       // stETH transfers can lose 1–2 wei to share rounding; the principal is what arrived.
       assert.isTrue(parseEther("5") - position.principal <= 2n);
-      assert.deepStrictEqual(position.entries.map((e) => [e.projectId, e.bps]), [[1, 6_000], [3, 4_000]]);
+      assert.deepStrictEqual(
+        position.entries.map((e) => [e.projectId, e.bps]),
+        [
+          [1, 6_000],
+          [3, 4_000],
+        ],
+      );
       assert.strictEqual(position.entries[0]!.principal + position.entries[1]!.principal, position.principal);
       assert.strictEqual((yield* reader.protocolState()).totalPrincipal, position.principal);
 
@@ -185,7 +209,11 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       const harvested = yield* devnet.sendAs(keeper.address, harvest);
       const keeperAfter = yield* balanceOf(deployment.stETH, keeper.address);
       assert.isTrue(keeperAfter > keeperBefore, "bounty paid");
-      const [collected] = parseEventLogs({ abi: technoCapitalMachineAbi, logs: harvested.logs, eventName: "Harvested" });
+      const [collected] = parseEventLogs({
+        abi: technoCapitalMachineAbi,
+        logs: harvested.logs,
+        eventName: "Harvested",
+      });
       const [opened] = parseEventLogs({ abi: technoCapitalMachineAbi, logs: harvested.logs, eventName: "Deployed" });
       assert.isAbove(Number(collected!.args.report.wstEthWrapped), 0);
       assert.strictEqual(collected!.args.report.pendingWstEth, collected!.args.report.wstEthWrapped);
@@ -201,12 +229,17 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       // The view keeps the reference as UQ112x112; the report gives it at 1e18 scale.
       assert.strictEqual((seeded.project.referencePrice * 10n ** 18n) >> 112n, opened!.args.report.referencePrice);
       assert.isFalse(yield* reader.isHarvestReady(1));
-      const again1 = (yield* Effect.flip(builder.harvest({ projectId: 1 }, { from: keeper.address }))) as ContractRevert;
+      const again1 = (yield* Effect.flip(
+        builder.harvest({ projectId: 1 }, { from: keeper.address }),
+      )) as ContractRevert;
       assert.strictEqual(again1.name, "TCM_AlreadyHarvested");
 
       // Project 1's opening deployed (almost) all its pending wstETH; project 2 has no yield at all.
       const { config } = yield* reader.protocolState();
-      assert.isTrue(seeded.project.pendingWstEth < config.minDeploy, `pending after the opening: ${seeded.project.pendingWstEth}`);
+      assert.isTrue(
+        seeded.project.pendingWstEth < config.minDeploy,
+        `pending after the opening: ${seeded.project.pendingWstEth}`,
+      );
       const none = (yield* Effect.flip(builder.deploy({ projectId: 2 }, { from: keeper.address }))) as ContractRevert;
       assert.strictEqual(none.name, "TCM_NothingToDeploy");
       assert.deepStrictEqual(none.args, [2, 0n, config.minDeploy]);
@@ -217,16 +250,26 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
 
       // A trader buys project 1 tokens through the router: its spot is now above the machine's reference price.
       yield* devnet.fundWstEth(trader.address, parseEther("1"));
-      const bought = yield* devnet.swap({ account: trader.address, projectId: 1, side: "buy", amountIn: parseEther("0.001") });
+      const bought = yield* devnet.swap({
+        account: trader.address,
+        projectId: 1,
+        side: "buy",
+        amountIn: parseEther("0.001"),
+      });
       assert.isAbove(Number(bought), 0);
 
       // Day 2: each harvest runs the step that is due. A pool of one day's yield cannot take the next day's in one
       // step (at most maxImpactBps of price per buy), so wstETH stays pending and the next step waits stepInterval.
       yield* devnet.rebase(100);
       yield* devnet.increaseTime(86_400);
-      const day2 = yield* devnet.sendAs(keeper.address, yield* builder.harvestMany({ projectIds: [1, 3] }, { from: keeper.address }));
+      const day2 = yield* devnet.sendAs(
+        keeper.address,
+        yield* builder.harvestMany({ projectIds: [1, 3] }, { from: keeper.address }),
+      );
       assert.deepStrictEqual(
-        parseEventLogs({ abi: technoCapitalMachineAbi, logs: day2.logs, eventName: "Deployed" }).map((e) => e.args.projectId),
+        parseEventLogs({ abi: technoCapitalMachineAbi, logs: day2.logs, eventName: "Deployed" }).map(
+          (e) => e.args.projectId,
+        ),
         [1, 3],
       );
       const waiting = yield* reader.project(1);
@@ -241,10 +284,19 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       // After stepInterval a permissionless step is due for 1 and 3 (deployMany skips 2). Project 3's spot is its
       // reference: it buys and adds. Project 1's spot is above it (the trader): the step counts without trading.
       yield* devnet.advanceToNextStep([1, 3]);
-      assert.deepStrictEqual((yield* reader.deployReadiness([1, 2, 3])).map((r) => r.ready), [true, false, true]);
-      const stepped = yield* devnet.sendAs(keeper.address, yield* builder.deployMany({ projectIds: [1, 2, 3] }, { from: keeper.address }));
+      assert.deepStrictEqual(
+        (yield* reader.deployReadiness([1, 2, 3])).map((r) => r.ready),
+        [true, false, true],
+      );
+      const stepped = yield* devnet.sendAs(
+        keeper.address,
+        yield* builder.deployMany({ projectIds: [1, 2, 3] }, { from: keeper.address }),
+      );
       const steps = parseEventLogs({ abi: technoCapitalMachineAbi, logs: stepped.logs, eventName: "Deployed" });
-      assert.deepStrictEqual(steps.map((e) => e.args.projectId), [1, 3]);
+      assert.deepStrictEqual(
+        steps.map((e) => e.args.projectId),
+        [1, 3],
+      );
       const [idle, traded] = steps.map((e) => e.args.report);
       assert.isTrue(idle!.spotPrice > idle!.referencePrice);
       assert.strictEqual(idle!.ceilingPrice, 0n);
@@ -254,7 +306,10 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       assert.isAbove(Number(traded!.tokensBought), 0);
       assert.isAbove(Number(traded!.liquidityMinted), 0);
       assert.isAbove(Number(traded!.bounty), 0);
-      assert.strictEqual(traded!.pendingOut, traded!.pendingIn - traded!.wstEthSwapped - traded!.wstEthAdded - traded!.bounty);
+      assert.strictEqual(
+        traded!.pendingOut,
+        traded!.pendingIn - traded!.wstEthSwapped - traded!.wstEthAdded - traded!.bounty,
+      );
       assert.strictEqual(steps[1]!.args.caller, keeper.address);
       assert.strictEqual((yield* reader.project(1)).project.lastStepTime, yield* devnet.latestTimestamp);
 
@@ -298,24 +353,28 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
 
   // Multicall alone: one POST per aggregate of MULTICALL_BATCH_BYTES of calldata (the snapshot's largest tick makes
   // two); JSON-RPC batching: one POST per tick.
-  it.effect("a snapshot costs 5 HTTP requests with multicall alone, 4 with JSON-RPC batching, and reads the same values", () =>
-    Effect.gen(function* () {
-      const { node, deployment } = yield* Node;
-      const results: Array<unknown> = [];
-      for (const [mode, expected] of [
-        [{ multicall: true, batch: false }, 5],
-        [{ multicall: false, batch: true }, 4],
-      ] as const) {
-        let posts = 0;
-        const client = ChainClient.layer({ rpcUrls: [node.url], ...mode, onFetchRequest: () => void posts++ });
-        const snapshot = yield* Effect.flatMap(TcmReader, (r) => r.snapshot()).pipe(
-          Effect.provide(TcmReader.Default.pipe(Layer.provide(Layer.mergeAll(client, Deployment.fromValue(deployment))))),
-        );
-        assert.strictEqual(posts, expected, JSON.stringify(mode));
-        results.push({ ...snapshot, blockNumber: 0n, timestamp: 0n });
-      }
-      assert.deepStrictEqual(results[0], results[1]);
-    }),
+  it.effect(
+    "a snapshot costs 5 HTTP requests with multicall alone, 4 with JSON-RPC batching, and reads the same values",
+    () =>
+      Effect.gen(function* () {
+        const { node, deployment } = yield* Node;
+        const results: Array<unknown> = [];
+        for (const [mode, expected] of [
+          [{ multicall: true, batch: false }, 5],
+          [{ multicall: false, batch: true }, 4],
+        ] as const) {
+          let posts = 0;
+          const client = ChainClient.layer({ rpcUrls: [node.url], ...mode, onFetchRequest: () => void posts++ });
+          const snapshot = yield* Effect.flatMap(TcmReader, (r) => r.snapshot()).pipe(
+            Effect.provide(
+              TcmReader.Default.pipe(Layer.provide(Layer.mergeAll(client, Deployment.fromValue(deployment)))),
+            ),
+          );
+          assert.strictEqual(posts, expected, JSON.stringify(mode));
+          results.push({ ...snapshot, blockNumber: 0n, timestamp: 0n });
+        }
+        assert.deepStrictEqual(results[0], results[1]);
+      }),
   );
 
   it.effect("decodes a real revert: deposit with a bad allocation via raw eth_call, and a mined revert", () =>
@@ -326,7 +385,13 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       const data = encodeFunctionData({
         abi: technoCapitalMachineAbi,
         functionName: "deposit",
-        args: [parseEther("1"), [{ projectId: 1, bps: 6_000 }, { projectId: 2, bps: 3_000 }]],
+        args: [
+          parseEther("1"),
+          [
+            { projectId: 1, bps: 6_000 },
+            { projectId: 2, bps: 3_000 },
+          ],
+        ],
       });
       const viaCall = (yield* Effect.flip(
         chain.request("call", (c) => c.call({ account: trader.address, to: deployment.machine, data })),
@@ -336,7 +401,9 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       assert.deepStrictEqual(viaCall.args, [9_000n]);
       assert.strictEqual(viaCall.message, "Allocation sums to 9,000 bps; it must be exactly 10,000");
       // Sent with a fixed gas limit (no estimate), mined, reverted: decoded by replaying it.
-      const mined = (yield* Effect.flip(sender.send({ to: deployment.machine, data, value: 0n }, { gas: 500_000n }))) as ContractRevert;
+      const mined = (yield* Effect.flip(
+        sender.send({ to: deployment.machine, data, value: 0n }, { gas: 500_000n }),
+      )) as ContractRevert;
       assert.strictEqual(mined.name, "TCM_AllocationSumNot10000");
       assert.match(mined.txHash ?? "", /^0x[0-9a-f]{64}$/);
       // stETH reverts with Lido's own reason strings (as on mainnet): a sentence, the raw reason kept.
@@ -345,7 +412,11 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
           c.call({
             account: trader.address,
             to: deployment.stETH,
-            data: encodeFunctionData({ abi: mockStETHAbi, functionName: "transferFrom", args: [depositor.address, trader.address, 1n] }),
+            data: encodeFunctionData({
+              abi: mockStETHAbi,
+              functionName: "transferFrom",
+              args: [depositor.address, trader.address, 1n],
+            }),
           }),
         ),
       )) as ContractRevert;
@@ -430,7 +501,9 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
       const receipt = yield* sender.waitForReceipt(hash);
       assert.strictEqual(receipt.status, "success");
       assert.strictEqual(yield* sender.pendingNonce, nonce + 1);
-      const stale = yield* Effect.flip(sender.submit(yield* builder.approveStEth({ amount: 2n }), { nonce, gas: 100_000n }));
+      const stale = yield* Effect.flip(
+        sender.submit(yield* builder.approveStEth({ amount: 2n }), { nonce, gas: 100_000n }),
+      );
       assert.strictEqual(stale._tag, "RpcError");
       const before = yield* reader.snapshot();
       yield* devnet.rebase(200);
@@ -461,11 +534,16 @@ effectIt.live(
             runs += 1;
             seen.push(yield* nonceOf);
             const hash = yield* Effect.promise(
-              () => client.request({ method: "eth_sendTransaction", params: [{ from, to, value: "0x1" }] } as never) as Promise<`0x${string}`>,
+              () =>
+                client.request({
+                  method: "eth_sendTransaction",
+                  params: [{ from, to, value: "0x1" }],
+                } as never) as Promise<`0x${string}`>,
             );
             // Mined before anything reads the nonce (anvil answers eth_sendTransaction before it mines).
             yield* Effect.promise(() => client.waitForTransactionReceipt({ hash, pollingInterval: 20 }));
-            if (timeOutOnRun.includes(runs)) return yield* Effect.fail(new DevnetError({ message: "killed", timedOut: true }));
+            if (timeOutOnRun.includes(runs))
+              return yield* Effect.fail(new DevnetError({ message: "killed", timedOut: true }));
             if (fail !== undefined) return yield* Effect.fail(fail);
             return runs;
           });
@@ -487,7 +565,12 @@ effectIt.live(
         assert.deepStrictEqual(twice.seen, [1, 1]);
 
         // forge's broadcast losing the nonce is retried the same way.
-        const desynced = steps([], new DevnetError({ message: "Failed to send transaction after 4 attempts Err(… error code -32003: nonce too low)" }));
+        const desynced = steps(
+          [],
+          new DevnetError({
+            message: "Failed to send transaction after 4 attempts Err(… error code -32003: nonce too low)",
+          }),
+        );
         const nonceAtDesync = yield* nonceOf;
         assert.isTrue(isTransientDeployFailure(new DevnetError({ message: "x: Nonce too low" })));
         yield* Effect.flip(retryFromSnapshot(node.url, desynced.step));

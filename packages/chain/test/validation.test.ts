@@ -33,7 +33,9 @@ const deployment = {
 
 // No RPC is ever contacted: projectCount is given and no gas estimate is asked for.
 const Offline = TxBuilder.Default.pipe(
-  Layer.provide(Layer.mergeAll(ChainClient.layer({ rpcUrls: ["http://127.0.0.1:1"] }), Deployment.fromValue(deployment))),
+  Layer.provide(
+    Layer.mergeAll(ChainClient.layer({ rpcUrls: ["http://127.0.0.1:1"] }), Deployment.fromValue(deployment)),
+  ),
 );
 const opts = { projectCount: 3, launchBounds: DEFAULT_LAUNCH_BOUNDS } as const;
 
@@ -60,24 +62,132 @@ const expectInvalid = <A>(effect: Effect.Effect<A, unknown, TxBuilder>, input: s
 
 layer(Offline)("TxBuilder validation (each bad input → InvalidInput naming it)", (it) => {
   const cases: ReadonlyArray<[string, (b: TxBuilder) => Effect.Effect<unknown, unknown>, string, string]> = [
-    ["deposit amount 0", (b) => b.deposit({ amount: 0n, allocation: [{ projectId: 1, bps: 10_000 }] }, opts), "amount", "amount"],
-    ["deposit below MIN_DEPOSIT", (b) => b.deposit({ amount: 999_999_999n, allocation: [{ projectId: 1, bps: 10_000 }] }, opts), "amount", "amount"],
-    ["deposit amount not an integer", (b) => b.deposit({ amount: "1.5", allocation: [{ projectId: 1, bps: 10_000 }] }, opts), "amount", "amount"],
-    ["allocation empty", (b) => b.deposit({ amount: 10n ** 18n, allocation: [] }, opts), "allocation", "allocation-empty"],
-    ["allocation > 8 entries", (b) => b.deposit({ amount: 10n ** 18n, allocation: Array.from({ length: 9 }, (_, i) => ({ projectId: i + 1, bps: 1 })) }, { projectCount: 20 }), "allocation", "allocation-length"],
-    ["allocation unknown project", (b) => b.deposit({ amount: 10n ** 18n, allocation: [{ projectId: 4, bps: 10_000 }] }, opts), "allocation[0].projectId", "unknown-project"],
-    ["allocation project 0", (b) => b.reallocate({ allocation: [{ projectId: 0, bps: 10_000 }] }, opts), "allocation[0].projectId", "unknown-project"],
-    ["allocation not ascending", (b) => b.deposit({ amount: 10n ** 18n, allocation: [{ projectId: 2, bps: 5_000 }, { projectId: 1, bps: 5_000 }] }, opts), "allocation[1].projectId", "allocation-order"],
-    ["allocation duplicate id", (b) => b.reallocate({ allocation: [{ projectId: 2, bps: 5_000 }, { projectId: 2, bps: 5_000 }] }, opts), "allocation[1].projectId", "allocation-order"],
-    ["allocation zero bps", (b) => b.deposit({ amount: 10n ** 18n, allocation: [{ projectId: 1, bps: 0 }, { projectId: 2, bps: 10_000 }] }, opts), "allocation[0].bps", "allocation-bps"],
-    ["allocation sum 9,000", (b) => b.deposit({ amount: 10n ** 18n, allocation: [{ projectId: 1, bps: 6_000 }, { projectId: 3, bps: 3_000 }] }, opts), "allocation", "allocation-sum"],
+    [
+      "deposit amount 0",
+      (b) => b.deposit({ amount: 0n, allocation: [{ projectId: 1, bps: 10_000 }] }, opts),
+      "amount",
+      "amount",
+    ],
+    [
+      "deposit below MIN_DEPOSIT",
+      (b) => b.deposit({ amount: 999_999_999n, allocation: [{ projectId: 1, bps: 10_000 }] }, opts),
+      "amount",
+      "amount",
+    ],
+    [
+      "deposit amount not an integer",
+      (b) => b.deposit({ amount: "1.5", allocation: [{ projectId: 1, bps: 10_000 }] }, opts),
+      "amount",
+      "amount",
+    ],
+    [
+      "allocation empty",
+      (b) => b.deposit({ amount: 10n ** 18n, allocation: [] }, opts),
+      "allocation",
+      "allocation-empty",
+    ],
+    [
+      "allocation > 8 entries",
+      (b) =>
+        b.deposit(
+          { amount: 10n ** 18n, allocation: Array.from({ length: 9 }, (_, i) => ({ projectId: i + 1, bps: 1 })) },
+          { projectCount: 20 },
+        ),
+      "allocation",
+      "allocation-length",
+    ],
+    [
+      "allocation unknown project",
+      (b) => b.deposit({ amount: 10n ** 18n, allocation: [{ projectId: 4, bps: 10_000 }] }, opts),
+      "allocation[0].projectId",
+      "unknown-project",
+    ],
+    [
+      "allocation project 0",
+      (b) => b.reallocate({ allocation: [{ projectId: 0, bps: 10_000 }] }, opts),
+      "allocation[0].projectId",
+      "unknown-project",
+    ],
+    [
+      "allocation not ascending",
+      (b) =>
+        b.deposit(
+          {
+            amount: 10n ** 18n,
+            allocation: [
+              { projectId: 2, bps: 5_000 },
+              { projectId: 1, bps: 5_000 },
+            ],
+          },
+          opts,
+        ),
+      "allocation[1].projectId",
+      "allocation-order",
+    ],
+    [
+      "allocation duplicate id",
+      (b) =>
+        b.reallocate(
+          {
+            allocation: [
+              { projectId: 2, bps: 5_000 },
+              { projectId: 2, bps: 5_000 },
+            ],
+          },
+          opts,
+        ),
+      "allocation[1].projectId",
+      "allocation-order",
+    ],
+    [
+      "allocation zero bps",
+      (b) =>
+        b.deposit(
+          {
+            amount: 10n ** 18n,
+            allocation: [
+              { projectId: 1, bps: 0 },
+              { projectId: 2, bps: 10_000 },
+            ],
+          },
+          opts,
+        ),
+      "allocation[0].bps",
+      "allocation-bps",
+    ],
+    [
+      "allocation sum 9,000",
+      (b) =>
+        b.deposit(
+          {
+            amount: 10n ** 18n,
+            allocation: [
+              { projectId: 1, bps: 6_000 },
+              { projectId: 3, bps: 3_000 },
+            ],
+          },
+          opts,
+        ),
+      "allocation",
+      "allocation-sum",
+    ],
     ["topUp 0", (b) => b.topUp({ amount: 0n }), "amount", "amount"],
     ["withdraw 0", (b) => b.withdraw({ amount: 0n, receiver: ALICE }), "amount", "amount"],
     ["withdraw receiver malformed", (b) => b.withdraw({ amount: 1n, receiver: "0x1234" }), "receiver", "address"],
-    ["withdraw receiver bad checksum", (b) => b.withdraw({ amount: 1n, receiver: ALICE.replace("C51812", "c51812") }), "receiver", "address-checksum"],
+    [
+      "withdraw receiver bad checksum",
+      (b) => b.withdraw({ amount: 1n, receiver: ALICE.replace("C51812", "c51812") }),
+      "receiver",
+      "address-checksum",
+    ],
     ["withdraw receiver zero", (b) => b.withdraw({ amount: 1n, receiver: zeroAddress }), "receiver", "address-zero"],
     ["claim no ids", (b) => b.claim({ projectIds: [], receiver: ALICE }, opts), "projectIds", "empty"],
-    ["claim unknown id", (b) => b.claim({ projectIds: [1, 7], receiver: ALICE }, opts), "projectIds[1]", "unknown-project"],
+    [
+      "claim unknown id",
+      (b) => b.claim({ projectIds: [1, 7], receiver: ALICE }, opts),
+      "projectIds[1]",
+      "unknown-project",
+    ],
     ["claim duplicate id", (b) => b.claim({ projectIds: [1, 1], receiver: ALICE }, opts), "projectIds[1]", "duplicate"],
     ["claimContributor unknown", (b) => b.claimContributor({ projectId: 9 }, opts), "projectId", "unknown-project"],
     ["harvest unknown", (b) => b.harvest({ projectId: 4 }, opts), "projectId", "unknown-project"],
@@ -89,23 +199,88 @@ layer(Offline)("TxBuilder validation (each bad input → InvalidInput naming it)
     ["deployMany no ids", (b) => b.deployMany({ projectIds: [] }, opts), "projectIds", "empty"],
     ["deployMany unknown id", (b) => b.deployMany({ projectIds: [1, 5] }, opts), "projectIds[1]", "unknown-project"],
     ["deployMany duplicate id", (b) => b.deployMany({ projectIds: [3, 1, 3] }, opts), "projectIds[2]", "duplicate"],
-    ["gas estimate sender malformed", (b) => b.harvest({ projectId: 1 }, { ...opts, from: "alice" }), "from", "address"],
+    [
+      "gas estimate sender malformed",
+      (b) => b.harvest({ projectId: 1 }, { ...opts, from: "alice" }),
+      "from",
+      "address",
+    ],
     ["approve negative-looking amount", (b) => b.approveStEth({ amount: "-1" }), "amount", "amount"],
     ["launch empty name", (b) => b.launchProject({ ...launch, name: "" }, opts), "params.name", "empty"],
     ["launch empty symbol", (b) => b.launchProject({ ...launch, symbol: "" }, opts), "params.symbol", "empty"],
-    ["launch price below 1e6", (b) => b.launchProject({ ...launch, launchPrice: 999_999n }, opts), "params.launchPrice", "bounds"],
-    ["launch price above 1e24", (b) => b.launchProject({ ...launch, launchPrice: 10n ** 24n + 1n }, opts), "params.launchPrice", "bounds"],
-    ["launch maxSupply below 1e18", (b) => b.launchProject({ ...launch, maxSupply: 10n ** 18n - 1n }, opts), "params.maxSupply", "bounds"],
-    ["launch maxSupply above 2^95-1", (b) => b.launchProject({ ...launch, maxSupply: MAX_SUPPLY_LIMIT + 1n }, opts), "params.maxSupply", "bounds"],
-    ["launch dailyEmission 0", (b) => b.launchProject({ ...launch, dailyEmission: 0n }, opts), "params.dailyEmission", "bounds"],
-    ["launch seedReserve below 1e15", (b) => b.launchProject({ ...launch, seedReserve: 10n ** 15n - 1n }, opts), "params.seedReserve", "bounds"],
-    ["launch seedReserve above maxSupply / 2", (b) => b.launchProject({ ...launch, seedReserve: launch.maxSupply / 2n + 1n }, opts), "params.seedReserve", "bounds"],
-    ["launch seedReserve missing", (b) => b.launchProject({ ...launch, seedReserve: undefined as never }, opts), "params.seedReserve", "bounds"],
-    ["launch dailyEmission > maxSupply", (b) => b.launchProject({ ...launch, dailyEmission: launch.maxSupply + 1n }, opts), "params.dailyEmission", "bounds"],
-    ["launch dailyEmission > maxSupply − seedReserve", (b) => b.launchProject({ ...launch, dailyEmission: launch.maxSupply - launch.seedReserve + 1n }, opts), "params.dailyEmission", "bounds"],
+    [
+      "launch price below 1e6",
+      (b) => b.launchProject({ ...launch, launchPrice: 999_999n }, opts),
+      "params.launchPrice",
+      "bounds",
+    ],
+    [
+      "launch price above 1e24",
+      (b) => b.launchProject({ ...launch, launchPrice: 10n ** 24n + 1n }, opts),
+      "params.launchPrice",
+      "bounds",
+    ],
+    [
+      "launch maxSupply below 1e18",
+      (b) => b.launchProject({ ...launch, maxSupply: 10n ** 18n - 1n }, opts),
+      "params.maxSupply",
+      "bounds",
+    ],
+    [
+      "launch maxSupply above 2^95-1",
+      (b) => b.launchProject({ ...launch, maxSupply: MAX_SUPPLY_LIMIT + 1n }, opts),
+      "params.maxSupply",
+      "bounds",
+    ],
+    [
+      "launch dailyEmission 0",
+      (b) => b.launchProject({ ...launch, dailyEmission: 0n }, opts),
+      "params.dailyEmission",
+      "bounds",
+    ],
+    [
+      "launch seedReserve below 1e15",
+      (b) => b.launchProject({ ...launch, seedReserve: 10n ** 15n - 1n }, opts),
+      "params.seedReserve",
+      "bounds",
+    ],
+    [
+      "launch seedReserve above maxSupply / 2",
+      (b) => b.launchProject({ ...launch, seedReserve: launch.maxSupply / 2n + 1n }, opts),
+      "params.seedReserve",
+      "bounds",
+    ],
+    [
+      "launch seedReserve missing",
+      (b) => b.launchProject({ ...launch, seedReserve: undefined as never }, opts),
+      "params.seedReserve",
+      "bounds",
+    ],
+    [
+      "launch dailyEmission > maxSupply",
+      (b) => b.launchProject({ ...launch, dailyEmission: launch.maxSupply + 1n }, opts),
+      "params.dailyEmission",
+      "bounds",
+    ],
+    [
+      "launch dailyEmission > maxSupply − seedReserve",
+      (b) => b.launchProject({ ...launch, dailyEmission: launch.maxSupply - launch.seedReserve + 1n }, opts),
+      "params.dailyEmission",
+      "bounds",
+    ],
     ["launch decay > 5000", (b) => b.launchProject({ ...launch, decayBps: 5_001n }, opts), "params.decayBps", "bounds"],
-    ["launch contributor > 2000", (b) => b.launchProject({ ...launch, contributorBps: 2_001n }, opts), "params.contributorBps", "bounds"],
-    ["launch contributor recipient missing", (b) => b.launchProject({ ...launch, contributorRecipient: zeroAddress }, opts), "params.contributorRecipient", "address-zero"],
+    [
+      "launch contributor > 2000",
+      (b) => b.launchProject({ ...launch, contributorBps: 2_001n }, opts),
+      "params.contributorBps",
+      "bounds",
+    ],
+    [
+      "launch contributor recipient missing",
+      (b) => b.launchProject({ ...launch, contributorRecipient: zeroAddress }, opts),
+      "params.contributorRecipient",
+      "address-zero",
+    ],
   ];
   for (const [name, build, input, rule] of cases) {
     it.effect(name, () => expectInvalid(Effect.flatMap(TxBuilder, build), input, rule));
@@ -114,11 +289,23 @@ layer(Offline)("TxBuilder validation (each bad input → InvalidInput naming it)
   it.effect("valid inputs build calldata to the machine (no gas estimate without `from`)", () =>
     Effect.gen(function* () {
       const b = yield* TxBuilder;
-      const tx = yield* b.deposit({ amount: "1000000000", allocation: [{ projectId: 1, bps: 6_000 }, { projectId: 3, bps: "4000" }] }, opts);
+      const tx = yield* b.deposit(
+        {
+          amount: "1000000000",
+          allocation: [
+            { projectId: 1, bps: 6_000 },
+            { projectId: 3, bps: "4000" },
+          ],
+        },
+        opts,
+      );
       assert.strictEqual(tx.to, deployment.machine);
       assert.strictEqual(tx.value, 0n);
       assert.isFalse("gasEstimate" in tx);
-      const launched = yield* b.launchProject({ ...launch, contributorBps: 0n, contributorRecipient: undefined as never }, opts);
+      const launched = yield* b.launchProject(
+        { ...launch, contributorBps: 0n, contributorRecipient: undefined as never },
+        opts,
+      );
       assert.match(launched.data, /^0x/);
       const approve = yield* b.approveStEth({ amount: "max" });
       assert.strictEqual(approve.to, deployment.stETH);
@@ -155,8 +342,30 @@ describe("pure validators", () => {
     assert.deepStrictEqual(validateAddress("a", ALICE.toLowerCase()), Either.right(ALICE));
   });
   it("accept exactly the contract's launch bounds", () => {
-    assert.isTrue(Either.isRight(validateLaunchParams("p", { ...launch, launchPrice: 10n ** 6n, maxSupply: 10n ** 18n, seedReserve: 10n ** 15n, dailyEmission: 10n ** 18n - 10n ** 15n, decayBps: 5_000n, contributorBps: 2_000n })));
-    assert.isTrue(Either.isRight(validateLaunchParams("p", { ...launch, launchPrice: 10n ** 24n, maxSupply: MAX_SUPPLY_LIMIT, seedReserve: MAX_SUPPLY_LIMIT / 2n, dailyEmission: 1n })));
+    assert.isTrue(
+      Either.isRight(
+        validateLaunchParams("p", {
+          ...launch,
+          launchPrice: 10n ** 6n,
+          maxSupply: 10n ** 18n,
+          seedReserve: 10n ** 15n,
+          dailyEmission: 10n ** 18n - 10n ** 15n,
+          decayBps: 5_000n,
+          contributorBps: 2_000n,
+        }),
+      ),
+    );
+    assert.isTrue(
+      Either.isRight(
+        validateLaunchParams("p", {
+          ...launch,
+          launchPrice: 10n ** 24n,
+          maxSupply: MAX_SUPPLY_LIMIT,
+          seedReserve: MAX_SUPPLY_LIMIT / 2n,
+          dailyEmission: 1n,
+        }),
+      ),
+    );
   });
   it("accept 8 ascending entries summing to 10,000", () => {
     const allocation = Array.from({ length: 8 }, (_, i) => ({ projectId: i + 1, bps: i === 0 ? 3_000 : 1_000 }));
@@ -197,10 +406,18 @@ describe("the domain's rules, named after the input", () => {
           contributorRecipient: fc.constantFrom(zeroAddress, ALICE),
         }),
         (params) => {
-          const domain = launchParamsError({ ...params, contributorRecipient: params.contributorRecipient.toLowerCase() as `0x${string}` });
+          const domain = launchParamsError({
+            ...params,
+            contributorRecipient: params.contributorRecipient.toLowerCase() as `0x${string}`,
+          });
           const chain = validateLaunchParams("p", params);
-          if (domain === undefined) assert.isTrue(Either.isRight(chain), JSON.stringify(Either.isLeft(chain) ? chain.left.message : ""));
-          else assert.isTrue(Either.isLeft(chain) && chain.left.input === field[domain._tag], `${domain._tag} vs ${Either.isLeft(chain) ? chain.left.input : "accepted"}`);
+          if (domain === undefined)
+            assert.isTrue(Either.isRight(chain), JSON.stringify(Either.isLeft(chain) ? chain.left.message : ""));
+          else
+            assert.isTrue(
+              Either.isLeft(chain) && chain.left.input === field[domain._tag],
+              `${domain._tag} vs ${Either.isLeft(chain) ? chain.left.input : "accepted"}`,
+            );
         },
       ),
       { numRuns: 500 },

@@ -16,7 +16,9 @@ await build({
   format: "esm",
   target: "node20",
   // Dependencies written as CommonJS call require(): give the ES module one.
-  banner: { js: "import { createRequire as __tcmCreateRequire } from 'node:module'; const require = __tcmCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __tcmCreateRequire } from 'node:module'; const require = __tcmCreateRequire(import.meta.url);",
+  },
   legalComments: "none",
   logLevel: "warning",
 });

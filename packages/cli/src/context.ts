@@ -51,7 +51,10 @@ export const sendOptions = {
     ),
     Options.optional,
   ),
-  yes: Options.boolean("yes").pipe(Options.withAlias("y"), Options.withDescription("Send without asking for confirmation")),
+  yes: Options.boolean("yes").pipe(
+    Options.withAlias("y"),
+    Options.withDescription("Send without asking for confirmation"),
+  ),
   dryRun: Options.boolean("dry-run").pipe(
     Options.withDescription("Print the transaction(s) as JSON ({to, data, value}) and send nothing"),
   ),
@@ -95,12 +98,16 @@ const probe = (flags: ResolvedChain) =>
   Effect.gen(function* () {
     const chain = yield* ChainClient;
     const deployment = yield* Deployment;
-    const chainId = yield* chain.request("chainId", (c) => c.getChainId()).pipe(
-      Effect.catchTags({
-        TransientRpcError: (e) => Effect.fail(new RpcUnreachable({ url: flags.rpc, detail: e.message.split("\n")[0] ?? e.reason })),
-        RpcError: (e) => Effect.fail(new RpcUnreachable({ url: flags.rpc, detail: e.message.split("\n")[0] ?? e.reason })),
-      }),
-    );
+    const chainId = yield* chain
+      .request("chainId", (c) => c.getChainId())
+      .pipe(
+        Effect.catchTags({
+          TransientRpcError: (e) =>
+            Effect.fail(new RpcUnreachable({ url: flags.rpc, detail: e.message.split("\n")[0] ?? e.reason })),
+          RpcError: (e) =>
+            Effect.fail(new RpcUnreachable({ url: flags.rpc, detail: e.message.split("\n")[0] ?? e.reason })),
+        }),
+      );
     if (chainId !== deployment.chainId) {
       return yield* new BadInput({
         flag: "--deployment",
@@ -135,11 +142,11 @@ export const signingKey = (flags: SendFlags) =>
       const fs = yield* FileSystem.FileSystem;
       const text = yield* fs
         .readFileString(path)
-        .pipe(Effect.mapError((e) => new BadInput({ flag: "--keystore", message: `cannot read ${path}: ${e.message}` })));
+        .pipe(
+          Effect.mapError((e) => new BadInput({ flag: "--keystore", message: `cannot read ${path}: ${e.message}` })),
+        );
       const fromEnv = yield* Config.option(Config.redacted("TCM_KEYSTORE_PASSWORD"));
-      const password = Option.isSome(fromEnv)
-        ? fromEnv.value
-        : yield* askPassword(path);
+      const password = Option.isSome(fromEnv) ? fromEnv.value : yield* askPassword(path);
       return yield* decryptKeystore(text, password).pipe(
         Effect.mapError((e) => new BadInput({ flag: "--keystore", message: `${path}: ${e.message}` })),
       );
@@ -148,7 +155,8 @@ export const signingKey = (flags: SendFlags) =>
     if (Option.isNone(key)) {
       return yield* new BadInput({
         flag: "--keystore",
-        message: "no signing key: set TCM_PRIVATE_KEY (hex) or pass --keystore <file> (password from TCM_KEYSTORE_PASSWORD or a prompt)",
+        message:
+          "no signing key: set TCM_PRIVATE_KEY (hex) or pass --keystore <file> (password from TCM_KEYSTORE_PASSWORD or a prompt)",
       });
     }
     return key.value;
@@ -172,7 +180,9 @@ export const signerLayer = (key: Redacted.Redacted<string>) =>
   TxSender.Default.pipe(
     Layer.provideMerge(Wallet.fromKey(key)),
     Layer.mapError((e) =>
-      e._tag === "InvalidInput" ? new BadInput({ flag: "TCM_PRIVATE_KEY", message: "must be 32 bytes of hex (0x…)" }) : e,
+      e._tag === "InvalidInput"
+        ? new BadInput({ flag: "TCM_PRIVATE_KEY", message: "must be 32 bytes of hex (0x…)" })
+        : e,
     ),
   );
 
@@ -180,7 +190,10 @@ export const signerLayer = (key: Redacted.Redacted<string>) =>
 export const toFlag =
   (flags: ReadonlyArray<readonly [prefix: string, flag: string, help?: string]>) =>
   (error: InvalidInput): BadInput => {
-    const match = flags.find(([prefix]) => error.input === prefix || error.input.startsWith(`${prefix}[`) || error.input.startsWith(`${prefix}.`));
+    const match = flags.find(
+      ([prefix]) =>
+        error.input === prefix || error.input.startsWith(`${prefix}[`) || error.input.startsWith(`${prefix}.`),
+    );
     if (match === undefined) return new BadInput({ flag: error.input, message: error.message });
     const [, flag, help] = match;
     return new BadInput({ flag, message: help === undefined ? error.message : `${help} (${error.message})` });
@@ -196,7 +209,9 @@ export const readFrom = (blockNumber: bigint) =>
     const deployment = yield* Deployment;
     const rpc = chain.rpcUrls.join(", ");
     yield* Effect.sync(() =>
-      process.stderr.write(`read ${rpc} (chain ${deployment.chainId}) at block ${blockNumber}; deployment ${deployment.file}\n`),
+      process.stderr.write(
+        `read ${rpc} (chain ${deployment.chainId}) at block ${blockNumber}; deployment ${deployment.file}\n`,
+      ),
     );
   });
 

@@ -26,7 +26,10 @@ export const EXIT_CODES_HELP =
 export class BadInput extends Data.TaggedError("BadInput")<{ readonly flag: string; readonly message: string }> {}
 
 /** Nothing answered at the RPC URL (connection refused, DNS, timeout on the first request). */
-export class RpcUnreachable extends Data.TaggedError("RpcUnreachable")<{ readonly url: string; readonly detail: string }> {}
+export class RpcUnreachable extends Data.TaggedError("RpcUnreachable")<{
+  readonly url: string;
+  readonly detail: string;
+}> {}
 
 /** The user said no, pressed Ctrl-C, or could not be asked. */
 export class Aborted extends Data.TaggedError("Aborted")<{ readonly reason: string }> {}
@@ -39,7 +42,10 @@ export interface Reported {
   readonly message: string;
 }
 
-const rpcFailure = (e: TransientRpcError | RpcError): Reported => ({ code: ExitCode.failure, message: `error: RPC ${e.operation} failed: ${e.message}` });
+const rpcFailure = (e: TransientRpcError | RpcError): Reported => ({
+  code: ExitCode.failure,
+  message: `error: RPC ${e.operation} failed: ${e.message}`,
+});
 
 export const report = (error: unknown): Reported => {
   if (ValidationError.isValidationError(error)) {
@@ -47,7 +53,10 @@ export const report = (error: unknown): Reported => {
     return { code: error._tag === "HelpRequested" ? ExitCode.ok : ExitCode.badInput, message: "" };
   }
   return Match.value(error).pipe(
-    Match.when(Match.instanceOf(BadInput), (e) => ({ code: ExitCode.badInput, message: `error: ${e.flag}: ${e.message}` })),
+    Match.when(Match.instanceOf(BadInput), (e) => ({
+      code: ExitCode.badInput,
+      message: `error: ${e.flag}: ${e.message}`,
+    })),
     Match.when(Match.instanceOf(RpcUnreachable), (e) => ({
       code: ExitCode.rpcUnreachable,
       message: `error: cannot reach RPC at ${e.url} (${e.detail}); is the node running? (--rpc)`,
@@ -58,8 +67,14 @@ export const report = (error: unknown): Reported => {
       code: ExitCode.failure,
       message: `error: reverted${e.name === "Error" ? "" : ` (${e.name})`}: ${e.message}${e.txHash ? ` [tx ${e.txHash}]` : ""}`,
     })),
-    Match.when(Match.instanceOf(DeploymentError), (e) => ({ code: ExitCode.badInput, message: `error: --deployment: ${e.message}` })),
-    Match.when(Match.instanceOf(InvalidInput), (e) => ({ code: ExitCode.badInput, message: `error: ${e.input}: ${e.message}` })),
+    Match.when(Match.instanceOf(DeploymentError), (e) => ({
+      code: ExitCode.badInput,
+      message: `error: --deployment: ${e.message}`,
+    })),
+    Match.when(Match.instanceOf(InvalidInput), (e) => ({
+      code: ExitCode.badInput,
+      message: `error: ${e.input}: ${e.message}`,
+    })),
     Match.when(Match.instanceOf(TransientRpcError), (e) => rpcFailure(e)),
     Match.when(Match.instanceOf(RpcError), (e) => rpcFailure(e)),
     Match.when(Match.instanceOf(ReceiptTimeout), (e) => ({
@@ -67,7 +82,13 @@ export const report = (error: unknown): Reported => {
       message: `error: ${e.message}; it may still be mined — check before resending`,
     })),
     Match.when(Match.instanceOf(CommandFailed), (e) => ({ code: ExitCode.failure, message: `error: ${e.message}` })),
-    Match.when(Predicate.isTagged("QuitException"), () => ({ code: ExitCode.aborted, message: "aborted: interrupted" })),
-    Match.orElse((e: unknown) => ({ code: ExitCode.failure, message: `error: ${e instanceof Error ? e.message : String(e)}` })),
+    Match.when(Predicate.isTagged("QuitException"), () => ({
+      code: ExitCode.aborted,
+      message: "aborted: interrupted",
+    })),
+    Match.orElse((e: unknown) => ({
+      code: ExitCode.failure,
+      message: `error: ${e instanceof Error ? e.message : String(e)}`,
+    })),
   );
 };

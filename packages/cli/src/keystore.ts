@@ -52,14 +52,16 @@ export const parseKeystore = (text: string): Effect.Effect<KeystoreV3, KeystoreE
     if (json["version"] !== 3) return yield* fail(`unsupported keystore version ${String(json["version"])} (only v3)`);
     const crypto = (json["crypto"] ?? json["Crypto"]) as KeystoreV3["crypto"] | undefined;
     if (typeof crypto !== "object" || crypto === null) return yield* fail("the keystore has no crypto section");
-    if (crypto.cipher !== "aes-128-ctr") return yield* fail(`unsupported cipher ${String(crypto.cipher)} (only aes-128-ctr)`);
+    if (crypto.cipher !== "aes-128-ctr")
+      return yield* fail(`unsupported cipher ${String(crypto.cipher)} (only aes-128-ctr)`);
     for (const [name, value] of [
       ["crypto.ciphertext", crypto.ciphertext],
       ["crypto.mac", crypto.mac],
       ["crypto.cipherparams.iv", crypto.cipherparams?.iv],
       ["crypto.kdfparams.salt", crypto.kdfparams?.salt],
     ] as const) {
-      if (typeof value !== "string" || !/^(0x)?[0-9a-fA-F]*$/.test(value)) return yield* fail(`${name} is missing or not hex`);
+      if (typeof value !== "string" || !/^(0x)?[0-9a-fA-F]*$/.test(value))
+        return yield* fail(`${name} is missing or not hex`);
     }
     if (crypto.kdf !== "scrypt" && crypto.kdf !== "pbkdf2") return yield* fail(`unsupported kdf ${String(crypto.kdf)}`);
     return { ...(json as object), version: 3, crypto } as KeystoreV3;
@@ -74,8 +76,12 @@ const deriveKey = (password: string, ks: KeystoreV3): Effect.Effect<Uint8Array, 
     }
     return Effect.async<Uint8Array, KeystoreError>((resume) => {
       // 128·n·r bytes of working memory (256 MiB for geth's standard n = 2^18), plus headroom.
-      scrypt(password.normalize("NFKC"), salt, dklen, { N: n, r, p, maxmem: 256 * n * r + 32 * 1024 * 1024 }, (error, key) =>
-        resume(error ? fail(`scrypt failed: ${error.message}`) : Effect.succeed(new Uint8Array(key))),
+      scrypt(
+        password.normalize("NFKC"),
+        salt,
+        dklen,
+        { N: n, r, p, maxmem: 256 * n * r + 32 * 1024 * 1024 },
+        (error, key) => resume(error ? fail(`scrypt failed: ${error.message}`) : Effect.succeed(new Uint8Array(key))),
       );
     });
   }
@@ -130,7 +136,13 @@ export const encryptKeystore = (
   Effect.gen(function* () {
     const salt = randomBytes(32);
     const iv = randomBytes(16);
-    const kdfparams: ScryptParams = { dklen: 32, salt: salt.toString("hex"), n: options.n ?? 262_144, r: options.r ?? 8, p: options.p ?? 1 };
+    const kdfparams: ScryptParams = {
+      dklen: 32,
+      salt: salt.toString("hex"),
+      n: options.n ?? 262_144,
+      r: options.r ?? 8,
+      p: options.p ?? 1,
+    };
     const stub: KeystoreV3 = {
       version: 3,
       crypto: { cipher: "aes-128-ctr", cipherparams: { iv: "" }, ciphertext: "", kdf: "scrypt", kdfparams, mac: "" },

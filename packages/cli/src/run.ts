@@ -24,9 +24,10 @@ export const withChain = <A, E, R>(flags: ChainFlags, program: Effect.Effect<A, 
  */
 export const withSigner = <A, E, R>(flags: SendFlags, body: (account: Address | undefined) => Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
-    const key = flags.dryRun && Option.isNone(flags.keystore)
-      ? yield* Effect.option(signingKey(flags))
-      : Option.some(yield* signingKey(flags));
+    const key =
+      flags.dryRun && Option.isNone(flags.keystore)
+        ? yield* Effect.option(signingKey(flags))
+        : Option.some(yield* signingKey(flags));
     if (Option.isNone(key)) return yield* body(undefined);
     return yield* Effect.flatMap(Wallet, (wallet) => body(wallet.address)).pipe(Effect.provide(signerLayer(key.value)));
   });

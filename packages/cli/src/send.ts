@@ -55,7 +55,10 @@ export const execute = (flags: SendFlags, steps: ReadonlyArray<Step>, question =
     yield* confirm(flags, steps.length > 1 ? `${question} (${steps.length} transactions)` : question);
     const maybeSender = yield* Effect.serviceOption(TxSender);
     if (Option.isNone(maybeSender)) {
-      return yield* new BadInput({ flag: "--keystore", message: "no signing key: set TCM_PRIVATE_KEY or pass --keystore <file>" });
+      return yield* new BadInput({
+        flag: "--keystore",
+        message: "no signing key: set TCM_PRIVATE_KEY or pass --keystore <file>",
+      });
     }
     const sender = maybeSender.value;
     const receipts: TransactionReceipt[] = [];
@@ -71,4 +74,5 @@ export const execute = (flags: SendFlags, steps: ReadonlyArray<Step>, question =
   });
 
 /** Preview lines: stdout normally; stderr in a dry run, so stdout carries only the transactions' JSON. */
-export const say = (flags: Pick<SendFlags, "dryRun">) => (text: string) => (flags.dryRun ? Console.error(text) : Console.log(text));
+export const say = (flags: Pick<SendFlags, "dryRun">) => (text: string) =>
+  flags.dryRun ? Console.error(text) : Console.log(text);

@@ -12,12 +12,20 @@ const DECIMAL = /^(\d+)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
  * A decimal with optional exponent ("0.001", "10000", "1e6", "1_000") scaled by 10^decimals, exactly; a `wei`
  * suffix takes the integer as already scaled ("1000000wei"). More precision than `decimals` is refused, not rounded.
  */
-export const parseDecimal = (flag: string, text: string, decimals = 18, unit = "tokens"): Either.Either<bigint, BadInput> => {
+export const parseDecimal = (
+  flag: string,
+  text: string,
+  decimals = 18,
+  unit = "tokens",
+): Either.Either<bigint, BadInput> => {
   const raw = text.trim().replace(/[_,]/g, "");
   const bad = (why: string) => Either.left(new BadInput({ flag, message: `${why}, got ${JSON.stringify(text)}` }));
   if (/^\d+wei$/i.test(raw)) return Either.right(BigInt(raw.slice(0, -3)));
   const m = DECIMAL.exec(raw);
-  if (m === null) return bad(`expected a non-negative decimal number of ${unit} (e.g. 0.5, 10000, 1e6) or an integer with a "wei" suffix`);
+  if (m === null)
+    return bad(
+      `expected a non-negative decimal number of ${unit} (e.g. 0.5, 10000, 1e6) or an integer with a "wei" suffix`,
+    );
   const whole = m[1] ?? "0";
   const fraction = m[2] ?? "";
   const exponent = Number(m[3] ?? "0") + decimals - fraction.length;
@@ -32,13 +40,23 @@ export const parseDecimal = (flag: string, text: string, decimals = 18, unit = "
 export const parseBps = (flag: string, text: string): Either.Either<bigint, BadInput> => {
   const raw = text.trim();
   if (raw.endsWith("%")) {
-    return Either.mapLeft(parseDecimal(flag, raw.slice(0, -1), 2, "percent"), () =>
-      new BadInput({ flag, message: `expected basis points (e.g. 500) or a percentage with at most 2 decimals (e.g. 5%), got ${JSON.stringify(text)}` }),
+    return Either.mapLeft(
+      parseDecimal(flag, raw.slice(0, -1), 2, "percent"),
+      () =>
+        new BadInput({
+          flag,
+          message: `expected basis points (e.g. 500) or a percentage with at most 2 decimals (e.g. 5%), got ${JSON.stringify(text)}`,
+        }),
     );
   }
   const m = /^(\d+)(?:\s*bps)?$/i.exec(raw);
   return m === null
-    ? Either.left(new BadInput({ flag, message: `expected basis points (e.g. 500) or a percentage (e.g. 5%), got ${JSON.stringify(text)}` }))
+    ? Either.left(
+        new BadInput({
+          flag,
+          message: `expected basis points (e.g. 500) or a percentage (e.g. 5%), got ${JSON.stringify(text)}`,
+        }),
+      )
     : Either.right(BigInt(m[1] ?? "0"));
 };
 
@@ -48,11 +66,19 @@ export interface AllocationText {
 }
 
 /** "1:6000,2:4000" (bps) or "1:60%,2:40%"; entries are sorted by project id (the contract wants them ascending). */
-export const parseAllocation = (flag: string, text: string): Either.Either<ReadonlyArray<{ projectId: bigint; bps: bigint }>, BadInput> =>
+export const parseAllocation = (
+  flag: string,
+  text: string,
+): Either.Either<ReadonlyArray<{ projectId: bigint; bps: bigint }>, BadInput> =>
   Either.gen(function* () {
-    const parts = text.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+    const parts = text
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
     if (parts.length === 0) {
-      return yield* Either.left(new BadInput({ flag, message: `expected project:bps pairs like 1:6000,2:4000, got ${JSON.stringify(text)}` }));
+      return yield* Either.left(
+        new BadInput({ flag, message: `expected project:bps pairs like 1:6000,2:4000, got ${JSON.stringify(text)}` }),
+      );
     }
     const entries: Array<{ projectId: bigint; bps: bigint }> = [];
     for (const part of parts) {
@@ -71,9 +97,14 @@ export const parseAllocation = (flag: string, text: string): Either.Either<Reado
 export const parseIds = (flag: string, values: ReadonlyArray<string>): Either.Either<ReadonlyArray<bigint>, BadInput> =>
   Either.gen(function* () {
     const ids: bigint[] = [];
-    for (const value of values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v.length > 0)) {
+    for (const value of values
+      .flatMap((v) => v.split(","))
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0)) {
       if (!/^\d+$/.test(value)) {
-        return yield* Either.left(new BadInput({ flag, message: `expected project ids like 1 or 1,2,3, got ${JSON.stringify(value)}` }));
+        return yield* Either.left(
+          new BadInput({ flag, message: `expected project ids like 1 or 1,2,3, got ${JSON.stringify(value)}` }),
+        );
       }
       ids.push(BigInt(value));
     }

@@ -7,7 +7,15 @@ import { mockStETHAbi, projectTokenAbi, technoCapitalMachineAbi } from "@tcm/cha
 import { Effect } from "effect";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type PublicClient, createPublicClient, createTestClient, createWalletClient, http, parseEther, zeroAddress } from "viem";
+import {
+  type PublicClient,
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  http,
+  parseEther,
+  zeroAddress,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptKeystore } from "../src/keystore.js";
@@ -35,16 +43,40 @@ beforeAll(async () => {
   client = createPublicClient({ transport: http(net.node.url) }) as PublicClient;
   // The depositor gets 10 stETH (MockStETH.submit).
   const { encodeFunctionData } = await import("viem");
-  await sendRaw(user.address, net.deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "submit", args: [zeroAddress] }), parseEther("10"));
+  await sendRaw(
+    user.address,
+    net.deployment.stETH,
+    encodeFunctionData({ abi: mockStETHAbi, functionName: "submit", args: [zeroAddress] }),
+    parseEther("10"),
+  );
 });
 afterAll(() => stopNet(net));
 
 describe("tcm against anvil", () => {
   it("launch: creates the project with the typed parameters", async () => {
     const r = await tcm(
-      ["launch", "--name", "CLI Token", "--symbol", "CLI", "--metadata-uri", "ipfs://cli", "--launch-price", "0.001",
-        "--daily-emission", "10000", "--max-supply", "21000000", "--decay", "1%", "--contributor-share", "500",
-        "--contributor-recipient", other.address, "--yes"],
+      [
+        "launch",
+        "--name",
+        "CLI Token",
+        "--symbol",
+        "CLI",
+        "--metadata-uri",
+        "ipfs://cli",
+        "--launch-price",
+        "0.001",
+        "--daily-emission",
+        "10000",
+        "--max-supply",
+        "21000000",
+        "--decay",
+        "1%",
+        "--contributor-share",
+        "500",
+        "--contributor-recipient",
+        other.address,
+        "--yes",
+      ],
       { net },
     );
     expect(r.stderr).toBe("");
@@ -70,11 +102,13 @@ describe("tcm against anvil", () => {
   it("harvest of a project launched this epoch says it is not ready and when it will be", async () => {
     const r = await tcm(["harvest", "4", "--yes"], { net });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/Project 4 is not ready to harvest: it was launched in epoch \d+, the current one, and a project's first harvest opens with the next epoch, at \d{4}-\d\d-\d\dT[\d:]+Z \(in \d+ h \d+ min, when epoch \d+ begins\)/);
+    expect(r.stderr).toMatch(
+      /Project 4 is not ready to harvest: it was launched in epoch \d+, the current one, and a project's first harvest opens with the next epoch, at \d{4}-\d\d-\d\dT[\d:]+Z \(in \d+ h \d+ min, when epoch \d+ begins\)/,
+    );
     expect(r.stderr).not.toMatch(/already harvested/);
   });
 
-  it("errors name only flags the user passed; unlimited allowances read \"unlimited\"; --help into a pipe has no colour codes", async () => {
+  it('errors name only flags the user passed; unlimited allowances read "unlimited"; --help into a pipe has no colour codes', async () => {
     // `other` has no position and no rewards.
     const claim = await tcm(["claim", "--yes"], { net, key: other.privateKey });
     expect(claim.code).toBe(1);
@@ -85,7 +119,11 @@ describe("tcm against anvil", () => {
     expect(withdraw.stderr).toMatch(/has no position to withdraw from/);
     expect(withdraw.stderr).not.toMatch(/--amount/);
     const { encodeFunctionData, maxUint256 } = await import("viem");
-    await sendRaw(other.address, net.deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "approve", args: [net.deployment.machine, maxUint256] }));
+    await sendRaw(
+      other.address,
+      net.deployment.stETH,
+      encodeFunctionData({ abi: mockStETHAbi, functionName: "approve", args: [net.deployment.machine, maxUint256] }),
+    );
     const status = await tcm(["status", "--account", other.address], { net });
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/allowance to the machine: unlimited/);
@@ -112,9 +150,16 @@ describe("tcm against anvil", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/approve 2 stETH/);
     expect(r.stdout).toMatch(/tokens\/day/);
-    const [principal, entries] = await client.readContract({ ...machine(), functionName: "positionOf", args: [user.address] });
+    const [principal, entries] = await client.readContract({
+      ...machine(),
+      functionName: "positionOf",
+      args: [user.address],
+    });
     expect(principal).toBe(2n * 10n ** 18n);
-    expect(entries.map((e) => [e.projectId, e.bps])).toEqual([[1, 6000], [2, 4000]]);
+    expect(entries.map((e) => [e.projectId, e.bps])).toEqual([
+      [1, 6000],
+      [2, 4000],
+    ]);
   });
 
   it("deposit again tops the position up (keeps the split)", async () => {
@@ -128,13 +173,24 @@ describe("tcm against anvil", () => {
     const r = await tcm(["allocate", "--alloc", "1:5000,4:5000", "--yes"], { net });
     expect(r.code, r.stderr).toBe(0);
     const [, entries] = await client.readContract({ ...machine(), functionName: "positionOf", args: [user.address] });
-    expect(entries.map((e) => [e.projectId, e.bps])).toEqual([[1, 5000], [4, 5000]]);
+    expect(entries.map((e) => [e.projectId, e.bps])).toEqual([
+      [1, 5000],
+      [4, 5000],
+    ]);
   });
 
   it("harvest: collects a day of yield and opens the pools; a second harvest in the epoch is a decoded revert (exit 1)", async () => {
     const { encodeFunctionData } = await import("viem");
-    const pooled = await client.readContract({ address: net.deployment.stETH, abi: mockStETHAbi, functionName: "getTotalPooledEther" });
-    await sendRaw(deployer.address, net.deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [pooled / 100n] }));
+    const pooled = await client.readContract({
+      address: net.deployment.stETH,
+      abi: mockStETHAbi,
+      functionName: "getTotalPooledEther",
+    });
+    await sendRaw(
+      deployer.address,
+      net.deployment.stETH,
+      encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [pooled / 100n] }),
+    );
     await testClient().increaseTime({ seconds: 86_400 });
     await testClient().mine({ blocks: 1 });
     const r = await tcm(["harvest", "1", "4", "--yes"], { net }); // harvester: the user (earns the bounty)
@@ -157,8 +213,16 @@ describe("tcm against anvil", () => {
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toMatch(/pending wstETH to deploy; a step needs at least/);
     const { encodeFunctionData } = await import("viem");
-    const pooled = await client.readContract({ address: net.deployment.stETH, abi: mockStETHAbi, functionName: "getTotalPooledEther" });
-    await sendRaw(deployer.address, net.deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [pooled / 100n] }));
+    const pooled = await client.readContract({
+      address: net.deployment.stETH,
+      abi: mockStETHAbi,
+      functionName: "getTotalPooledEther",
+    });
+    await sendRaw(
+      deployer.address,
+      net.deployment.stETH,
+      encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [pooled / 100n] }),
+    );
     await testClient().increaseTime({ seconds: 86_400 });
     await testClient().mine({ blocks: 1 });
     const harvested = await tcm(["harvest", "1", "4", "--yes"], { net });
@@ -187,7 +251,10 @@ describe("tcm against anvil", () => {
   it("deploy --all: previews every due step and asks in a terminal; n sends nothing, y runs them in one deployMany", async () => {
     const { encodeFunctionData } = await import("viem");
     // Ids and --all together, or neither: bad input naming the flag, before anything is read or sent.
-    const [both, neither] = await Promise.all([tcm(["deploy", "1", "--all", "--yes"], { net }), tcm(["deploy", "--yes"], { net })]);
+    const [both, neither] = await Promise.all([
+      tcm(["deploy", "1", "--all", "--yes"], { net }),
+      tcm(["deploy", "--yes"], { net }),
+    ]);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--all/);
     expect(neither.code).toBe(2);
@@ -198,8 +265,16 @@ describe("tcm against anvil", () => {
     expect(idle.stdout).toMatch(/Nothing to deploy: no project is ready/);
     expect(idle.stdout).toMatch(/#1: /);
     // A day of yield, harvested by everyone's harvest --all, then a step interval: steps are due with pending wstETH.
-    const pooled = await client.readContract({ address: net.deployment.stETH, abi: mockStETHAbi, functionName: "getTotalPooledEther" });
-    await sendRaw(deployer.address, net.deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [pooled / 100n] }));
+    const pooled = await client.readContract({
+      address: net.deployment.stETH,
+      abi: mockStETHAbi,
+      functionName: "getTotalPooledEther",
+    });
+    await sendRaw(
+      deployer.address,
+      net.deployment.stETH,
+      encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [pooled / 100n] }),
+    );
     await testClient().increaseTime({ seconds: 86_400 });
     await testClient().mine({ blocks: 1 });
     const harvested = await tcm(["harvest", "--all", "--yes"], { net });
@@ -209,17 +284,34 @@ describe("tcm against anvil", () => {
     await testClient().mine({ blocks: 1 });
     const count = Number(await client.readContract({ ...machine(), functionName: "projectCount" }));
     const ids = Array.from({ length: count }, (_, i) => i + 1);
-    const due = (await Promise.all(ids.map((id) => client.readContract({ ...machine(), functionName: "isDeployReady", args: [id] })))).flatMap((ready, i) => (ready ? [i + 1] : []));
+    const due = (
+      await Promise.all(
+        ids.map((id) => client.readContract({ ...machine(), functionName: "isDeployReady", args: [id] })),
+      )
+    ).flatMap((ready, i) => (ready ? [i + 1] : []));
     expect(due.length).toBeGreaterThan(0);
-    const steppedAt = () => Promise.all(due.map((id) => client.readContract({ ...machine(), functionName: "getProject", args: [id] }).then((p) => p.lastStepTime)));
+    const steppedAt = () =>
+      Promise.all(
+        due.map((id) =>
+          client.readContract({ ...machine(), functionName: "getProject", args: [id] }).then((p) => p.lastStepTime),
+        ),
+      );
     const before = await steppedAt();
 
-    const declined = await inTerminal(["deploy", "--all", "--rpc", net.node.url, "--deployment", net.deploymentFile], /Run the deploy step\?/, "n");
+    const declined = await inTerminal(
+      ["deploy", "--all", "--rpc", net.node.url, "--deployment", net.deploymentFile],
+      /Run the deploy step\?/,
+      "n",
+    );
     expect(declined.code, declined.output).toBe(4);
     expect(declined.output).toMatch(new RegExp(`Deploy step for ${due.map((id) => `#${id}`).join(", ")}`));
     expect(await steppedAt()).toEqual(before);
 
-    const accepted = await inTerminal(["deploy", "--all", "--rpc", net.node.url, "--deployment", net.deploymentFile], /Run the deploy step\?/, "y");
+    const accepted = await inTerminal(
+      ["deploy", "--all", "--rpc", net.node.url, "--deployment", net.deploymentFile],
+      /Run the deploy step\?/,
+      "y",
+    );
     expect(accepted.code, accepted.output).toBe(0);
     const after = await steppedAt();
     after.forEach((t, i) => expect(t, `project ${due[i]}`).toBeGreaterThan(before[i] as bigint));
@@ -229,7 +321,12 @@ describe("tcm against anvil", () => {
     const p = await client.readContract({ ...machine(), functionName: "getProject", args: [1] });
     const r = await tcm(["claim", "--project", "1", "--to", other.address, "--yes"], { net });
     expect(r.code, r.stderr).toBe(0);
-    const balance = await client.readContract({ address: p.token, abi: projectTokenAbi, functionName: "balanceOf", args: [other.address] });
+    const balance = await client.readContract({
+      address: p.token,
+      abi: projectTokenAbi,
+      functionName: "balanceOf",
+      args: [other.address],
+    });
     expect(balance).toBeGreaterThan(0n);
   });
 
@@ -245,7 +342,14 @@ describe("tcm against anvil", () => {
     expect(table.stdout).toMatch(/projects\s+4/);
     expect(JSON.parse(project.stdout)).toMatchObject({ id: 1, seeded: true, harvestReady: false });
     expect(JSON.parse(account.stdout)).toMatchObject({ principal: (3n * 10n ** 18n).toString() });
-    const list = JSON.parse(sorted.stdout) as Array<{ id: number; liquidityWstEth: string; pendingWstEth: string; harvestedWstEth: string; deployedWstEth: string; deploymentRatio: string | null }>;
+    const list = JSON.parse(sorted.stdout) as Array<{
+      id: number;
+      liquidityWstEth: string;
+      pendingWstEth: string;
+      harvestedWstEth: string;
+      deployedWstEth: string;
+      deploymentRatio: string | null;
+    }>;
     expect(list).toHaveLength(4);
     // The deployment figures against the machine's own events and views, summed here independently.
     const [harvests, steps] = await Promise.all([
@@ -253,17 +357,24 @@ describe("tcm against anvil", () => {
       client.getContractEvents({ ...machine(), eventName: "Deployed", fromBlock: 0n, strict: true }),
     ]);
     for (const row of list) {
-      const harvested = harvests.filter((l) => l.args.projectId === row.id).reduce((sum, l) => sum + l.args.report.wstEthWrapped, 0n);
-      const deployed = steps.filter((l) => l.args.projectId === row.id).reduce((sum, l) => sum + l.args.report.wstEthAdded + l.args.report.wstEthSwapped, 0n);
+      const harvested = harvests
+        .filter((l) => l.args.projectId === row.id)
+        .reduce((sum, l) => sum + l.args.report.wstEthWrapped, 0n);
+      const deployed = steps
+        .filter((l) => l.args.projectId === row.id)
+        .reduce((sum, l) => sum + l.args.report.wstEthAdded + l.args.report.wstEthSwapped, 0n);
       const view = await client.readContract({ ...machine(), functionName: "getProject", args: [row.id] });
       expect(BigInt(row.harvestedWstEth), `#${row.id} harvested`).toBe(harvested);
       expect(BigInt(row.deployedWstEth), `#${row.id} deployed`).toBe(deployed);
       expect(BigInt(row.pendingWstEth), `#${row.id} pending`).toBe(view.pendingWstEth);
-      expect(row.deploymentRatio, `#${row.id} ratio`).toBe(harvested === 0n ? null : ((deployed * 10n ** 18n) / harvested).toString());
+      expect(row.deploymentRatio, `#${row.id} ratio`).toBe(
+        harvested === 0n ? null : ((deployed * 10n ** 18n) / harvested).toString(),
+      );
     }
     // Every harvested wei is deployed, pending or paid as a step bounty.
     const bounties = steps.reduce((sum, l) => sum + l.args.report.bounty, 0n);
-    const total = (key: "harvestedWstEth" | "deployedWstEth" | "pendingWstEth") => list.reduce((sum, r) => sum + BigInt(r[key]), 0n);
+    const total = (key: "harvestedWstEth" | "deployedWstEth" | "pendingWstEth") =>
+      list.reduce((sum, r) => sum + BigInt(r[key]), 0n);
     expect(total("deployedWstEth") + total("pendingWstEth") + bounties).toBe(total("harvestedWstEth"));
     expect(JSON.parse(project.stdout)).toMatchObject({ deployedWstEth: list.find((r) => r.id === 1)?.deployedWstEth });
     expect(table.stdout).toMatch(/deployed\s+\d+\.\d+ % of the/);
@@ -282,7 +393,9 @@ describe("tcm against anvil", () => {
     expect(url).toBe(net.node.url);
     expect(BigInt(block ?? -1)).toBe(head);
     const status = await tcm(["status", "--json"], { net });
-    expect(status.stderr).toMatch(new RegExp(`^read ${net.node.url.replace(/[.:/]/g, "\\$&")} \\(chain 31337\\) at block \\d+`));
+    expect(status.stderr).toMatch(
+      new RegExp(`^read ${net.node.url.replace(/[.:/]/g, "\\$&")} \\(chain 31337\\) at block \\d+`),
+    );
     expect(JSON.parse(status.stdout)).toMatchObject({ chainId: 31337 });
   });
 
@@ -296,13 +409,21 @@ describe("tcm against anvil", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`Funded ${to}`));
     expect(await client.getBalance({ address: to })).toBe(eth0 + 25n * 10n ** 17n);
-    const st1 = await client.readContract({ address: net.deployment.stETH, abi: mockStETHAbi, functionName: "balanceOf", args: [to] });
+    const st1 = await client.readContract({
+      address: net.deployment.stETH,
+      abi: mockStETHAbi,
+      functionName: "balanceOf",
+      args: [to],
+    });
     // stETH moves in shares: at most 1 wei of rounding.
     expect(st1 - st0 >= 7n * 10n ** 18n - 1n && st1 - st0 <= 7n * 10n ** 18n).toBe(true);
     // The same chain, but a deployment whose stETH is not the mock (here the wstETH contract): refused, nothing sent.
     const dir = dirname(net.deploymentFile);
     const fake = join(dir, "not-mock.json");
-    writeFileSync(fake, JSON.stringify({ ...JSON.parse(readFileSync(net.deploymentFile, "utf8")), stETH: net.deployment.wstETH }));
+    writeFileSync(
+      fake,
+      JSON.stringify({ ...JSON.parse(readFileSync(net.deploymentFile, "utf8")), stETH: net.deployment.wstETH }),
+    );
     const refused = await tcm(["devnet", "fund", "--to", to, "--deployment", fake, "--rpc", net.node.url]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/only on the local devnet .* is not the devnet mock/);
@@ -328,13 +449,32 @@ describe("tcm against anvil", () => {
     const file = join(dirname(net.deploymentFile), "keystore.json");
     writeFileSync(file, JSON.stringify(ks));
     const r = await tcm(
-      ["launch", "--name", "Keystore", "--symbol", "KEY", "--launch-price", "1", "--daily-emission", "0.5", "--max-supply", "1", "--keystore", file, "--yes"],
+      [
+        "launch",
+        "--name",
+        "Keystore",
+        "--symbol",
+        "KEY",
+        "--launch-price",
+        "1",
+        "--daily-emission",
+        "0.5",
+        "--max-supply",
+        "1",
+        "--keystore",
+        file,
+        "--yes",
+      ],
       { net, key: null, env: { TCM_KEYSTORE_PASSWORD: "correct horse" } },
     );
     expect(r.code, r.stderr).toBe(0);
     const p = await client.readContract({ ...machine(), functionName: "getProject", args: [5] });
     expect(p.owner).toBe(privateKeyToAccount(other.privateKey).address);
-    const wrong = await tcm(["withdraw", "--all", "--keystore", file, "--yes"], { net, key: null, env: { TCM_KEYSTORE_PASSWORD: "nope" } });
+    const wrong = await tcm(["withdraw", "--all", "--keystore", file, "--yes"], {
+      net,
+      key: null,
+      env: { TCM_KEYSTORE_PASSWORD: "nope" },
+    });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/--keystore: .*wrong password/);
   });

@@ -1,5 +1,12 @@
 /** Test support: one anvil + forge deployment per test file, and a runner for the real `tcm` binary. */
-import { ANVIL_ACCOUNTS, type AnvilInstance, deployDevnet, deploymentToJson, startAnvil, stopAnvil } from "@tcm/chain/devnet";
+import {
+  ANVIL_ACCOUNTS,
+  type AnvilInstance,
+  deployDevnet,
+  deploymentToJson,
+  startAnvil,
+  stopAnvil,
+} from "@tcm/chain/devnet";
 import type { DeploymentInfo } from "@tcm/chain";
 import { Effect } from "effect";
 import { spawn } from "node:child_process";
@@ -19,7 +26,9 @@ export interface TestNet {
 export const startNet = async (options: { readonly demoProjects?: boolean } = {}): Promise<TestNet> => {
   const node = await Effect.runPromise(startAnvil());
   try {
-    const deployment = await Effect.runPromise(deployDevnet({ rpcUrl: node.url, demoProjects: options.demoProjects ?? true }));
+    const deployment = await Effect.runPromise(
+      deployDevnet({ rpcUrl: node.url, demoProjects: options.demoProjects ?? true }),
+    );
     const dir = mkdtempSync(join(tmpdir(), "tcm-cli-"));
     const deploymentFile = join(dir, "deployment.json");
     writeFileSync(deploymentFile, JSON.stringify(deploymentToJson(deployment), null, 2));
@@ -30,7 +39,8 @@ export const startNet = async (options: { readonly demoProjects?: boolean } = {}
   }
 };
 
-export const stopNet = (net: TestNet | undefined) => (net ? Effect.runPromise(stopAnvil(net.node.pid)) : Promise.resolve());
+export const stopNet = (net: TestNet | undefined) =>
+  net ? Effect.runPromise(stopAnvil(net.node.pid)) : Promise.resolve();
 
 export interface RunResult {
   readonly code: number | null;
@@ -41,7 +51,12 @@ export interface RunResult {
 /** Runs `tcm args…` as a child process (no TTY), with the given key in TCM_PRIVATE_KEY. */
 export const tcm = (
   args: ReadonlyArray<string>,
-  options: { readonly net?: TestNet; readonly key?: string | null; readonly env?: Record<string, string>; readonly input?: string } = {},
+  options: {
+    readonly net?: TestNet;
+    readonly key?: string | null;
+    readonly env?: Record<string, string>;
+    readonly input?: string;
+  } = {},
 ): Promise<RunResult> =>
   new Promise((resolve, reject) => {
     const connection = options.net ? ["--rpc", options.net.node.url, "--deployment", options.net.deploymentFile] : [];
@@ -61,7 +76,12 @@ export const tcm = (
   });
 
 /** Runs `tcm` inside `script` (a pseudo-terminal); answers `answer` once `prompt` shows up on the terminal. */
-export const inTerminal = (args: ReadonlyArray<string>, prompt: RegExp, answer: string, key: string = ANVIL_ACCOUNTS[2]!.privateKey) =>
+export const inTerminal = (
+  args: ReadonlyArray<string>,
+  prompt: RegExp,
+  answer: string,
+  key: string = ANVIL_ACCOUNTS[2]!.privateKey,
+) =>
   new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
     const command = [process.execPath, BIN, ...args].map(quote).join(" ");

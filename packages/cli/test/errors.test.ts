@@ -11,7 +11,9 @@ describe("a revert reaches the user as a sentence", () => {
   it("mainnet stETH's reason strings (what the Lido-faithful mocks revert with too)", () => {
     const balance = report(lidoRevert("BALANCE_EXCEEDED"));
     expect(balance.code).toBe(ExitCode.failure);
-    expect(balance.message).toBe("error: reverted: stETH: the amount is more than the sender's stETH balance [BALANCE_EXCEEDED]");
+    expect(balance.message).toBe(
+      "error: reverted: stETH: the amount is more than the sender's stETH balance [BALANCE_EXCEEDED]",
+    );
     const tx = `0x${"ab".repeat(32)}` as const;
     expect(report(lidoRevert("ALLOWANCE_EXCEEDED", tx)).message).toBe(
       `error: reverted: stETH: the amount is more than the spender's stETH allowance (approve it first) [ALLOWANCE_EXCEEDED] [tx ${tx}]`,

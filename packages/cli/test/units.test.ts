@@ -6,7 +6,8 @@ const right = <A>(e: Either.Either<A, unknown>): A => {
   if (Either.isLeft(e)) throw new Error(`expected Right, got ${String(e.left)}`);
   return e.right;
 };
-const leftFlag = (e: Either.Either<unknown, { flag: string; message: string }>) => (Either.isLeft(e) ? e.left.flag : "no error");
+const leftFlag = (e: Either.Either<unknown, { flag: string; message: string }>) =>
+  Either.isLeft(e) ? e.left.flag : "no error";
 
 describe("parsing what people type", () => {
   it("decimals scale exactly, refuse extra precision and junk", () => {
@@ -60,4 +61,3 @@ describe("formatAllowance", () => {
     expect(formatAllowance(5n * 10n ** 17n)).toBe("0.5");
   });
 });
-

@@ -15,13 +15,19 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
 });
 try {
-  const pages = [["protocol", "#/"], ["project", "#/project/1"], ...(account ? [["account", `#/account/${account}`]] : [])];
+  const pages = [
+    ["protocol", "#/"],
+    ["project", "#/project/1"],
+    ...(account ? [["account", `#/account/${account}`]] : []),
+  ];
   for (const [name, hash] of pages) {
     // Each a first visit: a fresh context, nothing cached.
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}${hash}`);
-    await page.waitForSelector("body[data-state=ready], body[data-state=error], body[data-state=empty]", { timeout: 30_000 });
+    await page.waitForSelector("body[data-state=ready], body[data-state=error], body[data-state=empty]", {
+      timeout: 30_000,
+    });
     const t = await page.evaluate(() => ({
       state: document.body.dataset.state,
       fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
@@ -29,7 +35,9 @@ try {
       charts: performance.getEntriesByName("tcm:charts")[0]?.startTime,
     }));
     const ms = (x) => (x === undefined ? "—" : `${x.toFixed(0)} ms`);
-    console.log(`${name.padEnd(9)} ${t.state}: first contentful paint ${ms(t.fcp)}, figures ${ms(t.figures)}, charts ${ms(t.charts)}`);
+    console.log(
+      `${name.padEnd(9)} ${t.state}: first contentful paint ${ms(t.fcp)}, figures ${ms(t.figures)}, charts ${ms(t.charts)}`,
+    );
     await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
     await context.close();
   }

@@ -36,7 +36,13 @@ export const query = async <T>(document: string, variables: Record<string, unkno
     });
   } catch (cause) {
     const timedOut = cause instanceof DOMException && cause.name === "TimeoutError";
-    throw new ApiError(timedOut ? `the API at ${GRAPHQL_URL} did not answer within ${TIMEOUT_MS / 1000} s` : `the API at ${GRAPHQL_URL} did not answer (${String(cause)})`, 0, []);
+    throw new ApiError(
+      timedOut
+        ? `the API at ${GRAPHQL_URL} did not answer within ${TIMEOUT_MS / 1000} s`
+        : `the API at ${GRAPHQL_URL} did not answer (${String(cause)})`,
+      0,
+      [],
+    );
   }
   let body: { data?: T | null; errors?: ReadonlyArray<GqlError> };
   try {
@@ -46,7 +52,11 @@ export const query = async <T>(document: string, variables: Record<string, unkno
   }
   const errors = body.errors ?? [];
   if (body.data === undefined || body.data === null) {
-    throw new ApiError(errors.map((e) => e.message).join("; ") || `the API answered HTTP ${response.status}`, response.status, errors);
+    throw new ApiError(
+      errors.map((e) => e.message).join("; ") || `the API answered HTTP ${response.status}`,
+      response.status,
+      errors,
+    );
   }
   return { data: body.data, partial: errors };
 };

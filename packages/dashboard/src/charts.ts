@@ -4,12 +4,7 @@
  * it drew (`getOption()`).
  */
 import { BarChart, LineChart, PieChart, ScatterChart } from "echarts/charts";
-import {
-  DataZoomComponent,
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-} from "echarts/components";
+import { DataZoomComponent, GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
 import { type EChartsCoreOption, type ECharts, init, use } from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 

@@ -49,7 +49,8 @@ const trim = (fixed: string): string => (fixed.includes(".") ? fixed.replace(/0+
 export const day = (dayId: number): string => new Date(dayId * 86_400_000).toISOString().slice(0, 10);
 
 /** A unix timestamp (seconds, string) as "YYYY-MM-DD HH:MM UTC". */
-export const time = (seconds: string | bigint): string => `${new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+export const time = (seconds: string | bigint): string =>
+  `${new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 export const short = (hex: string): string => (hex.length > 14 ? `${hex.slice(0, 8)}…${hex.slice(-6)}` : hex);
 

@@ -13,7 +13,11 @@ import { renderProtocol } from "./pages/protocol.js";
 import "./style.css";
 import { message } from "./ui.js";
 
-type Route = { page: "protocol" } | { page: "project"; id: string } | { page: "account"; address: string } | { page: "unknown"; path: string };
+type Route =
+  | { page: "protocol" }
+  | { page: "project"; id: string }
+  | { page: "account"; address: string }
+  | { page: "unknown"; path: string };
 
 export const route = (hash: string): Route => {
   const path = decodeURIComponent(hash.replace(/^#/, "")).trim();
@@ -29,17 +33,33 @@ const app = document.getElementById("app")!;
 let generation = 0;
 
 const badInput = (error: unknown) =>
-  error instanceof ApiError && (error.status === 400 || error.errors.some((e) => ["BAD_USER_INPUT", "BAD_REQUEST", "GRAPHQL_VALIDATION_FAILED"].includes(e.extensions?.code ?? "")));
+  error instanceof ApiError &&
+  (error.status === 400 ||
+    error.errors.some((e) =>
+      ["BAD_USER_INPUT", "BAD_REQUEST", "GRAPHQL_VALIDATION_FAILED"].includes(e.extensions?.code ?? ""),
+    ));
 
 const failure = (r: Route, error: unknown): string => {
   const detail = `The API says: ${esc(error instanceof Error ? error.message : String(error))}`;
   if (r.page === "account" && badInput(error)) {
-    return message("error", `“${r.address}” is not an account address`, `An address is 0x followed by 40 hex digits (mixed case only with a valid EIP-55 checksum). ${detail}`);
+    return message(
+      "error",
+      `“${r.address}” is not an account address`,
+      `An address is 0x followed by 40 hex digits (mixed case only with a valid EIP-55 checksum). ${detail}`,
+    );
   }
   if (r.page === "project" && badInput(error)) {
-    return message("error", `No project “${r.id}”`, `Projects are numbered 1, 2, 3, … <a href="#/">See them all</a>. ${detail}`);
+    return message(
+      "error",
+      `No project “${r.id}”`,
+      `Projects are numbered 1, 2, 3, … <a href="#/">See them all</a>. ${detail}`,
+    );
   }
-  return message("error", "The API could not answer", `${detail}. GraphiQL at <a href="/graphql">/graphql</a> shows what it serves.`);
+  return message(
+    "error",
+    "The API could not answer",
+    `${detail}. GraphiQL at <a href="/graphql">/graphql</a> shows what it serves.`,
+  );
 };
 
 const show = async () => {
@@ -71,7 +91,11 @@ const show = async () => {
         drawCharts = await renderAccount(app, r.address);
         break;
       case "unknown":
-        app.innerHTML = message("empty", "No such page", `“${esc(r.path)}” is not a page here. Try <a href="#/">the protocol</a>, <code>#/project/1</code> or <code>#/account/0x…</code>.`);
+        app.innerHTML = message(
+          "empty",
+          "No such page",
+          `“${esc(r.path)}” is not a page here. Try <a href="#/">the protocol</a>, <code>#/project/1</code> or <code>#/account/0x…</code>.`,
+        );
         document.body.dataset["state"] = "empty";
         return;
     }

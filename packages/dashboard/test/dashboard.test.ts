@@ -24,7 +24,9 @@ const artifacts = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
 const executablePath = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 const built = existsSync(fileURLToPath(new URL("../dist/index.html", import.meta.url)));
 const available =
-  existsSync(executablePath) && existsSync(join(root, "node_modules/.bin/gnd")) && spawnSync("psql", ["--version"], { encoding: "utf8" }).status === 0;
+  existsSync(executablePath) &&
+  existsSync(join(root, "node_modules/.bin/gnd")) &&
+  spawnSync("psql", ["--version"], { encoding: "utf8" }).status === 0;
 
 interface GraphNode {
   readonly graphql: string;
@@ -59,7 +61,10 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
   const workDir = `test/.e2e-dashboard-${process.pid}`;
 
   beforeAll(async () => {
-    expect(built, "packages/dashboard/dist is missing: the nx test target builds it first (npx nx run dashboard:test)").toBe(true);
+    expect(
+      built,
+      "packages/dashboard/dist is missing: the nx test target builds it first (npx nx run dashboard:test)",
+    ).toBe(true);
     mkdirSync(artifacts, { recursive: true });
     e2e = (await import(pathToFileURL(join(root, "subgraph/test/e2e.mjs")).href)) as E2E;
     chain = await startChain();
@@ -84,7 +89,10 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
     api = await startApi(chain, { subgraphUrl: Option.some(new URL(node.graphql)), subgraphMaxLagBlocks: 0 });
     // As under `npm start`, whose summary is read from the API before it prints the dashboard's URL.
     await data(api, API_SUMMARY_QUERY);
-    browser = await chromium.launch({ executablePath, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    browser = await chromium.launch({
+      executablePath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 110_000);
 
@@ -102,19 +110,29 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
     // A hash-only navigation keeps the document: mark the old page's state stale so its answer is not taken.
     if (target.url().startsWith(api.url)) await target.evaluate(() => (document.body.dataset["state"] = "stale"));
     await target.goto(`${api.url}/${hash}`);
-    await target.waitForSelector("body[data-state=ready], body[data-state=error], body[data-state=empty]", { timeout: 20_000 });
+    await target.waitForSelector("body[data-state=ready], body[data-state=error], body[data-state=empty]", {
+      timeout: 20_000,
+    });
     return target.evaluate(() => document.body.dataset["state"]);
   };
   const series = (name: string, target: Page = page) =>
     target.evaluate((chart) => {
       const instance = window.__tcmCharts[chart];
       if (instance === undefined) throw new Error(`no chart ${chart}`);
-      return (instance.getOption() as { series: Series[] }).series.map((s) => ({ name: s.name, type: s.type, data: s.data }));
+      return (instance.getOption() as { series: Series[] }).series.map((s) => ({
+        name: s.name,
+        type: s.type,
+        data: s.data,
+      }));
     }, name) as Promise<Series[]>;
   const axis = (name: string, target: Page = page) =>
-    target.evaluate((chart) => (window.__tcmCharts[chart]!.getOption() as { xAxis: Array<{ data?: string[] }> }).xAxis[0]!.data, name);
+    target.evaluate(
+      (chart) => (window.__tcmCharts[chart]!.getOption() as { xAxis: Array<{ data?: string[] }> }).xAxis[0]!.data,
+      name,
+    );
   const text = (selector: string) => page.locator(selector).innerText();
-  const shot = (name: string, target: Page = page) => target.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  const shot = (name: string, target: Page = page) =>
+    target.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
   it("serves the dashboard at / and its assets, same origin as /graphql", async () => {
     const index = await fetch(`${api.url}/`);
@@ -141,8 +159,13 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
         fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null,
         figures: performance.getEntriesByName("tcm:figures")[0]?.startTime ?? null,
         charts: performance.getEntriesByName("tcm:charts")[0]?.startTime ?? null,
-        queries: performance.getEntriesByType("resource").filter((e) => e.name.endsWith("/graphql")).map((e) => e.duration.toFixed(0)),
-        chartsRequested: performance.getEntriesByType("resource").find((e) => /\/assets\/charts-[^/]+\.js$/.test(e.name))?.startTime ?? null,
+        queries: performance
+          .getEntriesByType("resource")
+          .filter((e) => e.name.endsWith("/graphql"))
+          .map((e) => e.duration.toFixed(0)),
+        chartsRequested:
+          performance.getEntriesByType("resource").find((e) => /\/assets\/charts-[^/]+\.js$/.test(e.name))?.startTime ??
+          null,
       }));
       process.stdout.write(
         `dashboard protocol page, first visit: first contentful paint ${timing.fcp?.toFixed(0)} ms, figures ${timing.figures?.toFixed(0)} ms, ` +
@@ -159,13 +182,22 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
       await visitor.close();
     }
     expect(await open("#/")).toBe("ready");
-    const r = await data(api, `{ protocol { totalPrincipal projectCount totals { depositorCount deploymentRatioDecimal }
-      daily(first: 100) { dayId deploymentRatioDecimal dailyWstEthWrapped dailyWstEthDeployed totalPrincipal depositorCount } } }`);
+    const r = await data(
+      api,
+      `{ protocol { totalPrincipal projectCount totals { depositorCount deploymentRatioDecimal }
+      daily(first: 100) { dayId deploymentRatioDecimal dailyWstEthWrapped dailyWstEthDeployed totalPrincipal depositorCount } } }`,
+    );
     const days = [...r.protocol.daily].reverse();
     expect(days.length).toBeGreaterThanOrEqual(DAYS);
-    expect(await axis("protocol-ratio")).toEqual(days.map((d: { dayId: number }) => new Date(d.dayId * 86_400_000).toISOString().slice(0, 10)));
+    expect(await axis("protocol-ratio")).toEqual(
+      days.map((d: { dayId: number }) => new Date(d.dayId * 86_400_000).toISOString().slice(0, 10)),
+    );
     const [ratio] = await series("protocol-ratio");
-    expect(ratio!.data).toEqual(days.map((d: { deploymentRatioDecimal: string | null }) => (d.deploymentRatioDecimal === null ? null : Number(d.deploymentRatioDecimal))));
+    expect(ratio!.data).toEqual(
+      days.map((d: { deploymentRatioDecimal: string | null }) =>
+        d.deploymentRatioDecimal === null ? null : Number(d.deploymentRatioDecimal),
+      ),
+    );
     // Yield reached the pools: a ratio above 0 on the last day.
     expect(ratio!.data.at(-1)).toBeGreaterThan(0);
     const flows = await series("protocol-flows");
@@ -185,14 +217,19 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
 
   it("project page: price with the launch price, depth, harvests and steps, pending vs deployed, emissions", async () => {
     expect(await open("#/project/1")).toBe("ready");
-    const r = await data(api, `{ project(id: "1") { symbol launchPriceDecimal emittedSupply totals { cumulativeClaimed } token { totalSupply decimals }
+    const r = await data(
+      api,
+      `{ project(id: "1") { symbol launchPriceDecimal emittedSupply totals { cumulativeClaimed } token { totalSupply decimals }
       daily(first: 100) { dayId poolPriceClose reserveWstEth reserveTokens pendingWstEth cumulativeWstEthDeployed }
-      harvests(first: 100) { timestamp pendingWstEth } deploySteps(first: 100) { timestamp pendingOut } } }`);
+      harvests(first: 100) { timestamp pendingWstEth } deploySteps(first: 100) { timestamp pendingOut } } }`,
+    );
     const p = r.project;
     const days = [...p.daily].reverse();
     expect(days.length).toBeGreaterThanOrEqual(DAYS);
     const [price, launch] = await series("project-price");
-    expect(price!.data).toEqual(days.map((d: { poolPriceClose: string | null }) => (d.poolPriceClose === null ? null : Number(d.poolPriceClose))));
+    expect(price!.data).toEqual(
+      days.map((d: { poolPriceClose: string | null }) => (d.poolPriceClose === null ? null : Number(d.poolPriceClose))),
+    );
     expect(price!.data.filter((v) => v !== null).length).toBeGreaterThan(0);
     expect(launch!.data).toEqual(days.map(() => Number(p.launchPriceDecimal)));
     const depth = await series("project-depth");
@@ -203,17 +240,32 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
     const steps = [...p.deploySteps].reverse();
     expect(harvests.length).toBeGreaterThanOrEqual(DAYS);
     expect(steps.length).toBeGreaterThan(DAYS);
-    expect(timeline[0]!.data).toEqual(harvests.map((h: { timestamp: string; pendingWstEth: string }) => [Number(h.timestamp) * 1000, n(h.pendingWstEth)]));
-    expect(timeline[1]!.data).toEqual(steps.map((s: { timestamp: string; pendingOut: string }) => [Number(s.timestamp) * 1000, n(s.pendingOut)]));
+    expect(timeline[0]!.data).toEqual(
+      harvests.map((h: { timestamp: string; pendingWstEth: string }) => [
+        Number(h.timestamp) * 1000,
+        n(h.pendingWstEth),
+      ]),
+    );
+    expect(timeline[1]!.data).toEqual(
+      steps.map((s: { timestamp: string; pendingOut: string }) => [Number(s.timestamp) * 1000, n(s.pendingOut)]),
+    );
     const pending = await series("project-pending");
-    expect(pending[0]!.data).toEqual(days.map((d: { cumulativeWstEthDeployed: string }) => n(d.cumulativeWstEthDeployed)));
+    expect(pending[0]!.data).toEqual(
+      days.map((d: { cumulativeWstEthDeployed: string }) => n(d.cumulativeWstEthDeployed)),
+    );
     expect(pending[1]!.data).toEqual(days.map((d: { pendingWstEth: string }) => n(d.pendingWstEth)));
     const [emissions] = await series("project-emissions");
-    expect(emissions!.data).toEqual([n(p.emittedSupply, p.token.decimals), n(p.totals.cumulativeClaimed, p.token.decimals), n(p.token.totalSupply, p.token.decimals)]);
+    expect(emissions!.data).toEqual([
+      n(p.emittedSupply, p.token.decimals),
+      n(p.totals.cumulativeClaimed, p.token.decimals),
+      n(p.token.totalSupply, p.token.decimals),
+    ]);
     expect(emissions!.data[1]).toBeGreaterThan(0);
     await shot("project");
     // Hovering a deploy step shows its numbers.
-    await page.evaluate(() => window.__tcmCharts["project-timeline"]!.dispatchAction({ type: "showTip", seriesIndex: 1, dataIndex: 0 }));
+    await page.evaluate(() =>
+      window.__tcmCharts["project-timeline"]!.dispatchAction({ type: "showTip", seriesIndex: 1, dataIndex: 0 }),
+    );
     await expect.poll(() => page.locator(".panel.wide").innerText()).toMatch(/opening step[\s\S]*LP minted/);
     // A phone: one column, nothing wider than the screen.
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
@@ -236,9 +288,18 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
     const a = r.account;
     expect(a.allocations.map((x: { bps: number }) => x.bps)).toEqual(depositor.allocation.map((x) => x.bps));
     const [split] = await series("account-split");
-    expect(split!.data).toEqual(a.allocations.map((x: { bps: number; project: { symbol: string } }) => ({ name: x.project.symbol, value: x.bps })));
+    expect(split!.data).toEqual(
+      a.allocations.map((x: { bps: number; project: { symbol: string } }) => ({
+        name: x.project.symbol,
+        value: x.bps,
+      })),
+    );
     const [pending] = await series("account-pending");
-    expect(pending!.data).toEqual(a.allocations.map((x: { pendingRewards: string; project: { token: { decimals: number } } }) => n(x.pendingRewards, x.project.token.decimals)));
+    expect(pending!.data).toEqual(
+      a.allocations.map((x: { pendingRewards: string; project: { token: { decimals: number } } }) =>
+        n(x.pendingRewards, x.project.token.decimals),
+      ),
+    );
     expect(a.claims.length).toBeGreaterThan(0);
     const claims = await series("account-claims");
     const drawn = claims.flatMap((s) => s.data as Array<[number, number]>).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
@@ -262,7 +323,9 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
     const shown = await text("[data-message=error]");
     expect(shown).toMatch(/“0x1234” is not an account address/);
     // The API's own message, naming the input.
-    const api400 = await gql(api, `query($address: Address!) { account(address: $address) { principal } }`, { address: "0x1234" });
+    const api400 = await gql(api, `query($address: Address!) { account(address: $address) { principal } }`, {
+      address: "0x1234",
+    });
     expect(api400.status).toBe(400);
     expect(shown).toContain(api400.body.errors![0]!.message);
     await shot("account-malformed");

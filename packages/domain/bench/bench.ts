@@ -4,7 +4,15 @@
  * deploy-step plan for 1,000 projects (target < 20 ms). Not a test: figures depend on the machine.
  */
 import { performance } from "node:perf_hooks";
-import { type Address, type HarvestInput, type StepInput, planHarvest, planStep, rewards, uniswap } from "../src/index.js";
+import {
+  type Address,
+  type HarvestInput,
+  type StepInput,
+  planHarvest,
+  planStep,
+  rewards,
+  uniswap,
+} from "../src/index.js";
 
 const E = 10n ** 18n;
 const NOW = 1_700_000_000n + 40n * 86_400n + 1234n;
@@ -21,7 +29,9 @@ const time = (label: string, target: number, body: () => unknown): void => {
   }
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(runs / 2)] as number;
-  console.log(`${label}: median ${median.toFixed(1)} ms (min ${(samples[0] as number).toFixed(1)}), target < ${target} ms`);
+  console.log(
+    `${label}: median ${median.toFixed(1)} ms (min ${(samples[0] as number).toFixed(1)}), target < ${target} ms`,
+  );
 };
 
 // ---------------------------------------------------------------- pending rewards: 100k positions × 100 projects
@@ -55,8 +65,15 @@ time("pendingRewards 100,000 positions / 100 projects", 200, () => {
 
 const WST = addr(0x3000);
 const config = {
-  genesis: 1_700_000_000n, bountyBps: 10n, maxBounty: E / 100n, minHarvestValue: 10n ** 9n,
-  maxImpactBps: 50n, stepInterval: 1_200n, followWindow: 2n * 86_400n, stepBountyBps: 10n, maxStepBounty: E / 200n,
+  genesis: 1_700_000_000n,
+  bountyBps: 10n,
+  maxBounty: E / 100n,
+  minHarvestValue: 10n ** 9n,
+  maxImpactBps: 50n,
+  stepInterval: 1_200n,
+  followWindow: 2n * 86_400n,
+  stepBountyBps: 10n,
+  maxStepBounty: E / 200n,
 };
 const inputs = Array.from({ length: 1_000 }, (_, i): { harvest: HarvestInput; step: StepInput } => {
   const reserveTokens = 50_000n * E + BigInt(i) * E;

@@ -75,9 +75,13 @@ const referenceMs = performance.now() - started;
 const ref = summarize(reference, gas);
 
 console.log("TCM mechanism benchmark (DESIGN §2.4) — pure @tcm/domain simulation, devnet parameters");
-console.log(`gas figures: contracts/snapshots/GasTest.json harvest_steady_state=${gas["harvest_steady_state"]} deploy_step=${gas["deploy_step"]}`);
+console.log(
+  `gas figures: contracts/snapshots/GasTest.json harvest_steady_state=${gas["harvest_steady_state"]} deploy_step=${gas["deploy_step"]}`,
+);
 console.log("");
-console.log(`Reference scenario: 10,000 stETH, 3 % APR, 1 project (Morpheus Compute, launch 0.0001 wstETH), no traders, 365 days (${referenceMs.toFixed(0)} ms)`);
+console.log(
+  `Reference scenario: 10,000 stETH, 3 % APR, 1 project (Morpheus Compute, launch 0.0001 wstETH), no traders, 365 days (${referenceMs.toFixed(0)} ms)`,
+);
 const dayRow = (r: DayRecord) =>
   [
     pad(String(r.day), 4),
@@ -87,15 +91,30 @@ const dayRow = (r: DayRecord) =>
     pad(eth(r.inPool), 10),
     pad(eth(r.pending, 9), 13),
     pad(eth(r.reserveWst), 10),
-    pad(times(Number((r.reserveWst * 10n ** 30n) / (r.reserveTokens === 0n ? 1n : r.reserveTokens) / reference.launchPrice) / 1e12), 7),
+    pad(
+      times(
+        Number((r.reserveWst * 10n ** 30n) / (r.reserveTokens === 0n ? 1n : r.reserveTokens) / reference.launchPrice) /
+          1e12,
+      ),
+      7,
+    ),
     pad(String(r.txs), 4),
     pad(String(r.stepCalls), 6),
     pad(String(r.skipped), 5),
   ].join(" ");
 console.log(
   [
-    pad("day", 4), pad("afterHv", 9), pad("dayEnd", 9), pad("harvested", 10), pad("inPool", 10), pad("pending", 13),
-    pad("poolWst", 10), pad("price×", 7), pad("tx", 4), pad("steps", 6), pad("skip", 5),
+    pad("day", 4),
+    pad("afterHv", 9),
+    pad("dayEnd", 9),
+    pad("harvested", 10),
+    pad("inPool", 10),
+    pad("pending", 13),
+    pad("poolWst", 10),
+    pad("price×", 7),
+    pad("tx", 4),
+    pad("steps", 6),
+    pad("skip", 5),
   ].join(" "),
 );
 const shown = new Set([1, 2, 3, 4, 5, 6, 7, 8, 10, 14, 15, 21, 30, 45, 60, 90, 120, 180, 240, 300, 335, 350, 365]);
@@ -105,9 +124,14 @@ console.log(
 );
 console.log("");
 
-const targetLine = (name: string, ok: boolean, detail: string) => console.log(`  ${ok ? "MET    " : "NOT MET"} ${name}: ${detail}`);
+const targetLine = (name: string, ok: boolean, detail: string) =>
+  console.log(`  ${ok ? "MET    " : "NOT MET"} ${name}: ${detail}`);
 console.log("Targets (reference scenario):");
-targetLine("≥ 99 % of harvested wstETH in the pool by day 14", (ref.deployedRatio.day14 ?? 0) >= 0.99, `${pct(ref.deployedRatio.day14)} at the end of day 14 (≥ 99 % from the end of day ${ref.daysTo99 ?? "never"} on)`);
+targetLine(
+  "≥ 99 % of harvested wstETH in the pool by day 14",
+  (ref.deployedRatio.day14 ?? 0) >= 0.99,
+  `${pct(ref.deployedRatio.day14)} at the end of day 14 (≥ 99 % from the end of day ${ref.daysTo99 ?? "never"} on)`,
+);
 targetLine(
   "from then on each epoch's yield in the pool before the epoch ends",
   ref.daysWithPendingAfter14 === 0,
@@ -154,9 +178,23 @@ for (const s of around) {
 }
 
 const header = [
-  padR("case", 33), pad("d1", 8), pad("d7", 8), pad("d14", 8), pad("d30", 8), pad("d365", 8), pad("→99%", 5),
-  pad("pending(wst)", 13), padR("  price × launch d1/d7/d14/d30/d365", 40), pad("tx/pd", 6), pad("tx15+", 6),
-  pad("≤2tx", 5), pad("calls", 6), pad("gas/pd", 10), pad("gas15+", 10), pad("skip", 6), pad("ms", 6),
+  padR("case", 33),
+  pad("d1", 8),
+  pad("d7", 8),
+  pad("d14", 8),
+  pad("d30", 8),
+  pad("d365", 8),
+  pad("→99%", 5),
+  pad("pending(wst)", 13),
+  padR("  price × launch d1/d7/d14/d30/d365", 40),
+  pad("tx/pd", 6),
+  pad("tx15+", 6),
+  pad("≤2tx", 5),
+  pad("calls", 6),
+  pad("gas/pd", 10),
+  pad("gas15+", 10),
+  pad("skip", 6),
+  pad("ms", 6),
 ].join(" ");
 
 const gridRow = (run: RunResult, ms: number): string => {
@@ -184,14 +222,18 @@ const gridRow = (run: RunResult, ms: number): string => {
 };
 
 if (!quick) {
-  console.log(`Grid (${grid.length} cases, 365 days each; ratios at the end of the day; tx/pd and calls = per project-day, days ${STEADY_FROM}–${STEADY_TO}; tx15+ = days 15–365)`);
+  console.log(
+    `Grid (${grid.length} cases, 365 days each; ratios at the end of the day; tx/pd and calls = per project-day, days ${STEADY_FROM}–${STEADY_TO}; tx15+ = days 15–365)`,
+  );
   console.log(header);
   for (const s of grid) {
     const t0 = performance.now();
     const run = s.label === "reference" ? reference : simulate(s);
     console.log(gridRow(run, s.label === "reference" ? referenceMs : performance.now() - t0));
   }
-  console.log("  (→99% = first day from which ≥ 99 % stays in the pool; ≤2tx = first day from which every day needs ≤ 2 keeper tx per project; calls = collections + steps per project-day and gas/pd their gas, days 335–365; gas15+ = days 15–365; pending = wstETH left pending at the end of day 365, all projects; skip = steps skipped over the year because the preview deployed nothing)");
+  console.log(
+    "  (→99% = first day from which ≥ 99 % stays in the pool; ≤2tx = first day from which every day needs ≤ 2 keeper tx per project; calls = collections + steps per project-day and gas/pd their gas, days 335–365; gas15+ = days 15–365; pending = wstETH left pending at the end of day 365, all projects; skip = steps skipped over the year because the preview deployed nothing)",
+  );
   console.log("");
 }
 

@@ -60,7 +60,11 @@ export const DEVNET_CONFIG: MachineParams = {
 };
 
 /** The devnet's demo project "Morpheus Compute" (contracts/script/Deploy.s.sol), the launch price scaled. */
-export const morpheus = (contributorRecipient: Address, priceTimes: { num: bigint; den: bigint } = { num: 1n, den: 1n }, index = 0): LaunchParams => ({
+export const morpheus = (
+  contributorRecipient: Address,
+  priceTimes: { num: bigint; den: bigint } = { num: 1n, den: 1n },
+  index = 0,
+): LaunchParams => ({
   name: index === 0 ? "Morpheus Compute" : `Morpheus Compute ${index + 1}`,
   symbol: index === 0 ? "MCMP" : `MCMP${index + 1}`,
   metadataURI: "ipfs://demo/morpheus-compute",
@@ -183,7 +187,11 @@ export const evenAllocation = (ids: ReadonlyArray<number>) =>
   }));
 
 /** The pure-model set-up: a fresh machine (genesis = `genesis`), Lido, the projects, the deposit (all in epoch 0). */
-export const setupModel = (scenario: Scenario, genesis = 1_700_000_000n, machine: MachineParams = DEVNET_CONFIG): { sim: Sim; ids: number[] } => {
+export const setupModel = (
+  scenario: Scenario,
+  genesis = 1_700_000_000n,
+  machine: MachineParams = DEVNET_CONFIG,
+): { sim: Sim; ids: number[] } => {
   const a = MODEL_ACTORS;
   const state = unwrap(
     initialState({
@@ -214,7 +222,12 @@ export const setupModel = (scenario: Scenario, genesis = 1_700_000_000n, machine
     if (out.type !== "launch") throw new Error("launch output");
     ids.push(out.projectId);
   }
-  sim.send(t++, a.depositor, "setup", { type: "deposit", account: a.depositor, amount: scenario.principal, allocation: evenAllocation(ids) });
+  sim.send(t++, a.depositor, "setup", {
+    type: "deposit",
+    account: a.depositor,
+    amount: scenario.principal,
+    allocation: evenAllocation(ids),
+  });
   return { sim, ids };
 };
 
@@ -291,7 +304,14 @@ export const poolOf = (state: State, id: number) => {
  * HARVEST_DELAY later, the depositor's claim and sale (if the scenario has one) and every due step until the next
  * epoch starts. Updates `totals`; returns the end-of-day record.
  */
-export const runDay = (sim: Sim, scenario: Scenario, ids: ReadonlyArray<number>, actors: Actors, day: number, totals: Totals): DayRecord => {
+export const runDay = (
+  sim: Sim,
+  scenario: Scenario,
+  ids: ReadonlyArray<number>,
+  actors: Actors,
+  day: number,
+  totals: Totals,
+): DayRecord => {
   const cfg = sim.state.config;
   const start = cfg.genesis + BigInt(day) * DAY;
   const end = start + DAY;
@@ -318,14 +338,22 @@ export const runDay = (sim: Sim, scenario: Scenario, ids: ReadonlyArray<number>,
   const harvestAt = start + HARVEST_DELAY;
   const ready = ids.filter((id) => unwrap(isHarvestReady(sim.state, id, harvestAt)));
   if (ready.length === 1 && ids.length === 1) {
-    const out = sim.send(harvestAt, actors.keeper, "harvest", { type: "harvest", caller: actors.keeper, projectId: ready[0] as number });
+    const out = sim.send(harvestAt, actors.keeper, "harvest", {
+      type: "harvest",
+      caller: actors.keeper,
+      projectId: ready[0] as number,
+    });
     if (out.type !== "harvest") throw new Error("harvest output");
     harvestedToday += out.report.wstEthWrapped;
     count([out.deploy]);
     txs++;
     harvestCalls++;
   } else if (ready.length !== 0) {
-    const out = sim.send(harvestAt, actors.keeper, "harvest", { type: "harvestMany", caller: actors.keeper, projectIds: ready });
+    const out = sim.send(harvestAt, actors.keeper, "harvest", {
+      type: "harvestMany",
+      caller: actors.keeper,
+      projectIds: ready,
+    });
     if (out.type !== "harvestMany") throw new Error("harvestMany output");
     for (const r of out.reports) harvestedToday += r?.wstEthWrapped ?? 0n;
     count(out.deploys);
@@ -374,11 +402,19 @@ export const runDay = (sim: Sim, scenario: Scenario, ids: ReadonlyArray<number>,
     }
     if (stepIds.length === 0) continue;
     if (stepIds.length === 1 && ids.length === 1) {
-      const out = sim.send(landing(next), actors.keeper, "deploy", { type: "deploy", caller: actors.keeper, projectId: stepIds[0] as number });
+      const out = sim.send(landing(next), actors.keeper, "deploy", {
+        type: "deploy",
+        caller: actors.keeper,
+        projectId: stepIds[0] as number,
+      });
       if (out.type !== "deploy") throw new Error("deploy output");
       count([out.report]);
     } else {
-      const out = sim.send(landing(next), actors.keeper, "deploy", { type: "deployMany", caller: actors.keeper, projectIds: stepIds });
+      const out = sim.send(landing(next), actors.keeper, "deploy", {
+        type: "deployMany",
+        caller: actors.keeper,
+        projectIds: stepIds,
+      });
       if (out.type !== "deployMany") throw new Error("deployMany output");
       count(out.reports);
     }
@@ -456,7 +492,8 @@ export const simulate = (scenario: Scenario, onDay?: (record: DayRecord) => void
 };
 
 /** inPool / harvested as a fraction (0 when nothing was harvested). */
-export const ratio = (inPool: bigint, harvested: bigint): number => Number(deploymentRatio(inPool, harvested) ?? 0n) / 1e18;
+export const ratio = (inPool: bigint, harvested: bigint): number =>
+  Number(deploymentRatio(inPool, harvested) ?? 0n) / 1e18;
 
 export const dayAt = (run: RunResult, day: number): DayRecord | undefined => run.days[day - 1];
 
@@ -511,7 +548,8 @@ export const summarize = (run: RunResult, gas = gasSnapshot()): Summary => {
     first99 = r;
   }
   const window = (from: number, to: number) => run.days.filter((r) => r.day >= from && r.day <= to);
-  const avg = (rs: ReadonlyArray<DayRecord>, f: (r: DayRecord) => number) => (rs.length === 0 ? 0 : rs.reduce((a, r) => a + f(r), 0) / rs.length);
+  const avg = (rs: ReadonlyArray<DayRecord>, f: (r: DayRecord) => number) =>
+    rs.length === 0 ? 0 : rs.reduce((a, r) => a + f(r), 0) / rs.length;
   const steady = window(STEADY_FROM, STEADY_TO);
   const after14 = window(15, run.scenario.days);
   const harvestGas = gas["harvest_steady_state"] ?? 0;

@@ -26,7 +26,12 @@ export const cumulativeAtEpoch = (dailyEmission: TokenAmount, decayBps: Bps, k: 
  * Emission.cumulative: emission `elapsed` seconds after launch, linear within an epoch (floor), capped at `cap`.
  * Monotone in `elapsed` for a fixed schedule, so an accrual C(t1) - C(t0) never underflows.
  */
-export const cumulative = (dailyEmission: TokenAmount, decayBps: Bps, cap: TokenAmount, elapsed: bigint): TokenAmount => {
+export const cumulative = (
+  dailyEmission: TokenAmount,
+  decayBps: Bps,
+  cap: TokenAmount,
+  elapsed: bigint,
+): TokenAmount => {
   const k = elapsed / EMISSION_EPOCH;
   const atStart = cumulativeAtEpoch(dailyEmission, decayBps, k);
   if (atStart >= cap) return cap;

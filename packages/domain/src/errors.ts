@@ -13,7 +13,9 @@ export interface InvalidInput {
 }
 
 export const invalidInput = (input: string, reason: string, value?: unknown): InvalidInput =>
-  value === undefined ? { _tag: "InvalidInput", input, reason } : { _tag: "InvalidInput", input, reason, value: String(value) };
+  value === undefined
+    ? { _tag: "InvalidInput", input, reason }
+    : { _tag: "InvalidInput", input, reason, value: String(value) };
 
 /** The machine's custom errors, with the same names and fields as ITechnoCapitalMachine. */
 export type TcmError =
@@ -37,9 +39,19 @@ export type TcmError =
   | { readonly _tag: "TCM_RemainingPrincipalTooSmall"; readonly remaining: bigint; readonly minimum: bigint }
   | { readonly _tag: "TCM_DeficitRequiresFullWithdrawal"; readonly amount: bigint; readonly principal: bigint }
   | { readonly _tag: "TCM_AlreadyHarvested"; readonly projectId: number; readonly epoch: bigint }
-  | { readonly _tag: "TCM_NothingToHarvest"; readonly projectId: number; readonly value: bigint; readonly minimum: bigint }
+  | {
+      readonly _tag: "TCM_NothingToHarvest";
+      readonly projectId: number;
+      readonly value: bigint;
+      readonly minimum: bigint;
+    }
   | { readonly _tag: "TCM_StepNotDue"; readonly projectId: number; readonly readyAt: bigint }
-  | { readonly _tag: "TCM_NothingToDeploy"; readonly projectId: number; readonly pending: bigint; readonly minimum: bigint }
+  | {
+      readonly _tag: "TCM_NothingToDeploy";
+      readonly projectId: number;
+      readonly pending: bigint;
+      readonly minimum: bigint;
+    }
   | { readonly _tag: "TCM_LengthMismatch"; readonly expected: bigint; readonly actual: bigint }
   | { readonly _tag: "TCM_EmptyName" }
   | { readonly _tag: "TCM_EmptySymbol" }
@@ -47,7 +59,12 @@ export type TcmError =
   | { readonly _tag: "TCM_SymbolTooLong"; readonly length: bigint; readonly max: bigint }
   | { readonly _tag: "TCM_MetadataURITooLong"; readonly length: bigint; readonly max: bigint }
   | { readonly _tag: "TCM_LaunchPriceOutOfBounds"; readonly value: bigint; readonly min: bigint; readonly max: bigint }
-  | { readonly _tag: "TCM_DailyEmissionOutOfBounds"; readonly value: bigint; readonly min: bigint; readonly max: bigint }
+  | {
+      readonly _tag: "TCM_DailyEmissionOutOfBounds";
+      readonly value: bigint;
+      readonly min: bigint;
+      readonly max: bigint;
+    }
   | { readonly _tag: "TCM_DecayOutOfBounds"; readonly value: bigint; readonly max: bigint }
   | { readonly _tag: "TCM_MaxSupplyOutOfBounds"; readonly value: bigint; readonly min: bigint; readonly max: bigint }
   | { readonly _tag: "TCM_SeedReserveOutOfBounds"; readonly value: bigint; readonly min: bigint; readonly max: bigint }
@@ -65,7 +82,12 @@ export type TcmError =
  */
 export type TokenError =
   | { readonly _tag: "MockStETH_RebaseToZero" }
-  | { readonly _tag: "ERC20InsufficientBalance"; readonly sender: string; readonly balance: bigint; readonly needed: bigint }
+  | {
+      readonly _tag: "ERC20InsufficientBalance";
+      readonly sender: string;
+      readonly balance: bigint;
+      readonly needed: bigint;
+    }
   | { readonly _tag: "ProjectToken_CapExceeded"; readonly supplyAfter: bigint; readonly maxSupply: bigint }
   | { readonly _tag: "ProjectToken_PoolNotOpen"; readonly pair: string };
 

@@ -121,14 +121,16 @@ export const priceChangeBps = (before: bigint | null, after: bigint | null): num
  */
 export const stepPriceChangeBps = (
   r: Pick<DeployReport, "spotPrice" | "reserveWstEth" | "reserveTokens" | "tokensSeeded">,
-): number | null => (r.tokensSeeded > 0n ? null : priceChangeBps(r.spotPrice, spotPrice(r.reserveWstEth, r.reserveTokens)));
+): number | null =>
+  r.tokensSeeded > 0n ? null : priceChangeBps(r.spotPrice, spotPrice(r.reserveWstEth, r.reserveTokens));
 
 /**
  * The least a trade may return: `quote` less `slippageBps` of it, rounded down (quote · (10,000 − slippage) /
  * 10,000). Throws a RangeError for a slippage outside 0..10,000 bps (callers validate user input first).
  */
 export const minOutFromSlippage = (quote: bigint, slippageBps: bigint): bigint => {
-  if (slippageBps < 0n || slippageBps > BPS) throw new RangeError(`slippageBps must be within 0..${BPS}, got ${slippageBps}`);
+  if (slippageBps < 0n || slippageBps > BPS)
+    throw new RangeError(`slippageBps must be within 0..${BPS}, got ${slippageBps}`);
   return (quote * (BPS - slippageBps)) / BPS;
 };
 
@@ -162,7 +164,11 @@ export interface EarningLine {
  * The APR of `principal` spread over `lines`: Σ tokenValueStEth(tokensPerDay, price) over the lines, annualised by
  * `aprOf`. The one APR: a project's (its depositors' emission over its allocated principal), a part's, a position's.
  */
-export const aprOfLines = (lines: ReadonlyArray<EarningLine>, principal: bigint, stEthPerWstEthValue: bigint): number | null =>
+export const aprOfLines = (
+  lines: ReadonlyArray<EarningLine>,
+  principal: bigint,
+  stEthPerWstEthValue: bigint,
+): number | null =>
   aprOf(
     lines.reduce((sum, l) => sum + tokenValueStEth(l.tokensPerDay, l.price, stEthPerWstEthValue), 0n),
     principal,
@@ -176,7 +182,10 @@ export const lockedLiquidityValueWstEth = (lpHeld: bigint, reserveWstEth: bigint
   lpTotalSupply === 0n ? 0n : (lpHeld * reserveWstEth * 2n) / lpTotalSupply;
 
 /** A project's pending yield: pendingYield(projectId), whole shares of pendingYieldScaled and their stETH value. */
-export const pendingYieldOf = (pendingYieldScaled: bigint, rate: ShareRate): { readonly shares: bigint; readonly stEth: bigint } => {
+export const pendingYieldOf = (
+  pendingYieldScaled: bigint,
+  rate: ShareRate,
+): { readonly shares: bigint; readonly stEth: bigint } => {
   const shares = pendingYieldScaled >> YIELD_SHIFT;
   return { shares, stEth: pooledEthByShares(rate, asShares(shares)) };
 };
@@ -209,9 +218,19 @@ export interface WithdrawalFigures {
  * assigned yield, floor(available · principal / totalPrincipal) shares. Either way the receiver gets those shares'
  * stETH value. The caller checks the contract's preconditions (amount ≤ principal, the remainder ≥ MIN_DEPOSIT).
  */
-export const withdrawalOf = (book: MachineBook, rate: ShareRate, principal: bigint, amount: bigint): WithdrawalFigures => {
+export const withdrawalOf = (
+  book: MachineBook,
+  rate: ShareRate,
+  principal: bigint,
+  amount: bigint,
+): WithdrawalFigures => {
   const sharesPaid = book.inDeficit
-    ? deficitWithdrawalShares(asShares(book.sharesHeld), book.assignedYieldScaled, asWei(principal), book.totalPrincipal)
+    ? deficitWithdrawalShares(
+        asShares(book.sharesHeld),
+        book.assignedYieldScaled,
+        asWei(principal),
+        book.totalPrincipal,
+      )
     : withdrawalShares(asWei(amount), rate);
   const principalRemoved = book.inDeficit ? principal : amount;
   return {
@@ -229,10 +248,12 @@ export const withdrawableNow = (book: MachineBook, rate: ShareRate, principal: b
 // ------------------------------------------------------------------ times
 
 /** When the project can next be harvested: the first second of the epoch after its last harvest (nextHarvestTime). */
-export const nextHarvestAt = (genesis: bigint, lastHarvestEpoch: bigint): bigint => nextHarvestTime(genesis, lastHarvestEpoch);
+export const nextHarvestAt = (genesis: bigint, lastHarvestEpoch: bigint): bigint =>
+  nextHarvestTime(genesis, lastHarvestEpoch);
 
 /** When the project's next deploy step is due at the earliest: lastStepTime + stepInterval (nextDeployTime). */
-export const nextDeployAt = (lastStepTime: bigint, stepInterval: bigint): bigint => nextDeployTime({ lastStepTime }, stepInterval);
+export const nextDeployAt = (lastStepTime: bigint, stepInterval: bigint): bigint =>
+  nextDeployTime({ lastStepTime }, stepInterval);
 
 // ------------------------------------------------------------------ a project's figures in one call
 

@@ -51,11 +51,23 @@ export interface HarvestReport {
 }
 
 export const HARVEST_REPORT_FIELDS = [
-  "epoch", "yieldShares", "yieldStEth", "bountyShares", "bountyStEth", "wstEthWrapped", "pendingWstEth",
+  "epoch",
+  "yieldShares",
+  "yieldStEth",
+  "bountyShares",
+  "bountyStEth",
+  "wstEthWrapped",
+  "pendingWstEth",
 ] as const satisfies ReadonlyArray<keyof HarvestReport>;
 
 export const emptyHarvestReport = (epoch: bigint): HarvestReport => ({
-  epoch, yieldShares: 0n, yieldStEth: 0n, bountyShares: 0n, bountyStEth: 0n, wstEthWrapped: 0n, pendingWstEth: 0n,
+  epoch,
+  yieldShares: 0n,
+  yieldStEth: 0n,
+  bountyShares: 0n,
+  bountyStEth: 0n,
+  wstEthWrapped: 0n,
+  pendingWstEth: 0n,
 });
 
 /** Everything a deploy step did: the Solidity DeployReport struct, field for field (prices 1e18-scaled). */
@@ -80,15 +92,43 @@ export interface DeployReport {
 }
 
 export const DEPLOY_REPORT_FIELDS = [
-  "pendingIn", "carryTokensIn", "wstEthSwapped", "tokensBought", "tokensSeeded", "wstEthAdded", "tokensAdded",
-  "liquidityMinted", "bounty", "pendingOut", "carryTokensOut", "spotPrice", "referencePrice", "ceilingPrice",
-  "reserveWstEth", "reserveTokens", "lpTotalSupply",
+  "pendingIn",
+  "carryTokensIn",
+  "wstEthSwapped",
+  "tokensBought",
+  "tokensSeeded",
+  "wstEthAdded",
+  "tokensAdded",
+  "liquidityMinted",
+  "bounty",
+  "pendingOut",
+  "carryTokensOut",
+  "spotPrice",
+  "referencePrice",
+  "ceilingPrice",
+  "reserveWstEth",
+  "reserveTokens",
+  "lpTotalSupply",
 ] as const satisfies ReadonlyArray<keyof DeployReport>;
 
 export const emptyDeployReport = (): DeployReport => ({
-  pendingIn: 0n, carryTokensIn: 0n, wstEthSwapped: 0n, tokensBought: 0n, tokensSeeded: 0n, wstEthAdded: 0n,
-  tokensAdded: 0n, liquidityMinted: 0n, bounty: 0n, pendingOut: 0n, carryTokensOut: 0n, spotPrice: 0n,
-  referencePrice: 0n, ceilingPrice: 0n, reserveWstEth: 0n, reserveTokens: 0n, lpTotalSupply: 0n,
+  pendingIn: 0n,
+  carryTokensIn: 0n,
+  wstEthSwapped: 0n,
+  tokensBought: 0n,
+  tokensSeeded: 0n,
+  wstEthAdded: 0n,
+  tokensAdded: 0n,
+  liquidityMinted: 0n,
+  bounty: 0n,
+  pendingOut: 0n,
+  carryTokensOut: 0n,
+  spotPrice: 0n,
+  referencePrice: 0n,
+  ceilingPrice: 0n,
+  reserveWstEth: 0n,
+  reserveTokens: 0n,
+  lpTotalSupply: 0n,
 });
 
 // ------------------------------------------------------------------ configuration and project fields
@@ -219,7 +259,8 @@ export const planHarvest = (input: HarvestInput): HarvestPlan => {
 };
 
 /** The stETH the bounty's shares are worth, as MockStETH.transferShares returns it. */
-export const bountyStEthOf = (rate: ShareRate, bountyShares: bigint): bigint => pooledEthByShares(rate, asShares(bountyShares));
+export const bountyStEthOf = (rate: ShareRate, bountyShares: bigint): bigint =>
+  pooledEthByShares(rate, asShares(bountyShares));
 
 /** What MockWstETH.wrap(stEthAmount) mints (and the shares it pulls). */
 export const wrapMinted = (rate: ShareRate, stEthAmount: bigint): bigint => sharesByPooledEth(rate, asWei(stEthAmount));
@@ -227,22 +268,37 @@ export const wrapMinted = (rate: ShareRate, stEthAmount: bigint): bigint => shar
 // ------------------------------------------------------------------ deploy steps
 
 /** TechnoCapitalMachine._stepDue: pending wstETH ≥ MIN_DEPLOY and stepInterval elapsed since the last step. */
-export const stepDue = (p: Pick<HarvestProject, "pendingWstEth" | "lastStepTime">, now: bigint, stepInterval: bigint): boolean =>
-  p.pendingWstEth >= MIN_DEPLOY && now >= p.lastStepTime + stepInterval;
+export const stepDue = (
+  p: Pick<HarvestProject, "pendingWstEth" | "lastStepTime">,
+  now: bigint,
+  stepInterval: bigint,
+): boolean => p.pendingWstEth >= MIN_DEPLOY && now >= p.lastStepTime + stepInterval;
 
 /** TechnoCapitalMachine.nextDeployTime: lastStepTime + stepInterval. */
-export const nextDeployTime = (p: Pick<HarvestProject, "lastStepTime">, stepInterval: bigint): bigint => p.lastStepTime + stepInterval;
+export const nextDeployTime = (p: Pick<HarvestProject, "lastStepTime">, stepInterval: bigint): bigint =>
+  p.lastStepTime + stepInterval;
 
 /**
  * The step's budget: the pending wstETH minus the bounty set aside for deploying all of it,
  * pendingIn − min(pendingIn · bps / (10_000 + bps), maxStepBounty).
  */
 export const stepBudget = (pendingIn: bigint, config: Pick<StepConfig, "stepBountyBps" | "maxStepBounty">): bigint =>
-  sub(pendingIn, min(checked(pendingIn * config.stepBountyBps, "step") / (BPS + config.stepBountyBps), config.maxStepBounty), "step");
+  sub(
+    pendingIn,
+    min(checked(pendingIn * config.stepBountyBps, "step") / (BPS + config.stepBountyBps), config.maxStepBounty),
+    "step",
+  );
 
 /** The bounty on `deployed` wstETH: stepBountyBps of it, capped at maxStepBounty and at what is left of pendingIn. */
-export const stepBounty = (deployed: bigint, pendingIn: bigint, config: Pick<StepConfig, "stepBountyBps" | "maxStepBounty">): bigint =>
-  min(min(checked(deployed * config.stepBountyBps, "step") / BPS, config.maxStepBounty), sub(pendingIn, deployed, "step"));
+export const stepBounty = (
+  deployed: bigint,
+  pendingIn: bigint,
+  config: Pick<StepConfig, "stepBountyBps" | "maxStepBounty">,
+): bigint =>
+  min(
+    min(checked(deployed * config.stepBountyBps, "step") / BPS, config.maxStepBounty),
+    sub(pendingIn, deployed, "step"),
+  );
 
 /**
  * DeployLogic.referenceNow: the reference a step trusts now. The stored reference, or spot when spot is above it and
@@ -264,7 +320,8 @@ export const referenceNow = (
 };
 
 /** The buy's ceiling: min(spot, reference) · (1 + maxImpactBps), UQ112x112 (floor); pass min(spot, reference). */
-export const ceilingOf = (spot: bigint, maxImpactBps: bigint): bigint => checked(spot * (BPS + maxImpactBps), "_trade") / BPS;
+export const ceilingOf = (spot: bigint, maxImpactBps: bigint): bigint =>
+  checked(spot * (BPS + maxImpactBps), "_trade") / BPS;
 
 /**
  * The wstETH a buy may spend before the fee-less price (x + dx)² / k reaches `ceiling` (UQ112x112):
@@ -282,7 +339,16 @@ export const roomToCeiling = (reserveWst: bigint, reserveTokens: bigint, ceiling
 export const buySize = (budget: bigint, reserveWst: bigint, room: bigint): bigint =>
   checked(budget * 1000n, "_buy") / 1997n >= room
     ? room
-    : sub(sqrt(checked(reserveWst * checked(checked(ZAP_A * reserveWst, "_buy") + checked(ZAP_B * budget, "_buy"), "_buy"), "_buy")), 1997n * reserveWst, "_buy") /
+    : sub(
+        sqrt(
+          checked(
+            reserveWst * checked(checked(ZAP_A * reserveWst, "_buy") + checked(ZAP_B * budget, "_buy"), "_buy"),
+            "_buy",
+          ),
+        ),
+        1997n * reserveWst,
+        "_buy",
+      ) /
       (2n * 997n);
 
 /**
@@ -319,7 +385,11 @@ export const openSizing = (
   launchPrice: bigint,
   seedReserve: bigint,
 ): OpenSizing => {
-  let tokens = divDown(checked(checked(inPair + budget, "_openingAmounts") * WAD, "_openingAmounts"), launchPrice, "_openingAmounts");
+  let tokens = divDown(
+    checked(checked(inPair + budget, "_openingAmounts") * WAD, "_openingAmounts"),
+    launchPrice,
+    "_openingAmounts",
+  );
   let wst = budget;
   let overpriced = false;
   const capped = tokens > seedReserve;
@@ -330,7 +400,8 @@ export const openSizing = (
     overpriced = divDown(checked(inPair * WAD, "_openingAmounts"), launchPrice, "_openingAmounts") >= seedReserve;
   }
   if (inPair + wst === reserveWst) wst = 1n;
-  const opens = !(wst > budget) && sqrt(checked(tokens * sub(inPair + wst, reserveWst, "_open"), "_open")) > MINIMUM_LIQUIDITY;
+  const opens =
+    !(wst > budget) && sqrt(checked(tokens * sub(inPair + wst, reserveWst, "_open"), "_open")) > MINIMUM_LIQUIDITY;
   return { tokens, wst, capped, overpriced, opens };
 };
 
@@ -584,7 +655,8 @@ const trade = (input: StepInput, r: DeployReport, w: Working, budget: bigint): b
  * wstETH a deploy step put into its pool: what it swapped for tokens plus what it added as liquidity (the opening
  * step's seed is part of wstEthAdded). The step's bounty is not deployed.
  */
-export const deployedWstEthOf = (r: Pick<DeployReport, "wstEthAdded" | "wstEthSwapped">): bigint => r.wstEthAdded + r.wstEthSwapped;
+export const deployedWstEthOf = (r: Pick<DeployReport, "wstEthAdded" | "wstEthSwapped">): bigint =>
+  r.wstEthAdded + r.wstEthSwapped;
 
 /** The scale of a deployment ratio: 1e18 = all of the harvested wstETH is in the pool. */
 export const RATIO_ONE = WAD;

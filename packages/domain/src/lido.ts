@@ -25,7 +25,8 @@ export const balanceOf = (rate: ShareRate, sharesAmount: Shares): Wei => pooledE
  * wstETH.wrap(stETHAmount): mints getSharesByPooledEth(stETHAmount) wstETH and pulls the same number of shares
  * (the stETH transferFrom of `stETHAmount` moves exactly that many). Reverts on 0 ("wstETH: can't wrap zero stETH").
  */
-export const wrapAmount = (rate: ShareRate, stEthAmount: Wei): Wst => sharesByPooledEth(rate, stEthAmount) as bigint as Wst;
+export const wrapAmount = (rate: ShareRate, stEthAmount: Wei): Wst =>
+  sharesByPooledEth(rate, stEthAmount) as bigint as Wst;
 
 /**
  * wstETH.unwrap(wstETHAmount): burns it and transfers getPooledEthByShares(wstETHAmount) stETH, which moves

@@ -68,7 +68,9 @@ export const utf8Length = (text: string): bigint => BigInt(new TextEncoder().enc
 /** LaunchLogic.validateMetadataURI (launch and setMetadataURI). */
 export const metadataURIError = (metadataURI: string): TcmError | undefined => {
   const length = utf8Length(metadataURI);
-  return length > MAX_METADATA_URI_BYTES ? { _tag: "TCM_MetadataURITooLong", length, max: MAX_METADATA_URI_BYTES } : undefined;
+  return length > MAX_METADATA_URI_BYTES
+    ? { _tag: "TCM_MetadataURITooLong", length, max: MAX_METADATA_URI_BYTES }
+    : undefined;
 };
 /** The constructor's bounds on the step parameters (TCM_InvalidConfig(10..13)). */
 export const MIN_STEP_INTERVAL = 60n;
@@ -118,14 +120,25 @@ export const launchParamsError = (
   if (nameLength > MAX_NAME_BYTES) return { _tag: "TCM_NameTooLong", length: nameLength, max: MAX_NAME_BYTES };
   const symbolLength = utf8Length(params.symbol);
   if (symbolLength === 0n) return { _tag: "TCM_EmptySymbol" };
-  if (symbolLength > MAX_SYMBOL_BYTES) return { _tag: "TCM_SymbolTooLong", length: symbolLength, max: MAX_SYMBOL_BYTES };
+  if (symbolLength > MAX_SYMBOL_BYTES)
+    return { _tag: "TCM_SymbolTooLong", length: symbolLength, max: MAX_SYMBOL_BYTES };
   const uriFailure = metadataURIError(params.metadataURI ?? "");
   if (uriFailure !== undefined) return uriFailure;
   if (params.launchPrice < bounds.minLaunchPrice || params.launchPrice > bounds.maxLaunchPrice) {
-    return { _tag: "TCM_LaunchPriceOutOfBounds", value: params.launchPrice, min: bounds.minLaunchPrice, max: bounds.maxLaunchPrice };
+    return {
+      _tag: "TCM_LaunchPriceOutOfBounds",
+      value: params.launchPrice,
+      min: bounds.minLaunchPrice,
+      max: bounds.maxLaunchPrice,
+    };
   }
   if (params.maxSupply < bounds.minMaxSupply || params.maxSupply > bounds.maxSupplyLimit) {
-    return { _tag: "TCM_MaxSupplyOutOfBounds", value: params.maxSupply, min: bounds.minMaxSupply, max: bounds.maxSupplyLimit };
+    return {
+      _tag: "TCM_MaxSupplyOutOfBounds",
+      value: params.maxSupply,
+      min: bounds.minMaxSupply,
+      max: bounds.maxSupplyLimit,
+    };
   }
   const maxSeed = params.maxSupply / 2n;
   if (params.seedReserve < bounds.minSeedReserve || params.seedReserve > maxSeed) {
@@ -135,11 +148,13 @@ export const launchParamsError = (
   if (params.dailyEmission === 0n || params.dailyEmission > emissionCap) {
     return { _tag: "TCM_DailyEmissionOutOfBounds", value: params.dailyEmission, min: 1n, max: emissionCap };
   }
-  if (params.decayBps > bounds.maxDecayBps) return { _tag: "TCM_DecayOutOfBounds", value: params.decayBps, max: bounds.maxDecayBps };
+  if (params.decayBps > bounds.maxDecayBps)
+    return { _tag: "TCM_DecayOutOfBounds", value: params.decayBps, max: bounds.maxDecayBps };
   if (params.contributorBps > bounds.maxContributorBps) {
     return { _tag: "TCM_ContributorShareOutOfBounds", value: params.contributorBps, max: bounds.maxContributorBps };
   }
-  if (params.contributorBps !== 0n && params.contributorRecipient === ZERO_ADDRESS) return { _tag: "TCM_ContributorRecipientZero" };
+  if (params.contributorBps !== 0n && params.contributorRecipient === ZERO_ADDRESS)
+    return { _tag: "TCM_ContributorRecipientZero" };
   return undefined;
 };
 
@@ -342,7 +357,8 @@ export const unpackEntry = (half: bigint): { readonly bps: bigint; readonly rewa
   rewardDebt: (half >> 16n) & UINT96_MAX,
 });
 
-export const packEntry = (bps: bigint, rewardDebt: bigint): bigint => (bps & 0xffffn) | ((rewardDebt & UINT96_MAX) << 16n);
+export const packEntry = (bps: bigint, rewardDebt: bigint): bigint =>
+  (bps & 0xffffn) | ((rewardDebt & UINT96_MAX) << 16n);
 
 /** The project ids of a `_positions` word. */
 export const unpackIds = (word: bigint): number[] => {
@@ -357,7 +373,9 @@ export const unpackIds = (word: bigint): number[] => {
 
 /** A `_positions` word: principal | ids (0 for no position). */
 export const packPosition = (principal: bigint, ids: ReadonlyArray<number>): bigint =>
-  ids.length === 0 ? 0n : ids.reduce((word, id, i) => word | (BigInt(id) << (96n + 20n * BigInt(i))), principal & UINT96_MAX);
+  ids.length === 0
+    ? 0n
+    : ids.reduce((word, id, i) => word | (BigInt(id) << (96n + 20n * BigInt(i))), principal & UINT96_MAX);
 
 // ------------------------------------------------------------------ actions
 
@@ -385,22 +403,63 @@ export type Action =
   | { readonly type: "transferStEth"; readonly from: Address; readonly to: Address; readonly amount: bigint }
   | { readonly type: "wrap"; readonly account: Address; readonly amount: bigint }
   | { readonly type: "unwrap"; readonly account: Address; readonly amount: bigint }
-  | { readonly type: "deposit"; readonly account: Address; readonly amount: bigint; readonly allocation: ReadonlyArray<AllocationInput> }
+  | {
+      readonly type: "deposit";
+      readonly account: Address;
+      readonly amount: bigint;
+      readonly allocation: ReadonlyArray<AllocationInput>;
+    }
   | { readonly type: "topUp"; readonly account: Address; readonly amount: bigint }
   | { readonly type: "reallocate"; readonly account: Address; readonly allocation: ReadonlyArray<AllocationInput> }
   | { readonly type: "withdraw"; readonly account: Address; readonly amount: bigint; readonly receiver: Address }
-  | { readonly type: "claim"; readonly account: Address; readonly projectIds: ReadonlyArray<number>; readonly receiver: Address }
+  | {
+      readonly type: "claim";
+      readonly account: Address;
+      readonly projectIds: ReadonlyArray<number>;
+      readonly receiver: Address;
+    }
   | { readonly type: "claimContributor"; readonly caller: Address; readonly projectId: number }
-  | { readonly type: "lowerContributorShare"; readonly caller: Address; readonly projectId: number; readonly newBps: bigint }
-  | { readonly type: "setMetadataURI"; readonly caller: Address; readonly projectId: number; readonly metadataURI: string }
-  | { readonly type: "setContributorRecipient"; readonly caller: Address; readonly projectId: number; readonly recipient: Address }
-  | { readonly type: "transferProjectOwnership"; readonly caller: Address; readonly projectId: number; readonly newOwner: Address }
+  | {
+      readonly type: "lowerContributorShare";
+      readonly caller: Address;
+      readonly projectId: number;
+      readonly newBps: bigint;
+    }
+  | {
+      readonly type: "setMetadataURI";
+      readonly caller: Address;
+      readonly projectId: number;
+      readonly metadataURI: string;
+    }
+  | {
+      readonly type: "setContributorRecipient";
+      readonly caller: Address;
+      readonly projectId: number;
+      readonly recipient: Address;
+    }
+  | {
+      readonly type: "transferProjectOwnership";
+      readonly caller: Address;
+      readonly projectId: number;
+      readonly newOwner: Address;
+    }
   | { readonly type: "harvest"; readonly caller: Address; readonly projectId: number }
   | { readonly type: "harvestMany"; readonly caller: Address; readonly projectIds: ReadonlyArray<number> }
   | { readonly type: "deploy"; readonly caller: Address; readonly projectId: number }
   | { readonly type: "deployMany"; readonly caller: Address; readonly projectIds: ReadonlyArray<number> }
-  | { readonly type: "launch"; readonly caller: Address; readonly params: LaunchParams; readonly token: Address; readonly pair: Address }
-  | { readonly type: "setPaused"; readonly caller: Address; readonly depositsPaused: boolean; readonly harvestsPaused: boolean }
+  | {
+      readonly type: "launch";
+      readonly caller: Address;
+      readonly params: LaunchParams;
+      readonly token: Address;
+      readonly pair: Address;
+    }
+  | {
+      readonly type: "setPaused";
+      readonly caller: Address;
+      readonly depositsPaused: boolean;
+      readonly harvestsPaused: boolean;
+    }
   /** An oracle report: totalPooledEther moves by `delta` (negative = slashing). */
   | { readonly type: "rebase"; readonly delta: bigint }
   /** A gift: stETH to the machine, or wstETH / project tokens to a project's pair (without sync). */
@@ -475,7 +534,10 @@ const run = <A>(body: () => A): Result<A, DomainError> => {
 
 // ------------------------------------------------------------------ ledgers
 
-const rateOf = (s: State): ShareRate => ({ totalShares: s.lido.totalShares, totalPooledEther: s.lido.totalPooledEther });
+const rateOf = (s: State): ShareRate => ({
+  totalShares: s.lido.totalShares,
+  totalPooledEther: s.lido.totalPooledEther,
+});
 
 const sharesOf = (s: State, account: Address): bigint => s.lido.shares[account] ?? 0n;
 
@@ -490,10 +552,12 @@ const lidoMulDiv = (a: bigint, b: bigint, d: bigint): bigint => {
 const lidoAdd = (a: bigint, b: bigint): bigint => (a + b > UINT256_MAX ? lidoRevert("MATH_ADD_OVERFLOW") : a + b);
 
 /** stETH.getSharesByPooledEth with its reverts. */
-const sharesByPooledEthChecked = (s: State, amount: bigint): bigint => lidoMulDiv(amount, s.lido.totalShares, s.lido.totalPooledEther);
+const sharesByPooledEthChecked = (s: State, amount: bigint): bigint =>
+  lidoMulDiv(amount, s.lido.totalShares, s.lido.totalPooledEther);
 
 /** stETH.getPooledEthByShares with its reverts. */
-const pooledEthBySharesChecked = (s: State, shares: bigint): bigint => lidoMulDiv(shares, s.lido.totalPooledEther, s.lido.totalShares);
+const pooledEthBySharesChecked = (s: State, shares: bigint): bigint =>
+  lidoMulDiv(shares, s.lido.totalPooledEther, s.lido.totalShares);
 
 /** MockStETH._transferShares: its checks in Lido's order. */
 const moveShares = (s: State, from: Address, to: Address, amount: bigint): void => {
@@ -654,11 +718,24 @@ const parseAllocation = (s: State, allocation: ReadonlyArray<AllocationInput>): 
     if (failure._tag === "InvalidInput") throw new DomainFailure(failure);
     revert(failure);
   }
-  return { projectIds: allocation.map((a) => a.projectId), bps: allocation.map((a) => a.bps), parts: [], debts: [], principal: 0n };
+  return {
+    projectIds: allocation.map((a) => a.projectId),
+    bps: allocation.map((a) => a.bps),
+    parts: [],
+    debts: [],
+    principal: 0n,
+  };
 };
 
 /** _movePart: accrues the project and moves its allocated principal; returns what the old entry is owed. */
-const movePart = (s: State, id: number, oldPart: bigint, newPart: bigint, oldDebt: bigint, accYield: bigint): { owed: bigint; rewardAcc: bigint } => {
+const movePart = (
+  s: State,
+  id: number,
+  oldPart: bigint,
+  newPart: bigint,
+  oldDebt: bigint,
+  accYield: bigint,
+): { owed: bigint; rewardAcc: bigint } => {
   const p = s.projects[id] as ProjectState;
   doAccrue(s, p);
   const owed = owedOf(oldPart, oldDebt, p.rewardAcc);
@@ -673,7 +750,13 @@ const movePart = (s: State, id: number, oldPart: bigint, newPart: bigint, oldDeb
  * _applyPosition: moves the account from `oldPos` to `newPos` with `parts`, writing `newPos.debts`; a project that
  * leaves mints what it owes the account. `oldPos` and `newPos` may be the same object.
  */
-const applyPosition = (s: State, account: Address, oldPos: Position, newPos: Position, parts: ReadonlyArray<bigint>): void => {
+const applyPosition = (
+  s: State,
+  account: Address,
+  oldPos: Position,
+  newPos: Position,
+  parts: ReadonlyArray<bigint>,
+): void => {
   const accYield = s.accYield;
   oldPos.projectIds.forEach((id, i) => {
     if (newPos.projectIds.includes(id)) return;
@@ -791,7 +874,8 @@ const step = (s: State, action: Action): ActionOutput => {
   const machine = s.config.machine;
   switch (action.type) {
     case "advanceTime": {
-      if (action.seconds < 0n) throw new DomainFailure(invalidInput("seconds", "time only moves forward", action.seconds));
+      if (action.seconds < 0n)
+        throw new DomainFailure(invalidInput("seconds", "time only moves forward", action.seconds));
       s.now += action.seconds;
       return NONE;
     }
@@ -806,7 +890,10 @@ const step = (s: State, action: Action): ActionOutput => {
       return { type: "amount", amount: minted };
     }
     case "rebase": {
-      const post = action.delta >= 0n ? s.lido.totalPooledEther + action.delta : sub(s.lido.totalPooledEther, -action.delta, "rebase");
+      const post =
+        action.delta >= 0n
+          ? s.lido.totalPooledEther + action.delta
+          : sub(s.lido.totalPooledEther, -action.delta, "rebase");
       if (post === 0n) revert({ _tag: "MockStETH_RebaseToZero" });
       s.lido.totalPooledEther = post;
       return NONE;
@@ -880,7 +967,13 @@ const step = (s: State, action: Action): ActionOutput => {
       }
       const tokenIsToken0 = BigInt(action.token) < BigInt(wst);
       s.pairs[action.pair] ??= tokenIsToken0 ? emptyPair(action.token, wst) : emptyPair(wst, action.token);
-      s.tokens[action.token] = { totalSupply: 0n, balances: {}, maxSupply: params.maxSupply, pair: action.pair, poolOpen: false };
+      s.tokens[action.token] = {
+        totalSupply: 0n,
+        balances: {},
+        maxSupply: params.maxSupply,
+        pair: action.pair,
+        poolOpen: false,
+      };
       s.projects[projectId] = {
         allocatedPrincipal: 0n,
         yieldDebt: 0n,
@@ -917,7 +1010,8 @@ const step = (s: State, action: Action): ActionOutput => {
     case "deposit": {
       if (s.depositsPaused) revert({ _tag: "TCM_DepositsPaused" });
       const existing = s.positions[action.account] ?? 0n;
-      if (existing !== 0n) revert({ _tag: "TCM_PositionExists", account: action.account, principal: existing & UINT96_MAX });
+      if (existing !== 0n)
+        revert({ _tag: "TCM_PositionExists", account: action.account, principal: existing & UINT96_MAX });
       const pos = parseAllocation(s, action.allocation);
       const { principal, sharesAdded } = pullStEth(s, action.account, action.amount);
       s.totalPrincipal = wrap(checked(s.totalPrincipal + principal, "_deposit"), 128);
@@ -1085,7 +1179,8 @@ const step = (s: State, action: Action): ActionOutput => {
       if (s.harvestsPaused) revert({ _tag: "TCM_HarvestsPaused" });
       const p = projectOrRevert(s, action.projectId);
       const pending = p.pendingWstEth;
-      if (pending < MIN_DEPLOY) revert({ _tag: "TCM_NothingToDeploy", projectId: action.projectId, pending, minimum: MIN_DEPLOY });
+      if (pending < MIN_DEPLOY)
+        revert({ _tag: "TCM_NothingToDeploy", projectId: action.projectId, pending, minimum: MIN_DEPLOY });
       const readyAt = nextDeployTime(p, s.config.stepInterval);
       if (s.now < readyAt) revert({ _tag: "TCM_StepNotDue", projectId: action.projectId, readyAt });
       return { type: "deploy", report: doStep(s, p, action.caller) };
@@ -1143,10 +1238,16 @@ export const previewAccYield = (state: State): bigint =>
   checkpoint(state, asShares(sharesOf(state, state.config.machine)), rateOf(state)).book.accYield;
 
 /** pendingYield(projectId): whole shares and their stETH value, as of a checkpoint now. */
-export const previewPendingYield = (state: State, projectId: number): Result<{ shares: Shares; stEth: Wei }, DomainError> =>
+export const previewPendingYield = (
+  state: State,
+  projectId: number,
+): Result<{ shares: Shares; stEth: Wei }, DomainError> =>
   run(() => {
     const p = projectOrRevert(state, projectId);
-    const { shares, stEth } = pendingYieldOf(pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, previewAccYield(state)), rateOf(state));
+    const { shares, stEth } = pendingYieldOf(
+      pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, previewAccYield(state)),
+      rateOf(state),
+    );
     return { shares: asShares(shares), stEth: asWei(stEth) };
   });
 
@@ -1159,7 +1260,10 @@ export const previewHarvest = (
   state: State,
   projectId: number,
   now?: bigint,
-): Result<{ readonly status: HarvestStatus; readonly report: HarvestReport; readonly deploy: DeployReport | undefined }, DomainError> =>
+): Result<
+  { readonly status: HarvestStatus; readonly report: HarvestReport; readonly deploy: DeployReport | undefined },
+  DomainError
+> =>
   run(() => {
     if (state.harvestsPaused) revert({ _tag: "TCM_HarvestsPaused" });
     const p = projectOrRevert(state, projectId);
@@ -1187,7 +1291,8 @@ export const previewDeploy = (state: State, projectId: number, now?: bigint): Re
     if (state.harvestsPaused) revert({ _tag: "TCM_HarvestsPaused" });
     const p = projectOrRevert(state, projectId);
     const at = withTime(state, now);
-    if (p.pendingWstEth < MIN_DEPLOY) revert({ _tag: "TCM_NothingToDeploy", projectId, pending: p.pendingWstEth, minimum: MIN_DEPLOY });
+    if (p.pendingWstEth < MIN_DEPLOY)
+      revert({ _tag: "TCM_NothingToDeploy", projectId, pending: p.pendingWstEth, minimum: MIN_DEPLOY });
     const readyAt = nextDeployTime(p, state.config.stepInterval);
     if (at < readyAt) revert({ _tag: "TCM_StepNotDue", projectId, readyAt });
     return planStep(stepInput({ ...state, now: at }, p)).report;
@@ -1195,7 +1300,11 @@ export const previewDeploy = (state: State, projectId: number, now?: bigint): Re
 
 /** isDeployReady(projectId): not paused, pending wstETH ≥ MIN_DEPLOY and stepInterval elapsed (at `now`). */
 export const isDeployReady = (state: State, projectId: number, now?: bigint): Result<boolean, DomainError> =>
-  run(() => !state.harvestsPaused && stepDue(projectOrRevert(state, projectId), withTime(state, now), state.config.stepInterval));
+  run(
+    () =>
+      !state.harvestsPaused &&
+      stepDue(projectOrRevert(state, projectId), withTime(state, now), state.config.stepInterval),
+  );
 
 /** nextDeployTime(projectId): lastStepTime + stepInterval. */
 export const nextDeployTimeOf = (state: State, projectId: number): Result<bigint, DomainError> =>
@@ -1212,7 +1321,12 @@ export const isHarvestReady = (state: State, projectId: number, now?: bigint): R
   });
 
 /** pendingRewards(account, projectId) at `now`. */
-export const pendingRewardsOf = (state: State, account: Address, projectId: number, now?: bigint): Result<bigint, DomainError> =>
+export const pendingRewardsOf = (
+  state: State,
+  account: Address,
+  projectId: number,
+  now?: bigint,
+): Result<bigint, DomainError> =>
   run(() => {
     const p = projectOrRevert(state, projectId);
     const pos = loadPosition(state, account);
@@ -1229,7 +1343,11 @@ export interface PositionEntryView {
 }
 
 /** positionOf(account). */
-export const positionOf = (state: State, account: Address, now?: bigint): { principal: Wei; entries: PositionEntryView[] } => {
+export const positionOf = (
+  state: State,
+  account: Address,
+  now?: bigint,
+): { principal: Wei; entries: PositionEntryView[] } => {
   const pos = loadPosition(state, account);
   const at = withTime(state, now);
   return {
@@ -1271,7 +1389,6 @@ export const assignedShares = (state: State): bigint => assignedSharesUp(state.a
 /** Σ of a ledger's balances (for invariants and tests). */
 export const sumBalances = (balances: Readonly<Record<string, bigint>>): bigint =>
   Object.values(balances).reduce((a, b) => a + b, 0n);
-
 
 /** getProject(projectId): the ProjectView struct, field for field (pendingYieldScaled as of a checkpoint now). */
 export const projectView = (state: State, projectId: number) =>

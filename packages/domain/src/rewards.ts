@@ -33,16 +33,30 @@ export const contributorShareOf = (emitted: bigint, contributorBps: bigint): big
  * is allocated (that emission is never minted).
  */
 export const accrue = (book: RewardBook, now: bigint): Accrual => {
-  const unchanged = { rewardAcc: book.rewardAcc, contributorOwed: book.contributorOwed, emitted: 0n as TokenAmount, contributor: 0n as TokenAmount };
+  const unchanged = {
+    rewardAcc: book.rewardAcc,
+    contributorOwed: book.contributorOwed,
+    emitted: 0n as TokenAmount,
+    contributor: 0n as TokenAmount,
+  };
   if (book.lastAccrual === now) return { ...unchanged, lastAccrual: book.lastAccrual };
   const lastAccrual = wrap(now, 32);
   if (book.allocatedPrincipal === 0n) return { ...unchanged, lastAccrual };
   const emitted = sub(emittedUpTo(book, now), emittedUpTo(book, book.lastAccrual), "_accrue");
   if (emitted === 0n) return { ...unchanged, lastAccrual };
   const contributor = contributorShareOf(emitted, book.contributorBps);
-  const rewardAcc = wrap(book.rewardAcc + divDown(shl(emitted - contributor, REWARD_SHIFT), book.allocatedPrincipal, "_accrue"), 160);
+  const rewardAcc = wrap(
+    book.rewardAcc + divDown(shl(emitted - contributor, REWARD_SHIFT), book.allocatedPrincipal, "_accrue"),
+    160,
+  );
   const contributorOwed = addUint(book.contributorOwed, wrap(contributor, 96), 96, "_accrue");
-  return { rewardAcc, contributorOwed, lastAccrual, emitted: emitted as TokenAmount, contributor: contributor as TokenAmount };
+  return {
+    rewardAcc,
+    contributorOwed,
+    lastAccrual,
+    emitted: emitted as TokenAmount,
+    contributor: contributor as TokenAmount,
+  };
 };
 
 /** _previewRewardAcc: the index an accrual would produce now. */

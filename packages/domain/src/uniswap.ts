@@ -13,7 +13,11 @@ const fail = (reason: UniswapV2Error["reason"]): never => {
 /** UniswapV2Library.getAmountOut with the 0.3% fee (floor). Zero reserves divide by zero only if amountIn is 0 too. */
 export const getAmountOut = (amountIn: bigint, reserveIn: bigint, reserveOut: bigint): bigint => {
   const amountInWithFee = checked(amountIn * 997n, "getAmountOut");
-  return divDown(checked(amountInWithFee * reserveOut, "getAmountOut"), reserveIn * 1000n + amountInWithFee, "getAmountOut");
+  return divDown(
+    checked(amountInWithFee * reserveOut, "getAmountOut"),
+    reserveIn * 1000n + amountInWithFee,
+    "getAmountOut",
+  );
 };
 
 /**
@@ -177,7 +181,10 @@ export const pairMint = (
   if (liquidity <= 0n) fail("INSUFFICIENT_LIQUIDITY_MINTED");
   lpBalances = mintLp(lpBalances, to, liquidity);
   totalSupply += liquidity;
-  return { pair: pairUpdate({ ...pair, lpBalances, totalSupply }, balance0, balance1, now), liquidity: liquidity as Liquidity };
+  return {
+    pair: pairUpdate({ ...pair, lpBalances, totalSupply }, balance0, balance1, now),
+    liquidity: liquidity as Liquidity,
+  };
 };
 
 /** UniswapV2Pair.swap's checks before it sends the outputs (output > 0, below the reserves, `to` not a token). */

@@ -60,7 +60,10 @@ export const checkpoint = (book: YieldBook, held: Shares, rate: ShareRate): Chec
     book: {
       totalPrincipal: total,
       accYield: wrap(book.accYield + indexDelta, 128),
-      assignedScaled: wrap(checked(book.assignedScaled + checked(indexDelta * total, "_checkpoint"), "_checkpoint"), 128),
+      assignedScaled: wrap(
+        checked(book.assignedScaled + checked(indexDelta * total, "_checkpoint"), "_checkpoint"),
+        128,
+      ),
     },
     lido,
     excess: excess as Shares,
@@ -69,7 +72,8 @@ export const checkpoint = (book: YieldBook, held: Shares, rate: ShareRate): Chec
 };
 
 /** _previewAccYield: the index a checkpoint would produce now, without writing. */
-export const previewAccYield = (book: YieldBook, held: Shares, rate: ShareRate): bigint => checkpoint(book, held, rate).book.accYield;
+export const previewAccYield = (book: YieldBook, held: Shares, rate: ShareRate): bigint =>
+  checkpoint(book, held, rate).book.accYield;
 
 /** _pendingYieldScaled: uint128(allocatedPrincipal * accYield - yieldDebt), shares * 2^32. */
 export const pendingYieldScaled = (allocatedPrincipal: bigint, yieldDebt: bigint, accYield: bigint): bigint =>
@@ -90,8 +94,12 @@ export const availableForPrincipal = (held: Shares, assignedScaled: bigint): Sha
 };
 
 /** A deficit withdrawal (always of the whole position): available * principal / totalPrincipal, floor. */
-export const deficitWithdrawalShares = (held: Shares, assignedScaled: bigint, principal: Wei, totalPrincipal: bigint): Shares =>
-  mulDivDown(availableForPrincipal(held, assignedScaled), principal, totalPrincipal) as Shares;
+export const deficitWithdrawalShares = (
+  held: Shares,
+  assignedScaled: bigint,
+  principal: Wei,
+  totalPrincipal: bigint,
+): Shares => mulDivDown(availableForPrincipal(held, assignedScaled), principal, totalPrincipal) as Shares;
 
 /** A normal withdrawal: amount * totalShares / pooled, floor. */
 export const withdrawalShares = (amount: Wei, rate: ShareRate): Shares =>

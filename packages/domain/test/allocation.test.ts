@@ -3,15 +3,13 @@ import fc from "fast-check";
 import { allocation, type Bps, type Wei } from "../src/index.js";
 
 /** 1..8 positive weights summing to 10_000. */
-const weights = fc
-  .array(fc.integer({ min: 1, max: 10_000 }), { minLength: 1, maxLength: 8 })
-  .map((raw) => {
-    const total = raw.reduce((a, b) => a + b, 0);
-    const scaled = raw.map((w) => Math.max(1, Math.floor((w * 10_000) / total)));
-    const diff = 10_000 - scaled.reduce((a, b) => a + b, 0);
-    scaled[scaled.length - 1] = (scaled[scaled.length - 1] as number) + diff;
-    return scaled.every((w) => w >= 1) ? scaled.map(BigInt) : [10_000n];
-  });
+const weights = fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 1, maxLength: 8 }).map((raw) => {
+  const total = raw.reduce((a, b) => a + b, 0);
+  const scaled = raw.map((w) => Math.max(1, Math.floor((w * 10_000) / total)));
+  const diff = 10_000 - scaled.reduce((a, b) => a + b, 0);
+  scaled[scaled.length - 1] = (scaled[scaled.length - 1] as number) + diff;
+  return scaled.every((w) => w >= 1) ? scaled.map(BigInt) : [10_000n];
+});
 
 describe("Allocation.split", () => {
   it("parts sum exactly to the principal; each part is its floor, the first largest gets the remainder", () => {

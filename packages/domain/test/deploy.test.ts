@@ -86,7 +86,11 @@ const opened = (): State => harvest(withYield(withProjects(), 1), 1).state;
  * most of the yield stays pending for later steps.
  */
 const withPending = (): State => {
-  let s = run(opened(), { type: "deposit", account: TRADER, amount: 400n * E, allocation: [{ projectId: 1, bps: 10_000n }] }, { type: "advanceTime", seconds: DAY });
+  let s = run(
+    opened(),
+    { type: "deposit", account: TRADER, amount: 400n * E, allocation: [{ projectId: 1, bps: 10_000n }] },
+    { type: "advanceTime", seconds: DAY },
+  );
   s = run(s, { type: "rebase", delta: s.lido.totalPooledEther / 20n });
   return harvest(s, 1).state;
 };
@@ -102,7 +106,10 @@ describe("deploy and deployMany: when a step is due", () => {
       pending: 0n,
       minimum: MIN_DEPLOY,
     });
-    assert.deepStrictEqual(errorOf(s, { type: "deploy", caller: KEEPER, projectId: 9 }), { _tag: "TCM_UnknownProject", projectId: 9 });
+    assert.deepStrictEqual(errorOf(s, { type: "deploy", caller: KEEPER, projectId: 9 }), {
+      _tag: "TCM_UnknownProject",
+      projectId: 9,
+    });
     const open = withPending();
     const p = open.projects[1];
     assert.isTrue((p?.pendingWstEth ?? 0n) >= MIN_DEPLOY, "the band left most of the yield pending");
@@ -114,22 +121,38 @@ describe("deploy and deployMany: when a step is due", () => {
     assert.deepStrictEqual(nextDeployTimeOf(open, 1), { ok: true, value: open.now + STEP_INTERVAL });
     assert.deepStrictEqual(isDeployReady(open, 1), { ok: true, value: false });
     assert.deepStrictEqual(isDeployReady(open, 1, open.now + STEP_INTERVAL), { ok: true, value: true });
-    const paused = run(open, { type: "setPaused", caller: GUARDIAN, depositsPaused: false, harvestsPaused: true }, { type: "advanceTime", seconds: STEP_INTERVAL });
-    assert.deepStrictEqual(errorOf(paused, { type: "deploy", caller: KEEPER, projectId: 1 }), { _tag: "TCM_HarvestsPaused" });
-    assert.deepStrictEqual(errorOf(paused, { type: "deployMany", caller: KEEPER, projectIds: [1] }), { _tag: "TCM_HarvestsPaused" });
+    const paused = run(
+      open,
+      { type: "setPaused", caller: GUARDIAN, depositsPaused: false, harvestsPaused: true },
+      { type: "advanceTime", seconds: STEP_INTERVAL },
+    );
+    assert.deepStrictEqual(errorOf(paused, { type: "deploy", caller: KEEPER, projectId: 1 }), {
+      _tag: "TCM_HarvestsPaused",
+    });
+    assert.deepStrictEqual(errorOf(paused, { type: "deployMany", caller: KEEPER, projectIds: [1] }), {
+      _tag: "TCM_HarvestsPaused",
+    });
     assert.deepStrictEqual(isDeployReady(paused, 1), { ok: true, value: false });
   });
 
   it("deployMany steps the due projects and skips the others without reverting", () => {
     const open = run(withPending(), { type: "advanceTime", seconds: STEP_INTERVAL - 1n });
     const early = exec(open, { type: "deployMany", caller: KEEPER, projectIds: [0, 1, 2, 99] });
-    assert.deepStrictEqual(early.output, { type: "deployMany", stepped: 0, reports: [undefined, undefined, undefined, undefined] });
+    assert.deepStrictEqual(early.output, {
+      type: "deployMany",
+      stepped: 0,
+      reports: [undefined, undefined, undefined, undefined],
+    });
     const due = run(open, { type: "advanceTime", seconds: 1n });
     const preview = previewDeploy(due, 1);
     const { state, output } = exec(due, { type: "deployMany", caller: KEEPER, projectIds: [1, 1, 2] });
     if (output.type !== "deployMany") throw new Error("not deployMany");
     assert.strictEqual(output.stepped, 1, "the same project twice: the second is not due");
-    assert.deepStrictEqual(preview, { ok: true, value: output.reports[0] as DeployReport }, "previewDeploy is the step");
+    assert.deepStrictEqual(
+      preview,
+      { ok: true, value: output.reports[0] as DeployReport },
+      "previewDeploy is the step",
+    );
     assert.deepStrictEqual(output.reports.slice(1), [undefined, undefined]);
     assert.strictEqual(state.projects[1]?.lastStepTime, due.now);
   });
@@ -149,7 +172,11 @@ describe("deploy and deployMany: when a step is due", () => {
     assert.strictEqual(step.report.pendingOut, before?.pendingWstEth);
     assert.strictEqual(step.report.ceilingPrice, 0n);
     assert.strictEqual(s.projects[1]?.lastStepTime, s.now);
-    assert.strictEqual(s.projects[1]?.observationTime, before?.observationTime, "a window younger than followWindow is kept");
+    assert.strictEqual(
+      s.projects[1]?.observationTime,
+      before?.observationTime,
+      "a window younger than followWindow is kept",
+    );
     assert.strictEqual(s.projects[1]?.referencePrice, before?.referencePrice);
   });
 });
@@ -199,7 +226,11 @@ describe("the opening: the pool opens at exactly the launch price", () => {
   it("the seed reserve caps the opening: the machine adds only the wstETH the reserve prices, the rest stays pending", () => {
     // Project 4: 1,000 tokens of seed reserve at 0.001 wstETH = 1 wstETH; 0.4 donated; ~1 wstETH of yield.
     let s = run(withProjects(), {
-      type: "launch", caller: DEV, params: launchParams({ seedReserve: 1_000n * E, maxSupply: 1_000_000n * E }), token: addr(0x6000), pair: addr(0x6001),
+      type: "launch",
+      caller: DEV,
+      params: launchParams({ seedReserve: 1_000n * E, maxSupply: 1_000_000n * E }),
+      token: addr(0x6000),
+      pair: addr(0x6001),
     });
     s = run(s, { type: "donate", from: TRADER, asset: "wstETH", amount: (4n * E) / 10n, projectId: 4 });
     s = withYield(s, 4);
@@ -209,7 +240,11 @@ describe("the opening: the pool opens at exactly the launch price", () => {
     assert.strictEqual(d.wstEthAdded, E - (4n * E) / 10n);
     assert.strictEqual(d.referencePrice, d.spotPrice, "the machine's wstETH went in at the launch price");
     assert.deepStrictEqual([d.reserveWstEth, d.reserveTokens], [E, 1_000n * E], "exactly the launch price");
-    assert.strictEqual(d.bounty, harvestMath.stepBounty(d.wstEthAdded, d.pendingIn, state.config), "the bounty is on what was deployed");
+    assert.strictEqual(
+      d.bounty,
+      harvestMath.stepBounty(d.wstEthAdded, d.pendingIn, state.config),
+      "the bounty is on what was deployed",
+    );
     assert.strictEqual(d.pendingOut, d.pendingIn - d.wstEthAdded - d.bounty);
     assert.isTrue(d.pendingOut > MIN_DEPLOY, "the rest waits for later steps at the market price");
     assert.strictEqual(state.projects[4]?.pendingWstEth, d.pendingOut);
@@ -218,7 +253,11 @@ describe("the opening: the pool opens at exactly the launch price", () => {
   it("donations worth more than the seed reserve can price: the machine adds at most 1 wei, the reference stays at the launch price", () => {
     for (const synced of [false, true]) {
       let s = run(withProjects(), {
-        type: "launch", caller: DEV, params: launchParams({ seedReserve: 1_000n * E }), token: addr(0x6000), pair: addr(0x6001),
+        type: "launch",
+        caller: DEV,
+        params: launchParams({ seedReserve: 1_000n * E }),
+        token: addr(0x6000),
+        pair: addr(0x6001),
       });
       s = run(s, { type: "donate", from: TRADER, asset: "wstETH", amount: 3n * E, projectId: 4 });
       if (synced) s = run(s, { type: "sync", projectId: 4 });
@@ -230,7 +269,7 @@ describe("the opening: the pool opens at exactly the launch price", () => {
       // Unsynced, the donation itself is the first mint's wstETH; synced, 1 wei must arrive for the mint to count.
       assert.strictEqual(d.wstEthAdded, synced ? 1n : 0n);
       assert.strictEqual(d.liquidityMinted, uniswap.sqrt(1_000n * E * (synced ? 1n : 3n * E)) - 1_000n);
-      const launchUQ = (10n ** 15n << 112n) / WAD;
+      const launchUQ = ((10n ** 15n) << 112n) / WAD;
       assert.strictEqual(state.projects[4]?.referencePrice, launchUQ);
       assert.strictEqual(d.referencePrice, (launchUQ * WAD) >> 112n);
       assert.isTrue(d.spotPrice > 2n * d.referencePrice, "the donor priced the pool well above the launch price");
@@ -250,7 +289,11 @@ describe("the opening: the pool opens at exactly the launch price", () => {
     // The step defers an opening whose first mint would not pass MINIMUM_LIQUIDITY; with MAX_LAUNCH_PRICE = 1e24 and a
     // seed reserve >= 1e15 no reachable opening is that small (F11), so the harvest opens it.
     let s = run(withProjects(), {
-      type: "launch", caller: DEV, params: launchParams({ launchPrice: 10n ** 24n }), token: addr(0x6000), pair: addr(0x6001),
+      type: "launch",
+      caller: DEV,
+      params: launchParams({ launchPrice: 10n ** 24n }),
+      token: addr(0x6000),
+      pair: addr(0x6001),
     });
     s = withYield(s, 4, 1_000n);
     const { state, deploy: d } = harvest(s, 4);
@@ -263,7 +306,11 @@ describe("the opening: the pool opens at exactly the launch price", () => {
 
   it("a schedule exhausted before the first harvest still opens: the seed reserve is never emitted", () => {
     let s = run(withProjects(), {
-      type: "launch", caller: DEV, params: launchParams({ decayBps: 0n, maxSupply: 10_000n * E, seedReserve: 2_000n * E }), token: addr(0x6000), pair: addr(0x6001),
+      type: "launch",
+      caller: DEV,
+      params: launchParams({ decayBps: 0n, maxSupply: 10_000n * E, seedReserve: 2_000n * E }),
+      token: addr(0x6000),
+      pair: addr(0x6001),
     });
     s = run(s, { type: "advanceTime", seconds: 20n * DAY });
     s = withYield(s, 4);
@@ -277,7 +324,11 @@ describe("trading steps", () => {
   it("buy at most half, never above spot · (1 + maxImpactBps), add the rest with the bought tokens", () => {
     // A larger yield than the pool: the ceiling binds.
     let s = opened();
-    s = run(s, { type: "deposit", account: TRADER, amount: 400n * E, allocation: [{ projectId: 1, bps: 10_000n }] }, { type: "advanceTime", seconds: DAY });
+    s = run(
+      s,
+      { type: "deposit", account: TRADER, amount: 400n * E, allocation: [{ projectId: 1, bps: 10_000n }] },
+      { type: "advanceTime", seconds: DAY },
+    );
     s = run(s, { type: "rebase", delta: s.lido.totalPooledEther / 20n });
     const spot = spotOf(s, 1);
     const { reserveWst, reserveTokens } = reserves(s, 1);
@@ -285,9 +336,12 @@ describe("trading steps", () => {
     if (d === undefined) throw new Error("no step");
     const ceiling = (spot * (10_000n + state.config.maxImpactBps)) / 10_000n;
     assert.strictEqual(d.ceilingPrice, (ceiling * WAD) >> 112n);
-    assert.isTrue(d.wstEthSwapped > 0n && d.wstEthSwapped < harvestMath.stepBudget(d.pendingIn, state.config) / 2n, "the ceiling binds");
+    assert.isTrue(
+      d.wstEthSwapped > 0n && d.wstEthSwapped < harvestMath.stepBudget(d.pendingIn, state.config) / 2n,
+      "the ceiling binds",
+    );
     assert.strictEqual(d.wstEthSwapped, harvestMath.roomToCeiling(reserveWst, reserveTokens, ceiling));
-    assert.isTrue(((reserveWst + d.wstEthSwapped) << 112n) <= ceiling * (reserveTokens - d.tokensBought));
+    assert.isTrue((reserveWst + d.wstEthSwapped) << 112n <= ceiling * (reserveTokens - d.tokensBought));
     assert.strictEqual(d.tokensAdded + d.carryTokensOut, d.tokensBought + d.carryTokensIn);
     assert.strictEqual(d.wstEthSwapped + d.wstEthAdded + d.bounty + d.pendingOut, d.pendingIn);
     assert.strictEqual(state.projects[1]?.referencePrice, spotOf(state, 1), "the step's own trade moves the reference");
@@ -302,42 +356,73 @@ describe("trading steps", () => {
 
   it("a lower spot makes the machine buy cheaper (a sell before the step), bounded by spot, not the reference", () => {
     // Alice claims the tokens a day of emission earned her and sells some of them.
-    let s = run(withPending(), { type: "claim", account: ALICE, projectIds: [1], receiver: ALICE }, { type: "advanceTime", seconds: STEP_INTERVAL });
+    let s = run(
+      withPending(),
+      { type: "claim", account: ALICE, projectIds: [1], receiver: ALICE },
+      { type: "advanceTime", seconds: STEP_INTERVAL },
+    );
     const atReference = deploy(s, 1).report;
-    s = run(s, { type: "swap", trader: ALICE, projectId: 1, side: "sellTokens", amountIn: 50n * E }, { type: "advanceTime", seconds: 12n });
+    s = run(
+      s,
+      { type: "swap", trader: ALICE, projectId: 1, side: "sellTokens", amountIn: 50n * E },
+      { type: "advanceTime", seconds: 12n },
+    );
     const d = deploy(s, 1).report;
     assert.isTrue(d.spotPrice < d.referencePrice);
     assert.isTrue(d.ceilingPrice < d.referencePrice, "the ceiling is measured from spot");
     assert.isTrue(d.wstEthSwapped > 0n && atReference.wstEthSwapped > 0n);
-    assert.isTrue(d.tokensBought * atReference.wstEthSwapped > atReference.tokensBought * d.wstEthSwapped, "more tokens per wstETH");
+    assert.isTrue(
+      d.tokensBought * atReference.wstEthSwapped > atReference.tokensBought * d.wstEthSwapped,
+      "more tokens per wstETH",
+    );
   });
 
   it("property: whatever the pump and the timing, a step never buys above min(spot, reference) · (1 + band); a lift past the band trades nothing", () => {
     const base = run(withPending(), { type: "advanceTime", seconds: STEP_INTERVAL });
     fc.assert(
-      fc.property(fc.bigInt({ min: 10n ** 9n, max: E }), fc.bigInt({ min: 1n, max: FOLLOW_WINDOW - STEP_INTERVAL - 1n }), (amountIn, wait) => {
-        const s = run(base, { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn }, { type: "advanceTime", seconds: wait });
-        const reference = s.projects[1]?.referencePrice as bigint;
-        const spot = spotOf(s, 1);
-        assert.isTrue(spot > reference, "the pump lifts spot above the reference");
-        const ceiling = (reference * 10_050n) / 10_000n; // min(spot, reference) = reference
-        const { state, report: d } = deploy(s, 1);
-        if (spot >= ceiling) {
-          assert.strictEqual(d.wstEthSwapped + d.tokensBought + d.wstEthAdded + d.tokensAdded + d.liquidityMinted + d.bounty, 0n);
-          assert.strictEqual(d.pendingOut, d.pendingIn);
-          assert.strictEqual(state.pairs[state.projects[1]?.pair as `0x${string}`]?.totalSupply, s.pairs[s.projects[1]?.pair as `0x${string}`]?.totalSupply);
-        } else {
-          assert.isTrue(d.wstEthSwapped > 0n, "a lift within the band cannot stall the machine");
-          assert.isTrue(spotOf(state, 1) <= ceiling, "never above the machine's own path");
-          assert.strictEqual(state.projects[1]?.referencePrice, spotOf(state, 1));
-        }
-      }),
+      fc.property(
+        fc.bigInt({ min: 10n ** 9n, max: E }),
+        fc.bigInt({ min: 1n, max: FOLLOW_WINDOW - STEP_INTERVAL - 1n }),
+        (amountIn, wait) => {
+          const s = run(
+            base,
+            { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn },
+            { type: "advanceTime", seconds: wait },
+          );
+          const reference = s.projects[1]?.referencePrice as bigint;
+          const spot = spotOf(s, 1);
+          assert.isTrue(spot > reference, "the pump lifts spot above the reference");
+          const ceiling = (reference * 10_050n) / 10_000n; // min(spot, reference) = reference
+          const { state, report: d } = deploy(s, 1);
+          if (spot >= ceiling) {
+            assert.strictEqual(
+              d.wstEthSwapped + d.tokensBought + d.wstEthAdded + d.tokensAdded + d.liquidityMinted + d.bounty,
+              0n,
+            );
+            assert.strictEqual(d.pendingOut, d.pendingIn);
+            assert.strictEqual(
+              state.pairs[state.projects[1]?.pair as `0x${string}`]?.totalSupply,
+              s.pairs[s.projects[1]?.pair as `0x${string}`]?.totalSupply,
+            );
+          } else {
+            assert.isTrue(d.wstEthSwapped > 0n, "a lift within the band cannot stall the machine");
+            assert.isTrue(spotOf(state, 1) <= ceiling, "never above the machine's own path");
+            assert.strictEqual(state.projects[1]?.referencePrice, spotOf(state, 1));
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   });
 
   it("property: the buy never lifts the price above spot · (1 + maxImpactBps); deployed + bounty + pendingOut == pendingIn", () => {
-    const config = { maxImpactBps: 50n, stepInterval: STEP_INTERVAL, followWindow: FOLLOW_WINDOW, stepBountyBps: 10n, maxStepBounty: E / 200n };
+    const config = {
+      maxImpactBps: 50n,
+      stepInterval: STEP_INTERVAL,
+      followWindow: FOLLOW_WINDOW,
+      stepBountyBps: 10n,
+      maxStepBounty: E / 200n,
+    };
     const token = addr(0x1000);
     fc.assert(
       fc.property(
@@ -363,12 +448,29 @@ describe("trading steps", () => {
             machine: MACHINE,
             pairAddress: addr(0x1001),
             project: {
-              allocatedPrincipal: 0n, yieldDebt: 0n, lastHarvestEpoch: 0n, lastStepTime: 0n, tokenIsToken0: true, seeded: true,
-              launchPrice: 10n ** 15n, seedReserve: 10n ** 21n, referencePrice: referenceAbove ? spot : (spot * BPS_) / (BPS_ + impact),
-              observationTime: 2_000_000_000n - 10n, observationCumulative: 0n, pendingWstEth: pending, carryTokens: carry,
-              totalYieldShares: 0n, totalLiquidity: supply,
+              allocatedPrincipal: 0n,
+              yieldDebt: 0n,
+              lastHarvestEpoch: 0n,
+              lastStepTime: 0n,
+              tokenIsToken0: true,
+              seeded: true,
+              launchPrice: 10n ** 15n,
+              seedReserve: 10n ** 21n,
+              referencePrice: referenceAbove ? spot : (spot * BPS_) / (BPS_ + impact),
+              observationTime: 2_000_000_000n - 10n,
+              observationCumulative: 0n,
+              pendingWstEth: pending,
+              carryTokens: carry,
+              totalYieldShares: 0n,
+              totalLiquidity: supply,
             },
-            pair: { ...uniswap.emptyPair(token, WSTETH), reserve0: reserveTokens, reserve1: reserveWst, blockTimestampLast: 2_000_000_000n - 10n, totalSupply: supply },
+            pair: {
+              ...uniswap.emptyPair(token, WSTETH),
+              reserve0: reserveTokens,
+              reserve1: reserveWst,
+              blockTimestampLast: 2_000_000_000n - 10n,
+              totalSupply: supply,
+            },
             pairWstBalance: reserveWst,
             pairTokenBalance: reserveTokens,
             machineWstBalance: pending,
@@ -394,7 +496,10 @@ describe("trading steps", () => {
           assert.isNotNull(ratio);
           assert.isTrue((ratio as bigint) <= RATIO_ONE);
           if (d.pendingOut === 0n) {
-            assert.isTrue((ratio as bigint) * (BPS_ + bountyBps) >= RATIO_ONE * BPS_ - (BPS_ + bountyBps), `ratio ${ratio}`);
+            assert.isTrue(
+              (ratio as bigint) * (BPS_ + bountyBps) >= RATIO_ONE * BPS_ - (BPS_ + bountyBps),
+              `ratio ${ratio}`,
+            );
           }
           if (!referenceAbove) {
             // A lift past the band (spot >= reference · (1 + impact)): nothing traded.
@@ -404,7 +509,10 @@ describe("trading steps", () => {
           const ceiling = harvestMath.ceilingOf(spot, impact); // reference = spot: min(spot, reference) = spot
           // About half: the zap's share, b (1997 r + 997 b) <= 1000 budget r, so b <= budget · 1000 / 1997.
           assert.isTrue(d.wstEthSwapped * 1997n <= harvestMath.stepBudget(pending, input.config) * 1000n);
-          assert.isTrue(((reserveWst + d.wstEthSwapped) << 112n) <= ceiling * (reserveTokens - d.tokensBought), "price after the buy <= ceiling");
+          assert.isTrue(
+            (reserveWst + d.wstEthSwapped) << 112n <= ceiling * (reserveTokens - d.tokensBought),
+            "price after the buy <= ceiling",
+          );
           assert.strictEqual(plan.project.referencePrice, uniswap.priceUQ112(d.reserveWstEth, d.reserveTokens));
         },
       ),
@@ -418,7 +526,11 @@ describe("the follow rule: a higher price is trusted only once it has held for a
   const pumpedAt = (delay: bigint) => {
     const base = withPending();
     const reference = base.projects[1]?.referencePrice ?? 0n;
-    const s = run(base, { type: "advanceTime", seconds: delay }, { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn: E / 20n });
+    const s = run(
+      base,
+      { type: "advanceTime", seconds: delay },
+      { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn: E / 20n },
+    );
     return { s, reference, openedAt: base.now };
   };
 
@@ -470,7 +582,11 @@ describe("the follow rule: a higher price is trusted only once it has held for a
       { type: "swap", trader: TRADER, projectId: 1, side: "sellTokens", amountIn: held / 4n },
       { type: "advanceTime", seconds: 3_600n },
     );
-    const back = run(t, { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn: E / 50n }, { type: "advanceTime", seconds: STEP_INTERVAL });
+    const back = run(
+      t,
+      { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn: E / 50n },
+      { type: "advanceTime", seconds: STEP_INTERVAL },
+    );
     step = deploy(back, 1);
     if (step.report.spotPrice > step.report.referencePrice) {
       assert.strictEqual(step.report.wstEthSwapped, 0n);
@@ -480,8 +596,16 @@ describe("the follow rule: a higher price is trusted only once it has held for a
 
   it("a step never trades in a block in which someone else already touched the pool: it stays due", () => {
     // A dump, then (same block) a buy back up towards the reference, then the step: nothing happens.
-    let s = run(withPending(), { type: "claim", account: ALICE, projectIds: [1], receiver: ALICE }, { type: "advanceTime", seconds: STEP_INTERVAL });
-    s = run(s, { type: "swap", trader: ALICE, projectId: 1, side: "sellTokens", amountIn: 50n * E }, { type: "advanceTime", seconds: 12n });
+    let s = run(
+      withPending(),
+      { type: "claim", account: ALICE, projectIds: [1], receiver: ALICE },
+      { type: "advanceTime", seconds: STEP_INTERVAL },
+    );
+    s = run(
+      s,
+      { type: "swap", trader: ALICE, projectId: 1, side: "sellTokens", amountIn: 50n * E },
+      { type: "advanceTime", seconds: 12n },
+    );
     const front = run(s, { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn: E / 100n });
     const before = front.projects[1];
     const { state, report: d } = deploy(front, 1);
@@ -509,11 +633,36 @@ describe("the follow rule: a higher price is trusted only once it has held for a
     assert.isTrue(v.ok);
     if (!v.ok) return;
     assert.deepStrictEqual(Object.keys(v.value), [
-      "id", "token", "pair", "owner", "contributorRecipient", "tokenIsToken0", "seeded", "launchPrice", "dailyEmission",
-      "decayBps", "maxSupply", "contributorBps", "startTime", "emissionCap", "allocatedPrincipal", "lastAccrual",
-      "rewardAcc", "contributorOwed", "lastHarvestEpoch", "lastStepTime", "seedReserve", "referencePrice",
-      "observationTime", "observationCumulative", "pendingWstEth", "carryTokens", "pendingYieldScaled",
-      "totalYieldShares", "totalLiquidity", "metadataURI",
+      "id",
+      "token",
+      "pair",
+      "owner",
+      "contributorRecipient",
+      "tokenIsToken0",
+      "seeded",
+      "launchPrice",
+      "dailyEmission",
+      "decayBps",
+      "maxSupply",
+      "contributorBps",
+      "startTime",
+      "emissionCap",
+      "allocatedPrincipal",
+      "lastAccrual",
+      "rewardAcc",
+      "contributorOwed",
+      "lastHarvestEpoch",
+      "lastStepTime",
+      "seedReserve",
+      "referencePrice",
+      "observationTime",
+      "observationCumulative",
+      "pendingWstEth",
+      "carryTokens",
+      "pendingYieldScaled",
+      "totalYieldShares",
+      "totalLiquidity",
+      "metadataURI",
     ]);
     assert.strictEqual(v.value.referencePrice, spotOf(s, 1));
     assert.strictEqual(v.value.lastStepTime, s.now);
@@ -530,28 +679,61 @@ describe("configuration and launch bounds", () => {
 
   it("the constructor refuses out-of-bounds step parameters (TCM_InvalidConfig 9..13)", () => {
     assert.isTrue(initialState(config).ok);
-    assert.isTrue(initialState({ ...config, maxImpactBps: 59n, stepInterval: 60n, followWindow: DAY, stepBountyBps: 100n, maxStepBounty: 10n * E }).ok);
+    assert.isTrue(
+      initialState({
+        ...config,
+        maxImpactBps: 59n,
+        stepInterval: 60n,
+        followWindow: DAY,
+        stepBountyBps: 100n,
+        maxStepBounty: 10n * E,
+      }).ok,
+    );
     assert.isTrue(initialState({ ...config, stepInterval: DAY, followWindow: 30n * DAY }).ok);
     for (const [overrides, parameter] of [
-      [{ maxImpactBps: 0n }, 9n], [{ maxImpactBps: 60n }, 9n], [{ stepInterval: 59n }, 10n], [{ stepInterval: DAY + 1n }, 10n],
-      [{ followWindow: DAY - 1n }, 11n], [{ followWindow: 30n * DAY + 1n }, 11n], [{ stepBountyBps: 101n }, 12n],
+      [{ maxImpactBps: 0n }, 9n],
+      [{ maxImpactBps: 60n }, 9n],
+      [{ stepInterval: 59n }, 10n],
+      [{ stepInterval: DAY + 1n }, 10n],
+      [{ followWindow: DAY - 1n }, 11n],
+      [{ followWindow: 30n * DAY + 1n }, 11n],
+      [{ stepBountyBps: 101n }, 12n],
       [{ maxStepBounty: 10n * E + 1n }, 13n],
     ] as const) {
-      assert.deepStrictEqual(refused(overrides), { _tag: "TCM_InvalidConfig", parameter }, JSON.stringify(overrides, (_k, v: unknown) => String(v)));
+      assert.deepStrictEqual(
+        refused(overrides),
+        { _tag: "TCM_InvalidConfig", parameter },
+        JSON.stringify(overrides, (_k, v: unknown) => String(v)),
+      );
     }
   });
 
   it("the seed reserve is at least 0.001 token and at most half the supply; daily emission at most the rest", () => {
     const s = withProjects();
-    const launch = (params: Parameters<typeof launchParams>[0]): Action => ({ type: "launch", caller: DEV, params: launchParams(params), token: addr(0x6000), pair: addr(0x6001) });
+    const launch = (params: Parameters<typeof launchParams>[0]): Action => ({
+      type: "launch",
+      caller: DEV,
+      params: launchParams(params),
+      token: addr(0x6000),
+      pair: addr(0x6001),
+    });
     assert.deepStrictEqual(errorOf(s, launch({ seedReserve: 10n ** 15n - 1n })), {
-      _tag: "TCM_SeedReserveOutOfBounds", value: 10n ** 15n - 1n, min: 10n ** 15n, max: 500_000n * E,
+      _tag: "TCM_SeedReserveOutOfBounds",
+      value: 10n ** 15n - 1n,
+      min: 10n ** 15n,
+      max: 500_000n * E,
     });
     assert.deepStrictEqual(errorOf(s, launch({ seedReserve: 500_000n * E + 1n })), {
-      _tag: "TCM_SeedReserveOutOfBounds", value: 500_000n * E + 1n, min: 10n ** 15n, max: 500_000n * E,
+      _tag: "TCM_SeedReserveOutOfBounds",
+      value: 500_000n * E + 1n,
+      min: 10n ** 15n,
+      max: 500_000n * E,
     });
     assert.deepStrictEqual(errorOf(s, launch({ seedReserve: 500_000n * E, dailyEmission: 500_000n * E + 1n })), {
-      _tag: "TCM_DailyEmissionOutOfBounds", value: 500_000n * E + 1n, min: 1n, max: 500_000n * E,
+      _tag: "TCM_DailyEmissionOutOfBounds",
+      value: 500_000n * E + 1n,
+      min: 1n,
+      max: 500_000n * E,
     });
     const ok = exec(s, launch({ seedReserve: 10n ** 15n, dailyEmission: 1_000_000n * E - 10n ** 15n }));
     assert.strictEqual(ok.state.projects[4]?.emissionCap, 1_000_000n * E - 10n ** 15n);

@@ -55,7 +55,9 @@ describe("Emission", () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 1n, max: 5_000n }), fc.bigInt({ min: 0n, max: 5_000n }), (decay, k) => {
         const daily = (10n ** 27n) as TokenAmount;
-        return emission.cumulativeAtEpoch(daily, decay as Bps, k) <= emission.cumulativeAtEpoch(daily, decay as Bps, k + 1n);
+        return (
+          emission.cumulativeAtEpoch(daily, decay as Bps, k) <= emission.cumulativeAtEpoch(daily, decay as Bps, k + 1n)
+        );
       }),
       { numRuns: 300 },
     );

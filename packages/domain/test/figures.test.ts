@@ -36,7 +36,21 @@ import {
   withdrawableNow,
   withdrawalOf,
 } from "../src/index.js";
-import { ALICE, BOB, DAY, E, KEEPER, MACHINE, TRADER, addr, exec, launchParams, run, withProjects, withYield } from "./fixtures.js";
+import {
+  ALICE,
+  BOB,
+  DAY,
+  E,
+  KEEPER,
+  MACHINE,
+  TRADER,
+  addr,
+  exec,
+  launchParams,
+  run,
+  withProjects,
+  withYield,
+} from "./fixtures.js";
 
 // A failing property reports its first counterexample instead of shrinking bigints for minutes.
 fc.configureGlobal({ endOnFailure: true });
@@ -64,7 +78,10 @@ describe("emission per day", () => {
         const now = schedule.startTime + offset;
         const day1 = emissionPerDay(schedule, now);
         const day2 = emissionPerDay(schedule, now + DAY);
-        assert.strictEqual(day1 + day2, emission.emittedUpTo(schedule, now + 2n * DAY) - emission.emittedUpTo(schedule, now));
+        assert.strictEqual(
+          day1 + day2,
+          emission.emittedUpTo(schedule, now + 2n * DAY) - emission.emittedUpTo(schedule, now),
+        );
         const depositors = depositorEmissionPerDay(schedule, now);
         assert.strictEqual(depositors + rewards.contributorShareOf(day1, schedule.contributorBps), day1);
         assert.isTrue(depositors <= day1);
@@ -73,7 +90,13 @@ describe("emission per day", () => {
   });
 
   it("is 0 once the cap is emitted and the full daily emission on day 0 of a schedule without decay", () => {
-    const schedule = { dailyEmission: 1_000n * E, decayBps: 0n, emissionCap: 2_500n * E, startTime: 100n, contributorBps: 0n };
+    const schedule = {
+      dailyEmission: 1_000n * E,
+      decayBps: 0n,
+      emissionCap: 2_500n * E,
+      startTime: 100n,
+      contributorBps: 0n,
+    };
     assert.strictEqual(emissionPerDay(schedule, 100n), 1_000n * E);
     assert.strictEqual(emissionPerDay(schedule, 100n + 2n * DAY), 500n * E, "capped in the middle of the third day");
     assert.strictEqual(emissionPerDay(schedule, 100n + 3n * DAY), 0n);
@@ -99,7 +122,10 @@ describe("emission per day", () => {
           assert.deepStrictEqual(earned, { ok: true, value: perDay });
           // The contributor's part of the day is the rest of emissionPerDay.
           const claimed = exec(later, { type: "claimContributor", caller: KEEPER, projectId }).output;
-          assert.deepStrictEqual(claimed, { type: "amount", amount: emissionPerDay(p, s.now) - depositorEmissionPerDay(p, s.now) });
+          assert.deepStrictEqual(claimed, {
+            type: "amount",
+            amount: emissionPerDay(p, s.now) - depositorEmissionPerDay(p, s.now),
+          });
         },
       ),
       { numRuns: 40 },
@@ -116,18 +142,25 @@ describe("emission per day", () => {
     const p = s.projects[1]!;
     const perDay = tokensPerDay(depositorEmissionPerDay(p, s.now), 30n * E + 12_345n, p.allocatedPrincipal);
     const earned = pendingRewardsOf(run(s, { type: "advanceTime", seconds: DAY }), BOB, 1);
-    assert.isTrue(earned.ok && (earned.value === perDay || earned.value + 1n === perDay), `${JSON.stringify(String(earned.ok && earned.value))} vs ${perDay}`);
+    assert.isTrue(
+      earned.ok && (earned.value === perDay || earned.value + 1n === perDay),
+      `${JSON.stringify(String(earned.ok && earned.value))} vs ${perDay}`,
+    );
   });
 
   it("tokensPerDay: parts of one project never share out more than the day's depositor emission", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 1n << 96n }), fc.array(fc.bigInt({ min: 1n, max: 1n << 90n }), { minLength: 1, maxLength: 8 }), (perDay, parts) => {
-        const total = parts.reduce((a, b) => a + b, 0n);
-        const shared = parts.reduce((sum, part) => sum + tokensPerDay(perDay, part, total), 0n);
-        assert.isTrue(shared <= perDay);
-        // Each part loses less than 1 token to its floor and less than part / 2^64 to the index's floor.
-        assert.isTrue(perDay - shared <= BigInt(parts.length) + (total >> 64n) + 1n, `${perDay - shared}`);
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 1n << 96n }),
+        fc.array(fc.bigInt({ min: 1n, max: 1n << 90n }), { minLength: 1, maxLength: 8 }),
+        (perDay, parts) => {
+          const total = parts.reduce((a, b) => a + b, 0n);
+          const shared = parts.reduce((sum, part) => sum + tokensPerDay(perDay, part, total), 0n);
+          assert.isTrue(shared <= perDay);
+          // Each part loses less than 1 token to its floor and less than part / 2^64 to the index's floor.
+          assert.isTrue(perDay - shared <= BigInt(parts.length) + (total >> 64n) + 1n, `${perDay - shared}`);
+        },
+      ),
     );
     assert.strictEqual(tokensPerDay(10n ** 21n, 5n, 0n), 0n);
   });
@@ -151,7 +184,10 @@ describe("prices", () => {
     const { before, after, step } = opened();
     const r0 = reservesOf(before, 1);
     assert.isNull(spotPrice(r0.rw, r0.rt));
-    assert.strictEqual(quotePrice(spotPrice(r0.rw, r0.rt), before.projects[1]!.launchPrice), before.projects[1]!.launchPrice);
+    assert.strictEqual(
+      quotePrice(spotPrice(r0.rw, r0.rt), before.projects[1]!.launchPrice),
+      before.projects[1]!.launchPrice,
+    );
     const r1 = reservesOf(after, 1);
     assert.strictEqual(spotPrice(r1.rw, r1.rt), step.spotPrice);
     assert.strictEqual(quotePrice(step.spotPrice, 1n), step.spotPrice);
@@ -182,7 +218,10 @@ describe("prices", () => {
     const r2 = reservesOf(t.state, 1);
     const change = stepPriceChangeBps(step);
     assert.strictEqual(change, priceChangeBps(step.spotPrice, spotPrice(r2.rw, r2.rt)));
-    assert.isTrue(change !== null && change > 0 && change <= Number(s.config.maxImpactBps), `a buy within the band lifts the price: ${change}`);
+    assert.isTrue(
+      change !== null && change > 0 && change <= Number(s.config.maxImpactBps),
+      `a buy within the band lifts the price: ${change}`,
+    );
   });
 
   it("TWAP since the observation is spot while the reserves do not move", () => {
@@ -230,14 +269,23 @@ describe("values and APR", () => {
     assert.isNull(aprOf(1n, 0n));
     fc.assert(
       fc.property(
-        fc.array(fc.record({ tokensPerDay: fc.bigInt({ min: 0n, max: 10n ** 27n }), price: fc.bigInt({ min: 1n, max: 10n ** 24n }) }), { minLength: 1, maxLength: 8 }),
+        fc.array(
+          fc.record({
+            tokensPerDay: fc.bigInt({ min: 0n, max: 10n ** 27n }),
+            price: fc.bigInt({ min: 1n, max: 10n ** 24n }),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
         fc.bigInt({ min: E / 2n, max: 2n * E }),
         fc.bigInt({ min: 1n, max: 10n ** 27n }),
         (lines, rate, principal) => {
           const sum = lines.reduce((s, l) => s + tokenValueStEth(l.tokensPerDay, l.price, rate), 0n);
           assert.strictEqual(aprOfLines(lines, principal, rate), aprOf(sum, principal));
           const [first] = lines;
-          assert.strictEqual(aprOfLines([first!], principal, rate), aprOf(tokenValueStEth(first!.tokensPerDay, first!.price, rate), principal));
+          assert.strictEqual(
+            aprOfLines([first!], principal, rate),
+            aprOf(tokenValueStEth(first!.tokensPerDay, first!.price, rate), principal),
+          );
         },
       ),
     );
@@ -247,10 +295,14 @@ describe("values and APR", () => {
     assert.strictEqual(lockedLiquidityValueWstEth(10n, 7n * E, 10n), 14n * E);
     assert.strictEqual(lockedLiquidityValueWstEth(0n, 7n * E, 0n), 0n);
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: 1n << 112n }), fc.bigInt({ min: 0n, max: 1n << 112n }), (supply, reserve) => {
-        assert.isTrue(lockedLiquidityValueWstEth(supply, reserve, supply) === 2n * reserve);
-        assert.isTrue(lockedLiquidityValueWstEth(supply / 2n, reserve, supply) <= reserve);
-      }),
+      fc.property(
+        fc.bigInt({ min: 1n, max: 1n << 112n }),
+        fc.bigInt({ min: 0n, max: 1n << 112n }),
+        (supply, reserve) => {
+          assert.isTrue(lockedLiquidityValueWstEth(supply, reserve, supply) === 2n * reserve);
+          assert.isTrue(lockedLiquidityValueWstEth(supply / 2n, reserve, supply) <= reserve);
+        },
+      ),
     );
   });
 
@@ -261,7 +313,12 @@ describe("values and APR", () => {
     const [rw, rt] = p.tokenIsToken0 ? [pair.reserve1, pair.reserve0] : [pair.reserve0, pair.reserve1];
     const f = projectFigures({
       project: { ...p, pendingYieldScaled: 0n },
-      pair: { reserveWstEth: rw, reserveTokens: rt, totalSupply: pair.totalSupply, lpHeldByMachine: pair.lpBalances[MACHINE] ?? 0n },
+      pair: {
+        reserveWstEth: rw,
+        reserveTokens: rt,
+        totalSupply: pair.totalSupply,
+        lpHeldByMachine: pair.lpBalances[MACHINE] ?? 0n,
+      },
       rate: rateOf(s),
       genesis: s.config.genesis,
       stepInterval: s.config.stepInterval,
@@ -269,8 +326,14 @@ describe("values and APR", () => {
     });
     assert.strictEqual(f.spotPrice, spotPrice(rw, rt));
     assert.strictEqual(f.depositorEmissionPerDay, depositorEmissionPerDay(p, s.now));
-    assert.strictEqual(f.tokensPerDay, tokensPerDay(f.depositorEmissionPerDay, p.allocatedPrincipal, p.allocatedPrincipal));
-    assert.strictEqual(f.apr, aprOf(tokenValueStEth(f.tokensPerDay, f.quotePrice, f.stEthPerWstEth), p.allocatedPrincipal));
+    assert.strictEqual(
+      f.tokensPerDay,
+      tokensPerDay(f.depositorEmissionPerDay, p.allocatedPrincipal, p.allocatedPrincipal),
+    );
+    assert.strictEqual(
+      f.apr,
+      aprOf(tokenValueStEth(f.tokensPerDay, f.quotePrice, f.stEthPerWstEth), p.allocatedPrincipal),
+    );
     assert.isTrue(f.apr !== null && f.apr > 0);
     assert.strictEqual(f.nextDeployTime, p.lastStepTime + s.config.stepInterval);
     // The machine holds every LP token but the MINIMUM_LIQUIDITY locked at address(0) by the first mint.
@@ -282,7 +345,15 @@ describe("withdrawals", () => {
   const funded = () =>
     run(
       withProjects(),
-      { type: "deposit", account: ALICE, amount: 100n * E, allocation: [{ projectId: 1, bps: 6_000n }, { projectId: 2, bps: 4_000n }] },
+      {
+        type: "deposit",
+        account: ALICE,
+        amount: 100n * E,
+        allocation: [
+          { projectId: 1, bps: 6_000n },
+          { projectId: 2, bps: 4_000n },
+        ],
+      },
       { type: "deposit", account: BOB, amount: 40n * E + 7n, allocation: [{ projectId: 2, bps: 10_000n }] },
       { type: "advanceTime", seconds: DAY },
     );
@@ -294,22 +365,46 @@ describe("withdrawals", () => {
     for (const amount of [principal, 1n, 33n * E + 5n, principal - 10n ** 9n]) {
       const figures = withdrawalOf(bookOf(s), rateOf(s), principal, amount);
       const out = exec(s, { type: "withdraw", account: ALICE, amount, receiver: ALICE }).output;
-      assert.deepStrictEqual(out, { type: "withdraw", sharesPaid: figures.sharesPaid, stEthPaid: figures.stEthPaid, deficit: false });
+      assert.deepStrictEqual(out, {
+        type: "withdraw",
+        sharesPaid: figures.sharesPaid,
+        stEthPaid: figures.stEthPaid,
+        deficit: false,
+      });
       assert.strictEqual(figures.closes, amount === principal);
     }
-    assert.strictEqual(withdrawableNow(bookOf(s), rateOf(s), principal), withdrawalOf(bookOf(s), rateOf(s), principal, principal).stEthPaid);
+    assert.strictEqual(
+      withdrawableNow(bookOf(s), rateOf(s), principal),
+      withdrawalOf(bookOf(s), rateOf(s), principal, principal).stEthPaid,
+    );
     assert.strictEqual(withdrawableNow(bookOf(s), rateOf(s), 0n), 0n);
   });
 
   it("deficit: the whole position for its pro-rata share of what the machine holds beyond the assigned yield", () => {
     const s0 = funded();
-    const yielded = run(s0, { type: "rebase", delta: s0.lido.totalPooledEther / 50n }, { type: "harvest", caller: KEEPER, projectId: 2 });
-    const s = run(yielded, { type: "advanceTime", seconds: DAY }, { type: "rebase", delta: -(yielded.lido.totalPooledEther / 3n) });
+    const yielded = run(
+      s0,
+      { type: "rebase", delta: s0.lido.totalPooledEther / 50n },
+      { type: "harvest", caller: KEEPER, projectId: 2 },
+    );
+    const s = run(
+      yielded,
+      { type: "advanceTime", seconds: DAY },
+      { type: "rebase", delta: -(yielded.lido.totalPooledEther / 3n) },
+    );
     assert.isTrue(deficitStatus(s).inDeficit);
-    for (const [account, principal] of [[ALICE, 100n * E], [BOB, 40n * E + 7n]] as const) {
+    for (const [account, principal] of [
+      [ALICE, 100n * E],
+      [BOB, 40n * E + 7n],
+    ] as const) {
       const figures = withdrawalOf(bookOf(s), rateOf(s), principal, principal);
       const out = exec(s, { type: "withdraw", account, amount: principal, receiver: account }).output;
-      assert.deepStrictEqual(out, { type: "withdraw", sharesPaid: figures.sharesPaid, stEthPaid: figures.stEthPaid, deficit: true });
+      assert.deepStrictEqual(out, {
+        type: "withdraw",
+        sharesPaid: figures.sharesPaid,
+        stEthPaid: figures.stEthPaid,
+        deficit: true,
+      });
       assert.isTrue(figures.closes);
       assert.isTrue(figures.stEthPaid < principal, "a deficit withdrawal is paid less than its principal");
       assert.strictEqual(withdrawableNow(bookOf(s), rateOf(s), principal), figures.stEthPaid);
@@ -320,7 +415,14 @@ describe("withdrawals", () => {
 describe("rules", () => {
   it("launchParamsError is the model's launch revert, and undefined for the bounds themselves", () => {
     const b = DEFAULT_LAUNCH_BOUNDS;
-    const edge = launchParams({ launchPrice: b.maxLaunchPrice, maxSupply: b.minMaxSupply, seedReserve: b.minMaxSupply / 2n, dailyEmission: b.minMaxSupply / 2n, decayBps: b.maxDecayBps, contributorBps: b.maxContributorBps });
+    const edge = launchParams({
+      launchPrice: b.maxLaunchPrice,
+      maxSupply: b.minMaxSupply,
+      seedReserve: b.minMaxSupply / 2n,
+      dailyEmission: b.minMaxSupply / 2n,
+      decayBps: b.maxDecayBps,
+      contributorBps: b.maxContributorBps,
+    });
     assert.isUndefined(launchParamsError(edge));
     const bad = [
       launchParams({ name: "" }),
@@ -336,9 +438,19 @@ describe("rules", () => {
       launchParams({ symbol: "€".repeat(11) }),
       launchParams({ metadataURI: "€".repeat(171) }),
     ];
-    assert.deepStrictEqual(launchParamsError(launchParams({ name: "é".repeat(33) })), { _tag: "TCM_NameTooLong", length: 66n, max: 64n });
-    assert.deepStrictEqual(launchParamsError(launchParams({ metadataURI: "€".repeat(171) })), { _tag: "TCM_MetadataURITooLong", length: 513n, max: 512n });
-    assert.isUndefined(launchParamsError(launchParams({ name: "é".repeat(32), symbol: "S".repeat(32), metadataURI: "u".repeat(512) })));
+    assert.deepStrictEqual(launchParamsError(launchParams({ name: "é".repeat(33) })), {
+      _tag: "TCM_NameTooLong",
+      length: 66n,
+      max: 64n,
+    });
+    assert.deepStrictEqual(launchParamsError(launchParams({ metadataURI: "€".repeat(171) })), {
+      _tag: "TCM_MetadataURITooLong",
+      length: 513n,
+      max: 512n,
+    });
+    assert.isUndefined(
+      launchParamsError(launchParams({ name: "é".repeat(32), symbol: "S".repeat(32), metadataURI: "u".repeat(512) })),
+    );
     const s = withProjects();
     for (const params of bad) {
       const error = launchParamsError(params);
@@ -352,11 +464,17 @@ describe("rules", () => {
     const s = withProjects();
     fc.assert(
       fc.property(
-        fc.array(fc.record({ projectId: fc.integer({ min: 0, max: 5 }), bps: fc.bigInt({ min: 0n, max: 10_001n }) }), { maxLength: 9 }),
+        fc.array(fc.record({ projectId: fc.integer({ min: 0, max: 5 }), bps: fc.bigInt({ min: 0n, max: 10_001n }) }), {
+          maxLength: 9,
+        }),
         (allocation) => {
           const error = allocationError(allocation, s.projectCount);
           const result = execute(s, { type: "deposit", account: ALICE, amount: E, allocation });
-          if (error === undefined) assert.isTrue(result.ok, JSON.stringify(result, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)));
+          if (error === undefined)
+            assert.isTrue(
+              result.ok,
+              JSON.stringify(result, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)),
+            );
           else assert.deepStrictEqual(result, { ok: false, error });
         },
       ),

@@ -1,4 +1,13 @@
-import { type Action, type Address, type LaunchParams, type State, type Transition, execute, initialState, unwrap } from "../src/index.js";
+import {
+  type Action,
+  type Address,
+  type LaunchParams,
+  type State,
+  type Transition,
+  execute,
+  initialState,
+  unwrap,
+} from "../src/index.js";
 
 export const E = 10n ** 18n;
 export const DAY = 86_400n;
@@ -84,20 +93,36 @@ export const fresh = (
 /** Executes an action that must succeed: the state after it and its output. */
 export const exec = (s: State, action: Action): Transition => {
   const result = execute(s, action);
-  if (!result.ok) throw new Error(`${action.type} reverted: ${JSON.stringify(result.error, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`);
+  if (!result.ok)
+    throw new Error(
+      `${action.type} reverted: ${JSON.stringify(result.error, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`,
+    );
   return result.value;
 };
 
 /** Runs actions that must succeed. */
-export const run = (state: State, ...actions: Action[]): State => actions.reduce((s, action) => exec(s, action).state, state);
+export const run = (state: State, ...actions: Action[]): State =>
+  actions.reduce((s, action) => exec(s, action).state, state);
 
 /** Three projects: token addresses below and above wstETH so both pair orientations are covered. */
 export const withProjects = (state: State = fresh()): State =>
   run(
     state,
     { type: "launch", caller: DEV, params: launchParams(), token: addr(0x1000), pair: addr(0x1001) },
-    { type: "launch", caller: DEV, params: launchParams({ decayBps: 0n, contributorBps: 0n, contributorRecipient: addr(0) }), token: addr(0x5000), pair: addr(0x5001) },
-    { type: "launch", caller: DEV, params: launchParams({ launchPrice: 10n ** 17n, decayBps: 5_000n }), token: addr(0x2fff), pair: addr(0x2ffe) },
+    {
+      type: "launch",
+      caller: DEV,
+      params: launchParams({ decayBps: 0n, contributorBps: 0n, contributorRecipient: addr(0) }),
+      token: addr(0x5000),
+      pair: addr(0x5001),
+    },
+    {
+      type: "launch",
+      caller: DEV,
+      params: launchParams({ launchPrice: 10n ** 17n, decayBps: 5_000n }),
+      token: addr(0x2fff),
+      pair: addr(0x2ffe),
+    },
     { type: "submit", account: ALICE, amount: 1_000n * E },
     { type: "submit", account: BOB, amount: 1_000n * E },
     { type: "submit", account: TRADER, amount: 1_000n * E },

@@ -3,7 +3,10 @@ import fc from "fast-check";
 import { lido, type Shares, type Wei, type Wst } from "../src/index.js";
 
 const rateArb = fc
-  .record({ totalShares: fc.bigInt({ min: 10n ** 18n, max: 1n << 100n }), permille: fc.bigInt({ min: 400n, max: 4_000n }) })
+  .record({
+    totalShares: fc.bigInt({ min: 10n ** 18n, max: 1n << 100n }),
+    permille: fc.bigInt({ min: 400n, max: 4_000n }),
+  })
   .map(({ totalShares, permille }) => ({ totalShares, totalPooledEther: (totalShares * permille) / 1000n }));
 
 describe("Lido share arithmetic", () => {

@@ -43,13 +43,21 @@ describe("mechanism on anvil: the reference scenario's first days equal the simu
     const stEthAbi = abiOf("MockStETH");
     const wstEthAbi = abiOf("MockWstETH");
     const pairAbi = abiOf("IUniswapV2Pair", "IUniswapV2");
-    const errorsAbi = [...machineAbi, ...abiOf("ProjectToken"), ...stEthAbi, ...wstEthAbi].filter((x) => x.type === "error") as Abi;
+    const errorsAbi = [...machineAbi, ...abiOf("ProjectToken"), ...stEthAbi, ...wstEthAbi].filter(
+      (x) => x.type === "error",
+    ) as Abi;
     const { pub, testClient, wallet, read } = clientsOf(c.url, 100);
     const M = (fn: string, args: ReadonlyArray<unknown> = []) => read(c.machine, machineAbi, fn, args);
-    const enc = (abi: Abi, functionName: string, args: ReadonlyArray<unknown> = []) => encodeFunctionData({ abi, functionName, args: args as unknown[] });
+    const enc = (abi: Abi, functionName: string, args: ReadonlyArray<unknown> = []) =>
+      encodeFunctionData({ abi, functionName, args: args as unknown[] });
 
     // ---------------------------------------------------------------- the machine as deployed = the simulated one
-    const { state: base, genesis, guardian, config } = await deployedModel(c, read, { machine: machineAbi, stEth: stEthAbi });
+    const {
+      state: base,
+      genesis,
+      guardian,
+      config,
+    } = await deployedModel(c, read, { machine: machineAbi, stEth: stEthAbi });
     expect(config, "the devnet's parameters are the simulation's").toEqual(DEVNET_CONFIG);
     const sim = new Sim(base);
     const actors: Actors = {
@@ -67,11 +75,21 @@ describe("mechanism on anvil: the reference scenario's first days equal the simu
     let txCount = 0;
     const send = async (at: bigint, from: Address, to: Address, data: Hex, value = 0n): Promise<void> => {
       await testClient.request({ method: "anvil_setNextBlockTimestamp", params: [Number(at)] } as never);
-      const hash = await wallet.sendTransaction({ account: getAddress(from), to: getAddress(to), data, value, gas: 15_000_000n, chain: null });
+      const hash = await wallet.sendTransaction({
+        account: getAddress(from),
+        to: getAddress(to),
+        data,
+        value,
+        gas: 15_000_000n,
+        chain: null,
+      });
       const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 2 });
       txCount++;
       if (receipt.status !== "success") {
-        const trace = (await pub.request({ method: "debug_traceTransaction", params: [hash, { tracer: "callTracer" }] } as never)) as { output?: Hex };
+        const trace = (await pub.request({
+          method: "debug_traceTransaction",
+          params: [hash, { tracer: "callTracer" }],
+        } as never)) as { output?: Hex };
         let reason = trace.output ?? "0x";
         try {
           const d = decodeErrorResult({ abi: errorsAbi, data: trace.output ?? "0x" });
@@ -90,22 +108,62 @@ describe("mechanism on anvil: the reference scenario's first days equal the simu
 
     // ---------------------------------------------------------------- set-up, all in epoch 0
     const principal = REFERENCE.principal;
-    for (const [who, amount] of [[actors.whale, LIDO_OTHERS], [actors.depositor, principal]] as const) {
-      await testClient.request({ method: "anvil_setBalance", params: [getAddress(who), `0x${(amount + 10n * E).toString(16)}`] } as never);
+    for (const [who, amount] of [
+      [actors.whale, LIDO_OTHERS],
+      [actors.depositor, principal],
+    ] as const) {
+      await testClient.request({
+        method: "anvil_setBalance",
+        params: [getAddress(who), `0x${(amount + 10n * E).toString(16)}`],
+      } as never);
     }
     let t = (await pub.getBlock({ blockTag: "latest" })).timestamp + 1n;
-    await both(t++, actors.whale, c.stEth, enc(stEthAbi, "submit", [getAddress(ZERO)]), { type: "submit", account: actors.whale, amount: LIDO_OTHERS }, LIDO_OTHERS);
-    await both(t++, actors.depositor, c.stEth, enc(stEthAbi, "submit", [getAddress(ZERO)]), { type: "submit", account: actors.depositor, amount: principal }, principal);
+    await both(
+      t++,
+      actors.whale,
+      c.stEth,
+      enc(stEthAbi, "submit", [getAddress(ZERO)]),
+      { type: "submit", account: actors.whale, amount: LIDO_OTHERS },
+      LIDO_OTHERS,
+    );
+    await both(
+      t++,
+      actors.depositor,
+      c.stEth,
+      enc(stEthAbi, "submit", [getAddress(ZERO)]),
+      { type: "submit", account: actors.depositor, amount: principal },
+      principal,
+    );
     await send(t++, actors.depositor, c.stEth, enc(stEthAbi, "approve", [getAddress(c.machine), maxUint256]));
     const params = morpheus(actors.dev);
     const launchAt = t++;
-    await send(launchAt, actors.dev, c.machine, enc(machineAbi, "launchProject", [{ ...params, contributorRecipient: getAddress(params.contributorRecipient) }]));
+    await send(
+      launchAt,
+      actors.dev,
+      c.machine,
+      enc(machineAbi, "launchProject", [{ ...params, contributorRecipient: getAddress(params.contributorRecipient) }]),
+    );
     const view = (await M("getProject", [1])) as { token: string; pair: string };
-    sim.send(launchAt, actors.dev, "setup", { type: "launch", caller: actors.dev, params, token: lc(view.token), pair: lc(view.pair) });
-    const allocation = [{ projectId: 1, bps: 10_000n }];
-    await both(t++, actors.depositor, c.machine, enc(machineAbi, "deposit", [principal, [{ projectId: 1, bps: 10_000 }]]), {
-      type: "deposit", account: actors.depositor, amount: principal, allocation,
+    sim.send(launchAt, actors.dev, "setup", {
+      type: "launch",
+      caller: actors.dev,
+      params,
+      token: lc(view.token),
+      pair: lc(view.pair),
     });
+    const allocation = [{ projectId: 1, bps: 10_000n }];
+    await both(
+      t++,
+      actors.depositor,
+      c.machine,
+      enc(machineAbi, "deposit", [principal, [{ projectId: 1, bps: 10_000 }]]),
+      {
+        type: "deposit",
+        account: actors.depositor,
+        amount: principal,
+        allocation,
+      },
+    );
     expect(sim.lastTime < genesis + DAY, "the set-up fits in epoch 0").toBe(true);
     const project = sim.state.projects[1];
     if (project === undefined) throw new Error("no project 1");
@@ -155,28 +213,52 @@ describe("mechanism on anvil: the reference scenario's first days equal the simu
         const { to, data } = encode(tx.action);
         await send(tx.at, tx.from, to, data);
       }
-      const [reserves, lpSupply, machineLp, projectView, keeperWst, machineWst, machineShares, lidoPooled] = (await Promise.all([
-        read(pair, pairAbi, "getReserves"),
-        read(pair, pairAbi, "totalSupply"),
-        read(pair, pairAbi, "balanceOf", [getAddress(c.machine)]),
-        M("getProject", [1]),
-        read(c.wstEth, wstEthAbi, "balanceOf", [getAddress(actors.keeper)]),
-        read(c.wstEth, wstEthAbi, "balanceOf", [getAddress(c.machine)]),
-        read(c.stEth, stEthAbi, "sharesOf", [getAddress(c.machine)]),
-        read(c.stEth, stEthAbi, "getTotalPooledEther"),
-      ])) as [readonly [bigint, bigint, number], bigint, bigint, { pendingWstEth: bigint; carryTokens: bigint }, bigint, bigint, bigint, bigint];
+      const [reserves, lpSupply, machineLp, projectView, keeperWst, machineWst, machineShares, lidoPooled] =
+        (await Promise.all([
+          read(pair, pairAbi, "getReserves"),
+          read(pair, pairAbi, "totalSupply"),
+          read(pair, pairAbi, "balanceOf", [getAddress(c.machine)]),
+          M("getProject", [1]),
+          read(c.wstEth, wstEthAbi, "balanceOf", [getAddress(actors.keeper)]),
+          read(c.wstEth, wstEthAbi, "balanceOf", [getAddress(c.machine)]),
+          read(c.stEth, stEthAbi, "sharesOf", [getAddress(c.machine)]),
+          read(c.stEth, stEthAbi, "getTotalPooledEther"),
+        ])) as [
+          readonly [bigint, bigint, number],
+          bigint,
+          bigint,
+          { pendingWstEth: bigint; carryTokens: bigint },
+          bigint,
+          bigint,
+          bigint,
+          bigint,
+        ];
       const [r0, r1] = reserves;
       const [reserveWst, reserveTokens] = project.tokenIsToken0 ? [r1, r0] : [r0, r1];
       const p = record.projects[0] as DayRecord["projects"][number];
       const chain = {
-        reserveWst, reserveTokens, lpSupply, machineLp, pending: projectView.pendingWstEth, carryTokens: projectView.carryTokens,
-        keeperWst, machineWst, machineShares, lidoPooled,
+        reserveWst,
+        reserveTokens,
+        lpSupply,
+        machineLp,
+        pending: projectView.pendingWstEth,
+        carryTokens: projectView.carryTokens,
+        keeperWst,
+        machineWst,
+        machineShares,
+        lidoPooled,
       };
       const model = {
-        reserveWst: p.reserveWst, reserveTokens: p.reserveTokens, lpSupply: p.lpTotalSupply, machineLp: p.machineLp, pending: p.pending,
-        carryTokens: p.carryTokens, ...ledgers[i],
+        reserveWst: p.reserveWst,
+        reserveTokens: p.reserveTokens,
+        lpSupply: p.lpTotalSupply,
+        machineLp: p.machineLp,
+        pending: p.pending,
+        carryTokens: p.carryTokens,
+        ...ledgers[i],
       };
-      if (json(chain) !== json(model)) mismatches.push(`day ${record.day}\n  chain: ${json(chain)}\n  model: ${json(model)}`);
+      if (json(chain) !== json(model))
+        mismatches.push(`day ${record.day}\n  chain: ${json(chain)}\n  model: ${json(model)}`);
       expect(mismatches, mismatches.join("\n")).toEqual([]);
     }
     expect(next, "every simulated transaction was replayed").toBe(txs.length);

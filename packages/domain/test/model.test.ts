@@ -18,7 +18,23 @@ import {
   unpackEntry,
   yieldMath,
 } from "../src/index.js";
-import { ALICE, BOB, DAY, DEV, E, KEEPER, MACHINE, STETH, TRADER, WSTETH, addr, fresh, launchParams, run, withProjects } from "./fixtures.js";
+import {
+  ALICE,
+  BOB,
+  DAY,
+  DEV,
+  E,
+  KEEPER,
+  MACHINE,
+  STETH,
+  TRADER,
+  WSTETH,
+  addr,
+  fresh,
+  launchParams,
+  run,
+  withProjects,
+} from "./fixtures.js";
 
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
@@ -37,10 +53,20 @@ describe("reverts carry the contract's custom errors and values", () => {
       { _tag: "TCM_AllocationSumNot10000", sum: 9_999n },
     );
     assert.deepStrictEqual(
-      errorOf(s, { type: "deposit", account: ALICE, amount: E, allocation: [{ projectId: 2, bps: 5_000n }, { projectId: 1, bps: 5_000n }] }),
+      errorOf(s, {
+        type: "deposit",
+        account: ALICE,
+        amount: E,
+        allocation: [
+          { projectId: 2, bps: 5_000n },
+          { projectId: 1, bps: 5_000n },
+        ],
+      }),
       { _tag: "TCM_AllocationNotSorted", index: 1n, projectId: 1 },
     );
-    assert.deepStrictEqual(errorOf(s, { type: "deposit", account: ALICE, amount: E, allocation: [] }), { _tag: "TCM_AllocationEmpty" });
+    assert.deepStrictEqual(errorOf(s, { type: "deposit", account: ALICE, amount: E, allocation: [] }), {
+      _tag: "TCM_AllocationEmpty",
+    });
     assert.deepStrictEqual(
       errorOf(s, { type: "deposit", account: ALICE, amount: E, allocation: [{ projectId: 4, bps: 10_000n }] }),
       { _tag: "TCM_UnknownProject", projectId: 4 },
@@ -53,7 +79,13 @@ describe("reverts carry the contract's custom errors and values", () => {
 
   it("launch validation names the parameter", () => {
     assert.deepStrictEqual(
-      errorOf(s, { type: "launch", caller: DEV, params: launchParams({ decayBps: 5_001n }), token: addr(0x7000), pair: addr(0x7001) }),
+      errorOf(s, {
+        type: "launch",
+        caller: DEV,
+        params: launchParams({ decayBps: 5_001n }),
+        token: addr(0x7000),
+        pair: addr(0x7001),
+      }),
       { _tag: "TCM_DecayOutOfBounds", value: 5_001n, max: 5_000n },
     );
   });
@@ -62,7 +94,10 @@ describe("reverts carry the contract's custom errors and values", () => {
     const before = JSON.stringify(s, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
     errorOf(s, { type: "withdraw", account: ALICE, amount: E, receiver: ALICE });
     run(s, { type: "deposit", account: ALICE, amount: E, allocation: [{ projectId: 1, bps: 10_000n }] });
-    assert.strictEqual(JSON.stringify(s, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)), before);
+    assert.strictEqual(
+      JSON.stringify(s, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+      before,
+    );
   });
 });
 
@@ -74,33 +109,71 @@ describe("stETH / wstETH reverts carry Lido's reason strings, in the mocks' orde
   it("stETH: submit, transfer (zero addresses before the contract check before the balance), Aragon SafeMath", () => {
     assert.deepStrictEqual(errorOf(s, { type: "submit", account: ZERO, amount: 0n }), lido("ZERO_DEPOSIT"));
     assert.deepStrictEqual(errorOf(s, { type: "submit", account: ZERO, amount: E }), lido("MINT_TO_ZERO_ADDR"));
-    assert.deepStrictEqual(errorOf(s, { type: "submit", account: ALICE, amount: 2n ** 200n }), lido("MATH_MUL_OVERFLOW"));
+    assert.deepStrictEqual(
+      errorOf(s, { type: "submit", account: ALICE, amount: 2n ** 200n }),
+      lido("MATH_MUL_OVERFLOW"),
+    );
     // Two int256-max rebases bring the pooled ether to 2^256 - 2 - 1000e18: 1000e18 + 1 fits exactly, + 2 overflows.
     const int256Max = 2n ** 255n - 1n;
     const huge = run(fresh(), { type: "rebase", delta: int256Max }, { type: "rebase", delta: int256Max - 2_000n * E });
     assert.strictEqual(execute(huge, { type: "submit", account: ALICE, amount: 1_000n * E + 1n }).ok, true);
-    assert.deepStrictEqual(errorOf(huge, { type: "submit", account: ALICE, amount: 1_000n * E + 2n }), lido("MATH_ADD_OVERFLOW"));
+    assert.deepStrictEqual(
+      errorOf(huge, { type: "submit", account: ALICE, amount: 1_000n * E + 2n }),
+      lido("MATH_ADD_OVERFLOW"),
+    );
     const over = 1_000n * E + 1n;
-    assert.deepStrictEqual(errorOf(s, { type: "transferStEth", from: ZERO, to: ZERO, amount: over }), lido("TRANSFER_FROM_ZERO_ADDR"));
-    assert.deepStrictEqual(errorOf(s, { type: "transferStEth", from: ALICE, to: ZERO, amount: over }), lido("TRANSFER_TO_ZERO_ADDR"));
-    assert.deepStrictEqual(errorOf(s, { type: "transferStEth", from: ALICE, to: STETH, amount: over }), lido("TRANSFER_TO_STETH_CONTRACT"));
-    assert.deepStrictEqual(errorOf(s, { type: "transferStEth", from: ALICE, to: BOB, amount: over }), lido("BALANCE_EXCEEDED"));
-    assert.deepStrictEqual(errorOf(s, { type: "transferStEth", from: ALICE, to: BOB, amount: 2n ** 200n }), lido("MATH_MUL_OVERFLOW"));
+    assert.deepStrictEqual(
+      errorOf(s, { type: "transferStEth", from: ZERO, to: ZERO, amount: over }),
+      lido("TRANSFER_FROM_ZERO_ADDR"),
+    );
+    assert.deepStrictEqual(
+      errorOf(s, { type: "transferStEth", from: ALICE, to: ZERO, amount: over }),
+      lido("TRANSFER_TO_ZERO_ADDR"),
+    );
+    assert.deepStrictEqual(
+      errorOf(s, { type: "transferStEth", from: ALICE, to: STETH, amount: over }),
+      lido("TRANSFER_TO_STETH_CONTRACT"),
+    );
+    assert.deepStrictEqual(
+      errorOf(s, { type: "transferStEth", from: ALICE, to: BOB, amount: over }),
+      lido("BALANCE_EXCEEDED"),
+    );
+    assert.deepStrictEqual(
+      errorOf(s, { type: "transferStEth", from: ALICE, to: BOB, amount: 2n ** 200n }),
+      lido("MATH_MUL_OVERFLOW"),
+    );
   });
 
   it("a deposit of more stETH than held: the pull's BALANCE_EXCEEDED", () => {
     assert.deepStrictEqual(
-      errorOf(s, { type: "deposit", account: ALICE, amount: 1_000n * E + 1n, allocation: [{ projectId: 1, bps: 10_000n }] }),
+      errorOf(s, {
+        type: "deposit",
+        account: ALICE,
+        amount: 1_000n * E + 1n,
+        allocation: [{ projectId: 1, bps: 10_000n }],
+      }),
       lido("BALANCE_EXCEEDED"),
     );
   });
 
   it("wstETH: wrap and unwrap check zero first, then the maths, the burn, the stETH transfer; transfers are OpenZeppelin 3.4's", () => {
-    assert.deepStrictEqual(errorOf(s, { type: "wrap", account: ALICE, amount: 0n }), lido("wstETH: can't wrap zero stETH"));
-    assert.deepStrictEqual(errorOf(s, { type: "wrap", account: ALICE, amount: 1_000n * E + 1n }), lido("BALANCE_EXCEEDED"));
-    assert.deepStrictEqual(errorOf(s, { type: "unwrap", account: BOB, amount: 0n }), lido("wstETH: zero amount unwrap not allowed"));
+    assert.deepStrictEqual(
+      errorOf(s, { type: "wrap", account: ALICE, amount: 0n }),
+      lido("wstETH: can't wrap zero stETH"),
+    );
+    assert.deepStrictEqual(
+      errorOf(s, { type: "wrap", account: ALICE, amount: 1_000n * E + 1n }),
+      lido("BALANCE_EXCEEDED"),
+    );
+    assert.deepStrictEqual(
+      errorOf(s, { type: "unwrap", account: BOB, amount: 0n }),
+      lido("wstETH: zero amount unwrap not allowed"),
+    );
     assert.deepStrictEqual(errorOf(s, { type: "unwrap", account: BOB, amount: 2n ** 200n }), lido("MATH_MUL_OVERFLOW"));
-    assert.deepStrictEqual(errorOf(s, { type: "unwrap", account: BOB, amount: 1n }), lido("ERC20: burn amount exceeds balance"));
+    assert.deepStrictEqual(
+      errorOf(s, { type: "unwrap", account: BOB, amount: 1n }),
+      lido("ERC20: burn amount exceeds balance"),
+    );
     assert.deepStrictEqual(
       errorOf(s, { type: "donate", from: BOB, asset: "wstETH", amount: 1n, projectId: 1 }),
       lido("ERC20: transfer amount exceeds balance"),
@@ -114,7 +187,12 @@ describe("stETH / wstETH reverts carry Lido's reason strings, in the mocks' orde
 
 describe("a hand-checked life cycle", () => {
   // stETH at 1:1 (1000e18 pooled, 1000e18 shares at 0xdead), Alice holds 1000e18 after submitting.
-  let s = run(withProjects(), { type: "deposit", account: ALICE, amount: 100n * E, allocation: [{ projectId: 1, bps: 10_000n }] });
+  let s = run(withProjects(), {
+    type: "deposit",
+    account: ALICE,
+    amount: 100n * E,
+    allocation: [{ projectId: 1, bps: 10_000n }],
+  });
   const pooledBefore = s.lido.totalPooledEther;
   const shares = s.lido.totalShares;
 
@@ -175,14 +253,21 @@ describe("a hand-checked life cycle", () => {
     assert.isTrue(p?.seeded);
     assert.strictEqual(s.wstEth.balances[addr(0x1001)], budget);
     // The sub-share remainder stays with the project.
-    assert.strictEqual(yieldMath.pendingYieldScaled(100n * E, s.projects[1]?.yieldDebt ?? 0n, s.accYield), (100n * E * indexDelta) & 0xffffffffn);
+    assert.strictEqual(
+      yieldMath.pendingYieldScaled(100n * E, s.projects[1]?.yieldDebt ?? 0n, s.accYield),
+      (100n * E * indexDelta) & 0xffffffffn,
+    );
   });
 
   it("rewards: one epoch of 1% decay emits exactly dailyEmission, 10% to the contributor", () => {
     const owed = pendingRewardsOf(s, ALICE, 1);
     // 1000e18 over 100e18 principal: (900e18 << 64) / 100e18 = 9 << 64 exactly.
     assert.deepStrictEqual(owed, { ok: true, value: 900n * E });
-    const next = run(s, { type: "claim", account: ALICE, projectIds: [1], receiver: ALICE }, { type: "claimContributor", caller: DEV, projectId: 1 });
+    const next = run(
+      s,
+      { type: "claim", account: ALICE, projectIds: [1], receiver: ALICE },
+      { type: "claimContributor", caller: DEV, projectId: 1 },
+    );
     assert.strictEqual(next.tokens[addr(0x1000)]?.balances[ALICE], 900n * E);
     assert.strictEqual(next.tokens[addr(0x1000)]?.balances[DEV], 100n * E);
     assert.strictEqual(emission.cumulativeAtEpoch((1_000n * E) as never, 100n as never, 1n), 1_000n * E);
@@ -197,7 +282,12 @@ describe("a hand-checked life cycle", () => {
   });
 
   it("a buy just before the harvest's step makes the step trade nothing; harvestMany still collects", () => {
-    const sameBlock = run(s, { type: "advanceTime", seconds: DAY }, { type: "rebase", delta: E }, { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn: E });
+    const sameBlock = run(
+      s,
+      { type: "advanceTime", seconds: DAY },
+      { type: "rebase", delta: E },
+      { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn: E },
+    );
     // In the block of the buy, the step does nothing at all (it stays due); a block later it counts without trading.
     const same = execute(sameBlock, { type: "harvest", caller: KEEPER, projectId: 1 });
     assert.isTrue(same.ok);
@@ -231,14 +321,22 @@ describe("a hand-checked life cycle", () => {
   });
 
   it("a negative rebase is a deficit: deposits refused, withdrawal pro rata and whole", () => {
-    const slashed = run(s, { type: "deposit", account: BOB, amount: 100n * E, allocation: [{ projectId: 2, bps: 10_000n }] }, { type: "rebase", delta: -(s.lido.totalPooledEther / 2n) });
+    const slashed = run(
+      s,
+      { type: "deposit", account: BOB, amount: 100n * E, allocation: [{ projectId: 2, bps: 10_000n }] },
+      { type: "rebase", delta: -(s.lido.totalPooledEther / 2n) },
+    );
     const status = deficitStatus(slashed);
     assert.isTrue(status.inDeficit);
     assert.strictEqual(errorOf(slashed, { type: "topUp", account: BOB, amount: E })?._tag, "TCM_InDeficit");
-    assert.strictEqual(errorOf(slashed, { type: "withdraw", account: BOB, amount: E, receiver: BOB })?._tag, "TCM_DeficitRequiresFullWithdrawal");
+    assert.strictEqual(
+      errorOf(slashed, { type: "withdraw", account: BOB, amount: E, receiver: BOB })?._tag,
+      "TCM_DeficitRequiresFullWithdrawal",
+    );
     const principal = positionOf(slashed, BOB).principal;
     const held = slashed.lido.shares[MACHINE] ?? 0n;
-    const expected = (yieldMath.availableForPrincipal(held as never, slashed.assignedScaled) * principal) / slashed.totalPrincipal;
+    const expected =
+      (yieldMath.availableForPrincipal(held as never, slashed.assignedScaled) * principal) / slashed.totalPrincipal;
     const after = execute(slashed, { type: "withdraw", account: BOB, amount: principal, receiver: BOB });
     assert.isTrue(after.ok);
     if (after.ok) {
@@ -249,7 +347,11 @@ describe("a hand-checked life cycle", () => {
         deficit: true,
       });
       assert.strictEqual(after.value.state.positions[BOB], 0n);
-      assert.deepStrictEqual(after.value.state.entries[BOB], [0n, 0n, 0n, 0n], "a full withdrawal clears the entry words");
+      assert.deepStrictEqual(
+        after.value.state.entries[BOB],
+        [0n, 0n, 0n, 0n],
+        "a full withdrawal clears the entry words",
+      );
     }
   });
 });
@@ -258,23 +360,41 @@ describe("a hand-checked life cycle", () => {
 
 const accounts = [ALICE, BOB, addr(0xca201)];
 const action = fc.oneof(
-  fc.record({ a: fc.constantFrom(...accounts), amt: fc.bigInt({ min: 10n ** 9n, max: 200n * E }), split: fc.integer({ min: 0, max: 3 }) }).map(
-    ({ a, amt, split }): Action => ({
+  fc
+    .record({
+      a: fc.constantFrom(...accounts),
+      amt: fc.bigInt({ min: 10n ** 9n, max: 200n * E }),
+      split: fc.integer({ min: 0, max: 3 }),
+    })
+    .map(({ a, amt, split }): Action => ({
       type: "deposit",
       account: a,
       amount: amt,
-      allocation: [
-        [{ projectId: 1, bps: 10_000n }],
-        [{ projectId: 1, bps: 3_333n }, { projectId: 2, bps: 6_667n }],
-        [{ projectId: 1, bps: 5_000n }, { projectId: 2, bps: 2_500n }, { projectId: 3, bps: 2_500n }],
-        [{ projectId: 3, bps: 10_000n }],
-      ][split] ?? [],
-    }),
-  ),
-  fc.record({ a: fc.constantFrom(...accounts), amt: fc.bigInt({ min: 10n ** 9n, max: 50n * E }) }).map(({ a, amt }): Action => ({ type: "topUp", account: a, amount: amt })),
+      allocation:
+        [
+          [{ projectId: 1, bps: 10_000n }],
+          [
+            { projectId: 1, bps: 3_333n },
+            { projectId: 2, bps: 6_667n },
+          ],
+          [
+            { projectId: 1, bps: 5_000n },
+            { projectId: 2, bps: 2_500n },
+            { projectId: 3, bps: 2_500n },
+          ],
+          [{ projectId: 3, bps: 10_000n }],
+        ][split] ?? [],
+    })),
+  fc
+    .record({ a: fc.constantFrom(...accounts), amt: fc.bigInt({ min: 10n ** 9n, max: 50n * E }) })
+    .map(({ a, amt }): Action => ({ type: "topUp", account: a, amount: amt })),
   // Withdraw amounts are per-mille of the position (resolved against the state when applied); 1000 = all.
-  fc.record({ a: fc.constantFrom(...accounts), permille: fc.constantFrom(1n, 250n, 500n, 999n, 1000n) }).map(({ a, permille }): Action => ({ type: "withdraw", account: a, amount: permille, receiver: a })),
-  fc.record({ a: fc.constantFrom(...accounts), id: fc.integer({ min: 1, max: 3 }) }).map(({ a, id }): Action => ({ type: "reallocate", account: a, allocation: [{ projectId: id, bps: 10_000n }] })),
+  fc
+    .record({ a: fc.constantFrom(...accounts), permille: fc.constantFrom(1n, 250n, 500n, 999n, 1000n) })
+    .map(({ a, permille }): Action => ({ type: "withdraw", account: a, amount: permille, receiver: a })),
+  fc
+    .record({ a: fc.constantFrom(...accounts), id: fc.integer({ min: 1, max: 3 }) })
+    .map(({ a, id }): Action => ({ type: "reallocate", account: a, allocation: [{ projectId: id, bps: 10_000n }] })),
   fc.constantFrom(...accounts).map((a): Action => ({ type: "claim", account: a, projectIds: [1, 2, 3], receiver: a })),
   fc.integer({ min: 1, max: 3 }).map((id): Action => ({ type: "claimContributor", caller: DEV, projectId: id })),
   fc.integer({ min: 1, max: 3 }).map((id): Action => ({ type: "harvest", caller: KEEPER, projectId: id })),
@@ -282,9 +402,15 @@ const action = fc.oneof(
   fc.bigInt({ min: -2n * E, max: 30n * E }).map((delta): Action => ({ type: "rebase", delta })),
   fc.bigInt({ min: 30n * E, max: 300n * E }).map((delta): Action => ({ type: "rebase", delta })),
   fc.bigInt({ min: 1n, max: E }).map((amount): Action => ({ type: "donate", from: TRADER, asset: "stETH", amount })),
-  fc.record({ id: fc.integer({ min: 1, max: 3 }), amt: fc.bigInt({ min: 10n ** 6n, max: E / 50n }), buy: fc.boolean() }).map(
-    ({ id, amt, buy }): Action => ({ type: "swap", trader: TRADER, projectId: id, side: buy ? "buyTokens" : "sellTokens", amountIn: amt }),
-  ),
+  fc
+    .record({ id: fc.integer({ min: 1, max: 3 }), amt: fc.bigInt({ min: 10n ** 6n, max: E / 50n }), buy: fc.boolean() })
+    .map(({ id, amt, buy }): Action => ({
+      type: "swap",
+      trader: TRADER,
+      projectId: id,
+      side: buy ? "buyTokens" : "sellTokens",
+      amountIn: amt,
+    })),
   fc.integer({ min: 1, max: 3 }).map((id): Action => ({ type: "deploy", caller: KEEPER, projectId: id })),
   fc.constant<Action>({ type: "deployMany", caller: KEEPER, projectIds: [1, 2, 3, 99] }),
   fc.bigInt({ min: 1n, max: 2n * DAY }).map((seconds): Action => ({ type: "advanceTime", seconds })),
@@ -296,7 +422,11 @@ const checkStep = (before: State, id: number, d: DeployReport, pendingIn: bigint
   const p = before.projects[id];
   if (p === undefined) throw new Error(`no project ${id}`);
   // Every wei of the step's pending wstETH is deployed, paid as bounty or still pending.
-  assert.strictEqual(d.wstEthSwapped + d.wstEthAdded + d.bounty + d.pendingOut, d.pendingIn, "deployed + bounty + pendingOut == pendingIn");
+  assert.strictEqual(
+    d.wstEthSwapped + d.wstEthAdded + d.bounty + d.pendingOut,
+    d.pendingIn,
+    "deployed + bounty + pendingOut == pendingIn",
+  );
   assert.strictEqual(d.pendingIn, pendingIn, "the step starts from the project's pending wstETH");
   if (!p.seeded) return d.tokensSeeded === 0n ? "step:open-deferred" : "step:open";
   assert.strictEqual(d.tokensSeeded, 0n);
@@ -312,14 +442,23 @@ const checkStep = (before: State, id: number, d: DeployReport, pendingIn: bigint
     return "step:spot-past-band";
   }
   // The band is anchored at the lower of spot and the reference (wad figures, rounded down from UQ112).
-  assert.isTrue(d.ceilingPrice <= ((d.spotPrice < d.referencePrice ? d.spotPrice : d.referencePrice) * (10_000n + before.config.maxImpactBps)) / 10_000n + 1n, "ceiling from min(spot, reference)");
+  assert.isTrue(
+    d.ceilingPrice <=
+      ((d.spotPrice < d.referencePrice ? d.spotPrice : d.referencePrice) * (10_000n + before.config.maxImpactBps)) /
+        10_000n +
+        1n,
+    "ceiling from min(spot, reference)",
+  );
   if (d.wstEthSwapped !== 0n) {
     // The buy never lifts the price above spot · (1 + maxImpactBps): (x + dx) / (y - dy) <= ceiling (exact, in UQ112).
     const pair = before.pairs[p.pair] as PairState;
     const { reserveWst, reserveTokens } = harvestMath.reservesOf(pair, p.tokenIsToken0);
     const spot = uniswap.priceUQ112(reserveWst, reserveTokens);
     const ceiling = (spot * (10_000n + before.config.maxImpactBps)) / 10_000n;
-    assert.isTrue((reserveWst + d.wstEthSwapped) << 112n <= ceiling * (reserveTokens - d.tokensBought), "price after the buy <= ceiling");
+    assert.isTrue(
+      (reserveWst + d.wstEthSwapped) << 112n <= ceiling * (reserveTokens - d.tokensBought),
+      "price after the buy <= ceiling",
+    );
     assert.isTrue(1997n * d.wstEthSwapped <= 1000n * d.pendingIn, "about half is swapped (the zap's share)");
   }
   return d.wstEthSwapped !== 0n ? "step:buy" : "step:add-only";
@@ -334,10 +473,22 @@ describe("invariants over random action sequences", () => {
     const openedStart = (() => {
       let s = run(
         unopened,
-        { type: "deposit", account: addr(0xca201), amount: 10n * E, allocation: [{ projectId: 1, bps: 5_000n }, { projectId: 3, bps: 5_000n }] },
+        {
+          type: "deposit",
+          account: addr(0xca201),
+          amount: 10n * E,
+          allocation: [
+            { projectId: 1, bps: 5_000n },
+            { projectId: 3, bps: 5_000n },
+          ],
+        },
         { type: "advanceTime", seconds: DAY },
       );
-      s = run(s, { type: "rebase", delta: s.lido.totalPooledEther / 1_000n }, { type: "harvestMany", caller: KEEPER, projectIds: [1, 3] });
+      s = run(
+        s,
+        { type: "rebase", delta: s.lido.totalPooledEther / 1_000n },
+        { type: "harvestMany", caller: KEEPER, projectIds: [1, 3] },
+      );
       return run(s, { type: "advanceTime", seconds: 60n });
     })();
     /** Outcome counts by action (`type` on success, `type!Error` on revert), to prove the paths are exercised. */
@@ -367,7 +518,9 @@ describe("invariants over random action sequences", () => {
               : output.type === "deploy" && a.type === "deploy"
                 ? [[a.projectId, output.report, pendingOf(a.projectId)]]
                 : output.type === "harvestMany" && a.type === "harvestMany"
-                  ? a.projectIds.map((id, i) => [id, output.deploys[i], output.reports[i]?.pendingWstEth ?? 0n] as const)
+                  ? a.projectIds.map(
+                      (id, i) => [id, output.deploys[i], output.reports[i]?.pendingWstEth ?? 0n] as const,
+                    )
                   : output.type === "deployMany" && a.type === "deployMany"
                     ? a.projectIds.map((id, i) => [id, output.reports[i], pendingOf(id)] as const)
                     : [];
@@ -378,15 +531,24 @@ describe("invariants over random action sequences", () => {
           }
           // The machine holds every project's pending wstETH, exactly (nobody donates wstETH to it here).
           const projectsNow = Object.values(next.projects);
-          assert.strictEqual(next.wstEth.balances[MACHINE] ?? 0n, projectsNow.reduce((sum, p) => sum + p.pendingWstEth, 0n));
+          assert.strictEqual(
+            next.wstEth.balances[MACHINE] ?? 0n,
+            projectsNow.reduce((sum, p) => sum + p.pendingWstEth, 0n),
+          );
           // Lido shares are only ever moved (submit mints, and is not in this sequence).
           assert.strictEqual(sumBalances(next.lido.shares), next.lido.totalShares);
           // Σ allocated principal = total principal.
           const projects = Object.values(next.projects);
-          assert.strictEqual(projects.reduce((sum, p) => sum + p.allocatedPrincipal, 0n), next.totalPrincipal);
+          assert.strictEqual(
+            projects.reduce((sum, p) => sum + p.allocatedPrincipal, 0n),
+            next.totalPrincipal,
+          );
           // Σ pending yield (scaled) = assignedScaled: nothing created or lost.
           assert.strictEqual(
-            projects.reduce((sum, p) => sum + yieldMath.pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, next.accYield), 0n),
+            projects.reduce(
+              (sum, p) => sum + yieldMath.pendingYieldScaled(p.allocatedPrincipal, p.yieldDebt, next.accYield),
+              0n,
+            ),
             next.assignedScaled,
           );
           // Indices only grow (no wrap at these sizes); LP held never decreases.
@@ -400,7 +562,16 @@ describe("invariants over random action sequences", () => {
             const token = next.tokens[p.token];
             const seeded = token?.poolOpen === true ? p.seedReserve : 0n;
             assert.strictEqual(p.emissionCap + p.seedReserve, token?.maxSupply);
-            assert.isTrue((token?.totalSupply ?? 0n) <= emission.cumulative(p.dailyEmission as never, p.decayBps as never, p.emissionCap as never, next.now - p.startTime) + seeded);
+            assert.isTrue(
+              (token?.totalSupply ?? 0n) <=
+                emission.cumulative(
+                  p.dailyEmission as never,
+                  p.decayBps as never,
+                  p.emissionCap as never,
+                  next.now - p.startTime,
+                ) +
+                  seeded,
+            );
             assert.isTrue((token?.totalSupply ?? 0n) <= (token?.maxSupply ?? 0n));
           }
           // A harvest moves exactly bounty + wrapped shares out of the machine.
@@ -408,14 +579,20 @@ describe("invariants over random action sequences", () => {
             const out = execute(s, a);
             if (out.ok && out.value.output.type === "harvest") {
               const r = out.value.output.report;
-              assert.strictEqual((s.lido.shares[MACHINE] ?? 0n) - (next.lido.shares[MACHINE] ?? 0n), r.bountyShares + r.wstEthWrapped);
+              assert.strictEqual(
+                (s.lido.shares[MACHINE] ?? 0n) - (next.lido.shares[MACHINE] ?? 0n),
+                r.bountyShares + r.wstEthWrapped,
+              );
             }
           }
           // Parts sum to the principal; the stored entries hold the position's bps, in its order; words past the
           // position are empty.
           for (const acc of accounts) {
             const pos = positionOf(next, acc);
-            assert.strictEqual(pos.entries.reduce((sum, e) => sum + e.principal, 0n), pos.principal);
+            assert.strictEqual(
+              pos.entries.reduce((sum, e) => sum + e.principal, 0n),
+              pos.principal,
+            );
             const words = next.entries[acc] ?? [0n, 0n, 0n, 0n];
             pos.entries.forEach((e, i) => {
               const half = ((words[i >> 1] ?? 0n) >> (112n * BigInt(i & 1))) & ((1n << 112n) - 1n);
@@ -429,7 +606,19 @@ describe("invariants over random action sequences", () => {
       { numRuns: 60 },
     );
     // The sequences must actually exercise the interesting paths.
-    for (const label of ["deposit", "withdraw", "claim", "harvest", "deploy", "deployMany", "step:open", "step:buy", "step:spot-past-band", "swap", "rebase"]) {
+    for (const label of [
+      "deposit",
+      "withdraw",
+      "claim",
+      "harvest",
+      "deploy",
+      "deployMany",
+      "step:open",
+      "step:buy",
+      "step:spot-past-band",
+      "swap",
+      "rebase",
+    ]) {
       assert.isTrue((succeeded.get(label) ?? 0) > 0, `no successful ${label}`);
     }
   });

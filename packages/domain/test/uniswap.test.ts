@@ -18,15 +18,36 @@ const naiveSqrt = (y: bigint): bigint => {
 
 describe("Uniswap V2 math", () => {
   it("the fast sqrt equals Uniswap's Babylonian loop verbatim", () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }), (y) => uniswap.sqrt(y) === uniswap.sqrtBabylonian(y)));
-    for (const y of [0n, 1n, 3n, 4n, 15n, 16n, 17n, (1n << 256n) - 1n, (1n << 224n) - 1n, 10n ** 36n - 1n, 10n ** 36n]) {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }), (y) => uniswap.sqrt(y) === uniswap.sqrtBabylonian(y)),
+    );
+    for (const y of [
+      0n,
+      1n,
+      3n,
+      4n,
+      15n,
+      16n,
+      17n,
+      (1n << 256n) - 1n,
+      (1n << 224n) - 1n,
+      10n ** 36n - 1n,
+      10n ** 36n,
+    ]) {
       assert.strictEqual(uniswap.sqrt(y), uniswap.sqrtBabylonian(y), String(y));
     }
   });
 
   it("Babylonian sqrt is the floor square root", () => {
     fc.assert(fc.property(fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }), (y) => uniswap.sqrt(y) === naiveSqrt(y)));
-    for (const [y, r] of [[0n, 0n], [1n, 1n], [3n, 1n], [4n, 2n], [15n, 3n], [16n, 4n]] as const) {
+    for (const [y, r] of [
+      [0n, 0n],
+      [1n, 1n],
+      [3n, 1n],
+      [4n, 2n],
+      [15n, 3n],
+      [16n, 4n],
+    ] as const) {
       assert.strictEqual(uniswap.sqrt(y), r);
     }
   });
@@ -70,12 +91,22 @@ describe("Uniswap V2 math", () => {
   });
 
   it("the uint256 cumulative wraps", () => {
-    const pair = { ...uniswap.emptyPair(A(1), A(2)), reserve0: 1n, reserve1: 1n, price0CumulativeLast: (1n << 256n) - 1n };
+    const pair = {
+      ...uniswap.emptyPair(A(1), A(2)),
+      reserve0: 1n,
+      reserve1: 1n,
+      price0CumulativeLast: (1n << 256n) - 1n,
+    };
     assert.strictEqual(uniswap.currentCumulative(pair, true, 1n), (1n << 112n) - 1n);
   });
 
   it("swap enforces K and the output checks", () => {
-    const pair = { ...uniswap.emptyPair(A(1), A(2)), reserve0: 1_000_000n, reserve1: 1_000_000n, totalSupply: 1_000_000n };
+    const pair = {
+      ...uniswap.emptyPair(A(1), A(2)),
+      reserve0: 1_000_000n,
+      reserve1: 1_000_000n,
+      totalSupply: 1_000_000n,
+    };
     const out = uniswap.getAmountOut(1000n, 1_000_000n, 1_000_000n);
     const swapped = uniswap.pairSwap(pair, 0n, out, 1_001_000n, 1_000_000n - out, 5n);
     assert.strictEqual(swapped.amount0In, 1000n);

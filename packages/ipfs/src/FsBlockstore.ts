@@ -71,7 +71,12 @@ export class FsBlockstore extends BaseBlockstore {
       if (!name.endsWith(".data")) continue;
       const multihash = Digest.decode(base32.decode(name.slice(0, -".data".length)));
       const file = join(this.dir, name);
-      yield { cid: CID.createV1(raw.code, multihash), bytes: (async function* () { yield await readFile(file); })() };
+      yield {
+        cid: CID.createV1(raw.code, multihash),
+        bytes: (async function* () {
+          yield await readFile(file);
+        })(),
+      };
     }
   }
 }

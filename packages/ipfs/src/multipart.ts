@@ -24,7 +24,8 @@ const headerValue = (headers: string, name: string): string | undefined =>
   new RegExp(`^${name}:\\s*(.*)$`, "im").exec(headers)?.[1]?.trim();
 
 const param = (header: string | undefined, name: string): string | undefined => {
-  const match = new RegExp(`${name}="([^"]*)"`, "i").exec(header ?? "") ?? new RegExp(`${name}=([^;]*)`, "i").exec(header ?? "");
+  const match =
+    new RegExp(`${name}="([^"]*)"`, "i").exec(header ?? "") ?? new RegExp(`${name}=([^;]*)`, "i").exec(header ?? "");
   return match?.[1];
 };
 

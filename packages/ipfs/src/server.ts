@@ -55,7 +55,13 @@ class HttpError extends Error {
 }
 
 const NOT_FOUND_NAMES = new Set(["NotFoundError", "DoesNotExistError"]);
-const BAD_REQUEST_NAMES = new Set(["NotAFileError", "NotADirectoryError", "NoContentError", "NotUnixFSError", "InvalidParametersError"]);
+const BAD_REQUEST_NAMES = new Set([
+  "NotAFileError",
+  "NotADirectoryError",
+  "NoContentError",
+  "NotUnixFSError",
+  "InvalidParametersError",
+]);
 
 const toHttpError = (error: unknown): HttpError => {
   if (error instanceof HttpError) return error;
@@ -75,7 +81,13 @@ const parseIpfsPath = (arg: string | null): { cid: CID; path: string } => {
   } catch {
     throw new HttpError(400, `invalid CID "${root}"`);
   }
-  return { cid, path: rest.filter((s) => s !== "").map(decodeURIComponent).join("/") };
+  return {
+    cid,
+    path: rest
+      .filter((s) => s !== "")
+      .map(decodeURIComponent)
+      .join("/"),
+  };
 };
 
 const readBody = async (req: IncomingMessage): Promise<Buffer> => {
@@ -101,14 +113,20 @@ const flag = (query: URLSearchParams, name: string): boolean | undefined => {
 
 const addOptions = (query: URLSearchParams): ImporterOptions => {
   const cidVersion = query.get("cid-version");
-  if (cidVersion !== null && cidVersion !== "0" && cidVersion !== "1") throw new HttpError(400, `cid-version must be 0 or 1, got ${cidVersion}`);
+  if (cidVersion !== null && cidVersion !== "0" && cidVersion !== "1")
+    throw new HttpError(400, `cid-version must be 0 or 1, got ${cidVersion}`);
   const rawLeaves = flag(query, "raw-leaves");
   const chunker = query.get("chunker");
-  if (chunker !== null && chunker !== "size-262144") throw new HttpError(400, `only the default chunker (size-262144) is supported, got ${chunker}`);
+  if (chunker !== null && chunker !== "size-262144")
+    throw new HttpError(400, `only the default chunker (size-262144) is supported, got ${chunker}`);
   return {
     ...KUBO_ADD_DEFAULTS,
     // Kubo: CIDv1 implies raw leaves unless raw-leaves says otherwise.
-    ...(cidVersion === "1" ? { cidVersion: 1, rawLeaves: rawLeaves ?? true } : rawLeaves !== undefined ? { rawLeaves } : {}),
+    ...(cidVersion === "1"
+      ? { cidVersion: 1, rawLeaves: rawLeaves ?? true }
+      : rawLeaves !== undefined
+        ? { rawLeaves }
+        : {}),
     wrapWithDirectory: flag(query, "wrap-with-directory") ?? false,
   };
 };
@@ -151,7 +169,12 @@ const make = (store: Blockstore) => {
     const { cid, path } = parseIpfsPath(query.get("arg"));
     const offset = Number(query.get("offset") ?? 0);
     const length = query.get("length") === null ? undefined : Number(query.get("length"));
-    const options = { offline: true, offset, ...(length === undefined ? {} : { length }), ...(path === "" ? {} : { path }) };
+    const options = {
+      offline: true,
+      offset,
+      ...(length === undefined ? {} : { length }),
+      ...(path === "" ? {} : { path }),
+    };
     // Read the first chunk before answering, so a missing block is a 404 rather than a broken 200.
     const chunks = fs.cat(cid, options)[Symbol.asyncIterator]();
     const first = await chunks.next();
@@ -166,7 +189,13 @@ const make = (store: Blockstore) => {
     if (req.method !== "POST") throw new HttpError(405, `${req.method} not allowed: the RPC API takes POST`);
     switch (command) {
       case "version":
-        return json(res, 200, { Version: "0.1.0-tcm", Commit: "", Repo: "16", System: `${process.arch}/${process.platform}`, Golang: "n/a (Node.js, Helia unixfs)" });
+        return json(res, 200, {
+          Version: "0.1.0-tcm",
+          Commit: "",
+          Repo: "16",
+          System: `${process.arch}/${process.platform}`,
+          Golang: "n/a (Node.js, Helia unixfs)",
+        });
       case "id":
         return json(res, 200, { ID: "tcm-local", AgentVersion: "tcm-ipfs/0.1.0", Addresses: [], Protocols: [] });
       case "add":
@@ -176,7 +205,9 @@ const make = (store: Blockstore) => {
       case "block/get": {
         const { cid } = parseIpfsPath(query.get("arg"));
         const bytes = await blockBytes(store, cid);
-        return res.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.length }).end(bytes);
+        return res
+          .writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.length })
+          .end(bytes);
       }
       case "block/stat": {
         const { cid } = parseIpfsPath(query.get("arg"));
@@ -206,15 +237,24 @@ const make = (store: Blockstore) => {
   };
 
   const gateway = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
-    if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(405, `${req.method} not allowed on the gateway`);
+    if (req.method !== "GET" && req.method !== "HEAD")
+      throw new HttpError(405, `${req.method} not allowed on the gateway`);
     const { cid, path } = parseIpfsPath(pathname);
     const stat = await fs.stat(cid, { offline: true, ...(path === "" ? {} : { path }) });
-    const headers = { etag: `"${stat.cid.toString()}"`, "x-ipfs-path": pathname, "cache-control": "public, max-age=29030400, immutable" };
+    const headers = {
+      etag: `"${stat.cid.toString()}"`,
+      "x-ipfs-path": pathname,
+      "cache-control": "public, max-age=29030400, immutable",
+    };
     if (stat.type === "directory") {
       const names: string[] = [];
       for await (const entry of fs.ls(stat.cid, { offline: true })) names.push(entry.name);
       const html = `<!doctype html><title>${pathname}</title><ul>${names.map((n) => `<li><a href="${pathname.replace(/\/$/, "")}/${encodeURIComponent(n)}">${n}</a></li>`).join("")}</ul>\n`;
-      res.writeHead(200, { ...headers, "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(html) });
+      res.writeHead(200, {
+        ...headers,
+        "content-type": "text/html; charset=utf-8",
+        "content-length": Buffer.byteLength(html),
+      });
       res.end(req.method === "HEAD" ? undefined : html);
       return;
     }
@@ -230,14 +270,21 @@ const make = (store: Blockstore) => {
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
-      if (url.pathname.startsWith("/api/v0/")) await rpc(req, res, url.pathname.slice("/api/v0/".length).replace(/\/$/, ""), url.searchParams);
+      if (url.pathname.startsWith("/api/v0/"))
+        await rpc(req, res, url.pathname.slice("/api/v0/".length).replace(/\/$/, ""), url.searchParams);
       else if (url.pathname.startsWith("/ipfs/")) await gateway(req, res, url.pathname);
-      else throw new HttpError(404, `no route for ${url.pathname}: the gateway is at /ipfs/<cid>, the RPC at /api/v0/<command>`);
+      else
+        throw new HttpError(
+          404,
+          `no route for ${url.pathname}: the gateway is at /ipfs/<cid>, the RPC at /api/v0/<command>`,
+        );
     } catch (error) {
       const { status, message } = toHttpError(error);
-      if (res.headersSent) res.destroy(); // mid-stream: the client sees a broken body, never a truncated 200
+      if (res.headersSent)
+        res.destroy(); // mid-stream: the client sees a broken body, never a truncated 200
       else if (req.url?.startsWith("/api/v0/")) json(res, status, { Message: message, Code: 0, Type: "error" });
-      else res.writeHead(status, { "content-type": "text/plain" }).end(req.method === "HEAD" ? undefined : `${message}\n`);
+      else
+        res.writeHead(status, { "content-type": "text/plain" }).end(req.method === "HEAD" ? undefined : `${message}\n`);
     }
   };
 };
@@ -249,12 +296,17 @@ const make = (store: Blockstore) => {
 export const startIpfs = async (options: IpfsOptions = {}): Promise<IpfsEndpoint> => {
   const store: Blockstore = options.dir === undefined ? new MemoryBlockstore() : new FsBlockstore(options.dir);
   const empty = await unixfs({ blockstore: store }).addDirectory({}, { cidVersion: 0 });
-  if (empty.toString() !== EMPTY_DIRECTORY_CID) throw new Error(`empty directory CID ${empty} ≠ ${EMPTY_DIRECTORY_CID}`);
+  if (empty.toString() !== EMPTY_DIRECTORY_CID)
+    throw new Error(`empty directory CID ${empty} ≠ ${EMPTY_DIRECTORY_CID}`);
   const server = createServer(make(store));
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new Error(`IPFS: port ${options.port} on ${host} is taken (pick another with --ipfs-port)`) : error),
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(`IPFS: port ${options.port} on ${host} is taken (pick another with --ipfs-port)`)
+          : error,
+      ),
     );
     server.listen(options.port ?? 0, host, () => resolve());
   });

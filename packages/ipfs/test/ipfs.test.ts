@@ -11,7 +11,11 @@ const EMPTY_FILE = "QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH"; // ""
 // A valid CIDv0 that no test ever adds (sha256 of nothing we store).
 const UNKNOWN = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG";
 
-const add = async (ipfs: IpfsEndpoint, files: ReadonlyArray<{ name: string; content: string | Uint8Array }>, query = "") => {
+const add = async (
+  ipfs: IpfsEndpoint,
+  files: ReadonlyArray<{ name: string; content: string | Uint8Array }>,
+  query = "",
+) => {
   const form = new FormData();
   for (const file of files) form.append("file", new Blob([file.content]), encodeURIComponent(file.name));
   const response = await fetch(`${ipfs.url}/api/v0/add${query}`, { method: "POST", body: form });
@@ -109,7 +113,10 @@ describe("local IPFS endpoint", () => {
   it("works with kubo-rpc-client, the client graph-cli uploads subgraphs with", async () => {
     const client = create({ url: `${ipfs.url}/api/v0` });
     const added = [];
-    for await (const file of client.addAll([{ path: "subgraph.yaml", content: new TextEncoder().encode("hello world\n") }])) added.push(file);
+    for await (const file of client.addAll([
+      { path: "subgraph.yaml", content: new TextEncoder().encode("hello world\n") },
+    ]))
+      added.push(file);
     expect(added[0]?.cid.toString()).toBe(HELLO_WORLD);
     expect(added[0]?.path).toBe("subgraph.yaml");
     await client.pin.add(added[0]!.cid);

@@ -13,7 +13,11 @@ const root = fileURLToPath(new URL("../../../", import.meta.url));
 const require = createRequire(import.meta.url);
 
 await import("../../cli/scripts/bundle.mjs");
-const nx = spawnSync(process.execPath, [require.resolve("nx/bin/nx.js"), "run", "dashboard:build", "--outputStyle=static"], { cwd: root, stdio: "inherit" });
+const nx = spawnSync(
+  process.execPath,
+  [require.resolve("nx/bin/nx.js"), "run", "dashboard:build", "--outputStyle=static"],
+  { cwd: root, stdio: "inherit" },
+);
 if (nx.status !== 0) process.exit(nx.status ?? 1);
 
 register();

@@ -57,13 +57,15 @@ export class FlagError extends Error {
 const port = (name: string, value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 65_535) throw new FlagError(`--${name} must be a TCP port from 1 to 65535, got "${value}"`);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65_535)
+    throw new FlagError(`--${name} must be a TCP port from 1 to 65535, got "${value}"`);
   return n;
 };
 
 const count = (name: string, value: string, min: number, max: number): number => {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new FlagError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new FlagError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
   return n;
 };
 

@@ -67,13 +67,23 @@ const anvilBinary = (root: string) => {
 };
 
 const startAnvilProcess = async (registry: ProcessRegistry, root: string, port: number) => {
-  const { child, logFile } = registry.spawn("anvil", anvilBinary(root), ["--port", String(port), "--host", "127.0.0.1"], { cwd: root });
+  const { child, logFile } = registry.spawn(
+    "anvil",
+    anvilBinary(root),
+    ["--port", String(port), "--host", "127.0.0.1"],
+    { cwd: root },
+  );
   const url = `http://127.0.0.1:${port}`;
   const client = createPublicClient({ transport: http(url, { retryCount: 0 }) });
-  await waitFor("anvil answering", 20_000, async () => {
-    if (child.exitCode !== null) throw new StartError(`anvil exited (${child.exitCode}):\n${tail(logFile)}`);
-    return (await client.getChainId()) > 0 ? true : undefined;
-  }, 100);
+  await waitFor(
+    "anvil answering",
+    20_000,
+    async () => {
+      if (child.exitCode !== null) throw new StartError(`anvil exited (${child.exitCode}):\n${tail(logFile)}`);
+      return (await client.getChainId()) > 0 ? true : undefined;
+    },
+    100,
+  );
   return { url, pid: child.pid!, logFile };
 };
 
@@ -145,27 +155,42 @@ const main = async () => {
   }, 500).unref();
 
   try {
-    out(`TCM — the complete local system (${flags.days} simulated day${flags.days === 1 ? "" : "s"}; npm start -- --help for options)`);
+    out(
+      `TCM — the complete local system (${flags.days} simulated day${flags.days === 1 ? "" : "s"}; npm start -- --help for options)`,
+    );
     const taken = new Set<number>();
     const ports = await step("choose ports", async () => {
       const chosen = {
         rpc: await choosePort("anvil (JSON-RPC)", "--rpc-port", flags.rpcPort, 8545, taken),
         api: await choosePort("the API", "--api-port", flags.apiPort, 4000, taken),
         keeper: await choosePort("the keeper's metrics", "--keeper-port", flags.keeperPort, 9464, taken),
-        graph: flags.subgraph ? await choosePort("graph-node (GraphQL)", "--graph-port", flags.graphPort, 8000, taken) : undefined,
+        graph: flags.subgraph
+          ? await choosePort("graph-node (GraphQL)", "--graph-port", flags.graphPort, 8000, taken)
+          : undefined,
         ipfs: flags.subgraph ? await choosePort("IPFS", "--ipfs-port", flags.ipfsPort, 5001, taken) : undefined,
       };
-      note(Object.entries(chosen).filter(([, p]) => p !== undefined).map(([k, p]) => `${k} ${p}`).join(", "));
+      note(
+        Object.entries(chosen)
+          .filter(([, p]) => p !== undefined)
+          .map(([k, p]) => `${k} ${p}`)
+          .join(", "),
+      );
       return chosen;
     });
 
-    const anvil = await step(`start anvil on 127.0.0.1:${ports.rpc} (automine; the simulation moves the clock)`, () => startAnvilProcess(registry, root, ports.rpc));
+    const anvil = await step(`start anvil on 127.0.0.1:${ports.rpc} (automine; the simulation moves the clock)`, () =>
+      startAnvilProcess(registry, root, ports.rpc),
+    );
 
     const deploymentFile = join(root, "contracts", "deployments", "devnet.json");
-    const deployment = await step("deploy the contracts and 3 demo projects (forge script DeployDevnet; compiles only what changed)", () =>
-      Effect.runPromise(deployDevnet({ rpcUrl: anvil.url, demoProjects: true, outFile: deploymentFile }).pipe(
-        Effect.mapError((e) => new StartError(`deploy failed: ${e.message}`)),
-      )),
+    const deployment = await step(
+      "deploy the contracts and 3 demo projects (forge script DeployDevnet; compiles only what changed)",
+      () =>
+        Effect.runPromise(
+          deployDevnet({ rpcUrl: anvil.url, demoProjects: true, outFile: deploymentFile }).pipe(
+            Effect.mapError((e) => new StartError(`deploy failed: ${e.message}`)),
+          ),
+        ),
     );
     note(`${relative(root, deploymentFile)}:`);
     note(JSON.stringify(deploymentToJson(deployment), null, 2));
@@ -173,9 +198,14 @@ const main = async () => {
     let graphNode: GraphNode | undefined;
     let ipfs: IpfsEndpoint | undefined;
     if (flags.subgraph) {
-      const built = await step("build the subgraph for this deployment (prepare, graph codegen, graph build)", async () => buildSubgraph(root, deploymentFile));
+      const built = await step(
+        "build the subgraph for this deployment (prepare, graph codegen, graph build)",
+        async () => buildSubgraph(root, deploymentFile),
+      );
       if (built.cached) note("inputs unchanged since the last start: reused subgraph/.devnet/build");
-      const database = await step("provide a Postgres database for graph-node", () => provideDatabase(registry, { forcePrivate: flags.privatePostgres, log: note }));
+      const database = await step("provide a Postgres database for graph-node", () =>
+        provideDatabase(registry, { forcePrivate: flags.privatePostgres, log: note }),
+      );
       note(database.description);
       ipfs = await step(`start the IPFS endpoint on 127.0.0.1:${ports.ipfs}`, async () => {
         const endpoint = await startIpfs({ port: ports.ipfs!, dir: join(stateDir, "ipfs") });
@@ -183,12 +213,28 @@ const main = async () => {
         return endpoint;
       });
       graphNode = await step(`start graph-node (gnd dev) on 127.0.0.1:${ports.graph}`, () =>
-        startGraphNode(registry, { root, manifest: built.manifest, rpcUrl: anvil.url, postgresUrl: database.url, ipfs: ipfs!.address, httpPort: ports.graph! }),
+        startGraphNode(registry, {
+          root,
+          manifest: built.manifest,
+          rpcUrl: anvil.url,
+          postgresUrl: database.url,
+          ipfs: ipfs!.address,
+          httpPort: ports.graph!,
+        }),
       );
     }
 
-    const keeper = await step("start the keeper (services/keeper, harvesting and running deploy steps as anvil account 9)", () =>
-      startKeeper(registry, { root, rpcUrl: anvil.url, deploymentFile, privateKey: ROLES.keeper.privateKey, port: ports.keeper, log: note }),
+    const keeper = await step(
+      "start the keeper (services/keeper, harvesting and running deploy steps as anvil account 9)",
+      () =>
+        startKeeper(registry, {
+          root,
+          rpcUrl: anvil.url,
+          deploymentFile,
+          privateKey: ROLES.keeper.privateKey,
+          port: ports.keeper,
+          log: note,
+        }),
     );
 
     const simulation = await step(
@@ -211,13 +257,26 @@ const main = async () => {
     );
 
     // The newcomer's account: ether and stETH, no position (the README's walkthrough signs with it).
-    const newcomer = await step(`fund your account ${NEWCOMER.address} (${NEWCOMER_ETH} ETH, ${NEWCOMER_STETH} stETH, nothing deposited)`, () =>
-      Effect.runPromise(
-        Effect.flatMap(Devnet, (d) => d.fund(NEWCOMER.address, { eth: parseEther(NEWCOMER_ETH), stEth: parseEther(NEWCOMER_STETH) })).pipe(
-          Effect.provide(Devnet.Default.pipe(Layer.provide(Layer.mergeAll(ChainClient.layer({ rpcUrls: [anvil.url] }), Deployment.fromValue(deployment, deploymentFile))))),
-          Effect.mapError((e) => new StartError(`funding ${NEWCOMER.address} failed: ${e.message}`)),
+    const newcomer = await step(
+      `fund your account ${NEWCOMER.address} (${NEWCOMER_ETH} ETH, ${NEWCOMER_STETH} stETH, nothing deposited)`,
+      () =>
+        Effect.runPromise(
+          Effect.flatMap(Devnet, (d) =>
+            d.fund(NEWCOMER.address, { eth: parseEther(NEWCOMER_ETH), stEth: parseEther(NEWCOMER_STETH) }),
+          ).pipe(
+            Effect.provide(
+              Devnet.Default.pipe(
+                Layer.provide(
+                  Layer.mergeAll(
+                    ChainClient.layer({ rpcUrls: [anvil.url] }),
+                    Deployment.fromValue(deployment, deploymentFile),
+                  ),
+                ),
+              ),
+            ),
+            Effect.mapError((e) => new StartError(`funding ${NEWCOMER.address} failed: ${e.message}`)),
+          ),
         ),
-      ),
     );
 
     const head = await createPublicClient({ transport: http(anvil.url) }).getBlockNumber({ cacheTime: 0 });
@@ -226,7 +285,14 @@ const main = async () => {
     }
 
     const api = await step(`start the API (services/api) on 127.0.0.1:${ports.api}`, () =>
-      startApi(registry, { root, rpcUrl: anvil.url, deploymentFile, subgraphUrl: graphNode?.graphql, port: ports.api, log: note }),
+      startApi(registry, {
+        root,
+        rpcUrl: anvil.url,
+        deploymentFile,
+        subgraphUrl: graphNode?.graphql,
+        port: ports.api,
+        log: note,
+      }),
     );
 
     const summary = await step("read the summary", () =>
@@ -240,18 +306,34 @@ const main = async () => {
     const dashboard = api === undefined ? undefined : api.graphql.replace(/\/graphql$/, "/");
     out(`  dashboard (browser)      ${dashboard ?? "not running (the API is not)"}`);
     out(`  chain (anvil JSON-RPC)   ${anvil.url}   chainId ${deployment.chainId}, machine ${deployment.machine}`);
-    out(`  GraphQL API              ${api === undefined ? "not running (see above)" : `${api.graphql}   (GraphiQL: open it in a browser)`}`);
-    out(`  subgraph (graph-node)    ${graphNode === undefined ? "not running (--no-subgraph)" : `${graphNode.graphql}   (playground: ${graphNode.playground})`}`);
+    out(
+      `  GraphQL API              ${api === undefined ? "not running (see above)" : `${api.graphql}   (GraphiQL: open it in a browser)`}`,
+    );
+    out(
+      `  subgraph (graph-node)    ${graphNode === undefined ? "not running (--no-subgraph)" : `${graphNode.graphql}   (playground: ${graphNode.playground})`}`,
+    );
     if (graphNode !== undefined) out(`  indexing status          ${graphNode.status}`);
     out(`  keeper metrics           ${keeper === undefined ? "not running (see above)" : keeper.metrics}`);
-    out(`  IPFS                     ${ipfs === undefined ? "not running (--no-subgraph)" : `${ipfs.url}/ipfs/<cid>  (RPC ${ipfs.url}/api/v0/)`}`);
-    out(`  deployment               ${relative(root, deploymentFile)}   (names the RPC above; the CLI reads it by default)`);
-    out(`  your account             ${NEWCOMER.address}   ${roughly(newcomer.eth)} ETH, ${roughly(newcomer.stEth)} stETH, nothing deposited`);
+    out(
+      `  IPFS                     ${ipfs === undefined ? "not running (--no-subgraph)" : `${ipfs.url}/ipfs/<cid>  (RPC ${ipfs.url}/api/v0/)`}`,
+    );
+    out(
+      `  deployment               ${relative(root, deploymentFile)}   (names the RPC above; the CLI reads it by default)`,
+    );
+    out(
+      `  your account             ${NEWCOMER.address}   ${roughly(newcomer.eth)} ETH, ${roughly(newcomer.stEth)} stETH, nothing deposited`,
+    );
     out(`                           export TCM_PRIVATE_KEY=${NEWCOMER.privateKey}   (a public devnet key)`);
     out(`  logs                     ${relative(root, logDir) || logDir}/`);
-    out(`  processes                ${Object.entries(pids).map(([n, p]) => `${n} ${p}`).join(", ")}`);
+    out(
+      `  processes                ${Object.entries(pids)
+        .map(([n, p]) => `${n} ${p}`)
+        .join(", ")}`,
+    );
     out("");
-    out(`Projects after ${flags.days} simulated day${flags.days === 1 ? "" : "s"} (from the ${summary.source}, block ${summary.block}):`);
+    out(
+      `Projects after ${flags.days} simulated day${flags.days === 1 ? "" : "s"} (from the ${summary.source}, block ${summary.block}):`,
+    );
     out(formatTable(summary));
     out("");
     out("Try:");
@@ -287,8 +369,11 @@ const main = async () => {
     }
   } catch (error) {
     // Our own errors and the chain package's tagged errors carry a message meant for people; anything else is a bug.
-    const known = error instanceof StartError || error instanceof FlagError || (typeof error === "object" && error !== null && "_tag" in error);
-    const message = known ? (error as Error).message : (error as Error).stack ?? String(error);
+    const known =
+      error instanceof StartError ||
+      error instanceof FlagError ||
+      (typeof error === "object" && error !== null && "_tag" in error);
+    const message = known ? (error as Error).message : ((error as Error).stack ?? String(error));
     out("");
     out(`✗ ${message}`);
     await shutdown(1);

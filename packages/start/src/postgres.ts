@@ -36,20 +36,32 @@ const NO_POSTGRES = `PostgreSQL is needed for graph-node. Either start one on 12
  * it answers, else on a private cluster made with initdb in a temporary folder. Whatever is created is registered
  * for removal (database dropped, cluster stopped and deleted).
  */
-export const provideDatabase = async (registry: ProcessRegistry, options: { readonly forcePrivate: boolean; readonly log: (m: string) => void }): Promise<Database> => {
+export const provideDatabase = async (
+  registry: ProcessRegistry,
+  options: { readonly forcePrivate: boolean; readonly log: (m: string) => void },
+): Promise<Database> => {
   const host = process.env["PGHOST"] ?? "127.0.0.1";
   const port = process.env["PGPORT"] ?? "5432";
   const user = process.env["PGUSER"] ?? "postgres";
   const hasPsql = which("psql") !== undefined;
   if (!options.forcePrivate && hasPsql && psql(host, port, user, "select 1").status === 0) {
     const name = `tcm_devnet_${process.pid}`;
-    const created = psql(host, port, user, `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
-    if (created.status !== 0) throw new StartError(`cannot create database ${name} on ${host}:${port}: ${created.stderr.trim()}`);
+    const created = psql(
+      host,
+      port,
+      user,
+      `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`,
+    );
+    if (created.status !== 0)
+      throw new StartError(`cannot create database ${name} on ${host}:${port}: ${created.stderr.trim()}`);
     registry.onStop(`dropped database ${name}`, () => {
       const dropped = psql(host, port, user, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       if (dropped.status !== 0) throw new Error(dropped.stderr.trim());
     });
-    return { url: `postgresql://${user}:unused@${host}:${port}/${name}`, description: `database ${name} on ${host}:${port}` };
+    return {
+      url: `postgresql://${user}:unused@${host}:${port}/${name}`,
+      description: `database ${name} on ${host}:${port}`,
+    };
   }
   return privateCluster(registry, options.log);
 };
@@ -67,7 +79,10 @@ const privateCluster = async (registry: ProcessRegistry, log: (m: string) => voi
   if (asRoot) {
     const id = run("id", ["-u", "postgres"]);
     const gid = run("id", ["-g", "postgres"]);
-    if (id.status !== 0) throw new StartError(`running as root, a private cluster needs the "postgres" user (install postgresql) — ${NO_POSTGRES}`);
+    if (id.status !== 0)
+      throw new StartError(
+        `running as root, a private cluster needs the "postgres" user (install postgresql) — ${NO_POSTGRES}`,
+      );
     chownSync(dir, Number(id.stdout.trim()), Number(gid.stdout.trim()));
   }
   chmodSync(dir, 0o700);
@@ -76,8 +91,20 @@ const privateCluster = async (registry: ProcessRegistry, log: (m: string) => voi
   const init = as(initdb, ["-D", data, "-U", "postgres", "--auth=trust", "--locale=C", "-E", "UTF8", "--no-sync"]);
   if (init.status !== 0) throw new StartError(`initdb failed: ${init.stderr.trim() || init.stdout.trim()}`);
   const port = await anyFreePort();
-  const start = as(pgCtl, ["-D", data, "-l", join(dir, "postgres.log"), "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
-  if (start.status !== 0) throw new StartError(`pg_ctl start failed: ${start.stderr.trim()}\n${existsSync(join(dir, "postgres.log")) ? readFileSync(join(dir, "postgres.log"), "utf8") : ""}`);
+  const start = as(pgCtl, [
+    "-D",
+    data,
+    "-l",
+    join(dir, "postgres.log"),
+    "-w",
+    "-o",
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    "start",
+  ]);
+  if (start.status !== 0)
+    throw new StartError(
+      `pg_ctl start failed: ${start.stderr.trim()}\n${existsSync(join(dir, "postgres.log")) ? readFileSync(join(dir, "postgres.log"), "utf8") : ""}`,
+    );
   const pid = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
   registry.add({
     name: "postgres",
@@ -89,7 +116,10 @@ const privateCluster = async (registry: ProcessRegistry, log: (m: string) => voi
     },
   });
   // The cluster is private and fresh: the default database is ours.
-  return { url: `postgresql://postgres:unused@127.0.0.1:${port}/postgres`, description: `private cluster on 127.0.0.1:${port} (pid ${pid})` };
+  return {
+    url: `postgresql://postgres:unused@127.0.0.1:${port}/postgres`,
+    description: `private cluster on 127.0.0.1:${port} (pid ${pid})`,
+  };
 };
 
 export const ensureDir = (dir: string) => mkdirSync(dir, { recursive: true });

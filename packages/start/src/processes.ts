@@ -42,10 +42,18 @@ export const anyFreePort = (): Promise<number> =>
  * The port for one service: an explicit flag must be free (else a StartError naming the flag); without a flag the
  * usual port is used when free, else any free port. `taken` holds ports already handed out in this run.
  */
-export const choosePort = async (what: string, flag: string, explicit: number | undefined, usual: number, taken: Set<number>) => {
+export const choosePort = async (
+  what: string,
+  flag: string,
+  explicit: number | undefined,
+  usual: number,
+  taken: Set<number>,
+) => {
   if (explicit !== undefined) {
     if (taken.has(explicit) || !(await portIsFree(explicit))) {
-      throw new StartError(`port ${explicit} for ${what} is taken: stop whatever listens there, or pass another with ${flag} <port>`);
+      throw new StartError(
+        `port ${explicit} for ${what} is taken: stop whatever listens there, or pass another with ${flag} <port>`,
+      );
     }
     taken.add(explicit);
     return explicit;
@@ -102,10 +110,20 @@ export class ProcessRegistry {
   }
 
   /** Spawns a child in its own process group (a terminal's Ctrl-C reaches only us; we stop children in order). */
-  spawn(name: string, command: string, args: ReadonlyArray<string>, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; logFile: string } {
+  spawn(
+    name: string,
+    command: string,
+    args: ReadonlyArray<string>,
+    options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  ): { child: ChildProcess; logFile: string } {
     const logFile = join(this.logDir, `${name}.log`);
     const out = openSync(logFile, "w");
-    const child = spawn(command, [...args], { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", out, out], detached: true });
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", out, out],
+      detached: true,
+    });
     closeSync(out);
     if (child.pid === undefined) throw new StartError(`could not start ${name} (${command})`);
     child.unref();
@@ -154,7 +172,9 @@ export class ProcessRegistry {
 }
 
 /** The pid file of an earlier start, if any: its owner and the processes it started. */
-export const readPidFile = (pidFile: string): { owner: number; processes: Array<{ name: string; pid: number }> } | undefined => {
+export const readPidFile = (
+  pidFile: string,
+): { owner: number; processes: Array<{ name: string; pid: number }> } | undefined => {
   try {
     return JSON.parse(readFileSync(pidFile, "utf8"));
   } catch {
@@ -172,7 +192,12 @@ export const tail = (file: string | undefined, lines = 15): string => {
   }
 };
 
-export const waitFor = async <A>(what: string, timeoutMs: number, probe: () => Promise<A | undefined>, intervalMs = 200): Promise<A> => {
+export const waitFor = async <A>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<A | undefined>,
+  intervalMs = 200,
+): Promise<A> => {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -184,5 +209,7 @@ export const waitFor = async <A>(what: string, timeoutMs: number, probe: () => P
     }
     await sleep(intervalMs);
   }
-  throw new StartError(`${what} did not happen within ${Math.round(timeoutMs / 1000)} s${last ? ` (last error: ${(last as Error).message})` : ""}`);
+  throw new StartError(
+    `${what} did not happen within ${Math.round(timeoutMs / 1000)} s${last ? ` (last error: ${(last as Error).message})` : ""}`,
+  );
 };

@@ -9,7 +9,11 @@ export interface ServiceHandle {
 }
 
 /** Waits until `probe` answers, the child exits, or time runs out; returns why it stopped waiting. */
-const waitReady = async (child: { exitCode: number | null; signalCode: NodeJS.Signals | null }, probe: () => Promise<boolean>, timeoutMs: number) => {
+const waitReady = async (
+  child: { exitCode: number | null; signalCode: NodeJS.Signals | null },
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+) => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) return "exited" as const;
@@ -28,7 +32,14 @@ const tsxArgs = (root: string, entry: string) => ["--import", "tsx", join(root, 
  */
 export const startKeeper = async (
   registry: ProcessRegistry,
-  options: { root: string; rpcUrl: string; deploymentFile: string; privateKey: string; port: number; log: (m: string) => void },
+  options: {
+    root: string;
+    rpcUrl: string;
+    deploymentFile: string;
+    privateKey: string;
+    port: number;
+    log: (m: string) => void;
+  },
 ): Promise<(ServiceHandle & { readonly metrics: string }) | undefined> => {
   const entry = "services/keeper/src/main.ts";
   if (!existsSync(join(options.root, entry))) {
@@ -46,11 +57,16 @@ export const startKeeper = async (
     // On the devnet every project is worth harvesting, bounty or not.
     TCM_SPONSORED_PROJECTS: "all",
   };
-  const { child, logFile } = registry.spawn("keeper", process.execPath, [...tsxArgs(options.root, entry), "run"], { cwd: options.root, env });
+  const { child, logFile } = registry.spawn("keeper", process.execPath, [...tsxArgs(options.root, entry), "run"], {
+    cwd: options.root,
+    env,
+  });
   const metrics = `http://127.0.0.1:${options.port}/metrics`;
   const state = await waitReady(child, async () => (await fetch(metrics)).ok, 30_000);
   if (state !== "ready") {
-    options.log(`keeper: ${state === "exited" ? `exited (${child.exitCode})` : "no /metrics after 30 s"} — the simulation harvests by itself. Last lines of ${logFile}:\n${tail(logFile, 10)}`);
+    options.log(
+      `keeper: ${state === "exited" ? `exited (${child.exitCode})` : "no /metrics after 30 s"} — the simulation harvests by itself. Last lines of ${logFile}:\n${tail(logFile, 10)}`,
+    );
     return undefined;
   }
   return { pid: child.pid!, logFile, metrics, alive: () => child.exitCode === null && child.signalCode === null };
@@ -59,7 +75,14 @@ export const startKeeper = async (
 /** The GraphQL API (services/api) as a child process. Undefined (reason logged) when missing or not starting. */
 export const startApi = async (
   registry: ProcessRegistry,
-  options: { root: string; rpcUrl: string; deploymentFile: string; subgraphUrl: string | undefined; port: number; log: (m: string) => void },
+  options: {
+    root: string;
+    rpcUrl: string;
+    deploymentFile: string;
+    subgraphUrl: string | undefined;
+    port: number;
+    log: (m: string) => void;
+  },
 ): Promise<(ServiceHandle & { readonly graphql: string }) | undefined> => {
   const entry = "services/api/src/main.ts";
   if (!existsSync(join(options.root, entry))) {
@@ -74,15 +97,24 @@ export const startApi = async (
     TCM_API_HOST: "127.0.0.1",
     ...(options.subgraphUrl === undefined ? {} : { TCM_SUBGRAPH_URL: options.subgraphUrl }),
   };
-  const { child, logFile } = registry.spawn("api", process.execPath, tsxArgs(options.root, entry), { cwd: options.root, env });
+  const { child, logFile } = registry.spawn("api", process.execPath, tsxArgs(options.root, entry), {
+    cwd: options.root,
+    env,
+  });
   const graphql = `http://127.0.0.1:${options.port}/graphql`;
   const probe = async () => {
-    const response = await fetch(graphql, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    const response = await fetch(graphql, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
     return response.ok;
   };
   const state = await waitReady(child, probe, 45_000);
   if (state !== "ready") {
-    options.log(`api: ${state === "exited" ? `exited (${child.exitCode})` : "no answer on /graphql after 45 s"}. Last lines of ${logFile}:\n${tail(logFile, 10)}`);
+    options.log(
+      `api: ${state === "exited" ? `exited (${child.exitCode})` : "no answer on /graphql after 45 s"}. Last lines of ${logFile}:\n${tail(logFile, 10)}`,
+    );
     return undefined;
   }
   return { pid: child.pid!, logFile, graphql, alive: () => child.exitCode === null && child.signalCode === null };

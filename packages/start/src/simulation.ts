@@ -1,8 +1,27 @@
-import { ChainClient, Deployment, type DeploymentInfo, projectTokenAbi, technoCapitalMachineAbi, uniswapV2PairAbi } from "@tcm/chain";
+import {
+  ChainClient,
+  Deployment,
+  type DeploymentInfo,
+  projectTokenAbi,
+  technoCapitalMachineAbi,
+  uniswapV2PairAbi,
+} from "@tcm/chain";
 import { EPOCH_SECONDS, deployedWstEthOf, epochOf, epochStart } from "@tcm/domain";
 import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
 import { Effect, Layer, ManagedRuntime } from "effect";
-import { type Address, type Hex, type PublicClient, createPublicClient, encodeFunctionData, formatEther, http, keccak256, maxUint256, parseEther, toHex } from "viem";
+import {
+  type Address,
+  type Hex,
+  type PublicClient,
+  createPublicClient,
+  encodeFunctionData,
+  formatEther,
+  http,
+  keccak256,
+  maxUint256,
+  parseEther,
+  toHex,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { sleep } from "./processes.js";
 
@@ -33,12 +52,19 @@ export const planDepositors = (count: number, projectCount: number, days: number
   const random = prng(0x7c3);
   const addresses: Address[] = [
     ...ANVIL_ACCOUNTS.slice(1, 8).map((a) => a.address),
-    ...Array.from({ length: Math.max(0, count - 7) }, (_, i) => privateKeyToAccount(keccak256(toHex(`tcm-devnet-depositor-${i}`))).address),
+    ...Array.from(
+      { length: Math.max(0, count - 7) },
+      (_, i) => privateKeyToAccount(keccak256(toHex(`tcm-devnet-depositor-${i}`))).address,
+    ),
   ].slice(0, count);
   return addresses.map((address, i) => {
     const k = 1 + Math.floor(random() * Math.min(3, projectCount));
     // The machine wants project ids strictly ascending.
-    const ids = [...Array(projectCount).keys()].map((x) => x + 1).sort(() => random() - 0.5).slice(0, k).sort((a, b) => a - b);
+    const ids = [...Array(projectCount).keys()]
+      .map((x) => x + 1)
+      .sort(() => random() - 0.5)
+      .slice(0, k)
+      .sort((a, b) => a - b);
     // Random weights, in bps summing exactly to 10 000 (the last line takes the remainder).
     const weights = ids.map(() => 1 + random() * 9);
     const total = weights.reduce((a, b) => a + b, 0);
@@ -83,19 +109,39 @@ export const simulate = async (options: {
 }): Promise<SimulationReport> => {
   const { deployment, log } = options;
   const layer = Devnet.Default.pipe(
-    Layer.provideMerge(Layer.mergeAll(ChainClient.layer({ rpcUrls: [options.rpcUrl] }), Deployment.fromValue(deployment, options.deploymentFile))),
+    Layer.provideMerge(
+      Layer.mergeAll(
+        ChainClient.layer({ rpcUrls: [options.rpcUrl] }),
+        Deployment.fromValue(deployment, options.deploymentFile),
+      ),
+    ),
   );
   const runtime = ManagedRuntime.make(layer);
   const devnet = <A, E>(f: (d: Devnet) => Effect.Effect<A, E>) => runtime.runPromise(Effect.flatMap(Devnet, f));
   const client: PublicClient = createPublicClient({ transport: http(options.rpcUrl) });
   const machine = deployment.machine;
   const read = <T>(functionName: string, args: ReadonlyArray<unknown> = []) =>
-    client.readContract({ address: machine, abi: technoCapitalMachineAbi, functionName: functionName as never, args: args as never, blockTag: "latest" }) as Promise<T>;
+    client.readContract({
+      address: machine,
+      abi: technoCapitalMachineAbi,
+      functionName: functionName as never,
+      args: args as never,
+      blockTag: "latest",
+    }) as Promise<T>;
   const send = (from: Address, data: Hex) => devnet((d) => d.sendAs(from, { to: machine, data, value: 0n }));
   const machineData = (functionName: string, args: ReadonlyArray<unknown>) =>
     encodeFunctionData({ abi: technoCapitalMachineAbi, functionName: functionName as never, args: args as never });
 
-  const report = { depositors: 0, principal: 0n, harvestsByKeeper: 0, harvestsByFallback: 0, stepsByKeeper: 0, stepsByFallback: 0, swaps: 0, claims: 0 };
+  const report = {
+    depositors: 0,
+    principal: 0n,
+    harvestsByKeeper: 0,
+    harvestsByFallback: 0,
+    stepsByKeeper: 0,
+    stepsByFallback: 0,
+    swaps: 0,
+    claims: 0,
+  };
   try {
     const projectCount = Number(await read<number | bigint>("projectCount"));
     const ids = Array.from({ length: projectCount }, (_, i) => i + 1);
@@ -104,7 +150,10 @@ export const simulate = async (options: {
     const deposit = async (depositor: Depositor) => {
       if (!ANVIL_ACCOUNTS.some((a) => a.address === depositor.address)) {
         // Generated keys: give them ether and let anvil sign for them.
-        await client.request({ method: "anvil_setBalance" as never, params: [depositor.address, toHex(parseEther("1000"))] as never });
+        await client.request({
+          method: "anvil_setBalance" as never,
+          params: [depositor.address, toHex(parseEther("1000"))] as never,
+        });
         await client.request({ method: "anvil_impersonateAccount" as never, params: [depositor.address] as never });
       }
       await devnet((d) => d.fundStEth(depositor.address, depositor.amount + parseEther("1")));
@@ -119,7 +168,8 @@ export const simulate = async (options: {
     };
 
     const waitForHarvests = async (day: number) => {
-      const ready = async () => (await Promise.all(ids.map((id) => read<boolean>("isHarvestReady", [id])))).filter(Boolean).length;
+      const ready = async () =>
+        (await Promise.all(ids.map((id) => read<boolean>("isHarvestReady", [id])))).filter(Boolean).length;
       const due = await ready();
       if (due === 0) return;
       if (options.keeperRunning()) {
@@ -132,9 +182,13 @@ export const simulate = async (options: {
           }
           await sleep(250);
         }
-        log(`day ${day}: warning: the keeper did not harvest within 45 s (see its log); harvesting from the simulation instead`);
+        log(
+          `day ${day}: warning: the keeper did not harvest within 45 s (see its log); harvesting from the simulation instead`,
+        );
       }
-      const still = (await Promise.all(ids.map(async (id) => ((await read<boolean>("isHarvestReady", [id])) ? id : 0)))).filter((id) => id > 0);
+      const still = (
+        await Promise.all(ids.map(async (id) => ((await read<boolean>("isHarvestReady", [id])) ? id : 0)))
+      ).filter((id) => id > 0);
       if (still.length === 0) return;
       await send(ROLES.deployer.address, machineData("harvestMany", [still]));
       report.harvestsByFallback += still.length;
@@ -151,7 +205,8 @@ export const simulate = async (options: {
       await client.request({ method: "evm_setNextBlockTimestamp" as never, params: [toHex(t)] as never });
       await client.request({ method: "evm_mine" as never, params: [] as never });
     };
-    const lastStepTimes = () => Promise.all(ids.map((id) => read<{ lastStepTime: bigint }>("getProject", [id]).then((p) => p.lastStepTime)));
+    const lastStepTimes = () =>
+      Promise.all(ids.map((id) => read<{ lastStepTime: bigint }>("getProject", [id]).then((p) => p.lastStepTime)));
 
     /**
      * The projects whose deploy step is due now and would put wstETH into the pool: the contract's own answer (a
@@ -159,11 +214,19 @@ export const simulate = async (options: {
      * band the machine trusts) is left alone, as the keeper leaves it.
      */
     const deployable = async () => {
-      const due = (await Promise.all(ids.map(async (id) => ((await read<boolean>("isDeployReady", [id])) ? id : 0)))).filter((id) => id > 0);
+      const due = (
+        await Promise.all(ids.map(async (id) => ((await read<boolean>("isDeployReady", [id])) ? id : 0)))
+      ).filter((id) => id > 0);
       const reports = await Promise.all(
         due.map((id) =>
           client
-            .simulateContract({ address: machine, abi: technoCapitalMachineAbi, functionName: "deploy", args: [id], account: ROLES.keeper.address })
+            .simulateContract({
+              address: machine,
+              abi: technoCapitalMachineAbi,
+              functionName: "deploy",
+              args: [id],
+              account: ROLES.keeper.address,
+            })
             .then((r) => deployedWstEthOf(r.result))
             .catch(() => 0n),
         ),
@@ -180,10 +243,15 @@ export const simulate = async (options: {
     const deploySteps = async (day: number, epochEnd: bigint, cap: number) => {
       let steps = 0;
       while (steps < cap) {
-        const views = await Promise.all(ids.map((id) => read<{ pendingWstEth: bigint; lastStepTime: bigint }>("getProject", [id])));
+        const views = await Promise.all(
+          ids.map((id) => read<{ pendingWstEth: bigint; lastStepTime: bigint }>("getProject", [id])),
+        );
         const waiting = views.filter((v) => v.pendingWstEth >= minimum);
         if (waiting.length === 0) break;
-        const earliest = waiting.reduce((a, v) => (v.lastStepTime + stepInterval < a ? v.lastStepTime + stepInterval : a), epochEnd);
+        const earliest = waiting.reduce(
+          (a, v) => (v.lastStepTime + stepInterval < a ? v.lastStepTime + stepInterval : a),
+          epochEnd,
+        );
         const at = (await now()) + 1n > earliest ? (await now()) + 1n : earliest;
         if (at >= epochEnd) break;
         await setTime(at);
@@ -207,7 +275,9 @@ export const simulate = async (options: {
             report.stepsByKeeper += ready.length;
             continue;
           }
-          log(`day ${day}: warning: the keeper did not run deploy step ${steps} within 15 s (see its log); running it from the simulation instead`);
+          log(
+            `day ${day}: warning: the keeper did not run deploy step ${steps} within 15 s (see its log); running it from the simulation instead`,
+          );
         }
         const still = await deployable();
         if (still.length === 0) continue;
@@ -225,32 +295,52 @@ export const simulate = async (options: {
     const trade = async () => {
       const open: Array<{ id: number; project: { token: Address; pair: Address; tokenIsToken0: boolean } }> = [];
       for (const id of ids) {
-        const project = await read<{ token: Address; pair: Address; seeded: boolean; tokenIsToken0: boolean }>("getProject", [id]);
+        const project = await read<{ token: Address; pair: Address; seeded: boolean; tokenIsToken0: boolean }>(
+          "getProject",
+          [id],
+        );
         if (project.seeded) open.push({ id, project });
       }
       if (open.length === 0) return;
       try {
         await send(ROLES.trader.address, machineData("claim", [open.map((o) => o.id), ROLES.trader.address]));
       } catch (failure) {
-        log(`the trader's claim failed: ${failure instanceof Error ? failure.message.split("\n")[0] : String(failure)}`);
+        log(
+          `the trader's claim failed: ${failure instanceof Error ? failure.message.split("\n")[0] : String(failure)}`,
+        );
       }
       for (const { id, project } of open) {
-        const [r0, r1] = (await client.readContract({ address: project.pair, abi: uniswapV2PairAbi, functionName: "getReserves" })) as readonly [bigint, bigint, number];
+        const [r0, r1] = (await client.readContract({
+          address: project.pair,
+          abi: uniswapV2PairAbi,
+          functionName: "getReserves",
+        })) as readonly [bigint, bigint, number];
         const reserveTokens = project.tokenIsToken0 ? r0 : r1;
-        const held = (await client.readContract({ address: project.token, abi: projectTokenAbi, functionName: "balanceOf", args: [ROLES.trader.address] })) as bigint;
+        const held = (await client.readContract({
+          address: project.token,
+          abi: projectTokenAbi,
+          functionName: "balanceOf",
+          args: [ROLES.trader.address],
+        })) as bigint;
         const amountIn = reserveTokens / 200n < held ? reserveTokens / 200n : held;
         if (amountIn === 0n) continue;
         // The trader is background activity: a trade that fails (the keeper moved the pool between the estimate and
         // the send, say) is logged and skipped, never a reason to stop the whole system.
         try {
-          const proceeds = await devnet((d) => d.swap({ account: ROLES.trader.address, projectId: id, side: "sell", amountIn }));
+          const proceeds = await devnet((d) =>
+            d.swap({ account: ROLES.trader.address, projectId: id, side: "sell", amountIn }),
+          );
           report.swaps += 1;
           if (proceeds > 0n) {
-            await devnet((d) => d.swap({ account: ROLES.trader.address, projectId: id, side: "buy", amountIn: proceeds }));
+            await devnet((d) =>
+              d.swap({ account: ROLES.trader.address, projectId: id, side: "buy", amountIn: proceeds }),
+            );
             report.swaps += 1;
           }
         } catch (failure) {
-          log(`trade on project ${id} skipped: ${failure instanceof Error ? failure.message.split("\n")[0] : String(failure)}`);
+          log(
+            `trade on project ${id} skipped: ${failure instanceof Error ? failure.message.split("\n")[0] : String(failure)}`,
+          );
         }
       }
     };
@@ -259,7 +349,15 @@ export const simulate = async (options: {
     await depositAll(plan.filter((d) => d.day === 0));
     // The trader is a depositor too: its share of the emissions is what it trades.
     if (options.days > 0) {
-      await deposit({ address: ROLES.trader.address, amount: parseEther("10"), allocation: ids.map((projectId, i) => ({ projectId, bps: i === 0 ? 10_000 - Math.floor(10_000 / ids.length) * (ids.length - 1) : Math.floor(10_000 / ids.length) })), day: 0 });
+      await deposit({
+        address: ROLES.trader.address,
+        amount: parseEther("10"),
+        allocation: ids.map((projectId, i) => ({
+          projectId,
+          bps: i === 0 ? 10_000 - Math.floor(10_000 / ids.length) * (ids.length - 1) : Math.floor(10_000 / ids.length),
+        })),
+        day: 0,
+      });
       report.depositors -= 1;
     }
     const started = Date.now();
@@ -276,7 +374,10 @@ export const simulate = async (options: {
       if (day === options.days) {
         // Some depositors claim their project tokens.
         for (const depositor of plan.filter((d) => d.day === 0).slice(0, 6)) {
-          await send(depositor.address, machineData("claim", [depositor.allocation.map((a) => a.projectId), depositor.address]));
+          await send(
+            depositor.address,
+            machineData("claim", [depositor.allocation.map((a) => a.projectId), depositor.address]),
+          );
           report.claims += 1;
         }
       }
@@ -286,7 +387,9 @@ export const simulate = async (options: {
         const dip = -5;
         await devnet((d) => d.rebase(dip));
         const [inDeficit] = await read<readonly [boolean, bigint, bigint, bigint]>("deficitStatus");
-        log(`day ${day}: stETH rebase ${dip} bps (negative)${inDeficit ? ": the machine is in deficit until the next positive rebase" : ""}`);
+        log(
+          `day ${day}: stETH rebase ${dip} bps (negative)${inDeficit ? ": the machine is in deficit until the next positive rebase" : ""}`,
+        );
         if (day === options.days) {
           // The last simulated day: recover, so the devnet is left healthy (deposits open).
           await devnet((d) => d.rebase(10));
@@ -294,7 +397,9 @@ export const simulate = async (options: {
         }
       }
       const principal = await read<bigint>("totalPrincipal");
-      log(`day ${day}/${options.days}: +${bps} bps rebase, ${steps} deploy step${steps === 1 ? "" : "s"}, ${report.swaps} swaps so far, principal ${Number(formatEther(principal)).toFixed(2)} stETH (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      log(
+        `day ${day}/${options.days}: +${bps} bps rebase, ${steps} deploy step${steps === 1 ? "" : "s"}, ${report.swaps} swaps so far, principal ${Number(formatEther(principal)).toFixed(2)} stETH (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      );
     }
     return report;
   } finally {

@@ -46,11 +46,20 @@ export const buildSubgraph = (root: string, deploymentFile: string): { manifest:
   const bin = join(root, "node_modules", ".bin");
   mkdirSync(join(subgraphDir, WORK), { recursive: true });
   const manifest = `${WORK}/subgraph.yaml`;
-  run(root, process.execPath, [join(subgraphDir, "scripts", "prepare.mjs"), "devnet", deploymentFile, "--out", manifest], subgraphDir, "subgraph prepare");
+  run(
+    root,
+    process.execPath,
+    [join(subgraphDir, "scripts", "prepare.mjs"), "devnet", deploymentFile, "--out", manifest],
+    subgraphDir,
+    "subgraph prepare",
+  );
   const stampFile = join(subgraphDir, WORK, "inputs.sha256");
   const hash = inputsHash(subgraphDir, join(subgraphDir, manifest));
-  const built = existsSync(join(subgraphDir, WORK, "build", "subgraph.yaml")) && existsSync(join(subgraphDir, "generated", "schema.ts"));
-  if (built && existsSync(stampFile) && readFileSync(stampFile, "utf8").trim() === hash) return { manifest, cached: true };
+  const built =
+    existsSync(join(subgraphDir, WORK, "build", "subgraph.yaml")) &&
+    existsSync(join(subgraphDir, "generated", "schema.ts"));
+  if (built && existsSync(stampFile) && readFileSync(stampFile, "utf8").trim() === hash)
+    return { manifest, cached: true };
   run(root, join(bin, "graph"), ["codegen", manifest, "--output-dir", "generated"], subgraphDir, "graph codegen");
   run(root, join(bin, "graph"), ["build", manifest, "--output-dir", `${WORK}/build`], subgraphDir, "graph build");
   writeFileSync(stampFile, `${hash}\n`);
@@ -68,7 +77,11 @@ export interface GraphNode {
 }
 
 const gql = async (url: string, query: string): Promise<any> => {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+  });
   const body = (await response.json()) as { data?: unknown; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -92,21 +105,33 @@ export const startGraphNode = async (
     gnd,
     [
       "dev",
-      "--manifests", options.manifest,
-      "--ethereum-rpc", `devnet:${options.rpcUrl}`,
-      "--postgres-url", options.postgresUrl,
-      "--ipfs", options.ipfs,
-      "--http-port", String(options.httpPort),
-      "--admin-port", String(admin),
-      "--index-node-port", String(index),
-      "--metrics-port", String(metrics),
+      "--manifests",
+      options.manifest,
+      "--ethereum-rpc",
+      `devnet:${options.rpcUrl}`,
+      "--postgres-url",
+      options.postgresUrl,
+      "--ipfs",
+      options.ipfs,
+      "--http-port",
+      String(options.httpPort),
+      "--admin-port",
+      String(admin),
+      "--index-node-port",
+      String(index),
+      "--metrics-port",
+      String(metrics),
     ],
     {
       cwd: join(options.root, "subgraph"),
       // RUST_LIB_BACKTRACE=0: graph-node 0.45 builds an error with a captured backtrace on every WASM memory read
       // when backtraces are on (RUST_BACKTRACE=1 is common in shells); that alone made indexing about 7x slower
       // (subgraph/README.md, Benchmark). Panics still print backtraces when RUST_BACKTRACE asks for them.
-      env: { ...process.env, GRAPH_LOG: process.env["GRAPH_LOG"] ?? "info", RUST_LIB_BACKTRACE: process.env["RUST_LIB_BACKTRACE"] ?? "0" },
+      env: {
+        ...process.env,
+        GRAPH_LOG: process.env["GRAPH_LOG"] ?? "info",
+        RUST_LIB_BACKTRACE: process.env["RUST_LIB_BACKTRACE"] ?? "0",
+      },
     },
   );
   const base = `http://127.0.0.1:${options.httpPort}`;
@@ -120,23 +145,32 @@ export const startGraphNode = async (
     logFile,
   };
   await waitFor("graph-node deploying the subgraph", 90_000, async () => {
-    if (child.exitCode !== null) throw new StartError(`graph-node exited (${child.exitCode}); last lines of ${logFile}:\n${tail(logFile)}`);
+    if (child.exitCode !== null)
+      throw new StartError(`graph-node exited (${child.exitCode}); last lines of ${logFile}:\n${tail(logFile)}`);
     const data = await gql(node.graphql, "{ _meta { block { number } } }");
     return data?._meta ? true : undefined;
   }).catch((error: Error) => {
-    throw error instanceof StartError ? error : new StartError(`${error.message}; last lines of ${logFile}:\n${tail(logFile)}`);
+    throw error instanceof StartError
+      ? error
+      : new StartError(`${error.message}; last lines of ${logFile}:\n${tail(logFile)}`);
   });
   return node;
 };
 
 /** Resolves once graph-node's GraphQL serves `block` (the index-node status can run ahead of queries). */
 export const waitForSync = (node: GraphNode, block: bigint, timeoutMs = 120_000) =>
-  waitFor(`graph-node indexing up to block ${block}`, timeoutMs, async () => {
-    const status = await gql(node.status, "{ indexingStatuses { health fatalError { message } } }");
-    const first = status?.indexingStatuses?.[0];
-    if (first?.health === "failed") throw new StartError(`the subgraph failed: ${first.fatalError?.message}; see ${node.logFile}`);
-    const data = await gql(node.graphql, "{ _meta { block { number } } }");
-    return BigInt(data._meta.block.number) >= block ? true : undefined;
-  }, 250);
+  waitFor(
+    `graph-node indexing up to block ${block}`,
+    timeoutMs,
+    async () => {
+      const status = await gql(node.status, "{ indexingStatuses { health fatalError { message } } }");
+      const first = status?.indexingStatuses?.[0];
+      if (first?.health === "failed")
+        throw new StartError(`the subgraph failed: ${first.fatalError?.message}; see ${node.logFile}`);
+      const data = await gql(node.graphql, "{ _meta { block { number } } }");
+      return BigInt(data._meta.block.number) >= block ? true : undefined;
+    },
+    250,
+  );
 
 export { gql };

@@ -58,7 +58,8 @@ const fromApi = async (url: string): Promise<Summary> => {
     source: "api",
     block: BigInt(data.projects.block.number),
     projects: data.projects.nodes.map((p: any) => {
-      if (p.totals === null || p.deployment === null) throw new Error("the API has no history (is TCM_SUBGRAPH_URL set?)");
+      if (p.totals === null || p.deployment === null)
+        throw new Error("the API has no history (is TCM_SUBGRAPH_URL set?)");
       return {
         projectId: Number(p.projectId),
         symbol: p.symbol,
@@ -116,7 +117,12 @@ const fromChain = (rpcUrl: string, deployment: DeploymentInfo): Promise<Summary>
           snapshot.projects.map((d) =>
             Promise.all(
               (["name", "symbol"] as const).map((functionName) =>
-                c.readContract({ address: d.token.address, abi: projectTokenAbi, functionName, blockNumber: snapshot.blockNumber }),
+                c.readContract({
+                  address: d.token.address,
+                  abi: projectTokenAbi,
+                  functionName,
+                  blockNumber: snapshot.blockNumber,
+                }),
               ),
             ),
           ),
@@ -142,17 +148,24 @@ const fromChain = (rpcUrl: string, deployment: DeploymentInfo): Promise<Summary>
       };
     }).pipe(
       Effect.provide(TcmReader.Default),
-      Effect.provide(Layer.mergeAll(ChainClient.layer({ rpcUrls: [rpcUrl] }), Deployment.fromValue(deployment, "(npm start)"))),
+      Effect.provide(
+        Layer.mergeAll(ChainClient.layer({ rpcUrls: [rpcUrl] }), Deployment.fromValue(deployment, "(npm start)")),
+      ),
     ),
   );
 
 /** The API first (it serves the subgraph's history to integrators), then graph-node, then the chain. */
-export const readSummary = async (sources: { api?: string | undefined; subgraph?: string | undefined; rpcUrl: string; deployment: DeploymentInfo }, log: (m: string) => void): Promise<Summary> => {
+export const readSummary = async (
+  sources: { api?: string | undefined; subgraph?: string | undefined; rpcUrl: string; deployment: DeploymentInfo },
+  log: (m: string) => void,
+): Promise<Summary> => {
   if (sources.api !== undefined) {
     try {
       return await fromApi(sources.api);
     } catch (error) {
-      log(`summary: the API did not answer the summary query (${(error as Error).message.slice(0, 200)}); reading the subgraph`);
+      log(
+        `summary: the API did not answer the summary query (${(error as Error).message.slice(0, 200)}); reading the subgraph`,
+      );
     }
   }
   if (sources.subgraph !== undefined) {
@@ -178,7 +191,18 @@ export const decimal = (value: bigint, places = 4): string => {
 export const percent = (ratio: bigint | null): string => (ratio === null ? "—" : `${decimal(ratio * 100n, 2)} %`);
 
 export const formatTable = (summary: Summary): string => {
-  const header = ["#", "project", "yield (stETH)", "harvested (wstETH)", "deployed (wstETH)", "pending (wstETH)", "deployed", "LP locked", "price (wstETH/token)", "tokens emitted"];
+  const header = [
+    "#",
+    "project",
+    "yield (stETH)",
+    "harvested (wstETH)",
+    "deployed (wstETH)",
+    "pending (wstETH)",
+    "deployed",
+    "LP locked",
+    "price (wstETH/token)",
+    "tokens emitted",
+  ];
   const rows = summary.projects.map((p) => [
     String(p.projectId),
     `${p.symbol} ${p.name}`,
@@ -192,7 +216,8 @@ export const formatTable = (summary: Summary): string => {
     decimal(p.tokensEmitted, 2),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: ReadonlyArray<string>) => `  ${cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")}`;
+  const line = (cells: ReadonlyArray<string>) =>
+    `  ${cells.map((c, i) => (i <= 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")}`;
   return [
     line(header),
     `  ${widths.map((w) => "─".repeat(w)).join("  ")}`,
@@ -208,6 +233,7 @@ export const formatTable = (summary: Summary): string => {
 
 /** The summary as one JSON line (raw integers as strings), for scripts and the end-to-end test. */
 export const summaryJson = (summary: Summary) =>
-  JSON.stringify({ source: summary.source, block: summary.block.toString(), projects: summary.projects }, (_key, value) =>
-    typeof value === "bigint" ? value.toString() : value,
+  JSON.stringify(
+    { source: summary.source, block: summary.block.toString(), projects: summary.projects },
+    (_key, value) => (typeof value === "bigint" ? value.toString() : value),
   );

@@ -30,7 +30,11 @@ const alive = (pid: number) => {
 };
 
 const gql = async (url: string, query: string) => {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+  });
   const body = (await response.json()) as { data?: any; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -79,7 +83,24 @@ describe("npm start", () => {
     const [rpc, api, graph, ipfs, keeper] = ports.map(String) as [string, string, string, string, string];
     child = spawn(
       "npm",
-      ["start", "--", "--days", "2", "--rpc-port", rpc, "--api-port", api, "--graph-port", graph, "--ipfs-port", ipfs, "--keeper-port", keeper, "--state-dir", stateDir],
+      [
+        "start",
+        "--",
+        "--days",
+        "2",
+        "--rpc-port",
+        rpc,
+        "--api-port",
+        api,
+        "--graph-port",
+        graph,
+        "--ipfs-port",
+        ipfs,
+        "--keeper-port",
+        keeper,
+        "--state-dir",
+        stateDir,
+      ],
       // A process group of its own, like a terminal's foreground job: Ctrl-C is then a SIGINT to the group.
       { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true },
     );
@@ -138,19 +159,30 @@ describe("npm start", () => {
       expect(project.tokensEmitted).toBeGreaterThan(0n);
       // The yield reached the pool: what is neither deployed nor pending went to the step bounties (≤ 1 %).
       expect(project.deployedWstEth + project.pendingWstEth).toBeLessThanOrEqual(project.harvestedWstEth);
-      expect((project.deployedWstEth + project.pendingWstEth) * 100n).toBeGreaterThanOrEqual(project.harvestedWstEth * 99n);
+      expect((project.deployedWstEth + project.pendingWstEth) * 100n).toBeGreaterThanOrEqual(
+        project.harvestedWstEth * 99n,
+      );
       expect(project.deploymentRatio).toBe((project.deployedWstEth * 10n ** 18n) / project.harvestedWstEth);
     }
-    expect(output).toMatch(/deployed \(wstETH\) = all the wstETH the deploy steps put into the pool; deployed = that ÷ harvested \(wstETH\)/);
+    expect(output).toMatch(
+      /deployed \(wstETH\) = all the wstETH the deploy steps put into the pool; deployed = that ÷ harvested \(wstETH\)/,
+    );
     expect(output).toContain(formatTable(summary));
   });
 
   it("serves the chain, the subgraph and IPFS, and the summary equals the subgraph's numbers at that block", async () => {
-    const rpc = await fetch(ready.rpc, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }) });
+    const rpc = await fetch(ready.rpc, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
+    });
     expect(BigInt(((await rpc.json()) as { result: string }).result)).toBeGreaterThanOrEqual(summary.block);
 
     expect(ready.subgraph).not.toBeNull();
-    const atBlock = SUMMARY_QUERY.replace("projects(orderBy: projectId)", `projects(orderBy: projectId, block: { number: ${summary.block} })`);
+    const atBlock = SUMMARY_QUERY.replace(
+      "projects(orderBy: projectId)",
+      `projects(orderBy: projectId, block: { number: ${summary.block} })`,
+    );
     const indexed = await gql(ready.subgraph!, atBlock);
     const history = (p: ProjectSummary) => ({
       projectId: p.projectId,
@@ -181,10 +213,15 @@ describe("npm start", () => {
         };
       }),
     ).toEqual(summary.projects.map(history));
-    if (summary.source === "subgraph") expect(indexed.projects.map((p: Record<string, string>) => BigInt(p["poolPrice"]!))).toEqual(summary.projects.map((p) => p.price));
+    if (summary.source === "subgraph")
+      expect(indexed.projects.map((p: Record<string, string>) => BigInt(p["poolPrice"]!))).toEqual(
+        summary.projects.map((p) => p.price),
+      );
 
     expect(ready.ipfs).not.toBeNull();
-    expect((await fetch(`${ready.ipfs}/ipfs/QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn`, { method: "HEAD" })).status).toBe(200);
+    expect(
+      (await fetch(`${ready.ipfs}/ipfs/QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn`, { method: "HEAD" })).status,
+    ).toBe(200);
   });
 
   it("runs the real keeper, which did the harvesting and the deploy steps", async () => {
@@ -216,7 +253,16 @@ describe("npm start", () => {
         BigInt(p.pendingWstEth),
         p.deployment.deploymentRatio === null ? null : BigInt(p.deployment.deploymentRatio),
       ]),
-    ).toEqual(summary.projects.map((p) => [p.projectId, p.price, p.lpLocked, p.tokensEmitted, p.pendingWstEth, p.deploymentRatio]));
+    ).toEqual(
+      summary.projects.map((p) => [
+        p.projectId,
+        p.price,
+        p.lpLocked,
+        p.tokensEmitted,
+        p.pendingWstEth,
+        p.deploymentRatio,
+      ]),
+    );
     // GraphiQL: an HTML page on GET from a browser, its assets served by the API itself.
     const page = await fetch(ready.api, { headers: { accept: "text/html" } });
     expect(page.status).toBe(200);
@@ -232,11 +278,18 @@ describe("npm start", () => {
     // The "Try:" block's CLI part, literally: every line after its "# the CLI" comment up to the blank line.
     const tryBlock = output.slice(output.indexOf("\nTry:\n"));
     const cli = tryBlock.slice(tryBlock.indexOf("# the CLI"), tryBlock.indexOf("\n\n"));
-    const commands = cli.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+    const commands = cli
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "" && !l.startsWith("#"));
     expect(commands.filter((c) => c.startsWith("npx tcm")).length).toBeGreaterThanOrEqual(3);
     const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: "1" };
     for (const name of ["TCM_RPC_URL", "TCM_DEPLOYMENT_FILE", "TCM_PRIVATE_KEY", "FORCE_COLOR"]) delete env[name];
-    const run = spawnSync("bash", ["-euo", "pipefail", "-c", commands.join("\n")], { cwd: ROOT, env, encoding: "utf8" });
+    const run = spawnSync("bash", ["-euo", "pipefail", "-c", commands.join("\n")], {
+      cwd: ROOT,
+      env,
+      encoding: "utf8",
+    });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     // Every read said where it came from: this start's anvil, on its free port.
     expect(ready.rpc).not.toBe("http://127.0.0.1:8545");
@@ -250,13 +303,20 @@ describe("npm start", () => {
   it("README test: every CLI command block of the README's walkthroughs runs as written, on this devnet", () => {
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
     const walkthroughs = readme.slice(readme.indexOf("\n## Walkthroughs"), readme.indexOf("\n## tcm CLI"));
-    const blocks = [...walkthroughs.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^npx tcm /m.test(b));
+    const blocks = [...walkthroughs.matchAll(/```sh\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .filter((b) => /^npx tcm /m.test(b));
     expect(blocks.length).toBeGreaterThanOrEqual(4);
     const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: "1" };
     for (const name of ["TCM_RPC_URL", "TCM_DEPLOYMENT_FILE", "TCM_PRIVATE_KEY", "FORCE_COLOR"]) delete env[name];
     // One shell, the blocks in order (the first exports the key the others sign with); the first failing command fails it.
     const script = blocks.join("\n");
-    const run = spawnSync("bash", ["-euo", "pipefail", "-c", script], { cwd: ROOT, env, encoding: "utf8", timeout: 100_000 });
+    const run = spawnSync("bash", ["-euo", "pipefail", "-c", script], {
+      cwd: ROOT,
+      env,
+      encoding: "utf8",
+      timeout: 100_000,
+    });
     expect(run.status, `${script}\n---\n${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/Project \d+ launched/);
     expect(run.stdout).toMatch(/Funded 0xBaB56CC3B0f5Fc4e251Bdf85fF19282A71051689/);
@@ -277,10 +337,25 @@ describe("npm start", () => {
     const deadline = Date.now() + 30_000;
     while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(pids.filter(alive)).toEqual([]);
-    await new Promise<void>((resolveClosed) => (child.stdout!.readableEnded ? resolveClosed() : child.stdout!.once("close", () => resolveClosed())));
+    await new Promise<void>((resolveClosed) =>
+      child.stdout!.readableEnded ? resolveClosed() : child.stdout!.once("close", () => resolveClosed()),
+    );
     expect(output).toContain("stopped everything this start began");
     const database = `tcm_devnet_${ready.pids["orchestrator"]}`;
-    const left = spawnSync("psql", ["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qAtc", `SELECT count(*) FROM pg_database WHERE datname = '${database}'`], { encoding: "utf8" });
+    const left = spawnSync(
+      "psql",
+      [
+        "-h",
+        "127.0.0.1",
+        "-U",
+        "postgres",
+        "-d",
+        "postgres",
+        "-qAtc",
+        `SELECT count(*) FROM pg_database WHERE datname = '${database}'`,
+      ],
+      { encoding: "utf8" },
+    );
     if (left.status === 0) expect(left.stdout.trim()).toBe("0");
   }, 60_000);
 });
@@ -288,10 +363,28 @@ describe("npm start", () => {
 describe("npm start stopped by a supervisor", () => {
   it("SIGTERM to the npm process alone (not its group) stops every process the start began and exits 0", async () => {
     const stateDir = mkdtempSync(join(tmpdir(), "tcm-start-term-"));
-    const [rpc, api, keeper] = (await Promise.all([freePort(), freePort(), freePort()])).map(String) as [string, string, string];
+    const [rpc, api, keeper] = (await Promise.all([freePort(), freePort(), freePort()])).map(String) as [
+      string,
+      string,
+      string,
+    ];
     const child = spawn(
       "npm",
-      ["start", "--", "--days", "0", "--no-subgraph", "--rpc-port", rpc, "--api-port", api, "--keeper-port", keeper, "--state-dir", stateDir],
+      [
+        "start",
+        "--",
+        "--days",
+        "0",
+        "--no-subgraph",
+        "--rpc-port",
+        rpc,
+        "--api-port",
+        api,
+        "--keeper-port",
+        keeper,
+        "--state-dir",
+        stateDir,
+      ],
       { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true },
     );
     let output = "";

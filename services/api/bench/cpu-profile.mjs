@@ -70,5 +70,6 @@ if (FOCUS) {
     }
   }
   process.stdout.write(`\ninclusive time of functions matching /${FOCUS}/\n`);
-  for (const [k, t] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, TOP)) process.stdout.write(`${ms(t)} ${pct(t)}  ${k}\n`);
+  for (const [k, t] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, TOP))
+    process.stdout.write(`${ms(t)} ${pct(t)}  ${k}\n`);
 }

@@ -50,11 +50,13 @@ if (!(DURATION > 0) || !Number.isInteger(CONNECTIONS) || CONNECTIONS < 1 || !Num
   throw new Error("--duration, --connections and --rounds must be positive");
 }
 const given = Object.values(GIVEN).filter((v) => v !== "").length;
-if (given !== 0 && given !== 3) throw new Error("--rpc, --deployment and --subgraph go together (an existing chain and a graph-node indexing it)");
+if (given !== 0 && given !== 3)
+  throw new Error("--rpc, --deployment and --subgraph go together (an existing chain and a graph-node indexing it)");
 
 const LIVE_FIELDS = `id name symbol seeded spotPrice referencePrice allocatedPrincipal pendingYieldStEth pendingWstEth nextHarvestTime harvestReady deployReady
   emissionRatePerDay emittedSupply lockedLiquidity lockedLiquidityValueWstEth apr token { address totalSupply } pair { reserveWstEth reserveTokens }`;
-const SUBGRAPH_FIELDS = "id name symbol seeded allocatedPrincipal poolPrice reserveWstEth reserveTokens lpTotalSupply cumulativeLiquidityMinted tokenSupply";
+const SUBGRAPH_FIELDS =
+  "id name symbol seeded allocatedPrincipal poolPrice reserveWstEth reserveTokens lpTotalSupply cumulativeLiquidityMinted tokenSupply";
 /** Each query as the API and as graph-node serve it; `extra` is spliced into the root selection (the cache buster). */
 const QUERIES: ReadonlyArray<{ name: string; api: (extra: string) => string; graphNode: (extra: string) => string }> = [
   {
@@ -68,7 +70,10 @@ const QUERIES: ReadonlyArray<{ name: string; api: (extra: string) => string; gra
     graphNode: (extra) => `{ projects(first: 50, orderBy: projectId) { ${SUBGRAPH_FIELDS} }${extra} }`,
   },
 ];
-const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -84,12 +89,23 @@ const freePort = () =>
 let sequence = 0;
 type Measured = autocannon.Result & { readonly cpuMsPerRequest: number | undefined };
 /** One autocannon run, with the CPU time the server's processes (`pids()`) spent per request during it. */
-const run = async (url: string, query: (extra: string) => string, uncached: boolean, pids: () => ReadonlyArray<number>): Promise<Measured> => {
+const run = async (
+  url: string,
+  query: (extra: string) => string,
+  uncached: boolean,
+  pids: () => ReadonlyArray<number>,
+): Promise<Measured> => {
   const watched = pids();
   const before = cpuMs(watched);
   const result = await drive(url, query, uncached);
   const after = cpuMs(watched);
-  return { ...result, cpuMsPerRequest: before === undefined || after === undefined || watched.length === 0 ? undefined : (after - before) / result.requests.total };
+  return {
+    ...result,
+    cpuMsPerRequest:
+      before === undefined || after === undefined || watched.length === 0
+        ? undefined
+        : (after - before) / result.requests.total,
+  };
 };
 const drive = (url: string, query: (extra: string) => string, uncached: boolean) =>
   new Promise<autocannon.Result>((resolve, reject) => {
@@ -101,14 +117,29 @@ const drive = (url: string, query: (extra: string) => string, uncached: boolean)
         body: JSON.stringify({ query: query("") }),
         connections: CONNECTIONS,
         duration: DURATION,
-        ...(uncached ? { requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify({ query: query(` u${++sequence}: __typename`) }) }) }] } : {}),
+        ...(uncached
+          ? {
+              requests: [
+                {
+                  setupRequest: (request) => ({
+                    ...request,
+                    body: JSON.stringify({ query: query(` u${++sequence}: __typename`) }),
+                  }),
+                },
+              ],
+            }
+          : {}),
       },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
 
 const post = async (url: string, query: string) => {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+  });
   const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown };
   if (!response.ok || body.errors) throw new Error(`${url}: ${response.status} ${JSON.stringify(body.errors ?? body)}`);
   return body.data!;
@@ -142,7 +173,9 @@ const cpuMs = (pids: ReadonlyArray<number>): number | undefined => {
   try {
     const tick = 1000 / 100; // USER_HZ
     return pids.reduce((sum, pid) => {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+        .replace(/^.*\) /, "")
+        .split(" ");
       return sum + (Number(fields[11]) + Number(fields[12])) * tick;
     }, 0);
   } catch {
@@ -153,7 +186,10 @@ const cpuMs = (pids: ReadonlyArray<number>): number | undefined => {
 /** 50 projects, a few positions, a day of yield and the harvests that open the pools. */
 const populate = async (rpcUrl: string, deploymentFile: string) => {
   const deployment = await Effect.runPromise(deployDevnet({ rpcUrl, outFile: deploymentFile }));
-  const chain = Layer.mergeAll(ChainClient.layer({ rpcUrls: [rpcUrl], pollingIntervalMs: 20 }), Deployment.fromValue(deployment));
+  const chain = Layer.mergeAll(
+    ChainClient.layer({ rpcUrls: [rpcUrl], pollingIntervalMs: 20 }),
+    Deployment.fromValue(deployment),
+  );
   const tools = ManagedRuntime.make(Layer.mergeAll(Devnet.Default, TxBuilder.Default).pipe(Layer.provide(chain)));
   const deployer = ANVIL_ACCOUNTS[0]!.address;
   await tools.runPromise(
@@ -176,13 +212,22 @@ const populate = async (rpcUrl: string, deploymentFile: string) => {
       for (const [i, account] of ANVIL_ACCOUNTS.slice(1, 6).entries()) {
         yield* devnet.fundStEth(account.address, parseEther("10"));
         yield* devnet.approveStEth(account.address, parseEther("10"));
-        const tx = yield* builder.deposit({ amount: parseEther("5"), allocation: [{ projectId: 1 + i, bps: 5_000 }, { projectId: 10 + i, bps: 5_000 }] });
+        const tx = yield* builder.deposit({
+          amount: parseEther("5"),
+          allocation: [
+            { projectId: 1 + i, bps: 5_000 },
+            { projectId: 10 + i, bps: 5_000 },
+          ],
+        });
         yield* devnet.sendAs(account.address, tx);
       }
       // A day of yield and the harvests (each opening its pool), so prices and locked liquidity are live.
       yield* devnet.rebase(30);
       yield* devnet.increaseTime(86_400);
-      yield* devnet.sendAs(deployer, yield* builder.harvestMany({ projectIds: Array.from({ length: TARGET_PROJECTS }, (_, i) => i + 1) }));
+      yield* devnet.sendAs(
+        deployer,
+        yield* builder.harvestMany({ projectIds: Array.from({ length: TARGET_PROJECTS }, (_, i) => i + 1) }),
+      );
       yield* devnet.increaseTime(3_600);
     }),
   );
@@ -210,24 +255,50 @@ const main = async () => {
       await populate(rpcUrl, deploymentFile);
       e2e = (await import(pathToFileURL(join(root, "subgraph/test/e2e.mjs")).href)) as E2E;
       const graphNode = await e2e.startGraphNode(rpcUrl, deploymentFile, { workDir });
-      const head = Number(((await (await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}' })).json()) as { result: string }).result);
+      const head = Number(
+        (
+          (await (
+            await fetch(rpcUrl, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}',
+            })
+          ).json()) as { result: string }
+        ).result,
+      );
       await e2e.waitForSync(graphNode, head, Date.now() + 300_000);
       subgraphUrl = graphNode.graphql;
       const tools = e2e;
       graphNodePids = () => {
-        const backends = tools.psql(`select pid from pg_stat_activity where datname = '${graphNode.database}'`).stdout.trim().split("\n").filter(Boolean).map(Number);
+        const backends = tools
+          .psql(`select pid from pg_stat_activity where datname = '${graphNode.database}'`)
+          .stdout.trim()
+          .split("\n")
+          .filter(Boolean)
+          .map(Number);
         return graphNode.child.pid === undefined ? [] : [graphNode.child.pid, ...backends];
       };
     }
 
     const port = await freePort();
-    api = spawn(process.execPath, [...(CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF] : []), "--import", "tsx", "services/api/src/main.ts"], {
-      cwd: root,
-      // Production settings: NODE_ENV=production also turns off graphql-js's development-mode checks (its instanceOf
-      // walks class names on every failed type test: ≈ 1 % of an uncached request's samples in the profile).
-      env: { ...process.env, NODE_ENV: "production", TCM_RPC_URLS: rpcUrl, TCM_DEPLOYMENT_FILE: deploymentFile, TCM_API_PORT: String(port), TCM_SUBGRAPH_URL: subgraphUrl },
-      stdio: ["ignore", process.env["BENCH_DEBUG"] ? "inherit" : "ignore", "inherit"],
-    });
+    api = spawn(
+      process.execPath,
+      [...(CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF] : []), "--import", "tsx", "services/api/src/main.ts"],
+      {
+        cwd: root,
+        // Production settings: NODE_ENV=production also turns off graphql-js's development-mode checks (its instanceOf
+        // walks class names on every failed type test: ≈ 1 % of an uncached request's samples in the profile).
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          TCM_RPC_URLS: rpcUrl,
+          TCM_DEPLOYMENT_FILE: deploymentFile,
+          TCM_API_PORT: String(port),
+          TCM_SUBGRAPH_URL: subgraphUrl,
+        },
+        stdio: ["ignore", process.env["BENCH_DEBUG"] ? "inherit" : "ignore", "inherit"],
+      },
+    );
     const url = `http://127.0.0.1:${port}/graphql`;
     for (let i = 0; ; i++) {
       try {
@@ -245,14 +316,33 @@ const main = async () => {
       await post(url, q.api(""));
       await post(subgraphUrl, q.graphNode(""));
     }
-    const apiProjects = (await post(url, `{ projects(first: 50) { nodes { id name allocatedPrincipal } } }`))["projects"] as { nodes: Array<{ id: string; name: string; allocatedPrincipal: string }> };
-    const gnProjects = (await post(subgraphUrl, `{ projects(first: 50, orderBy: projectId) { id name allocatedPrincipal } }`))["projects"] as Array<{ id: string; name: string; allocatedPrincipal: string }>;
-    const same = apiProjects.nodes.length === TARGET_PROJECTS && gnProjects.length === TARGET_PROJECTS && apiProjects.nodes.every((p, i) => p.name === gnProjects[i]!.name && p.allocatedPrincipal === gnProjects[i]!.allocatedPrincipal);
+    const apiProjects = (await post(url, `{ projects(first: 50) { nodes { id name allocatedPrincipal } } }`))[
+      "projects"
+    ] as { nodes: Array<{ id: string; name: string; allocatedPrincipal: string }> };
+    const gnProjects = (
+      await post(subgraphUrl, `{ projects(first: 50, orderBy: projectId) { id name allocatedPrincipal } }`)
+    )["projects"] as Array<{ id: string; name: string; allocatedPrincipal: string }>;
+    const same =
+      apiProjects.nodes.length === TARGET_PROJECTS &&
+      gnProjects.length === TARGET_PROJECTS &&
+      apiProjects.nodes.every(
+        (p, i) => p.name === gnProjects[i]!.name && p.allocatedPrincipal === gnProjects[i]!.allocatedPrincipal,
+      );
     if (!same) throw new Error("the API and graph-node do not serve the same chain (projects differ)");
-    const history = (await post(url, `{ protocol { totals { harvestCount } } }`))["protocol"] as { totals: { harvestCount: number } | null };
-    const indexed = (await post(subgraphUrl, `{ protocols { harvestCount } }`))["protocols"] as Array<{ harvestCount: number }>;
-    if (history.totals === null || history.totals.harvestCount === 0 || history.totals.harvestCount !== indexed[0]?.harvestCount) {
-      throw new Error(`the API's history is not this graph-node's: API ${JSON.stringify(history)}, graph-node ${JSON.stringify(indexed)}`);
+    const history = (await post(url, `{ protocol { totals { harvestCount } } }`))["protocol"] as {
+      totals: { harvestCount: number } | null;
+    };
+    const indexed = (await post(subgraphUrl, `{ protocols { harvestCount } }`))["protocols"] as Array<{
+      harvestCount: number;
+    }>;
+    if (
+      history.totals === null ||
+      history.totals.harvestCount === 0 ||
+      history.totals.harvestCount !== indexed[0]?.harvestCount
+    ) {
+      throw new Error(
+        `the API's history is not this graph-node's: API ${JSON.stringify(history)}, graph-node ${JSON.stringify(indexed)}`,
+      );
     }
 
     process.stdout.write(
@@ -276,14 +366,26 @@ const main = async () => {
         }
         const a = median(apiRuns);
         const g = median(graphNodeRuns);
-        const target = uncached && (a.requests.average < g.requests.average || (q.name.startsWith("projects") && a.latency.p99 >= 50)) ? " (target missed)" : "";
-        const rounds = apiRuns.map((r, i) => (r.requests.average / graphNodeRuns[i]!.requests.average).toFixed(2)).join(", ");
+        const target =
+          uncached &&
+          (a.requests.average < g.requests.average || (q.name.startsWith("projects") && a.latency.p99 >= 50))
+            ? " (target missed)"
+            : "";
+        const rounds = apiRuns
+          .map((r, i) => (r.requests.average / graphNodeRuns[i]!.requests.average).toFixed(2))
+          .join(", ");
         const cpu = (runs: ReadonlyArray<Measured>) => {
-          const values = runs.map((r) => r.cpuMsPerRequest).filter((v): v is number => v !== undefined).sort((x, y) => x - y);
+          const values = runs
+            .map((r) => r.cpuMsPerRequest)
+            .filter((v): v is number => v !== undefined)
+            .sort((x, y) => x - y);
           return values.length === runs.length ? values[Math.floor(values.length / 2)] : undefined;
         };
         const [apiCpu, graphNodeCpu] = [cpu(apiRuns), cpu(graphNodeRuns)];
-        const efficiency = apiCpu === undefined || graphNodeCpu === undefined || apiCpu === 0 ? "n/a" : (graphNodeCpu / apiCpu).toFixed(2);
+        const efficiency =
+          apiCpu === undefined || graphNodeCpu === undefined || apiCpu === 0
+            ? "n/a"
+            : (graphNodeCpu / apiCpu).toFixed(2);
         process.stdout.write(
           `| ${q.name} | ${uncached ? "uncached (unique text)" : "cached (same text)"} | ${cell(a)} | ${cell(g)} | ${(a.requests.average / g.requests.average).toFixed(2)}${target} (rounds: ${rounds}) | ${efficiency} (median CPU ms/req ${apiCpu?.toFixed(2) ?? "n/a"} vs ${graphNodeCpu?.toFixed(2) ?? "n/a"}) | ${loadAverage()} |\n`,
         );

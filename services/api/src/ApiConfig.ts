@@ -29,7 +29,10 @@ export interface ApiConfig {
 
 const positiveInt = (name: string, fallback: number, max = Number.MAX_SAFE_INTEGER) =>
   Config.integer(name).pipe(
-    Config.validate({ message: `${name} must be an integer between 1 and ${max}`, validation: (n) => n >= 1 && n <= max }),
+    Config.validate({
+      message: `${name} must be an integer between 1 and ${max}`,
+      validation: (n) => n >= 1 && n <= max,
+    }),
     Config.withDefault(fallback),
   );
 
@@ -60,7 +63,12 @@ export const apiConfig: Config.Config<ApiConfig> = Config.all({
       try {
         return Either.right(Option.some(new URL(raw.trim())));
       } catch {
-        return Either.left(ConfigError.InvalidData(["TCM_SUBGRAPH_URL"], `Expected TCM_SUBGRAPH_URL to be a URL, got ${JSON.stringify(raw)}`));
+        return Either.left(
+          ConfigError.InvalidData(
+            ["TCM_SUBGRAPH_URL"],
+            `Expected TCM_SUBGRAPH_URL to be a URL, got ${JSON.stringify(raw)}`,
+          ),
+        );
       }
     }),
   ),
@@ -70,7 +78,10 @@ export const apiConfig: Config.Config<ApiConfig> = Config.all({
   ),
   maxBodyBytes: positiveInt("TCM_API_MAX_BODY_BYTES", 64 * 1024, 64 * 1024 * 1024),
   timeout: Config.integer("TCM_API_TIMEOUT_MS").pipe(
-    Config.validate({ message: "TCM_API_TIMEOUT_MS must be a positive integer (milliseconds)", validation: (n) => n >= 1 }),
+    Config.validate({
+      message: "TCM_API_TIMEOUT_MS must be a positive integer (milliseconds)",
+      validation: (n) => n >= 1,
+    }),
     Config.withDefault(10_000),
     Config.map(Duration.millis),
   ),

@@ -27,8 +27,11 @@ const Envelope = Schema.Struct({
 });
 
 const operationOf = (document: DocumentNode): OperationDefinitionNode => {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  if (operations.length !== 1 || document.definitions.length !== 1) throw new Error("a history request is exactly one operation, without fragments");
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (operations.length !== 1 || document.definitions.length !== 1)
+    throw new Error("a history request is exactly one operation, without fragments");
   return operations[0]!;
 };
 
@@ -92,7 +95,10 @@ const make = Effect.gen(function* () {
       message: `history unavailable: the subgraph at ${url} did not answer (${detail}); live fields are unaffected`,
     });
   const invalid = (detail: string) =>
-    new HistoryUnavailable({ reason: "error", message: `history unavailable: the subgraph's answer is not what the API expects (${detail})` });
+    new HistoryUnavailable({
+      reason: "error",
+      message: `history unavailable: the subgraph's answer is not what the API expects (${detail})`,
+    });
 
   const post = (document: string, variables: Readonly<Record<string, unknown>>) =>
     HttpClientRequest.post(url!).pipe(
@@ -123,7 +129,9 @@ const make = Effect.gen(function* () {
   const fetchBatch = Effect.fn("History.fetchBatch")(function* (requests: ReadonlyArray<HistoryRequest<unknown>>) {
     if (url === undefined) return yield* disabled;
     const merged = mergeRequests(requests);
-    const [body, head] = yield* Effect.all([post(merged.document, merged.variables), live.head.pipe(Effect.option)], { concurrency: 2 }).pipe(
+    const [body, head] = yield* Effect.all([post(merged.document, merged.variables), live.head.pipe(Effect.option)], {
+      concurrency: 2,
+    }).pipe(
       Effect.tapBoth({
         onFailure: () => Metric.increment(Metric.tagged(subgraphRequests, "outcome", "down")),
         onSuccess: () => Metric.increment(Metric.tagged(subgraphRequests, "outcome", "ok")),
@@ -148,12 +156,10 @@ const make = Effect.gen(function* () {
       }
     }
     return yield* Effect.forEach(requests, (request, i) =>
-      request
-        .decode(Object.fromEntries(merged.keys[i]!.map((key) => [key, data[`h${i}_${key}`] ?? null])))
-        .pipe(
-          Effect.mapError((e) => invalid(`${request.name}: ${e.message}`)),
-          Effect.either,
-        ),
+      request.decode(Object.fromEntries(merged.keys[i]!.map((key) => [key, data[`h${i}_${key}`] ?? null]))).pipe(
+        Effect.mapError((e) => invalid(`${request.name}: ${e.message}`)),
+        Effect.either,
+      ),
     );
   });
 

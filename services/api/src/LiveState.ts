@@ -49,9 +49,13 @@ const make = Effect.gen(function* () {
   const deployment = yield* Deployment;
 
   // The head block number, reused for `headTtl` (a burst of requests asks the node once).
-  const head: Effect.Effect<bigint, ChainUnavailable> = Duration.toMillis(settings.headTtl) === 0
-    ? chain.blockNumber.pipe(Effect.mapError(toUnavailable("block number")))
-    : yield* Effect.cachedWithTTL(chain.blockNumber.pipe(Effect.mapError(toUnavailable("block number"))), settings.headTtl);
+  const head: Effect.Effect<bigint, ChainUnavailable> =
+    Duration.toMillis(settings.headTtl) === 0
+      ? chain.blockNumber.pipe(Effect.mapError(toUnavailable("block number")))
+      : yield* Effect.cachedWithTTL(
+          chain.blockNumber.pipe(Effect.mapError(toUnavailable("block number"))),
+          settings.headTtl,
+        );
 
   // Token name and symbol never change: read once per project and kept.
   const names = new Map<number, { readonly name: string; readonly symbol: string }>();
@@ -71,7 +75,9 @@ const make = Effect.gen(function* () {
       )
       .pipe(
         Effect.tap((pairs) =>
-          Effect.sync(() => missing.forEach((p, i) => names.set(p.project.id, { name: pairs[i]![0], symbol: pairs[i]![1] }))),
+          Effect.sync(() =>
+            missing.forEach((p, i) => names.set(p.project.id, { name: pairs[i]![0], symbol: pairs[i]![1] })),
+          ),
         ),
         Effect.mapError(toUnavailable("token names")),
       );
@@ -143,7 +149,13 @@ const make = Effect.gen(function* () {
   const stEthSharesOf = (blockNumber: bigint, account: Address) =>
     chain
       .read("sharesOf", (c) =>
-        c.readContract({ address: deployment.stETH, abi: mockStETHAbi, functionName: "sharesOf", args: [account], blockNumber }),
+        c.readContract({
+          address: deployment.stETH,
+          abi: mockStETHAbi,
+          functionName: "sharesOf",
+          args: [account],
+          blockNumber,
+        }),
       )
       .pipe(Effect.mapError(toUnavailable("stETH shares")));
 
@@ -153,7 +165,8 @@ const make = Effect.gen(function* () {
     current: Effect.flatMap(head, atBlock),
     atBlock,
     /** The block `blockNumber` if it is the latest one loaded (no effect to run), else undefined: then use atBlock. */
-    loaded: (blockNumber: bigint): LiveBlock | undefined => (latest?.snapshot.blockNumber === blockNumber ? latest : undefined),
+    loaded: (blockNumber: bigint): LiveBlock | undefined =>
+      latest?.snapshot.blockNumber === blockNumber ? latest : undefined,
     positionAt,
     stEthSharesOf,
   } as const;

@@ -91,7 +91,9 @@ const make = Effect.gen(function* () {
         Effect.mapError(
           (e) =>
             new ChainUnavailable({
-              message: Predicate.isTagged(e, "ModelMismatch") ? e.message : `chain read failed (account ${account}): ${e.message}`,
+              message: Predicate.isTagged(e, "ModelMismatch")
+                ? e.message
+                : `chain read failed (account ${account}): ${e.message}`,
             }),
         ),
       );
@@ -110,11 +112,16 @@ const make = Effect.gen(function* () {
     }) {
       const block = yield* live.current;
       const amount = yield* bad(validateDepositAmount("amount", input.amount));
-      const allocation = yield* bad(validateAllocation("allocation", input.allocation, block.snapshot.protocol.projectCount));
-      const account = input.account === undefined ? ANONYMOUS : lower(yield* bad(validateAddress("account", input.account)));
+      const allocation = yield* bad(
+        validateAllocation("allocation", input.allocation, block.snapshot.protocol.projectCount),
+      );
+      const account =
+        input.account === undefined ? ANONYMOUS : lower(yield* bad(validateAddress("account", input.account)));
       const state =
         input.account === undefined
-          ? yield* modelAt(block).pipe(Effect.map((model) => withAccounts(model, [standInAccount(model, account, amount)])))
+          ? yield* modelAt(block).pipe(
+              Effect.map((model) => withAccounts(model, [standInAccount(model, account, amount)])),
+            )
           : yield* accountState(block, account);
       const { state: after, output } = yield* run(state, {
         type: "deposit",
@@ -139,7 +146,9 @@ const make = Effect.gen(function* () {
     }) {
       const block = yield* live.current;
       const account = lower(yield* bad(validateAddress("account", input.account)));
-      const allocation = yield* bad(validateAllocation("allocation", input.allocation, block.snapshot.protocol.projectCount));
+      const allocation = yield* bad(
+        validateAllocation("allocation", input.allocation, block.snapshot.protocol.projectCount),
+      );
       const state = yield* accountState(block, account);
       const before = projectLines(block, state, account);
       const { state: after } = yield* run(state, {
@@ -167,7 +176,14 @@ const make = Effect.gen(function* () {
       const result = previewHarvest(state, projectId, now);
       if (!result.ok) return yield* reverted(result.error);
       const { report, status, deploy } = result.value;
-      return { block: block.snapshot, projectId, now, status, report, deployStep: deploy === undefined ? null : stepPreview(deploy) };
+      return {
+        block: block.snapshot,
+        projectId,
+        now,
+        status,
+        report,
+        deployStep: deploy === undefined ? null : stepPreview(deploy),
+      };
     }),
 
     deploy: Effect.fn("Previews.deploy")(function* (projectId: number, at?: bigint) {
@@ -177,7 +193,13 @@ const make = Effect.gen(function* () {
       const now = at ?? block.snapshot.timestamp;
       const readyAt = nextDeployTimeOf(state, projectId);
       if (!readyAt.ok) return yield* reverted(readyAt.error);
-      const base = { block: block.snapshot, projectId, now, readyAt: readyAt.value, pendingWstEth: details.project.pendingWstEth };
+      const base = {
+        block: block.snapshot,
+        projectId,
+        now,
+        readyAt: readyAt.value,
+        pendingWstEth: details.project.pendingWstEth,
+      };
       const result = previewDeploy(state, projectId, now);
       if (result.ok) return { ...base, status: "DONE" as const, step: stepPreview(result.value) };
       switch (result.error._tag) {
@@ -190,17 +212,26 @@ const make = Effect.gen(function* () {
       }
     }),
 
-    withdrawal: Effect.fn("Previews.withdrawal")(function* (input: { readonly account: string; readonly amount?: bigint | undefined }) {
+    withdrawal: Effect.fn("Previews.withdrawal")(function* (input: {
+      readonly account: string;
+      readonly amount?: bigint | undefined;
+    }) {
       const block = yield* live.current;
       const account = lower(yield* bad(validateAddress("account", input.account)));
       const state = yield* accountState(block, account);
       const position = positionOf(state, account);
       if (position.principal === 0n) {
-        return yield* new BadInput({ input: "account", rule: "no-position", message: `account ${input.account} has no position` });
+        return yield* new BadInput({
+          input: "account",
+          rule: "no-position",
+          message: `account ${input.account} has no position`,
+        });
       }
-      const amount = input.amount === undefined ? position.principal : yield* bad(validatePositiveAmount("amount", input.amount));
+      const amount =
+        input.amount === undefined ? position.principal : yield* bad(validatePositiveAmount("amount", input.amount));
       const { state: after, output } = yield* run(state, { type: "withdraw", account, amount, receiver: account });
-      if (output.type !== "withdraw") return yield* new PreviewReverted({ error: "Unexpected", message: "unexpected model output" });
+      if (output.type !== "withdraw")
+        return yield* new PreviewReverted({ error: "Unexpected", message: "unexpected model output" });
       return {
         block: block.snapshot,
         amount,

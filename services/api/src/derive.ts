@@ -60,7 +60,8 @@ export const figuresOf = (snapshot: Snapshot, d: ProjectDetails): ProjectFigures
 // ------------------------------------------------------------------ one figure at a time
 
 /** The price the machine trusts, wstETH per token (1e18); null before the pool opens (domain referencePrice). */
-export const referencePrice = (d: ProjectDetails): bigint | null => referencePriceOf(d.project.referencePrice, d.project.seeded);
+export const referencePrice = (d: ProjectDetails): bigint | null =>
+  referencePriceOf(d.project.referencePrice, d.project.seeded);
 
 /** Tokens the schedule emits over the next 24 h, contributor share included (domain emissionPerDay). */
 export const emissionPerDay = (d: ProjectDetails, now: bigint): bigint => emissionPerDayOf(d.project, now);
@@ -88,7 +89,8 @@ export const spotPrice = (d: ProjectDetails): bigint | null => spotPriceOf(d.pai
 export const aprPrice = (d: ProjectDetails): bigint => quotePrice(spotPrice(d), d.project.launchPrice);
 
 /** The depositors' tokens per day over the next 24 h from `now` (domain depositorEmissionPerDay). */
-export const depositorEmissionPerDay = (d: ProjectDetails, now: bigint): bigint => depositorEmissionPerDayOf(d.project, now);
+export const depositorEmissionPerDay = (d: ProjectDetails, now: bigint): bigint =>
+  depositorEmissionPerDayOf(d.project, now);
 
 /** emittedUpTo(now): the schedule's cumulative emission. */
 export const emittedSupply = (d: ProjectDetails, now: bigint): bigint => emission.emittedUpTo(d.project, now);

@@ -10,7 +10,9 @@ import { ApiSettings } from "./ApiConfig.js";
 import { ApiServer, chainClientOptions } from "./server.js";
 
 const ChainLive = Layer.unwrapEffect(
-  Effect.map(Config.array(Config.string(), "TCM_RPC_URLS"), (rpcUrls) => ChainClient.layer(chainClientOptions(rpcUrls))),
+  Effect.map(Config.array(Config.string(), "TCM_RPC_URLS"), (rpcUrls) =>
+    ChainClient.layer(chainClientOptions(rpcUrls)),
+  ),
 );
 
 const MainLive = ApiServer.pipe(Layer.provide(Layer.mergeAll(ApiSettings.Default, ChainLive, Deployment.Default)));

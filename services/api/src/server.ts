@@ -65,4 +65,3 @@ export const serverUrl = Effect.map(HttpServer.HttpServer, (server) => {
   const address = server.address;
   return address._tag === "TcpAddress" ? `http://127.0.0.1:${address.port}` : `unix:${address.path}`;
 });
-

@@ -2,12 +2,7 @@
  * The API against a real anvil with the forge-deployed contracts: every live field and preview checked against
  * the chain, builders signed and sent, history through a canned subgraph (and a dead one).
  */
-import {
-  TcmReader,
-  mockStETHAbi,
-  projectTokenAbi,
-  technoCapitalMachineAbi,
-} from "@tcm/chain";
+import { TcmReader, mockStETHAbi, projectTokenAbi, technoCapitalMachineAbi } from "@tcm/chain";
 import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
 import { DAY_SECONDS, RATIO_ONE, deploymentRatio } from "@tcm/domain";
 import { Effect, Option } from "effect";
@@ -33,7 +28,8 @@ const read = <T>(functionName: string, args: unknown[] = [], blockNumber?: bigin
     args: args as never,
     ...(blockNumber === undefined ? {} : { blockNumber }),
   }) as Promise<T>;
-const tools = <A, E>(f: (devnet: Devnet) => Effect.Effect<A, E>): Promise<A> => chain.tools.runPromise(Effect.flatMap(Devnet, f));
+const tools = <A, E>(f: (devnet: Devnet) => Effect.Effect<A, E>): Promise<A> =>
+  chain.tools.runPromise(Effect.flatMap(Devnet, f));
 const head = () => client().getBlockNumber({ cacheTime: 0 });
 
 const HARVEST = {
@@ -82,7 +78,12 @@ const PROJECT_DEPLOYMENT = {
   deployStepCount: 7,
   lastStepTimestamp: "1700000000",
 };
-const TODAY = { dailyWstEthWrapped: "1000000000000000000", dailyWstEthDeployed: "999000999000999000", dailyStepBountyWstEth: "999000999000999", dailyDeployStepCount: 2 };
+const TODAY = {
+  dailyWstEthWrapped: "1000000000000000000",
+  dailyWstEthDeployed: "999000999000999000",
+  dailyStepBountyWstEth: "999000999000999",
+  dailyDeployStepCount: 2,
+};
 let lastVariables: Record<string, unknown> = {};
 /** A caller address that does not decode: the canned harvests answer with it while set. */
 let brokenCaller = false;
@@ -110,7 +111,11 @@ beforeAll(async () => {
     }
     return { data };
   });
-  api = await startApi(chain, { subgraphUrl: Option.some(stub.url), subgraphMaxLagBlocks: 5, corsOrigins: ["https://app.example"] });
+  api = await startApi(chain, {
+    subgraphUrl: Option.some(stub.url),
+    subgraphMaxLagBlocks: 5,
+    corsOrigins: ["https://app.example"],
+  });
   subgraphBlock = Number(await head());
 });
 
@@ -128,7 +133,11 @@ describe("live state", () => {
          protocol { block { number } chainId machine totalPrincipal projectCount currentEpoch depositsPaused
            deficit { inDeficit sharesHeld } config { epochSeconds genesis bountyBps } stEthPerWstEth } }`,
     );
-    expect(d.apiVersion).toMatchObject({ schema: "2.1.0", chainId: chain.deployment.chainId, machine: chain.deployment.machine });
+    expect(d.apiVersion).toMatchObject({
+      schema: "2.1.0",
+      chainId: chain.deployment.chainId,
+      machine: chain.deployment.machine,
+    });
     const block = BigInt(d.protocol.block.number);
     expect(BigInt(d.protocol.totalPrincipal)).toBe(await read<bigint>("totalPrincipal", [], block));
     expect(d.protocol.projectCount).toBe(await read<number>("projectCount", [], block));
@@ -139,18 +148,28 @@ describe("live state", () => {
   });
 
   it("projects paginate with a cursor, filter and order", async () => {
-    const page1 = await data(api, `{ projects(first: 2) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`);
+    const page1 = await data(
+      api,
+      `{ projects(first: 2) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(page1.projects.totalCount).toBe(3);
     expect(page1.projects.nodes.map((n: { id: string }) => n.id)).toEqual(["1", "2"]);
     expect(page1.projects.pageInfo.hasNextPage).toBe(true);
-    const page2 = await data(api, `query($after: String) { projects(first: 2, after: $after) { nodes { id } pageInfo { hasNextPage } } }`, {
-      after: page1.projects.pageInfo.endCursor,
-    });
+    const page2 = await data(
+      api,
+      `query($after: String) { projects(first: 2, after: $after) { nodes { id } pageInfo { hasNextPage } } }`,
+      {
+        after: page1.projects.pageInfo.endCursor,
+      },
+    );
     expect(page2.projects.nodes.map((n: { id: string }) => n.id)).toEqual(["3"]);
     expect(page2.projects.pageInfo.hasNextPage).toBe(false);
     const desc = await data(api, `{ projects(orderDirection: DESC) { nodes { id } } }`);
     expect(desc.projects.nodes.map((n: { id: string }) => n.id)).toEqual(["3", "2", "1"]);
-    const filtered = await data(api, `{ projects(filter: { ids: ["2"], seeded: false }) { totalCount nodes { id symbol } } }`);
+    const filtered = await data(
+      api,
+      `{ projects(filter: { ids: ["2"], seeded: false }) { totalCount nodes { id symbol } } }`,
+    );
     expect(filtered.projects.totalCount).toBe(1);
     const missing = await data(api, `{ project(id: "99") { id } }`);
     expect(missing.project).toBeNull();
@@ -164,7 +183,9 @@ describe("live state", () => {
     };
     const before = await metric();
     const results = await Promise.all(
-      Array.from({ length: 25 }, (_, i) => gql(api, `{ project(id: "${(i % 3) + 1}") { id spotPrice allocatedPrincipal apr } }`)),
+      Array.from({ length: 25 }, (_, i) =>
+        gql(api, `{ project(id: "${(i % 3) + 1}") { id spotPrice allocatedPrincipal apr } }`),
+      ),
     );
     expect(results.every((r) => r.status === 200 && !r.body.errors)).toBe(true);
     expect((await metric()) - before).toBe(1);
@@ -202,21 +223,35 @@ const checkProjectAgainstChain = async (id: number) => {
   expect(BigInt(p.lastStepTime)).toBe(view.lastStepTime);
   expect(BigInt(p.nextDeployTime)).toBe(await read<bigint>("nextDeployTime", [id], block));
   expect(p.deployReady).toBe(await read<boolean>("isDeployReady", [id], block));
-  expect(p.referencePrice === null ? null : BigInt(p.referencePrice)).toBe(view.seeded ? (view.referencePrice * 10n ** 18n) >> 112n : null);
+  expect(p.referencePrice === null ? null : BigInt(p.referencePrice)).toBe(
+    view.seeded ? (view.referencePrice * 10n ** 18n) >> 112n : null,
+  );
   const [pendingShares, pendingStEth] = await read<[bigint, bigint]>("pendingYield", [id], block);
   expect([BigInt(p.pendingYieldShares), BigInt(p.pendingYieldStEth)]).toEqual([pendingShares, pendingStEth]);
-  expect(BigInt(p.emittedSupply)).toBe(await read<bigint>("emittedUpTo", [id, BigInt(r.protocol.block.timestamp)], block));
+  expect(BigInt(p.emittedSupply)).toBe(
+    await read<bigint>("emittedUpTo", [id, BigInt(r.protocol.block.timestamp)], block),
+  );
   const token = { address: view.token as Address, abi: projectTokenAbi } as const;
   expect(p.name).toBe(await client().readContract({ ...token, functionName: "name" }));
-  expect(BigInt(p.token.totalSupply)).toBe(await client().readContract({ ...token, functionName: "totalSupply", blockNumber: block }));
+  expect(BigInt(p.token.totalSupply)).toBe(
+    await client().readContract({ ...token, functionName: "totalSupply", blockNumber: block }),
+  );
   expect(BigInt(p.lockedLiquidity)).toBe(
-    await client().readContract({ address: view.pair, abi: projectTokenAbi, functionName: "balanceOf", args: [chain.deployment.machine], blockNumber: block }),
+    await client().readContract({
+      address: view.pair,
+      abi: projectTokenAbi,
+      functionName: "balanceOf",
+      args: [chain.deployment.machine],
+      blockNumber: block,
+    }),
   );
   if (p.seeded) {
     const value = (BigInt(p.lockedLiquidity) * BigInt(p.pair.reserveWstEth) * 2n) / BigInt(p.pair.totalSupply);
     expect(BigInt(p.lockedLiquidityValueWstEth)).toBe(value);
     // The machine's own conversion (DeployReport.spotPrice): reserves → UQ112x112 → 1e18, each step rounded down.
-    expect(BigInt(p.spotPrice)).toBe((((BigInt(p.pair.reserveWstEth) << 112n) / BigInt(p.pair.reserveTokens)) * 10n ** 18n) >> 112n);
+    expect(BigInt(p.spotPrice)).toBe(
+      (((BigInt(p.pair.reserveWstEth) << 112n) / BigInt(p.pair.reserveTokens)) * 10n ** 18n) >> 112n,
+    );
   } else {
     expect(p.spotPrice).toBeNull();
   }
@@ -238,9 +273,13 @@ describe("deposit → harvest → claim → reallocate → withdraw, every previ
           block { timestamp } principal sharesAdded apr allocations { project { id } bps principal tokensPerDay apr } } }`,
       { amount, allocation, account: alice.address },
     );
-    const approve = await data(api, `mutation($from: Address) { buildApproveStEth(from: $from) { to data value gasEstimate chainId } }`, {
-      from: alice.address,
-    });
+    const approve = await data(
+      api,
+      `mutation($from: Address) { buildApproveStEth(from: $from) { to data value gasEstimate chainId } }`,
+      {
+        from: alice.address,
+      },
+    );
     expect(approve.buildApproveStEth.to).toBe(chain.deployment.stETH);
     await signAndSend(chain, alice.privateKey, approve.buildApproveStEth as PreparedTxJson);
     const built = await data(
@@ -264,14 +303,17 @@ describe("deposit → harvest → claim → reallocate → withdraw, every previ
     const args = event!.args as { principal: bigint; sharesAdded: bigint; parts: readonly bigint[] };
     expect(args.principal.toString()).toBe(preview.depositPreview.principal);
     expect(args.sharesAdded.toString()).toBe(preview.depositPreview.sharesAdded);
-    expect(args.parts.map(String)).toEqual(preview.depositPreview.allocations.map((a: { principal: string }) => a.principal));
+    expect(args.parts.map(String)).toEqual(
+      preview.depositPreview.allocations.map((a: { principal: string }) => a.principal),
+    );
     // First depositor of both projects: all of their depositor emission over the day from the preview's block (the
     // contract's emittedUpTo over [t, t + 1 day), less the contributor share as _accrue rounds it), less the reward
     // index's rounding: floor(part · floor(perDay · 2^64 / part) / 2^64), at most 1 token wei.
     const t = BigInt(preview.depositPreview.block.timestamp);
     const day = (await read<bigint>("emittedUpTo", [1, t + DAY_SECONDS])) - (await read<bigint>("emittedUpTo", [1, t]));
     const { contributorBps } = await read<{ contributorBps: bigint }>("getProject", [1]);
-    const shortOfAll = day - (day * BigInt(contributorBps)) / 10_000n - BigInt(preview.depositPreview.allocations[0].tokensPerDay);
+    const shortOfAll =
+      day - (day * BigInt(contributorBps)) / 10_000n - BigInt(preview.depositPreview.allocations[0].tokensPerDay);
     expect(shortOfAll >= 0n && shortOfAll <= 1n, `${shortOfAll}`).toBe(true);
     expect(preview.depositPreview.apr).toBeGreaterThan(0);
 
@@ -280,20 +322,28 @@ describe("deposit → harvest → claim → reallocate → withdraw, every previ
       `query($a: Address!) { account(address: $a) { principal hasPosition allocations { project { id } bps principal pendingRewards } deficit { inDeficit } withdrawableNow } }`,
       { a: alice.address.toLowerCase() },
     );
-    const [principal, entries] = await read<[bigint, readonly { projectId: number; bps: number; principal: bigint }[]]>("positionOf", [alice.address]);
+    const [principal, entries] = await read<[bigint, readonly { projectId: number; bps: number; principal: bigint }[]]>(
+      "positionOf",
+      [alice.address],
+    );
     expect(BigInt(account.account.principal)).toBe(principal);
     expect(account.account.allocations.map((a: any) => [Number(a.project.id), a.bps, a.principal])).toEqual(
       entries.map((e) => [e.projectId, e.bps, e.principal.toString()]),
     );
     // A full withdrawal pays the principal's shares (rounded down) at stETH's own rate, as the contract pays them.
     const stEth = { address: chain.deployment.stETH, abi: mockStETHAbi } as const;
-    const sharesPaid = await client().readContract({ ...stEth, functionName: "getSharesByPooledEth", args: [principal] });
+    const sharesPaid = await client().readContract({
+      ...stEth,
+      functionName: "getSharesByPooledEth",
+      args: [principal],
+    });
     const paid = await client().readContract({ ...stEth, functionName: "getPooledEthByShares", args: [sharesPaid] });
     expect(account.account.withdrawableNow).toBe(paid.toString());
   });
 
   it("harvestPreview equals the Harvested report and the step it runs, opening then steady state; live project fields match the chain", async () => {
-    const STEP = "deployStep { opening pendingIn wstEthSwapped tokensBought tokensSeeded wstEthAdded tokensAdded liquidityMinted bounty pendingOut spotPrice referencePrice ceilingPrice priceAfter priceImpactBps }";
+    const STEP =
+      "deployStep { opening pendingIn wstEthSwapped tokensBought tokensSeeded wstEthAdded tokensAdded liquidityMinted bounty pendingOut spotPrice referencePrice ceilingPrice priceAfter priceImpactBps }";
     for (const day of [1, 2]) {
       await tools((d) => Effect.zipRight(d.rebase(20), d.increaseTime(86_400)));
       const latest = await tools((d) => d.latestTimestamp);
@@ -313,7 +363,20 @@ describe("deposit → harvest → claim → reallocate → withdraw, every previ
         expect([key, preview.harvestPreview[key]]).toEqual([key, report[key]!.toString()]);
       }
       const step = eventOf(receipt, "Deployed")["report"] as unknown as Record<string, bigint>;
-      for (const key of ["pendingIn", "wstEthSwapped", "tokensBought", "tokensSeeded", "wstEthAdded", "tokensAdded", "liquidityMinted", "bounty", "pendingOut", "spotPrice", "referencePrice", "ceilingPrice"]) {
+      for (const key of [
+        "pendingIn",
+        "wstEthSwapped",
+        "tokensBought",
+        "tokensSeeded",
+        "wstEthAdded",
+        "tokensAdded",
+        "liquidityMinted",
+        "bounty",
+        "pendingOut",
+        "spotPrice",
+        "referencePrice",
+        "ceilingPrice",
+      ]) {
         expect([key, preview.harvestPreview.deployStep[key]]).toEqual([key, step[key]!.toString()]);
       }
       if (day === 2) expect(preview.harvestPreview.deployStep.priceImpactBps).toBeGreaterThan(0);
@@ -326,14 +389,24 @@ describe("deposit → harvest → claim → reallocate → withdraw, every previ
   });
 
   it("deployPreview: not due until stepInterval, then equals the Deployed report of a built deploy", async () => {
-    const config = await data(api, `{ protocol { config { stepIntervalSeconds minDeploy maxImpactBps followWindowSeconds stepBountyBps maxStepBounty } } }`);
-    expect(config.protocol.config).toMatchObject({ stepIntervalSeconds: "1200", maxImpactBps: 50, followWindowSeconds: "172800", stepBountyBps: 10 });
+    const config = await data(
+      api,
+      `{ protocol { config { stepIntervalSeconds minDeploy maxImpactBps followWindowSeconds stepBountyBps maxStepBounty } } }`,
+    );
+    expect(config.protocol.config).toMatchObject({
+      stepIntervalSeconds: "1200",
+      maxImpactBps: 50,
+      followWindowSeconds: "172800",
+      stepBountyBps: 10,
+    });
     const Q = `query($at: BigInt) { deployPreview(projectId: "1", at: $at) { status readyAt pendingWstEth step { opening wstEthSwapped tokensBought wstEthAdded liquidityMinted bounty pendingOut spotPrice referencePrice ceilingPrice priceAfter } } }`;
     const early = await data(api, Q);
     expect(early.deployPreview.status).toBe("STEP_NOT_DUE");
     expect(early.deployPreview.step).toBeNull();
     expect(BigInt(early.deployPreview.readyAt)).toBe(await read<bigint>("nextDeployTime", [1]));
-    const notDue = await gql(api, `mutation($from: Address) { buildDeploy(projectId: "1", from: $from) { to } }`, { from: keeper.address });
+    const notDue = await gql(api, `mutation($from: Address) { buildDeploy(projectId: "1", from: $from) { to } }`, {
+      from: keeper.address,
+    });
     expect(notDue.body.errors?.[0]?.extensions).toMatchObject({ code: "WOULD_REVERT", error: "TCM_StepNotDue" });
     expect(notDue.body.errors?.[0]?.message).toMatch(/not due yet/);
     const none = await data(api, `{ deployPreview(projectId: "3") { status step { bounty } } }`);
@@ -349,7 +422,17 @@ describe("deposit → harvest → claim → reallocate → withdraw, every previ
     await tools((d) => d.setNextBlockTimestamp(at));
     const receipt = await signAndSend(chain, keeper.privateKey, { ...built.buildDeployMany, gasEstimate: "3000000" });
     const step = eventOf(receipt, "Deployed")["report"] as unknown as Record<string, bigint>;
-    for (const key of ["wstEthSwapped", "tokensBought", "wstEthAdded", "liquidityMinted", "bounty", "pendingOut", "spotPrice", "referencePrice", "ceilingPrice"]) {
+    for (const key of [
+      "wstEthSwapped",
+      "tokensBought",
+      "wstEthAdded",
+      "liquidityMinted",
+      "bounty",
+      "pendingOut",
+      "spotPrice",
+      "referencePrice",
+      "ceilingPrice",
+    ]) {
       expect([key, preview.deployPreview.step[key]]).toEqual([key, step[key]!.toString()]);
     }
     await checkProjectAgainstChain(1);
@@ -357,18 +440,27 @@ describe("deposit → harvest → claim → reallocate → withdraw, every previ
 
   it("claim, topUp and reallocate builders do what their previews say", async () => {
     await tools((d) => d.increaseTime(3_600));
-    const claim = await data(api, `mutation($r: Address!) { buildClaim(projectIds: ["1", "2"], receiver: $r) { to data value } }`, {
-      r: alice.address,
-    });
+    const claim = await data(
+      api,
+      `mutation($r: Address!) { buildClaim(projectIds: ["1", "2"], receiver: $r) { to data value } }`,
+      {
+        r: alice.address,
+      },
+    );
     const token = (await read<any>("getProject", [1])).token as Address;
-    const balance = () => client().readContract({ address: token, abi: projectTokenAbi, functionName: "balanceOf", args: [alice.address] });
+    const balance = () =>
+      client().readContract({ address: token, abi: projectTokenAbi, functionName: "balanceOf", args: [alice.address] });
     const before = await balance();
     await signAndSend(chain, alice.privateKey, { ...claim.buildClaim, gasEstimate: "1000000" });
     expect(await balance()).toBeGreaterThan(before);
 
-    const topUp = await data(api, `mutation($from: Address) { buildTopUp(amount: "1000000000000000000", from: $from) { to data value gasEstimate } }`, {
-      from: alice.address,
-    });
+    const topUp = await data(
+      api,
+      `mutation($from: Address) { buildTopUp(amount: "1000000000000000000", from: $from) { to data value gasEstimate } }`,
+      {
+        from: alice.address,
+      },
+    );
     await signAndSend(chain, alice.privateKey, topUp.buildTopUp);
 
     const allocation = [
@@ -381,12 +473,19 @@ describe("deposit → harvest → claim → reallocate → withdraw, every previ
         principal before { project { id } principal } allocations { project { id } bps principal tokensPerDay } apr aprBefore } }`,
       { a: alice.address, allocation },
     );
-    const built = await data(api, `mutation($allocation: [AllocationInput!]!, $from: Address) { buildReallocate(allocation: $allocation, from: $from) { to data value gasEstimate } }`, {
-      allocation,
-      from: alice.address,
-    });
+    const built = await data(
+      api,
+      `mutation($allocation: [AllocationInput!]!, $from: Address) { buildReallocate(allocation: $allocation, from: $from) { to data value gasEstimate } }`,
+      {
+        allocation,
+        from: alice.address,
+      },
+    );
     await signAndSend(chain, alice.privateKey, built.buildReallocate);
-    const [, entries] = await read<[bigint, readonly { projectId: number; bps: number; principal: bigint }[]]>("positionOf", [alice.address]);
+    const [, entries] = await read<[bigint, readonly { projectId: number; bps: number; principal: bigint }[]]>(
+      "positionOf",
+      [alice.address],
+    );
     expect(entries.map((e) => [e.projectId, e.principal.toString()])).toEqual(
       preview.reallocationPreview.allocations.map((a: any) => [Number(a.project.id), a.principal]),
     );
@@ -394,17 +493,31 @@ describe("deposit → harvest → claim → reallocate → withdraw, every previ
   });
 
   it("withdrawalPreview equals what withdraw pays, outside and inside a deficit", async () => {
-    const balance = (a: Address) => client().readContract({ address: chain.deployment.stETH, abi: mockStETHAbi, functionName: "balanceOf", args: [a] });
+    const balance = (a: Address) =>
+      client().readContract({
+        address: chain.deployment.stETH,
+        abi: mockStETHAbi,
+        functionName: "balanceOf",
+        args: [a],
+      });
     // Partial withdrawal, no deficit.
     const amount = parseEther("2").toString();
-    const preview = await data(api, `query($a: Address!) { withdrawalPreview(account: $a, amount: "${amount}") { stEthPaid sharesPaid deficit principalAfter shortfall } }`, {
-      a: alice.address,
-    });
+    const preview = await data(
+      api,
+      `query($a: Address!) { withdrawalPreview(account: $a, amount: "${amount}") { stEthPaid sharesPaid deficit principalAfter shortfall } }`,
+      {
+        a: alice.address,
+      },
+    );
     expect(preview.withdrawalPreview.deficit).toBe(false);
-    const built = await data(api, `mutation($r: Address!, $from: Address) { buildWithdraw(amount: "${amount}", receiver: $r, from: $from) { to data value gasEstimate } }`, {
-      r: alice.address,
-      from: alice.address,
-    });
+    const built = await data(
+      api,
+      `mutation($r: Address!, $from: Address) { buildWithdraw(amount: "${amount}", receiver: $r, from: $from) { to data value gasEstimate } }`,
+      {
+        r: alice.address,
+        from: alice.address,
+      },
+    );
     const before = await balance(alice.address);
     const withdrawn = eventOf(await signAndSend(chain, alice.privateKey, built.buildWithdraw), "Withdrawn");
     expect([withdrawn["sharesPaid"], withdrawn["stEthPaid"], withdrawn["deficit"]]).toEqual([
@@ -418,24 +531,47 @@ describe("deposit → harvest → claim → reallocate → withdraw, every previ
 
     // Bob deposits, then a −5 % rebase puts the machine in deficit: a full withdrawal pays pro rata.
     await tools((d) => d.fundStEth(bob.address, parseEther("5")));
-    for (const m of ["buildApproveStEth(from: $from)", 'buildDeposit(amount: "3000000000000000000", allocation: [{ projectId: 3, bps: 10000 }], from: $from)']) {
-      const tx = await data(api, `mutation($from: Address) { ${m} { to data value gasEstimate } }`, { from: bob.address });
+    for (const m of [
+      "buildApproveStEth(from: $from)",
+      'buildDeposit(amount: "3000000000000000000", allocation: [{ projectId: 3, bps: 10000 }], from: $from)',
+    ]) {
+      const tx = await data(api, `mutation($from: Address) { ${m} { to data value gasEstimate } }`, {
+        from: bob.address,
+      });
       await signAndSend(chain, bob.privateKey, Object.values(tx)[0] as PreparedTxJson);
     }
     await tools((d) => d.rebase(-500));
-    const deficit = await data(api, `query($a: Address!) { account(address: $a) { withdrawableNow deficit { inDeficit } } withdrawalPreview(account: $a) { amount stEthPaid sharesPaid deficit shortfall } }`, {
-      a: bob.address,
-    });
+    const deficit = await data(
+      api,
+      `query($a: Address!) { account(address: $a) { withdrawableNow deficit { inDeficit } } withdrawalPreview(account: $a) { amount stEthPaid sharesPaid deficit shortfall } }`,
+      {
+        a: bob.address,
+      },
+    );
     expect(deficit.account.deficit.inDeficit).toBe(true);
     expect(deficit.withdrawalPreview.deficit).toBe(true);
     expect(deficit.account.withdrawableNow).toBe(deficit.withdrawalPreview.stEthPaid);
     expect(BigInt(deficit.withdrawalPreview.shortfall)).toBeGreaterThan(0n);
-    const partial = await gql(api, `query($a: Address!) { withdrawalPreview(account: $a, amount: "1000000000000000000") { stEthPaid } }`, { a: bob.address });
-    expect(partial.body.errors?.[0]?.extensions).toMatchObject({ code: "WOULD_REVERT", error: "TCM_DeficitRequiresFullWithdrawal" });
-    const full = await data(api, `mutation($r: Address!) { buildWithdraw(amount: "${deficit.withdrawalPreview.amount}", receiver: $r) { to data value } }`, {
-      r: bob.address,
+    const partial = await gql(
+      api,
+      `query($a: Address!) { withdrawalPreview(account: $a, amount: "1000000000000000000") { stEthPaid } }`,
+      { a: bob.address },
+    );
+    expect(partial.body.errors?.[0]?.extensions).toMatchObject({
+      code: "WOULD_REVERT",
+      error: "TCM_DeficitRequiresFullWithdrawal",
     });
-    const paid = eventOf(await signAndSend(chain, bob.privateKey, { ...full.buildWithdraw, gasEstimate: "1000000" }), "Withdrawn");
+    const full = await data(
+      api,
+      `mutation($r: Address!) { buildWithdraw(amount: "${deficit.withdrawalPreview.amount}", receiver: $r) { to data value } }`,
+      {
+        r: bob.address,
+      },
+    );
+    const paid = eventOf(
+      await signAndSend(chain, bob.privateKey, { ...full.buildWithdraw, gasEstimate: "1000000" }),
+      "Withdrawn",
+    );
     expect([paid["sharesPaid"], paid["stEthPaid"], paid["deficit"]]).toEqual([
       BigInt(deficit.withdrawalPreview.sharesPaid),
       BigInt(deficit.withdrawalPreview.stEthPaid),
@@ -472,9 +608,17 @@ describe("history from the subgraph (canned JSON server)", () => {
         protocol { daily { dayId } } account(address: $a) { deposits { id } withdrawals { id } claims { id } } }`,
       { a: alice.address },
     );
-    expect(r.project.harvests).toEqual([{ id: HARVEST.id, caller: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", wstEthWrapped: "4", pendingWstEth: "9" }]);
+    expect(r.project.harvests).toEqual([
+      { id: HARVEST.id, caller: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", wstEthWrapped: "4", pendingWstEth: "9" },
+    ]);
     expect(r.project.deploySteps).toEqual([
-      { id: DEPLOY_STEP.id, caller: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", tokensBought: "100", spotPrice: "1000", referencePrice: "1000" },
+      {
+        id: DEPLOY_STEP.id,
+        caller: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+        tokensBought: "100",
+        spotPrice: "1000",
+        referencePrice: "1000",
+      },
     ]);
     expect(r.project.daily).toEqual([]);
     expect(r.account.deposits).toEqual([]);
@@ -482,7 +626,10 @@ describe("history from the subgraph (canned JSON server)", () => {
     // after its position is read) in a second.
     expect(stub.requests() - before).toBe(2);
     const again = stub.requests();
-    await data(api, `{ project(id: "2") { harvests { id } daily { dayId } totals { harvestCount } } protocol { daily { dayId } totals { harvestCount } } }`);
+    await data(
+      api,
+      `{ project(id: "2") { harvests { id } daily { dayId } totals { harvestCount } } protocol { daily { dayId } totals { harvestCount } } }`,
+    );
     expect(stub.requests() - again).toBe(1);
   });
 
@@ -497,7 +644,10 @@ describe("history from the subgraph (canned JSON server)", () => {
     const day = Number(block.timestamp / DAY_SECONDS);
     // The request asked for the snapshot of the block's UTC day.
     expect(Object.entries(lastVariables).find(([k]) => k.endsWith("_day"))?.[1]).toBe(`1-${day}`);
-    const ratio = deploymentRatio(BigInt(PROJECT_DEPLOYMENT.cumulativeWstEthDeployed), BigInt(PROJECT_DEPLOYMENT.cumulativeWstEthWrapped))!;
+    const ratio = deploymentRatio(
+      BigInt(PROJECT_DEPLOYMENT.cumulativeWstEthDeployed),
+      BigInt(PROJECT_DEPLOYMENT.cumulativeWstEthWrapped),
+    )!;
     expect(r.project.deployment).toEqual({
       day,
       harvestedWstEth: PROJECT_DEPLOYMENT.cumulativeWstEthWrapped,
@@ -510,7 +660,11 @@ describe("history from the subgraph (canned JSON server)", () => {
       deployStepsToday: 2,
       deploymentRatio: ratio.toString(),
       deploymentRatioDecimal: formatUnits(ratio, 18),
-      lastStep: { id: DEPLOY_STEP.id, caller: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", pendingOut: DEPLOY_STEP.pendingOut },
+      lastStep: {
+        id: DEPLOY_STEP.id,
+        caller: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+        pendingOut: DEPLOY_STEP.pendingOut,
+      },
     });
     expect(ratio).toBeLessThan(RATIO_ONE);
   });
@@ -524,7 +678,10 @@ describe("history from the subgraph (canned JSON server)", () => {
       expect(r.body.data.project.harvests).toBeNull();
       expect(r.body.data.project.deploySteps).toHaveLength(1);
       expect(r.body.errors).toHaveLength(1);
-      expect(r.body.errors?.[0]).toMatchObject({ path: ["project", "harvests"], extensions: { code: "HISTORY_UNAVAILABLE", reason: "error" } });
+      expect(r.body.errors?.[0]).toMatchObject({
+        path: ["project", "harvests"],
+        extensions: { code: "HISTORY_UNAVAILABLE", reason: "error" },
+      });
       expect(r.body.errors?.[0]?.message).toMatch(/ProjectHarvests: .*not an address/s);
     } finally {
       brokenCaller = false;
@@ -537,7 +694,10 @@ describe("history from the subgraph (canned JSON server)", () => {
     expect(r.status).toBe(200);
     expect(r.body.data.project.name).toBeTruthy();
     expect(r.body.data.project.harvests).toBeNull();
-    expect(r.body.errors?.[0]).toMatchObject({ path: ["project", "harvests"], extensions: { code: "HISTORY_UNAVAILABLE", reason: "behind" } });
+    expect(r.body.errors?.[0]).toMatchObject({
+      path: ["project", "harvests"],
+      extensions: { code: "HISTORY_UNAVAILABLE", reason: "behind" },
+    });
     expect(r.body.errors?.[0]?.message).toMatch(/behind/);
     subgraphBlock = Number(await head());
   });
@@ -555,7 +715,11 @@ describe("http", () => {
     expect(text).toMatch(/tcm_api_http_request_duration_seconds_bucket\{route="graphql",le="\+Inf"\} \d+/);
     const preflight = await fetch(`${api.url}/graphql`, {
       method: "OPTIONS",
-      headers: { origin: "https://app.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      headers: {
+        origin: "https://app.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
     });
     expect(preflight.headers.get("access-control-allow-origin")).toBe("https://app.example");
     const other = await fetch(`${api.url}/graphql`, {

@@ -29,7 +29,8 @@ import { type Api, type Chain, data, signAndSend, startApi, startChain } from ".
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const available =
-  existsSync(join(root, "node_modules/.bin/gnd")) && spawnSync("psql", ["--version"], { encoding: "utf8" }).status === 0;
+  existsSync(join(root, "node_modules/.bin/gnd")) &&
+  spawnSync("psql", ["--version"], { encoding: "utf8" }).status === 0;
 
 interface GraphNode {
   readonly graphql: string;
@@ -99,7 +100,11 @@ describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
     expect(r.project.deploySteps[0].pendingOut).toBe(r.project.pendingWstEth);
     // History and live agree: LP minted by the opening step = the machine's LP now.
     expect(r.project.deploySteps[0].liquidityMinted).toBe(r.project.lockedLiquidity);
-    expect(r.project.totals).toMatchObject({ harvestCount: 1, deployStepCount: 1, cumulativeLiquidityMinted: r.project.lockedLiquidity });
+    expect(r.project.totals).toMatchObject({
+      harvestCount: 1,
+      deployStepCount: 1,
+      cumulativeLiquidityMinted: r.project.lockedLiquidity,
+    });
     expect(r.protocol.totals).toMatchObject({ depositCount: 1, harvestCount: 1, deployStepCount: 1 });
 
     // Where the harvested wstETH went, from the real subgraph: harvested = deployed + step bounties + the live pending
@@ -111,7 +116,9 @@ describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
     );
     const p = d.project.deployment;
     expect(BigInt(p.harvestedWstEth)).toBeGreaterThan(0n);
-    expect(BigInt(p.harvestedWstEth)).toBe(BigInt(p.deployedWstEth) + BigInt(p.stepBountiesWstEth) + BigInt(d.project.pendingWstEth));
+    expect(BigInt(p.harvestedWstEth)).toBe(
+      BigInt(p.deployedWstEth) + BigInt(p.stepBountiesWstEth) + BigInt(d.project.pendingWstEth),
+    );
     expect(p.harvestedWstEth).toBe(r.project.harvests[0].wstEthWrapped);
     expect(p.deployedWstEth).toBe(String(BigInt(p.lastStep.wstEthAdded) + BigInt(p.lastStep.wstEthSwapped)));
     expect(p.deploymentRatio).toBe(String(deploymentRatio(BigInt(p.deployedWstEth), BigInt(p.harvestedWstEth))));
@@ -119,7 +126,10 @@ describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
     // One day: today's figures are the totals, and the day's close carries the same ratio.
     expect(p.harvestedWstEthToday).toBe(p.harvestedWstEth);
     expect(p.deployedWstEthToday).toBe(p.deployedWstEth);
-    const daily = await data(api, `{ project(id: "1") { daily(first: 1) { cumulativeWstEthWrapped cumulativeWstEthDeployed pendingWstEth deploymentRatio } } }`);
+    const daily = await data(
+      api,
+      `{ project(id: "1") { daily(first: 1) { cumulativeWstEthWrapped cumulativeWstEthDeployed pendingWstEth deploymentRatio } } }`,
+    );
     expect(daily.project.daily[0]).toEqual({
       cumulativeWstEthWrapped: p.harvestedWstEth,
       cumulativeWstEthDeployed: p.deployedWstEth,
@@ -144,17 +154,28 @@ describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
     const derived = querySchema();
     const names = (fields: Record<string, unknown> | undefined) => Object.keys(fields ?? {}).sort();
     // (all but `_logs`, graph-node's query of the subgraph's own log entries, which no client here uses)
-    expect(names(derived.getQueryType()?.getFields())).toEqual(names(served.getQueryType()?.getFields()).filter((f) => f !== "_logs"));
+    expect(names(derived.getQueryType()?.getFields())).toEqual(
+      names(served.getQueryType()?.getFields()).filter((f) => f !== "_logs"),
+    );
     for (const type of Object.values(derived.getTypeMap())) {
       if (type.name.startsWith("__")) continue;
       const twin = served.getType(type.name);
       expect(twin, type.name).toBeDefined();
       if (isObjectType(type) || isInputObjectType(type)) {
         const servedFields = new Set(Object.keys((twin as typeof type).getFields()));
-        expect(Object.keys(type.getFields()).filter((f) => !servedFields.has(f)), type.name).toEqual([]);
+        expect(
+          Object.keys(type.getFields()).filter((f) => !servedFields.has(f)),
+          type.name,
+        ).toEqual([]);
       } else if (isEnumType(type)) {
         const servedValues = new Set((twin as typeof type).getValues().map((v) => v.name));
-        expect(type.getValues().map((v) => v.name).filter((v) => !servedValues.has(v)), type.name).toEqual([]);
+        expect(
+          type
+            .getValues()
+            .map((v) => v.name)
+            .filter((v) => !servedValues.has(v)),
+          type.name,
+        ).toEqual([]);
       }
     }
   });

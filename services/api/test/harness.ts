@@ -29,8 +29,13 @@ export const startChain = async (): Promise<Chain> => {
   const node = await Effect.runPromise(startAnvil());
   try {
     const deployment = await Effect.runPromise(deployDevnet({ rpcUrl: node.url }));
-    const layer = Layer.mergeAll(ChainClient.layer({ ...chainClientOptions([node.url]), pollingIntervalMs: 20 }), Deployment.fromValue(deployment));
-    const tools = ManagedRuntime.make(Layer.mergeAll(Devnet.Default, TcmReader.Default).pipe(Layer.provideMerge(layer)));
+    const layer = Layer.mergeAll(
+      ChainClient.layer({ ...chainClientOptions([node.url]), pollingIntervalMs: 20 }),
+      Deployment.fromValue(deployment),
+    );
+    const tools = ManagedRuntime.make(
+      Layer.mergeAll(Devnet.Default, TcmReader.Default).pipe(Layer.provideMerge(layer)),
+    );
     return {
       node,
       deployment,
@@ -57,7 +62,10 @@ export const startApi = async (chain: Chain, overrides: Partial<ApiConfig> = {})
   const settings: ApiConfig = { ...(await defaultSettings()), port: 0, headTtl: Duration.zero, ...overrides };
   const scope = await Effect.runPromise(Scope.make());
   const context = await Effect.runPromise(
-    Layer.buildWithScope(ApiServer.pipe(Layer.provide(Layer.mergeAll(ApiSettings.fromValue(settings), chain.layer))), scope),
+    Layer.buildWithScope(
+      ApiServer.pipe(Layer.provide(Layer.mergeAll(ApiSettings.fromValue(settings), chain.layer))),
+      scope,
+    ),
   );
   const address = Context.get(context, HttpServer.HttpServer).address;
   if (address._tag !== "TcpAddress") throw new Error("expected a TCP address");
@@ -69,7 +77,11 @@ export interface GqlResponse<T = any> {
   readonly body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 }
 
-export const gql = async <T = any>(api: Api, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>> => {
+export const gql = async <T = any>(
+  api: Api,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GqlResponse<T>> => {
   const response = await fetch(`${api.url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -81,7 +93,8 @@ export const gql = async <T = any>(api: Api, query: string, variables?: Record<s
 /** Data of a query that must succeed without errors. */
 export const data = async <T = any>(api: Api, query: string, variables?: Record<string, unknown>): Promise<T> => {
   const r = await gql<T>(api, query, variables);
-  if (r.status !== 200 || r.body.errors) throw new Error(`query failed (${r.status}): ${JSON.stringify(r.body.errors)}`);
+  if (r.status !== 200 || r.body.errors)
+    throw new Error(`query failed (${r.status}): ${JSON.stringify(r.body.errors)}`);
   return r.body.data as T;
 };
 

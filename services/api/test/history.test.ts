@@ -41,7 +41,8 @@ describe("mergeRequests", () => {
     });
     // Root fields keep their own keys (to split the answer) and are aliased h<i>_<key> in the query.
     expect(merged.keys[6]).toEqual(["project", "projectDaySnapshot", "deploySteps"]);
-    for (const [i, keys] of merged.keys.entries()) for (const key of keys) expect(merged.document).toContain(`h${i}_${key}: `);
+    for (const [i, keys] of merged.keys.entries())
+      for (const key of keys) expect(merged.document).toContain(`h${i}_${key}: `);
     expect(merged.document).toContain("_meta {");
   });
 
@@ -55,6 +56,8 @@ describe("mergeRequests", () => {
   it("a query with a field the subgraph does not have fails validation (what codegen enforces at build time)", () => {
     const merged = mergeRequests([queries.projectTotals("1")]);
     const renamed = merged.document.replace("cumulativeWstEthDeployed", "cumulativeWstEthDeploid");
-    expect(validate(schema, parse(renamed)).map((e) => e.message)).toEqual([expect.stringMatching(/Cannot query field "cumulativeWstEthDeploid"/)]);
+    expect(validate(schema, parse(renamed)).map((e) => e.message)).toEqual([
+      expect.stringMatching(/Cannot query field "cumulativeWstEthDeploid"/),
+    ]);
   });
 });

@@ -33,8 +33,21 @@ const post = (body: string, headers: Record<string, string> = {}) =>
 
 describe("bad input → 400 / GraphQL errors naming the input", () => {
   const alice = ANVIL_ACCOUNTS[1]!.address;
-  const cases: ReadonlyArray<{ name: string; query: string; variables?: Record<string, unknown>; status: number; input?: string; message: RegExp }> = [
-    { name: "invalid address literal", query: `{ account(address: "0x1234") { principal } }`, status: 400, input: "address", message: /0x-prefixed 20-byte hex/ },
+  const cases: ReadonlyArray<{
+    name: string;
+    query: string;
+    variables?: Record<string, unknown>;
+    status: number;
+    input?: string;
+    message: RegExp;
+  }> = [
+    {
+      name: "invalid address literal",
+      query: `{ account(address: "0x1234") { principal } }`,
+      status: 400,
+      input: "address",
+      message: /0x-prefixed 20-byte hex/,
+    },
     {
       name: "bad EIP-55 checksum",
       // Flip the case of the first letter: still hex, no longer a valid checksum.
@@ -43,27 +56,151 @@ describe("bad input → 400 / GraphQL errors naming the input", () => {
       input: "address",
       message: /checksum/,
     },
-    { name: "invalid address variable", query: `query($a: Address!) { account(address: $a) { principal } }`, variables: { a: "nope" }, status: 400, message: /\$a/ },
-    { name: "negative amount", query: `{ depositPreview(amount: "-1", allocation: [{ projectId: 1, bps: 10000 }]) { principal } }`, status: 400, input: "amount", message: /non-negative integer/ },
-    { name: "fractional amount", query: `query($x: BigInt!) { depositPreview(amount: $x, allocation: [{ projectId: 1, bps: 10000 }]) { principal } }`, variables: { x: "1.5" }, status: 400, message: /\$x/ },
-    { name: "amount below the minimum deposit", query: `{ depositPreview(amount: "5", allocation: [{ projectId: 1, bps: 10000 }]) { principal } }`, status: 200, input: "amount", message: /minimum deposit/ },
-    { name: "allocation not summing to 10000", query: `mutation { buildDeposit(amount: "1000000000000000000", allocation: [{ projectId: 1, bps: 5000 }, { projectId: 2, bps: 4000 }]) { to } }`, status: 200, input: "allocation", message: /9,000 bps/ },
-    { name: "allocation of an unknown project", query: `mutation { buildReallocate(allocation: [{ projectId: 42, bps: 10000 }]) { to } }`, status: 200, input: "allocation[0].projectId", message: /does not exist/ },
-    { name: "allocation not ascending", query: `mutation { buildDeposit(amount: "1000000000000000000", allocation: [{ projectId: 2, bps: 5000 }, { projectId: 1, bps: 5000 }]) { to } }`, status: 200, input: "allocation[1].projectId", message: /ascending/ },
-    { name: "zero withdraw receiver", query: `mutation { buildWithdraw(amount: "1", receiver: "0x0000000000000000000000000000000000000000") { to } }`, status: 200, input: "receiver", message: /zero address/ },
-    { name: "non-numeric project id", query: `{ project(id: "abc") { id } }`, status: 200, input: "id", message: /non-negative integer/ },
-    { name: "unknown project to harvest", query: `mutation { buildHarvest(projectId: "77") { to } }`, status: 200, input: "projectId", message: /does not exist/ },
-    { name: "page size out of range", query: `{ projects(first: 1000) { totalCount } }`, status: 200, input: "first", message: /between 1 and 100/ },
-    { name: "bad cursor", query: `{ projects(after: "garbage") { totalCount } }`, status: 200, input: "after", message: /cursor/ },
-    { name: "deploy preview of a non-numeric project", query: `{ deployPreview(projectId: "abc") { status } }`, status: 200, input: "projectId", message: /non-negative integer/ },
-    { name: "deploy preview at a negative time", query: `{ deployPreview(projectId: "1", at: "-1") { status } }`, status: 400, input: "at", message: /non-negative integer/ },
-    { name: "unknown project to deploy", query: `mutation { buildDeploy(projectId: "99") { to } }`, status: 200, input: "projectId", message: /does not exist/ },
-    { name: "deployMany with a bad id", query: `mutation { buildDeployMany(projectIds: ["1", "x"]) { to } }`, status: 200, input: "projectIds[1]", message: /non-negative integer/ },
-    { name: "deploy steps page size 0", query: `{ project(id: "1") { deploySteps(first: 0) { id } } }`, status: 200, input: "first", message: /between 1 and 100/ },
-    { name: "harvests page size 101", query: `{ project(id: "1") { harvests(first: 101) { id } } }`, status: 200, input: "first", message: /between 1 and 100/ },
-    { name: "daily history skip past 5000", query: `{ protocol { daily(skip: 5001) { dayId } } }`, status: 200, input: "skip", message: /between 0 and 5000/ },
-    { name: "a deployment field that does not exist", query: `{ project(id: "1") { deployment { ratio } } }`, status: 400, message: /Cannot query field "ratio" on type "ProjectDeployment"/ },
-    { name: "unknown field", query: `{ protocol { nonsense } }`, status: 400, message: /Cannot query field "nonsense"/ },
+    {
+      name: "invalid address variable",
+      query: `query($a: Address!) { account(address: $a) { principal } }`,
+      variables: { a: "nope" },
+      status: 400,
+      message: /\$a/,
+    },
+    {
+      name: "negative amount",
+      query: `{ depositPreview(amount: "-1", allocation: [{ projectId: 1, bps: 10000 }]) { principal } }`,
+      status: 400,
+      input: "amount",
+      message: /non-negative integer/,
+    },
+    {
+      name: "fractional amount",
+      query: `query($x: BigInt!) { depositPreview(amount: $x, allocation: [{ projectId: 1, bps: 10000 }]) { principal } }`,
+      variables: { x: "1.5" },
+      status: 400,
+      message: /\$x/,
+    },
+    {
+      name: "amount below the minimum deposit",
+      query: `{ depositPreview(amount: "5", allocation: [{ projectId: 1, bps: 10000 }]) { principal } }`,
+      status: 200,
+      input: "amount",
+      message: /minimum deposit/,
+    },
+    {
+      name: "allocation not summing to 10000",
+      query: `mutation { buildDeposit(amount: "1000000000000000000", allocation: [{ projectId: 1, bps: 5000 }, { projectId: 2, bps: 4000 }]) { to } }`,
+      status: 200,
+      input: "allocation",
+      message: /9,000 bps/,
+    },
+    {
+      name: "allocation of an unknown project",
+      query: `mutation { buildReallocate(allocation: [{ projectId: 42, bps: 10000 }]) { to } }`,
+      status: 200,
+      input: "allocation[0].projectId",
+      message: /does not exist/,
+    },
+    {
+      name: "allocation not ascending",
+      query: `mutation { buildDeposit(amount: "1000000000000000000", allocation: [{ projectId: 2, bps: 5000 }, { projectId: 1, bps: 5000 }]) { to } }`,
+      status: 200,
+      input: "allocation[1].projectId",
+      message: /ascending/,
+    },
+    {
+      name: "zero withdraw receiver",
+      query: `mutation { buildWithdraw(amount: "1", receiver: "0x0000000000000000000000000000000000000000") { to } }`,
+      status: 200,
+      input: "receiver",
+      message: /zero address/,
+    },
+    {
+      name: "non-numeric project id",
+      query: `{ project(id: "abc") { id } }`,
+      status: 200,
+      input: "id",
+      message: /non-negative integer/,
+    },
+    {
+      name: "unknown project to harvest",
+      query: `mutation { buildHarvest(projectId: "77") { to } }`,
+      status: 200,
+      input: "projectId",
+      message: /does not exist/,
+    },
+    {
+      name: "page size out of range",
+      query: `{ projects(first: 1000) { totalCount } }`,
+      status: 200,
+      input: "first",
+      message: /between 1 and 100/,
+    },
+    {
+      name: "bad cursor",
+      query: `{ projects(after: "garbage") { totalCount } }`,
+      status: 200,
+      input: "after",
+      message: /cursor/,
+    },
+    {
+      name: "deploy preview of a non-numeric project",
+      query: `{ deployPreview(projectId: "abc") { status } }`,
+      status: 200,
+      input: "projectId",
+      message: /non-negative integer/,
+    },
+    {
+      name: "deploy preview at a negative time",
+      query: `{ deployPreview(projectId: "1", at: "-1") { status } }`,
+      status: 400,
+      input: "at",
+      message: /non-negative integer/,
+    },
+    {
+      name: "unknown project to deploy",
+      query: `mutation { buildDeploy(projectId: "99") { to } }`,
+      status: 200,
+      input: "projectId",
+      message: /does not exist/,
+    },
+    {
+      name: "deployMany with a bad id",
+      query: `mutation { buildDeployMany(projectIds: ["1", "x"]) { to } }`,
+      status: 200,
+      input: "projectIds[1]",
+      message: /non-negative integer/,
+    },
+    {
+      name: "deploy steps page size 0",
+      query: `{ project(id: "1") { deploySteps(first: 0) { id } } }`,
+      status: 200,
+      input: "first",
+      message: /between 1 and 100/,
+    },
+    {
+      name: "harvests page size 101",
+      query: `{ project(id: "1") { harvests(first: 101) { id } } }`,
+      status: 200,
+      input: "first",
+      message: /between 1 and 100/,
+    },
+    {
+      name: "daily history skip past 5000",
+      query: `{ protocol { daily(skip: 5001) { dayId } } }`,
+      status: 200,
+      input: "skip",
+      message: /between 0 and 5000/,
+    },
+    {
+      name: "a deployment field that does not exist",
+      query: `{ project(id: "1") { deployment { ratio } } }`,
+      status: 400,
+      message: /Cannot query field "ratio" on type "ProjectDeployment"/,
+    },
+    {
+      name: "unknown field",
+      query: `{ protocol { nonsense } }`,
+      status: 400,
+      message: /Cannot query field "nonsense"/,
+    },
     { name: "syntax error", query: `{ protocol { `, status: 400, message: /Syntax Error/ },
     {
       name: "too deep (graphql-armor max depth)",
@@ -71,7 +208,12 @@ describe("bad input → 400 / GraphQL errors naming the input", () => {
       status: 400,
       message: /depth limit of 4 exceeded/i,
     },
-    { name: "too costly", query: `{ ${Array.from({ length: 20 }, (_, i) => `p${i}: projects(first: 100) { nodes { id name apr } }`).join(" ")} }`, status: 400, message: /Cost limit of 5000 exceeded/ },
+    {
+      name: "too costly",
+      query: `{ ${Array.from({ length: 20 }, (_, i) => `p${i}: projects(first: 100) { nodes { id name apr } }`).join(" ")} }`,
+      status: 400,
+      message: /Cost limit of 5000 exceeded/,
+    },
   ];
 
   for (const c of cases) {
@@ -85,14 +227,19 @@ describe("bad input → 400 / GraphQL errors naming the input", () => {
   }
 
   it("queries within the depth and cost limits run", async () => {
-    const r = await gql(api, `{ account(address: "${alice}") { allocations { project { id } } } projects(first: 100) { nodes { id apr } } }`);
+    const r = await gql(
+      api,
+      `{ account(address: "${alice}") { allocations { project { id } } } projects(first: 100) { nodes { id apr } } }`,
+    );
     expect(r.status).toBe(200);
   });
 
   it("malformed JSON, a non-object body and a missing query are 400s", async () => {
     const malformed = await post("{ not json");
     expect(malformed.status).toBe(400);
-    expect(((await malformed.json()) as any).errors[0]).toMatchObject({ extensions: { code: "BAD_REQUEST", input: "body" } });
+    expect(((await malformed.json()) as any).errors[0]).toMatchObject({
+      extensions: { code: "BAD_REQUEST", input: "body" },
+    });
     expect((await post("[1,2]")).status).toBe(400);
     const missing = await post(JSON.stringify({ variables: {} }));
     expect(missing.status).toBe(400);
@@ -137,7 +284,11 @@ describe("subgraph down", () => {
       expect(error.message).toMatch(/subgraph .* did not answer/);
     }
     const health = (await (await fetch(`${api.url}/health`)).json()) as any;
-    expect(health).toMatchObject({ status: "degraded", chain: { ok: true }, subgraph: { configured: true, ok: false } });
+    expect(health).toMatchObject({
+      status: "degraded",
+      chain: { ok: true },
+      subgraph: { configured: true, ok: false },
+    });
   });
 });
 
@@ -150,16 +301,27 @@ describe("subgraph unhealthy", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.address() as AddressInfo).port;
-    const hanging = await startApi(chain, { subgraphUrl: Option.some(new URL(`http://127.0.0.1:${port}/hang`)), subgraphTimeout: Duration.millis(300) });
-    const failing = await startApi(chain, { subgraphUrl: Option.some(new URL(`http://127.0.0.1:${port}/subgraphs/name/tcm`)) });
+    const hanging = await startApi(chain, {
+      subgraphUrl: Option.some(new URL(`http://127.0.0.1:${port}/hang`)),
+      subgraphTimeout: Duration.millis(300),
+    });
+    const failing = await startApi(chain, {
+      subgraphUrl: Option.some(new URL(`http://127.0.0.1:${port}/subgraphs/name/tcm`)),
+    });
     try {
       const slow = await gql(hanging, `{ project(id: "1") { name deployment { deploymentRatio } } }`);
       expect(slow.status).toBe(200);
       expect(slow.body.data.project.name).toBeTruthy();
-      expect(slow.body.errors?.[0]).toMatchObject({ path: ["project", "deployment"], extensions: { code: "HISTORY_UNAVAILABLE", reason: "down" } });
+      expect(slow.body.errors?.[0]).toMatchObject({
+        path: ["project", "deployment"],
+        extensions: { code: "HISTORY_UNAVAILABLE", reason: "down" },
+      });
       expect(slow.body.errors?.[0]?.message).toMatch(/did not answer \(no answer within 300ms\)/);
       const broken = await gql(failing, `{ protocol { totals { deploymentRatio } } }`);
-      expect(broken.body.errors?.[0]).toMatchObject({ path: ["protocol", "totals"], extensions: { code: "HISTORY_UNAVAILABLE", reason: "down" } });
+      expect(broken.body.errors?.[0]).toMatchObject({
+        path: ["protocol", "totals"],
+        extensions: { code: "HISTORY_UNAVAILABLE", reason: "down" },
+      });
       expect(broken.body.errors?.[0]?.message).toMatch(/did not answer \(HTTP 500\)/);
     } finally {
       await hanging.stop();

@@ -41,13 +41,19 @@ const tcm = (args: ReadonlyArray<string>): Promise<any> =>
     const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: "1" };
     delete env["TCM_PRIVATE_KEY"];
     delete env["FORCE_COLOR"];
-    const child = spawn(process.execPath, [TCM, ...args, "--json", "--rpc", chain.node.url, "--deployment", deploymentFile], { env });
+    const child = spawn(
+      process.execPath,
+      [TCM, ...args, "--json", "--rpc", chain.node.url, "--deployment", deploymentFile],
+      { env },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
     child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`tcm ${args.join(" ")} exited ${code}: ${stderr}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`tcm ${args.join(" ")} exited ${code}: ${stderr}`)),
+    );
   });
 
 beforeAll(async () => {
@@ -58,7 +64,14 @@ beforeAll(async () => {
   // Two depositors (project 1 shared, so a part's tokens per day is not the project's), a day of yield, and a
   // harvest whose deploy step opens project 1's pool: spot exists for 1, not for 2.
   for (const [who, amount, allocation] of [
-    [alice, "10", [{ projectId: 1, bps: 6_000 }, { projectId: 2, bps: 4_000 }]],
+    [
+      alice,
+      "10",
+      [
+        { projectId: 1, bps: 6_000 },
+        { projectId: 2, bps: 4_000 },
+      ],
+    ],
     [bob, "5", [{ projectId: 1, bps: 10_000 }]],
   ] as const) {
     await tools((d) => d.fundStEth(who.address, parseEther(amount) + parseEther("1")));
@@ -84,7 +97,10 @@ describe("the CLI and the API print the same figures", () => {
     const after = await tcm(["status"]);
     expect(after.blockNumber, "no block was mined while the CLI read").toBe(before.blockNumber);
 
-    const allocation = account.entries.map((e: { projectId: number; bps: number }) => ({ projectId: e.projectId, bps: e.bps }));
+    const allocation = account.entries.map((e: { projectId: number; bps: number }) => ({
+      projectId: e.projectId,
+      bps: e.bps,
+    }));
     const live = await data(
       api,
       `query($a: Address!, $alloc: [AllocationInput!]!) {

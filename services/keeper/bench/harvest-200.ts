@@ -22,14 +22,20 @@ const CHUNK = Number(process.argv[3] ?? 25);
 const POLL_INTERVAL_MS = 60_000;
 
 const rpc = (url: string, method: string, params: unknown[]) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
 
 const program = Effect.gen(function* () {
   const node = yield* anvil();
   const deployment = yield* deployDevnet({ rpcUrl: node.url, demoProjects: false });
   const file = writeDeploymentFile(deployment);
   const setup = Layer.mergeAll(Devnet.Default, TxBuilder.Default, ModelState.Default).pipe(
-    Layer.provideMerge(Layer.merge(ChainClient.layer({ rpcUrls: [node.url], pollingIntervalMs: 5 }), Deployment.fromValue(deployment))),
+    Layer.provideMerge(
+      Layer.merge(ChainClient.layer({ rpcUrls: [node.url], pollingIntervalMs: 5 }), Deployment.fromValue(deployment)),
+    ),
   );
   const started = Date.now();
   yield* Effect.gen(function* () {
@@ -60,10 +66,15 @@ const program = Effect.gen(function* () {
       yield* devnet.fundStEth(account, parseEther("20"));
       yield* devnet.approveStEth(account, parseEther("20"));
       const ids = Array.from({ length: Math.min(8, PROJECTS - d * 8) }, (_, k) => d * 8 + k + 1);
-      const bps = ids.map((_, k) => (k === 0 ? 10_000 - Math.floor(10_000 / ids.length) * (ids.length - 1) : Math.floor(10_000 / ids.length)));
+      const bps = ids.map((_, k) =>
+        k === 0 ? 10_000 - Math.floor(10_000 / ids.length) * (ids.length - 1) : Math.floor(10_000 / ids.length),
+      );
       yield* devnet.sendAs(
         account,
-        yield* builder.deposit({ amount: parseEther("16"), allocation: ids.map((projectId, k) => ({ projectId, bps: bps[k]! })) }, { projectCount: PROJECTS }),
+        yield* builder.deposit(
+          { amount: parseEther("16"), allocation: ids.map((projectId, k) => ({ projectId, bps: bps[k]! })) },
+          { projectCount: PROJECTS },
+        ),
       );
     }
     yield* devnet.rebase(100);
@@ -81,9 +92,14 @@ const program = Effect.gen(function* () {
     TCM_RECEIPT_POLL_MS: "50",
     TCM_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
   };
-  const keeper = yield* Layer.build(KeeperCoreLive.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))));
+  const keeper = yield* Layer.build(
+    KeeperCoreLive.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))),
+  );
   const runPass = (dryRun: boolean) =>
-    Effect.flatMap(Harvester, (h) => h.pass({ dryRun })).pipe(Effect.provide(keeper), Logger.withMinimumLogLevel(LogLevel.Warning));
+    Effect.flatMap(Harvester, (h) => h.pass({ dryRun })).pipe(
+      Effect.provide(keeper),
+      Logger.withMinimumLogLevel(LogLevel.Warning),
+    );
   const startup = { httpRequests: counter.stats.requests, jsonRpcCalls: counter.stats.calls };
   /** Runs `body`, counting the proxy's HTTP requests, JSON-RPC calls, raw transactions and the wall time. */
   const measured = <A, E>(body: Effect.Effect<A, E>) =>
@@ -95,7 +111,11 @@ const program = Effect.gen(function* () {
       const wall = (performance.now() - t0) / 1000;
       const httpRequests = counter.stats.requests - requests;
       const jsonRpcCalls = counter.stats.calls - calls;
-      const byMethod = Object.fromEntries([...counter.stats.methods].map(([m, n]) => [m, n - (methodsBefore.get(m) ?? 0)]).filter(([, n]) => Number(n) > 0));
+      const byMethod = Object.fromEntries(
+        [...counter.stats.methods]
+          .map(([m, n]) => [m, n - (methodsBefore.get(m) ?? 0)])
+          .filter(([, n]) => Number(n) > 0),
+      );
       return {
         value,
         figures: {
@@ -139,8 +159,17 @@ const program = Effect.gen(function* () {
         harvestPass: { due: harvest.value.due.length, harvested, failures: harvest.value.failures, ...harvest.figures },
         day2Harvested: day2.outcomes.filter((o) => o.result === "harvested").length,
         projectsWithPendingWstEth: pendingProjects,
-        stepPlanningPoll: { stepsDue: plan.value.deployDue.length, planned: plan.value.deployOutcomes.filter((o) => o.result === "skipped" && o.reason === "dry-run").length, ...plan.figures },
-        stepPass: { stepsDue: steps.value.deployDue.length, deployed, failures: steps.value.failures, ...steps.figures },
+        stepPlanningPoll: {
+          stepsDue: plan.value.deployDue.length,
+          planned: plan.value.deployOutcomes.filter((o) => o.result === "skipped" && o.reason === "dry-run").length,
+          ...plan.figures,
+        },
+        stepPass: {
+          stepsDue: steps.value.deployDue.length,
+          deployed,
+          failures: steps.value.failures,
+          ...steps.figures,
+        },
         targetMet: plan.figures.httpRequestsPerProject <= 3 && plan.figures.jsonRpcCallsPerProject <= 3,
       },
       null,

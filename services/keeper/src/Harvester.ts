@@ -106,7 +106,12 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
      * splits a chunk into singles to isolate it), and drops the ones whose bounty does not pay their share of the
      * gas at the current price, unless sponsored.
      */
-    const plan = Effect.fn("Harvester.plan")(function* (family: Family, candidates: ReadonlyArray<Candidate>, fees: Fees, projectCount: number) {
+    const plan = Effect.fn("Harvester.plan")(function* (
+      family: Family,
+      candidates: ReadonlyArray<Candidate>,
+      fees: Fees,
+      projectCount: number,
+    ) {
       const kindOf = (n: number): Kind => (n === 1 ? family : family === "harvest" ? "harvestMany" : "deployMany");
       const planned: PlannedTx[] = [];
       const outcomes: ProjectOutcome[] = [];
@@ -117,7 +122,14 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
         queue = [];
         const estimates = yield* Effect.forEach(
           round,
-          ({ chunk }) => Effect.either(build(kindOf(chunk.length), chunk.map((c) => c.projectId), projectCount)),
+          ({ chunk }) =>
+            Effect.either(
+              build(
+                kindOf(chunk.length),
+                chunk.map((c) => c.projectId),
+                projectCount,
+              ),
+            ),
           { concurrency: "unbounded" },
         );
         round.forEach(({ chunk, checked }, i) => {
@@ -145,7 +157,8 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
           if (!checked) {
             const { keep, unprofitable } = splitProfitable(chunk, gas, fees.effectiveGasPrice, isSponsored);
             if (unprofitable.length > 0) {
-              for (const c of unprofitable) outcomes.push({ projectId: c.projectId, result: "skipped", reason: "unprofitable" });
+              for (const c of unprofitable)
+                outcomes.push({ projectId: c.projectId, result: "skipped", reason: "unprofitable" });
               if (keep.length > 0) queue.push({ chunk: keep, checked: true });
               return;
             }
@@ -172,7 +185,9 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
         const outcomes: ProjectOutcome[] = [];
         const sent: Array<{ readonly plannedTx: PlannedTx; readonly pending: PendingTx }> = [];
         for (const p of planned) {
-          const pending = yield* Effect.either(sender.sendManaged({ to: p.tx.to, data: p.tx.data, gas: p.gas, kind: p.kind }, fees));
+          const pending = yield* Effect.either(
+            sender.sendManaged({ to: p.tx.to, data: p.tx.data, gas: p.gas, kind: p.kind }, fees),
+          );
           if (Either.isLeft(pending)) outcomes.push(...failedAll(p.projectIds, pending.left));
           else {
             yield* Metrics.recordTx(p.kind);
@@ -211,19 +226,31 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
           case "deployed":
             yield* Metrics.recordStep(outcome.projectId, outcome.report);
             yield* Effect.logInfo("deploy step").pipe(
-              Effect.annotateLogs({ projectId: outcome.projectId, hash: outcome.hash, bountyWstEthWei: big(outcome.report.bounty) }),
+              Effect.annotateLogs({
+                projectId: outcome.projectId,
+                hash: outcome.hash,
+                bountyWstEthWei: big(outcome.report.bounty),
+              }),
             );
             break;
           case "skipped":
             yield* Metrics.recordSkip(family, outcome.reason);
-            yield* (outcome.reason === "not-harvested-in-tx" || outcome.reason === "not-deployed-in-tx" ? Effect.logWarning : Effect.logInfo)(
-              family === "harvest" ? "harvest skipped" : "deploy step skipped",
-            ).pipe(Effect.annotateLogs({ projectId: outcome.projectId, reason: outcome.reason }));
+            yield* (
+              outcome.reason === "not-harvested-in-tx" || outcome.reason === "not-deployed-in-tx"
+                ? Effect.logWarning
+                : Effect.logInfo
+            )(family === "harvest" ? "harvest skipped" : "deploy step skipped").pipe(
+              Effect.annotateLogs({ projectId: outcome.projectId, reason: outcome.reason }),
+            );
             break;
           case "failed":
             yield* Metrics.recordError(outcome.errorClass);
             yield* Effect.logError(family === "harvest" ? "harvest failed" : "deploy step failed").pipe(
-              Effect.annotateLogs({ projectId: outcome.projectId, errorClass: outcome.errorClass, error: outcome.message }),
+              Effect.annotateLogs({
+                projectId: outcome.projectId,
+                errorClass: outcome.errorClass,
+                error: outcome.message,
+              }),
             );
             break;
         }
@@ -237,7 +264,9 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
           switch (change._tag) {
             case "Stalled":
               yield* Metrics.setStalled(change.projectId, true);
-              yield* Effect.logWarning("project stalled: its due step would deploy nothing; looking again after a back-off").pipe(
+              yield* Effect.logWarning(
+                "project stalled: its due step would deploy nothing; looking again after a back-off",
+              ).pipe(
                 Effect.annotateLogs({
                   projectId: change.projectId,
                   pendingWstEthWei: big(change.report.pendingIn),
@@ -249,7 +278,11 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
               break;
             case "StillStalled":
               yield* Effect.logDebug("project still stalled").pipe(
-                Effect.annotateLogs({ projectId: change.projectId, nextLookAt: big(change.stall.nextLookAt), backoffSeconds: big(change.stall.backoff) }),
+                Effect.annotateLogs({
+                  projectId: change.projectId,
+                  nextLookAt: big(change.stall.nextLookAt),
+                  backoffSeconds: big(change.stall.backoff),
+                }),
               );
               break;
             case "Resumed":
@@ -263,11 +296,9 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
       });
 
     const recordPending = (state: State) =>
-      Effect.forEach(
-        Object.entries(state.projects),
-        ([id, p]) => Metrics.setPending(Number(id), p.pendingWstEth),
-        { discard: true },
-      );
+      Effect.forEach(Object.entries(state.projects), ([id, p]) => Metrics.setPending(Number(id), p.pendingWstEth), {
+        discard: true,
+      });
 
     const pass = Effect.fn("Harvester.pass")(function* (options: { readonly dryRun: boolean }) {
       const loaded = yield* models.load();
@@ -276,7 +307,12 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
       const now = loaded.timestamp + 1n;
       yield* recordPending(state);
       const harvests = triageHarvests(state, now);
-      const deploys = triageDeploys(state, now, new Set(harvests.candidates.map((c) => c.projectId)), yield* Ref.get(stallBook));
+      const deploys = triageDeploys(
+        state,
+        now,
+        new Set(harvests.candidates.map((c) => c.projectId)),
+        yield* Ref.get(stallBook),
+      );
       yield* updateStalls(deploys.changes);
       const outcomes: ProjectOutcome[] = [...harvests.outcomes];
       const deployOutcomes: ProjectOutcome[] = [...deploys.outcomes];
@@ -284,9 +320,13 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
         const fees = yield* Effect.either(sender.fees(settings));
         if (Either.isLeft(fees)) {
           if (!Predicate.isTagged(fees.left, "GasAboveCap")) return yield* fees.left;
-          yield* Effect.logWarning("gas price above the cap; nothing sent").pipe(Effect.annotateLogs({ baseFee: big(fees.left.baseFee) }));
-          for (const c of harvests.candidates) outcomes.push({ projectId: c.projectId, result: "skipped", reason: "gas-above-cap" });
-          for (const c of deploys.candidates) deployOutcomes.push({ projectId: c.projectId, result: "skipped", reason: "gas-above-cap" });
+          yield* Effect.logWarning("gas price above the cap; nothing sent").pipe(
+            Effect.annotateLogs({ baseFee: big(fees.left.baseFee) }),
+          );
+          for (const c of harvests.candidates)
+            outcomes.push({ projectId: c.projectId, result: "skipped", reason: "gas-above-cap" });
+          for (const c of deploys.candidates)
+            deployOutcomes.push({ projectId: c.projectId, result: "skipped", reason: "gas-above-cap" });
         } else {
           const harvestPlan = yield* plan("harvest", harvests.candidates, fees.right, state.projectCount);
           // A project the harvest plan dropped (unprofitable, reverting) may still be due for a step; the next pass
@@ -297,8 +337,15 @@ export class Harvester extends Effect.Service<Harvester>()("@tcm/keeper/Harveste
           const planned = [...harvestPlan.planned, ...stepPlan.planned];
           if (options.dryRun) {
             for (const p of planned) {
-              yield* Effect.logInfo("dry run: would send").pipe(Effect.annotateLogs({ kind: p.kind, projectIds: p.projectIds.join(","), gas: big(p.gas) }));
-              for (const id of p.projectIds) (p.family === "harvest" ? outcomes : deployOutcomes).push({ projectId: id, result: "skipped", reason: "dry-run" });
+              yield* Effect.logInfo("dry run: would send").pipe(
+                Effect.annotateLogs({ kind: p.kind, projectIds: p.projectIds.join(","), gas: big(p.gas) }),
+              );
+              for (const id of p.projectIds)
+                (p.family === "harvest" ? outcomes : deployOutcomes).push({
+                  projectId: id,
+                  result: "skipped",
+                  reason: "dry-run",
+                });
             }
           } else {
             // Harvests first (consecutive nonces), then the steps: one batch, all receipts awaited together.

@@ -20,7 +20,9 @@ const methodOf = (body: unknown): string => {
   try {
     const parsed: unknown = JSON.parse(body);
     const methodIn = (call: unknown) =>
-      typeof call === "object" && call !== null && "method" in call && typeof call.method === "string" ? call.method : "unknown";
+      typeof call === "object" && call !== null && "method" in call && typeof call.method === "string"
+        ? call.method
+        : "unknown";
     if (Array.isArray(parsed)) return parsed.length === 1 ? methodIn(parsed[0]) : "batch";
     return methodIn(parsed);
   } catch {
@@ -59,7 +61,9 @@ export const KeeperChainLive = Layer.unwrapEffect(
       fetchFn: timedFetch(observeRpc),
     });
     const deployment: Layer.Layer<Deployment, DeploymentError | ChainError, ChainClient> =
-      settings.deployment._tag === "File" ? Deployment.fromFile(settings.deployment.file) : deploymentLayerFromMachine(settings.deployment.machine);
+      settings.deployment._tag === "File"
+        ? Deployment.fromFile(settings.deployment.file)
+        : deploymentLayerFromMachine(settings.deployment.machine);
     const signer = TxSender.Default.pipe(Layer.provideMerge(Wallet.fromKey(settings.privateKey)));
     return Layer.mergeAll(ModelState.Default, TcmReader.Default, TxBuilder.Default, signer).pipe(
       Layer.provideMerge(deployment),

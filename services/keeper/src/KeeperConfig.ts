@@ -11,8 +11,7 @@ export class KeeperConfigError extends Data.TaggedError("KeeperConfigError")<{
 
 /** Which deployment to use: a forge deployment file, or just the machine's address (the rest is read from it). */
 export type DeploymentSource =
-  | { readonly _tag: "File"; readonly file: string }
-  | { readonly _tag: "Machine"; readonly machine: Address };
+  { readonly _tag: "File"; readonly file: string } | { readonly _tag: "Machine"; readonly machine: Address };
 
 /** Everything the keeper needs, read once while its layers build. */
 export interface KeeperSettings {
@@ -52,7 +51,8 @@ const LOG_LEVELS: Readonly<Record<string, LogLevel.LogLevel>> = {
   off: LogLevel.None,
 };
 
-const invalid = (variable: string, message: string) => Either.left(ConfigError.InvalidData([variable], `${variable}: ${message}`));
+const invalid = (variable: string, message: string) =>
+  Either.left(ConfigError.InvalidData([variable], `${variable}: ${message}`));
 
 /** A trimmed string; unset or blank is None. */
 const optionalText = (variable: string) =>
@@ -74,7 +74,8 @@ const integer = (variable: string, fallback: number, min: number, max: number) =
     }),
   );
 
-const millis = (variable: string, fallback: number, min: number, max: number) => integer(variable, fallback, min, max).pipe(Config.map(Duration.millis));
+const millis = (variable: string, fallback: number, min: number, max: number) =>
+  integer(variable, fallback, min, max).pipe(Config.map(Duration.millis));
 
 /** A positive amount of gwei (up to 9 decimals), in wei; None when unset. */
 const gwei = (variable: string) =>
@@ -82,27 +83,41 @@ const gwei = (variable: string) =>
     Config.mapOrFail((text) => {
       if (Option.isNone(text)) return Either.right(Option.none<bigint>());
       const wei = /^\d+(\.\d{1,9})?$/.test(text.value) ? parseGwei(text.value) : 0n;
-      return wei > 0n ? Either.right(Option.some(wei)) : invalid(variable, `must be a positive number of gwei (got "${text.value}")`);
+      return wei > 0n
+        ? Either.right(Option.some(wei))
+        : invalid(variable, `must be a positive number of gwei (got "${text.value}")`);
     }),
   );
 
 const rpcUrls = Config.string("TCM_RPC_URLS").pipe(
   Config.mapOrFail((text) => {
-    const urls = text.split(",").map((u) => u.trim()).filter((u) => u !== "");
+    const urls = text
+      .split(",")
+      .map((u) => u.trim())
+      .filter((u) => u !== "");
     if (urls.length === 0) return invalid("TCM_RPC_URLS", "is empty (comma-separated JSON-RPC URLs)");
     for (const url of urls) {
       const parsed = Either.try(() => new URL(url));
-      if (Either.isLeft(parsed) || !/^https?:$/.test(parsed.right.protocol)) return invalid("TCM_RPC_URLS", `"${url}" is not an http(s) URL`);
+      if (Either.isLeft(parsed) || !/^https?:$/.test(parsed.right.protocol))
+        return invalid("TCM_RPC_URLS", `"${url}" is not an http(s) URL`);
     }
     return Either.right(urls);
   }),
 );
 
-const deployment: Config.Config<DeploymentSource> = Config.all([optionalText("TCM_DEPLOYMENT_FILE"), optionalText("TCM_MACHINE_ADDRESS")]).pipe(
+const deployment: Config.Config<DeploymentSource> = Config.all([
+  optionalText("TCM_DEPLOYMENT_FILE"),
+  optionalText("TCM_MACHINE_ADDRESS"),
+]).pipe(
   Config.mapOrFail(([file, machine]): Either.Either<DeploymentSource, ConfigError.ConfigError> => {
     if (Option.isSome(file)) return Either.right({ _tag: "File", file: file.value });
     if (Option.isNone(machine)) {
-      return Either.left(ConfigError.MissingData(["TCM_DEPLOYMENT_FILE"], "TCM_DEPLOYMENT_FILE: is required (or set TCM_MACHINE_ADDRESS)"));
+      return Either.left(
+        ConfigError.MissingData(
+          ["TCM_DEPLOYMENT_FILE"],
+          "TCM_DEPLOYMENT_FILE: is required (or set TCM_MACHINE_ADDRESS)",
+        ),
+      );
     }
     return isAddress(machine.value, { strict: false })
       ? Either.right({ _tag: "Machine", machine: getAddress(machine.value) })
@@ -114,9 +129,14 @@ const sponsored = optionalText("TCM_SPONSORED_PROJECTS").pipe(
   Config.mapOrFail((text): Either.Either<ReadonlySet<number> | "all", ConfigError.ConfigError> => {
     if (Option.isNone(text)) return Either.right(new Set<number>());
     if (text.value === "all" || text.value === "*") return Either.right("all");
-    const ids = text.value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    const ids = text.value
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
     const bad = ids.find((s) => !/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 0xffffffff);
-    return bad === undefined ? Either.right(new Set(ids.map(Number))) : invalid("TCM_SPONSORED_PROJECTS", `"${bad}" is not a project id (use "1,2,3" or "all")`);
+    return bad === undefined
+      ? Either.right(new Set(ids.map(Number)))
+      : invalid("TCM_SPONSORED_PROJECTS", `"${bad}" is not a project id (use "1,2,3" or "all")`);
   }),
 );
 
@@ -125,7 +145,9 @@ const feeCaps = Config.all([gwei("TCM_MAX_FEE_GWEI"), gwei("TCM_MAX_PRIORITY_FEE
   Config.mapOrFail(([fee, priority]) => {
     const maxFeePerGas = Option.getOrElse(fee, () => parseGwei("100"));
     const defaultTip = parseGwei("2");
-    const maxPriorityFeePerGas = Option.getOrElse(priority, () => (defaultTip > maxFeePerGas ? maxFeePerGas : defaultTip));
+    const maxPriorityFeePerGas = Option.getOrElse(priority, () =>
+      defaultTip > maxFeePerGas ? maxFeePerGas : defaultTip,
+    );
     return maxPriorityFeePerGas > maxFeePerGas
       ? invalid("TCM_MAX_PRIORITY_FEE_GWEI", "must not exceed TCM_MAX_FEE_GWEI")
       : Either.right({ maxFeePerGas, maxPriorityFeePerGas });
@@ -138,7 +160,10 @@ const logLevel = optionalText("TCM_LOG_LEVEL").pipe(
     const level = LOG_LEVELS[text.value.toLowerCase()];
     return level !== undefined
       ? Either.right(level)
-      : invalid("TCM_LOG_LEVEL", `must be one of trace, debug, info, warning, error, fatal, none (got "${text.value}")`);
+      : invalid(
+          "TCM_LOG_LEVEL",
+          `must be one of trace, debug, info, warning, error, fatal, none (got "${text.value}")`,
+        );
   }),
 );
 
@@ -184,11 +209,16 @@ export const loadKeeperSettings = Effect.fn("KeeperConfig.load")(function* () {
   const settings = yield* keeperConfig.pipe(
     Effect.mapError((e) => {
       const { variable, message } = firstProblem(e);
-      return new KeeperConfigError({ variable, message: message.includes(variable) ? message : `${variable}: ${message}` });
+      return new KeeperConfigError({
+        variable,
+        message: message.includes(variable) ? message : `${variable}: ${message}`,
+      });
     }),
   );
   yield* accountFromKey(settings.privateKey).pipe(
-    Effect.mapError((e) => new KeeperConfigError({ variable: "TCM_PRIVATE_KEY", message: `TCM_PRIVATE_KEY: ${e.message}` })),
+    Effect.mapError(
+      (e) => new KeeperConfigError({ variable: "TCM_PRIVATE_KEY", message: `TCM_PRIVATE_KEY: ${e.message}` }),
+    ),
   );
   return settings;
 });

@@ -12,8 +12,15 @@ import { Clock, Effect, Metric, MetricBoundaries, MetricLabel, Option } from "ef
  * tcm_keeper_rpc_requests_total{method}, tcm_keeper_rpc_latency_seconds{method},
  * tcm_keeper_last_successful_poll_timestamp_seconds, tcm_keeper_inflight_transactions.
  */
-export const harvests = Metric.counter("tcm_keeper_harvests_total", { description: "Harvests this keeper performed, by project.", incremental: true });
-export const bountyWei = Metric.counter("tcm_keeper_bounty_wei_total", { description: "Harvest bounties earned, in stETH wei.", bigint: true, incremental: true });
+export const harvests = Metric.counter("tcm_keeper_harvests_total", {
+  description: "Harvests this keeper performed, by project.",
+  incremental: true,
+});
+export const bountyWei = Metric.counter("tcm_keeper_bounty_wei_total", {
+  description: "Harvest bounties earned, in stETH wei.",
+  bigint: true,
+  incremental: true,
+});
 export const deploySteps = Metric.counter("tcm_keeper_deploy_steps_total", {
   description: "Deploy steps this keeper ran (alone or inside a harvest), by project.",
   incremental: true,
@@ -38,9 +45,13 @@ export const pendingWstEthWei = Metric.gauge("tcm_keeper_pending_wsteth_wei", {
   bigint: true,
 });
 export const stalled = Metric.gauge("tcm_keeper_stalled", {
-  description: "1 while a project's due steps would deploy nothing (price past the band); looked at again after a back-off.",
+  description:
+    "1 while a project's due steps would deploy nothing (price past the band); looked at again after a back-off.",
 });
-export const stalls = Metric.counter("tcm_keeper_stalls_total", { description: "Times a project was found stalled, by project.", incremental: true });
+export const stalls = Metric.counter("tcm_keeper_stalls_total", {
+  description: "Times a project was found stalled, by project.",
+  incremental: true,
+});
 export const errors = Metric.counter("tcm_keeper_errors_total", { description: "Errors by class.", incremental: true });
 export const skips = Metric.counter("tcm_keeper_skips_total", {
   description: "Due harvests (family=harvest) and deploy steps (family=deploy) not done, by reason.",
@@ -63,7 +74,9 @@ export const rpcLatency = Metric.histogram(
 export const lastSuccessfulPoll = Metric.gauge("tcm_keeper_last_successful_poll_timestamp_seconds", {
   description: "Unix time of the last poll that completed.",
 });
-export const inflight = Metric.gauge("tcm_keeper_inflight_transactions", { description: "Transactions broadcast and not yet mined." });
+export const inflight = Metric.gauge("tcm_keeper_inflight_transactions", {
+  description: "Transactions broadcast and not yet mined.",
+});
 
 const project = (id: number) => String(id);
 
@@ -75,7 +88,11 @@ export const observeRpc = (method: string, seconds: number): void => {
 };
 
 /** A harvest this keeper performed, and the step it ran. */
-export const recordHarvest = (projectId: number, bounty: bigint, step: { readonly bounty: bigint; readonly wstEthAdded: bigint; readonly wstEthSwapped: bigint } | undefined) =>
+export const recordHarvest = (
+  projectId: number,
+  bounty: bigint,
+  step: { readonly bounty: bigint; readonly wstEthAdded: bigint; readonly wstEthSwapped: bigint } | undefined,
+) =>
   Effect.gen(function* () {
     yield* Metric.increment(Metric.tagged(harvests, "project", project(projectId)));
     yield* Metric.incrementBy(bountyWei, bounty);
@@ -83,7 +100,10 @@ export const recordHarvest = (projectId: number, bounty: bigint, step: { readonl
   });
 
 /** A deploy step this keeper ran (alone or inside a harvest). */
-export const recordStep = (projectId: number, step: { readonly bounty: bigint; readonly wstEthAdded: bigint; readonly wstEthSwapped: bigint }) =>
+export const recordStep = (
+  projectId: number,
+  step: { readonly bounty: bigint; readonly wstEthAdded: bigint; readonly wstEthSwapped: bigint },
+) =>
   Effect.gen(function* () {
     yield* Metric.increment(Metric.tagged(deploySteps, "project", project(projectId)));
     yield* Metric.incrementBy(stepBountyWei, step.bounty);
@@ -95,7 +115,8 @@ export const recordSkip = (family: "harvest" | "deploy", reason: string) =>
   Metric.increment(Metric.tagged(Metric.tagged(skips, "family", family), "reason", reason));
 export const recordTx = (kind: string) => Metric.increment(Metric.tagged(txs, "kind", kind));
 export const recordGas = (wei: bigint) => Metric.incrementBy(gasSpentWei, wei);
-export const setPending = (projectId: number, wei: bigint) => Metric.set(Metric.tagged(pendingWstEthWei, "project", project(projectId)), wei);
+export const setPending = (projectId: number, wei: bigint) =>
+  Metric.set(Metric.tagged(pendingWstEthWei, "project", project(projectId)), wei);
 export const setStalled = (projectId: number, isStalled: boolean) =>
   Effect.zipRight(
     Metric.set(Metric.tagged(stalled, "project", project(projectId)), isStalled ? 1 : 0),

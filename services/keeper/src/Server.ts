@@ -16,7 +16,9 @@ const Routes = HttpLayerRouter.addAll(
       HttpLayerRouter.route(
         "GET",
         "/metrics",
-        Effect.map(renderKeeperMetrics, (body) => HttpServerResponse.text(body, { contentType: "text/plain; version=0.0.4; charset=utf-8" })),
+        Effect.map(renderKeeperMetrics, (body) =>
+          HttpServerResponse.text(body, { contentType: "text/plain; version=0.0.4; charset=utf-8" }),
+        ),
       ),
       HttpLayerRouter.route(
         "GET",
@@ -24,9 +26,18 @@ const Routes = HttpLayerRouter.addAll(
         Effect.gen(function* () {
           const last = Option.getOrElse(yield* lastSuccessfulPollMillis, () => 0);
           const now = yield* Clock.currentTimeMillis;
-          const status = last > 0 && now - last <= staleAfterMs ? "ok" : last === 0 && now - startedAt <= staleAfterMs ? "starting" : "stale";
+          const status =
+            last > 0 && now - last <= staleAfterMs
+              ? "ok"
+              : last === 0 && now - startedAt <= staleAfterMs
+                ? "starting"
+                : "stale";
           return HttpServerResponse.unsafeJson(
-            { status, lastSuccessfulPoll: last === 0 ? null : new Date(last).toISOString(), uptimeSeconds: Math.round((now - startedAt) / 1000) },
+            {
+              status,
+              lastSuccessfulPoll: last === 0 ? null : new Date(last).toISOString(),
+              uptimeSeconds: Math.round((now - startedAt) / 1000),
+            },
             { status: status === "stale" ? 503 : 200 },
           );
         }),
@@ -38,6 +49,8 @@ const Routes = HttpLayerRouter.addAll(
 /** /metrics (Prometheus text) and /health on TCM_KEEPER_PORT (0: a free port, logged at start). */
 export const HttpLive = Layer.unwrapEffect(
   Effect.map(KeeperConfig, (settings) =>
-    HttpLayerRouter.serve(Routes, { disableLogger: true }).pipe(Layer.provide(NodeHttpServer.layer(createServer, { port: settings.port }))),
+    HttpLayerRouter.serve(Routes, { disableLogger: true }).pipe(
+      Layer.provide(NodeHttpServer.layer(createServer, { port: settings.port })),
+    ),
   ),
 );

@@ -17,7 +17,10 @@ export interface KeeperMode {
 export const ExitCodes = { ok: 0, failures: 1, badConfig: 2 } as const;
 
 /** Everything a pass needs: config, chain access and signer, the harvester. */
-export const KeeperCoreLive = Harvester.Default.pipe(Layer.provideMerge(KeeperChainLive), Layer.provideMerge(KeeperConfig.Default));
+export const KeeperCoreLive = Harvester.Default.pipe(
+  Layer.provideMerge(KeeperChainLive),
+  Layer.provideMerge(KeeperConfig.Default),
+);
 
 /** One poll with its metrics and logs; a poll that fails outright is logged and counted, the next re-reads the chain. */
 export const onePoll = (dryRun: boolean) =>
@@ -45,7 +48,9 @@ export const PollLoopLive = (dryRun: boolean) =>
       yield* Effect.logInfo("keeper started").pipe(
         Effect.annotateLogs({ address: harvester.address, pollIntervalMs: settings.pollInterval.toJSON(), dryRun }),
       );
-      yield* Effect.forkScoped(onePoll(dryRun).pipe(Effect.ignore, Effect.repeat(Schedule.spaced(settings.pollInterval))));
+      yield* Effect.forkScoped(
+        onePoll(dryRun).pipe(Effect.ignore, Effect.repeat(Schedule.spaced(settings.pollInterval))),
+      );
       // Finalizers run in reverse: this logs first, then the poll fiber is interrupted, which waits for the
       // uninterruptible send-and-await section of a pass in progress.
       yield* Effect.addFinalizer(() => Effect.logInfo("shutting down; waiting for in-flight transactions"));
@@ -88,7 +93,10 @@ export const runKeeper = (mode: KeeperMode): Effect.Effect<number> => {
     Effect.catchAllCause((cause) =>
       Cause.isInterruptedOnly(cause)
         ? Effect.succeed(ExitCodes.ok)
-        : Effect.logError("keeper stopped").pipe(Effect.annotateLogs({ cause: Cause.pretty(cause) }), Effect.as(ExitCodes.failures)),
+        : Effect.logError("keeper stopped").pipe(
+            Effect.annotateLogs({ cause: Cause.pretty(cause) }),
+            Effect.as(ExitCodes.failures),
+          ),
     ),
     Effect.provide(Logger.json),
   );
@@ -97,7 +105,9 @@ export const runKeeper = (mode: KeeperMode): Effect.Effect<number> => {
 /** Where a command's exit code goes (the entry point reads it after the command ran). */
 export class ExitCode extends Context.Tag("@tcm/keeper/ExitCode")<ExitCode, Ref.Ref<number>>() {}
 
-const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("plan and log what would be sent; send nothing"));
+const dryRun = Options.boolean("dry-run").pipe(
+  Options.withDescription("plan and log what would be sent; send nothing"),
+);
 
 /**
  * `keeper run [--dry-run]` and `keeper once [--dry-run]` (@effect/cli), each handing its mode to `handler`; the
@@ -105,11 +115,19 @@ const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("plan and
  */
 export const keeperCommand = <R>(handler: (mode: KeeperMode) => Effect.Effect<number, never, R>) => {
   const mode = (command: KeeperMode["command"]) => (options: { readonly dryRun: boolean }) =>
-    Effect.flatMap(handler({ command, dryRun: options.dryRun }), (code) => Effect.flatMap(ExitCode, (ref) => Ref.set(ref, code)));
-  const run = Command.make("run", { dryRun }, mode("run")).pipe(Command.withDescription("poll every TCM_POLL_INTERVAL_MS until stopped"));
-  const once = Command.make("once", { dryRun }, mode("once")).pipe(Command.withDescription("one pass; exit 0 (done) or 1 (failures)"));
+    Effect.flatMap(handler({ command, dryRun: options.dryRun }), (code) =>
+      Effect.flatMap(ExitCode, (ref) => Ref.set(ref, code)),
+    );
+  const run = Command.make("run", { dryRun }, mode("run")).pipe(
+    Command.withDescription("poll every TCM_POLL_INTERVAL_MS until stopped"),
+  );
+  const once = Command.make("once", { dryRun }, mode("once")).pipe(
+    Command.withDescription("one pass; exit 0 (done) or 1 (failures)"),
+  );
   return Command.make("keeper", { rest: Args.none }).pipe(
-    Command.withDescription("TCM keeper: harvests once per epoch and runs the deploy steps (configuration from TCM_* variables)"),
+    Command.withDescription(
+      "TCM keeper: harvests once per epoch and runs the deploy steps (configuration from TCM_* variables)",
+    ),
     Command.withSubcommands([run, once]),
   );
 };
@@ -120,7 +138,8 @@ export const cli = <R>(argv: ReadonlyArray<string>, handler: (mode: KeeperMode) 
     const code = yield* Ref.make<number>(ExitCodes.ok);
     const run = Command.run(keeperCommand(handler), { name: "keeper", version: "0.1.0" });
     const result = yield* Effect.either(run(argv).pipe(Effect.provideService(ExitCode, code)));
-    if (Either.isLeft(result)) return ValidationError.isValidationError(result.left) ? ExitCodes.badConfig : ExitCodes.failures;
+    if (Either.isLeft(result))
+      return ValidationError.isValidationError(result.left) ? ExitCodes.badConfig : ExitCodes.failures;
     return yield* Ref.get(code);
   });
 

@@ -10,5 +10,6 @@ import { cli, runKeeper } from "./Worker.js";
 NodeRuntime.runMain(cli(process.argv, runKeeper).pipe(Effect.provide(NodeContext.layer)), {
   disableErrorReporting: true,
   disablePrettyLogger: true,
-  teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : Exit.isInterrupted(exit) ? 0 : 1),
+  teardown: (exit, onExit) =>
+    onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : Exit.isInterrupted(exit) ? 0 : 1),
 });

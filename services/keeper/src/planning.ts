@@ -71,7 +71,12 @@ export interface DeployCandidate extends Candidate {
 
 /** stETH that `wst` wstETH unwraps to at the state's Lido rate (@tcm/domain's lido.unwrapAmount). */
 export const stEthValueOfWst = (state: State, wst: bigint): bigint =>
-  wst === 0n ? 0n : lido.unwrapAmount({ totalShares: state.lido.totalShares, totalPooledEther: state.lido.totalPooledEther }, asWst(wst)).stEth;
+  wst === 0n
+    ? 0n
+    : lido.unwrapAmount(
+        { totalShares: state.lido.totalShares, totalPooledEther: state.lido.totalPooledEther },
+        asWst(wst),
+      ).stEth;
 
 const json = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? String(v) : v));
 
@@ -97,9 +102,18 @@ export const triageHarvests = (state: State, now: bigint) => {
     const { status, report, deploy } = preview.value;
     if (status === "Done") {
       // The step a harvest runs pays its bounty (wstETH) to the same caller.
-      candidates.push({ projectId: id, report, step: deploy, bounty: report.bountyStEth + stEthValueOfWst(state, deploy?.bounty ?? 0n) });
+      candidates.push({
+        projectId: id,
+        report,
+        step: deploy,
+        bounty: report.bountyStEth + stEthValueOfWst(state, deploy?.bounty ?? 0n),
+      });
     } else {
-      outcomes.push({ projectId: id, result: "skipped", reason: status === "AlreadyHarvested" ? "already-harvested" : "nothing-to-harvest" });
+      outcomes.push({
+        projectId: id,
+        result: "skipped",
+        reason: status === "AlreadyHarvested" ? "already-harvested" : "nothing-to-harvest",
+      });
     }
   }
   return { epoch, due, candidates, outcomes };
@@ -157,8 +171,16 @@ export const triageDeploys = (
       const at = nextDeployTimeOf(state, id);
       const pending = state.projects[id]?.pendingWstEth ?? 0n;
       // Nothing left to deploy (a harvest's step or another keeper's took it): no longer stalled.
-      if (stall !== undefined && pending < MIN_DEPLOY) changes.push({ _tag: "Resumed", projectId: id, since: stall.since });
-      if (!state.harvestsPaused && at.ok && pending >= MIN_DEPLOY && at.value > now && (next === undefined || at.value < next)) next = at.value;
+      if (stall !== undefined && pending < MIN_DEPLOY)
+        changes.push({ _tag: "Resumed", projectId: id, since: stall.since });
+      if (
+        !state.harvestsPaused &&
+        at.ok &&
+        pending >= MIN_DEPLOY &&
+        at.value > now &&
+        (next === undefined || at.value < next)
+      )
+        next = at.value;
       continue;
     }
     if (stall !== undefined && now < stall.nextLookAt) {
@@ -188,7 +210,10 @@ export const triageDeploys = (
 };
 
 /** The stall book after a triage's changes. */
-export const applyStallChanges = (stalls: ReadonlyMap<number, Stall>, changes: ReadonlyArray<StallChange>): Map<number, Stall> => {
+export const applyStallChanges = (
+  stalls: ReadonlyMap<number, Stall>,
+  changes: ReadonlyArray<StallChange>,
+): Map<number, Stall> => {
   const book = new Map(stalls);
   for (const change of changes) {
     if (change._tag === "Resumed") book.delete(change.projectId);

@@ -10,11 +10,23 @@ import { parseEther, parseGwei } from "viem";
 import { loadKeeperSettings } from "../src/KeeperConfig.js";
 import { type KeeperMode, cli } from "../src/Worker.js";
 import { NodeContext } from "@effect/platform-node";
-import { depositDemo, harvestedEvents, keeperEnv, keeperKeys, nonceOf, testChain, writeDeploymentFile } from "./support.js";
+import {
+  depositDemo,
+  harvestedEvents,
+  keeperEnv,
+  keeperKeys,
+  nonceOf,
+  testChain,
+  writeDeploymentFile,
+} from "./support.js";
 import { Devnet } from "@tcm/chain/devnet";
 
 const key = keeperKeys[0].privateKey;
-const good = { TCM_RPC_URLS: "http://127.0.0.1:8545, http://127.0.0.1:8546", TCM_PRIVATE_KEY: key, TCM_DEPLOYMENT_FILE: "deployments/d.json" };
+const good = {
+  TCM_RPC_URLS: "http://127.0.0.1:8545, http://127.0.0.1:8546",
+  TCM_PRIVATE_KEY: key,
+  TCM_DEPLOYMENT_FILE: "deployments/d.json",
+};
 const load = (env: Record<string, string>) =>
   loadKeeperSettings().pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))));
 
@@ -46,7 +58,13 @@ const runKeeper = (env: Record<string, string>, args: ReadonlyArray<string>) =>
 describe("configuration", () => {
   it.effect("reads every variable with defaults; the key stays redacted", () =>
     Effect.gen(function* () {
-      const s = yield* load({ ...good, TCM_SPONSORED_PROJECTS: "3, 1", TCM_HARVEST_CHUNK_SIZE: "50", TCM_MAX_FEE_GWEI: "1.5", TCM_LOG_LEVEL: "debug" });
+      const s = yield* load({
+        ...good,
+        TCM_SPONSORED_PROJECTS: "3, 1",
+        TCM_HARVEST_CHUNK_SIZE: "50",
+        TCM_MAX_FEE_GWEI: "1.5",
+        TCM_LOG_LEVEL: "debug",
+      });
       assert.deepStrictEqual(s.rpcUrls, ["http://127.0.0.1:8545", "http://127.0.0.1:8546"]);
       assert.strictEqual(Redacted.value(s.privateKey), key);
       assert.notInclude(String(s.privateKey), key.slice(2, 12));
@@ -58,9 +76,17 @@ describe("configuration", () => {
       assert.isTrue(Duration.equals(s.pollInterval, Duration.minutes(1)));
       assert.strictEqual(s.port, 9464);
       assert.strictEqual(s.logLevel._tag, "Debug");
-      const all = yield* load({ ...good, TCM_DEPLOYMENT_FILE: "", TCM_MACHINE_ADDRESS: "0x5fbdb2315678afecb367f032d93f642f64180aa3", TCM_SPONSORED_PROJECTS: "all" });
+      const all = yield* load({
+        ...good,
+        TCM_DEPLOYMENT_FILE: "",
+        TCM_MACHINE_ADDRESS: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+        TCM_SPONSORED_PROJECTS: "all",
+      });
       assert.strictEqual(all.sponsored, "all");
-      assert.deepStrictEqual(all.deployment, { _tag: "Machine", machine: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
+      assert.deepStrictEqual(all.deployment, {
+        _tag: "Machine",
+        machine: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+      });
     }),
   );
 
@@ -97,21 +123,25 @@ describe("configuration", () => {
     );
   }
 
-  it.effect("the command line (@effect/cli): run/once with --dry-run reach the handler, whose number is the exit code; bad usage is 2", () =>
-    Effect.gen(function* () {
-      const seen: KeeperMode[] = [];
-      const run = (args: ReadonlyArray<string>) =>
-        cli(["node", "keeper", ...args], (mode) => Effect.sync(() => (seen.push(mode), seen.length === 1 ? 0 : 1))).pipe(Effect.provide(NodeContext.layer));
-      assert.strictEqual(yield* run(["run"]), 0);
-      assert.strictEqual(yield* run(["once", "--dry-run"]), 1);
-      assert.deepStrictEqual(seen, [
-        { command: "run", dryRun: false },
-        { command: "once", dryRun: true },
-      ]);
-      assert.strictEqual(yield* run(["sometimes"]), 2);
-      assert.strictEqual(yield* run(["once", "--loud"]), 2);
-      assert.strictEqual(seen.length, 2, "the handler never ran for bad usage");
-    }),
+  it.effect(
+    "the command line (@effect/cli): run/once with --dry-run reach the handler, whose number is the exit code; bad usage is 2",
+    () =>
+      Effect.gen(function* () {
+        const seen: KeeperMode[] = [];
+        const run = (args: ReadonlyArray<string>) =>
+          cli(["node", "keeper", ...args], (mode) =>
+            Effect.sync(() => (seen.push(mode), seen.length === 1 ? 0 : 1)),
+          ).pipe(Effect.provide(NodeContext.layer));
+        assert.strictEqual(yield* run(["run"]), 0);
+        assert.strictEqual(yield* run(["once", "--dry-run"]), 1);
+        assert.deepStrictEqual(seen, [
+          { command: "run", dryRun: false },
+          { command: "once", dryRun: true },
+        ]);
+        assert.strictEqual(yield* run(["sometimes"]), 2);
+        assert.strictEqual(yield* run(["once", "--loud"]), 2);
+        assert.strictEqual(seen.length, 2, "the handler never ran for bad usage");
+      }),
   );
 
   it.live("the process: exit 2 on bad config or usage, naming the variable or the file", () =>
@@ -132,55 +162,64 @@ describe("configuration", () => {
     }),
   );
 
-  it.live("the process: dry run sends nothing, once harvests, a down RPC is exit 1; run serves /metrics and /health and stops on SIGTERM", () =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const node = yield* anvil();
-        const deployment = yield* deployDevnet({ rpcUrl: node.url });
-        const file = writeDeploymentFile(deployment);
-        yield* Effect.gen(function* () {
-          yield* depositDemo(parseEther("300"));
-          const devnet = yield* Devnet;
-          yield* devnet.rebase(100);
-          yield* devnet.increaseTime(86_400);
-          const env = keeperEnv(node.url, file, key, { TCM_LOG_LEVEL: "info" });
-          const dry = yield* runKeeper(env, ["once", "--dry-run"]);
-          assert.strictEqual(dry.code, 0, dry.stdout + dry.stderr);
-          assert.include(dry.stdout, "dry run: would send");
-          assert.strictEqual(yield* nonceOf(keeperKeys[0].address), 0);
-          // JSON logs, one object per line.
-          const line = dry.stdout.split("\n").find((l) => l.includes("poll done"));
-          assert.strictEqual(JSON.parse(line ?? "{}").message, "poll done");
-          const once = yield* runKeeper(env, ["once"]);
-          assert.strictEqual(once.code, 0, once.stdout + once.stderr);
-          assert.strictEqual((yield* harvestedEvents).length, 3);
-          // An RPC that is down: failures, exit 1.
-          const down = yield* runKeeper({ ...env, TCM_RPC_URLS: "http://127.0.0.1:1" }, ["once"]);
-          assert.strictEqual(down.code, 1, down.stdout + down.stderr);
-          // `run`: /metrics (the shared Prometheus renderer) and /health while it polls; SIGTERM ends it with 0.
-          const port = yield* freePort;
-          const running = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "run"], {
-            cwd: keeperRoot,
-            env: { PATH: process.env["PATH"] ?? "", ...env, TCM_KEEPER_PORT: String(port) },
-          });
-          const exited = Effect.async<number | null>((resume) => void running.once("exit", (code) => resume(Effect.succeed(code))));
-          const get = (path: string) =>
-            Effect.tryPromise(() => fetch(`http://127.0.0.1:${port}${path}`).then(async (r) => ({ status: r.status, body: await r.text() })));
-          const scraped = yield* get("/metrics").pipe(
-            Effect.filterOrFail((r) => r.body.includes("tcm_keeper_polls_total")),
-            // Polls until the process serves its first poll's metrics (startup), at most 30 s.
-            Effect.retry(Schedule.spaced(Duration.millis(100)).pipe(Schedule.upTo(Duration.seconds(30)))),
-          );
-          assert.include(scraped.body, "# TYPE tcm_keeper_polls_total counter");
-          assert.match(scraped.body, /tcm_keeper_pending_wsteth_wei\{project="1"\} \d+/);
-          assert.match(scraped.body, /tcm_keeper_rpc_requests_total\{method="[a-z_]+"\} \d+/);
-          const health = yield* get("/health");
-          assert.strictEqual(health.status, 200, health.body);
-          assert.strictEqual(JSON.parse(health.body).status, "ok");
-          running.kill("SIGTERM");
-          assert.strictEqual(yield* exited, 0);
-        }).pipe(Effect.provide(testChain(node, deployment)));
-      }),
-    ),
+  it.live(
+    "the process: dry run sends nothing, once harvests, a down RPC is exit 1; run serves /metrics and /health and stops on SIGTERM",
+    () =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const node = yield* anvil();
+          const deployment = yield* deployDevnet({ rpcUrl: node.url });
+          const file = writeDeploymentFile(deployment);
+          yield* Effect.gen(function* () {
+            yield* depositDemo(parseEther("300"));
+            const devnet = yield* Devnet;
+            yield* devnet.rebase(100);
+            yield* devnet.increaseTime(86_400);
+            const env = keeperEnv(node.url, file, key, { TCM_LOG_LEVEL: "info" });
+            const dry = yield* runKeeper(env, ["once", "--dry-run"]);
+            assert.strictEqual(dry.code, 0, dry.stdout + dry.stderr);
+            assert.include(dry.stdout, "dry run: would send");
+            assert.strictEqual(yield* nonceOf(keeperKeys[0].address), 0);
+            // JSON logs, one object per line.
+            const line = dry.stdout.split("\n").find((l) => l.includes("poll done"));
+            assert.strictEqual(JSON.parse(line ?? "{}").message, "poll done");
+            const once = yield* runKeeper(env, ["once"]);
+            assert.strictEqual(once.code, 0, once.stdout + once.stderr);
+            assert.strictEqual((yield* harvestedEvents).length, 3);
+            // An RPC that is down: failures, exit 1.
+            const down = yield* runKeeper({ ...env, TCM_RPC_URLS: "http://127.0.0.1:1" }, ["once"]);
+            assert.strictEqual(down.code, 1, down.stdout + down.stderr);
+            // `run`: /metrics (the shared Prometheus renderer) and /health while it polls; SIGTERM ends it with 0.
+            const port = yield* freePort;
+            const running = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "run"], {
+              cwd: keeperRoot,
+              env: { PATH: process.env["PATH"] ?? "", ...env, TCM_KEEPER_PORT: String(port) },
+            });
+            const exited = Effect.async<number | null>(
+              (resume) => void running.once("exit", (code) => resume(Effect.succeed(code))),
+            );
+            const get = (path: string) =>
+              Effect.tryPromise(() =>
+                fetch(`http://127.0.0.1:${port}${path}`).then(async (r) => ({
+                  status: r.status,
+                  body: await r.text(),
+                })),
+              );
+            const scraped = yield* get("/metrics").pipe(
+              Effect.filterOrFail((r) => r.body.includes("tcm_keeper_polls_total")),
+              // Polls until the process serves its first poll's metrics (startup), at most 30 s.
+              Effect.retry(Schedule.spaced(Duration.millis(100)).pipe(Schedule.upTo(Duration.seconds(30)))),
+            );
+            assert.include(scraped.body, "# TYPE tcm_keeper_polls_total counter");
+            assert.match(scraped.body, /tcm_keeper_pending_wsteth_wei\{project="1"\} \d+/);
+            assert.match(scraped.body, /tcm_keeper_rpc_requests_total\{method="[a-z_]+"\} \d+/);
+            const health = yield* get("/health");
+            assert.strictEqual(health.status, 200, health.body);
+            assert.strictEqual(JSON.parse(health.body).status, "ok");
+            running.kill("SIGTERM");
+            assert.strictEqual(yield* exited, 0);
+          }).pipe(Effect.provide(testChain(node, deployment)));
+        }),
+      ),
   );
 });

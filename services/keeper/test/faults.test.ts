@@ -30,7 +30,9 @@ import {
 
 const keeperRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-const withDevnet = <A, E, R>(body: (node: AnvilInstance, deployment: DeploymentInfo, file: string) => Effect.Effect<A, E, R>) =>
+const withDevnet = <A, E, R>(
+  body: (node: AnvilInstance, deployment: DeploymentInfo, file: string) => Effect.Effect<A, E, R>,
+) =>
   Effect.scoped(
     Effect.gen(function* () {
       const node = yield* anvil();
@@ -53,7 +55,10 @@ const allHarvestedOnce = (days: number) =>
   Effect.gen(function* () {
     const counts = harvestCounts(yield* harvestedEvents);
     assert.strictEqual(counts.size, 3 * days, JSON.stringify([...counts]));
-    assert.isTrue([...counts.values()].every((n) => n === 1), JSON.stringify([...counts]));
+    assert.isTrue(
+      [...counts.values()].every((n) => n === 1),
+      JSON.stringify([...counts]),
+    );
   });
 
 const spawnKeeper = (env: Record<string, string>, args: ReadonlyArray<string>) => {
@@ -91,7 +96,12 @@ describe("keeper under faults", () => {
           return "pass";
         };
         const keeper = yield* Layer.build(
-          keeperLayer(keeperEnv(faulty.url, file, keeperKeys[0].privateKey, { TCM_SPONSORED_PROJECTS: "all", TCM_RPC_TIMEOUT_MS: "1000" })),
+          keeperLayer(
+            keeperEnv(faulty.url, file, keeperKeys[0].privateKey, {
+              TCM_SPONSORED_PROJECTS: "all",
+              TCM_RPC_TIMEOUT_MS: "1000",
+            }),
+          ),
         );
         const devnet = yield* Devnet;
         const days = 3;
@@ -103,7 +113,10 @@ describe("keeper under faults", () => {
           // As in `run`: polls until nothing is due (a poll may fail outright; the next one re-reads the chain).
           for (let attempt = 0; attempt < 10; attempt++) {
             const report = yield* Effect.either(pass().pipe(Effect.provide(keeper)));
-            if (report._tag === "Right") rejected += report.right.outcomes.filter((o) => o.result === "failed" && o.errorClass === "tx-rejected").length;
+            if (report._tag === "Right")
+              rejected += report.right.outcomes.filter(
+                (o) => o.result === "failed" && o.errorClass === "tx-rejected",
+              ).length;
             if (report._tag === "Right" && report.right.due.length === 0) break;
           }
         }
@@ -125,7 +138,10 @@ describe("keeper under faults", () => {
         const relay = yield* proxy(node.url);
         const sent: Hex[] = [];
         relay.onSendRaw = (hash) => void sent.push(hash);
-        const env = keeperEnv(relay.url, file, keeperKeys[1].privateKey, { TCM_SPONSORED_PROJECTS: "all", TCM_TX_TIMEOUT_MS: "20000" });
+        const env = keeperEnv(relay.url, file, keeperKeys[1].privateKey, {
+          TCM_SPONSORED_PROJECTS: "all",
+          TCM_TX_TIMEOUT_MS: "20000",
+        });
         const devnet = yield* Devnet;
         const chain = yield* ChainClient;
         const address = (yield* Effect.provide(TxSender, keeperLayer(env))).address;
@@ -134,7 +150,10 @@ describe("keeper under faults", () => {
         yield* devnet.increaseTime(86_400);
         yield* rpc(node.url, "evm_setAutomine", [false]);
         const first = spawnKeeper(env, ["run"]);
-        yield* waitUntil("the first broadcast", Effect.sync(() => sent.length === 1));
+        yield* waitUntil(
+          "the first broadcast",
+          Effect.sync(() => sent.length === 1),
+        );
         first.child.kill("SIGKILL");
         yield* exitOf(first.child);
         const pending = yield* chain.read("nonce", (c) => c.getTransactionCount({ address, blockTag: "pending" }));
@@ -143,18 +162,32 @@ describe("keeper under faults", () => {
         const before = relay.stats.requests;
         const second = spawnKeeper(env, ["run"]);
         // The restarted keeper is up and polling the nonces (settlePrevious), not sending.
-        yield* waitUntil("the restarted keeper to poll", Effect.sync(() => relay.stats.requests > before + 20), 30_000);
-        assert.strictEqual(sent.length, 1, `the restarted keeper waits for the pending transaction\n${second.output()}`);
+        yield* waitUntil(
+          "the restarted keeper to poll",
+          Effect.sync(() => relay.stats.requests > before + 20),
+          30_000,
+        );
+        assert.strictEqual(
+          sent.length,
+          1,
+          `the restarted keeper waits for the pending transaction\n${second.output()}`,
+        );
         yield* rpc(node.url, "evm_mine");
         yield* rpc(node.url, "evm_setAutomine", [true]);
-        yield* waitUntil("day 1 harvested", Effect.map(harvestedEvents, (e) => e.length === 3));
+        yield* waitUntil(
+          "day 1 harvested",
+          Effect.map(harvestedEvents, (e) => e.length === 3),
+        );
         yield* Effect.sleep(Duration.millis(1_000));
         assert.strictEqual(sent.length, 1, "no second transaction for day 1");
 
         // Day 2: the restarted keeper harvests on its own; then a graceful stop.
         yield* devnet.rebase(20);
         yield* devnet.increaseTime(86_400);
-        yield* waitUntil("day 2 harvested", Effect.map(harvestedEvents, (e) => e.length === 6));
+        yield* waitUntil(
+          "day 2 harvested",
+          Effect.map(harvestedEvents, (e) => e.length === 6),
+        );
         second.child.kill("SIGTERM");
         assert.strictEqual(yield* exitOf(second.child), 0, second.output());
         yield* allHarvestedOnce(2);
@@ -165,75 +198,88 @@ describe("keeper under faults", () => {
     ),
   );
 
-  it.effect("a transaction not mined in time is replaced (same nonce, fees ≥ +12.5 %), mined once; time driven by TestClock", () =>
-    // The devnet comes up on the live clock; the keeper's receipt polling and replacement run on the TestClock: a
-    // 60-second replacement timeout passes in the test's own steps, not in wall time.
-    Effect.scoped(
-      Effect.gen(function* () {
-        const live = <A, E, R>(effect: Effect.Effect<A, E, R>) => TestServices.provideLive(effect);
-        const liveWait = live(Effect.sleep(Duration.millis(20)));
-        const node = yield* live(anvil());
-        const deployment = yield* live(deployDevnet({ rpcUrl: node.url }));
-        const chainLayer = testChain(node, deployment);
-        const relay = yield* proxy(node.url);
-        const sent: Hex[] = [];
-        relay.onSendRaw = (hash) => void sent.push(hash);
-        yield* live(
-          Effect.gen(function* () {
-            yield* depositDemo(parseEther("300"));
-            const devnet = yield* Devnet;
-            yield* devnet.rebase(20);
-            yield* devnet.increaseTime(86_400);
-          }).pipe(Effect.provide(chainLayer)),
-        );
-        const env = keeperEnv(relay.url, writeDeploymentFile(deployment), keeperKeys[2].privateKey, {
-          TCM_SPONSORED_PROJECTS: "all",
-          TCM_TX_TIMEOUT_MS: "60000",
-          TCM_RECEIPT_POLL_MS: "1000",
-        });
-        const keeper = yield* Layer.build(keeperLayer(env));
-        yield* live(rpc(node.url, "evm_setAutomine", [false]));
-        const running = yield* Effect.fork(pass().pipe(Effect.provide(keeper)));
-        // The first broadcast, then receipt polls every (virtual) second: no replacement before 60 virtual seconds.
-        for (let i = 0; i < 500 && sent.length === 0; i++) yield* liveWait;
-        assert.strictEqual(sent.length, 1, "the first broadcast");
-        for (let second = 1; second < 59; second++) {
-          yield* TestClock.adjust(Duration.seconds(1));
-          yield* liveWait;
-        }
-        assert.strictEqual(new Set(sent).size, 1, "no replacement before the timeout");
-        for (let i = 0; i < 200 && new Set(sent).size < 2; i++) {
-          yield* TestClock.adjust(Duration.seconds(1));
-          yield* liveWait;
-        }
-        assert.strictEqual(new Set(sent).size, 2, "replaced once the timeout passed");
-        yield* live(Effect.zipRight(rpc(node.url, "evm_mine"), rpc(node.url, "evm_setAutomine", [true])));
-        for (let i = 0; i < 200 && Option.isNone(yield* Fiber.poll(running)); i++) {
-          yield* TestClock.adjust(Duration.seconds(1));
-          yield* liveWait;
-        }
-        const report = yield* Fiber.join(running);
-        assert.deepStrictEqual(report.outcomes.map((o) => o.result), ["harvested", "harvested", "harvested"]);
-        const [original, replacement] = [...relay.stats.rawTxs].map((raw) => parseTransaction(raw));
-        assert.isDefined(original);
-        assert.isDefined(replacement);
-        assert.strictEqual(replacement?.nonce, original?.nonce, "same nonce");
-        assert.isTrue((replacement?.maxFeePerGas ?? 0n) * 1000n >= (original?.maxFeePerGas ?? 1n) * 1125n, "maxFeePerGas +12.5 % or more");
-        assert.isTrue((replacement?.maxPriorityFeePerGas ?? 0n) * 1000n >= (original?.maxPriorityFeePerGas ?? 1n) * 1125n, "tip +12.5 % or more");
-        yield* live(
-          Effect.gen(function* () {
-            const chain = yield* ChainClient;
-            const t = yield* Effect.provide(TxSender, keeper);
-            assert.strictEqual(yield* nonceOf(t.address), 1, "one nonce used");
-            const [firstHash, secondHash] = sent as [Hex, Hex];
-            const dropped = yield* chain.read("tx0", (c) => c.getTransaction({ hash: firstHash }).catch(() => undefined));
-            assert.strictEqual(dropped, undefined, "the original was replaced, never mined");
-            const mined = yield* chain.read("tx1", (c) => c.getTransactionReceipt({ hash: secondHash }));
-            assert.strictEqual(mined.status, "success");
-            assert.strictEqual((yield* harvestedEvents).length, 3);
-          }).pipe(Effect.provide(chainLayer)),
-        );
-      }),
-    ),
+  it.effect(
+    "a transaction not mined in time is replaced (same nonce, fees ≥ +12.5 %), mined once; time driven by TestClock",
+    () =>
+      // The devnet comes up on the live clock; the keeper's receipt polling and replacement run on the TestClock: a
+      // 60-second replacement timeout passes in the test's own steps, not in wall time.
+      Effect.scoped(
+        Effect.gen(function* () {
+          const live = <A, E, R>(effect: Effect.Effect<A, E, R>) => TestServices.provideLive(effect);
+          const liveWait = live(Effect.sleep(Duration.millis(20)));
+          const node = yield* live(anvil());
+          const deployment = yield* live(deployDevnet({ rpcUrl: node.url }));
+          const chainLayer = testChain(node, deployment);
+          const relay = yield* proxy(node.url);
+          const sent: Hex[] = [];
+          relay.onSendRaw = (hash) => void sent.push(hash);
+          yield* live(
+            Effect.gen(function* () {
+              yield* depositDemo(parseEther("300"));
+              const devnet = yield* Devnet;
+              yield* devnet.rebase(20);
+              yield* devnet.increaseTime(86_400);
+            }).pipe(Effect.provide(chainLayer)),
+          );
+          const env = keeperEnv(relay.url, writeDeploymentFile(deployment), keeperKeys[2].privateKey, {
+            TCM_SPONSORED_PROJECTS: "all",
+            TCM_TX_TIMEOUT_MS: "60000",
+            TCM_RECEIPT_POLL_MS: "1000",
+          });
+          const keeper = yield* Layer.build(keeperLayer(env));
+          yield* live(rpc(node.url, "evm_setAutomine", [false]));
+          const running = yield* Effect.fork(pass().pipe(Effect.provide(keeper)));
+          // The first broadcast, then receipt polls every (virtual) second: no replacement before 60 virtual seconds.
+          for (let i = 0; i < 500 && sent.length === 0; i++) yield* liveWait;
+          assert.strictEqual(sent.length, 1, "the first broadcast");
+          for (let second = 1; second < 59; second++) {
+            yield* TestClock.adjust(Duration.seconds(1));
+            yield* liveWait;
+          }
+          assert.strictEqual(new Set(sent).size, 1, "no replacement before the timeout");
+          for (let i = 0; i < 200 && new Set(sent).size < 2; i++) {
+            yield* TestClock.adjust(Duration.seconds(1));
+            yield* liveWait;
+          }
+          assert.strictEqual(new Set(sent).size, 2, "replaced once the timeout passed");
+          yield* live(Effect.zipRight(rpc(node.url, "evm_mine"), rpc(node.url, "evm_setAutomine", [true])));
+          for (let i = 0; i < 200 && Option.isNone(yield* Fiber.poll(running)); i++) {
+            yield* TestClock.adjust(Duration.seconds(1));
+            yield* liveWait;
+          }
+          const report = yield* Fiber.join(running);
+          assert.deepStrictEqual(
+            report.outcomes.map((o) => o.result),
+            ["harvested", "harvested", "harvested"],
+          );
+          const [original, replacement] = [...relay.stats.rawTxs].map((raw) => parseTransaction(raw));
+          assert.isDefined(original);
+          assert.isDefined(replacement);
+          assert.strictEqual(replacement?.nonce, original?.nonce, "same nonce");
+          assert.isTrue(
+            (replacement?.maxFeePerGas ?? 0n) * 1000n >= (original?.maxFeePerGas ?? 1n) * 1125n,
+            "maxFeePerGas +12.5 % or more",
+          );
+          assert.isTrue(
+            (replacement?.maxPriorityFeePerGas ?? 0n) * 1000n >= (original?.maxPriorityFeePerGas ?? 1n) * 1125n,
+            "tip +12.5 % or more",
+          );
+          yield* live(
+            Effect.gen(function* () {
+              const chain = yield* ChainClient;
+              const t = yield* Effect.provide(TxSender, keeper);
+              assert.strictEqual(yield* nonceOf(t.address), 1, "one nonce used");
+              const [firstHash, secondHash] = sent as [Hex, Hex];
+              const dropped = yield* chain.read("tx0", (c) =>
+                c.getTransaction({ hash: firstHash }).catch(() => undefined),
+              );
+              assert.strictEqual(dropped, undefined, "the original was replaced, never mined");
+              const mined = yield* chain.read("tx1", (c) => c.getTransactionReceipt({ hash: secondHash }));
+              assert.strictEqual(mined.status, "success");
+              assert.strictEqual((yield* harvestedEvents).length, 3);
+            }).pipe(Effect.provide(chainLayer)),
+          );
+        }),
+      ),
   );
 });

@@ -4,7 +4,16 @@
  * error classification, and receipts read back into outcomes.
  */
 import { assert, describe, it } from "@effect/vitest";
-import { ContractRevert, InvalidInput, NonceConflict, RpcError, StuckTransaction, TransientRpcError, TxRejected, technoCapitalMachineAbi } from "@tcm/chain";
+import {
+  ContractRevert,
+  InvalidInput,
+  NonceConflict,
+  RpcError,
+  StuckTransaction,
+  TransientRpcError,
+  TxRejected,
+  technoCapitalMachineAbi,
+} from "@tcm/chain";
 import {
   type Action,
   type Address,
@@ -37,14 +46,17 @@ import {
 const E = 10n ** 18n;
 const DAY = 86_400n;
 const addr = (n: number): Address => `0x${n.toString(16).padStart(40, "0")}`;
-const [MACHINE, STETH, WSTETH, GUARDIAN, DEV, ALICE, TRADER, KEEPER] = [0x7c3, 0x5e, 0x3000, 0x9, 0xde7, 0xa11ce, 0x7ade, 0x4ee].map(addr) as [
-  Address, Address, Address, Address, Address, Address, Address, Address,
-];
+const [MACHINE, STETH, WSTETH, GUARDIAN, DEV, ALICE, TRADER, KEEPER] = [
+  0x7c3, 0x5e, 0x3000, 0x9, 0xde7, 0xa11ce, 0x7ade, 0x4ee,
+].map(addr) as [Address, Address, Address, Address, Address, Address, Address, Address];
 const STEP_INTERVAL = 1_200n;
 
 const must = (state: State, actions: ReadonlyArray<Action>): State => {
   const result = applyAll(state, actions);
-  if (!result.ok) throw new Error(`action ${result.error.index} reverted: ${JSON.stringify(result.error.error, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
+  if (!result.ok)
+    throw new Error(
+      `action ${result.error.index} reverted: ${JSON.stringify(result.error.error, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`,
+    );
   return result.value;
 };
 
@@ -93,7 +105,16 @@ const dueDay1 = (): State => {
     { type: "submit", account: ALICE, amount: 1_000n * E },
     { type: "submit", account: TRADER, amount: 1_000n * E },
     { type: "wrap", account: TRADER, amount: 500n * E },
-    { type: "deposit", account: ALICE, amount: 300n * E, allocation: [{ projectId: 1, bps: 5_000n }, { projectId: 2, bps: 3_000n }, { projectId: 3, bps: 2_000n }] },
+    {
+      type: "deposit",
+      account: ALICE,
+      amount: 300n * E,
+      allocation: [
+        { projectId: 1, bps: 5_000n },
+        { projectId: 2, bps: 3_000n },
+        { projectId: 3, bps: 2_000n },
+      ],
+    },
     { type: "advanceTime", seconds: DAY },
   ]);
   return must(s, [{ type: "rebase", delta: s.lido.totalPooledEther / 100n }]);
@@ -101,8 +122,14 @@ const dueDay1 = (): State => {
 
 /** Day 2, harvested: every project has pending wstETH; `STEP_INTERVAL` later all three steps are due. */
 const stepsDue = (): State => {
-  let s = must(dueDay1(), [{ type: "harvestMany", caller: KEEPER, projectIds: [1, 2, 3] }, { type: "advanceTime", seconds: DAY }]);
-  s = must(s, [{ type: "rebase", delta: s.lido.totalPooledEther / 100n }, { type: "harvestMany", caller: KEEPER, projectIds: [1, 2, 3] }]);
+  let s = must(dueDay1(), [
+    { type: "harvestMany", caller: KEEPER, projectIds: [1, 2, 3] },
+    { type: "advanceTime", seconds: DAY },
+  ]);
+  s = must(s, [
+    { type: "rebase", delta: s.lido.totalPooledEther / 100n },
+    { type: "harvestMany", caller: KEEPER, projectIds: [1, 2, 3] },
+  ]);
   return must(s, [{ type: "advanceTime", seconds: STEP_INTERVAL }]);
 };
 
@@ -129,10 +156,15 @@ describe("harvest triage", () => {
   it("harvested this epoch: nothing due; paused: every due project skipped as paused", () => {
     const s = must(dueDay1(), [{ type: "harvestMany", caller: KEEPER, projectIds: [1, 2, 3] }]);
     assert.deepStrictEqual(triageHarvests(s, s.now).due, []);
-    const paused = must(dueDay1(), [{ type: "setPaused", caller: GUARDIAN, depositsPaused: false, harvestsPaused: true }]);
+    const paused = must(dueDay1(), [
+      { type: "setPaused", caller: GUARDIAN, depositsPaused: false, harvestsPaused: true },
+    ]);
     const t = triageHarvests(paused, paused.now);
     assert.deepStrictEqual(t.candidates, []);
-    assert.deepStrictEqual(t.outcomes.map((o) => o.result === "skipped" && o.reason), ["paused", "paused", "paused"]);
+    assert.deepStrictEqual(
+      t.outcomes.map((o) => o.result === "skipped" && o.reason),
+      ["paused", "paused", "paused"],
+    );
   });
 });
 
@@ -165,7 +197,10 @@ describe("deploy triage and stalls", () => {
     const idle = previewDeploy(pumped, 1, now);
     assert.isTrue(idle.ok && deployedWstEthOf(idle.value) === 0n);
     assert.deepStrictEqual(first.outcomes, [{ projectId: 1, result: "skipped", reason: "stalled" }]);
-    assert.deepStrictEqual(first.candidates.map((c) => c.projectId), [2, 3]);
+    assert.deepStrictEqual(
+      first.candidates.map((c) => c.projectId),
+      [2, 3],
+    );
     assert.strictEqual(first.changes.length, 1);
     assert.strictEqual(first.changes[0]?._tag, "Stalled");
     const book = applyStallChanges(new Map(), first.changes);
@@ -179,16 +214,29 @@ describe("deploy triage and stalls", () => {
 
     // Looked at again, still idle: the back-off doubles; no second "Stalled" report.
     const again = triageDeploys(pumped, now + STEP_INTERVAL, new Set(), book);
-    assert.deepStrictEqual(again.changes.map((c) => c._tag), ["StillStalled"]);
+    assert.deepStrictEqual(
+      again.changes.map((c) => c._tag),
+      ["StillStalled"],
+    );
     const book2 = applyStallChanges(book, again.changes);
-    assert.deepStrictEqual(book2.get(1), { since: now, nextLookAt: now + 3n * STEP_INTERVAL, backoff: 2n * STEP_INTERVAL });
+    assert.deepStrictEqual(book2.get(1), {
+      since: now,
+      nextLookAt: now + 3n * STEP_INTERVAL,
+      backoff: 2n * STEP_INTERVAL,
+    });
 
     // The price back (the trader sells what it bought): the preview deploys again and the project resumes.
     const bought = pumped.tokens[pumped.projects[1]!.token]!.balances[TRADER]!;
-    const back = must(pumped, [{ type: "swap", trader: TRADER, projectId: 1, side: "sellTokens", amountIn: bought }, { type: "advanceTime", seconds: 4n * STEP_INTERVAL }]);
+    const back = must(pumped, [
+      { type: "swap", trader: TRADER, projectId: 1, side: "sellTokens", amountIn: bought },
+      { type: "advanceTime", seconds: 4n * STEP_INTERVAL },
+    ]);
     const resumed = triageDeploys(back, back.now, new Set(), book2);
     assert.deepStrictEqual(resumed.changes, [{ _tag: "Resumed", projectId: 1, since: now }]);
-    assert.include(resumed.candidates.map((c) => c.projectId), 1);
+    assert.include(
+      resumed.candidates.map((c) => c.projectId),
+      1,
+    );
     assert.isUndefined(applyStallChanges(book2, resumed.changes).get(1));
   });
 
@@ -208,13 +256,31 @@ describe("deploy triage and stalls", () => {
       stall = nextStall(stall, 1_000n, 600n);
       seen.push(stall.backoff);
     }
-    assert.deepStrictEqual(seen, [600n, 1_200n, 2_400n, 4_800n, 9_600n, 19_200n, 38_400n, 76_800n, EPOCH_SECONDS, EPOCH_SECONDS]);
+    assert.deepStrictEqual(seen, [
+      600n,
+      1_200n,
+      2_400n,
+      4_800n,
+      9_600n,
+      19_200n,
+      38_400n,
+      76_800n,
+      EPOCH_SECONDS,
+      EPOCH_SECONDS,
+    ]);
   });
 });
 
 describe("chunks and profitability", () => {
   it("chunks keep order, are at most `size` long, and cover every item once", () => {
-    for (const [n, size] of [[0, 3], [1, 1], [7, 3], [25, 25], [26, 25], [200, 25]] as const) {
+    for (const [n, size] of [
+      [0, 3],
+      [1, 1],
+      [7, 3],
+      [25, 25],
+      [26, 25],
+      [200, 25],
+    ] as const) {
       const items = Array.from({ length: n }, (_, i) => i);
       const chunks = chunksOf(items, size);
       assert.deepStrictEqual(chunks.flat(), items);
@@ -232,13 +298,20 @@ describe("chunks and profitability", () => {
     ];
     // 300 gas × 1 wei ÷ 3 = 100 wei a project.
     const split = splitProfitable(chunk, 300n, 1n, (id) => id === 3);
-    assert.deepStrictEqual(split.keep.map((c) => c.projectId), [1, 3]);
-    assert.deepStrictEqual(split.unprofitable.map((c) => c.projectId), [2]);
+    assert.deepStrictEqual(
+      split.keep.map((c) => c.projectId),
+      [1, 3],
+    );
+    assert.deepStrictEqual(
+      split.unprofitable.map((c) => c.projectId),
+      [2],
+    );
     assert.deepStrictEqual(splitProfitable(chunk, 0n, 10n ** 9n, () => false).unprofitable, []);
   });
 });
 
-const revert = (name: string) => new ContractRevert({ operation: "estimate", name, args: [], message: name, data: undefined });
+const revert = (name: string) =>
+  new ContractRevert({ operation: "estimate", name, args: [], message: name, data: undefined });
 
 describe("classification", () => {
   it("legitimate reverts are skips; others are not", () => {
@@ -251,7 +324,10 @@ describe("classification", () => {
   });
 
   it("error classes by tag", () => {
-    assert.strictEqual(errorClassOf(new TransientRpcError({ operation: "x", reason: "network", message: "" })), "transient-rpc");
+    assert.strictEqual(
+      errorClassOf(new TransientRpcError({ operation: "x", reason: "network", message: "" })),
+      "transient-rpc",
+    );
     assert.strictEqual(errorClassOf(new RpcError({ operation: "x", reason: "other", message: "" })), "rpc");
     assert.strictEqual(errorClassOf(revert("Panic")), "revert-unexpected");
     assert.strictEqual(errorClassOf(new InvalidInput({ input: "x", rule: "r", message: "" })), "invalid-input");
@@ -265,24 +341,69 @@ describe("classification", () => {
 describe("receipts to outcomes", () => {
   const me = addr(0xabc);
   const other = addr(0xdef);
-  const report = { pendingIn: 5n, pendingOut: 1n, wstEthSwapped: 2n, tokensBought: 3n, wstEthAdded: 1n, tokensAdded: 3n, tokensSeeded: 0n, liquidityMinted: 7n, carryTokensIn: 0n, carryTokensOut: 0n, bounty: 1n, spotPrice: 9n, referencePrice: 9n, ceilingPrice: 10n, reserveWstEth: 11n, reserveTokens: 12n, lpTotalSupply: 13n };
+  const report = {
+    pendingIn: 5n,
+    pendingOut: 1n,
+    wstEthSwapped: 2n,
+    tokensBought: 3n,
+    wstEthAdded: 1n,
+    tokensAdded: 3n,
+    tokensSeeded: 0n,
+    liquidityMinted: 7n,
+    carryTokensIn: 0n,
+    carryTokensOut: 0n,
+    bounty: 1n,
+    spotPrice: 9n,
+    referencePrice: 9n,
+    ceilingPrice: 10n,
+    reserveWstEth: 11n,
+    reserveTokens: 12n,
+    lpTotalSupply: 13n,
+  };
   const deployedEvent = technoCapitalMachineAbi.find((x) => x.type === "event" && x.name === "Deployed");
   const logOf = (projectId: number, caller: Address): Log => {
     if (deployedEvent === undefined || deployedEvent.type !== "event") throw new Error("no Deployed event in the ABI");
-    const topics = encodeEventTopics({ abi: [deployedEvent], eventName: "Deployed", args: { projectId, caller } as never });
+    const topics = encodeEventTopics({
+      abi: [deployedEvent],
+      eventName: "Deployed",
+      args: { projectId, caller } as never,
+    });
     const nonIndexed = deployedEvent.inputs.filter((i) => !("indexed" in i && i.indexed));
-    const values = nonIndexed.map((i) => (i.name === "report" ? Object.fromEntries(("components" in i ? i.components : []).map((c) => [c.name, report[c.name as keyof typeof report] ?? 0n])) : i.name === "projectId" ? projectId : caller));
-    return { address: MACHINE, topics, data: encodeAbiParameters(nonIndexed, values as never), blockHash: null, blockNumber: null, logIndex: null, transactionHash: null, transactionIndex: null, removed: false } as unknown as Log;
+    const values = nonIndexed.map((i) =>
+      i.name === "report"
+        ? Object.fromEntries(
+            ("components" in i ? i.components : []).map((c) => [c.name, report[c.name as keyof typeof report] ?? 0n]),
+          )
+        : i.name === "projectId"
+          ? projectId
+          : caller,
+    );
+    return {
+      address: MACHINE,
+      topics,
+      data: encodeAbiParameters(nonIndexed, values as never),
+      blockHash: null,
+      blockNumber: null,
+      logIndex: null,
+      transactionHash: null,
+      transactionIndex: null,
+      removed: false,
+    } as unknown as Log;
   };
   it("a mined deployMany: my steps are deployed (with their reports), another caller's are skipped; a reverted one is classified", () => {
-    const outcomes = outcomesOfReceipt("deploy", [1, 2, 3], me, { hash: "0x01", logs: [logOf(1, me), logOf(2, other)] });
+    const outcomes = outcomesOfReceipt("deploy", [1, 2, 3], me, {
+      hash: "0x01",
+      logs: [logOf(1, me), logOf(2, other)],
+    });
     assert.strictEqual(outcomes[0]?.result, "deployed");
     if (outcomes[0]?.result === "deployed") assert.strictEqual(deployedWstEthOf(outcomes[0].report), 3n);
     assert.deepStrictEqual(outcomes.slice(1), [
       { projectId: 2, result: "skipped", reason: "not-deployed-in-tx" },
       { projectId: 3, result: "skipped", reason: "not-deployed-in-tx" },
     ]);
-    assert.deepStrictEqual(outcomesOfReceipt("deploy", [4], me, { revert: revert("TCM_StepNotDue") }), [{ projectId: 4, result: "skipped", reason: "step-not-due" }]);
+    assert.deepStrictEqual(outcomesOfReceipt("deploy", [4], me, { revert: revert("TCM_StepNotDue") }), [
+      { projectId: 4, result: "skipped", reason: "step-not-due" },
+    ]);
     assert.strictEqual(outcomesOfReceipt("harvest", [4], me, { revert: revert("Panic") })[0]?.result, "failed");
   });
 });

@@ -26,7 +26,9 @@ import {
   writeDeploymentFile,
 } from "./support.js";
 
-const withDevnet = <A, E, R>(body: (node: AnvilInstance, deployment: DeploymentInfo, file: string) => Effect.Effect<A, E, R>) =>
+const withDevnet = <A, E, R>(
+  body: (node: AnvilInstance, deployment: DeploymentInfo, file: string) => Effect.Effect<A, E, R>,
+) =>
   Effect.scoped(
     Effect.gen(function* () {
       const node = yield* anvil();
@@ -48,7 +50,9 @@ describe("keeper on anvil", () => {
           const runPass = pass().pipe(Effect.provide(keeper));
           // A step's bounty is bps of the little it deploys: on this small devnet it does not pay for the gas, so the
           // steps between harvests are run by a keeper that sponsors them (a key of its own).
-          const stepKeeper = yield* Layer.build(keeperLayer(keeperEnv(node.url, file, keeperKeys[3].privateKey, { TCM_SPONSORED_PROJECTS: "all" })));
+          const stepKeeper = yield* Layer.build(
+            keeperLayer(keeperEnv(node.url, file, keeperKeys[3].privateKey, { TCM_SPONSORED_PROJECTS: "all" })),
+          );
           const days = 4;
           for (let day = 1; day <= days; day++) {
             yield* devnet.rebase(100); // +1 %: bounties pay for the gas, no sponsorship needed
@@ -57,11 +61,22 @@ describe("keeper on anvil", () => {
             const at = before.timestamp + 5n;
             yield* devnet.setNextBlockTimestamp(at);
             const report = yield* runPass;
-            assert.strictEqual(report.failures, 0, JSON.stringify(report.outcomes, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+            assert.strictEqual(
+              report.failures,
+              0,
+              JSON.stringify(report.outcomes, (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+            );
             assert.deepStrictEqual([...report.due], [1, 2, 3], `day ${day}: due`);
-            assert.deepStrictEqual(report.outcomes.map((o) => o.result), ["harvested", "harvested", "harvested"]);
+            assert.deepStrictEqual(
+              report.outcomes.map((o) => o.result),
+              ["harvested", "harvested", "harvested"],
+            );
             // Each harvest ran its project's step (a day since the last one), so no separate step was due.
-            for (const o of report.outcomes) assert.isTrue(o.result === "harvested" && o.step !== undefined, JSON.stringify(o, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+            for (const o of report.outcomes)
+              assert.isTrue(
+                o.result === "harvested" && o.step !== undefined,
+                JSON.stringify(o, (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+              );
             assert.deepStrictEqual([...report.deployDue], []);
             // The harvestMany was the next block: its reports are the previews on the state before it.
             const events = (yield* harvestedEvents).filter((e) => e.blockNumber === before.blockNumber + 1n);
@@ -73,11 +88,19 @@ describe("keeper on anvil", () => {
               assert.isTrue(preview.ok && preview.value.status === "Done");
               if (!preview.ok) continue;
               for (const field of HARVEST_REPORT_FIELDS) {
-                assert.strictEqual(e.report[field], preview.value.report[field], `day ${day} project ${e.projectId} ${field}`);
+                assert.strictEqual(
+                  e.report[field],
+                  preview.value.report[field],
+                  `day ${day} project ${e.projectId} ${field}`,
+                );
               }
               const step = steps.find((s) => s.projectId === e.projectId);
               for (const field of DEPLOY_REPORT_FIELDS) {
-                assert.strictEqual(step?.report[field], preview.value.deploy?.[field], `day ${day} project ${e.projectId} step ${field}`);
+                assert.strictEqual(
+                  step?.report[field],
+                  preview.value.deploy?.[field],
+                  `day ${day} project ${e.projectId} step ${field}`,
+                );
               }
             }
             // A second pass in the same epoch finds nothing due (no harvest, no step) and sends nothing; it says
@@ -102,17 +125,28 @@ describe("keeper on anvil", () => {
               assert.isAbove(due.length, 0, `day ${day} round ${round}: a step is due`);
               yield* devnet.setNextBlockTimestamp(t);
               const stepped = yield* pass().pipe(Effect.provide(stepKeeper));
-              assert.strictEqual(stepped.failures, 0, JSON.stringify(stepped.deployOutcomes, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+              assert.strictEqual(
+                stepped.failures,
+                0,
+                JSON.stringify(stepped.deployOutcomes, (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+              );
               assert.deepStrictEqual([...stepped.deployDue], due);
               assert.isTrue(stepped.deployOutcomes.every((o) => o.result === "deployed"));
               const ran = (yield* deployedEvents).filter((e) => e.blockNumber === ahead.blockNumber + 1n);
-              assert.deepStrictEqual(ran.map((e) => e.projectId), due);
+              assert.deepStrictEqual(
+                ran.map((e) => e.projectId),
+                due,
+              );
               for (const e of ran) {
                 const preview = previewDeploy(ahead.state, e.projectId, t);
                 assert.isTrue(preview.ok);
                 if (!preview.ok) continue;
                 for (const field of DEPLOY_REPORT_FIELDS) {
-                  assert.strictEqual(e.report[field], preview.value[field], `day ${day} round ${round} project ${e.projectId} ${field}`);
+                  assert.strictEqual(
+                    e.report[field],
+                    preview.value[field],
+                    `day ${day} round ${round} project ${e.projectId} ${field}`,
+                  );
                 }
               }
             }
@@ -137,22 +171,41 @@ describe("keeper on anvil", () => {
         Effect.gen(function* () {
           yield* depositDemo(parseEther("300"));
           const devnet = yield* Devnet;
-          const a = yield* Layer.build(keeperLayer(keeperEnv(node.url, file, keeperKeys[0].privateKey, { TCM_SPONSORED_PROJECTS: "all" })));
-          const b = yield* Layer.build(keeperLayer(keeperEnv(node.url, file, keeperKeys[1].privateKey, { TCM_SPONSORED_PROJECTS: "all" })));
+          const a = yield* Layer.build(
+            keeperLayer(keeperEnv(node.url, file, keeperKeys[0].privateKey, { TCM_SPONSORED_PROJECTS: "all" })),
+          );
+          const b = yield* Layer.build(
+            keeperLayer(keeperEnv(node.url, file, keeperKeys[1].privateKey, { TCM_SPONSORED_PROJECTS: "all" })),
+          );
           for (let day = 1; day <= 3; day++) {
             yield* devnet.rebase(20);
             yield* devnet.increaseTime(86_400);
-            const [ra, rb] = yield* Effect.all([pass().pipe(Effect.provide(a)), pass().pipe(Effect.provide(b))], { concurrency: 2 });
-            assert.strictEqual(ra.failures + rb.failures, 0, JSON.stringify([ra.outcomes, rb.outcomes], (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+            const [ra, rb] = yield* Effect.all([pass().pipe(Effect.provide(a)), pass().pipe(Effect.provide(b))], {
+              concurrency: 2,
+            });
+            assert.strictEqual(
+              ra.failures + rb.failures,
+              0,
+              JSON.stringify([ra.outcomes, rb.outcomes], (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+            );
             // Whatever the interleaving, both keepers' outcomes are harvested or rightly skipped.
             for (const o of [...ra.outcomes, ...rb.outcomes]) assert.include(["harvested", "skipped"], o.result);
             if (day === 1) continue;
             // A step comes due: both keepers go for it; one step per project, the other keeper skips.
             const stepsBefore = (yield* deployedEvents).length;
             yield* devnet.advanceToNextStep();
-            const [sa, sb] = yield* Effect.all([pass().pipe(Effect.provide(a)), pass().pipe(Effect.provide(b))], { concurrency: 2 });
-            assert.strictEqual(sa.failures + sb.failures, 0, JSON.stringify([sa.deployOutcomes, sb.deployOutcomes], (_k, v) => (typeof v === "bigint" ? String(v) : v)));
-            for (const o of [...sa.deployOutcomes, ...sb.deployOutcomes]) assert.include(["deployed", "skipped"], o.result);
+            const [sa, sb] = yield* Effect.all([pass().pipe(Effect.provide(a)), pass().pipe(Effect.provide(b))], {
+              concurrency: 2,
+            });
+            assert.strictEqual(
+              sa.failures + sb.failures,
+              0,
+              JSON.stringify([sa.deployOutcomes, sb.deployOutcomes], (_k, v) =>
+                typeof v === "bigint" ? String(v) : v,
+              ),
+            );
+            for (const o of [...sa.deployOutcomes, ...sb.deployOutcomes])
+              assert.include(["deployed", "skipped"], o.result);
             const fresh = (yield* deployedEvents).slice(stepsBefore);
             assert.isAbove(fresh.length, 0);
             assert.strictEqual(new Set(fresh.map((e) => e.projectId)).size, fresh.length, "one step per project");

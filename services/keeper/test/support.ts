@@ -2,7 +2,16 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ChainClient, Deployment, type DeploymentInfo, ModelState, TcmReader, TxBuilder, TxSender, technoCapitalMachineAbi } from "@tcm/chain";
+import {
+  ChainClient,
+  Deployment,
+  type DeploymentInfo,
+  ModelState,
+  TcmReader,
+  TxBuilder,
+  TxSender,
+  technoCapitalMachineAbi,
+} from "@tcm/chain";
 import { type AnvilInstance, ANVIL_ACCOUNTS, Devnet, deploymentToJson } from "@tcm/chain/devnet";
 import { ConfigProvider, Effect, Layer, LogLevel, Logger } from "effect";
 import { type Address, parseEther, parseEventLogs } from "viem";
@@ -23,10 +32,17 @@ export const writeDeploymentFile = (deployment: DeploymentInfo): string => {
 /** Test-side chain access (Devnet helpers, builders, reader, the model) straight at anvil. */
 export const testChain = (node: AnvilInstance, deployment: DeploymentInfo) =>
   Layer.mergeAll(Devnet.Default, TxBuilder.Default, TcmReader.Default, ModelState.Default).pipe(
-    Layer.provideMerge(Layer.merge(ChainClient.layer({ rpcUrls: [node.url], pollingIntervalMs: 20 }), Deployment.fromValue(deployment))),
+    Layer.provideMerge(
+      Layer.merge(ChainClient.layer({ rpcUrls: [node.url], pollingIntervalMs: 20 }), Deployment.fromValue(deployment)),
+    ),
   );
 
-export const keeperEnv = (rpcUrl: string, file: string, key: string, extra: Record<string, string> = {}): Record<string, string> => ({
+export const keeperEnv = (
+  rpcUrl: string,
+  file: string,
+  key: string,
+  extra: Record<string, string> = {},
+): Record<string, string> => ({
   TCM_RPC_URLS: rpcUrl,
   TCM_PRIVATE_KEY: key,
   TCM_DEPLOYMENT_FILE: file,
@@ -56,7 +72,14 @@ export const depositDemo = (amount: bigint) =>
     yield* devnet.approveStEth(depositor.address, amount);
     yield* devnet.sendAs(
       depositor.address,
-      yield* builder.deposit({ amount, allocation: [{ projectId: 1, bps: 5_000 }, { projectId: 2, bps: 3_000 }, { projectId: 3, bps: 2_000 }] }),
+      yield* builder.deposit({
+        amount,
+        allocation: [
+          { projectId: 1, bps: 5_000 },
+          { projectId: 2, bps: 3_000 },
+          { projectId: 3, bps: 2_000 },
+        ],
+      }),
     );
   });
 
@@ -72,16 +95,16 @@ export interface HarvestEvent {
 export const harvestedEvents = Effect.gen(function* () {
   const chain = yield* ChainClient;
   const deployment = yield* Deployment;
-  const logs = yield* chain.read("getLogs", (c) => c.getLogs({ address: deployment.machine, fromBlock: 0n, toBlock: "latest" }));
-  return parseEventLogs({ abi: technoCapitalMachineAbi, logs, eventName: "Harvested" }).map(
-    (l): HarvestEvent => ({
-      projectId: l.args.projectId,
-      caller: l.args.caller,
-      epoch: l.args.report.epoch,
-      blockNumber: l.blockNumber,
-      report: l.args.report as unknown as Record<string, bigint>,
-    }),
+  const logs = yield* chain.read("getLogs", (c) =>
+    c.getLogs({ address: deployment.machine, fromBlock: 0n, toBlock: "latest" }),
   );
+  return parseEventLogs({ abi: technoCapitalMachineAbi, logs, eventName: "Harvested" }).map((l): HarvestEvent => ({
+    projectId: l.args.projectId,
+    caller: l.args.caller,
+    epoch: l.args.report.epoch,
+    blockNumber: l.blockNumber,
+    report: l.args.report as unknown as Record<string, bigint>,
+  }));
 });
 
 export interface DeployEvent {
@@ -95,15 +118,15 @@ export interface DeployEvent {
 export const deployedEvents = Effect.gen(function* () {
   const chain = yield* ChainClient;
   const deployment = yield* Deployment;
-  const logs = yield* chain.read("getLogs", (c) => c.getLogs({ address: deployment.machine, fromBlock: 0n, toBlock: "latest" }));
-  return parseEventLogs({ abi: technoCapitalMachineAbi, logs, eventName: "Deployed" }).map(
-    (l): DeployEvent => ({
-      projectId: l.args.projectId,
-      caller: l.args.caller,
-      blockNumber: l.blockNumber,
-      report: l.args.report as unknown as Record<string, bigint>,
-    }),
+  const logs = yield* chain.read("getLogs", (c) =>
+    c.getLogs({ address: deployment.machine, fromBlock: 0n, toBlock: "latest" }),
   );
+  return parseEventLogs({ abi: technoCapitalMachineAbi, logs, eventName: "Deployed" }).map((l): DeployEvent => ({
+    projectId: l.args.projectId,
+    caller: l.args.caller,
+    blockNumber: l.blockNumber,
+    report: l.args.report as unknown as Record<string, bigint>,
+  }));
 });
 
 /** (projectId, epoch) → how many Harvested events. */
@@ -115,11 +138,15 @@ export const harvestCounts = (events: ReadonlyArray<HarvestEvent>) => {
 
 export const rpc = (url: string, method: string, params: unknown[] = []) =>
   Effect.promise(() =>
-    fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) }).then(
-      (r) => r.json() as Promise<{ result?: unknown; error?: { message: string } }>,
-    ),
+    fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    }).then((r) => r.json() as Promise<{ result?: unknown; error?: { message: string } }>),
   );
 
 /** The account's mined nonce. */
 export const nonceOf = (address: Address) =>
-  Effect.flatMap(ChainClient, (chain) => chain.read("nonce", (c) => c.getTransactionCount({ address, blockTag: "latest" })));
+  Effect.flatMap(ChainClient, (chain) =>
+    chain.read("nonce", (c) => c.getTransactionCount({ address, blockTag: "latest" })),
+  );

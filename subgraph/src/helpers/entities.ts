@@ -51,7 +51,8 @@ function saveChanged(type: string, id: string, entity: Entity): void {
   let entries = entity.entries;
   let delta = new Entity();
   for (let i = 0; i < entries.length; i++) {
-    if (i >= before.length || changetype<usize>(entries[i].value) != changetype<usize>(before[i])) delta.entries.push(entries[i]);
+    if (i >= before.length || changetype<usize>(entries[i].value) != changetype<usize>(before[i]))
+      delta.entries.push(entries[i]);
   }
   if (delta.entries.length > 0) store.set(type, id, delta);
 }

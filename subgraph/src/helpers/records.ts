@@ -31,7 +31,11 @@ export function saveTopUpRecord(event: ToppedUp): void {
 }
 
 /** previousProjectIds / previousBps: the position's allocation before the event (the event does not carry it). */
-export function saveReallocationRecord(event: Reallocated, previousProjectIds: Array<i32>, previousBps: Array<i32>): void {
+export function saveReallocationRecord(
+  event: Reallocated,
+  previousProjectIds: Array<i32>,
+  previousBps: Array<i32>,
+): void {
   let p = event.params;
   let record = new Reallocation(eventId(event));
   record.account = p.account;

@@ -263,7 +263,15 @@ export function handleReallocated(event: Reallocated): void {
   let previousProjectIds = new Array<i32>(before.length);
   for (let i = 0; i < before.length; i++) previousProjectIds[i] = projectIdOfAllocation(before[i]);
   let previousBps = position.activeBps;
-  applyAllocation(position, positionChange, event.params.projectIds, event.params.bps, event.params.parts, event, positionWasCreated());
+  applyAllocation(
+    position,
+    positionChange,
+    event.params.projectIds,
+    event.params.bps,
+    event.params.parts,
+    event,
+    positionWasCreated(),
+  );
   positionChange.principal = event.params.principal;
   positionChange.save();
 
@@ -284,7 +292,15 @@ export function handleWithdrawn(event: Withdrawn): void {
     protocol.accountCount = protocol.accountCount + 1;
     protocolChange.accountCount = protocol.accountCount;
   }
-  applyAllocation(position, positionChange, event.params.projectIds, event.params.bps, event.params.parts, event, positionWasCreated());
+  applyAllocation(
+    position,
+    positionChange,
+    event.params.projectIds,
+    event.params.bps,
+    event.params.parts,
+    event,
+    positionWasCreated(),
+  );
   positionChange.principal = event.params.principal;
   positionChange.cumulativeWithdrawn = position.cumulativeWithdrawn.plus(event.params.principalRemoved);
   positionChange.cumulativeStEthPaid = position.cumulativeStEthPaid.plus(event.params.stEthPaid);

@@ -18,20 +18,47 @@ function repack(event: ethereum.Event, head: i32, name: string): Array<ethereum.
 export function handleTestProjectLaunched(event: ethereum.Event): void {
   let params = repack(event, 6, "params");
   handleProjectLaunched(
-    new ProjectLaunched(event.address, event.logIndex, event.transactionLogIndex, event.logType, event.block, event.transaction, params, event.receipt),
+    new ProjectLaunched(
+      event.address,
+      event.logIndex,
+      event.transactionLogIndex,
+      event.logType,
+      event.block,
+      event.transaction,
+      params,
+      event.receipt,
+    ),
   );
 }
 
 export function handleTestHarvested(event: ethereum.Event): void {
   let params = repack(event, 2, "report");
   handleHarvested(
-    new Harvested(event.address, event.logIndex, event.transactionLogIndex, event.logType, event.block, event.transaction, params, event.receipt),
+    new Harvested(
+      event.address,
+      event.logIndex,
+      event.transactionLogIndex,
+      event.logType,
+      event.block,
+      event.transaction,
+      params,
+      event.receipt,
+    ),
   );
 }
 
 export function handleTestDeployed(event: ethereum.Event): void {
   let params = repack(event, 2, "report");
   handleDeployed(
-    new Deployed(event.address, event.logIndex, event.transactionLogIndex, event.logType, event.block, event.transaction, params, event.receipt),
+    new Deployed(
+      event.address,
+      event.logIndex,
+      event.transactionLogIndex,
+      event.logType,
+      event.block,
+      event.transaction,
+      params,
+      event.receipt,
+    ),
   );
 }

@@ -18,7 +18,13 @@ import {
 import { ChainClient } from "../ChainClient.js";
 import { Deployment } from "../Deployment.js";
 import type { ChainError } from "../errors.js";
-import { mockStETHAbi, mockWstETHAbi, projectTokenAbi, technoCapitalMachineAbi, uniswapV2Router02Abi } from "../generated/artifacts.js";
+import {
+  mockStETHAbi,
+  mockWstETHAbi,
+  projectTokenAbi,
+  technoCapitalMachineAbi,
+  uniswapV2Router02Abi,
+} from "../generated/artifacts.js";
 import { decodeRevert } from "../revert.js";
 import { classifyRpcError, revertDataOf } from "../rpc.js";
 import type { PreparedTx } from "../TxBuilder.js";
@@ -42,7 +48,10 @@ const make = Effect.gen(function* () {
   const transport = custom({ request: (args) => chain.client.request(args as never) });
   const chainDef: Chain = chainFor(deployment.chainId, chain.rpcUrls);
   // JSON-RPC accounts: anvil signs for its unlocked dev accounts (eth_sendTransaction), no keys needed here.
-  const wallet: WalletClient<Transport, Chain, Account | undefined> = createWalletClient({ chain: chainDef, transport });
+  const wallet: WalletClient<Transport, Chain, Account | undefined> = createWalletClient({
+    chain: chainDef,
+    transport,
+  });
   const test: TestClient<"anvil", Transport, Chain> = createTestClient({ mode: "anvil", chain: chainDef, transport });
 
   const rpc = <A>(operation: string, f: () => Promise<A>): Effect.Effect<A, ChainError> =>
@@ -52,14 +61,31 @@ const make = Effect.gen(function* () {
   const sendAs = Effect.fn("Devnet.sendAs")(function* (account: Address, tx: PreparedTx) {
     const estimate =
       tx.gasEstimate ??
-      (yield* rpc("estimateGas", () => chain.client.estimateGas({ account, to: tx.to, data: tx.data, value: tx.value })));
+      (yield* rpc("estimateGas", () =>
+        chain.client.estimateGas({ account, to: tx.to, data: tx.data, value: tx.value }),
+      ));
     const hash = yield* rpc("sendTransaction", () =>
-      wallet.sendTransaction({ account, to: tx.to, data: tx.data, value: tx.value, gas: withGasMargin(estimate), chain: chainDef }),
+      wallet.sendTransaction({
+        account,
+        to: tx.to,
+        data: tx.data,
+        value: tx.value,
+        gas: withGasMargin(estimate),
+        chain: chainDef,
+      }),
     );
-    const receipt = yield* rpc("waitForTransactionReceipt", () => chain.client.waitForTransactionReceipt({ hash, pollingInterval: 20 }));
+    const receipt = yield* rpc("waitForTransactionReceipt", () =>
+      chain.client.waitForTransactionReceipt({ hash, pollingInterval: 20 }),
+    );
     if (receipt.status === "reverted") {
       const data = yield* rpc("call", () =>
-        chain.client.call({ account, to: tx.to, data: tx.data, value: tx.value, blockNumber: receipt.blockNumber - 1n }),
+        chain.client.call({
+          account,
+          to: tx.to,
+          data: tx.data,
+          value: tx.value,
+          blockNumber: receipt.blockNumber - 1n,
+        }),
       ).pipe(
         Effect.map(() => undefined as Hex | undefined),
         Effect.catchAll((e) => Effect.succeed(e._tag === "ContractRevert" ? e.data : revertDataOf(e.cause))),
@@ -83,10 +109,19 @@ const make = Effect.gen(function* () {
   const fundStEth = Effect.fn("Devnet.fundStEth")(function* (account: Address, amount: bigint) {
     yield* sendAs(
       account,
-      call(deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "submit", args: [zeroAddress] }), amount),
+      call(
+        deployment.stETH,
+        encodeFunctionData({ abi: mockStETHAbi, functionName: "submit", args: [zeroAddress] }),
+        amount,
+      ),
     );
     return yield* rpc("balanceOf", () =>
-      chain.client.readContract({ address: deployment.stETH, abi: mockStETHAbi, functionName: "balanceOf", args: [account] }),
+      chain.client.readContract({
+        address: deployment.stETH,
+        abi: mockStETHAbi,
+        functionName: "balanceOf",
+        args: [account],
+      }),
     );
   });
 
@@ -98,7 +133,12 @@ const make = Effect.gen(function* () {
       call(deployment.wstETH, encodeFunctionData({ abi: mockWstETHAbi, functionName: "wrap", args: [stEthAmount] })),
     );
     return yield* rpc("balanceOf", () =>
-      chain.client.readContract({ address: deployment.wstETH, abi: mockWstETHAbi, functionName: "balanceOf", args: [account] }),
+      chain.client.readContract({
+        address: deployment.wstETH,
+        abi: mockWstETHAbi,
+        functionName: "balanceOf",
+        args: [account],
+      }),
     );
   });
 
@@ -106,20 +146,30 @@ const make = Effect.gen(function* () {
    * A faucet for any address: `eth` more ether and `stEth` more stETH (MockStETH.submit, sent as the address through
    * anvil_impersonateAccount). The ether balance ends exactly `eth` above where it was (the submit's gas is refunded).
    */
-  const fund = Effect.fn("Devnet.fund")(function* (address: Address, amounts: { readonly eth: bigint; readonly stEth: bigint }) {
+  const fund = Effect.fn("Devnet.fund")(function* (
+    address: Address,
+    amounts: { readonly eth: bigint; readonly stEth: bigint },
+  ) {
     const before = yield* rpc("getBalance", () => chain.client.getBalance({ address }));
     if (amounts.stEth > 0n) {
       yield* rpc("anvil_setBalance", () => test.setBalance({ address, value: before + amounts.stEth + 10n ** 18n }));
       yield* rpc("anvil_impersonateAccount", () => test.impersonateAccount({ address }));
       yield* fundStEth(address, amounts.stEth).pipe(
-        Effect.ensuring(Effect.ignore(rpc("anvil_stopImpersonatingAccount", () => test.stopImpersonatingAccount({ address })))),
+        Effect.ensuring(
+          Effect.ignore(rpc("anvil_stopImpersonatingAccount", () => test.stopImpersonatingAccount({ address }))),
+        ),
       );
     }
     yield* rpc("anvil_setBalance", () => test.setBalance({ address, value: before + amounts.eth }));
     const [eth, stEth] = yield* rpc("balances", () =>
       Promise.all([
         chain.client.getBalance({ address }),
-        chain.client.readContract({ address: deployment.stETH, abi: mockStETHAbi, functionName: "balanceOf", args: [address] }),
+        chain.client.readContract({
+          address: deployment.stETH,
+          abi: mockStETHAbi,
+          functionName: "balanceOf",
+          args: [address],
+        }),
       ]),
     );
     return { eth, stEth } as const;
@@ -164,7 +214,9 @@ const make = Effect.gen(function* () {
     revert: Effect.fn("Devnet.revert")(function* (id: Hex) {
       yield* rpc("evm_revert", () => test.revert({ id }));
     }),
-    latestTimestamp: rpc("getBlock", () => chain.client.getBlock({ blockTag: "latest" })).pipe(Effect.map((b) => b.timestamp)),
+    latestTimestamp: rpc("getBlock", () => chain.client.getBlock({ blockTag: "latest" })).pipe(
+      Effect.map((b) => b.timestamp),
+    ),
     /**
      * Moves the clock to the earliest `nextDeployTime` of the given projects (all of them by default) that have
      * something to deploy (pending wstETH ≥ MIN_DEPLOY) and mines a block there, so that their deploy steps are due.
@@ -176,7 +228,11 @@ const make = Effect.gen(function* () {
       const ids =
         projectIds ??
         Array.from(
-          { length: Number(yield* rpc("projectCount", () => chain.client.readContract({ ...m, functionName: "projectCount" }))) },
+          {
+            length: Number(
+              yield* rpc("projectCount", () => chain.client.readContract({ ...m, functionName: "projectCount" })),
+            ),
+          },
           (_, i) => i + 1,
         );
       const [latest, minimum, views, times] = yield* rpc("nextDeployTime", () =>
@@ -209,12 +265,18 @@ const make = Effect.gen(function* () {
       const tokenOut = path[1];
       const balanceOf = () =>
         rpc("balanceOf", () =>
-          chain.client.readContract({ address: tokenOut, abi: projectTokenAbi, functionName: "balanceOf", args: [input.account] }),
+          chain.client.readContract({
+            address: tokenOut,
+            abi: projectTokenAbi,
+            functionName: "balanceOf",
+            args: [input.account],
+          }),
         );
       yield* approve(input.account, path[0], deployment.uniswapV2Router, input.amountIn);
       const before = yield* balanceOf();
       // Far enough that pending time warps (evm_increaseTime before the next block) never expire it.
-      const deadline = (yield* rpc("getBlock", () => chain.client.getBlock({ blockTag: "latest" }))).timestamp + 30n * DAY_SECONDS;
+      const deadline =
+        (yield* rpc("getBlock", () => chain.client.getBlock({ blockTag: "latest" }))).timestamp + 30n * DAY_SECONDS;
       yield* sendAs(
         input.account,
         call(
@@ -239,7 +301,10 @@ const make = Effect.gen(function* () {
 export const isLocalDevnet = Effect.gen(function* () {
   const chain = yield* ChainClient;
   const deployment = yield* Deployment;
-  const chainId = yield* Effect.tryPromise({ try: () => chain.client.getChainId(), catch: (e) => classifyRpcError("chainId", e) });
+  const chainId = yield* Effect.tryPromise({
+    try: () => chain.client.getChainId(),
+    catch: (e) => classifyRpcError("chainId", e),
+  });
   if (chainId !== 31337) return { ok: false, reason: `chain ${chainId} is not the local devnet (31337)` } as const;
   const mock = yield* Effect.tryPromise(() =>
     chain.client.call({
@@ -250,7 +315,11 @@ export const isLocalDevnet = Effect.gen(function* () {
     Effect.as(true),
     Effect.orElseSucceed(() => false),
   );
-  if (!mock) return { ok: false, reason: `stETH at ${deployment.stETH} is not the devnet mock (it does not answer rebase)` } as const;
+  if (!mock)
+    return {
+      ok: false,
+      reason: `stETH at ${deployment.stETH} is not the devnet mock (it does not answer rebase)`,
+    } as const;
   return { ok: true } as const;
 });
 

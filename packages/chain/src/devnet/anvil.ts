@@ -166,7 +166,10 @@ export const stopAnvil = (pid: number): Effect.Effect<void> =>
     yield* Effect.sync(() => process.kill(pid, "SIGTERM"));
     for (let i = 0; i < 60 && alive(pid); i++) yield* Effect.sleep(Duration.millis(50));
     if (alive(pid)) yield* Effect.sync(() => process.kill(pid, "SIGKILL"));
-  }).pipe(Effect.catchAllDefect(() => Effect.void), Effect.withSpan("Devnet.stopAnvil"));
+  }).pipe(
+    Effect.catchAllDefect(() => Effect.void),
+    Effect.withSpan("Devnet.stopAnvil"),
+  );
 
 /** anvil as a scoped resource: started on acquire, killed by PID on release. */
 export const anvil = (options: AnvilOptions = {}) =>
@@ -200,7 +203,9 @@ const run = (file: string, args: ReadonlyArray<string>, cwd: string, env: NodeJS
         if (error) {
           const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-15).join("\n");
           const timedOut = error.killed === true && error.signal === "SIGKILL";
-          const message = timedOut ? `${file} ${args[0] ?? ""} did not finish within ${timeoutMs / 1000} s: ${tail}` : `${file} failed: ${tail}`;
+          const message = timedOut
+            ? `${file} ${args[0] ?? ""} did not finish within ${timeoutMs / 1000} s: ${tail}`
+            : `${file} failed: ${tail}`;
           resume(Effect.fail(new DevnetError({ message, cause: error, timedOut })));
         } else resume(Effect.succeed(stdout));
       },
@@ -240,17 +245,15 @@ export const retryFromSnapshot = <A>(
     const snapshot = yield* Effect.option(request("evm_snapshot", []));
     if (Option.isNone(snapshot)) return yield* attempt;
     return yield* attempt.pipe(
-      Effect.catchIf(
-        retryable,
-        () =>
-          Effect.gen(function* () {
-            const reverted = yield* request("evm_revert", [snapshot.value]);
-            if (reverted !== true) {
-              const message = `evm_revert(${String(snapshot.value)}) returned ${String(reverted)} on ${rpcUrl}`;
-              return yield* Effect.fail(new DevnetError({ message }));
-            }
-            return yield* attempt;
-          }),
+      Effect.catchIf(retryable, () =>
+        Effect.gen(function* () {
+          const reverted = yield* request("evm_revert", [snapshot.value]);
+          if (reverted !== true) {
+            const message = `evm_revert(${String(snapshot.value)}) returned ${String(reverted)} on ${rpcUrl}`;
+            return yield* Effect.fail(new DevnetError({ message }));
+          }
+          return yield* attempt;
+        }),
       ),
     );
   });
@@ -271,7 +274,11 @@ export const deployDevnet = (options: DeployOptions): Effect.Effect<DeploymentIn
       try: () => client.getBlockNumber({ cacheTime: 0 }),
       catch: (cause) => new DevnetError({ message: `no RPC at ${options.rpcUrl}`, cause }),
     });
-    const file = join(contracts, "deployments", `.devnet-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+    const file = join(
+      contracts,
+      "deployments",
+      `.devnet-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`,
+    );
     yield* Effect.promise(() => mkdir(dirname(file), { recursive: true }));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -336,5 +343,10 @@ export const deployDevnet = (options: DeployOptions): Effect.Effect<DeploymentIn
 export const deploymentToJson = (d: DeploymentInfo): Record<string, string | number> => {
   const uint = (x: bigint) => (x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x.toString());
   const { rpcUrl, ...rest } = d;
-  return { ...rest, genesis: uint(d.genesis), deployBlock: uint(d.deployBlock), ...(rpcUrl === undefined ? {} : { rpcUrl }) };
+  return {
+    ...rest,
+    genesis: uint(d.genesis),
+    deployBlock: uint(d.deployBlock),
+    ...(rpcUrl === undefined ? {} : { rpcUrl }),
+  };
 };

@@ -27,11 +27,19 @@ const allocate = (flags: SendFlags & { readonly alloc: string }) =>
           .reallocate({ allocation }, { projectCount: snapshot.protocol.projectCount })
           .pipe(Effect.catchTag("InvalidInput", (e) => Effect.fail(allocFlags(e))));
         if (current.principal === 0n) {
-          return yield* new BadInput({ flag: "--alloc", message: `${account} has no position to reallocate; open one with \`tcm deposit\`` });
+          return yield* new BadInput({
+            flag: "--alloc",
+            message: `${account} has no position to reallocate; open one with \`tcm deposit\``,
+          });
         }
-        const tx = yield* builder.reallocate({ allocation }, { projectCount: snapshot.protocol.projectCount, from: account });
+        const tx = yield* builder.reallocate(
+          { allocation },
+          { projectCount: snapshot.protocol.projectCount, from: account },
+        );
         const entries = allocation.map((e) => ({ projectId: Number(e.projectId), bps: Number(e.bps) }));
-        yield* say(flags)(`Reallocate the yield of ${account}'s ${formatUnits(current.principal)} stETH (pending rewards are settled, not lost)`);
+        yield* say(flags)(
+          `Reallocate the yield of ${account}'s ${formatUnits(current.principal)} stETH (pending rewards are settled, not lost)`,
+        );
         yield* say(flags)(keyValues([["gas", gasLine([{ label: "reallocate", tx }])]]));
         yield* say(flags)(allocationTable(snapshot, current, { principal: current.principal, entries }));
         yield* execute(flags, [{ label: "reallocate", tx }], "Reallocate?");
@@ -40,5 +48,7 @@ const allocate = (flags: SendFlags & { readonly alloc: string }) =>
   );
 
 export const allocateCommand = Command.make("allocate", options, allocate).pipe(
-  Command.withDescription("Re-split your position's yield across projects (--alloc 1:5000,3:5000). Principal and rewards are untouched."),
+  Command.withDescription(
+    "Re-split your position's yield across projects (--alloc 1:5000,3:5000). Principal and rewards are untouched.",
+  ),
 );

@@ -7,7 +7,12 @@ import { allProjectsOption, projectIdsArg, runProjectStep } from "./shared.js";
 const price = (x: bigint) => (x === 0n ? "—" : formatUnits(x, 18, 12));
 
 /** What a step did, in words: opened the pool, traded, or waited (spot above the price the machine trusts). */
-const actionOf = (r: { readonly tokensSeeded: bigint; readonly ceilingPrice: bigint; readonly wstEthSwapped: bigint; readonly wstEthAdded: bigint }) =>
+const actionOf = (r: {
+  readonly tokensSeeded: bigint;
+  readonly ceilingPrice: bigint;
+  readonly wstEthSwapped: bigint;
+  readonly wstEthAdded: bigint;
+}) =>
   r.tokensSeeded > 0n
     ? "open pool"
     : r.ceilingPrice > 0n
@@ -26,7 +31,20 @@ const deploy = (flags: SendFlags & { readonly projectId: ReadonlyArray<string>; 
     preview: (snapshot, due) => [
       `Deploy step for ${due.map((r) => `#${r.id}`).join(", ")}`,
       table(
-        ["project", "action", "pending wstETH", "swapped", "tokens bought", "wstETH added", "LP minted", "bounty wstETH", "pending after", "spot", "reference", "ceiling"],
+        [
+          "project",
+          "action",
+          "pending wstETH",
+          "swapped",
+          "tokens bought",
+          "wstETH added",
+          "LP minted",
+          "bounty wstETH",
+          "pending after",
+          "spot",
+          "reference",
+          "ceiling",
+        ],
         due.map(({ id, report: r }) => [
           `#${id}`,
           actionOf(r),
@@ -47,7 +65,11 @@ const deploy = (flags: SendFlags & { readonly projectId: ReadonlyArray<string>; 
     ],
   });
 
-export const deployCommand = Command.make("deploy", { ...sendOptions, projectId: projectIdsArg, all: allProjectsOption }, deploy).pipe(
+export const deployCommand = Command.make(
+  "deploy",
+  { ...sendOptions, projectId: projectIdsArg, all: allProjectsOption },
+  deploy,
+).pipe(
   Command.withDescription(
     "Run the deploy step of one or several projects (anyone may; the caller earns a small wstETH bounty). A step is due every " +
       "stepInterval while the project has pending wstETH from its harvests: the first opens the pool at the launch price, the " +

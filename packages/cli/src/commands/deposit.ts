@@ -16,12 +16,16 @@ export const allocOption = Options.text("alloc").pipe(
   ),
 );
 
-export const allocFlags = toFlag([["allocation", "--alloc", "project:bps pairs, 1 to 8 existing projects, each > 0, summing to 10000"]]);
+export const allocFlags = toFlag([
+  ["allocation", "--alloc", "project:bps pairs, 1 to 8 existing projects, each > 0, summing to 10000"],
+]);
 
 const options = {
   ...sendOptions,
   amount: Options.text("amount").pipe(
-    Options.withDescription(`stETH to deposit, e.g. 1.5 (at least ${formatUnits(MIN_DEPOSIT, 18, 18)} stETH = 1e9 wei)`),
+    Options.withDescription(
+      `stETH to deposit, e.g. 1.5 (at least ${formatUnits(MIN_DEPOSIT, 18, 18)} stETH = 1e9 wei)`,
+    ),
   ),
   alloc: allocOption.pipe(Options.optional),
 };
@@ -37,7 +41,9 @@ const deposit = (flags: Flags) =>
         const reader = yield* TcmReader;
         const builder = yield* TxBuilder;
         const amount = yield* parseDecimal("--amount", flags.amount, 18, "stETH");
-        const allocation = Option.isSome(flags.alloc) ? Option.some(yield* parseAllocation("--alloc", flags.alloc.value)) : Option.none();
+        const allocation = Option.isSome(flags.alloc)
+          ? Option.some(yield* parseAllocation("--alloc", flags.alloc.value))
+          : Option.none();
         const snapshot = yield* reader.snapshot();
         const current = yield* positionAt(account, snapshot);
         const { balance, allowance } = yield* stEthBalances(account);
@@ -52,23 +58,37 @@ const deposit = (flags: Flags) =>
           if (Option.isSome(allocation)) {
             const same =
               allocation.value.length === current.holdings.length &&
-              allocation.value.every((e, i) => BigInt(current.holdings[i]?.projectId ?? -1) === e.projectId && BigInt(current.holdings[i]?.bps ?? -1) === e.bps);
+              allocation.value.every(
+                (e, i) =>
+                  BigInt(current.holdings[i]?.projectId ?? -1) === e.projectId &&
+                  BigInt(current.holdings[i]?.bps ?? -1) === e.bps,
+              );
             if (!same) {
               return yield* new BadInput({
                 flag: "--alloc",
-                message: "you already have a position: a deposit tops it up with its current split; change the split with `tcm allocate`",
+                message:
+                  "you already have a position: a deposit tops it up with its current split; change the split with `tcm allocate`",
               });
             }
           }
           entries = current.holdings;
-          tx = yield* builder.topUp({ amount }, buildOptions).pipe(Effect.catchTag("InvalidInput", (e) => Effect.fail(amountFlag(e))));
+          tx = yield* builder
+            .topUp({ amount }, buildOptions)
+            .pipe(Effect.catchTag("InvalidInput", (e) => Effect.fail(amountFlag(e))));
         } else {
           if (Option.isNone(allocation)) {
-            return yield* new BadInput({ flag: "--alloc", message: "a new position needs an allocation, e.g. --alloc 1:6000,2:4000" });
+            return yield* new BadInput({
+              flag: "--alloc",
+              message: "a new position needs an allocation, e.g. --alloc 1:6000,2:4000",
+            });
           }
           const built = yield* builder
             .deposit({ amount, allocation: allocation.value }, buildOptions)
-            .pipe(Effect.catchTag("InvalidInput", (e) => Effect.fail(e.input.startsWith("allocation") ? allocFlags(e) : amountFlag(e))));
+            .pipe(
+              Effect.catchTag("InvalidInput", (e) =>
+                Effect.fail(e.input.startsWith("allocation") ? allocFlags(e) : amountFlag(e)),
+              ),
+            );
           entries = allocation.value.map((e) => ({ projectId: Number(e.projectId), bps: Number(e.bps) }));
           tx = built;
         }
@@ -78,7 +98,8 @@ const deposit = (flags: Flags) =>
             message: `${formatUnits(amount, 18, 18)} stETH exceeds the balance of ${account} (${formatUnits(balance, 18, 18)} stETH)`,
           });
         }
-        if (snapshot.protocol.depositsPaused) yield* say(flags)("warning: deposits are paused by the guardian; the transaction will revert");
+        if (snapshot.protocol.depositsPaused)
+          yield* say(flags)("warning: deposits are paused by the guardian; the transaction will revert");
 
         const steps: Step[] = [];
         if (allowance < amount) {

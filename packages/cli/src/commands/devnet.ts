@@ -16,7 +16,10 @@ const options = {
     Options.optional,
   ),
   eth: Options.text("eth").pipe(Options.withDescription("Ether to add (default 10)"), Options.withDefault("10")),
-  steth: Options.text("steth").pipe(Options.withDescription("stETH to mint for it (default 100; MockStETH.submit)"), Options.withDefault("100")),
+  steth: Options.text("steth").pipe(
+    Options.withDescription("stETH to mint for it (default 100; MockStETH.submit)"),
+    Options.withDefault("100"),
+  ),
 };
 
 type Flags = ChainFlags & { readonly to: Option.Option<string>; readonly eth: string; readonly steth: string };
@@ -26,12 +29,16 @@ const recipient = (flags: Flags) =>
   Effect.gen(function* () {
     if (Option.isSome(flags.to)) {
       const to = flags.to.value;
-      if (!isAddress(to, { strict: false })) return yield* new BadInput({ flag: "--to", message: `expected a 0x address, got ${JSON.stringify(to)}` });
+      if (!isAddress(to, { strict: false }))
+        return yield* new BadInput({ flag: "--to", message: `expected a 0x address, got ${JSON.stringify(to)}` });
       return getAddress(to);
     }
     const key = yield* Config.option(Config.redacted("TCM_PRIVATE_KEY"));
     if (Option.isNone(key)) {
-      return yield* new BadInput({ flag: "--to", message: "give the address to fund (--to 0x…) or set TCM_PRIVATE_KEY to fund its address" });
+      return yield* new BadInput({
+        flag: "--to",
+        message: "give the address to fund (--to 0x…) or set TCM_PRIVATE_KEY to fund its address",
+      });
     }
     return yield* Effect.map(Wallet, (w): Address => w.address).pipe(Effect.provide(signerLayer(key.value)));
   });
@@ -58,7 +65,10 @@ const fund = (flags: Flags) =>
       yield* Effect.sync(() =>
         process.stdout.write(
           `Funded ${to} on the local devnet (+${formatUnits(eth)} ETH, +${formatUnits(stEth)} stETH)\n` +
-            `${keyValues([["ETH", formatUnits(balances.eth)], ["stETH", formatUnits(balances.stEth)]])}\n`,
+            `${keyValues([
+              ["ETH", formatUnits(balances.eth)],
+              ["stETH", formatUnits(balances.stEth)],
+            ])}\n`,
         ),
       );
     }),

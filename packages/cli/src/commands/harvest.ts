@@ -37,7 +37,11 @@ const harvest = (flags: SendFlags & { readonly projectId: ReadonlyArray<string>;
     ],
   });
 
-export const harvestCommand = Command.make("harvest", { ...sendOptions, projectId: projectIdsArg, all: allProjectsOption }, harvest).pipe(
+export const harvestCommand = Command.make(
+  "harvest",
+  { ...sendOptions, projectId: projectIdsArg, all: allProjectsOption },
+  harvest,
+).pipe(
   Command.withDescription(
     "Harvest one or several projects (anyone may, once per epoch; the caller earns the bounty): collects the yield into the " +
       "project's pending wstETH, then runs one deploy step if one is due (the first opens the pool at the launch price). " +

@@ -42,24 +42,36 @@ export const LAUNCH_RANGES = {
 
 const options = {
   ...sendOptions,
-  name: Options.text("name").pipe(Options.withDescription(`Token name (non-empty, at most ${MAX_NAME_BYTES} bytes of UTF-8)`)),
-  symbol: Options.text("symbol").pipe(Options.withDescription(`Token symbol (non-empty, at most ${MAX_SYMBOL_BYTES} bytes of UTF-8)`)),
+  name: Options.text("name").pipe(
+    Options.withDescription(`Token name (non-empty, at most ${MAX_NAME_BYTES} bytes of UTF-8)`),
+  ),
+  symbol: Options.text("symbol").pipe(
+    Options.withDescription(`Token symbol (non-empty, at most ${MAX_SYMBOL_BYTES} bytes of UTF-8)`),
+  ),
   metadataUri: Options.text("metadata-uri").pipe(
-    Options.withDescription(`Project metadata URI (ipfs://…, https://…; at most ${MAX_METADATA_URI_BYTES} bytes); may be empty`),
+    Options.withDescription(
+      `Project metadata URI (ipfs://…, https://…; at most ${MAX_METADATA_URI_BYTES} bytes); may be empty`,
+    ),
     Options.withDefault(""),
   ),
   launchPrice: Options.text("launch-price").pipe(
-    Options.withDescription(`Price the pool opens at on the first harvest, in wstETH per token, e.g. 0.001. Accepted: ${LAUNCH_RANGES.launchPrice}`),
+    Options.withDescription(
+      `Price the pool opens at on the first harvest, in wstETH per token, e.g. 0.001. Accepted: ${LAUNCH_RANGES.launchPrice}`,
+    ),
   ),
   dailyEmission: Options.text("daily-emission").pipe(
-    Options.withDescription(`Tokens emitted in the first epoch (day), e.g. 10000. Accepted: ${LAUNCH_RANGES.dailyEmission}`),
+    Options.withDescription(
+      `Tokens emitted in the first epoch (day), e.g. 10000. Accepted: ${LAUNCH_RANGES.dailyEmission}`,
+    ),
   ),
   decay: Options.text("decay").pipe(
     Options.withDescription(`Emission decay per epoch, bps or percent (500 or 5%). Accepted: ${LAUNCH_RANGES.decay}`),
     Options.withDefault("0"),
   ),
   maxSupply: Options.text("max-supply").pipe(
-    Options.withDescription(`Hard cap on the token supply, in tokens, e.g. 21000000. Accepted: ${LAUNCH_RANGES.maxSupply}`),
+    Options.withDescription(
+      `Hard cap on the token supply, in tokens, e.g. 21000000. Accepted: ${LAUNCH_RANGES.maxSupply}`,
+    ),
   ),
   seedReserve: Options.text("seed-reserve").pipe(
     Options.withDescription(
@@ -72,7 +84,9 @@ const options = {
     Options.withDefault(DEFAULT_SEED_RESERVE),
   ),
   contributorShare: Options.text("contributor-share").pipe(
-    Options.withDescription(`Share of emissions for contributors, bps or percent. Accepted: ${LAUNCH_RANGES.contributorShare}`),
+    Options.withDescription(
+      `Share of emissions for contributors, bps or percent. Accepted: ${LAUNCH_RANGES.contributorShare}`,
+    ),
     Options.withDefault("0"),
   ),
   contributorRecipient: Options.text("contributor-recipient").pipe(
@@ -91,7 +105,11 @@ const flagOf = toFlag([
   ["params.dailyEmission", "--daily-emission", `accepted ${LAUNCH_RANGES.dailyEmission}`],
   ["params.decayBps", "--decay", `accepted ${LAUNCH_RANGES.decay}`],
   ["params.contributorBps", "--contributor-share", `accepted ${LAUNCH_RANGES.contributorShare}`],
-  ["params.contributorRecipient", "--contributor-recipient", "a non-zero 0x address, required when --contributor-share > 0"],
+  [
+    "params.contributorRecipient",
+    "--contributor-recipient",
+    "a non-zero 0x address, required when --contributor-share > 0",
+  ],
 ]);
 
 type Flags = SendFlags & {
@@ -135,7 +153,10 @@ const launch = (flags: Flags) =>
           maxSupply,
           seedReserve: yield* parseSeedReserve(flags.seedReserve, maxSupply),
           contributorBps: yield* parseBps("--contributor-share", flags.contributorShare),
-          ...Option.match(flags.contributorRecipient, { onNone: () => ({}), onSome: (r) => ({ contributorRecipient: r }) }),
+          ...Option.match(flags.contributorRecipient, {
+            onNone: () => ({}),
+            onSome: (r) => ({ contributorRecipient: r }),
+          }),
         };
         const tx = yield* builder
           .launchProject(input, from === undefined ? {} : { from })
@@ -156,15 +177,29 @@ const launch = (flags: Flags) =>
           keyValues([
             ["metadata URI", flags.metadataUri === "" ? "(none)" : flags.metadataUri],
             ["launch price", `${price(input.launchPrice)} wstETH per token`],
-            ["daily emission", `${tokens(input.dailyEmission)} tokens in epoch 0, decaying ${formatBps(input.decayBps)} per epoch`],
+            [
+              "daily emission",
+              `${tokens(input.dailyEmission)} tokens in epoch 0, decaying ${formatBps(input.decayBps)} per epoch`,
+            ],
             ["to depositors", `${formatUnits(firstDay - contributorCut)} tokens on day 1`],
-            ["to contributors", input.contributorBps === 0n ? "none" : `${formatBps(input.contributorBps)} → ${Option.getOrElse(flags.contributorRecipient, () => "?")} (${formatUnits(contributorCut)} tokens on day 1)`],
-            ["max supply", `${tokens(input.maxSupply)} tokens (${tokens(input.maxSupply - input.seedReserve)} for emissions)`],
+            [
+              "to contributors",
+              input.contributorBps === 0n
+                ? "none"
+                : `${formatBps(input.contributorBps)} → ${Option.getOrElse(flags.contributorRecipient, () => "?")} (${formatUnits(contributorCut)} tokens on day 1)`,
+            ],
+            [
+              "max supply",
+              `${tokens(input.maxSupply)} tokens (${tokens(input.maxSupply - input.seedReserve)} for emissions)`,
+            ],
             [
               "seed reserve",
               `${tokens(input.seedReserve)} tokens: opens the pool at the launch price with up to ${price(seedReserveValueWstEth(input.seedReserve, input.launchPrice))} wstETH`,
             ],
-            ["pool", "a Uniswap V2 pair against wstETH, opened at the launch price by the first deploy step (after the first harvest)"],
+            [
+              "pool",
+              "a Uniswap V2 pair against wstETH, opened at the launch price by the first deploy step (after the first harvest)",
+            ],
             ["from", from ?? "(no key configured)"],
             ["gas", gasLine([{ label: "launch", tx }])],
           ]),
@@ -172,7 +207,11 @@ const launch = (flags: Flags) =>
         const receipts = yield* execute(flags, [{ label: `launch ${flags.symbol}`, tx }], `Launch ${flags.symbol}?`);
         if (receipts === undefined) return;
         for (const receipt of receipts) {
-          const [event] = parseEventLogs({ abi: technoCapitalMachineAbi, eventName: "ProjectLaunched", logs: receipt.logs });
+          const [event] = parseEventLogs({
+            abi: technoCapitalMachineAbi,
+            eventName: "ProjectLaunched",
+            logs: receipt.logs,
+          });
           if (event !== undefined) {
             yield* say(flags)(
               `Project ${event.args.projectId} launched: token ${event.args.token}, pair ${event.args.pair}`,
@@ -186,7 +225,7 @@ const launch = (flags: Flags) =>
 export const launchCommand = Command.make("launch", options, launch).pipe(
   Command.withDescription(
     "Launch a project: deploys its fair-launch token (no pre-mine) and its Uniswap V2 pair against wstETH. " +
-      "Amounts are human decimals (18 decimals); a \"wei\" suffix gives raw integers. Bounds: " +
+      'Amounts are human decimals (18 decimals); a "wei" suffix gives raw integers. Bounds: ' +
       `--launch-price ${LAUNCH_RANGES.launchPrice}; --max-supply ${LAUNCH_RANGES.maxSupply}; ` +
       `--seed-reserve ${LAUNCH_RANGES.seedReserve} (default ${DEFAULT_SEED_RESERVE} of the max supply); ` +
       `--daily-emission ${LAUNCH_RANGES.dailyEmission}; --decay ${LAUNCH_RANGES.decay}; ` +

@@ -14,7 +14,9 @@ const options = {
   ...chainOptions,
   json: jsonOption,
   sort: Options.choice("sort", SORTS).pipe(
-    Options.withDescription("Order: yield (stETH harvested), liquidity (the pool's wstETH reserve), principal (stETH allocated), id"),
+    Options.withDescription(
+      "Order: yield (stETH harvested), liquidity (the pool's wstETH reserve), principal (stETH allocated), id",
+    ),
     Options.withDefault("id" as const),
   ),
 };
@@ -50,13 +52,29 @@ const projects = (flags: ChainFlags & { readonly json: boolean; readonly sort: (
         deployedWstEth: totals[i]?.deployedWstEth ?? 0n,
         deploymentRatio: totals[i]?.ratio ?? null,
       }));
-      const key = { id: (r: (typeof rows)[number]) => -BigInt(r.id), yield: (r: (typeof rows)[number]) => r.yieldStEth, liquidity: (r: (typeof rows)[number]) => r.liquidityWstEth, principal: (r: (typeof rows)[number]) => r.principal }[flags.sort];
+      const key = {
+        id: (r: (typeof rows)[number]) => -BigInt(r.id),
+        yield: (r: (typeof rows)[number]) => r.yieldStEth,
+        liquidity: (r: (typeof rows)[number]) => r.liquidityWstEth,
+        principal: (r: (typeof rows)[number]) => r.principal,
+      }[flags.sort];
       rows.sort((a, b) => (key(a) === key(b) ? a.id - b.id : key(a) > key(b) ? -1 : 1));
       if (flags.json) return yield* printJson(rows);
       if (rows.length === 0) return yield* Console.log("No projects yet (launch one with `tcm launch`).");
       yield* Console.log(
         table(
-          ["id", "symbol", "name", "price (wstETH)", "pool reserve (wstETH)", "principal (stETH)", "yield (stETH)", "pending (wstETH)", "deployed", "tokens/day"],
+          [
+            "id",
+            "symbol",
+            "name",
+            "price (wstETH)",
+            "pool reserve (wstETH)",
+            "principal (stETH)",
+            "yield (stETH)",
+            "pending (wstETH)",
+            "deployed",
+            "tokens/day",
+          ],
           rows.map((r) => [
             String(r.id),
             r.symbol,
@@ -83,5 +101,7 @@ const projects = (flags: ChainFlags & { readonly json: boolean; readonly sort: (
   );
 
 export const projectsCommand = Command.make("projects", options, projects).pipe(
-  Command.withDescription("List projects: price, the pool's wstETH reserve, allocated principal, yield harvested, wstETH pending and the share of the harvested wstETH deployed into the pool, emission. --sort yield|liquidity|principal, --json."),
+  Command.withDescription(
+    "List projects: price, the pool's wstETH reserve, allocated principal, yield harvested, wstETH pending and the share of the harvested wstETH deployed into the pool, emission. --sort yield|liquidity|principal, --json.",
+  ),
 );

@@ -68,16 +68,22 @@ const symbolOf = (snapshot: Snapshot, id: number) => `#${id}` + (snapshot.projec
 export const allocationTable = (
   snapshot: Snapshot,
   before: { readonly principal: bigint; readonly holdings: ReadonlyArray<Holding> },
-  after: { readonly principal: bigint; readonly entries: ReadonlyArray<{ readonly projectId: number; readonly bps: number }> },
+  after: {
+    readonly principal: bigint;
+    readonly entries: ReadonlyArray<{ readonly projectId: number; readonly bps: number }>;
+  },
 ): string => {
   const afterParts = splitPrincipal(after.principal, after.entries);
-  const ids = [...new Set([...before.holdings.map((h) => h.projectId), ...afterParts.map((p) => p.projectId)])].sort((a, b) => a - b);
+  const ids = [...new Set([...before.holdings.map((h) => h.projectId), ...afterParts.map((p) => p.projectId)])].sort(
+    (a, b) => a - b,
+  );
   const rows = ids.map((id) => {
     const details = snapshot.projects[id - 1];
     const old = before.holdings.find((h) => h.projectId === id);
     const next = afterParts.find((p) => p.projectId === id);
     const others = (details?.project.allocatedPrincipal ?? 0n) - (old?.principal ?? 0n);
-    const perDay = (part: bigint) => (details === undefined ? 0n : tokensPerDay(details.project, snapshot.timestamp, part, others));
+    const perDay = (part: bigint) =>
+      details === undefined ? 0n : tokensPerDay(details.project, snapshot.timestamp, part, others);
     const cells = [
       symbolOf(snapshot, id),
       next === undefined ? "0%" : formatBps(next.bps),
@@ -92,7 +98,12 @@ export const allocationTable = (
 
 export const requireAccount = (from: Address | undefined, what: string) =>
   from === undefined
-    ? Effect.fail(new BadInput({ flag: "--keystore", message: `${what} needs the signer's address: set TCM_PRIVATE_KEY or pass --keystore` }))
+    ? Effect.fail(
+        new BadInput({
+          flag: "--keystore",
+          message: `${what} needs the signer's address: set TCM_PRIVATE_KEY or pass --keystore`,
+        }),
+      )
     : Effect.succeed(from);
 
 /** The `<project-id>...` argument of the per-project steps (none with --all). */
@@ -103,20 +114,32 @@ export const projectIdsArg = Args.text({ name: "project-id" }).pipe(
 
 /** `--all`: every project; the ones whose step is not ready are listed with the reason and left out of the batch. */
 export const allProjectsOption = Options.boolean("all").pipe(
-  Options.withDescription("Every project (instead of listing ids): the ready ones in one batched transaction, the others listed with the reason"),
+  Options.withDescription(
+    "Every project (instead of listing ids): the ready ones in one batched transaction, the others listed with the reason",
+  ),
 );
 
 /**
  * The ids a per-project step runs for: the listed ones (parsed before anything is read), or, with --all, none yet
  * (undefined: every project of the snapshot). Exactly one of the two.
  */
-const listedIds = (flags: { readonly projectId: ReadonlyArray<string>; readonly all: boolean }): Either.Either<ReadonlyArray<bigint> | undefined, BadInput> => {
+const listedIds = (flags: {
+  readonly projectId: ReadonlyArray<string>;
+  readonly all: boolean;
+}): Either.Either<ReadonlyArray<bigint> | undefined, BadInput> => {
   if (flags.all && flags.projectId.length > 0) {
-    return Either.left(new BadInput({ flag: "--all", message: `--all runs every project; drop the project ids (${flags.projectId.join(" ")}) or --all` }));
+    return Either.left(
+      new BadInput({
+        flag: "--all",
+        message: `--all runs every project; drop the project ids (${flags.projectId.join(" ")}) or --all`,
+      }),
+    );
   }
   if (flags.all) return Either.right(undefined);
   if (flags.projectId.length === 0) {
-    return Either.left(new BadInput({ flag: "<project-id>", message: "name one or more project ids (1 2 3 or 1,2,3), or pass --all" }));
+    return Either.left(
+      new BadInput({ flag: "<project-id>", message: "name one or more project ids (1 2 3 or 1,2,3), or pass --all" }),
+    );
   }
   return parseIds("<project-id>", flags.projectId);
 };
@@ -153,7 +176,11 @@ const notReadyYet = (snapshot: Snapshot, genesis: bigint, id: bigint, error: Con
 export type ProjectStep = "harvest" | "deploy";
 
 /** What the contract reports for one project's step. */
-export type StepReport<F extends ProjectStep> = ContractFunctionReturnType<typeof technoCapitalMachineAbi, "nonpayable", F>;
+export type StepReport<F extends ProjectStep> = ContractFunctionReturnType<
+  typeof technoCapitalMachineAbi,
+  "nonpayable",
+  F
+>;
 
 export interface ReadyProject<F extends ProjectStep> {
   readonly id: bigint;
@@ -190,14 +217,18 @@ export const runProjectStep = <F extends ProjectStep>(
         const snapshot = yield* reader.snapshot();
         const count = snapshot.protocol.projectCount;
         if (listed === undefined && count === 0) {
-          return yield* Effect.fail(new BadInput({ flag: "--all", message: "there are no projects yet (launch one with `tcm launch`)" }));
+          return yield* Effect.fail(
+            new BadInput({ flag: "--all", message: "there are no projects yet (launch one with `tcm launch`)" }),
+          );
         }
         const projectIds = listed ?? Array.from({ length: count }, (_, i) => BigInt(i + 1));
         const buildOptions = { projectCount: snapshot.protocol.projectCount };
         const one = functionName === "harvest" ? builder.harvest : builder.deploy;
         const many = functionName === "harvest" ? builder.harvestMany : builder.deployMany;
         // Validates the ids (each exists, none twice) with the shared rules before anything else.
-        yield* many({ projectIds }, buildOptions).pipe(Effect.catchTag("InvalidInput", (e) => Effect.fail(projectIdFlag(e))));
+        yield* many({ projectIds }, buildOptions).pipe(
+          Effect.catchTag("InvalidInput", (e) => Effect.fail(projectIdFlag(e))),
+        );
 
         // The contract's own answer for each project, as a static call: the step's report, or why it is not due.
         const simulations = yield* Effect.forEach(projectIds, (id) =>
@@ -219,7 +250,14 @@ export const runProjectStep = <F extends ProjectStep>(
         );
         const failures = simulations.flatMap((s, i) =>
           Either.isLeft(s)
-            ? [[projectIds[i]!, s.left._tag === "ContractRevert" ? notReadyYet(snapshot, deployment.genesis, projectIds[i]!, s.left) : s.left] as const]
+            ? [
+                [
+                  projectIds[i]!,
+                  s.left._tag === "ContractRevert"
+                    ? notReadyYet(snapshot, deployment.genesis, projectIds[i]!, s.left)
+                    : s.left,
+                ] as const,
+              ]
             : [],
         );
         for (const [, error] of failures) if (error._tag !== "ContractRevert") return yield* Effect.fail(error);

@@ -1,5 +1,14 @@
 import { Command, Options } from "@effect/cli";
-import { ChainClient, Deployment, type Snapshot, TcmReader, deployTotals, mockStETHAbi, projectTokenAbi, validateAddress } from "@tcm/chain";
+import {
+  ChainClient,
+  Deployment,
+  type Snapshot,
+  TcmReader,
+  deployTotals,
+  mockStETHAbi,
+  projectTokenAbi,
+  validateAddress,
+} from "@tcm/chain";
 import { deploymentRatio } from "@tcm/domain";
 import { Console, Effect, Either, Option } from "effect";
 import type { Address } from "viem";
@@ -11,19 +20,29 @@ import { withChain } from "../run.js";
 import { formatAllowance, formatBps, formatInt, formatUnits, parseIds } from "../units.js";
 import { positionAt } from "./shared.js";
 
-export const jsonOption = Options.boolean("json").pipe(Options.withDescription("Machine-readable JSON (amounts as decimal strings in wei)"));
+export const jsonOption = Options.boolean("json").pipe(
+  Options.withDescription("Machine-readable JSON (amounts as decimal strings in wei)"),
+);
 
 const options = {
   ...chainOptions,
   json: jsonOption,
   project: Options.text("project").pipe(Options.withDescription("Show one project (id)"), Options.optional),
-  account: Options.text("account").pipe(Options.withDescription("Show one account's position (0x address)"), Options.optional),
+  account: Options.text("account").pipe(
+    Options.withDescription("Show one account's position (0x address)"),
+    Options.optional,
+  ),
 };
 
-type Flags = ChainFlags & { readonly json: boolean; readonly project: Option.Option<string>; readonly account: Option.Option<string> };
+type Flags = ChainFlags & {
+  readonly json: boolean;
+  readonly project: Option.Option<string>;
+  readonly account: Option.Option<string>;
+};
 
 /** A 1e18-scaled deployment ratio as a percentage ("99.90 %"); "—" before the first harvest. */
-export const formatRatio = (ratio: bigint | null): string => (ratio === null ? "—" : `${formatUnits(ratio * 100n, 18, 2)} %`);
+export const formatRatio = (ratio: bigint | null): string =>
+  ratio === null ? "—" : `${formatUnits(ratio * 100n, 18, 2)} %`;
 
 const date = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
 
@@ -34,8 +53,18 @@ export const tokenLabels = (snapshot: Snapshot) =>
       Promise.all(
         snapshot.projects.map((p) =>
           Promise.all([
-            c.readContract({ address: p.token.address, abi: projectTokenAbi, functionName: "name", blockNumber: snapshot.blockNumber }),
-            c.readContract({ address: p.token.address, abi: projectTokenAbi, functionName: "symbol", blockNumber: snapshot.blockNumber }),
+            c.readContract({
+              address: p.token.address,
+              abi: projectTokenAbi,
+              functionName: "name",
+              blockNumber: snapshot.blockNumber,
+            }),
+            c.readContract({
+              address: p.token.address,
+              abi: projectTokenAbi,
+              functionName: "symbol",
+              blockNumber: snapshot.blockNumber,
+            }),
           ]),
         ),
       ),
@@ -75,7 +104,9 @@ const protocolStatus = (flags: Flags, snapshot: Snapshot) =>
       deploymentRatio: deploymentRatio(deployedWstEth, harvestedWstEth),
     };
     if (flags.json) return yield* printJson(data);
-    yield* Console.log(`TCM on chain ${snapshot.chainId} at block ${snapshot.blockNumber} (${date(snapshot.timestamp)})`);
+    yield* Console.log(
+      `TCM on chain ${snapshot.chainId} at block ${snapshot.blockNumber} (${date(snapshot.timestamp)})`,
+    );
     yield* Console.log(
       keyValues([
         ["machine", deployment.machine],
@@ -89,8 +120,18 @@ const protocolStatus = (flags: Flags, snapshot: Snapshot) =>
         ],
         ["projects", formatInt(p.projectCount)],
         ["epoch", `${p.currentEpoch} (genesis ${date(p.config.genesis)})`],
-        ["deficit", p.deficit.inDeficit ? `YES (holds ${formatInt(p.deficit.sharesHeld)} shares, needs ${formatInt(p.deficit.sharesRequired)})` : "no"],
-        ["paused", p.depositsPaused || p.harvestsPaused ? [p.depositsPaused && "deposits", p.harvestsPaused && "harvests"].filter(Boolean).join(", ") : "no"],
+        [
+          "deficit",
+          p.deficit.inDeficit
+            ? `YES (holds ${formatInt(p.deficit.sharesHeld)} shares, needs ${formatInt(p.deficit.sharesRequired)})`
+            : "no",
+        ],
+        [
+          "paused",
+          p.depositsPaused || p.harvestsPaused
+            ? [p.depositsPaused && "deposits", p.harvestsPaused && "harvests"].filter(Boolean).join(", ")
+            : "no",
+        ],
         ["harvest bounty", `${formatBps(p.config.bountyBps)} capped at ${formatUnits(p.config.maxBounty)} stETH`],
         ["min harvest", `${formatUnits(p.config.minHarvestValue)} stETH`],
         ["stETH per share", formatUnits(data.stEthPerShare, 18, 9)],
@@ -172,17 +213,36 @@ const projectStatus = (flags: Flags, snapshot: Snapshot, idText: string) =>
         ["metadata", p.metadataURI === "" ? "(none)" : p.metadataURI],
         ["owner", p.owner],
         ["token", `${token.address} — supply ${formatUnits(token.totalSupply)} of max ${formatUnits(token.maxSupply)}`],
-        ["pair", `${pair.address} ${p.seeded ? "" : "(not open yet: the first deploy step opens it at the launch price)"}`],
-        ["price", `${formatUnits(data.priceWstEthPerToken, 18, 12)} wstETH per token (launch ${formatUnits(p.launchPrice, 18, 12)})`],
-        ["liquidity", `${formatUnits(pair.reserveWstEth)} wstETH + ${formatUnits(pair.reserveTokens)} tokens; machine holds ${formatUnits(pair.lpHeldByMachine)} of ${formatUnits(pair.totalSupply)} LP (locked)`],
+        [
+          "pair",
+          `${pair.address} ${p.seeded ? "" : "(not open yet: the first deploy step opens it at the launch price)"}`,
+        ],
+        [
+          "price",
+          `${formatUnits(data.priceWstEthPerToken, 18, 12)} wstETH per token (launch ${formatUnits(p.launchPrice, 18, 12)})`,
+        ],
+        [
+          "liquidity",
+          `${formatUnits(pair.reserveWstEth)} wstETH + ${formatUnits(pair.reserveTokens)} tokens; machine holds ${formatUnits(pair.lpHeldByMachine)} of ${formatUnits(pair.totalSupply)} LP (locked)`,
+        ],
         ["allocated", `${formatUnits(p.allocatedPrincipal)} stETH of principal`],
-        ["emission", `${formatUnits(data.depositorEmissionPerDay)} tokens/day to depositors (decay ${formatBps(p.decayBps)}/epoch, contributors ${formatBps(p.contributorBps)})`],
-        ["yield", `${formatUnits(data.totalYieldStEth)} stETH harvested so far; ${formatUnits(pendingYield.stEth)} stETH pending`],
+        [
+          "emission",
+          `${formatUnits(data.depositorEmissionPerDay)} tokens/day to depositors (decay ${formatBps(p.decayBps)}/epoch, contributors ${formatBps(p.contributorBps)})`,
+        ],
+        [
+          "yield",
+          `${formatUnits(data.totalYieldStEth)} stETH harvested so far; ${formatUnits(pendingYield.stEth)} stETH pending`,
+        ],
         ["harvest", ready ? "ready now" : `next at ${date(nextHarvest)}`],
         [
           "deploy",
           `${formatUnits(p.pendingWstEth)} wstETH pending; ${
-            stepReady ? "a step is due now (tcm deploy)" : p.pendingWstEth >= snapshot.protocol.config.minDeploy ? `next step at ${date(nextStep)}` : "nothing to deploy"
+            stepReady
+              ? "a step is due now (tcm deploy)"
+              : p.pendingWstEth >= snapshot.protocol.config.minDeploy
+                ? `next step at ${date(nextStep)}`
+                : "nothing to deploy"
           }`,
         ],
         [
@@ -196,14 +256,29 @@ const projectStatus = (flags: Flags, snapshot: Snapshot, idText: string) =>
 
 const accountStatus = (flags: Flags, snapshot: Snapshot, text: string) =>
   Effect.gen(function* () {
-    const account: Address = yield* Either.mapLeft(validateAddress("--account", text, { allowZero: true }), (e) => new BadInput({ flag: "--account", message: e.message }));
+    const account: Address = yield* Either.mapLeft(
+      validateAddress("--account", text, { allowZero: true }),
+      (e) => new BadInput({ flag: "--account", message: e.message }),
+    );
     const position = yield* positionAt(account, snapshot);
     const deployment = yield* Deployment;
     const chain = yield* ChainClient;
     const [stEthBalance, allowance] = yield* chain.read("stETH balance", (c) =>
       Promise.all([
-        c.readContract({ address: deployment.stETH, abi: mockStETHAbi, functionName: "balanceOf", args: [account], blockNumber: snapshot.blockNumber }),
-        c.readContract({ address: deployment.stETH, abi: mockStETHAbi, functionName: "allowance", args: [account, deployment.machine], blockNumber: snapshot.blockNumber }),
+        c.readContract({
+          address: deployment.stETH,
+          abi: mockStETHAbi,
+          functionName: "balanceOf",
+          args: [account],
+          blockNumber: snapshot.blockNumber,
+        }),
+        c.readContract({
+          address: deployment.stETH,
+          abi: mockStETHAbi,
+          functionName: "allowance",
+          args: [account, deployment.machine],
+          blockNumber: snapshot.blockNumber,
+        }),
       ]),
     );
     const labels = yield* tokenLabels(snapshot);
@@ -213,19 +288,30 @@ const accountStatus = (flags: Flags, snapshot: Snapshot, text: string) =>
       const perDay = d === undefined ? 0n : tokensPerDay(d.project, snapshot.timestamp, h.principal, others);
       return { ...h, symbol: labels[h.projectId - 1]?.[1] ?? "?", tokensPerDay: perDay };
     });
-    if (flags.json) return yield* printJson({ account, principal: position.principal, stEthBalance, allowance, entries: rows });
+    if (flags.json)
+      return yield* printJson({ account, principal: position.principal, stEthBalance, allowance, entries: rows });
     yield* Console.log(`Account ${account}`);
     yield* Console.log(
       keyValues([
         ["principal", `${formatUnits(position.principal)} stETH`],
-        ["stETH balance", `${formatUnits(stEthBalance)} stETH (allowance to the machine: ${formatAllowance(allowance)})`],
+        [
+          "stETH balance",
+          `${formatUnits(stEthBalance)} stETH (allowance to the machine: ${formatAllowance(allowance)})`,
+        ],
       ]),
     );
     if (rows.length === 0) return yield* Console.log("  no position");
     yield* Console.log(
       table(
         ["project", "symbol", "share", "principal (stETH)", "tokens/day", "pending tokens"],
-        rows.map((r) => [`#${r.projectId}`, r.symbol, formatBps(r.bps), formatUnits(r.principal), formatUnits(r.tokensPerDay), formatUnits(r.pendingRewards)]),
+        rows.map((r) => [
+          `#${r.projectId}`,
+          r.symbol,
+          formatBps(r.bps),
+          formatUnits(r.principal),
+          formatUnits(r.tokensPerDay),
+          formatUnits(r.pendingRewards),
+        ]),
       ),
     );
   });
@@ -246,5 +332,7 @@ const status = (flags: Flags) =>
   );
 
 export const statusCommand = Command.make("status", options, status).pipe(
-  Command.withDescription("Protocol state (default), one project (--project N) or one account's position (--account 0x…). --json for scripts."),
+  Command.withDescription(
+    "Protocol state (default), one project (--project N) or one account's position (--account 0x…). --json for scripts.",
+  ),
 );

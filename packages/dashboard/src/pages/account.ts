@@ -36,7 +36,13 @@ export interface AccountData {
     allocations: Allocation[];
     claims: Claim[] | null;
     deposits: Array<{ timestamp: string; principalAdded: string; principal: string; transactionHash: string }> | null;
-    withdrawals: Array<{ timestamp: string; principalRemoved: string; stEthPaid: string; deficit: boolean; transactionHash: string }> | null;
+    withdrawals: Array<{
+      timestamp: string;
+      principalRemoved: string;
+      stEthPaid: string;
+      deficit: boolean;
+      transactionHash: string;
+    }> | null;
   };
 }
 
@@ -47,14 +53,24 @@ export const renderAccount = async (app: HTMLElement, address: string) => {
   const decimals = new Map(a.allocations.map((x) => [x.project.projectId, x.project.token.decimals]));
   const claims = [...(a.claims ?? [])].reverse();
   const events = [
-    ...(a.deposits ?? []).map((x) => ({ at: x.timestamp, what: "deposit", detail: `+${amount(x.principalAdded)} stETH → principal ${amount(x.principal)}`, tx: x.transactionHash })),
+    ...(a.deposits ?? []).map((x) => ({
+      at: x.timestamp,
+      what: "deposit",
+      detail: `+${amount(x.principalAdded)} stETH → principal ${amount(x.principal)}`,
+      tx: x.transactionHash,
+    })),
     ...(a.withdrawals ?? []).map((x) => ({
       at: x.timestamp,
       what: x.deficit ? "withdrawal (deficit)" : "withdrawal",
       detail: `−${amount(x.principalRemoved)} principal, paid ${amount(x.stEthPaid)} stETH`,
       tx: x.transactionHash,
     })),
-    ...(a.claims ?? []).map((x) => ({ at: x.timestamp, what: "claim", detail: `${amount(x.amount, decimals.get(x.projectId) ?? 18)} ${esc(symbols.get(x.projectId) ?? `project ${x.projectId}`)}`, tx: x.transactionHash })),
+    ...(a.claims ?? []).map((x) => ({
+      at: x.timestamp,
+      what: "claim",
+      detail: `${amount(x.amount, decimals.get(x.projectId) ?? 18)} ${esc(symbols.get(x.projectId) ?? `project ${x.projectId}`)}`,
+      tx: x.transactionHash,
+    })),
   ].sort((x, y) => Number(y.at) - Number(x.at));
 
   app.innerHTML = `
@@ -63,7 +79,11 @@ export const renderAccount = async (app: HTMLElement, address: string) => {
     ${
       a.hasPosition
         ? ""
-        : message("empty", "No position", `This account has no deposit in the machine${events.length > 0 ? " now (its history is below)" : ""}. Paste another address above, or see <a href="#/">the protocol</a>.`)
+        : message(
+            "empty",
+            "No position",
+            `This account has no deposit in the machine${events.length > 0 ? " now (its history is below)" : ""}. Paste another address above, or see <a href="#/">the protocol</a>.`,
+          )
     }
     ${a.deficit.inDeficit ? `<div class="message error" role="alert"><p><b>The machine is in deficit</b>: a withdrawal now pays ${amount(a.withdrawableNow)} stETH and closes the position.</p></div>` : ""}
     <div class="figures">
@@ -91,7 +111,10 @@ export const renderAccount = async (app: HTMLElement, address: string) => {
       events.length === 0
         ? ""
         : `<h2>History</h2><div class="table-wrap"><table data-table="history"><thead><tr><th>When</th><th>What</th><th>Numbers</th><th>Transaction</th></tr></thead><tbody>${events
-            .map((e) => `<tr><td>${time(e.at)}</td><td>${esc(e.what)}</td><td>${e.detail}</td><td><code title="${esc(e.tx)}">${esc(short(e.tx))}</code></td></tr>`)
+            .map(
+              (e) =>
+                `<tr><td>${time(e.at)}</td><td>${esc(e.what)}</td><td>${e.detail}</td><td><code title="${esc(e.tx)}">${esc(short(e.tx))}</code></td></tr>`,
+            )
             .join("")}</tbody></table></div>`
     }`;
 
@@ -102,7 +125,10 @@ export const renderAccount = async (app: HTMLElement, address: string) => {
       emptyChart(app, "account-pending", "No allocation: no rewards accrue.");
     } else {
       draw(app, "account-split", {
-        tooltip: { trigger: "item", formatter: (x: { name: string; value: number }) => `${esc(x.name)}: ${bps(x.value)}` },
+        tooltip: {
+          trigger: "item",
+          formatter: (x: { name: string; value: number }) => `${esc(x.name)}: ${bps(x.value)}`,
+        },
         legend: { show: false },
         series: [
           {
@@ -125,7 +151,16 @@ export const renderAccount = async (app: HTMLElement, address: string) => {
             type: "bar",
             colorBy: "data",
             data: a.allocations.map((x) => num(x.pendingRewards, x.project.token.decimals)),
-            label: { show: true, position: "top", formatter: (x: { dataIndex: number }) => amount(a.allocations[x.dataIndex]!.pendingRewards, a.allocations[x.dataIndex]!.project.token.decimals, 2) },
+            label: {
+              show: true,
+              position: "top",
+              formatter: (x: { dataIndex: number }) =>
+                amount(
+                  a.allocations[x.dataIndex]!.pendingRewards,
+                  a.allocations[x.dataIndex]!.project.token.decimals,
+                  2,
+                ),
+            },
           },
         ],
       });
@@ -134,14 +169,20 @@ export const renderAccount = async (app: HTMLElement, address: string) => {
     else {
       const projects = [...new Set(claims.map((c) => c.projectId))].sort((x, y) => x - y);
       draw(app, "account-claims", {
-        tooltip: { trigger: "item", formatter: (x: { seriesName: string; value: [number, number] }) => `${esc(x.seriesName)}: ${x.value[1]} tokens<br>${time(String(x.value[0] / 1000))}` },
+        tooltip: {
+          trigger: "item",
+          formatter: (x: { seriesName: string; value: [number, number] }) =>
+            `${esc(x.seriesName)}: ${x.value[1]} tokens<br>${time(String(x.value[0] / 1000))}`,
+        },
         xAxis: { type: "time" },
         yAxis: { type: "value", name: "tokens" },
         series: projects.map((id) => ({
           name: symbols.get(id) ?? `project ${id}`,
           type: "bar",
           barMaxWidth: 18,
-          data: claims.filter((c) => c.projectId === id).map((c) => [Number(c.timestamp) * 1000, num(c.amount, decimals.get(id) ?? 18)]),
+          data: claims
+            .filter((c) => c.projectId === id)
+            .map((c) => [Number(c.timestamp) * 1000, num(c.amount, decimals.get(id) ?? 18)]),
         })),
       });
     }

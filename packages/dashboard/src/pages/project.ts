@@ -63,8 +63,20 @@ interface ProjectDay {
   cumulativeWstEthWrapped: string;
 }
 interface History {
-  deployment: { harvestedWstEth: string; deployedWstEth: string; stepBountiesWstEth: string; deploymentRatioDecimal: string | null; deployStepCount: number } | null;
-  totals: { cumulativeYieldStEth: string; cumulativeClaimed: string; depositorCount: number; harvestCount: number; deployStepCount: number } | null;
+  deployment: {
+    harvestedWstEth: string;
+    deployedWstEth: string;
+    stepBountiesWstEth: string;
+    deploymentRatioDecimal: string | null;
+    deployStepCount: number;
+  } | null;
+  totals: {
+    cumulativeYieldStEth: string;
+    cumulativeClaimed: string;
+    depositorCount: number;
+    harvestCount: number;
+    deployStepCount: number;
+  } | null;
   daily: ProjectDay[] | null;
   harvests: Harvest[] | null;
   deploySteps: Step[] | null;
@@ -107,7 +119,9 @@ const NO_HISTORY: History = { deployment: null, totals: null, daily: null, harve
 const WAIT = `<span class="muted">…</span>`;
 
 const link = (base: string | undefined, kind: "address" | "tx", hex: string, label = short(hex)) =>
-  base === undefined ? `<code title="${esc(hex)}">${esc(label)}</code>` : `<a href="${base}/${kind}/${esc(hex)}" target="_blank" rel="noopener"><code>${esc(label)}</code></a>`;
+  base === undefined
+    ? `<code title="${esc(hex)}">${esc(label)}</code>`
+    : `<a href="${base}/${kind}/${esc(hex)}" target="_blank" rel="noopener"><code>${esc(label)}</code></a>`;
 
 const html = (p: Live & History, chainId: number, partial: ReadonlyArray<GqlError>, loading: boolean) => {
   const base = explorer(chainId);
@@ -146,7 +160,10 @@ const html = (p: Live & History, chainId: number, partial: ReadonlyArray<GqlErro
 export const renderProject = async (app: HTMLElement, id: string, painted: () => void) => {
   const historyAnswer = query<ProjectHistory>(PROJECT_HISTORY_QUERY, { id }).then(
     (answer) => answer,
-    (error: unknown) => ({ data: undefined, partial: [{ message: error instanceof Error ? error.message : String(error) }] }),
+    (error: unknown) => ({
+      data: undefined,
+      partial: [{ message: error instanceof Error ? error.message : String(error) }],
+    }),
   );
   const { data, partial } = await query<ProjectLive>(PROJECT_LIVE_QUERY, { id });
   const live = data.project;
@@ -175,11 +192,15 @@ export const renderProject = async (app: HTMLElement, id: string, painted: () =>
   return async () => {
     const { draw } = await import("../charts.js");
     if (days.length === 0) {
-      for (const name of ["project-price", "project-depth", "project-pending"]) emptyChart(app, name, "No history yet for this project.");
+      for (const name of ["project-price", "project-depth", "project-pending"])
+        emptyChart(app, name, "No history yet for this project.");
     } else {
       const labels = days.map((x) => day(x.dayId));
       draw(app, "project-price", {
-        tooltip: { trigger: "axis", valueFormatter: (v: unknown) => (v === null || v === undefined ? "—" : `${decimal(String(v), 6)} wstETH`) },
+        tooltip: {
+          trigger: "axis",
+          valueFormatter: (v: unknown) => (v === null || v === undefined ? "—" : `${decimal(String(v), 6)} wstETH`),
+        },
         xAxis: { type: "category", data: labels },
         // From 0, so the launch price's line is always inside the chart and moves read at their true size.
         yAxis: { type: "value", axisLabel: { formatter: (v: number) => decimal(String(v), 3) } },
@@ -207,8 +228,18 @@ export const renderProject = async (app: HTMLElement, id: string, painted: () =>
           { type: "value", name: p.symbol, splitLine: { show: false } },
         ],
         series: [
-          { name: "wstETH reserve", type: "line", areaStyle: { opacity: 0.1 }, data: days.map((x) => num(x.reserveWstEth)) },
-          { name: `${p.symbol} reserve`, type: "line", yAxisIndex: 1, data: days.map((x) => num(x.reserveTokens, dec)) },
+          {
+            name: "wstETH reserve",
+            type: "line",
+            areaStyle: { opacity: 0.1 },
+            data: days.map((x) => num(x.reserveWstEth)),
+          },
+          {
+            name: `${p.symbol} reserve`,
+            type: "line",
+            yAxisIndex: 1,
+            data: days.map((x) => num(x.reserveTokens, dec)),
+          },
         ],
       });
       draw(app, "project-pending", {
@@ -216,25 +247,46 @@ export const renderProject = async (app: HTMLElement, id: string, painted: () =>
         yAxis: { type: "value", name: "wstETH" },
         tooltip: { trigger: "axis", valueFormatter: (v: unknown) => `${decimal(String(v))} wstETH` },
         series: [
-          { name: "deployed (since genesis)", type: "line", areaStyle: { opacity: 0.12 }, data: days.map((x) => num(x.cumulativeWstEthDeployed)) },
+          {
+            name: "deployed (since genesis)",
+            type: "line",
+            areaStyle: { opacity: 0.12 },
+            data: days.map((x) => num(x.cumulativeWstEthDeployed)),
+          },
           { name: "pending", type: "bar", data: days.map((x) => num(x.pendingWstEth)) },
         ],
       });
     }
-    if (harvests.length === 0 && steps.length === 0) emptyChart(app, "project-timeline", "No harvests or deploy steps yet.");
+    if (harvests.length === 0 && steps.length === 0)
+      emptyChart(app, "project-timeline", "No harvests or deploy steps yet.");
     else {
       const harvestTip = (h: Harvest) =>
         `<b>harvest</b> · ${time(h.timestamp)}<br>yield ${amount(h.yieldStEth)} stETH (bounty ${amount(h.bountyStEth)})<br>wrapped ${amount(h.wstEthWrapped)} wstETH<br>pending after ${amount(h.pendingWstEth)} wstETH`;
       const stepTip = (s: Step) =>
         `<b>${s.opening ? "opening step" : "deploy step"}</b>${s.traded ? " (traded)" : ""} · ${time(s.timestamp)}<br>pending ${amount(s.pendingIn)} → ${amount(s.pendingOut)} wstETH<br>swapped ${amount(s.wstEthSwapped)} wstETH for ${amount(s.tokensBought, dec)} ${esc(p.symbol)}<br>added ${amount(s.wstEthAdded)} wstETH + ${amount(s.tokensAdded, dec)} ${esc(p.symbol)}<br>LP minted ${amount(s.liquidityMinted)} · bounty ${amount(s.bounty)} wstETH<br>pool price after ${amount(s.poolPrice, 18, 6)}`;
       draw(app, "project-timeline", {
-        tooltip: { trigger: "item", formatter: (item: { seriesIndex: number; dataIndex: number }) => (item.seriesIndex === 0 ? harvestTip(harvests[item.dataIndex]!) : stepTip(steps[item.dataIndex]!)) },
+        tooltip: {
+          trigger: "item",
+          formatter: (item: { seriesIndex: number; dataIndex: number }) =>
+            item.seriesIndex === 0 ? harvestTip(harvests[item.dataIndex]!) : stepTip(steps[item.dataIndex]!),
+        },
         xAxis: { type: "time" },
         yAxis: { type: "value", name: "wstETH" },
         dataZoom: [{ type: "inside" }],
         series: [
-          { name: "harvests", type: "scatter", symbolSize: 10, data: harvests.map((h) => [Number(h.timestamp) * 1000, num(h.pendingWstEth)]) },
-          { name: "deploy steps", type: "scatter", symbol: "diamond", symbolSize: 8, data: steps.map((s) => [Number(s.timestamp) * 1000, num(s.pendingOut)]) },
+          {
+            name: "harvests",
+            type: "scatter",
+            symbolSize: 10,
+            data: harvests.map((h) => [Number(h.timestamp) * 1000, num(h.pendingWstEth)]),
+          },
+          {
+            name: "deploy steps",
+            type: "scatter",
+            symbol: "diamond",
+            symbolSize: 8,
+            data: steps.map((s) => [Number(s.timestamp) * 1000, num(s.pendingOut)]),
+          },
         ],
       });
     }
@@ -251,7 +303,11 @@ export const renderProject = async (app: HTMLElement, id: string, painted: () =>
           type: "bar",
           barMaxWidth: 28,
           colorBy: "data",
-          data: [num(p.emittedSupply, dec), p.totals === null ? null : num(p.totals.cumulativeClaimed, dec), num(p.token.totalSupply, dec)],
+          data: [
+            num(p.emittedSupply, dec),
+            p.totals === null ? null : num(p.totals.cumulativeClaimed, dec),
+            num(p.token.totalSupply, dec),
+          ],
           label: { show: true, position: "right", formatter: (x: { value: number }) => decimal(String(x.value), 2) },
         },
       ],

@@ -70,7 +70,9 @@ const html = (live: ProtocolLive, history: ProtocolHistory | undefined, partial:
   const p = live.protocol;
   const t = history?.protocol.totals;
   const known = history !== undefined;
-  const ratios = new Map((history?.projects.nodes ?? []).map((n) => [n.projectId, n.deployment?.deploymentRatioDecimal ?? null]));
+  const ratios = new Map(
+    (history?.projects.nodes ?? []).map((n) => [n.projectId, n.deployment?.deploymentRatioDecimal ?? null]),
+  );
   return `
     <h1>The machine at a glance <span class="sub">block ${esc(p.block.number)} · chain ${live.apiVersion.chainId}</span></h1>
     ${partialNotice(partial)}
@@ -111,7 +113,10 @@ const html = (live: ProtocolLive, history: ProtocolHistory | undefined, partial:
 export const renderProtocol = async (app: HTMLElement, painted: () => void) => {
   const historyAnswer = query<ProtocolHistory>(PROTOCOL_HISTORY_QUERY).then(
     (answer) => answer,
-    (error: unknown) => ({ data: undefined, partial: [{ message: error instanceof Error ? error.message : String(error) }] }),
+    (error: unknown) => ({
+      data: undefined,
+      partial: [{ message: error instanceof Error ? error.message : String(error) }],
+    }),
   );
   const live = await query<ProtocolLive>(PROTOCOL_LIVE_QUERY);
   app.innerHTML = html(live.data, undefined, live.partial);
@@ -123,13 +128,17 @@ export const renderProtocol = async (app: HTMLElement, painted: () => void) => {
   return async () => {
     const { draw } = await import("../charts.js");
     if (days.length === 0) {
-      for (const name of ["protocol-ratio", "protocol-flows", "protocol-principal"]) emptyChart(app, name, "No history yet: nothing has been indexed.");
+      for (const name of ["protocol-ratio", "protocol-flows", "protocol-principal"])
+        emptyChart(app, name, "No history yet: nothing has been indexed.");
       return;
     }
     const labels = days.map((d) => day(d.dayId));
     draw(app, "protocol-ratio", {
       legend: { show: false },
-      tooltip: { trigger: "axis", valueFormatter: (v: unknown) => (v === null || v === undefined ? "—" : percent(Number(v))) },
+      tooltip: {
+        trigger: "axis",
+        valueFormatter: (v: unknown) => (v === null || v === undefined ? "—" : percent(Number(v))),
+      },
       xAxis: { type: "category", data: labels },
       yAxis: { type: "value", min: 0, max: 1, axisLabel: { formatter: (v: number) => percent(v, 0) } },
       series: [
@@ -158,7 +167,12 @@ export const renderProtocol = async (app: HTMLElement, painted: () => void) => {
         { type: "value", name: "depositors", minInterval: 1, splitLine: { show: false } },
       ],
       series: [
-        { name: "principal (stETH)", type: "line", areaStyle: { opacity: 0.1 }, data: days.map((d) => num(d.totalPrincipal)) },
+        {
+          name: "principal (stETH)",
+          type: "line",
+          areaStyle: { opacity: 0.1 },
+          data: days.map((d) => num(d.totalPrincipal)),
+        },
         { name: "depositors", type: "line", step: "end", yAxisIndex: 1, data: days.map((d) => d.depositorCount) },
       ],
     });

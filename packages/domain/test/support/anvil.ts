@@ -54,7 +54,14 @@ export const useDevnet = (timeout: number): (() => Devnet) => {
     const node = await startAnvil();
     pid = node.pid;
     const d = await deployDevnet(node.url);
-    devnet = { url: node.url, pid: node.pid, machine: lc(d.machine), stEth: lc(d.stETH), wstEth: lc(d.wstETH), router: lc(d.uniswapV2Router) };
+    devnet = {
+      url: node.url,
+      pid: node.pid,
+      machine: lc(d.machine),
+      stEth: lc(d.stETH),
+      wstEth: lc(d.wstETH),
+      router: lc(d.uniswapV2Router),
+    };
   }, timeout);
   afterAll(async () => {
     if (pid !== undefined) await stopAnvil(pid);
@@ -63,7 +70,12 @@ export const useDevnet = (timeout: number): (() => Devnet) => {
 };
 
 /** A view of any contract. */
-export type Read = (address: Address, abi: Abi, functionName: string, args?: ReadonlyArray<unknown>) => Promise<unknown>;
+export type Read = (
+  address: Address,
+  abi: Abi,
+  functionName: string,
+  args?: ReadonlyArray<unknown>,
+) => Promise<unknown>;
 
 export interface Clients {
   readonly pub: PublicClient<HttpTransport>;
@@ -92,17 +104,65 @@ export const deployedModel = async (
   abis: { readonly machine: Abi; readonly stEth: Abi },
 ) => {
   const M = (fn: string) => read(devnet.machine, abis.machine, fn);
-  const names = ["genesis", "bountyBps", "maxBounty", "maxImpactBps", "minHarvestValue", "stepInterval", "followWindow", "stepBountyBps", "maxStepBounty", "guardian"];
-  const [genesis, bountyBps, maxBounty, maxImpactBps, minHarvestValue, stepInterval, followWindow, stepBountyBps, maxStepBounty, guardian] =
-    (await Promise.all(names.map((f) => M(f)))) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, string];
-  const config = { bountyBps, maxBounty, maxImpactBps, minHarvestValue, stepInterval, followWindow, stepBountyBps, maxStepBounty };
+  const names = [
+    "genesis",
+    "bountyBps",
+    "maxBounty",
+    "maxImpactBps",
+    "minHarvestValue",
+    "stepInterval",
+    "followWindow",
+    "stepBountyBps",
+    "maxStepBounty",
+    "guardian",
+  ];
+  const [
+    genesis,
+    bountyBps,
+    maxBounty,
+    maxImpactBps,
+    minHarvestValue,
+    stepInterval,
+    followWindow,
+    stepBountyBps,
+    maxStepBounty,
+    guardian,
+  ] = (await Promise.all(names.map((f) => M(f)))) as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    string,
+  ];
+  const config = {
+    bountyBps,
+    maxBounty,
+    maxImpactBps,
+    minHarvestValue,
+    stepInterval,
+    followWindow,
+    stepBountyBps,
+    maxStepBounty,
+  };
   const [totalShares, pooled, deadShares] = (await Promise.all([
     read(devnet.stEth, abis.stEth, "getTotalShares"),
     read(devnet.stEth, abis.stEth, "getTotalPooledEther"),
     read(devnet.stEth, abis.stEth, "sharesOf", [getAddress(DEAD)]),
   ])) as [bigint, bigint, bigint];
   const base: State = unwrap(
-    initialState({ now: genesis, machine: devnet.machine, stEth: devnet.stEth, wstEth: devnet.wstEth, guardian: lc(guardian), ...config }),
+    initialState({
+      now: genesis,
+      machine: devnet.machine,
+      stEth: devnet.stEth,
+      wstEth: devnet.wstEth,
+      guardian: lc(guardian),
+      ...config,
+    }),
   );
   const state: State = { ...base, lido: { totalShares, totalPooledEther: pooled, shares: { [DEAD]: deadShares } } };
   return { state, genesis, guardian: lc(guardian), config };

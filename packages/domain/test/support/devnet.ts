@@ -84,9 +84,13 @@ export interface Anvil {
 export const startAnvil = async (): Promise<Anvil> => {
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const child: ChildProcess = spawn(anvilBinary(workspaceRoot()), ["--port", String(port), "--host", "127.0.0.1", "--silent"], {
-      stdio: "ignore",
-    });
+    const child: ChildProcess = spawn(
+      anvilBinary(workspaceRoot()),
+      ["--port", String(port), "--host", "127.0.0.1", "--silent"],
+      {
+        stdio: "ignore",
+      },
+    );
     let exited = false;
     child.once("exit", () => (exited = true));
     const url = `http://127.0.0.1:${port}`;
@@ -132,12 +136,22 @@ export const deployDevnet = (rpcUrl: string): Promise<DeployedAddresses> => {
   // forge may only write under contracts/deployments (foundry.toml fs_permissions).
   const file = join(contracts, "deployments", `.differential-${process.pid}-${Date.now()}.json`);
   // --slow: forge's batched broadcast to anvil hangs now and then (see @tcm/chain's deployDevnet).
-  const args = ["script", "script/Deploy.s.sol:DeployDevnet", "--rpc-url", rpcUrl, "--broadcast", "--slow", "--private-key", DEV_KEY];
+  const args = [
+    "script",
+    "script/Deploy.s.sol:DeployDevnet",
+    "--rpc-url",
+    rpcUrl,
+    "--broadcast",
+    "--slow",
+    "--private-key",
+    DEV_KEY,
+  ];
   const env = { ...process.env, DEPLOYMENT_FILE: file, TCM_DEMO_PROJECTS: "false" };
   return new Promise((resolve, reject) => {
     execFile(forgeBinary(root), args, { cwd: contracts, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       try {
-        if (error) throw new Error(`forge script failed: ${`${stdout}\n${stderr}`.trim().split("\n").slice(-15).join("\n")}`);
+        if (error)
+          throw new Error(`forge script failed: ${`${stdout}\n${stderr}`.trim().split("\n").slice(-15).join("\n")}`);
         resolve(JSON.parse(readFileSync(file, "utf8")) as DeployedAddresses);
       } catch (e) {
         reject(e);

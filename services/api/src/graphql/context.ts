@@ -28,20 +28,26 @@ const field = (error: unknown, key: string): unknown => (Predicate.hasProperty(e
 
 /** Maps a service failure to the GraphQL error integrators see (extensions.code is stable). */
 export const toGraphQLError = (error: unknown): GraphQLError => {
-  const message = Predicate.hasProperty(error, "message") && Predicate.isString(error.message) ? error.message : String(error);
+  const message =
+    Predicate.hasProperty(error, "message") && Predicate.isString(error.message) ? error.message : String(error);
   const coded = (code: string, extensions: Record<string, unknown> = {}, text = message) =>
     new GraphQLError(text, { extensions: { code, ...extensions } });
   return Match.value(error).pipe(
     Match.when(Predicate.or(Predicate.isTagged("BadInput"), Predicate.isTagged("InvalidInput")), (e) =>
       coded("BAD_USER_INPUT", { input: field(e, "input"), rule: field(e, "rule") }),
     ),
-    Match.when(Predicate.isTagged("HistoryUnavailable"), (e) => coded("HISTORY_UNAVAILABLE", { reason: field(e, "reason") })),
+    Match.when(Predicate.isTagged("HistoryUnavailable"), (e) =>
+      coded("HISTORY_UNAVAILABLE", { reason: field(e, "reason") }),
+    ),
     Match.when(Predicate.isTagged("PreviewReverted"), (e) => coded("WOULD_REVERT", { error: field(e, "error") })),
     Match.when(Predicate.isTagged("ContractRevert"), (e) =>
       coded("WOULD_REVERT", { error: field(e, "name") }, `the transaction would revert: ${message}`),
     ),
     Match.when(
-      Predicate.or(Predicate.isTagged("ChainUnavailable"), Predicate.or(Predicate.isTagged("TransientRpcError"), Predicate.isTagged("RpcError"))),
+      Predicate.or(
+        Predicate.isTagged("ChainUnavailable"),
+        Predicate.or(Predicate.isTagged("TransientRpcError"), Predicate.isTagged("RpcError")),
+      ),
       () => coded("CHAIN_UNAVAILABLE"),
     ),
     Match.orElse(() => new GraphQLError("internal error", { extensions: { code: "INTERNAL_SERVER_ERROR" } })),
@@ -60,7 +66,8 @@ export const makeContext = (
       if (Exit.isSuccess(exit)) return exit.value;
       const failure = Cause.failureOption(exit.cause);
       if (Option.isSome(failure)) throw toGraphQLError(failure.value);
-      if (Cause.isInterruptedOnly(exit.cause)) throw new GraphQLError("request aborted", { extensions: { code: "TIMEOUT" } });
+      if (Cause.isInterruptedOnly(exit.cause))
+        throw new GraphQLError("request aborted", { extensions: { code: "TIMEOUT" } });
       Runtime.runFork(runtime, Effect.logError("resolver defect", exit.cause));
       throw new GraphQLError("internal error", { extensions: { code: "INTERNAL_SERVER_ERROR" } });
     });
@@ -70,9 +77,12 @@ export const makeContext = (
     if (block !== undefined) return block;
     // A request pinned to the latest loaded block (nearly all of them) takes it without running an effect.
     const loaded = blockNumber === undefined ? undefined : Context.get(runtime.context, LiveState).loaded(blockNumber);
-    block = loaded !== undefined
-      ? Promise.resolve(loaded)
-      : run(Effect.flatMap(LiveState, (live) => (blockNumber === undefined ? live.current : live.atBlock(blockNumber))));
+    block =
+      loaded !== undefined
+        ? Promise.resolve(loaded)
+        : run(
+            Effect.flatMap(LiveState, (live) => (blockNumber === undefined ? live.current : live.atBlock(blockNumber))),
+          );
     return block;
   };
 
@@ -82,7 +92,9 @@ export const makeContext = (
       // Same-tick reads: ChainClient aggregates them into one multicall.
       return run(
         Effect.flatMap(LiveState, (live) =>
-          Effect.forEach(addresses, (a) => live.positionAt(b.snapshot.blockNumber, a as Address), { concurrency: "unbounded" }),
+          Effect.forEach(addresses, (a) => live.positionAt(b.snapshot.blockNumber, a as Address), {
+            concurrency: "unbounded",
+          }),
         ),
       );
     },

@@ -73,7 +73,12 @@ export class ResponseCache {
   }
 }
 
-const requestError = (status: number, message: string, code: string, extra: Record<string, unknown> = {}): HttpResult => ({
+const requestError = (
+  status: number,
+  message: string,
+  code: string,
+  extra: Record<string, unknown> = {},
+): HttpResult => ({
   status,
   body: { errors: [{ message, extensions: { code, ...extra } }] },
 });
@@ -88,8 +93,18 @@ const rulesFor = (options: ExecuteOptions): ReadonlyArray<ValidationRule> => {
     const onReject = [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)];
     rules = [
       ...specifiedRules,
-      maxDepthRule({ n: options.maxDepth, propagateOnRejection: false, exposeLimits: true, onReject }) as unknown as ValidationRule,
-      costLimitRule({ maxCost: options.maxCost, propagateOnRejection: false, exposeLimits: true, onReject }) as unknown as ValidationRule,
+      maxDepthRule({
+        n: options.maxDepth,
+        propagateOnRejection: false,
+        exposeLimits: true,
+        onReject,
+      }) as unknown as ValidationRule,
+      costLimitRule({
+        maxCost: options.maxCost,
+        propagateOnRejection: false,
+        exposeLimits: true,
+        onReject,
+      }) as unknown as ValidationRule,
     ];
     rulesCache.set(key, rules);
   }
@@ -157,7 +172,10 @@ const checkDocument = (schema: GraphQLSchema, query: string, options: ExecuteOpt
   try {
     const document = parse(query, { maxTokens: 5_000 });
     const errors = validate(schema, document, rulesFor(options));
-    result = errors.length > 0 ? { errors: withCode(nameInputs(document, errors), "GRAPHQL_VALIDATION_FAILED") } : { document };
+    result =
+      errors.length > 0
+        ? { errors: withCode(nameInputs(document, errors), "GRAPHQL_VALIDATION_FAILED") }
+        : { document };
   } catch (error) {
     result = { errors: withCode([error as GraphQLError], "GRAPHQL_PARSE_FAILED") };
   }
@@ -192,13 +210,17 @@ export const executeGraphQL = async (
   const document = checked.document;
   const operation = getOperationAST(document, (params.operationName as string | null | undefined) ?? undefined);
   if (operation === null || operation === undefined) {
-    return requestError(400, "request: no unique operation to run (give operationName)", "BAD_REQUEST", { input: "operationName" });
+    return requestError(400, "request: no unique operation to run (give operationName)", "BAD_REQUEST", {
+      input: "operationName",
+    });
   }
   if (options.method === "GET" && operation.operation !== "query") {
     return requestError(405, `request: a ${operation.operation} needs POST`, "METHOD_NOT_ALLOWED");
   }
   const cacheable = operation.operation === "query" && options.responseCache !== undefined;
-  const cacheKey = cacheable ? `${params.operationName ?? ""}|${JSON.stringify(params.variables ?? null)}|${params.query}` : "";
+  const cacheKey = cacheable
+    ? `${params.operationName ?? ""}|${JSON.stringify(params.variables ?? null)}|${params.query}`
+    : "";
   if (cacheable) {
     const hit = options.responseCache!.get(cacheKey);
     if (hit !== undefined) return hit;

@@ -33,7 +33,11 @@ const skipOf = (value: unknown): Effect.Effect<number, BadInput> =>
     : Effect.fail(badInput("skip", "page-skip", `skip must be between 0 and 5000, got ${String(value)}`));
 
 const projectIdOf = (input: string, value: unknown, projectCount: number) => {
-  const parsed = validateProjectId(input, typeof value === "string" || typeof value === "number" ? value : String(value), 2 ** 32 - 1);
+  const parsed = validateProjectId(
+    input,
+    typeof value === "string" || typeof value === "number" ? value : String(value),
+    2 ** 32 - 1,
+  );
   return Either.isLeft(parsed)
     ? Effect.fail(badInput(parsed.left.input, parsed.left.rule, parsed.left.message))
     : Effect.succeed({ id: parsed.right, exists: parsed.right <= projectCount });
@@ -121,7 +125,11 @@ const page = (args: Args): Effect.Effect<queries.Page, BadInput> =>
   Effect.all({ first: pageSize("first", args["first"]), skip: skipOf(args["skip"]) });
 
 /** A history field: its typed subgraph request (batched per request by the context's DataLoader), then `map`. */
-const history = <A, B>(context: GraphQLContext, request: Effect.Effect<HistoryRequest<A>, BadInput>, map: (data: A) => B): Promise<B> =>
+const history = <A, B>(
+  context: GraphQLContext,
+  request: Effect.Effect<HistoryRequest<A>, BadInput>,
+  map: (data: A) => B,
+): Promise<B> =>
   context
     .run(request)
     .then((r) => context.history.load(r))
@@ -168,7 +176,11 @@ const projected = (block: LiveBlock) => (line: ProjectedLine) => ({
 
 const statusName = (status: string) => status.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
 
-const prepared = (context: GraphQLContext) => (tx: PreparedTx) => ({ ...tx, gasEstimate: tx.gasEstimate ?? null, chainId: context.deployment.chainId });
+const prepared = (context: GraphQLContext) => (tx: PreparedTx) => ({
+  ...tx,
+  gasEstimate: tx.gasEstimate ?? null,
+  chainId: context.deployment.chainId,
+});
 const buildOptions = (args: Args) => (typeof args["from"] === "string" ? { from: args["from"] } : {});
 const ids = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
 
@@ -227,8 +239,16 @@ export const resolvers: ResolverMap = {
       if (typeof args["after"] === "string") {
         const decoded = Buffer.from(args["after"], "base64url").toString("utf8");
         const match = /^p:(\d+):(\w+):(ASC|DESC)$/.exec(decoded);
-        if (!match || match[2] !== String(args["orderBy"] ?? "ID") || match[3] !== String(args["orderDirection"] ?? "ASC")) {
-          await context.run(Effect.fail(badInput("after", "cursor", "after is not a cursor of this ordering (pass pageInfo.endCursor)")));
+        if (
+          !match ||
+          match[2] !== String(args["orderBy"] ?? "ID") ||
+          match[3] !== String(args["orderDirection"] ?? "ASC")
+        ) {
+          await context.run(
+            Effect.fail(
+              badInput("after", "cursor", "after is not a cursor of this ordering (pass pageInfo.endCursor)"),
+            ),
+          );
         }
         start = Number(match![1]);
       }
@@ -241,7 +261,11 @@ export const resolvers: ResolverMap = {
         pageInfo: {
           hasNextPage: end < views.length,
           endCursor:
-            nodes.length === 0 ? null : Buffer.from(`p:${end}:${String(args["orderBy"] ?? "ID")}:${String(args["orderDirection"] ?? "ASC")}`).toString("base64url"),
+            nodes.length === 0
+              ? null
+              : Buffer.from(
+                  `p:${end}:${String(args["orderBy"] ?? "ID")}:${String(args["orderDirection"] ?? "ASC")}`,
+                ).toString("base64url"),
         },
       };
     },
@@ -268,7 +292,15 @@ export const resolvers: ResolverMap = {
             const live = block.byId.get(e.projectId);
             return live === undefined
               ? []
-              : [{ project: projectView(block, live), bps: e.bps, principal: e.principal, pendingRewards: e.pendingRewards, pendingRewardsDecimal: dec(e.pendingRewards) }];
+              : [
+                  {
+                    project: projectView(block, live),
+                    bps: e.bps,
+                    principal: e.principal,
+                    pendingRewards: e.pendingRewards,
+                    pendingRewardsDecimal: dec(e.pendingRewards),
+                  },
+                ];
           }),
         deficit,
         withdrawableNow: withdrawable,
@@ -314,8 +346,12 @@ export const resolvers: ResolverMap = {
     },
     harvestPreview: async (_s, args: Args, context) => {
       const block = await context.block();
-      const { id } = await context.run(projectIdOf("projectId", args["projectId"], block.snapshot.protocol.projectCount));
-      const r = await context.run(context.previews((p) => p.harvest(id, (args["at"] as bigint | null | undefined) ?? undefined)));
+      const { id } = await context.run(
+        projectIdOf("projectId", args["projectId"], block.snapshot.protocol.projectCount),
+      );
+      const r = await context.run(
+        context.previews((p) => p.harvest(id, (args["at"] as bigint | null | undefined) ?? undefined)),
+      );
       return {
         block: { number: r.block.blockNumber, timestamp: r.block.timestamp },
         projectId: r.projectId,
@@ -327,8 +363,12 @@ export const resolvers: ResolverMap = {
     },
     deployPreview: async (_s, args: Args, context) => {
       const block = await context.block();
-      const { id } = await context.run(projectIdOf("projectId", args["projectId"], block.snapshot.protocol.projectCount));
-      const r = await context.run(context.previews((p) => p.deploy(id, (args["at"] as bigint | null | undefined) ?? undefined)));
+      const { id } = await context.run(
+        projectIdOf("projectId", args["projectId"], block.snapshot.protocol.projectCount),
+      );
+      const r = await context.run(
+        context.previews((p) => p.deploy(id, (args["at"] as bigint | null | undefined) ?? undefined)),
+      );
       return {
         block: { number: r.block.blockNumber, timestamp: r.block.timestamp },
         projectId: r.projectId,
@@ -342,7 +382,10 @@ export const resolvers: ResolverMap = {
     withdrawalPreview: async (_s, args: Args, context) => {
       const r = await context.run(
         context.previews((p) =>
-          p.withdrawal({ account: String(args["account"]), amount: (args["amount"] as bigint | null | undefined) ?? undefined }),
+          p.withdrawal({
+            account: String(args["account"]),
+            amount: (args["amount"] as bigint | null | undefined) ?? undefined,
+          }),
         ),
       );
       return {
@@ -356,38 +399,73 @@ export const resolvers: ResolverMap = {
   Mutation: {
     buildApproveStEth: (_s, args: Args, context) =>
       context
-        .run(context.builder((b) => b.approveStEth({ amount: (args["amount"] as bigint | null | undefined) ?? "max" }, buildOptions(args))))
+        .run(
+          context.builder((b) =>
+            b.approveStEth({ amount: (args["amount"] as bigint | null | undefined) ?? "max" }, buildOptions(args)),
+          ),
+        )
         .then(prepared(context)),
     buildDeposit: (_s, args: Args, context) =>
       context
         .run(
           context.builder((b) =>
-            b.deposit({ amount: args["amount"] as bigint, allocation: args["allocation"] as Array<{ projectId: number; bps: number }> }, buildOptions(args)),
+            b.deposit(
+              {
+                amount: args["amount"] as bigint,
+                allocation: args["allocation"] as Array<{ projectId: number; bps: number }>,
+              },
+              buildOptions(args),
+            ),
           ),
         )
         .then(prepared(context)),
     buildTopUp: (_s, args: Args, context) =>
-      context.run(context.builder((b) => b.topUp({ amount: args["amount"] as bigint }, buildOptions(args)))).then(prepared(context)),
+      context
+        .run(context.builder((b) => b.topUp({ amount: args["amount"] as bigint }, buildOptions(args))))
+        .then(prepared(context)),
     buildReallocate: (_s, args: Args, context) =>
       context
-        .run(context.builder((b) => b.reallocate({ allocation: args["allocation"] as Array<{ projectId: number; bps: number }> }, buildOptions(args))))
+        .run(
+          context.builder((b) =>
+            b.reallocate(
+              { allocation: args["allocation"] as Array<{ projectId: number; bps: number }> },
+              buildOptions(args),
+            ),
+          ),
+        )
         .then(prepared(context)),
     buildWithdraw: (_s, args: Args, context) =>
       context
-        .run(context.builder((b) => b.withdraw({ amount: args["amount"] as bigint, receiver: String(args["receiver"]) }, buildOptions(args))))
+        .run(
+          context.builder((b) =>
+            b.withdraw({ amount: args["amount"] as bigint, receiver: String(args["receiver"]) }, buildOptions(args)),
+          ),
+        )
         .then(prepared(context)),
     buildClaim: (_s, args: Args, context) =>
       context
-        .run(context.builder((b) => b.claim({ projectIds: ids(args["projectIds"]), receiver: String(args["receiver"]) }, buildOptions(args))))
+        .run(
+          context.builder((b) =>
+            b.claim({ projectIds: ids(args["projectIds"]), receiver: String(args["receiver"]) }, buildOptions(args)),
+          ),
+        )
         .then(prepared(context)),
     buildHarvest: (_s, args: Args, context) =>
-      context.run(context.builder((b) => b.harvest({ projectId: String(args["projectId"]) }, buildOptions(args)))).then(prepared(context)),
+      context
+        .run(context.builder((b) => b.harvest({ projectId: String(args["projectId"]) }, buildOptions(args))))
+        .then(prepared(context)),
     buildHarvestMany: (_s, args: Args, context) =>
-      context.run(context.builder((b) => b.harvestMany({ projectIds: ids(args["projectIds"]) }, buildOptions(args)))).then(prepared(context)),
+      context
+        .run(context.builder((b) => b.harvestMany({ projectIds: ids(args["projectIds"]) }, buildOptions(args))))
+        .then(prepared(context)),
     buildDeploy: (_s, args: Args, context) =>
-      context.run(context.builder((b) => b.deploy({ projectId: String(args["projectId"]) }, buildOptions(args)))).then(prepared(context)),
+      context
+        .run(context.builder((b) => b.deploy({ projectId: String(args["projectId"]) }, buildOptions(args))))
+        .then(prepared(context)),
     buildDeployMany: (_s, args: Args, context) =>
-      context.run(context.builder((b) => b.deployMany({ projectIds: ids(args["projectIds"]) }, buildOptions(args)))).then(prepared(context)),
+      context
+        .run(context.builder((b) => b.deployMany({ projectIds: ids(args["projectIds"]) }, buildOptions(args))))
+        .then(prepared(context)),
     buildLaunchProject: (_s, args: Args, context) => {
       const p = args["params"] as Record<string, unknown>;
       return context
@@ -404,7 +482,9 @@ export const resolvers: ResolverMap = {
                 maxSupply: p["maxSupply"] as bigint,
                 seedReserve: p["seedReserve"] as bigint,
                 contributorBps: p["contributorBps"] as number,
-                ...(p["contributorRecipient"] == null ? {} : { contributorRecipient: String(p["contributorRecipient"]) }),
+                ...(p["contributorRecipient"] == null
+                  ? {}
+                  : { contributorRecipient: String(p["contributorRecipient"]) }),
               },
               buildOptions(args),
             ),
@@ -453,40 +533,71 @@ export const resolvers: ResolverMap = {
     totals: (_block: LiveBlock, _a: Args, context) =>
       history(context, Effect.succeed(queries.protocolTotals()), (data) => {
         const p = data.protocols[0];
-        return p === undefined ? null : { ...p, indexedBlock: p.updatedAtBlock, ...ratio(p.totalWstEthDeployed, p.totalWstEthWrapped) };
+        return p === undefined
+          ? null
+          : { ...p, indexedBlock: p.updatedAtBlock, ...ratio(p.totalWstEthDeployed, p.totalWstEthWrapped) };
       }),
     daily: (_block: LiveBlock, args: Args, context) =>
       history(context, Effect.map(page(args), queries.protocolDaily), (data) =>
-        data.protocolDaySnapshots.map((day) => ({ ...day, ...ratio(day.cumulativeWstEthDeployed, day.cumulativeWstEthWrapped) })),
+        data.protocolDaySnapshots.map((day) => ({
+          ...day,
+          ...ratio(day.cumulativeWstEthDeployed, day.cumulativeWstEthWrapped),
+        })),
       ),
   },
 
   Project: {
     harvests: (project: { id: string }, args: Args, context) =>
-      history(context, Effect.map(page(args), (p) => queries.projectHarvests(project.id, p)), (data) => data.harvests),
+      history(
+        context,
+        Effect.map(page(args), (p) => queries.projectHarvests(project.id, p)),
+        (data) => data.harvests,
+      ),
     deploySteps: (project: { id: string }, args: Args, context) =>
-      history(context, Effect.map(page(args), (p) => queries.projectDeploySteps(project.id, p)), (data) => data.deploySteps),
+      history(
+        context,
+        Effect.map(page(args), (p) => queries.projectDeploySteps(project.id, p)),
+        (data) => data.deploySteps,
+      ),
     daily: (project: { id: string }, args: Args, context) =>
-      history(context, Effect.map(page(args), (p) => queries.projectDaily(project.id, p)), (data) =>
-        data.projectDaySnapshots.map((day) => ({ ...day, ...ratio(day.cumulativeWstEthDeployed, day.cumulativeWstEthWrapped) })),
+      history(
+        context,
+        Effect.map(page(args), (p) => queries.projectDaily(project.id, p)),
+        (data) =>
+          data.projectDaySnapshots.map((day) => ({
+            ...day,
+            ...ratio(day.cumulativeWstEthDeployed, day.cumulativeWstEthWrapped),
+          })),
       ),
     totals: (project: { id: string }, _a: Args, context) =>
       history(context, Effect.succeed(queries.projectTotals(project.id)), (data) => data.project),
     deployment: (project: { id: string; __block: LiveBlock }, _a: Args, context) => {
       // "Today" is the UTC day of the block this response reads (the subgraph's day snapshots are UTC days).
       const dayId = project.__block.snapshot.timestamp / DAY_SECONDS;
-      return history(context, Effect.succeed(queries.projectDeployment(project.id, dayId)), (data) => deploymentView(data, dayId));
+      return history(context, Effect.succeed(queries.projectDeployment(project.id, dayId)), (data) =>
+        deploymentView(data, dayId),
+      );
     },
   },
 
   Account: {
     deposits: (account: { address: string }, args: Args, context) =>
-      history(context, Effect.map(page(args), (p) => queries.accountDeposits(account.address, p)), (data) => data.deposits),
+      history(
+        context,
+        Effect.map(page(args), (p) => queries.accountDeposits(account.address, p)),
+        (data) => data.deposits,
+      ),
     withdrawals: (account: { address: string }, args: Args, context) =>
-      history(context, Effect.map(page(args), (p) => queries.accountWithdrawals(account.address, p)), (data) => data.withdrawals),
+      history(
+        context,
+        Effect.map(page(args), (p) => queries.accountWithdrawals(account.address, p)),
+        (data) => data.withdrawals,
+      ),
     claims: (account: { address: string }, args: Args, context) =>
-      history(context, Effect.map(page(args), (p) => queries.accountClaims(account.address, p)), (data) =>
-        data.claims.map(({ project, ...claim }) => ({ ...claim, projectId: project.projectId })),
+      history(
+        context,
+        Effect.map(page(args), (p) => queries.accountClaims(account.address, p)),
+        (data) => data.claims.map(({ project, ...claim }) => ({ ...claim, projectId: project.projectId })),
       ),
   },
 };

@@ -26,7 +26,8 @@ export const BigIntScalar = new GraphQLScalarType<bigint, string>({
   },
   parseValue: parseBigInt,
   parseLiteral: (node: ValueNode) => {
-    if (node.kind === Kind.STRING || node.kind === Kind.INT) return parseBigInt(node.kind === Kind.INT ? node.value : node.value);
+    if (node.kind === Kind.STRING || node.kind === Kind.INT)
+      return parseBigInt(node.kind === Kind.INT ? node.value : node.value);
     throw new TypeError("BigInt must be a decimal string (or an integer literal)");
   },
 });

@@ -1,4 +1,11 @@
-import { type GraphQLFieldResolver, GraphQLSchema, buildSchema, isObjectType, lexicographicSortSchema, printSchema } from "graphql";
+import {
+  type GraphQLFieldResolver,
+  GraphQLSchema,
+  buildSchema,
+  isObjectType,
+  lexicographicSortSchema,
+  printSchema,
+} from "graphql";
 import { resolvers } from "./resolvers.js";
 import { AddressScalar, BigIntScalar, BytesScalar } from "./scalars.js";
 import { sdl } from "./sdl.js";
@@ -31,4 +38,5 @@ export const makeSchema = (): GraphQLSchema => {
 };
 
 /** The SDL committed at services/api/schema.graphql (sorted, so the file diffs cleanly). */
-export const printedSchema = (schema: GraphQLSchema = buildSchema(sdl)): string => `${printSchema(lexicographicSortSchema(schema))}\n`;
+export const printedSchema = (schema: GraphQLSchema = buildSchema(sdl)): string =>
+  `${printSchema(lexicographicSortSchema(schema))}\n`;

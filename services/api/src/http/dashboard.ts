@@ -50,7 +50,10 @@ export const dashboardRoutes = (dir: string = DASHBOARD_DIR) => {
         );
       }
       // Not cached: a rebuild changes the asset names it points to.
-      return HttpServerResponse.uint8Array(html, { contentType: "text/html; charset=utf-8", headers: { "cache-control": "no-cache" } });
+      return HttpServerResponse.uint8Array(html, {
+        contentType: "text/html; charset=utf-8",
+        headers: { "cache-control": "no-cache" },
+      });
     }),
   );
   const assets = HttpLayerRouter.add(
@@ -63,7 +66,10 @@ export const dashboardRoutes = (dir: string = DASHBOARD_DIR) => {
       const body = type !== undefined && assetNames(dir).has(name) ? read(join(dir, "assets", name)) : undefined;
       if (body === undefined) return HttpServerResponse.text(`no such asset: ${name}`, { status: 404 });
       // Vite names every asset by its content hash: cacheable for good.
-      return HttpServerResponse.uint8Array(body, { contentType: type, headers: { "cache-control": "public, max-age=31536000, immutable" } });
+      return HttpServerResponse.uint8Array(body, {
+        contentType: type,
+        headers: { "cache-control": "public, max-age=31536000, immutable" },
+      });
     }),
   );
   return Layer.mergeAll(index, assets);

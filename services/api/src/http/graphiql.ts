@@ -23,7 +23,9 @@ const ASSET_FILES: Record<string, readonly [() => string, string]> = {
 const cache = new Map<string, { readonly body: Uint8Array; readonly contentType: string }>();
 
 /** An asset by name, or undefined for anything not whitelisted. */
-export const graphiqlAsset = (name: string): { readonly body: Uint8Array; readonly contentType: string } | undefined => {
+export const graphiqlAsset = (
+  name: string,
+): { readonly body: Uint8Array; readonly contentType: string } | undefined => {
   const known = ASSET_FILES[name];
   if (known === undefined) return undefined;
   let asset = cache.get(name);

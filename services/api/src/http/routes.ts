@@ -18,7 +18,12 @@ const json = (result: HttpResult) => HttpServerResponse.unsafeJson(result.body, 
 
 /** Counts and times every response of a route. */
 const instrumented =
-  <E, R>(route: string, handler: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
+  <E, R>(
+    route: string,
+    handler: (
+      request: HttpServerRequest.HttpServerRequest,
+    ) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>,
+  ) =>
   (request: HttpServerRequest.HttpServerRequest) =>
     Effect.gen(function* () {
       const started = performance.now();
@@ -48,12 +53,17 @@ const GraphQLRoutes = Layer.unwrapEffect(
         const head = yield* live.head.pipe(Effect.option);
         return yield* Effect.tryPromise({
           try: (signal) =>
-            executeGraphQL(schema, params, () => makeContext(runtime, deployment, signal, Option.getOrUndefined(head)), {
-              maxDepth: settings.maxDepth,
-              maxCost: settings.maxCost,
-              method,
-              ...(Option.isSome(head) ? { responseCache: responses.at(head.value) } : {}),
-            }),
+            executeGraphQL(
+              schema,
+              params,
+              () => makeContext(runtime, deployment, signal, Option.getOrUndefined(head)),
+              {
+                maxDepth: settings.maxDepth,
+                maxCost: settings.maxCost,
+                method,
+                ...(Option.isSome(head) ? { responseCache: responses.at(head.value) } : {}),
+              },
+            ),
           catch: (cause) => cause,
         });
       }).pipe(
@@ -63,13 +73,24 @@ const GraphQLRoutes = Layer.unwrapEffect(
             error === "timeout"
               ? {
                   status: 504,
-                  body: { errors: [{ message: `request timed out after ${timeoutMs} ms`, extensions: { code: "TIMEOUT" } }] },
+                  body: {
+                    errors: [{ message: `request timed out after ${timeoutMs} ms`, extensions: { code: "TIMEOUT" } }],
+                  },
                 }
-              : { status: 500, body: { errors: [{ message: "internal error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] } },
+              : {
+                  status: 500,
+                  body: { errors: [{ message: "internal error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] },
+                },
           ),
         ),
         Effect.tap((result) =>
-          Metric.increment(Metric.tagged(graphqlOperations, "outcome", result.status === 200 ? (result.body.errors ? "partial" : "ok") : String(result.status))),
+          Metric.increment(
+            Metric.tagged(
+              graphqlOperations,
+              "outcome",
+              result.status === 200 ? (result.body.errors ? "partial" : "ok") : String(result.status),
+            ),
+          ),
         ),
         Effect.map(json),
       );
@@ -80,7 +101,14 @@ const GraphQLRoutes = Layer.unwrapEffect(
         if (Number.isFinite(length) && length > settings.maxBodyBytes) {
           return json({
             status: 413,
-            body: { errors: [{ message: `request body is ${length} bytes; the limit is ${settings.maxBodyBytes}`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] },
+            body: {
+              errors: [
+                {
+                  message: `request body is ${length} bytes; the limit is ${settings.maxBodyBytes}`,
+                  extensions: { code: "PAYLOAD_TOO_LARGE" },
+                },
+              ],
+            },
           });
         }
         const text = yield* request.text.pipe(
@@ -90,7 +118,14 @@ const GraphQLRoutes = Layer.unwrapEffect(
         if (text._tag === "Left") {
           return json({
             status: 413,
-            body: { errors: [{ message: `request body unreadable or over the ${settings.maxBodyBytes}-byte limit`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] },
+            body: {
+              errors: [
+                {
+                  message: `request body unreadable or over the ${settings.maxBodyBytes}-byte limit`,
+                  extensions: { code: "PAYLOAD_TOO_LARGE" },
+                },
+              ],
+            },
           });
         }
         let params: unknown;
@@ -99,13 +134,27 @@ const GraphQLRoutes = Layer.unwrapEffect(
         } catch (error) {
           return json({
             status: 400,
-            body: { errors: [{ message: `request body is not valid JSON: ${(error as Error).message}`, extensions: { code: "BAD_REQUEST", input: "body" } }] },
+            body: {
+              errors: [
+                {
+                  message: `request body is not valid JSON: ${(error as Error).message}`,
+                  extensions: { code: "BAD_REQUEST", input: "body" },
+                },
+              ],
+            },
           });
         }
         if (typeof params !== "object" || params === null || Array.isArray(params)) {
           return json({
             status: 400,
-            body: { errors: [{ message: "request body must be a JSON object {query, variables, operationName}", extensions: { code: "BAD_REQUEST", input: "body" } }] },
+            body: {
+              errors: [
+                {
+                  message: "request body must be a JSON object {query, variables, operationName}",
+                  extensions: { code: "BAD_REQUEST", input: "body" },
+                },
+              ],
+            },
           });
         }
         return yield* run(params as GraphQLParams, "POST");
@@ -126,17 +175,31 @@ const GraphQLRoutes = Layer.unwrapEffect(
           try {
             variables = JSON.parse(rawVariables);
           } catch {
-            return json({ status: 400, body: { errors: [{ message: "variables is not valid JSON", extensions: { code: "BAD_REQUEST", input: "variables" } }] } });
+            return json({
+              status: 400,
+              body: {
+                errors: [
+                  { message: "variables is not valid JSON", extensions: { code: "BAD_REQUEST", input: "variables" } },
+                ],
+              },
+            });
           }
         }
-        return yield* run({ query: query ?? undefined, variables, operationName: url.searchParams.get("operationName") ?? undefined }, "GET");
+        return yield* run(
+          { query: query ?? undefined, variables, operationName: url.searchParams.get("operationName") ?? undefined },
+          "GET",
+        );
       }),
     );
 
     return Layer.mergeAll(
       HttpLayerRouter.add("POST", GRAPHQL_PATH, post),
       HttpLayerRouter.add("GET", GRAPHQL_PATH, get),
-      HttpLayerRouter.add("GET", `${GRAPHQL_PATH}/schema.graphql`, HttpServerResponse.text(sdl, { contentType: "application/graphql; charset=utf-8" })),
+      HttpLayerRouter.add(
+        "GET",
+        `${GRAPHQL_PATH}/schema.graphql`,
+        HttpServerResponse.text(sdl, { contentType: "application/graphql; charset=utf-8" }),
+      ),
     );
   }),
 );
@@ -150,10 +213,22 @@ const HealthRoute = HttpLayerRouter.use((router) =>
       "/health",
       instrumented("health", () =>
         Effect.gen(function* () {
-          const [head, subgraph] = yield* Effect.all([live.head.pipe(Effect.either), history.status], { concurrency: 2 });
-          const chain = head._tag === "Right" ? { ok: true, block: head.right.toString() } : { ok: false, error: head.left.message };
-          const status = chain.ok ? (subgraph.configured && !("ok" in subgraph && subgraph.ok) ? "degraded" : "ok") : "down";
-          return HttpServerResponse.unsafeJson({ status, schema: SCHEMA_VERSION, chain, subgraph }, { status: chain.ok ? 200 : 503 });
+          const [head, subgraph] = yield* Effect.all([live.head.pipe(Effect.either), history.status], {
+            concurrency: 2,
+          });
+          const chain =
+            head._tag === "Right"
+              ? { ok: true, block: head.right.toString() }
+              : { ok: false, error: head.left.message };
+          const status = chain.ok
+            ? subgraph.configured && !("ok" in subgraph && subgraph.ok)
+              ? "degraded"
+              : "ok"
+            : "down";
+          return HttpServerResponse.unsafeJson(
+            { status, schema: SCHEMA_VERSION, chain, subgraph },
+            { status: chain.ok ? 200 : 503 },
+          );
         }),
       ),
     );
@@ -179,7 +254,9 @@ const GraphiqlAssetsRoute = HttpLayerRouter.add(
 const MetricsRoute = HttpLayerRouter.add(
   "GET",
   "/metrics",
-  Effect.map(renderPrometheus, (text) => HttpServerResponse.text(text, { contentType: "text/plain; version=0.0.4; charset=utf-8" })),
+  Effect.map(renderPrometheus, (text) =>
+    HttpServerResponse.text(text, { contentType: "text/plain; version=0.0.4; charset=utf-8" }),
+  ),
 );
 
 /** Every route, with CORS when origins are configured. */

@@ -50,7 +50,12 @@ const request = <A, R, V extends Readonly<Record<string, unknown>>>(
   schema: Schema.Schema<A, R>,
 ): HistoryRequest<A> => {
   const text = document.toString();
-  return { name: OPERATION_NAME.exec(text)?.[1] ?? "anonymous", document: text, variables, decode: Schema.decodeUnknown(schema) };
+  return {
+    name: OPERATION_NAME.exec(text)?.[1] ?? "anonymous",
+    document: text,
+    variables,
+    decode: Schema.decodeUnknown(schema),
+  };
 };
 
 // ------------------------------------------------------------------ field codecs (subgraph JSON → API values)
@@ -61,7 +66,9 @@ const Uint = Schema.BigInt.pipe(Schema.greaterThanOrEqualToBigInt(0n));
 const Address = Schema.transformOrFail(Schema.String, Schema.String, {
   strict: true,
   decode: (value, _, ast) =>
-    isAddress(value, { strict: false }) ? ParseResult.succeed(getAddress(value)) : ParseResult.fail(new ParseResult.Type(ast, value, "not an address")),
+    isAddress(value, { strict: false })
+      ? ParseResult.succeed(getAddress(value))
+      : ParseResult.fail(new ParseResult.Type(ast, value, "not an address")),
   encode: ParseResult.succeed,
 });
 const Hex = Schema.String.pipe(Schema.filter((value) => isHex(value) || "not 0x-prefixed hex"));
@@ -114,171 +121,196 @@ const answer =
   <A>(schema: Schema.Schema<A, Q>): Schema.Schema<A, Q> =>
     schema;
 
-const HistoryMeta = answer<HistoryMetaQuery>()(Schema.Struct({
-  _meta: Schema.NullOr(Schema.Struct({ block: Schema.Struct({ number: Count }), hasIndexingErrors: Schema.Boolean })),
-}));
+const HistoryMeta = answer<HistoryMetaQuery>()(
+  Schema.Struct({
+    _meta: Schema.NullOr(Schema.Struct({ block: Schema.Struct({ number: Count }), hasIndexingErrors: Schema.Boolean })),
+  }),
+);
 
-const ProtocolTotals = answer<ProtocolTotalsQuery>()(Schema.Struct({
-  protocols: Schema.Array(
-    Schema.Struct({
-      cumulativeDeposited: Uint,
-      cumulativeWithdrawn: Uint,
-      totalYieldStEth: Uint,
-      totalBountyStEth: Uint,
-      totalWstEthWrapped: Uint,
-      totalWstEthAdded: Uint,
-      totalWstEthDeployed: Uint,
-      totalStepBountyWstEth: Uint,
-      totalLiquidityMinted: Uint,
-      accountCount: Count,
-      depositorCount: Count,
-      depositCount: Count,
-      withdrawalCount: Count,
-      harvestCount: Count,
-      deployStepCount: Count,
-      claimCount: Count,
-      updatedAtBlock: Uint,
-    }),
-  ),
-}));
+const ProtocolTotals = answer<ProtocolTotalsQuery>()(
+  Schema.Struct({
+    protocols: Schema.Array(
+      Schema.Struct({
+        cumulativeDeposited: Uint,
+        cumulativeWithdrawn: Uint,
+        totalYieldStEth: Uint,
+        totalBountyStEth: Uint,
+        totalWstEthWrapped: Uint,
+        totalWstEthAdded: Uint,
+        totalWstEthDeployed: Uint,
+        totalStepBountyWstEth: Uint,
+        totalLiquidityMinted: Uint,
+        accountCount: Count,
+        depositorCount: Count,
+        depositCount: Count,
+        withdrawalCount: Count,
+        harvestCount: Count,
+        deployStepCount: Count,
+        claimCount: Count,
+        updatedAtBlock: Uint,
+      }),
+    ),
+  }),
+);
 
-const ProtocolDaily = answer<ProtocolDailyQuery>()(Schema.Struct({
-  protocolDaySnapshots: Schema.Array(
-    Schema.Struct({
-      dayId: Count,
-      dayStartTimestamp: Uint,
-      totalPrincipal: Uint,
-      depositorCount: Count,
-      dailyDeposited: Uint,
-      dailyWithdrawn: Uint,
-      dailyYieldStEth: Uint,
-      cumulativeYieldStEth: Uint,
-      dailyWstEthWrapped: Uint,
-      cumulativeWstEthWrapped: Uint,
-      dailyWstEthDeployed: Uint,
-      cumulativeWstEthDeployed: Uint,
-      dailyWstEthAdded: Uint,
-      cumulativeWstEthAdded: Uint,
-      dailyHarvestCount: Count,
-      dailyDeployStepCount: Count,
-      dailyDepositCount: Count,
-    }),
-  ),
-}));
+const ProtocolDaily = answer<ProtocolDailyQuery>()(
+  Schema.Struct({
+    protocolDaySnapshots: Schema.Array(
+      Schema.Struct({
+        dayId: Count,
+        dayStartTimestamp: Uint,
+        totalPrincipal: Uint,
+        depositorCount: Count,
+        dailyDeposited: Uint,
+        dailyWithdrawn: Uint,
+        dailyYieldStEth: Uint,
+        cumulativeYieldStEth: Uint,
+        dailyWstEthWrapped: Uint,
+        cumulativeWstEthWrapped: Uint,
+        dailyWstEthDeployed: Uint,
+        cumulativeWstEthDeployed: Uint,
+        dailyWstEthAdded: Uint,
+        cumulativeWstEthAdded: Uint,
+        dailyHarvestCount: Count,
+        dailyDeployStepCount: Count,
+        dailyDepositCount: Count,
+      }),
+    ),
+  }),
+);
 
 const ProjectHarvests = answer<ProjectHarvestsQuery>()(Schema.Struct({ harvests: Schema.Array(Harvest) }));
 
-const ProjectDeploySteps = answer<ProjectDeployStepsQuery>()(Schema.Struct({
-  deploySteps: Schema.Array(DeployStep),
-}));
+const ProjectDeploySteps = answer<ProjectDeployStepsQuery>()(
+  Schema.Struct({
+    deploySteps: Schema.Array(DeployStep),
+  }),
+);
 
-const ProjectDaily = answer<ProjectDailyQuery>()(Schema.Struct({
-  projectDaySnapshots: Schema.Array(
-    Schema.Struct({
-      dayId: Count,
-      dayStartTimestamp: Uint,
-      allocatedPrincipal: Uint,
-      dailyYieldStEth: Uint,
-      cumulativeYieldStEth: Uint,
-      dailyWstEthWrapped: Uint,
-      cumulativeWstEthWrapped: Uint,
-      dailyWstEthDeployed: Uint,
-      cumulativeWstEthDeployed: Uint,
-      dailyWstEthAdded: Uint,
-      dailyTokensBought: Uint,
-      dailyLiquidityMinted: Uint,
-      cumulativeLiquidityMinted: Uint,
-      dailyHarvestCount: Count,
-      dailyDeployStepCount: Count,
-      pendingWstEth: Uint,
-      reserveWstEth: Uint,
-      reserveTokens: Uint,
-      poolPriceClose: Schema.NullOr(Schema.String),
-    }),
-  ),
-}));
+const ProjectDaily = answer<ProjectDailyQuery>()(
+  Schema.Struct({
+    projectDaySnapshots: Schema.Array(
+      Schema.Struct({
+        dayId: Count,
+        dayStartTimestamp: Uint,
+        allocatedPrincipal: Uint,
+        dailyYieldStEth: Uint,
+        cumulativeYieldStEth: Uint,
+        dailyWstEthWrapped: Uint,
+        cumulativeWstEthWrapped: Uint,
+        dailyWstEthDeployed: Uint,
+        cumulativeWstEthDeployed: Uint,
+        dailyWstEthAdded: Uint,
+        dailyTokensBought: Uint,
+        dailyLiquidityMinted: Uint,
+        cumulativeLiquidityMinted: Uint,
+        dailyHarvestCount: Count,
+        dailyDeployStepCount: Count,
+        pendingWstEth: Uint,
+        reserveWstEth: Uint,
+        reserveTokens: Uint,
+        poolPriceClose: Schema.NullOr(Schema.String),
+      }),
+    ),
+  }),
+);
 
-const ProjectTotals = answer<ProjectTotalsQuery>()(Schema.Struct({
-  project: Schema.NullOr(
-    Schema.Struct({
-      depositorCount: Count,
-      cumulativeYieldStEth: Uint,
-      cumulativeBountyStEth: Uint,
-      cumulativeWstEthWrapped: Uint,
-      cumulativeWstEthAdded: Uint,
-      cumulativeWstEthDeployed: Uint,
-      cumulativeTokensBought: Uint,
-      cumulativeLiquidityMinted: Uint,
-      cumulativeStepBountyWstEth: Uint,
-      cumulativeClaimed: Uint,
-      harvestCount: Count,
-      deployStepCount: Count,
-    }),
-  ),
-}));
+const ProjectTotals = answer<ProjectTotalsQuery>()(
+  Schema.Struct({
+    project: Schema.NullOr(
+      Schema.Struct({
+        depositorCount: Count,
+        cumulativeYieldStEth: Uint,
+        cumulativeBountyStEth: Uint,
+        cumulativeWstEthWrapped: Uint,
+        cumulativeWstEthAdded: Uint,
+        cumulativeWstEthDeployed: Uint,
+        cumulativeTokensBought: Uint,
+        cumulativeLiquidityMinted: Uint,
+        cumulativeStepBountyWstEth: Uint,
+        cumulativeClaimed: Uint,
+        harvestCount: Count,
+        deployStepCount: Count,
+      }),
+    ),
+  }),
+);
 
-const ProjectDeployment = answer<ProjectDeploymentQuery>()(Schema.Struct({
-  project: Schema.NullOr(
-    Schema.Struct({
-      cumulativeWstEthWrapped: Uint,
-      cumulativeWstEthDeployed: Uint,
-      cumulativeStepBountyWstEth: Uint,
-      deployStepCount: Count,
-      lastStepTimestamp: Schema.NullOr(Uint),
-    }),
-  ),
-  projectDaySnapshot: Schema.NullOr(
-    Schema.Struct({ dailyWstEthWrapped: Uint, dailyWstEthDeployed: Uint, dailyStepBountyWstEth: Uint, dailyDeployStepCount: Count }),
-  ),
-  deploySteps: Schema.Array(DeployStep),
-}));
+const ProjectDeployment = answer<ProjectDeploymentQuery>()(
+  Schema.Struct({
+    project: Schema.NullOr(
+      Schema.Struct({
+        cumulativeWstEthWrapped: Uint,
+        cumulativeWstEthDeployed: Uint,
+        cumulativeStepBountyWstEth: Uint,
+        deployStepCount: Count,
+        lastStepTimestamp: Schema.NullOr(Uint),
+      }),
+    ),
+    projectDaySnapshot: Schema.NullOr(
+      Schema.Struct({
+        dailyWstEthWrapped: Uint,
+        dailyWstEthDeployed: Uint,
+        dailyStepBountyWstEth: Uint,
+        dailyDeployStepCount: Count,
+      }),
+    ),
+    deploySteps: Schema.Array(DeployStep),
+  }),
+);
 export type ProjectDeploymentData = typeof ProjectDeployment.Type;
 
-const AccountDeposits = answer<AccountDepositsQuery>()(Schema.Struct({
-  deposits: Schema.Array(
-    Schema.Struct({
-      id: Hex,
-      principalAdded: Uint,
-      sharesAdded: Uint,
-      principal: Uint,
-      projectIds: Schema.Array(Count),
-      bps: Schema.Array(Count),
-      blockNumber: Uint,
-      timestamp: Uint,
-      transactionHash: Hex,
-    }),
-  ),
-}));
+const AccountDeposits = answer<AccountDepositsQuery>()(
+  Schema.Struct({
+    deposits: Schema.Array(
+      Schema.Struct({
+        id: Hex,
+        principalAdded: Uint,
+        sharesAdded: Uint,
+        principal: Uint,
+        projectIds: Schema.Array(Count),
+        bps: Schema.Array(Count),
+        blockNumber: Uint,
+        timestamp: Uint,
+        transactionHash: Hex,
+      }),
+    ),
+  }),
+);
 
-const AccountWithdrawals = answer<AccountWithdrawalsQuery>()(Schema.Struct({
-  withdrawals: Schema.Array(
-    Schema.Struct({
-      id: Hex,
-      receiver: Address,
-      principalRemoved: Uint,
-      stEthPaid: Uint,
-      deficit: Schema.Boolean,
-      principal: Uint,
-      blockNumber: Uint,
-      timestamp: Uint,
-      transactionHash: Hex,
-    }),
-  ),
-}));
+const AccountWithdrawals = answer<AccountWithdrawalsQuery>()(
+  Schema.Struct({
+    withdrawals: Schema.Array(
+      Schema.Struct({
+        id: Hex,
+        receiver: Address,
+        principalRemoved: Uint,
+        stEthPaid: Uint,
+        deficit: Schema.Boolean,
+        principal: Uint,
+        blockNumber: Uint,
+        timestamp: Uint,
+        transactionHash: Hex,
+      }),
+    ),
+  }),
+);
 
-const AccountClaims = answer<AccountClaimsQuery>()(Schema.Struct({
-  claims: Schema.Array(
-    Schema.Struct({
-      id: Hex,
-      project: Schema.Struct({ projectId: Count }),
-      receiver: Address,
-      amount: Uint,
-      blockNumber: Uint,
-      timestamp: Uint,
-      transactionHash: Hex,
-    }),
-  ),
-}));
+const AccountClaims = answer<AccountClaimsQuery>()(
+  Schema.Struct({
+    claims: Schema.Array(
+      Schema.Struct({
+        id: Hex,
+        project: Schema.Struct({ projectId: Count }),
+        receiver: Address,
+        amount: Uint,
+        blockNumber: Uint,
+        timestamp: Uint,
+        transactionHash: Hex,
+      }),
+    ),
+  }),
+);
 
 // ------------------------------------------------------------------ the requests
 
@@ -294,19 +326,26 @@ const accountKey = (address: string) => address.toLowerCase();
 export const historyMeta = () => request(HistoryMetaDocument, {}, HistoryMeta);
 export const protocolTotals = () => request(ProtocolTotalsDocument, {}, ProtocolTotals);
 export const protocolDaily = (page: Page) => request(ProtocolDailyDocument, page, ProtocolDaily);
-export const projectHarvests = (projectId: string, page: Page) => request(ProjectHarvestsDocument, { project: projectId, ...page }, ProjectHarvests);
+export const projectHarvests = (projectId: string, page: Page) =>
+  request(ProjectHarvestsDocument, { project: projectId, ...page }, ProjectHarvests);
 export const projectDeploySteps = (projectId: string, page: Page) =>
   request(ProjectDeployStepsDocument, { project: projectId, ...page }, ProjectDeploySteps);
-export const projectDaily = (projectId: string, page: Page) => request(ProjectDailyDocument, { project: projectId, ...page }, ProjectDaily);
+export const projectDaily = (projectId: string, page: Page) =>
+  request(ProjectDailyDocument, { project: projectId, ...page }, ProjectDaily);
 export const projectTotals = (projectId: string) => request(ProjectTotalsDocument, { id: projectId }, ProjectTotals);
 /** `dayId`: the UTC day (timestamp / 86400) whose snapshot holds "today". */
 export const projectDeployment = (projectId: string, dayId: bigint) =>
-  request(ProjectDeploymentDocument, { id: projectId, day: `${projectId}-${dayId}`, project: projectId }, ProjectDeployment);
+  request(
+    ProjectDeploymentDocument,
+    { id: projectId, day: `${projectId}-${dayId}`, project: projectId },
+    ProjectDeployment,
+  );
 export const accountDeposits = (address: string, page: Page) =>
   request(AccountDepositsDocument, { account: accountKey(address), ...page }, AccountDeposits);
 export const accountWithdrawals = (address: string, page: Page) =>
   request(AccountWithdrawalsDocument, { account: accountKey(address), ...page }, AccountWithdrawals);
-export const accountClaims = (address: string, page: Page) => request(AccountClaimsDocument, { account: accountKey(address), ...page }, AccountClaims);
+export const accountClaims = (address: string, page: Page) =>
+  request(AccountClaimsDocument, { account: accountKey(address), ...page }, AccountClaims);
 
 /** The `_meta` selection History adds to every batch, and its Schema. */
 export const META_DOCUMENT = HistoryMetaDocument.toString();
