@@ -10,7 +10,6 @@ export {
   loadDeploymentFile,
   parseDeployment,
 } from "./Deployment.js";
-export * from "./bindings.js";
 export { ChainClient, type ChainClientOptions, makePublicClient } from "./ChainClient.js";
 export { Wallet, accountFromKey, chainFor } from "./Wallet.js";
 export * from "./validation.js";
