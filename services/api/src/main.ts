@@ -1,12 +1,13 @@
 /**
  * The TCM API: `node --import tsx services/api/src/main.ts`. Configuration through Effect Config only
- * (TCM_RPC_URLS, TCM_DEPLOYMENT_FILE, TCM_SUBGRAPH_URL, TCM_API_PORT, TCM_API_CORS_ORIGINS, TCM_API_MAX_BODY_BYTES,
- * TCM_API_TIMEOUT_MS; see ApiConfig.ts for the optional rest).
+ * (TCM_RPC_URLS, TCM_DEPLOYMENT_FILE, TCM_SUBGRAPH_URL, TCM_API_HOST, TCM_API_PORT, TCM_API_CORS_ORIGINS,
+ * TCM_API_MAX_BODY_BYTES, TCM_API_TIMEOUT_MS; see ApiConfig.ts for the optional rest).
  */
+import type { HttpServerError } from "@effect/platform";
 import { NodeRuntime } from "@effect/platform-node";
 import { ChainClient, Deployment } from "@tcm/chain";
-import { Config, Effect, Layer } from "effect";
-import { ApiSettings } from "./ApiConfig.js";
+import { Cause, Config, Effect, Exit, Layer, Predicate } from "effect";
+import { ApiSettings, apiConfig } from "./ApiConfig.js";
 import { ApiServer, chainClientOptions } from "./server.js";
 
 const ChainLive = Layer.unwrapEffect(
@@ -17,4 +18,43 @@ const ChainLive = Layer.unwrapEffect(
 
 const MainLive = ApiServer.pipe(Layer.provide(Layer.mergeAll(ApiSettings.Default, ChainLive, Deployment.Default)));
 
-NodeRuntime.runMain(Layer.launch(MainLive));
+/** Why the server could not listen, in words that name the address and the setting to change. */
+const bindFailureMessage = (host: string, port: number, code: string | undefined): string => {
+  const where = `${host}:${port}`;
+  switch (code) {
+    case "EADDRINUSE":
+      return `the API cannot listen on ${where}: port ${port} is already in use (another API, \`npm start\` or another program holds it). Set TCM_API_PORT to a free port (TCM_API_PORT=0 picks any free one), or stop the program on port ${port}.`;
+    case "EACCES":
+      return `the API cannot listen on ${where}: permission denied (ports below 1024 need privileges). Set TCM_API_PORT to a port above 1023.`;
+    case "EADDRNOTAVAIL":
+      return `the API cannot listen on ${where}: ${host} is not an address of this machine. Set TCM_API_HOST (127.0.0.1, the default, for this machine only; 0.0.0.0 for every interface).`;
+    default:
+      return `the API cannot listen on ${where}${code === undefined ? "" : ` (${code})`}. Check TCM_API_HOST and TCM_API_PORT.`;
+  }
+};
+
+const codeOf = (error: HttpServerError.ServeError): string | undefined =>
+  Predicate.hasProperty(error.cause, "code") && Predicate.isString(error.cause.code) ? error.cause.code : undefined;
+
+const program = Layer.launch(MainLive).pipe(
+  Effect.catchTag("ServeError", (error) =>
+    Effect.flatMap(apiConfig, (settings) =>
+      Effect.sync(() => {
+        process.stderr.write(`${bindFailureMessage(settings.host, settings.port, codeOf(error))}\n`);
+        process.exitCode = 2;
+      }),
+    ),
+  ),
+);
+
+NodeRuntime.runMain(program, {
+  // A bind failure was reported above in words and exits 2; anything else exits 1 (reported by runMain).
+  teardown: (exit, onExit) =>
+    onExit(
+      process.exitCode !== undefined && process.exitCode !== 0
+        ? Number(process.exitCode)
+        : Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)
+          ? 1
+          : 0,
+    ),
+});
