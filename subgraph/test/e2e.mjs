@@ -668,6 +668,11 @@ async function main() {
     log(
       `deployed machine ${deployment.machine} (block ${deployment.deployBlock}) in ${((Date.now() - began) / 1000).toFixed(1)} s`,
     );
+    // networks.json's devnet default (what `nx run subgraph:build` uses) must be the machine DeployDevnet deploys on
+    // a fresh anvil with the first dev key, as here.
+    const devnetDefault = JSON.parse(readFileSync(join(SUBGRAPH_DIR, "networks.json"), "utf8")).devnet.address;
+    if (devnetDefault.toLowerCase() !== deployment.machine.toLowerCase())
+      throw new Error(`networks.json devnet.address ${devnetDefault} is not the deployed machine ${deployment.machine}`);
     // graph-node starts indexing while the scenario runs.
     node = await startGraphNode(rpcUrl, DEPLOYMENT_FILE);
     const world = await runScenario(rpcUrl, deployment);

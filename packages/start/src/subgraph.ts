@@ -38,8 +38,8 @@ const run = (root: string, command: string, args: ReadonlyArray<string>, cwd: st
 
 /**
  * Writes the devnet manifest for this deployment (scripts/prepare.mjs) into subgraph/.devnet and runs
- * `graph codegen` + `graph build` there, unless the same inputs were built before. The committed subgraph.yaml is
- * left alone.
+ * `graph codegen` + `graph build` there, unless the same inputs were built before. subgraph/subgraph.yaml (the Nx
+ * `prepare` target's, gitignored) is left alone.
  */
 export const buildSubgraph = (root: string, deploymentFile: string): { manifest: string; cached: boolean } => {
   const subgraphDir = join(root, "subgraph");
