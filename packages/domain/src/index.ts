@@ -62,6 +62,8 @@ export {
 export * from "./model.js";
 /** Every figure people see (prices, emission per day, APR, withdrawable, …), each defined once. */
 export * from "./figures.js";
+/** Figures of a project's history: POL share, a day's close, scheduled vs minted emission. */
+export * from "./history.js";
 export type { ShareRate } from "./lido.js";
 export type { EmissionSchedule } from "./emission.js";
 export type { PairState } from "./uniswap.js";
