@@ -25,7 +25,8 @@ export interface KeeperSettings {
   readonly maxFeePerGas: bigint;
   readonly maxPriorityFeePerGas: bigint;
   readonly pollInterval: Duration.Duration;
-  /** /metrics and /health; 0 picks a free port (logged). */
+  /** /metrics and /health listen on host:port; port 0 picks a free one (logged). */
+  readonly host: string;
   readonly port: number;
   readonly logLevel: LogLevel.LogLevel;
   /** A transaction without a receipt after this long is replaced (same nonce, fees +12.5 % or more, capped). */
@@ -154,6 +155,17 @@ const feeCaps = Config.all([gwei("TCM_MAX_FEE_GWEI"), gwei("TCM_MAX_PRIORITY_FEE
   }),
 );
 
+/** Where /metrics and /health listen: loopback unless TCM_KEEPER_HOST says otherwise (0.0.0.0: every interface). */
+const host = optionalText("TCM_KEEPER_HOST").pipe(
+  Config.mapOrFail((text) =>
+    Option.isNone(text)
+      ? Either.right("127.0.0.1")
+      : /^[A-Za-z0-9.:[\]-]+$/.test(text.value)
+        ? Either.right(text.value.replace(/^\[(.*)\]$/, "$1"))
+        : invalid("TCM_KEEPER_HOST", `must be an IP address or a host name (got "${text.value}")`),
+  ),
+);
+
 const logLevel = optionalText("TCM_LOG_LEVEL").pipe(
   Config.mapOrFail((text) => {
     if (Option.isNone(text)) return Either.right(LogLevel.Info);
@@ -171,7 +183,8 @@ const logLevel = optionalText("TCM_LOG_LEVEL").pipe(
  * The keeper's configuration, from the environment only:
  * TCM_RPC_URLS (comma-separated, tried in order), TCM_PRIVATE_KEY, TCM_DEPLOYMENT_FILE or TCM_MACHINE_ADDRESS,
  * TCM_SPONSORED_PROJECTS ("1,4,7" or "all"), TCM_MAX_FEE_GWEI (100),
- * TCM_MAX_PRIORITY_FEE_GWEI (2), TCM_POLL_INTERVAL_MS (60 000), TCM_KEEPER_PORT (9464), TCM_LOG_LEVEL (Info),
+ * TCM_MAX_PRIORITY_FEE_GWEI (2), TCM_POLL_INTERVAL_MS (60 000), TCM_KEEPER_HOST (127.0.0.1), TCM_KEEPER_PORT (9464),
+ * TCM_LOG_LEVEL (Info),
  * TCM_TX_TIMEOUT_MS (90 000), TCM_RPC_TIMEOUT_MS (10 000), TCM_HARVEST_CHUNK_SIZE (25),
  * TCM_RECEIPT_POLL_MS (1 000).
  */
@@ -182,6 +195,7 @@ export const keeperConfig: Config.Config<KeeperSettings> = Config.all({
   sponsored,
   fees: feeCaps,
   pollInterval: millis("TCM_POLL_INTERVAL_MS", 60_000, 10, 86_400_000),
+  host,
   port: integer("TCM_KEEPER_PORT", 9464, 0, 65_535),
   logLevel,
   txTimeout: millis("TCM_TX_TIMEOUT_MS", 90_000, 100, 3_600_000),

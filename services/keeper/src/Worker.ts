@@ -13,7 +13,10 @@ export interface KeeperMode {
   readonly dryRun: boolean;
 }
 
-/** Exit codes: 0 ok (or stopped by a signal), 1 failures, 2 bad configuration or command line. */
+/**
+ * Exit codes: 0 ok (or stopped by a signal), 1 failures, 2 bad configuration or command line, or /metrics cannot listen
+ * where configured (a taken TCM_KEEPER_PORT).
+ */
 export const ExitCodes = { ok: 0, failures: 1, badConfig: 2 } as const;
 
 /** Everything a pass needs: config, chain access and signer, the harvester. */
@@ -72,23 +75,29 @@ const LoggingLive = Layer.unwrapEffect(Effect.map(KeeperConfig, (s) => Logger.mi
 const refuse = (message: string) =>
   Effect.zipRight(
     Effect.sync(() => process.stderr.write(`keeper: refusing to start: ${message}\n`)),
-    Effect.logError("refusing to start: bad configuration").pipe(Effect.annotateLogs({ error: message })),
+    Effect.logError("refusing to start").pipe(Effect.annotateLogs({ error: message })),
   ).pipe(Effect.as(ExitCodes.badConfig));
 
 /**
  * The keeper in a mode, to its exit code: `run` until interrupted (0), `once` one pass (0 or 1); a bad configuration
- * or deployment file is 2, any other failure to start 1. The exit code is the program's value, not an error.
+ * or deployment file, or a metrics address it cannot listen on, is 2, any other failure to start 1. The exit code is
+ * the program's value, not an error.
  */
 export const runKeeper = (mode: KeeperMode): Effect.Effect<number> => {
-  const program =
-    mode.command === "run"
-      ? Layer.launch(Layer.merge(PollLoopLive(mode.dryRun), HttpLive)).pipe(Effect.as(ExitCodes.ok))
-      : oncePass(mode.dryRun);
+  const settings = Layer.merge(KeeperConfig.Default, LoggingLive.pipe(Layer.provide(KeeperConfig.Default)));
+  // /metrics and /health listen first (they need only the settings): a taken port stops the keeper before it
+  // connects to the chain or sends anything.
+  const run = Layer.launch(
+    PollLoopLive(mode.dryRun).pipe(Layer.provide(KeeperCoreLive), Layer.provide(HttpLive), Layer.provide(settings)),
+  ).pipe(Effect.as(ExitCodes.ok));
+  const once = oncePass(mode.dryRun).pipe(Effect.provide(Layer.merge(KeeperCoreLive, settings)));
+  const program: Effect.Effect<number, Effect.Effect.Error<typeof run> | Effect.Effect.Error<typeof once>> =
+    mode.command === "run" ? run : once;
   return program.pipe(
-    Effect.provide(Layer.merge(KeeperCoreLive, LoggingLive.pipe(Layer.provide(KeeperConfig.Default)))),
     Effect.catchTags({
       KeeperConfigError: (e) => refuse(e.message),
       DeploymentError: (e) => refuse(e.message),
+      KeeperListenError: (e) => refuse(e.message),
     }),
     Effect.catchAllCause((cause) =>
       Cause.isInterruptedOnly(cause)
