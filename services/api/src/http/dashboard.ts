@@ -8,8 +8,15 @@ import { readFileSync, readdirSync } from "node:fs";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** packages/dashboard/dist, beside services/ in the workspace. */
-export const DASHBOARD_DIR = fileURLToPath(new URL("../../../../packages/dashboard/dist/", import.meta.url));
+/** Defined (true) by scripts/bundle.mjs: the bundle carries the dashboard in dashboard/ beside its main.mjs. */
+declare const TCM_API_BUNDLE: boolean | undefined;
+
+/** packages/dashboard/dist, beside services/ in the workspace (dashboard/ beside main.mjs in the bundle). */
+export const DASHBOARD_DIR = fileURLToPath(
+  typeof TCM_API_BUNDLE === "boolean" && TCM_API_BUNDLE
+    ? new URL("./dashboard/", import.meta.url)
+    : new URL("../../../../packages/dashboard/dist/", import.meta.url),
+);
 
 const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",

@@ -6,14 +6,24 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 
-/** A file beside a package's main entry (the packages' `exports` hide their UMD builds from `require.resolve`). */
-const besideMain = (pkg: string, relative: string) => () => join(dirname(require.resolve(pkg)), relative);
+/** Defined (true) by scripts/bundle.mjs: the bundle carries the four files in graphiql/ beside its main.mjs. */
+declare const TCM_API_BUNDLE: boolean | undefined;
+
+/**
+ * A file beside a package's main entry (the packages' `exports` hide their UMD builds from `require.resolve`); in the
+ * bundle, its copy graphiql/<name>.
+ */
+const besideMain = (pkg: string, relative: string) => (name: string) =>
+  typeof TCM_API_BUNDLE === "boolean" && TCM_API_BUNDLE
+    ? fileURLToPath(new URL(`./graphiql/${name}`, import.meta.url))
+    : join(dirname(require.resolve(pkg)), relative);
 
 /** The whitelisted assets: name → [path resolver, content type]. Read once, on first use. */
-const ASSET_FILES: Record<string, readonly [() => string, string]> = {
+const ASSET_FILES: Record<string, readonly [(name: string) => string, string]> = {
   "react.js": [besideMain("react", "umd/react.production.min.js"), "text/javascript; charset=utf-8"],
   "react-dom.js": [besideMain("react-dom", "umd/react-dom.production.min.js"), "text/javascript; charset=utf-8"],
   "graphiql.js": [besideMain("graphiql", "index.umd.js"), "text/javascript; charset=utf-8"],
@@ -30,7 +40,7 @@ export const graphiqlAsset = (
   if (known === undefined) return undefined;
   let asset = cache.get(name);
   if (asset === undefined) {
-    asset = { body: readFileSync(known[0]()), contentType: known[1] };
+    asset = { body: readFileSync(known[0](name)), contentType: known[1] };
     cache.set(name, asset);
   }
   return asset;
