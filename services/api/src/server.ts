@@ -4,6 +4,7 @@ import { type ChainClientOptions, Deployment, ModelState, TcmReader, TxBuilder }
 import { Duration, Effect, Layer } from "effect";
 import { createServer } from "node:http";
 import { ApiSettings } from "./ApiConfig.js";
+import { DayClose } from "./DayClose.js";
 import { History } from "./History.js";
 import { ApiRoutes } from "./http/routes.js";
 import { LiveState } from "./LiveState.js";
@@ -13,7 +14,7 @@ import { Previews } from "./Previews.js";
 export const chainClientOptions = (rpcUrls: ReadonlyArray<string>): ChainClientOptions => ({ rpcUrls });
 
 /** The API's services over a chain connection, a deployment and settings. */
-export const ApiServices = Layer.mergeAll(Previews.Default, History.Default, TxBuilder.Default).pipe(
+export const ApiServices = Layer.mergeAll(Previews.Default, History.Default, TxBuilder.Default, DayClose.Default).pipe(
   Layer.provideMerge(LiveState.Default),
   Layer.provideMerge(Layer.mergeAll(ModelState.Default, TcmReader.Default)),
 );

@@ -134,7 +134,7 @@ describe("live state", () => {
            deficit { inDeficit sharesHeld } config { epochSeconds genesis bountyBps } stEthPerWstEth } }`,
     );
     expect(d.apiVersion).toMatchObject({
-      schema: "2.1.0",
+      schema: "2.2.0",
       chainId: chain.deployment.chainId,
       machine: chain.deployment.machine,
     });
@@ -732,7 +732,7 @@ describe("http", () => {
 
   it("answers GET queries and serves the console to browsers", async () => {
     const r = await fetch(`${api.url}/graphql?query=${encodeURIComponent("{ apiVersion { schema } }")}`);
-    expect(await r.json()).toEqual({ data: { apiVersion: { schema: "2.1.0" } } });
+    expect(await r.json()).toEqual({ data: { apiVersion: { schema: "2.2.0" } } });
     const page = await fetch(`${api.url}/graphql`, { headers: { accept: "text/html" } });
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
     const sdl = await (await fetch(`${api.url}/graphql/schema.graphql`)).text();

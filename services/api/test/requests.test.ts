@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_QUERY } from "../src/http/graphiql.js";
 import { type Api, type Chain, deadPort, gql, startApi, startChain } from "./harness.js";
 
 let chain: Chain;
@@ -190,6 +191,68 @@ describe("bad input → 400 / GraphQL errors naming the input", () => {
       message: /between 0 and 5000/,
     },
     {
+      name: "deploy step page size 0 (PageSize)",
+      query: `{ project(id: "1") { deployStepPage(first: 0) { totalCount } } }`,
+      status: 400,
+      input: "first",
+      message: /page size must be an integer from 1 to 100, got 0/,
+    },
+    {
+      name: "harvest page size 101 (PageSize)",
+      query: `{ project(id: "1") { harvestPage(first: 101) { totalCount } } }`,
+      status: 400,
+      input: "first",
+      message: /page size must be an integer from 1 to 100, got 101/,
+    },
+    {
+      name: "page size as a string",
+      query: `{ project(id: "1") { deployStepPage(first: "10") { totalCount } } }`,
+      status: 400,
+      input: "first",
+      message: /page size must be an integer from 1 to 100/,
+    },
+    {
+      name: "page size variable out of range",
+      query: `query($n: PageSize) { project(id: "1") { deployStepPage(first: $n) { totalCount } } }`,
+      variables: { n: 500 },
+      status: 400,
+      message: /\$n[\s\S]*page size must be an integer from 1 to 100, got 500/,
+    },
+    {
+      name: "a cursor that is not one",
+      query: `{ project(id: "1") { deployStepPage(after: "garbage!") { totalCount } } }`,
+      status: 400,
+      input: "after",
+      message: /is not a cursor of this API: pass a page's pageInfo.endCursor/,
+    },
+    {
+      name: "a well-formed base64 string that is not a cursor",
+      query: `{ project(id: "1") { harvestPage(after: "${Buffer.from("p:3:ID:ASC").toString("base64url")}") { totalCount } } }`,
+      status: 400,
+      input: "after",
+      message: /is not a cursor of this API/,
+    },
+    {
+      name: "a cursor skipping past 5000",
+      query: `{ project(id: "1") { harvestPage(after: "${Buffer.from("harvests:1700000000:5001").toString("base64url")}") { totalCount } } }`,
+      status: 400,
+      input: "after",
+      message: /is not a cursor of this API/,
+    },
+    {
+      name: "a harvests cursor for deploy steps",
+      query: `{ project(id: "1") { deployStepPage(after: "${Buffer.from("harvests:1700000000:1").toString("base64url")}") { totalCount } } }`,
+      status: 200,
+      input: "after",
+      message: /after is a cursor of harvests, not of deploySteps/,
+    },
+    {
+      name: "a day field that does not exist",
+      query: `{ project(id: "1") { daily { candle } } }`,
+      status: 400,
+      message: /Cannot query field "candle" on type "ProjectDay"/,
+    },
+    {
       name: "a deployment field that does not exist",
       query: `{ project(id: "1") { deployment { ratio } } }`,
       status: 400,
@@ -225,6 +288,14 @@ describe("bad input → 400 / GraphQL errors naming the input", () => {
       if (c.input !== undefined) expect(error?.extensions?.["input"]).toBe(c.input);
     });
   }
+
+  it("GraphiQL's pre-filled query runs without errors", async () => {
+    const r = await gql(api, DEFAULT_QUERY);
+    expect(r.status).toBe(200);
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.projects.nodes.length).toBeGreaterThan(0);
+    expect(r.body.data.projects.nodes[0].polShareDecimal).not.toBeUndefined();
+  });
 
   it("queries within the depth and cost limits run", async () => {
     const r = await gql(
@@ -354,9 +425,22 @@ describe("GraphiQL in headless Chromium", () => {
         { timeout: 20_000 },
       );
       const text = (await page.textContent(".result-window")) ?? "";
-      expect(text).toContain('"schema": "2.1.0"');
+      expect(text).toContain('"schema": "2.2.0"');
       expect(text).toMatch(/"projectCount":\s*3/);
       expect(failed).toEqual([]);
+      // Without a preset, GraphiQL opens with its default query, and that query runs without errors.
+      const fresh = await browser.newPage();
+      await fresh.goto(`${api.url}/graphql`);
+      await fresh.waitForSelector(".graphiql-execute-button", { timeout: 20_000 });
+      await fresh.click(".graphiql-execute-button");
+      await fresh.waitForFunction(
+        () => (document.querySelector(".result-window")?.textContent ?? "").includes("pageInfo"),
+        undefined,
+        { timeout: 20_000 },
+      );
+      const answer = (await fresh.textContent(".result-window")) ?? "";
+      expect(answer).toMatch(/"totalCount":\s*3/);
+      expect(answer).not.toContain('"errors"');
       // Assets are whitelisted: anything else under /graphql/assets is a 404.
       const missing = await fetch(`${api.url}/graphql/assets/package.json`);
       expect(missing.status).toBe(404);

@@ -3,12 +3,13 @@ import DataLoader from "dataloader";
 import { Cause, Context, Effect, Either, Exit, Match, Option, Predicate, Runtime } from "effect";
 import { GraphQLError } from "graphql";
 import type { Address } from "viem";
+import type { DayClose } from "../DayClose.js";
 import { History, type HistoryRequest } from "../History.js";
 import { type LiveBlock, LiveState } from "../LiveState.js";
 import { Previews } from "../Previews.js";
 
 /** The services resolvers may call. */
-export type Services = LiveState | History | Previews | TxBuilder | Deployment;
+export type Services = LiveState | History | Previews | TxBuilder | Deployment | DayClose;
 
 export interface GraphQLContext {
   /** Runs an effect on the API's one runtime; a failure becomes a GraphQL error with a code (and the input). */

@@ -3,14 +3,23 @@
  * Live values come from one block per request; history from the subgraph through a per-request DataLoader.
  */
 import { type PreparedTx, validateProjectId } from "@tcm/chain";
-import { DAY_SECONDS, deploymentRatio } from "@tcm/domain";
+import {
+  DAY_SECONDS,
+  deployedWstEthOf,
+  deploymentRatio,
+  mintedEmission,
+  polShare,
+  scheduledEmissionAtClose,
+} from "@tcm/domain";
 import { Effect, Either } from "effect";
 import * as derive from "../derive.js";
 import { BadInput } from "../errors.js";
 import type { LiveBlock, LiveProject } from "../LiveState.js";
 import type { ProjectedLine } from "../Previews.js";
 import * as queries from "../subgraph/queries.js";
+import { DayClose } from "../DayClose.js";
 import type { HistoryRequest } from "../History.js";
+import { type PageCursor, encodeCursor } from "./scalars.js";
 import { SCHEMA_VERSION } from "./sdl.js";
 import type { GraphQLContext } from "./context.js";
 
@@ -60,6 +69,7 @@ export const projectView = (block: LiveBlock, live: LiveProject): Record<string,
   const lockedValue = derive.lockedLiquidityValueWstEth(d);
   const view = {
     __block: block,
+    __live: live,
     id: String(v.id),
     projectId: v.id,
     name: live.name,
@@ -113,6 +123,7 @@ export const projectView = (block: LiveBlock, live: LiveProject): Record<string,
     lockedLiquidity: d.pair.lpHeldByMachine,
     lockedLiquidityValueWstEth: lockedValue,
     lockedLiquidityValueWstEthDecimal: dec(lockedValue),
+    ...share(polShare(d.pair.lpHeldByMachine, d.pair.totalSupply)),
     apr: derive.projectApr(block.snapshot, d),
   };
   views.set(live, view);
@@ -142,6 +153,61 @@ const ratio = (deployed: bigint, harvested: bigint) => {
   return { deploymentRatio: value, deploymentRatioDecimal: value === null ? null : dec(value) };
 };
 
+/** The protocol-owned share of a pool (@tcm/domain polShare, 1e18 = 100 %) with its display value. */
+const share = (value: bigint | null) => ({ polShare: value, polShareDecimal: value === null ? null : dec(value) });
+
+/** A project's day from the subgraph, with the figures @tcm/domain derives from it (ratio, POL share, emission). */
+const projectDayView =
+  (project: { __live: LiveProject; __block: LiveBlock }) =>
+  (day: queries.ProjectDailyData["projectDaySnapshots"][number]) => ({
+    ...day,
+    ...ratio(day.cumulativeWstEthDeployed, day.cumulativeWstEthWrapped),
+    ...share(polShare(day.cumulativeLiquidityMinted, day.lpTotalSupply)),
+    priceOpen: day.spotPriceOpen,
+    priceHigh: day.spotPriceHigh,
+    priceLow: day.spotPriceLow,
+    priceClose: day.spotPriceClose,
+    emissionScheduled: scheduledEmissionAtClose(
+      project.__live.details.project,
+      BigInt(day.dayId),
+      project.__block.snapshot.timestamp,
+    ),
+    emissionMinted: mintedEmission(day.cumulativeClaimed, day.cumulativeContributorClaimed),
+  });
+
+/**
+ * A page of a project's harvests or deploy steps by cursor: the newest items at or before the cursor's timestamp,
+ * skipping those of that timestamp an earlier page returned. The next cursor starts at the last item's timestamp.
+ */
+const cursorPage = <T extends { readonly timestamp: bigint }>(
+  list: PageCursor["list"],
+  size: number,
+  from: PageCursor | undefined,
+  items: ReadonlyArray<T>,
+  totalCount: number,
+) => {
+  const nodes = items.slice(0, size);
+  const last = nodes.at(-1);
+  let endCursor: string | null = null;
+  if (last !== undefined) {
+    const atLast = nodes.filter((n) => n.timestamp === last.timestamp).length;
+    const skip = from !== undefined && from.before === last.timestamp ? from.skip + atLast : atLast;
+    endCursor = encodeCursor({ list, before: last.timestamp, skip });
+  }
+  return { totalCount, nodes, pageInfo: { hasNextPage: items.length > size, endCursor } };
+};
+
+/** The newest timestamp a first page starts from (any block's timestamp is below it). */
+const NEWEST = 2n ** 63n - 1n;
+
+const cursorOf = (list: PageCursor["list"], value: unknown): Effect.Effect<PageCursor | undefined, BadInput> => {
+  if (value === undefined || value === null) return Effect.succeed(undefined);
+  const cursor = value as PageCursor;
+  return cursor.list === list
+    ? Effect.succeed(cursor)
+    : Effect.fail(badInput("after", "cursor", `after is a cursor of ${cursor.list}, not of ${list}`));
+};
+
 /** Where a project's harvested wstETH stands, from its subgraph totals, today's snapshot and its last step. */
 const deploymentView = (data: queries.ProjectDeploymentData, dayId: bigint) => {
   const p = data.project;
@@ -160,6 +226,27 @@ const deploymentView = (data: queries.ProjectDeploymentData, dayId: bigint) => {
     ...ratio(p.cumulativeWstEthDeployed, p.cumulativeWstEthWrapped),
     lastStep: data.deploySteps[0] ?? null,
   };
+};
+
+/** A protocol day as the resolvers pass it on: the subgraph's day and the block the request reads. */
+interface ProtocolDayView {
+  readonly dayId: number;
+  readonly __head: { readonly number: bigint; readonly timestamp: bigint };
+}
+
+/** The chain at a day's close (DayClose), once per day and request; null when the chain cannot be read. */
+const closes = new WeakMap<GraphQLContext, Map<number, Promise<{ block: bigint; inDeficit: boolean | null } | null>>>();
+const closeOf = (context: GraphQLContext, day: ProtocolDayView) => {
+  let mine = closes.get(context);
+  if (mine === undefined) closes.set(context, (mine = new Map()));
+  let close = mine.get(day.dayId);
+  if (close === undefined) {
+    close = context.run(
+      Effect.flatMap(DayClose, (d) => d.closeOf(day.dayId, day.__head)).pipe(Effect.orElseSucceed(() => null)),
+    );
+    mine.set(day.dayId, close);
+  }
+  return close;
 };
 
 // ------------------------------------------------------------------ previews and builders
@@ -533,15 +620,21 @@ export const resolvers: ResolverMap = {
     totals: (_block: LiveBlock, _a: Args, context) =>
       history(context, Effect.succeed(queries.protocolTotals()), (data) => {
         const p = data.protocols[0];
-        return p === undefined
-          ? null
-          : { ...p, indexedBlock: p.updatedAtBlock, ...ratio(p.totalWstEthDeployed, p.totalWstEthWrapped) };
+        if (p === undefined) return null;
+        const { latestDay, ...totals } = p;
+        return {
+          ...totals,
+          ...latestDay,
+          indexedBlock: latestDay.updatedAtBlock,
+          ...ratio(p.totalWstEthDeployed, p.totalWstEthWrapped),
+        };
       }),
-    daily: (_block: LiveBlock, args: Args, context) =>
+    daily: (block: LiveBlock, args: Args, context) =>
       history(context, Effect.map(page(args), queries.protocolDaily), (data) =>
         data.protocolDaySnapshots.map((day) => ({
           ...day,
           ...ratio(day.cumulativeWstEthDeployed, day.cumulativeWstEthWrapped),
+          __head: { number: block.snapshot.blockNumber, timestamp: block.snapshot.timestamp },
         })),
       ),
   },
@@ -559,18 +652,54 @@ export const resolvers: ResolverMap = {
         Effect.map(page(args), (p) => queries.projectDeploySteps(project.id, p)),
         (data) => data.deploySteps,
       ),
-    daily: (project: { id: string }, args: Args, context) =>
+    daily: (project: { id: string; __live: LiveProject; __block: LiveBlock }, args: Args, context) =>
       history(
         context,
         Effect.map(page(args), (p) => queries.projectDaily(project.id, p)),
-        (data) =>
-          data.projectDaySnapshots.map((day) => ({
-            ...day,
-            ...ratio(day.cumulativeWstEthDeployed, day.cumulativeWstEthWrapped),
-          })),
+        (data) => data.projectDaySnapshots.map(projectDayView(project)),
       ),
     totals: (project: { id: string }, _a: Args, context) =>
-      history(context, Effect.succeed(queries.projectTotals(project.id)), (data) => data.project),
+      history(context, Effect.succeed(queries.projectTotals(project.id)), (data) => {
+        if (data.project === null) return null;
+        const { latestDay, ...totals } = data.project;
+        return { ...totals, ...latestDay };
+      }),
+    harvestPage: (project: { id: string }, args: Args, context) =>
+      context.run(cursorOf("harvests", args["after"])).then((from) =>
+        history(
+          context,
+          Effect.succeed(
+            queries.projectHarvestPage(project.id, {
+              size: args["first"] as number,
+              before: from?.before ?? NEWEST,
+              skip: from?.skip ?? 0,
+            }),
+          ),
+          (data) =>
+            cursorPage("harvests", args["first"] as number, from, data.harvests, data.project?.harvestCount ?? 0),
+        ),
+      ),
+    deployStepPage: (project: { id: string }, args: Args, context) =>
+      context.run(cursorOf("deploySteps", args["after"])).then((from) =>
+        history(
+          context,
+          Effect.succeed(
+            queries.projectDeployStepPage(project.id, {
+              size: args["first"] as number,
+              before: from?.before ?? NEWEST,
+              skip: from?.skip ?? 0,
+            }),
+          ),
+          (data) =>
+            cursorPage(
+              "deploySteps",
+              args["first"] as number,
+              from,
+              data.deploySteps,
+              data.project?.deployStepCount ?? 0,
+            ),
+        ),
+      ),
     deployment: (project: { id: string; __block: LiveBlock }, _a: Args, context) => {
       // "Today" is the UTC day of the block this response reads (the subgraph's day snapshots are UTC days).
       const dayId = project.__block.snapshot.timestamp / DAY_SECONDS;
@@ -578,6 +707,15 @@ export const resolvers: ResolverMap = {
         deploymentView(data, dayId),
       );
     },
+  },
+
+  ProtocolDay: {
+    closeBlock: (day: ProtocolDayView, _a: Args, context) => closeOf(context, day).then((c) => c?.block ?? null),
+    inDeficit: (day: ProtocolDayView, _a: Args, context) => closeOf(context, day).then((c) => c?.inDeficit ?? null),
+  },
+
+  DeployStep: {
+    deployedWstEth: (step: queries.DeployStepRecord) => deployedWstEthOf(step),
   },
 
   Account: {

@@ -60,3 +60,57 @@ export const BytesScalar = new GraphQLScalarType<string, string>({
     return node.value;
   },
 });
+
+// ------------------------------------------------------------------ paging (refused before execution: HTTP 400)
+
+export const MAX_PAGE_SIZE = 100;
+
+const parsePageSize = (value: unknown): number => {
+  if (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_PAGE_SIZE) return value;
+  throw new TypeError(`a page size must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(value)}`);
+};
+
+export const PageSizeScalar = new GraphQLScalarType<number, number>({
+  name: "PageSize",
+  serialize: (value) => Number(value),
+  parseValue: parsePageSize,
+  parseLiteral: (node) => {
+    if (node.kind !== Kind.INT) throw new TypeError(`a page size must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    return parsePageSize(Number(node.value));
+  },
+});
+
+/** Which list a cursor belongs to, the newest timestamp its page starts at, and items of that timestamp to skip. */
+export interface PageCursor {
+  readonly list: "harvests" | "deploySteps";
+  readonly before: bigint;
+  readonly skip: number;
+}
+
+/** Items of one timestamp a cursor may skip (graph-node refuses skip beyond 5000). */
+const MAX_CURSOR_SKIP = 5_000;
+const CURSOR = /^(harvests|deploySteps):(\d{1,20}):(\d{1,4})$/;
+
+export const encodeCursor = (cursor: PageCursor): string =>
+  Buffer.from(`${cursor.list}:${cursor.before}:${cursor.skip}`).toString("base64url");
+
+const parseCursor = (value: unknown): PageCursor => {
+  const refuse = () =>
+    new TypeError(
+      `${JSON.stringify(value)} is not a cursor of this API: pass a page's pageInfo.endCursor as it is (omit after for the first page)`,
+    );
+  if (typeof value !== "string" || !/^[A-Za-z0-9_-]{1,96}$/.test(value)) throw refuse();
+  const match = CURSOR.exec(Buffer.from(value, "base64url").toString("utf8"));
+  if (match === null || Number(match[3]) > MAX_CURSOR_SKIP) throw refuse();
+  return { list: match[1] as PageCursor["list"], before: BigInt(match[2]!), skip: Number(match[3]) };
+};
+
+export const CursorScalar = new GraphQLScalarType<PageCursor, string>({
+  name: "Cursor",
+  serialize: (value) => (typeof value === "string" ? value : encodeCursor(value as PageCursor)),
+  parseValue: parseCursor,
+  parseLiteral: (node) => {
+    if (node.kind !== Kind.STRING) throw new TypeError("a cursor is a string: a page's pageInfo.endCursor");
+    return parseCursor(node.value);
+  },
+});

@@ -7,10 +7,16 @@ import {
   printSchema,
 } from "graphql";
 import { resolvers } from "./resolvers.js";
-import { AddressScalar, BigIntScalar, BytesScalar } from "./scalars.js";
+import { AddressScalar, BigIntScalar, BytesScalar, CursorScalar, PageSizeScalar } from "./scalars.js";
 import { sdl } from "./sdl.js";
 
-const scalars = { BigInt: BigIntScalar, Address: AddressScalar, Bytes: BytesScalar } as const;
+const scalars = {
+  BigInt: BigIntScalar,
+  Address: AddressScalar,
+  Bytes: BytesScalar,
+  PageSize: PageSizeScalar,
+  Cursor: CursorScalar,
+} as const;
 
 /** The executable schema: the SDL with the scalars' parsing and the resolvers attached. Built once per process. */
 export const makeSchema = (): GraphQLSchema => {

@@ -46,11 +46,23 @@ export const graphiqlAsset = (
   return asset;
 };
 
-const DEFAULT_QUERY = `# TCM API — live state, history, previews and ready-to-sign transactions.
+/** The query GraphiQL opens with: live fields only, so it answers even without a subgraph (a test runs it). */
+export const DEFAULT_QUERY = `# TCM API: live state, history, previews and ready-to-sign transactions.
+# Run it with Ctrl-Enter; the Docs pane (top left) describes every type and field.
 {
   apiVersion { schema chainId }
-  protocol { projectCount totalPrincipal }
-  projects(first: 5) { edges { node { id symbol spotPrice allocatedPrincipal } } }
+  protocol {
+    block { number timestamp }
+    projectCount
+    totalPrincipalDecimal
+    totalLockedLiquidityValueWstEthDecimal
+    deficit { inDeficit }
+  }
+  projects(first: 5) {
+    totalCount
+    nodes { id symbol spotPriceDecimal allocatedPrincipalDecimal pendingWstEthDecimal polShareDecimal apr }
+    pageInfo { hasNextPage endCursor }
+  }
 }
 `;
 

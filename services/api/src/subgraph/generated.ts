@@ -2,25 +2,67 @@
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
-export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
-import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
-export type HistoryMetaQueryVariables = Exact<{ [key: string]: never; }>;
+export type Incremental<T> = T | { [P in keyof T]?: P extends " $fragmentName" | "__typename" ? T[P] : never };
+import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
+export type HistoryMetaQueryVariables = Exact<{ [key: string]: never }>;
 
+export type HistoryMetaQuery = {
+  readonly _meta: { readonly hasIndexingErrors: boolean; readonly block: { readonly number: number } } | null;
+};
 
-export type HistoryMetaQuery = { readonly _meta: { readonly hasIndexingErrors: boolean, readonly block: { readonly number: number } } | null };
+export type ProtocolTotalsQueryVariables = Exact<{ [key: string]: never }>;
 
-export type ProtocolTotalsQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type ProtocolTotalsQuery = { readonly protocols: ReadonlyArray<{ readonly cumulativeDeposited: string, readonly cumulativeWithdrawn: string, readonly totalYieldStEth: string, readonly totalBountyStEth: string, readonly totalWstEthWrapped: string, readonly totalWstEthAdded: string, readonly totalWstEthDeployed: string, readonly totalStepBountyWstEth: string, readonly totalLiquidityMinted: string, readonly accountCount: number, readonly depositorCount: number, readonly depositCount: number, readonly withdrawalCount: number, readonly harvestCount: number, readonly deployStepCount: number, readonly claimCount: number, readonly updatedAtBlock: string }> };
+export type ProtocolTotalsQuery = {
+  readonly protocols: ReadonlyArray<{
+    readonly cumulativeWithdrawn: string;
+    readonly totalYieldStEth: string;
+    readonly totalBountyStEth: string;
+    readonly totalWstEthWrapped: string;
+    readonly totalWstEthAdded: string;
+    readonly totalWstEthDeployed: string;
+    readonly totalStepBountyWstEth: string;
+    readonly totalLiquidityMinted: string;
+    readonly withdrawalCount: number;
+    readonly harvestCount: number;
+    readonly deployStepCount: number;
+    readonly latestDay: {
+      readonly cumulativeDeposited: string;
+      readonly accountCount: number;
+      readonly depositorCount: number;
+      readonly depositCount: number;
+      readonly claimCount: number;
+      readonly updatedAtBlock: string;
+    };
+  }>;
+};
 
 export type ProtocolDailyQueryVariables = Exact<{
   first: number;
   skip: number;
 }>;
 
-
-export type ProtocolDailyQuery = { readonly protocolDaySnapshots: ReadonlyArray<{ readonly dayId: number, readonly dayStartTimestamp: string, readonly totalPrincipal: string, readonly depositorCount: number, readonly dailyDeposited: string, readonly dailyWithdrawn: string, readonly dailyYieldStEth: string, readonly cumulativeYieldStEth: string, readonly dailyWstEthWrapped: string, readonly cumulativeWstEthWrapped: string, readonly dailyWstEthDeployed: string, readonly cumulativeWstEthDeployed: string, readonly dailyWstEthAdded: string, readonly cumulativeWstEthAdded: string, readonly dailyHarvestCount: number, readonly dailyDeployStepCount: number, readonly dailyDepositCount: number }> };
+export type ProtocolDailyQuery = {
+  readonly protocolDaySnapshots: ReadonlyArray<{
+    readonly dayId: number;
+    readonly dayStartTimestamp: string;
+    readonly totalPrincipal: string;
+    readonly depositorCount: number;
+    readonly projectCount: number;
+    readonly dailyDeposited: string;
+    readonly dailyWithdrawn: string;
+    readonly dailyYieldStEth: string;
+    readonly cumulativeYieldStEth: string;
+    readonly dailyWstEthWrapped: string;
+    readonly cumulativeWstEthWrapped: string;
+    readonly dailyWstEthDeployed: string;
+    readonly cumulativeWstEthDeployed: string;
+    readonly dailyWstEthAdded: string;
+    readonly cumulativeWstEthAdded: string;
+    readonly dailyHarvestCount: number;
+    readonly dailyDeployStepCount: number;
+    readonly dailyDepositCount: number;
+  }>;
+};
 
 export type ProjectHarvestsQueryVariables = Exact<{
   project: string;
@@ -28,8 +70,21 @@ export type ProjectHarvestsQueryVariables = Exact<{
   skip: number;
 }>;
 
-
-export type ProjectHarvestsQuery = { readonly harvests: ReadonlyArray<{ readonly id: string, readonly epoch: string, readonly caller: string, readonly yieldShares: string, readonly yieldStEth: string, readonly bountyStEth: string, readonly wstEthWrapped: string, readonly pendingWstEth: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
+export type ProjectHarvestsQuery = {
+  readonly harvests: ReadonlyArray<{
+    readonly id: string;
+    readonly epoch: string;
+    readonly caller: string;
+    readonly yieldShares: string;
+    readonly yieldStEth: string;
+    readonly bountyStEth: string;
+    readonly wstEthWrapped: string;
+    readonly pendingWstEth: string;
+    readonly blockNumber: string;
+    readonly timestamp: string;
+    readonly transactionHash: string;
+  }>;
+};
 
 export type ProjectDeployStepsQueryVariables = Exact<{
   project: string;
@@ -37,8 +92,31 @@ export type ProjectDeployStepsQueryVariables = Exact<{
   skip: number;
 }>;
 
-
-export type ProjectDeployStepsQuery = { readonly deploySteps: ReadonlyArray<{ readonly id: string, readonly caller: string, readonly opening: boolean, readonly traded: boolean, readonly pendingIn: string, readonly wstEthSwapped: string, readonly tokensBought: string, readonly tokensSeeded: string, readonly wstEthAdded: string, readonly tokensAdded: string, readonly liquidityMinted: string, readonly bounty: string, readonly pendingOut: string, readonly carryTokensOut: string, readonly spotPrice: string, readonly referencePrice: string, readonly ceilingPrice: string, readonly poolPrice: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
+export type ProjectDeployStepsQuery = {
+  readonly deploySteps: ReadonlyArray<{
+    readonly id: string;
+    readonly caller: string;
+    readonly opening: boolean;
+    readonly traded: boolean;
+    readonly pendingIn: string;
+    readonly wstEthSwapped: string;
+    readonly tokensBought: string;
+    readonly tokensSeeded: string;
+    readonly wstEthAdded: string;
+    readonly tokensAdded: string;
+    readonly liquidityMinted: string;
+    readonly bounty: string;
+    readonly pendingOut: string;
+    readonly carryTokensOut: string;
+    readonly spotPrice: string;
+    readonly referencePrice: string;
+    readonly ceilingPrice: string;
+    readonly poolPrice: string;
+    readonly blockNumber: string;
+    readonly timestamp: string;
+    readonly transactionHash: string;
+  }>;
+};
 
 export type ProjectDailyQueryVariables = Exact<{
   project: string;
@@ -46,15 +124,60 @@ export type ProjectDailyQueryVariables = Exact<{
   skip: number;
 }>;
 
-
-export type ProjectDailyQuery = { readonly projectDaySnapshots: ReadonlyArray<{ readonly dayId: number, readonly dayStartTimestamp: string, readonly allocatedPrincipal: string, readonly dailyYieldStEth: string, readonly cumulativeYieldStEth: string, readonly dailyWstEthWrapped: string, readonly cumulativeWstEthWrapped: string, readonly dailyWstEthDeployed: string, readonly cumulativeWstEthDeployed: string, readonly dailyWstEthAdded: string, readonly dailyTokensBought: string, readonly dailyLiquidityMinted: string, readonly cumulativeLiquidityMinted: string, readonly dailyHarvestCount: number, readonly dailyDeployStepCount: number, readonly pendingWstEth: string, readonly reserveWstEth: string, readonly reserveTokens: string, readonly poolPriceClose: string | null }> };
+export type ProjectDailyQuery = {
+  readonly projectDaySnapshots: ReadonlyArray<{
+    readonly dayId: number;
+    readonly dayStartTimestamp: string;
+    readonly allocatedPrincipal: string;
+    readonly dailyYieldStEth: string;
+    readonly cumulativeYieldStEth: string;
+    readonly dailyWstEthWrapped: string;
+    readonly cumulativeWstEthWrapped: string;
+    readonly dailyWstEthDeployed: string;
+    readonly cumulativeWstEthDeployed: string;
+    readonly dailyWstEthAdded: string;
+    readonly dailyTokensBought: string;
+    readonly dailyLiquidityMinted: string;
+    readonly cumulativeLiquidityMinted: string;
+    readonly dailyHarvestCount: number;
+    readonly dailyDeployStepCount: number;
+    readonly pendingWstEth: string;
+    readonly reserveWstEth: string;
+    readonly reserveTokens: string;
+    readonly lpTotalSupply: string;
+    readonly poolPriceClose: string | null;
+    readonly spotPriceOpen: string | null;
+    readonly spotPriceHigh: string | null;
+    readonly spotPriceLow: string | null;
+    readonly spotPriceClose: string | null;
+    readonly referencePriceClose: string | null;
+    readonly depositorCount: number;
+    readonly dailyStepBountyWstEth: string;
+    readonly cumulativeClaimed: string;
+    readonly cumulativeContributorClaimed: string;
+    readonly tokenSupply: string;
+  }>;
+};
 
 export type ProjectTotalsQueryVariables = Exact<{
   id: string;
 }>;
 
-
-export type ProjectTotalsQuery = { readonly project: { readonly depositorCount: number, readonly cumulativeYieldStEth: string, readonly cumulativeBountyStEth: string, readonly cumulativeWstEthWrapped: string, readonly cumulativeWstEthAdded: string, readonly cumulativeWstEthDeployed: string, readonly cumulativeTokensBought: string, readonly cumulativeLiquidityMinted: string, readonly cumulativeStepBountyWstEth: string, readonly cumulativeClaimed: string, readonly harvestCount: number, readonly deployStepCount: number } | null };
+export type ProjectTotalsQuery = {
+  readonly project: {
+    readonly cumulativeYieldStEth: string;
+    readonly cumulativeBountyStEth: string;
+    readonly cumulativeWstEthWrapped: string;
+    readonly cumulativeWstEthAdded: string;
+    readonly cumulativeWstEthDeployed: string;
+    readonly cumulativeTokensBought: string;
+    readonly cumulativeLiquidityMinted: string;
+    readonly cumulativeStepBountyWstEth: string;
+    readonly harvestCount: number;
+    readonly deployStepCount: number;
+    readonly latestDay: { readonly depositorCount: number; readonly cumulativeClaimed: string };
+  } | null;
+};
 
 export type ProjectDeploymentQueryVariables = Exact<{
   id: string;
@@ -62,8 +185,44 @@ export type ProjectDeploymentQueryVariables = Exact<{
   project: string;
 }>;
 
-
-export type ProjectDeploymentQuery = { readonly project: { readonly cumulativeWstEthWrapped: string, readonly cumulativeWstEthDeployed: string, readonly cumulativeStepBountyWstEth: string, readonly deployStepCount: number, readonly lastStepTimestamp: string | null } | null, readonly projectDaySnapshot: { readonly dailyWstEthWrapped: string, readonly dailyWstEthDeployed: string, readonly dailyStepBountyWstEth: string, readonly dailyDeployStepCount: number } | null, readonly deploySteps: ReadonlyArray<{ readonly id: string, readonly caller: string, readonly opening: boolean, readonly traded: boolean, readonly pendingIn: string, readonly wstEthSwapped: string, readonly tokensBought: string, readonly tokensSeeded: string, readonly wstEthAdded: string, readonly tokensAdded: string, readonly liquidityMinted: string, readonly bounty: string, readonly pendingOut: string, readonly carryTokensOut: string, readonly spotPrice: string, readonly referencePrice: string, readonly ceilingPrice: string, readonly poolPrice: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
+export type ProjectDeploymentQuery = {
+  readonly project: {
+    readonly cumulativeWstEthWrapped: string;
+    readonly cumulativeWstEthDeployed: string;
+    readonly cumulativeStepBountyWstEth: string;
+    readonly deployStepCount: number;
+    readonly lastStepTimestamp: string | null;
+  } | null;
+  readonly projectDaySnapshot: {
+    readonly dailyWstEthWrapped: string;
+    readonly dailyWstEthDeployed: string;
+    readonly dailyStepBountyWstEth: string;
+    readonly dailyDeployStepCount: number;
+  } | null;
+  readonly deploySteps: ReadonlyArray<{
+    readonly id: string;
+    readonly caller: string;
+    readonly opening: boolean;
+    readonly traded: boolean;
+    readonly pendingIn: string;
+    readonly wstEthSwapped: string;
+    readonly tokensBought: string;
+    readonly tokensSeeded: string;
+    readonly wstEthAdded: string;
+    readonly tokensAdded: string;
+    readonly liquidityMinted: string;
+    readonly bounty: string;
+    readonly pendingOut: string;
+    readonly carryTokensOut: string;
+    readonly spotPrice: string;
+    readonly referencePrice: string;
+    readonly ceilingPrice: string;
+    readonly poolPrice: string;
+    readonly blockNumber: string;
+    readonly timestamp: string;
+    readonly transactionHash: string;
+  }>;
+};
 
 export type AccountDepositsQueryVariables = Exact<{
   account: string;
@@ -71,8 +230,19 @@ export type AccountDepositsQueryVariables = Exact<{
   skip: number;
 }>;
 
-
-export type AccountDepositsQuery = { readonly deposits: ReadonlyArray<{ readonly id: string, readonly principalAdded: string, readonly sharesAdded: string, readonly principal: string, readonly projectIds: ReadonlyArray<number>, readonly bps: ReadonlyArray<number>, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
+export type AccountDepositsQuery = {
+  readonly deposits: ReadonlyArray<{
+    readonly id: string;
+    readonly principalAdded: string;
+    readonly sharesAdded: string;
+    readonly principal: string;
+    readonly projectIds: ReadonlyArray<number>;
+    readonly bps: ReadonlyArray<number>;
+    readonly blockNumber: string;
+    readonly timestamp: string;
+    readonly transactionHash: string;
+  }>;
+};
 
 export type AccountWithdrawalsQueryVariables = Exact<{
   account: string;
@@ -80,8 +250,19 @@ export type AccountWithdrawalsQueryVariables = Exact<{
   skip: number;
 }>;
 
-
-export type AccountWithdrawalsQuery = { readonly withdrawals: ReadonlyArray<{ readonly id: string, readonly receiver: string, readonly principalRemoved: string, readonly stEthPaid: string, readonly deficit: boolean, readonly principal: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
+export type AccountWithdrawalsQuery = {
+  readonly withdrawals: ReadonlyArray<{
+    readonly id: string;
+    readonly receiver: string;
+    readonly principalRemoved: string;
+    readonly stEthPaid: string;
+    readonly deficit: boolean;
+    readonly principal: string;
+    readonly blockNumber: string;
+    readonly timestamp: string;
+    readonly transactionHash: string;
+  }>;
+};
 
 export type AccountClaimsQueryVariables = Exact<{
   account: string;
@@ -89,14 +270,83 @@ export type AccountClaimsQueryVariables = Exact<{
   skip: number;
 }>;
 
+export type AccountClaimsQuery = {
+  readonly claims: ReadonlyArray<{
+    readonly id: string;
+    readonly receiver: string;
+    readonly amount: string;
+    readonly blockNumber: string;
+    readonly timestamp: string;
+    readonly transactionHash: string;
+    readonly project: { readonly projectId: number };
+  }>;
+};
 
-export type AccountClaimsQuery = { readonly claims: ReadonlyArray<{ readonly id: string, readonly receiver: string, readonly amount: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string, readonly project: { readonly projectId: number } }> };
+export type ProjectDeployStepPageQueryVariables = Exact<{
+  id: string;
+  project: string;
+  first: number;
+  skip: number;
+  before: string;
+}>;
+
+export type ProjectDeployStepPageQuery = {
+  readonly project: { readonly deployStepCount: number } | null;
+  readonly deploySteps: ReadonlyArray<{
+    readonly id: string;
+    readonly caller: string;
+    readonly opening: boolean;
+    readonly traded: boolean;
+    readonly pendingIn: string;
+    readonly wstEthSwapped: string;
+    readonly tokensBought: string;
+    readonly tokensSeeded: string;
+    readonly wstEthAdded: string;
+    readonly tokensAdded: string;
+    readonly liquidityMinted: string;
+    readonly bounty: string;
+    readonly pendingOut: string;
+    readonly carryTokensOut: string;
+    readonly spotPrice: string;
+    readonly referencePrice: string;
+    readonly ceilingPrice: string;
+    readonly poolPrice: string;
+    readonly blockNumber: string;
+    readonly timestamp: string;
+    readonly transactionHash: string;
+  }>;
+};
+
+export type ProjectHarvestPageQueryVariables = Exact<{
+  id: string;
+  project: string;
+  first: number;
+  skip: number;
+  before: string;
+}>;
+
+export type ProjectHarvestPageQuery = {
+  readonly project: { readonly harvestCount: number } | null;
+  readonly harvests: ReadonlyArray<{
+    readonly id: string;
+    readonly epoch: string;
+    readonly caller: string;
+    readonly yieldShares: string;
+    readonly yieldStEth: string;
+    readonly bountyStEth: string;
+    readonly wstEthWrapped: string;
+    readonly pendingWstEth: string;
+    readonly blockNumber: string;
+    readonly timestamp: string;
+    readonly transactionHash: string;
+  }>;
+};
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
 {
-  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>["__apiType"]>;
   private value: string;
   public __meta__?: Record<string, any> | undefined;
 
@@ -124,7 +374,14 @@ export const HistoryMetaDocument = new TypedDocumentString(`
 export const ProtocolTotalsDocument = new TypedDocumentString(`
     query ProtocolTotals {
   protocols(first: 1) {
-    cumulativeDeposited
+    latestDay {
+      cumulativeDeposited
+      accountCount
+      depositorCount
+      depositCount
+      claimCount
+      updatedAtBlock
+    }
     cumulativeWithdrawn
     totalYieldStEth
     totalBountyStEth
@@ -133,14 +390,9 @@ export const ProtocolTotalsDocument = new TypedDocumentString(`
     totalWstEthDeployed
     totalStepBountyWstEth
     totalLiquidityMinted
-    accountCount
-    depositorCount
-    depositCount
     withdrawalCount
     harvestCount
     deployStepCount
-    claimCount
-    updatedAtBlock
   }
 }
     `) as unknown as TypedDocumentString<ProtocolTotalsQuery, ProtocolTotalsQueryVariables>;
@@ -156,6 +408,7 @@ export const ProtocolDailyDocument = new TypedDocumentString(`
     dayStartTimestamp
     totalPrincipal
     depositorCount
+    projectCount
     dailyDeposited
     dailyWithdrawn
     dailyYieldStEth
@@ -255,14 +508,28 @@ export const ProjectDailyDocument = new TypedDocumentString(`
     pendingWstEth
     reserveWstEth
     reserveTokens
+    lpTotalSupply
     poolPriceClose
+    spotPriceOpen
+    spotPriceHigh
+    spotPriceLow
+    spotPriceClose
+    referencePriceClose
+    depositorCount
+    dailyStepBountyWstEth
+    cumulativeClaimed
+    cumulativeContributorClaimed
+    tokenSupply
   }
 }
     `) as unknown as TypedDocumentString<ProjectDailyQuery, ProjectDailyQueryVariables>;
 export const ProjectTotalsDocument = new TypedDocumentString(`
     query ProjectTotals($id: ID!) {
   project(id: $id) {
-    depositorCount
+    latestDay {
+      depositorCount
+      cumulativeClaimed
+    }
     cumulativeYieldStEth
     cumulativeBountyStEth
     cumulativeWstEthWrapped
@@ -271,7 +538,6 @@ export const ProjectTotalsDocument = new TypedDocumentString(`
     cumulativeTokensBought
     cumulativeLiquidityMinted
     cumulativeStepBountyWstEth
-    cumulativeClaimed
     harvestCount
     deployStepCount
   }
@@ -385,3 +651,65 @@ export const AccountClaimsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AccountClaimsQuery, AccountClaimsQueryVariables>;
+export const ProjectDeployStepPageDocument = new TypedDocumentString(`
+    query ProjectDeployStepPage($id: ID!, $project: String!, $first: Int!, $skip: Int!, $before: BigInt!) {
+  project(id: $id) {
+    deployStepCount
+  }
+  deploySteps(
+    first: $first
+    skip: $skip
+    orderBy: timestamp
+    orderDirection: desc
+    where: {project: $project, timestamp_lte: $before}
+  ) {
+    id
+    caller
+    opening
+    traded
+    pendingIn
+    wstEthSwapped
+    tokensBought
+    tokensSeeded
+    wstEthAdded
+    tokensAdded
+    liquidityMinted
+    bounty
+    pendingOut
+    carryTokensOut
+    spotPrice
+    referencePrice
+    ceilingPrice
+    poolPrice
+    blockNumber
+    timestamp
+    transactionHash
+  }
+}
+    `) as unknown as TypedDocumentString<ProjectDeployStepPageQuery, ProjectDeployStepPageQueryVariables>;
+export const ProjectHarvestPageDocument = new TypedDocumentString(`
+    query ProjectHarvestPage($id: ID!, $project: String!, $first: Int!, $skip: Int!, $before: BigInt!) {
+  project(id: $id) {
+    harvestCount
+  }
+  harvests(
+    first: $first
+    skip: $skip
+    orderBy: timestamp
+    orderDirection: desc
+    where: {project: $project, timestamp_lte: $before}
+  ) {
+    id
+    epoch
+    caller
+    yieldShares
+    yieldStEth
+    bountyStEth
+    wstEthWrapped
+    pendingWstEth
+    blockNumber
+    timestamp
+    transactionHash
+  }
+}
+    `) as unknown as TypedDocumentString<ProjectHarvestPageQuery, ProjectHarvestPageQueryVariables>;

@@ -19,6 +19,10 @@ import {
   ProjectDailyDocument,
   type ProjectDeployStepsQuery,
   ProjectDeployStepsDocument,
+  type ProjectDeployStepPageQuery,
+  ProjectDeployStepPageDocument,
+  type ProjectHarvestPageQuery,
+  ProjectHarvestPageDocument,
   type ProjectDeploymentQuery,
   ProjectDeploymentDocument,
   type ProjectHarvestsQuery,
@@ -112,6 +116,7 @@ const DeployStep = Schema.Struct({
   transactionHash: Hex,
 });
 export type DeployStepRecord = typeof DeployStep.Type;
+export type HarvestRecord = typeof Harvest.Type;
 
 // ------------------------------------------------------------------ answers
 
@@ -131,7 +136,14 @@ const ProtocolTotals = answer<ProtocolTotalsQuery>()(
   Schema.Struct({
     protocols: Schema.Array(
       Schema.Struct({
-        cumulativeDeposited: Uint,
+        latestDay: Schema.Struct({
+          cumulativeDeposited: Uint,
+          accountCount: Count,
+          depositorCount: Count,
+          depositCount: Count,
+          claimCount: Count,
+          updatedAtBlock: Uint,
+        }),
         cumulativeWithdrawn: Uint,
         totalYieldStEth: Uint,
         totalBountyStEth: Uint,
@@ -140,14 +152,9 @@ const ProtocolTotals = answer<ProtocolTotalsQuery>()(
         totalWstEthDeployed: Uint,
         totalStepBountyWstEth: Uint,
         totalLiquidityMinted: Uint,
-        accountCount: Count,
-        depositorCount: Count,
-        depositCount: Count,
         withdrawalCount: Count,
         harvestCount: Count,
         deployStepCount: Count,
-        claimCount: Count,
-        updatedAtBlock: Uint,
       }),
     ),
   }),
@@ -161,6 +168,7 @@ const ProtocolDaily = answer<ProtocolDailyQuery>()(
         dayStartTimestamp: Uint,
         totalPrincipal: Uint,
         depositorCount: Count,
+        projectCount: Count,
         dailyDeposited: Uint,
         dailyWithdrawn: Uint,
         dailyYieldStEth: Uint,
@@ -187,6 +195,20 @@ const ProjectDeploySteps = answer<ProjectDeployStepsQuery>()(
   }),
 );
 
+const ProjectDeployStepPage = answer<ProjectDeployStepPageQuery>()(
+  Schema.Struct({
+    project: Schema.NullOr(Schema.Struct({ deployStepCount: Count })),
+    deploySteps: Schema.Array(DeployStep),
+  }),
+);
+
+const ProjectHarvestPage = answer<ProjectHarvestPageQuery>()(
+  Schema.Struct({
+    project: Schema.NullOr(Schema.Struct({ harvestCount: Count })),
+    harvests: Schema.Array(Harvest),
+  }),
+);
+
 const ProjectDaily = answer<ProjectDailyQuery>()(
   Schema.Struct({
     projectDaySnapshots: Schema.Array(
@@ -209,17 +231,30 @@ const ProjectDaily = answer<ProjectDailyQuery>()(
         pendingWstEth: Uint,
         reserveWstEth: Uint,
         reserveTokens: Uint,
+        lpTotalSupply: Uint,
         poolPriceClose: Schema.NullOr(Schema.String),
+        spotPriceOpen: Schema.NullOr(Schema.String),
+        spotPriceHigh: Schema.NullOr(Schema.String),
+        spotPriceLow: Schema.NullOr(Schema.String),
+        spotPriceClose: Schema.NullOr(Schema.String),
+        referencePriceClose: Schema.NullOr(Schema.String),
+        depositorCount: Count,
+        dailyStepBountyWstEth: Uint,
+        cumulativeClaimed: Uint,
+        cumulativeContributorClaimed: Uint,
+        tokenSupply: Uint,
       }),
     ),
   }),
 );
 
+export type ProjectDailyData = typeof ProjectDaily.Type;
+
 const ProjectTotals = answer<ProjectTotalsQuery>()(
   Schema.Struct({
     project: Schema.NullOr(
       Schema.Struct({
-        depositorCount: Count,
+        latestDay: Schema.Struct({ depositorCount: Count, cumulativeClaimed: Uint }),
         cumulativeYieldStEth: Uint,
         cumulativeBountyStEth: Uint,
         cumulativeWstEthWrapped: Uint,
@@ -228,7 +263,6 @@ const ProjectTotals = answer<ProjectTotalsQuery>()(
         cumulativeTokensBought: Uint,
         cumulativeLiquidityMinted: Uint,
         cumulativeStepBountyWstEth: Uint,
-        cumulativeClaimed: Uint,
         harvestCount: Count,
         deployStepCount: Count,
       }),
@@ -330,6 +364,27 @@ export const projectHarvests = (projectId: string, page: Page) =>
   request(ProjectHarvestsDocument, { project: projectId, ...page }, ProjectHarvests);
 export const projectDeploySteps = (projectId: string, page: Page) =>
   request(ProjectDeployStepsDocument, { project: projectId, ...page }, ProjectDeploySteps);
+/**
+ * A page by cursor: the newest items at or before `before` (a timestamp), after skipping the `skip` items of that
+ * timestamp an earlier page returned (so the skip stays small however deep the page); `size` items plus one to know
+ * whether another page follows.
+ */
+export interface CursorPage {
+  readonly size: number;
+  readonly before: bigint;
+  readonly skip: number;
+}
+const cursorVariables = (projectId: string, page: CursorPage) => ({
+  id: projectId,
+  project: projectId,
+  first: page.size + 1,
+  skip: page.skip,
+  before: page.before.toString(),
+});
+export const projectDeployStepPage = (projectId: string, page: CursorPage) =>
+  request(ProjectDeployStepPageDocument, cursorVariables(projectId, page), ProjectDeployStepPage);
+export const projectHarvestPage = (projectId: string, page: CursorPage) =>
+  request(ProjectHarvestPageDocument, cursorVariables(projectId, page), ProjectHarvestPage);
 export const projectDaily = (projectId: string, page: Page) =>
   request(ProjectDailyDocument, { project: projectId, ...page }, ProjectDaily);
 export const projectTotals = (projectId: string) => request(ProjectTotalsDocument, { id: projectId }, ProjectTotals);
