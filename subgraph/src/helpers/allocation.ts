@@ -1,8 +1,9 @@
 // Applies a position's new allocation, as carried by Deposited / ToppedUp / Reallocated / Withdrawn, to the stored
-// PositionAllocation lines and to each project's allocatedPrincipal — by the difference between the stored parts
-// and the event's parts, including projects that dropped out. No contract call: the events carry everything.
+// PositionAllocation lines and to each project's allocatedPrincipal and depositorCount (in its day snapshot) — by the
+// difference between the stored parts and the event's parts, including projects that dropped out. No contract call:
+// the events carry everything.
 import { BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
-import { Position, PositionAllocation, Project, ProjectDaySnapshot } from "../../generated/schema";
+import { Position, PositionAllocation } from "../../generated/schema";
 import { loadProjectDay, saveProjectDay } from "./entities";
 import { allocationId, projectKey, projectKeyOfAllocation } from "./ids";
 
@@ -14,20 +15,8 @@ function indexOf(ids: Array<Bytes>, id: Bytes): i32 {
 }
 
 /**
- * The project moved by an allocation change (its day snapshot, from loadProjectDay, already updated): saves the
- * snapshot's changed fields and the project's (allocatedPrincipal, depositorCount). The Project itself is not loaded.
- */
-function saveProjectAllocation(key: string, day: ProjectDaySnapshot): void {
-  saveProjectDay(day);
-  let delta = new Project(key);
-  delta.allocatedPrincipal = day.allocatedPrincipal;
-  delta.depositorCount = day.depositorCount;
-  delta.save();
-}
-
-/**
  * Moves `position` to the allocation (projectIds[i], bps[i], parts[i]); an empty allocation closes every line.
- * Saves the allocations, the projects and their day snapshots; the caller saves the position (activeAllocations,
+ * Saves the allocations and the projects' day snapshots; the caller saves the position (activeAllocations,
  * activeBps and activeParts are set on both `position` and `delta`). The position's current lines are known from
  * its activeAllocations / activeBps / activeParts, so kept and dropped lines are written as changes without being
  * loaded; only a line the position did not hold is loaded (it may exist, inactive, from an earlier allocation).
@@ -57,7 +46,7 @@ export function applyAllocation(
     let day = loadProjectDay(key, event);
     day.allocatedPrincipal = day.allocatedPrincipal.minus(previousParts[i]);
     day.depositorCount = day.depositorCount - 1;
-    saveProjectAllocation(key, day);
+    saveProjectDay(day);
     let change = new PositionAllocation(previous[i]);
     change.principal = BigInt.zero();
     change.bps = 0;
@@ -86,16 +75,13 @@ export function applyAllocation(
       change.active = true;
     }
     let moved = kept < 0 || !parts[i].equals(oldPrincipal);
-    if (moved) change.principal = parts[i];
-    let key = projectKey(projectIds[i]);
-    let day = loadProjectDay(key, event);
+    // A kept line whose bps and part did not move changes nothing, neither itself nor its project: not written.
+    if (!moved && previousBps[kept] == bps[i]) continue;
     if (moved) {
+      change.principal = parts[i];
+      let day = loadProjectDay(projectKey(projectIds[i]), event);
       if (kept < 0) day.depositorCount = day.depositorCount + 1;
       day.allocatedPrincipal = day.allocatedPrincipal.plus(parts[i]).minus(oldPrincipal);
-      saveProjectAllocation(key, day);
-    } else {
-      // A kept line whose part did not move changes nothing of the project: the snapshot is saved only when this
-      // event opens the project's day (saveProjectDay saves nothing of a loaded, unchanged one).
       saveProjectDay(day);
     }
     change.updatedAtBlock = blockNumber;

@@ -67,20 +67,29 @@ export function saveProtocolDay(day: ProtocolDaySnapshot): void {
   saveChanged("ProtocolDaySnapshot", day.id, day);
 }
 
-/** True when the entity named by the last loadProtocol / loadPosition call did not exist before this event. */
+// The day snapshots hold the figures the frequent events change. graph-node stores a new version of an entity for
+// every block that changes it, so those figures are not also kept on Protocol / Project (a second version per event):
+// their current values are in the latest day snapshot, which Protocol.latestDay / Project.latestDay name (written
+// once per day). Invariant: the latest snapshot holds the current value of every state field it has, because every
+// handler that changes one writes today's snapshot. A day's first snapshot is made from the previous latest one (its
+// state fields carried, its daily fields zero).
+//
+// The frequent handlers (deposit, top-up, reallocation, claim, yield checkpoint) load today's snapshot only, not the
+// Protocol / Project, and save its changed fields; on the day's first event the Protocol / Project is loaded (for its
+// latestDay) and saved with the new link, once per day. The rare handlers load the Protocol / Project in full, and
+// get today's snapshot from it (protocolDayOf / projectDayOf).
+
+/** True when the last loadProtocol call created the Protocol. */
 let protocolCreated = false;
 
-/** The singleton, keyed by the machine's address (the event's emitter). */
+/** The singleton, keyed by the machine's address (the event's emitter); created with its first event. */
 export function loadProtocol(event: ethereum.Event): Protocol {
   let protocol = Protocol.load(event.address);
   protocolCreated = protocol == null;
   if (protocol == null) {
     protocol = new Protocol(event.address);
-    protocol.totalPrincipal = BigInt.zero();
+    protocol.latestDay = "";
     protocol.projectCount = 0;
-    protocol.depositorCount = 0;
-    protocol.accountCount = 0;
-    protocol.cumulativeDeposited = BigInt.zero();
     protocol.cumulativeWithdrawn = BigInt.zero();
     protocol.cumulativeStEthPaid = BigInt.zero();
     protocol.totalYieldShares = BigInt.zero();
@@ -92,76 +101,137 @@ export function loadProtocol(event: ethereum.Event): Protocol {
     protocol.totalWstEthDeployed = BigInt.zero();
     protocol.totalStepBountyWstEth = BigInt.zero();
     protocol.totalLiquidityMinted = BigInt.zero();
-    protocol.totalYieldAssignedShares = BigInt.zero();
-    protocol.accYieldIndex = BigInt.zero();
     protocol.depositsPaused = false;
     protocol.harvestsPaused = false;
-    protocol.depositCount = 0;
-    protocol.topUpCount = 0;
-    protocol.reallocationCount = 0;
     protocol.withdrawalCount = 0;
     protocol.deficitWithdrawalCount = 0;
-    protocol.claimCount = 0;
     protocol.contributorClaimCount = 0;
     protocol.harvestCount = 0;
     protocol.deployStepCount = 0;
-    protocol.yieldAssignmentCount = 0;
   }
-  protocol.updatedAtBlock = event.block.number;
-  protocol.updatedAtTimestamp = event.block.timestamp;
   return protocol;
 }
 
-/**
- * The delta to save for `protocol` (just loaded by loadProtocol): the protocol itself when it was created by this
- * event, else a fresh entity carrying updatedAtBlock / updatedAtTimestamp; set the other changed fields on it.
- */
-export function protocolDelta(protocol: Protocol): Protocol {
-  if (protocolCreated) return protocol;
-  let delta = new Protocol(protocol.id);
-  delta.updatedAtBlock = protocol.updatedAtBlock;
-  delta.updatedAtTimestamp = protocol.updatedAtTimestamp;
-  return delta;
+/** A new protocol snapshot for `dayId`: the state of `previous` (the latest one; none before the first), daily sums 0. */
+function newProtocolDay(dayId: i32, previous: ProtocolDaySnapshot | null): ProtocolDaySnapshot {
+  let day = new ProtocolDaySnapshot(dayId.toString());
+  day.dayId = dayId;
+  day.dayStartTimestamp = BigInt.fromI64(i64(dayId) * SECONDS_PER_DAY);
+  day.dailyDeposited = BigInt.zero();
+  day.dailyWithdrawn = BigInt.zero();
+  day.dailyStEthPaid = BigInt.zero();
+  day.dailyYieldShares = BigInt.zero();
+  day.dailyYieldStEth = BigInt.zero();
+  day.dailyYieldAssignedShares = BigInt.zero();
+  day.dailyWstEthWrapped = BigInt.zero();
+  day.dailyWstEthDeployed = BigInt.zero();
+  day.dailyWstEthAdded = BigInt.zero();
+  day.dailyLiquidityMinted = BigInt.zero();
+  day.dailyDepositCount = 0;
+  day.dailyWithdrawalCount = 0;
+  day.dailyHarvestCount = 0;
+  day.dailyDeployStepCount = 0;
+  day.dailyClaimCount = 0;
+  if (previous == null) {
+    day.totalPrincipal = BigInt.zero();
+    day.depositorCount = 0;
+    day.projectCount = 0;
+    day.cumulativeDeposited = BigInt.zero();
+    day.cumulativeWithdrawn = BigInt.zero();
+    day.cumulativeStEthPaid = BigInt.zero();
+    day.cumulativeYieldShares = BigInt.zero();
+    day.cumulativeYieldStEth = BigInt.zero();
+    day.cumulativeYieldAssignedShares = BigInt.zero();
+    day.accYieldIndex = BigInt.zero();
+    day.cumulativeWstEthWrapped = BigInt.zero();
+    day.cumulativeWstEthDeployed = BigInt.zero();
+    day.cumulativeWstEthAdded = BigInt.zero();
+    day.cumulativeLiquidityMinted = BigInt.zero();
+    day.accountCount = 0;
+    day.depositCount = 0;
+    day.topUpCount = 0;
+    day.reallocationCount = 0;
+    day.claimCount = 0;
+    day.yieldAssignmentCount = 0;
+  } else {
+    let p = previous as ProtocolDaySnapshot;
+    day.totalPrincipal = p.totalPrincipal;
+    day.depositorCount = p.depositorCount;
+    day.projectCount = p.projectCount;
+    day.cumulativeDeposited = p.cumulativeDeposited;
+    day.cumulativeWithdrawn = p.cumulativeWithdrawn;
+    day.cumulativeStEthPaid = p.cumulativeStEthPaid;
+    day.cumulativeYieldShares = p.cumulativeYieldShares;
+    day.cumulativeYieldStEth = p.cumulativeYieldStEth;
+    day.cumulativeYieldAssignedShares = p.cumulativeYieldAssignedShares;
+    day.accYieldIndex = p.accYieldIndex;
+    day.cumulativeWstEthWrapped = p.cumulativeWstEthWrapped;
+    day.cumulativeWstEthDeployed = p.cumulativeWstEthDeployed;
+    day.cumulativeWstEthAdded = p.cumulativeWstEthAdded;
+    day.cumulativeLiquidityMinted = p.cumulativeLiquidityMinted;
+    day.accountCount = p.accountCount;
+    day.depositCount = p.depositCount;
+    day.topUpCount = p.topUpCount;
+    day.reallocationCount = p.reallocationCount;
+    day.claimCount = p.claimCount;
+    day.yieldAssignmentCount = p.yieldAssignmentCount;
+  }
+  return day;
 }
 
-// The day snapshots double as the handlers' counters (issue 19: no separate counter entities, whose versions cost as
-// much as the snapshots'). Invariant: the snapshot of the latest day with an event holds the current value of every
-// state field it mirrors (Protocol's totalPrincipal, depositorCount, accountCount, cumulative deposited, yield assigned
-// and event counts; Project's allocatedPrincipal, depositorCount, cumulativeClaimed, tokenSupply), because every handler
-// that changes one of those fields writes the day snapshot too. So the frequent handlers (deposit, top-up,
-// reallocation, claim, yield checkpoint) load today's snapshot only: when it exists it has the current values and the
-// day's sums so far; when it does not (the first event of the day) it is made from the stored Protocol / Project,
-// loaded then, once a day. They write the Protocol / Project as changed fields, without loading them. The rare
-// handlers load the Protocol / Project in full and refresh the snapshot from it (protocolDay / projectDay).
-
-/** The Protocol created by the last loadProtocolDay (the protocol's very first event), else null. */
-let createdProtocol: Protocol | null = null;
+function stampProtocolDay(day: ProtocolDaySnapshot, event: ethereum.Event): ProtocolDaySnapshot {
+  day.updatedAtBlock = event.block.number;
+  day.updatedAtTimestamp = event.block.timestamp;
+  return day;
+}
 
 /**
- * The protocol's snapshot of the event's day, for a handler that does not load the Protocol: the stored one (its
- * changed fields are saved by saveProtocolDay), or, on the day's first event, a new one from the stored Protocol
- * (created with it on the protocol's first event; see protocolChangeOf).
+ * The protocol's snapshot of the event's day, for a handler that does not load the Protocol: the stored one (save it
+ * with saveProtocolDay: its changed fields only), or, on the day's first event, a new one carried from the latest
+ * (the Protocol is loaded for its latestDay and saved with the new link here; created on the protocol's first event).
  */
 export function loadProtocolDay(event: ethereum.Event): ProtocolDaySnapshot {
-  createdProtocol = null;
-  let day = ProtocolDaySnapshot.load(dayIdOf(event.block.timestamp).toString());
-  if (day != null) return track(day!);
+  let dayId = dayIdOf(event.block.timestamp);
+  let id = dayId.toString();
+  let stored = ProtocolDaySnapshot.load(id);
+  if (stored != null) return stampProtocolDay(track(stored!), event);
   let protocol = loadProtocol(event);
-  if (protocolCreated) createdProtocol = protocol;
-  return protocolDay(protocol, event, false);
+  let day = newProtocolDay(dayId, protocolCreated ? null : ProtocolDaySnapshot.load(protocol.latestDay));
+  if (protocolCreated) {
+    protocol.latestDay = id;
+    protocol.save();
+  } else {
+    let change = new Protocol(protocol.id);
+    change.latestDay = id;
+    change.save();
+  }
+  return stampProtocolDay(day, event);
 }
 
 /**
- * The Protocol delta for a handler that loaded the day snapshot only (loadProtocolDay): updatedAtBlock /
- * updatedAtTimestamp, to which the caller adds the fields it changed; on the protocol's first event the new
- * Protocol itself (saved in full).
+ * The protocol's snapshot of the event's day, for a handler that loaded the Protocol (loadProtocol): the stored one,
+ * or a new one carried from the latest; then `protocol.latestDay` names it (the caller saves the protocol). The
+ * fields the Protocol also holds are refreshed from it (call this after updating the protocol).
  */
-export function protocolChangeOf(event: ethereum.Event): Protocol {
-  if (createdProtocol != null) return createdProtocol!;
-  let delta = new Protocol(event.address);
-  delta.updatedAtBlock = event.block.number;
-  delta.updatedAtTimestamp = event.block.timestamp;
-  return delta;
+export function protocolDayOf(protocol: Protocol, event: ethereum.Event): ProtocolDaySnapshot {
+  let dayId = dayIdOf(event.block.timestamp);
+  let id = dayId.toString();
+  let day: ProtocolDaySnapshot;
+  if (protocol.latestDay == id) day = track(ProtocolDaySnapshot.load(id)!);
+  else {
+    day = newProtocolDay(dayId, protocol.latestDay == "" ? null : ProtocolDaySnapshot.load(protocol.latestDay));
+    protocol.latestDay = id;
+  }
+  day.projectCount = protocol.projectCount;
+  day.cumulativeWithdrawn = protocol.cumulativeWithdrawn;
+  day.cumulativeStEthPaid = protocol.cumulativeStEthPaid;
+  day.cumulativeYieldShares = protocol.totalYieldShares;
+  day.cumulativeYieldStEth = protocol.totalYieldStEth;
+  day.cumulativeWstEthWrapped = protocol.totalWstEthWrapped;
+  day.cumulativeWstEthDeployed = protocol.totalWstEthDeployed;
+  day.cumulativeWstEthAdded = protocol.totalWstEthAdded;
+  day.cumulativeLiquidityMinted = protocol.totalLiquidityMinted;
+  return stampProtocolDay(day, event);
 }
 
 /** A launched project. Every machine event that names a project comes after its ProjectLaunched. */
@@ -218,12 +288,15 @@ export function positionWasCreated(): boolean {
   return positionCreated;
 }
 
-/** True when the last loadPosition created the account (the caller counts it in the protocol's accountCount). */
+/** True when the last loadPosition created the account (the caller counts it in the day's accountCount). */
 export function accountWasCreated(): boolean {
   return accountCreated;
 }
 
-/** The delta to save for `position` (just loaded by loadPosition); see protocolDelta. */
+/**
+ * The delta to save for `position` (just loaded by loadPosition): the position itself when this event created it,
+ * else a fresh entity carrying updatedAtBlock / updatedAtTimestamp; set the other changed fields on it.
+ */
 export function positionDelta(position: Position): Position {
   if (positionCreated) return position;
   let delta = new Position(position.id);
@@ -232,36 +305,98 @@ export function positionDelta(position: Position): Position {
   return delta;
 }
 
+/** A new snapshot of project `key` for `dayId`: the state of `previous` (its latest; none at launch), daily sums 0. */
+function newProjectDay(
+  key: string,
+  projectId: i32,
+  dayId: i32,
+  previous: ProjectDaySnapshot | null,
+): ProjectDaySnapshot {
+  let day = new ProjectDaySnapshot(projectDayKey(projectId, dayId));
+  day.project = key;
+  day.dayId = dayId;
+  day.dayStartTimestamp = BigInt.fromI64(i64(dayId) * SECONDS_PER_DAY);
+  day.dailyYieldShares = BigInt.zero();
+  day.dailyYieldStEth = BigInt.zero();
+  day.dailyBountyStEth = BigInt.zero();
+  day.dailyWstEthWrapped = BigInt.zero();
+  day.dailyWstEthDeployed = BigInt.zero();
+  day.dailyWstEthAdded = BigInt.zero();
+  day.dailyTokensBought = BigInt.zero();
+  day.dailyTokensAdded = BigInt.zero();
+  day.dailyLiquidityMinted = BigInt.zero();
+  day.dailyClaimed = BigInt.zero();
+  day.dailyContributorClaimed = BigInt.zero();
+  day.dailyHarvestCount = 0;
+  day.dailyDeployStepCount = 0;
+  day.dailyStepBountyWstEth = BigInt.zero();
+  if (previous == null) {
+    day.allocatedPrincipal = BigInt.zero();
+    day.depositorCount = 0;
+    day.cumulativeYieldShares = BigInt.zero();
+    day.cumulativeYieldStEth = BigInt.zero();
+    day.cumulativeBountyStEth = BigInt.zero();
+    day.pendingWstEth = BigInt.zero();
+    day.cumulativeWstEthWrapped = BigInt.zero();
+    day.cumulativeWstEthDeployed = BigInt.zero();
+    day.cumulativeStepBountyWstEth = BigInt.zero();
+    day.cumulativeWstEthAdded = BigInt.zero();
+    day.cumulativeTokensBought = BigInt.zero();
+    day.cumulativeTokensAdded = BigInt.zero();
+    day.cumulativeLiquidityMinted = BigInt.zero();
+    day.cumulativeClaimed = BigInt.zero();
+    day.cumulativeContributorClaimed = BigInt.zero();
+    day.tokenSupply = BigInt.zero();
+    day.reserveWstEth = BigInt.zero();
+    day.reserveTokens = BigInt.zero();
+    day.lpTotalSupply = BigInt.zero();
+  } else {
+    let p = previous as ProjectDaySnapshot;
+    day.allocatedPrincipal = p.allocatedPrincipal;
+    day.depositorCount = p.depositorCount;
+    day.cumulativeYieldShares = p.cumulativeYieldShares;
+    day.cumulativeYieldStEth = p.cumulativeYieldStEth;
+    day.cumulativeBountyStEth = p.cumulativeBountyStEth;
+    day.pendingWstEth = p.pendingWstEth;
+    day.cumulativeWstEthWrapped = p.cumulativeWstEthWrapped;
+    day.cumulativeWstEthDeployed = p.cumulativeWstEthDeployed;
+    day.cumulativeStepBountyWstEth = p.cumulativeStepBountyWstEth;
+    day.cumulativeWstEthAdded = p.cumulativeWstEthAdded;
+    day.cumulativeTokensBought = p.cumulativeTokensBought;
+    day.cumulativeTokensAdded = p.cumulativeTokensAdded;
+    day.cumulativeLiquidityMinted = p.cumulativeLiquidityMinted;
+    day.cumulativeClaimed = p.cumulativeClaimed;
+    day.cumulativeContributorClaimed = p.cumulativeContributorClaimed;
+    day.tokenSupply = p.tokenSupply;
+    day.reserveWstEth = p.reserveWstEth;
+    day.reserveTokens = p.reserveTokens;
+    day.lpTotalSupply = p.lpTotalSupply;
+  }
+  return day;
+}
+
+/** The first snapshot of a project, on its launch (its state all 0); sets `project.latestDay`. */
+export function launchProjectDay(project: Project, event: ethereum.Event): ProjectDaySnapshot {
+  let day = newProjectDay(project.id, project.projectId, dayIdOf(event.block.timestamp), null);
+  project.latestDay = day.id;
+  return day;
+}
+
 /**
- * The project's snapshot for the event's day, with its end-of-day state refreshed from `project` (call it after
- * updating the project). The caller adds the daily increments and saves.
+ * The project's snapshot of the event's day, for a handler that loaded the Project (loadProject): the stored one,
+ * or a new one carried from the latest; then `project.latestDay` names it (the caller saves the project). The fields
+ * the Project also holds are refreshed from it (call this after updating the project); the caller adds the daily
+ * increments and saves the snapshot with saveProjectDay.
  */
-export function projectDay(project: Project, event: ethereum.Event, load: boolean = true): ProjectDaySnapshot {
+export function projectDayOf(project: Project, event: ethereum.Event): ProjectDaySnapshot {
   let dayId = dayIdOf(event.block.timestamp);
   let id = projectDayKey(project.projectId, dayId);
-  let day = load ? ProjectDaySnapshot.load(id) : null;
-  if (day == null) {
-    day = new ProjectDaySnapshot(id);
-    day.project = project.id;
-    day.dayId = dayId;
-    day.dayStartTimestamp = BigInt.fromI64(i64(dayId) * SECONDS_PER_DAY);
-    day.dailyYieldShares = BigInt.zero();
-    day.dailyYieldStEth = BigInt.zero();
-    day.dailyBountyStEth = BigInt.zero();
-    day.dailyWstEthWrapped = BigInt.zero();
-    day.dailyWstEthDeployed = BigInt.zero();
-    day.dailyWstEthAdded = BigInt.zero();
-    day.dailyTokensBought = BigInt.zero();
-    day.dailyTokensAdded = BigInt.zero();
-    day.dailyLiquidityMinted = BigInt.zero();
-    day.dailyClaimed = BigInt.zero();
-    day.dailyContributorClaimed = BigInt.zero();
-    day.dailyHarvestCount = 0;
-    day.dailyDeployStepCount = 0;
-    day.dailyStepBountyWstEth = BigInt.zero();
+  let day: ProjectDaySnapshot;
+  if (project.latestDay == id) day = track(ProjectDaySnapshot.load(id)!);
+  else {
+    day = newProjectDay(project.id, project.projectId, dayId, ProjectDaySnapshot.load(project.latestDay));
+    project.latestDay = id;
   }
-  day.allocatedPrincipal = project.allocatedPrincipal;
-  day.depositorCount = project.depositorCount;
   day.cumulativeYieldShares = project.cumulativeYieldShares;
   day.cumulativeYieldStEth = project.cumulativeYieldStEth;
   day.cumulativeBountyStEth = project.cumulativeBountyStEth;
@@ -273,9 +408,7 @@ export function projectDay(project: Project, event: ethereum.Event, load: boolea
   day.cumulativeTokensBought = project.cumulativeTokensBought;
   day.cumulativeTokensAdded = project.cumulativeTokensAdded;
   day.cumulativeLiquidityMinted = project.cumulativeLiquidityMinted;
-  day.cumulativeClaimed = project.cumulativeClaimed;
   day.cumulativeContributorClaimed = project.cumulativeContributorClaimed;
-  day.tokenSupply = project.tokenSupply;
   day.reserveWstEth = project.reserveWstEth;
   day.reserveTokens = project.reserveTokens;
   day.lpTotalSupply = project.lpTotalSupply;
@@ -283,63 +416,21 @@ export function projectDay(project: Project, event: ethereum.Event, load: boolea
 }
 
 /**
- * The project's snapshot of the event's day (`key` = the project's id), for a handler that does not load the Project:
- * the stored one (its changed fields are saved by saveProjectDay), or, on the project's first event of the day, a new
- * one from the stored Project (loaded here, once per project and day). Every machine event naming a project follows
- * its launch.
+ * The snapshot of project `key` ("1", …) for the event's day, for a handler that does not load the Project: the stored
+ * one (save it with saveProjectDay: its changed fields only), or, on the project's first event of the day, a new one
+ * carried from the latest (the Project is loaded for its latestDay and saved with the new link here, once per project
+ * and day). Every machine event naming a project follows its launch.
  */
 export function loadProjectDay(key: string, event: ethereum.Event): ProjectDaySnapshot {
   let dayId = dayIdOf(event.block.timestamp);
-  let day = ProjectDaySnapshot.load(projectDayKey(I32.parseInt(key), dayId));
-  if (day != null) return track(day!);
+  let projectId = I32.parseInt(key);
+  let stored = ProjectDaySnapshot.load(projectDayKey(projectId, dayId));
+  if (stored != null) return track(stored!);
   let project = Project.load(key);
   if (project == null) log.critical("event for unknown project {}", [key]);
-  return projectDay(project!, event, false);
-}
-
-/** The protocol's snapshot for the event's day, refreshed from `protocol` (call it after updating the protocol). */
-export function protocolDay(protocol: Protocol, event: ethereum.Event, load: boolean = true): ProtocolDaySnapshot {
-  let dayId = dayIdOf(event.block.timestamp);
-  let id = dayId.toString();
-  let day = load ? ProtocolDaySnapshot.load(id) : null;
-  if (day == null) {
-    day = new ProtocolDaySnapshot(id);
-    day.dayId = dayId;
-    day.dayStartTimestamp = BigInt.fromI64(i64(dayId) * SECONDS_PER_DAY);
-    day.dailyDeposited = BigInt.zero();
-    day.dailyWithdrawn = BigInt.zero();
-    day.dailyStEthPaid = BigInt.zero();
-    day.dailyYieldShares = BigInt.zero();
-    day.dailyYieldStEth = BigInt.zero();
-    day.dailyYieldAssignedShares = BigInt.zero();
-    day.dailyWstEthWrapped = BigInt.zero();
-    day.dailyWstEthDeployed = BigInt.zero();
-    day.dailyWstEthAdded = BigInt.zero();
-    day.dailyLiquidityMinted = BigInt.zero();
-    day.dailyDepositCount = 0;
-    day.dailyWithdrawalCount = 0;
-    day.dailyHarvestCount = 0;
-    day.dailyDeployStepCount = 0;
-    day.dailyClaimCount = 0;
-  }
-  day.totalPrincipal = protocol.totalPrincipal;
-  day.depositorCount = protocol.depositorCount;
-  day.projectCount = protocol.projectCount;
-  day.cumulativeDeposited = protocol.cumulativeDeposited;
-  day.cumulativeWithdrawn = protocol.cumulativeWithdrawn;
-  day.cumulativeStEthPaid = protocol.cumulativeStEthPaid;
-  day.cumulativeYieldShares = protocol.totalYieldShares;
-  day.cumulativeYieldStEth = protocol.totalYieldStEth;
-  day.cumulativeYieldAssignedShares = protocol.totalYieldAssignedShares;
-  day.cumulativeWstEthWrapped = protocol.totalWstEthWrapped;
-  day.cumulativeWstEthDeployed = protocol.totalWstEthDeployed;
-  day.cumulativeWstEthAdded = protocol.totalWstEthAdded;
-  day.cumulativeLiquidityMinted = protocol.totalLiquidityMinted;
-  day.accountCount = protocol.accountCount;
-  day.depositCount = protocol.depositCount;
-  day.topUpCount = protocol.topUpCount;
-  day.reallocationCount = protocol.reallocationCount;
-  day.claimCount = protocol.claimCount;
-  day.yieldAssignmentCount = protocol.yieldAssignmentCount;
+  let day = newProjectDay(key, projectId, dayId, ProjectDaySnapshot.load(project!.latestDay));
+  let change = new Project(key);
+  change.latestDay = day.id;
+  change.save();
   return day;
 }

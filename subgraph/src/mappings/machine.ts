@@ -37,6 +37,7 @@ import { applyAllocation, newAllocation } from "../helpers/allocation";
 import { poolPriceOf, priceToDecimal, toDecimal, wad } from "../helpers/decimals";
 import {
   accountWasCreated,
+  launchProjectDay,
   loadPosition,
   loadProject,
   loadProjectDay,
@@ -44,10 +45,8 @@ import {
   loadProtocolDay,
   positionDelta,
   positionWasCreated,
-  projectDay,
-  protocolChangeOf,
-  protocolDay,
-  protocolDelta,
+  projectDayOf,
+  protocolDayOf,
   saveProjectDay,
   saveProtocolDay,
 } from "../helpers/entities";
@@ -108,8 +107,6 @@ export function handleProjectLaunched(event: ProjectLaunched): void {
   project.contributorBps = params.contributorBps;
   project.contributorRecipient = params.contributorRecipient;
   project.seeded = false;
-  project.allocatedPrincipal = BigInt.zero();
-  project.depositorCount = 0;
   project.cumulativeYieldShares = BigInt.zero();
   project.cumulativeYieldStEth = BigInt.zero();
   project.cumulativeBountyShares = BigInt.zero();
@@ -125,9 +122,7 @@ export function handleProjectLaunched(event: ProjectLaunched): void {
   project.cumulativeWstEthDeployed = BigInt.zero();
   project.pendingWstEth = BigInt.zero();
   project.carryTokens = BigInt.zero();
-  project.cumulativeClaimed = BigInt.zero();
   project.cumulativeContributorClaimed = BigInt.zero();
-  project.tokenSupply = BigInt.zero();
   project.harvestCount = 0;
   project.deployStepCount = 0;
   project.lastSpotPrice = BigInt.zero();
@@ -142,11 +137,11 @@ export function handleProjectLaunched(event: ProjectLaunched): void {
   project.launchedAtBlock = event.block.number;
   project.launchedAtTimestamp = event.block.timestamp;
   project.launch = launch.id;
+  saveProjectDay(launchProjectDay(project, event));
   project.save();
 
-  projectDay(project, event, false).save();
+  saveProtocolDay(protocolDayOf(protocol, event));
   protocol.save();
-  protocolDay(protocol, event).save();
 }
 
 export function handleMetadataURISet(event: MetadataURISet): void {
@@ -188,19 +183,14 @@ function addPrincipal(
   opensPosition: boolean,
 ): void {
   let day = loadProtocolDay(event);
-  let protocolChange = protocolChangeOf(event);
   let position = loadPosition(account, event);
   let positionChange = positionDelta(position);
-  if (accountWasCreated()) {
-    day.accountCount = day.accountCount + 1;
-    protocolChange.accountCount = day.accountCount;
-  }
+  if (accountWasCreated()) day.accountCount = day.accountCount + 1;
   applyAllocation(position, positionChange, projectIds, bps, parts, event, positionWasCreated());
   if (opensPosition && !position.open) {
     positionChange.open = true;
     positionChange.openedAtTimestamp = event.block.timestamp;
     day.depositorCount = day.depositorCount + 1;
-    protocolChange.depositorCount = day.depositorCount;
   }
   positionChange.principal = principal;
   positionChange.cumulativeDeposited = position.cumulativeDeposited.plus(principalAdded);
@@ -210,17 +200,9 @@ function addPrincipal(
   day.cumulativeDeposited = day.cumulativeDeposited.plus(principalAdded);
   day.dailyDeposited = day.dailyDeposited.plus(principalAdded);
   day.dailyDepositCount = day.dailyDepositCount + 1;
-  if (opensPosition) {
-    day.depositCount = day.depositCount + 1;
-    protocolChange.depositCount = day.depositCount;
-  } else {
-    day.topUpCount = day.topUpCount + 1;
-    protocolChange.topUpCount = day.topUpCount;
-  }
+  if (opensPosition) day.depositCount = day.depositCount + 1;
+  else day.topUpCount = day.topUpCount + 1;
   saveProtocolDay(day);
-  protocolChange.totalPrincipal = totalPrincipal;
-  protocolChange.cumulativeDeposited = day.cumulativeDeposited;
-  protocolChange.save();
 }
 
 export function handleDeposited(event: Deposited): void {
@@ -252,13 +234,9 @@ export function handleToppedUp(event: ToppedUp): void {
 
 export function handleReallocated(event: Reallocated): void {
   let day = loadProtocolDay(event);
-  let protocolChange = protocolChangeOf(event);
   let position = loadPosition(event.params.account, event);
   let positionChange = positionDelta(position);
-  if (accountWasCreated()) {
-    day.accountCount = day.accountCount + 1;
-    protocolChange.accountCount = day.accountCount;
-  }
+  if (accountWasCreated()) day.accountCount = day.accountCount + 1;
   let before = position.activeAllocations;
   let previousProjectIds = new Array<i32>(before.length);
   for (let i = 0; i < before.length; i++) previousProjectIds[i] = projectIdOfAllocation(before[i]);
@@ -277,21 +255,21 @@ export function handleReallocated(event: Reallocated): void {
 
   day.reallocationCount = day.reallocationCount + 1;
   saveProtocolDay(day);
-  protocolChange.reallocationCount = day.reallocationCount;
-  protocolChange.save();
 
   saveReallocationRecord(event, previousProjectIds, previousBps);
 }
 
 export function handleWithdrawn(event: Withdrawn): void {
   let protocol = loadProtocol(event);
-  let protocolChange = protocolDelta(protocol);
+  protocol.cumulativeWithdrawn = protocol.cumulativeWithdrawn.plus(event.params.principalRemoved);
+  protocol.cumulativeStEthPaid = protocol.cumulativeStEthPaid.plus(event.params.stEthPaid);
+  protocol.withdrawalCount = protocol.withdrawalCount + 1;
+  if (event.params.deficit) protocol.deficitWithdrawalCount = protocol.deficitWithdrawalCount + 1;
+  let day = protocolDayOf(protocol, event);
+  protocol.save();
   let position = loadPosition(event.params.account, event);
   let positionChange = positionDelta(position);
-  if (accountWasCreated()) {
-    protocol.accountCount = protocol.accountCount + 1;
-    protocolChange.accountCount = protocol.accountCount;
-  }
+  if (accountWasCreated()) day.accountCount = day.accountCount + 1;
   applyAllocation(
     position,
     positionChange,
@@ -306,26 +284,15 @@ export function handleWithdrawn(event: Withdrawn): void {
   positionChange.cumulativeStEthPaid = position.cumulativeStEthPaid.plus(event.params.stEthPaid);
   if (position.open && event.params.principal.isZero()) {
     positionChange.open = false;
-    protocol.depositorCount = protocol.depositorCount - 1;
-    protocolChange.depositorCount = protocol.depositorCount;
+    day.depositorCount = day.depositorCount - 1;
   }
   positionChange.save();
 
-  protocol.totalPrincipal = event.params.totalPrincipal;
-  protocol.cumulativeWithdrawn = protocol.cumulativeWithdrawn.plus(event.params.principalRemoved);
-  protocol.cumulativeStEthPaid = protocol.cumulativeStEthPaid.plus(event.params.stEthPaid);
-  protocolChange.totalPrincipal = protocol.totalPrincipal;
-  protocolChange.cumulativeWithdrawn = protocol.cumulativeWithdrawn;
-  protocolChange.cumulativeStEthPaid = protocol.cumulativeStEthPaid;
-  protocolChange.withdrawalCount = protocol.withdrawalCount + 1;
-  if (event.params.deficit) protocolChange.deficitWithdrawalCount = protocol.deficitWithdrawalCount + 1;
-  protocolChange.save();
-  // The whole snapshot (refreshed from the loaded protocol): the stored one when the day has one.
-  let day = protocolDay(protocol, event);
+  day.totalPrincipal = event.params.totalPrincipal;
   day.dailyWithdrawn = day.dailyWithdrawn.plus(event.params.principalRemoved);
   day.dailyStEthPaid = day.dailyStEthPaid.plus(event.params.stEthPaid);
   day.dailyWithdrawalCount = day.dailyWithdrawalCount + 1;
-  day.save();
+  saveProtocolDay(day);
 
   let record = new Withdrawal(eventId(event));
   record.account = event.params.account;
@@ -357,7 +324,6 @@ export function handleClaimed(event: Claimed): void {
   let blockNumber = event.block.number;
   let timestamp = event.block.timestamp;
   let protocolSnapshot = loadProtocolDay(event);
-  let protocolChange = protocolChangeOf(event);
 
   // The account and its position; an account the store has not seen gets both (closed, empty). A claim changes
   // nothing of an existing position (its line records the claim): the position is not written.
@@ -366,10 +332,7 @@ export function handleClaimed(event: Claimed): void {
   if (account == null) {
     position = loadPosition(accountId, event);
     position.save();
-    if (accountWasCreated()) {
-      protocolSnapshot.accountCount = protocolSnapshot.accountCount + 1;
-      protocolChange.accountCount = protocolSnapshot.accountCount;
-    }
+    if (accountWasCreated()) protocolSnapshot.accountCount = protocolSnapshot.accountCount + 1;
   } else {
     position = new Position(accountId);
   }
@@ -387,24 +350,17 @@ export function handleClaimed(event: Claimed): void {
   lineChange.updatedAtTimestamp = timestamp;
   lineChange.save();
 
-  // The project's day snapshot, not the Project: the claim changes two of its fields and one daily sum.
-  let key = projectKey(event.params.projectId);
-  let day = loadProjectDay(key, event);
+  // The project's day snapshot (its cumulativeClaimed and tokenSupply are the project's), not the Project.
+  let day = loadProjectDay(projectKey(event.params.projectId), event);
   day.cumulativeClaimed = day.cumulativeClaimed.plus(amount);
   day.dailyClaimed = day.dailyClaimed.plus(amount);
   day.tokenSupply = day.tokenSupply.plus(amount);
   saveProjectDay(day);
-  let projectChange = new Project(key);
-  projectChange.cumulativeClaimed = day.cumulativeClaimed;
-  projectChange.tokenSupply = day.tokenSupply;
-  projectChange.save();
 
   // Tokens of different projects are never added up: the protocol counts claims, the project and the line sum them.
   protocolSnapshot.claimCount = protocolSnapshot.claimCount + 1;
   protocolSnapshot.dailyClaimCount = protocolSnapshot.dailyClaimCount + 1;
   saveProtocolDay(protocolSnapshot);
-  protocolChange.claimCount = protocolSnapshot.claimCount;
-  protocolChange.save();
 
   saveClaimRecord(event);
 }
@@ -413,16 +369,16 @@ export function handleContributorClaimed(event: ContributorClaimed): void {
   let amount = event.params.amount;
   let project = loadProject(event.params.projectId);
   project.cumulativeContributorClaimed = project.cumulativeContributorClaimed.plus(amount);
-  project.tokenSupply = project.tokenSupply.plus(amount);
-  project.save();
-  let day = projectDay(project, event);
+  let day = projectDayOf(project, event);
   day.dailyContributorClaimed = day.dailyContributorClaimed.plus(amount);
-  day.save();
+  day.tokenSupply = day.tokenSupply.plus(amount);
+  saveProjectDay(day);
+  project.save();
 
   let protocol = loadProtocol(event);
   protocol.contributorClaimCount = protocol.contributorClaimCount + 1;
+  saveProtocolDay(protocolDayOf(protocol, event));
   protocol.save();
-  protocolDay(protocol, event).save();
 
   let record = new ContributorClaim(eventId(event));
   record.project = project.id;
@@ -440,15 +396,11 @@ export function handleContributorClaimed(event: ContributorClaimed): void {
 export function handleYieldAssigned(event: YieldAssigned): void {
   let assigned = event.params.indexDelta.times(event.params.totalPrincipal).div(yieldIndexScale());
   let day = loadProtocolDay(event);
-  let protocolChange = protocolChangeOf(event);
   day.cumulativeYieldAssignedShares = day.cumulativeYieldAssignedShares.plus(assigned);
   day.dailyYieldAssignedShares = day.dailyYieldAssignedShares.plus(assigned);
+  day.accYieldIndex = event.params.accYieldIndex;
   day.yieldAssignmentCount = day.yieldAssignmentCount + 1;
   saveProtocolDay(day);
-  protocolChange.accYieldIndex = event.params.accYieldIndex;
-  protocolChange.totalYieldAssignedShares = day.cumulativeYieldAssignedShares;
-  protocolChange.yieldAssignmentCount = day.yieldAssignmentCount;
-  protocolChange.save();
 
   let record = new YieldAssignment(eventId(event));
   record.excessShares = event.params.excessShares;
@@ -501,15 +453,14 @@ export function handleHarvested(event: Harvested): void {
   project.harvestCount = project.harvestCount + 1;
   project.lastHarvestEpoch = r.epoch;
   project.lastHarvestTimestamp = event.block.timestamp;
-  project.save();
-
-  let day = projectDay(project, event);
+  let day = projectDayOf(project, event);
   day.dailyYieldShares = day.dailyYieldShares.plus(r.yieldShares);
   day.dailyYieldStEth = day.dailyYieldStEth.plus(r.yieldStEth);
   day.dailyBountyStEth = day.dailyBountyStEth.plus(r.bountyStEth);
   day.dailyWstEthWrapped = day.dailyWstEthWrapped.plus(r.wstEthWrapped);
   day.dailyHarvestCount = day.dailyHarvestCount + 1;
-  day.save();
+  saveProjectDay(day);
+  project.save();
 
   let protocol = loadProtocol(event);
   protocol.totalYieldShares = protocol.totalYieldShares.plus(r.yieldShares);
@@ -517,13 +468,13 @@ export function handleHarvested(event: Harvested): void {
   protocol.totalBountyStEth = protocol.totalBountyStEth.plus(r.bountyStEth);
   protocol.totalWstEthWrapped = protocol.totalWstEthWrapped.plus(r.wstEthWrapped);
   protocol.harvestCount = protocol.harvestCount + 1;
-  protocol.save();
-  let protocolSnapshot = protocolDay(protocol, event);
+  let protocolSnapshot = protocolDayOf(protocol, event);
   protocolSnapshot.dailyYieldShares = protocolSnapshot.dailyYieldShares.plus(r.yieldShares);
   protocolSnapshot.dailyYieldStEth = protocolSnapshot.dailyYieldStEth.plus(r.yieldStEth);
   protocolSnapshot.dailyWstEthWrapped = protocolSnapshot.dailyWstEthWrapped.plus(r.wstEthWrapped);
   protocolSnapshot.dailyHarvestCount = protocolSnapshot.dailyHarvestCount + 1;
-  protocolSnapshot.save();
+  saveProtocolDay(protocolSnapshot);
+  protocol.save();
 
   let record = new Harvest(eventId(event));
   record.project = project.id;
@@ -560,7 +511,6 @@ export function handleDeployed(event: Deployed): void {
   project.cumulativeWstEthAdded = project.cumulativeWstEthAdded.plus(r.wstEthAdded);
   project.cumulativeTokensBought = project.cumulativeTokensBought.plus(r.tokensBought);
   project.tokensSeeded = project.tokensSeeded.plus(r.tokensSeeded);
-  project.tokenSupply = project.tokenSupply.plus(r.tokensSeeded);
   project.cumulativeTokensAdded = project.cumulativeTokensAdded.plus(r.tokensAdded);
   project.cumulativeLiquidityMinted = project.cumulativeLiquidityMinted.plus(r.liquidityMinted);
   project.cumulativeStepBountyWstEth = project.cumulativeStepBountyWstEth.plus(r.bounty);
@@ -580,9 +530,9 @@ export function handleDeployed(event: Deployed): void {
   project.reserveWstEth = r.reserveWstEth;
   project.reserveTokens = r.reserveTokens;
   project.lpTotalSupply = r.lpTotalSupply;
-  project.save();
 
-  let day = projectDay(project, event);
+  let day = projectDayOf(project, event);
+  day.tokenSupply = day.tokenSupply.plus(r.tokensSeeded);
   day.dailyWstEthAdded = day.dailyWstEthAdded.plus(r.wstEthAdded);
   day.dailyWstEthDeployed = day.dailyWstEthDeployed.plus(deployed);
   day.dailyTokensBought = day.dailyTokensBought.plus(r.tokensBought);
@@ -601,7 +551,8 @@ export function handleDeployed(event: Deployed): void {
   }
   day.referencePriceClose = priceToDecimal(reference);
   day.poolPriceClose = priceToDecimal(poolPrice);
-  day.save();
+  saveProjectDay(day);
+  project.save();
 
   let protocol = loadProtocol(event);
   protocol.totalWstEthAdded = protocol.totalWstEthAdded.plus(r.wstEthAdded);
@@ -610,13 +561,13 @@ export function handleDeployed(event: Deployed): void {
   protocol.totalLiquidityMinted = protocol.totalLiquidityMinted.plus(r.liquidityMinted);
   protocol.totalStepBountyWstEth = protocol.totalStepBountyWstEth.plus(r.bounty);
   protocol.deployStepCount = protocol.deployStepCount + 1;
-  protocol.save();
-  let protocolSnapshot = protocolDay(protocol, event);
+  let protocolSnapshot = protocolDayOf(protocol, event);
   protocolSnapshot.dailyWstEthAdded = protocolSnapshot.dailyWstEthAdded.plus(r.wstEthAdded);
   protocolSnapshot.dailyWstEthDeployed = protocolSnapshot.dailyWstEthDeployed.plus(deployed);
   protocolSnapshot.dailyLiquidityMinted = protocolSnapshot.dailyLiquidityMinted.plus(r.liquidityMinted);
   protocolSnapshot.dailyDeployStepCount = protocolSnapshot.dailyDeployStepCount + 1;
-  protocolSnapshot.save();
+  saveProtocolDay(protocolSnapshot);
+  protocol.save();
 
   let record = new DeployStep(eventId(event));
   record.project = project.id;
@@ -657,8 +608,8 @@ export function handlePauseSet(event: PauseSet): void {
   let protocol = loadProtocol(event);
   protocol.depositsPaused = event.params.depositsPaused;
   protocol.harvestsPaused = event.params.harvestsPaused;
+  saveProtocolDay(protocolDayOf(protocol, event));
   protocol.save();
-  protocolDay(protocol, event).save();
 
   let record = new PauseChange(eventId(event));
   record.depositsPaused = event.params.depositsPaused;
