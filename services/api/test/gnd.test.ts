@@ -5,7 +5,7 @@
  */
 import { deploymentToJson } from "@tcm/chain/devnet";
 import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
-import { deploymentRatio } from "@tcm/domain";
+import { deployedWstEthOf, deploymentRatio, polShare, scheduledEmissionAtClose } from "@tcm/domain";
 import { Effect, Option } from "effect";
 import {
   type IntrospectionQuery,
@@ -40,6 +40,22 @@ interface E2E {
   waitForSync(node: GraphNode, block: number, deadline: number): Promise<void>;
   teardown(): Promise<void>;
 }
+
+/** A block's number and timestamp, straight from the node. */
+const fetchBlock = async (url: string, n: bigint): Promise<{ timestamp: string }> => {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "eth_getBlockByNumber",
+      params: [`0x${n.toString(16)}`, false],
+    }),
+  });
+  const { result } = (await response.json()) as { result: { timestamp: string } };
+  return { timestamp: String(BigInt(result.timestamp)) };
+};
 
 describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
   let chain: Chain;
@@ -136,6 +152,96 @@ describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
       pendingWstEth: d.project.pendingWstEth,
       deploymentRatio: p.deploymentRatio,
     });
+  }, 120_000);
+
+  it("a second day: steps paged by cursor, the day's POL share and emission, and a deficit at the day's close", async () => {
+    // Day 2: yield, a harvest (its step deploys it), so two steps, two harvests and two days of history.
+    await chain.tools.runPromise(Effect.flatMap(Devnet, (d) => Effect.zipRight(d.rebase(50), d.increaseTime(86_400))));
+    const harvest = await data(api, `mutation { tx: buildHarvest(projectId: "1") { to data value } }`);
+    const receipt = await signAndSend(chain, ANVIL_ACCOUNTS[5]!.privateKey, { ...harvest.tx, gasEstimate: "3000000" });
+    await e2e.waitForSync(node, Number(receipt.blockNumber), Date.now() + 90_000);
+
+    const all = await data(
+      api,
+      `{ project(id: "1") { deploySteps(first: 100) { id wstEthSwapped wstEthAdded deployedWstEth }
+         harvests(first: 100) { id } } }`,
+    );
+    expect(all.project.deploySteps.length).toBeGreaterThanOrEqual(2);
+    for (const step of all.project.deploySteps)
+      expect(step.deployedWstEth).toBe(
+        String(deployedWstEthOf({ wstEthSwapped: BigInt(step.wstEthSwapped), wstEthAdded: BigInt(step.wstEthAdded) })),
+      );
+    // Page by page, one item each: the same items in the same order, and the counts.
+    for (const [field, list] of [
+      ["deployStepPage", all.project.deploySteps],
+      ["harvestPage", all.project.harvests],
+    ] as const) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 10; i++) {
+        const page: any = await data(
+          api,
+          `query($after: Cursor) { project(id: "1") { page: ${field}(first: 1, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } } }`,
+          { after },
+        );
+        expect(page.project.page.totalCount).toBe(list.length);
+        seen.push(...page.project.page.nodes.map((n: { id: string }) => n.id));
+        if (!page.project.page.pageInfo.hasNextPage) break;
+        after = page.project.page.pageInfo.endCursor;
+      }
+      expect(seen, field).toEqual(list.map((n: { id: string }) => n.id));
+    }
+
+    // The days: POL share and scheduled / minted emission are @tcm/domain's, over the subgraph's numbers.
+    const r = await data(
+      api,
+      `{ protocol { block { timestamp } }
+         project(id: "1") { polShare pair { lpHeldByMachine totalSupply } dailyEmission decayBps emissionCap startTime
+           daily(first: 2) { dayId cumulativeLiquidityMinted lpTotalSupply polShare polShareDecimal emissionScheduled emissionMinted
+             cumulativeClaimed cumulativeContributorClaimed tokenSupply priceOpen priceHigh priceLow priceClose } } }`,
+    );
+    const p = r.project;
+    expect(p.daily).toHaveLength(2);
+    const schedule = {
+      dailyEmission: BigInt(p.dailyEmission),
+      decayBps: BigInt(p.decayBps),
+      emissionCap: BigInt(p.emissionCap),
+      startTime: BigInt(p.startTime),
+    };
+    for (const day of p.daily) {
+      expect(day.polShare).toBe(String(polShare(BigInt(day.cumulativeLiquidityMinted), BigInt(day.lpTotalSupply))));
+      expect(BigInt(day.polShare)).toBeGreaterThan(0n);
+      expect(day.emissionScheduled).toBe(
+        String(scheduledEmissionAtClose(schedule, BigInt(day.dayId), BigInt(r.protocol.block.timestamp))),
+      );
+      expect(day.emissionMinted).toBe(String(BigInt(day.cumulativeClaimed) + BigInt(day.cumulativeContributorClaimed)));
+      expect(BigInt(day.emissionMinted)).toBeLessThanOrEqual(BigInt(day.emissionScheduled));
+    }
+    // Nobody else provides liquidity: today's share is the live one.
+    expect(p.daily[0].polShare).toBe(p.polShare);
+    expect(p.polShare).toBe(String(polShare(BigInt(p.pair.lpHeldByMachine), BigInt(p.pair.totalSupply))));
+
+    // Deficit at each day's close: none yesterday; a negative rebase now puts today (still running) in deficit.
+    await chain.tools.runPromise(Effect.flatMap(Devnet, (d) => d.rebase(-300)));
+    const head = await fetch(chain.node.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
+    }).then(async (res) => Number(((await res.json()) as { result: string }).result));
+    await e2e.waitForSync(node, head, Date.now() + 60_000);
+    const days = await data(
+      api,
+      `{ protocol { block { number } deficit { inDeficit } daily(first: 2) { dayId closeBlock inDeficit } } }`,
+    );
+    expect(days.protocol.deficit.inDeficit).toBe(true);
+    const [today, yesterday] = days.protocol.daily;
+    expect(today).toMatchObject({ closeBlock: days.protocol.block.number, inDeficit: true });
+    expect(yesterday.inDeficit).toBe(false);
+    // Yesterday's close is its last block: that block is in the day, the next one is not.
+    const block = (n: bigint) => fetchBlock(chain.node.url, n);
+    const close = BigInt(yesterday.closeBlock);
+    expect(BigInt((await block(close)).timestamp) / 86_400n).toBe(BigInt(yesterday.dayId));
+    expect(BigInt((await block(close + 1n)).timestamp) / 86_400n).toBeGreaterThan(BigInt(yesterday.dayId));
   }, 120_000);
 
   it("every query of the API validates against the schema this graph-node serves (not only the derived one codegen uses)", async () => {
