@@ -5,15 +5,17 @@
 //   graphiql/   GraphiQL's page assets (React, ReactDOM, GraphiQL's UMD bundle and stylesheet), served offline
 // Start it with plain node from any directory: node dist/bundle/main.mjs. Nothing is left external, so the artifact
 // needs no node_modules (its package.json lists no dependencies). TCM_API_BUNDLE tells src/http/dashboard.ts and
-// src/http/graphiql.ts to read their files beside main.mjs instead of from the workspace.
+// src/http/graphiql.ts to read their files beside main.mjs instead of from the workspace. `--out <dir>` writes the
+// artifact elsewhere (the bundle test builds one outside the workspace).
 import { build } from "esbuild";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const out = join(root, "dist", "bundle");
+const outArg = process.argv.indexOf("--out");
+const out = outArg > 0 ? resolve(process.argv[outArg + 1] ?? "") : join(root, "dist", "bundle");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const workspace = JSON.parse(readFileSync(join(root, "..", "..", "package.json"), "utf8"));
 const dashboard = join(root, "..", "..", "packages", "dashboard", "dist");
@@ -24,7 +26,9 @@ if (!existsSync(join(dashboard, "index.html"))) {
   process.exit(1);
 }
 
-rmSync(out, { recursive: true, force: true });
+// Only what a previous bundle wrote is replaced: --out may name a folder that holds other files.
+for (const entry of ["main.mjs", "package.json", "dashboard", "graphiql"])
+  rmSync(join(out, entry), { recursive: true, force: true });
 mkdirSync(join(out, "graphiql"), { recursive: true });
 await build({
   entryPoints: [join(root, "src", "main.ts")],

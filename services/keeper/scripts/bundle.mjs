@@ -3,16 +3,20 @@
 // dist/bundle/main.mjs (one ES module) and a pruned package.json. Start it with plain node, from any directory:
 //   node dist/bundle/main.mjs run
 // Nothing is left external, so the artifact needs no node_modules (its package.json lists no dependencies).
+// `--out <dir>` writes it elsewhere (the bundle test builds one outside the workspace).
 import { build } from "esbuild";
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const out = `${root}dist/bundle/`;
+const outArg = process.argv.indexOf("--out");
+const out = outArg > 0 ? `${resolve(process.argv[outArg + 1] ?? "")}/` : `${root}dist/bundle/`;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8"));
 const workspace = JSON.parse(readFileSync(`${root}../../package.json`, "utf8"));
 
-rmSync(out, { recursive: true, force: true });
+// Only what a previous bundle wrote is replaced: --out may name a folder that holds other files.
+for (const entry of ["main.mjs", "package.json"]) rmSync(`${out}${entry}`, { force: true });
 mkdirSync(out, { recursive: true });
 await build({
   entryPoints: [`${root}src/main.ts`],

@@ -75,6 +75,8 @@ describe("configuration", () => {
       assert.strictEqual(s.maxPriorityFeePerGas, parseGwei("1.5"));
       assert.isTrue(Duration.equals(s.pollInterval, Duration.minutes(1)));
       assert.strictEqual(s.port, 9464);
+      assert.strictEqual(s.host, "127.0.0.1", "metrics listen on loopback unless TCM_KEEPER_HOST says otherwise");
+      assert.strictEqual((yield* load({ ...good, TCM_KEEPER_HOST: "[::1]" })).host, "::1");
       assert.strictEqual(s.logLevel._tag, "Debug");
       const all = yield* load({
         ...good,
@@ -104,6 +106,7 @@ describe("configuration", () => {
     ["TCM_MAX_PRIORITY_FEE_GWEI", { TCM_MAX_FEE_GWEI: "1", TCM_MAX_PRIORITY_FEE_GWEI: "2" }],
     ["TCM_POLL_INTERVAL_MS", { TCM_POLL_INTERVAL_MS: "0" }],
     ["TCM_KEEPER_PORT", { TCM_KEEPER_PORT: "70000" }],
+    ["TCM_KEEPER_HOST", { TCM_KEEPER_HOST: "my host/metrics" }],
     ["TCM_LOG_LEVEL", { TCM_LOG_LEVEL: "loud" }],
   ];
   for (const [variable, patch] of cases) {
