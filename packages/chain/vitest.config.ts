@@ -3,8 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // The devnet suite starts anvil and runs the forge deploy script once per file.
-    testTimeout: 90_000,
-    hookTimeout: 180_000,
+    // The devnet suites start anvil and run the forge deploy script once per file (seconds; a cold compile more).
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

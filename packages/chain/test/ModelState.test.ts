@@ -25,8 +25,8 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { Context, Effect, Either, Layer, Predicate, Schema } from "effect";
 import { type Address, type TransactionReceipt, parseEther, parseEventLogs } from "viem";
-import { foundryBinary } from "../src/devnet/anvil.js";
-import { type AnvilInstance, ANVIL_ACCOUNTS, Devnet, anvil, deployDevnet, workspaceRoot } from "../src/devnet/index.js";
+import { type AnvilInstance, ANVIL_ACCOUNTS, anvil, deployDevnet, foundryBinary, workspaceRoot } from "@tcm/devnet";
+import { Devnet } from "../src/devnet/index.js";
 import {
   type AccountStorage,
   type PreparedTx,

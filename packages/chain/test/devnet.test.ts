@@ -2,25 +2,14 @@
  * Against a real anvil (free port, stopped by PID when the layer is released) with the forge deploy script.
  */
 import { NodeFileSystem } from "@effect/platform-node";
-import { assert, it as effectIt, layer } from "@effect/vitest";
+import { assert, layer } from "@effect/vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Context, Effect, Layer, Redacted } from "effect";
-import { createPublicClient, encodeFunctionData, http, parseEther, parseEventLogs } from "viem";
-import {
-  type AnvilInstance,
-  ANVIL_ACCOUNTS,
-  Devnet,
-  anvil,
-  DevnetError,
-  deployDevnet,
-  deploymentToJson,
-  isTransientDeployFailure,
-  retryFromSnapshot,
-  startAnvil,
-  stopAnvil,
-} from "../src/devnet/index.js";
+import { encodeFunctionData, parseEther, parseEventLogs } from "viem";
+import { type AnvilInstance, ANVIL_ACCOUNTS, anvil, deployDevnet, deploymentJson } from "@tcm/devnet";
+import { Devnet } from "../src/devnet/index.js";
 import {
   ChainClient,
   type ContractRevert,
@@ -74,13 +63,13 @@ const balanceOf = (token: `0x${string}`, account: `0x${string}`) =>
     ),
   );
 
-layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + forge deploy script)", (it) => {
+layer(Live, { timeout: 120_000, excludeTestServices: true })("devnet (anvil + forge deploy script)", (it) => {
   it.effect("loads the deployment from a file and matches the chain", () =>
     Effect.gen(function* () {
       const { deployment, node } = yield* Node;
       assert.isAbove(node.pid, 0);
       const file = join(mkdtempSync(join(tmpdir(), "tcm-")), "devnet.json");
-      writeFileSync(file, JSON.stringify(deploymentToJson(deployment)));
+      writeFileSync(file, JSON.stringify(deploymentJson(deployment)));
       const loaded = yield* loadDeploymentFile(file).pipe(Effect.provide(NodeFileSystem.layer));
       assert.deepStrictEqual(loaded, deployment);
       const verified = yield* (yield* TcmReader).verifyDeployment();
@@ -445,16 +434,6 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
     }),
   );
 
-  it.effect("anvil starts on a free port and stops by PID", () =>
-    Effect.gen(function* () {
-      const other = yield* startAnvil();
-      const { node } = yield* Node;
-      assert.notStrictEqual(other.port, node.port);
-      yield* stopAnvil(other.pid);
-      assert.throws(() => process.kill(other.pid, 0));
-    }),
-  );
-
   it.effect("launchProject: validated against the machine's bounds, then launched", () =>
     Effect.gen(function* () {
       const builder = yield* TxBuilder;
@@ -514,77 +493,3 @@ layer(Live, { timeout: 60_000, excludeTestServices: true })("devnet (anvil + for
     }),
   );
 });
-
-effectIt.live(
-  "a timed-out or nonce-desynced deploy is retried once from the chain state it started on; other failures are not",
-  () =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const node = yield* anvil();
-        const client = createPublicClient({ transport: http(node.url, { retryCount: 0 }) });
-        const [from, to] = [ANVIL_ACCOUNTS[4]!.address, ANVIL_ACCOUNTS[5]!.address];
-        const nonceOf = Effect.promise(() => client.getTransactionCount({ address: from }));
-        const balanceOfTo = Effect.promise(() => client.getBalance({ address: to }));
-        const toBefore = yield* balanceOfTo;
-        // Like a killed `forge script --broadcast`: sends a transaction, then fails (timed out on the first run only).
-        const steps = (timeOutOnRun: ReadonlyArray<number>, fail?: DevnetError) => {
-          let runs = 0;
-          const seen: Array<number> = [];
-          const step = Effect.gen(function* () {
-            runs += 1;
-            seen.push(yield* nonceOf);
-            const hash = yield* Effect.promise(
-              () =>
-                client.request({
-                  method: "eth_sendTransaction",
-                  params: [{ from, to, value: "0x1" }],
-                } as never) as Promise<`0x${string}`>,
-            );
-            // Mined before anything reads the nonce (anvil answers eth_sendTransaction before it mines).
-            yield* Effect.promise(() => client.waitForTransactionReceipt({ hash, pollingInterval: 20 }));
-            if (timeOutOnRun.includes(runs))
-              return yield* Effect.fail(new DevnetError({ message: "killed", timedOut: true }));
-            if (fail !== undefined) return yield* Effect.fail(fail);
-            return runs;
-          });
-          return { step, seen, runs: () => runs };
-        };
-
-        const retried = steps([1]);
-        assert.strictEqual(yield* retryFromSnapshot(node.url, retried.step), 2);
-        // The second run started where the first did: its transaction is gone, not pending under the retry.
-        assert.deepStrictEqual(retried.seen, [0, 0]);
-        assert.strictEqual(yield* nonceOf, 1);
-        assert.strictEqual((yield* balanceOfTo) - toBefore, 1n);
-
-        // A second time-out is the caller's to see (one retry only).
-        const twice = steps([1, 2]);
-        const error = yield* Effect.flip(retryFromSnapshot(node.url, twice.step));
-        assert.isTrue(error.timedOut);
-        assert.strictEqual(twice.runs(), 2);
-        assert.deepStrictEqual(twice.seen, [1, 1]);
-
-        // forge's broadcast losing the nonce is retried the same way.
-        const desynced = steps(
-          [],
-          new DevnetError({
-            message: "Failed to send transaction after 4 attempts Err(… error code -32003: nonce too low)",
-          }),
-        );
-        const nonceAtDesync = yield* nonceOf;
-        assert.isTrue(isTransientDeployFailure(new DevnetError({ message: "x: Nonce too low" })));
-        yield* Effect.flip(retryFromSnapshot(node.url, desynced.step));
-        assert.strictEqual(desynced.runs(), 2);
-        assert.deepStrictEqual(desynced.seen, [nonceAtDesync, nonceAtDesync]);
-
-        // Any other failure: no retry, and what the step did stays on chain.
-        const nonceBefore = yield* nonceOf;
-        const broken = steps([], new DevnetError({ message: "forge failed" }));
-        const other = yield* Effect.flip(retryFromSnapshot(node.url, broken.step));
-        assert.strictEqual(other.message, "forge failed");
-        assert.strictEqual(broken.runs(), 1);
-        assert.strictEqual(yield* nonceOf, nonceBefore + 1);
-      }),
-    ),
-  60_000,
-);

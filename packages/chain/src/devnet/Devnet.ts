@@ -30,7 +30,6 @@ import { classifyRpcError, revertDataOf } from "../rpc.js";
 import type { PreparedTx } from "../TxBuilder.js";
 import { withGasMargin } from "../TxSender.js";
 import { chainFor } from "../Wallet.js";
-import { ANVIL_DEPLOYER } from "./accounts.js";
 
 export interface SwapInput {
   /** An unlocked dev account (anvil's accounts, or one impersonated with anvil_impersonateAccount). */
@@ -186,12 +185,18 @@ const make = Effect.gen(function* () {
     approveStEth: Effect.fn("Devnet.approveStEth")(function* (account: Address, amount: bigint, spender?: Address) {
       return yield* approve(account, deployment.stETH, spender ?? deployment.machine, amount);
     }),
-    /** Moves Lido's totalPooledEther by ±bps (MockStETH.rebase; anyone may call it on the devnet mock). */
+    /**
+     * Moves Lido's totalPooledEther by ±bps (MockStETH.rebase; anyone may call it on the devnet mock), sent as the
+     * node's first unlocked account.
+     */
     rebase: Effect.fn("Devnet.rebase")(function* (bps: number) {
       const pooled = yield* readStEth("getTotalPooledEther");
       const delta = (pooled * BigInt(Math.trunc(bps))) / BPS;
+      const [sender] = yield* rpc("eth_accounts", () => wallet.getAddresses());
+      if (sender === undefined)
+        return yield* Effect.fail(classifyRpcError("eth_accounts", new Error("the node has no unlocked account")));
       yield* sendAs(
-        ANVIL_DEPLOYER.address,
+        sender,
         call(deployment.stETH, encodeFunctionData({ abi: mockStETHAbi, functionName: "rebase", args: [delta] })),
       );
       return delta;

@@ -1,17 +1,17 @@
-export { ANVIL_ACCOUNTS, ANVIL_DEPLOYER, NEWCOMER } from "./accounts.js";
+// Devnet helpers over the chain services (fund, swap, rebase, move time, snapshot/revert) and the local-devnet check.
+// The processes and the deploy (anvil, forge, graph-node, Postgres) and the devnet's accounts are @tcm/devnet's.
+export { Devnet, type SwapInput, isLocalDevnet } from "./Devnet.js";
+// Transition (removed once every user imports @tcm/devnet):
 export {
+  ANVIL_ACCOUNTS,
+  ANVIL_DEPLOYER,
+  NEWCOMER,
   type AnvilInstance,
-  type AnvilOptions,
-  type DeployOptions,
   DevnetError,
   anvil,
   deployDevnet,
-  deploymentToJson,
-  freePort,
-  isTransientDeployFailure,
-  retryFromSnapshot,
+  deploymentJson as deploymentToJson,
   startAnvil,
   stopAnvil,
   workspaceRoot,
-} from "./anvil.js";
-export { Devnet, type SwapInput, isLocalDevnet } from "./Devnet.js";
+} from "@tcm/devnet";
