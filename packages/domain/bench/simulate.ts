@@ -222,7 +222,7 @@ export const setupModel = (
     if (out.type !== "launch") throw new Error("launch output");
     ids.push(out.projectId);
   }
-  sim.send(t++, a.depositor, "setup", {
+  sim.send(t, a.depositor, "setup", {
     type: "deposit",
     account: a.depositor,
     amount: scenario.principal,

@@ -91,14 +91,20 @@ export const buildVectors = (): Vectors => {
     const x = g.magnitude(128);
     const y = g.magnitude(127);
     const d = g.magnitude(128, 1n);
-    (mul.x.push(x), mul.y.push(y), mul.d.push(d), mul.down.push(mulDivDown(x, y, d)), mul.up.push(mulDivUp(x, y, d)));
+    mul.x.push(x);
+    mul.y.push(y);
+    mul.d.push(d);
+    mul.down.push(mulDivDown(x, y, d));
+    mul.up.push(mulDivUp(x, y, d));
   }
 
   const rp = { x: [] as bigint[], n: [] as bigint[], z: [] as bigint[] };
   for (let i = 0; i < CASES; i++) {
     const x = i % 4 === 0 ? RAY : RAY - g.magnitude(i % 2 === 0 ? 80 : 30);
     const n = g.range(0n, 3_000n);
-    (rp.x.push(x), rp.n.push(n), rp.z.push(rpowDown(x, n)));
+    rp.x.push(x);
+    rp.n.push(n);
+    rp.z.push(rpowDown(x, n));
   }
 
   const al = { principal: [] as bigint[], count: [] as bigint[], bps: [] as bigint[], parts: [] as bigint[] };
@@ -114,7 +120,8 @@ export const buildVectors = (): Vectors => {
       left -= w;
     }
     const parts = allocation.split(principal as Wei, weights as Bps[]);
-    (al.principal.push(principal), al.count.push(BigInt(count)));
+    al.principal.push(principal);
+    al.count.push(BigInt(count));
     for (let j = 0; j < 8; j++) {
       al.bps.push(weights[j] ?? 0n);
       al.parts.push(parts[j] ?? 0n);
@@ -137,11 +144,11 @@ export const buildVectors = (): Vectors => {
     const decay = i % 7 === 0 ? 0n : i % 7 === 1 ? 5_000n : g.range(1n, 5_000n);
     const elapsed = i % 3 === 0 ? g.range(0n, 86_400n * 3n) : g.range(0n, 86_400n * 4_000n);
     const epoch = elapsed / 86_400n;
-    (em.daily.push(daily),
-      em.decay.push(decay),
-      em.cap.push(maxSupply),
-      em.elapsed.push(elapsed),
-      em.epoch.push(epoch));
+    em.daily.push(daily);
+    em.decay.push(decay);
+    em.cap.push(maxSupply);
+    em.elapsed.push(elapsed);
+    em.epoch.push(epoch);
     em.factor.push(emission.decayFactor(decay as Bps, epoch));
     em.atEpoch.push(emission.cumulativeAtEpoch(daily as TokenAmount, decay as Bps, epoch));
     em.cumulative.push(emission.cumulative(daily as TokenAmount, decay as Bps, maxSupply as TokenAmount, elapsed));
@@ -157,7 +164,9 @@ export const buildVectors = (): Vectors => {
     const reserveIn = g.magnitude(112, 1n);
     const reserveOut = g.magnitude(112, 1n);
     const amountIn = g.magnitude(112);
-    (ao.amountIn.push(amountIn), ao.reserveIn.push(reserveIn), ao.reserveOut.push(reserveOut));
+    ao.amountIn.push(amountIn);
+    ao.reserveIn.push(reserveIn);
+    ao.reserveOut.push(reserveOut);
     ao.amountOut.push(uniswap.getAmountOut(amountIn, reserveIn, reserveOut));
   }
 
@@ -168,13 +177,18 @@ export const buildVectors = (): Vectors => {
     const kind = ys.length % 3;
     ys.push(kind === 0 ? r * r : kind === 1 ? (r * r === 0n ? 0n : r * r - 1n) : g.magnitude(256));
   }
-  for (const y of ys) (sq.y.push(y), sq.root.push(uniswap.sqrt(y)));
+  for (const y of ys) {
+    sq.y.push(y);
+    sq.root.push(uniswap.sqrt(y));
+  }
 
   const pr = { reserveQuote: [] as bigint[], reserveBase: [] as bigint[], priceUQ: [] as bigint[] };
   for (let i = 0; i < CASES; i++) {
     const quote = g.magnitude(112);
     const base = g.magnitude(112, 1n);
-    (pr.reserveQuote.push(quote), pr.reserveBase.push(base), pr.priceUQ.push(uniswap.priceUQ112(quote, base)));
+    pr.reserveQuote.push(quote);
+    pr.reserveBase.push(base);
+    pr.priceUQ.push(uniswap.priceUQ112(quote, base));
   }
 
   const li = {
@@ -190,7 +204,9 @@ export const buildVectors = (): Vectors => {
     const pooled = (totalShares * g.range(400n, 4_000n)) / 1_000n;
     const amount = g.magnitude(100);
     const rate: ShareRate = { totalShares, totalPooledEther: pooled };
-    (li.totalShares.push(totalShares), li.pooled.push(pooled), li.amount.push(amount));
+    li.totalShares.push(totalShares);
+    li.pooled.push(pooled);
+    li.amount.push(amount);
     li.sharesByPooledEth.push(lido.sharesByPooledEth(rate, amount as Wei));
     li.pooledEthByShares.push(lido.pooledEthByShares(rate, amount as Shares));
   }
@@ -215,7 +231,10 @@ export const buildVectors = (): Vectors => {
           ? rewards.rewardDebtFor(part, rewardAcc, g.magnitude(94))
           : g.bits(96);
     const owedIn = i % 3 === 0 ? 0n : g.magnitude(95) >> 1n;
-    (rw.part.push(part), rw.rewardAcc.push(rewardAcc), rw.debt.push(debt), rw.owedIn.push(owedIn));
+    rw.part.push(part);
+    rw.rewardAcc.push(rewardAcc);
+    rw.debt.push(debt);
+    rw.owedIn.push(owedIn);
     rw.owed.push(rewards.owedOf(part, debt, rewardAcc));
     rw.debtFor.push(rewards.rewardDebtFor(part, rewardAcc, owedIn));
   }
@@ -413,11 +432,13 @@ export const buildDeploySteps = (): DeployStepVectors => {
     revertArg: bigint,
     eventCount: number,
   ) => {
-    (actions.kind.push(BigInt(kind)), actions.actor.push(BigInt(actor)), actions.projectId.push(BigInt(projectId)));
-    (actions.amount.push(amount),
-      actions.extra.push(extra),
-      actions.revert.push(BigInt(revert)),
-      actions.revertArg.push(revertArg));
+    actions.kind.push(BigInt(kind));
+    actions.actor.push(BigInt(actor));
+    actions.projectId.push(BigInt(projectId));
+    actions.amount.push(amount);
+    actions.extra.push(extra);
+    actions.revert.push(BigInt(revert));
+    actions.revertArg.push(revertArg);
     actions.events.push(BigInt(eventCount));
   };
   const emit = (
@@ -427,11 +448,15 @@ export const buildDeploySteps = (): DeployStepVectors => {
   ): number => {
     let n = 0;
     if (harvestReport !== undefined) {
-      (events.kind.push(1n), events.projectId.push(BigInt(projectId)), n++);
+      events.kind.push(1n);
+      events.projectId.push(BigInt(projectId));
+      n++;
       for (const f of HARVEST_REPORT_FIELDS) events.data.push(harvestReport[f]);
     }
     if (deployReport !== undefined) {
-      (events.kind.push(2n), events.projectId.push(BigInt(projectId)), n++);
+      events.kind.push(2n);
+      events.projectId.push(BigInt(projectId));
+      n++;
       for (const f of DEPLOY_REPORT_FIELDS) events.data.push(deployReport[f]);
     }
     return n;

@@ -45,7 +45,6 @@ import {
 } from "./fixtures.js";
 
 const WAD = 10n ** 18n;
-const Q112 = 1n << 112n;
 
 const errorOf = (s: State, action: Action): DomainError | undefined => {
   const result = execute(s, action);

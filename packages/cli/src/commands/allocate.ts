@@ -1,6 +1,6 @@
 import { Command } from "@effect/cli";
 import { TcmReader, TxBuilder } from "@tcm/chain";
-import { Console, Effect } from "effect";
+import { Effect } from "effect";
 import { type SendFlags, sendOptions } from "../context.js";
 import { BadInput } from "../errors.js";
 import { keyValues } from "../output.js";

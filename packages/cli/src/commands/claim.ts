@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli";
 import { TcmReader, TxBuilder } from "@tcm/chain";
-import { Console, Effect, Option } from "effect";
+import { Effect, Option } from "effect";
 import { type SendFlags, sendOptions, toFlag } from "../context.js";
 import { CommandFailed } from "../errors.js";
 import { keyValues, table } from "../output.js";

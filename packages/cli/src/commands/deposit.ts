@@ -1,7 +1,7 @@
 import { Command, Options } from "@effect/cli";
 import { TcmReader, TxBuilder } from "@tcm/chain";
 import { MIN_DEPOSIT } from "@tcm/domain";
-import { Console, Effect, Option } from "effect";
+import { Effect, Option } from "effect";
 import { type SendFlags, sendOptions, toFlag } from "../context.js";
 import { BadInput } from "../errors.js";
 import { keyValues } from "../output.js";

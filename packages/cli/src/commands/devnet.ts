@@ -1,7 +1,7 @@
 import { Command, Options } from "@effect/cli";
 import { ChainClient, Deployment, Wallet } from "@tcm/chain";
 import { Devnet, isLocalDevnet } from "@tcm/chain/devnet";
-import { Config, Effect, Either, Layer, Option } from "effect";
+import { Config, Effect, Option } from "effect";
 import { type Address, getAddress, isAddress } from "viem";
 import { type ChainFlags, chainOptions, readFrom, signerLayer } from "../context.js";
 import { BadInput, CommandFailed } from "../errors.js";

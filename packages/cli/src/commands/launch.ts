@@ -16,7 +16,7 @@ import {
   emissionPerDay,
   seedReserveValueWstEth,
 } from "@tcm/domain";
-import { Console, Effect, Option } from "effect";
+import { Effect, Option } from "effect";
 import { parseEventLogs } from "viem";
 import { type SendFlags, sendOptions, toFlag } from "../context.js";
 import { keyValues } from "../output.js";
