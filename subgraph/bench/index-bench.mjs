@@ -1,22 +1,23 @@
 #!/usr/bin/env node
-// Indexing benchmark (not a test): generates ≥ 5,000 machine events on anvil, indexes them with gnd dev using the
-// real mapping, then the same blocks with a no-op mapping (bench/noop.ts: same handlers, empty bodies) as the
-// ceiling, and prints ms/event, time to fully synced, and the ratio real / ceiling.
+// Indexing benchmark (not a test): generates ≥ 5,000 machine events on anvil (one transaction per block by default),
+// indexes them with gnd dev using the real mapping, then the same blocks with a no-op mapping (bench/noop.ts: same
+// handlers, empty bodies: graph-node's own cost), each from a fresh database with pruning off, and prints events/s,
+// ms/event, store operations and entity versions per event (overall and per event type) and a year-scale estimate.
 //
-// A regression guard, not a target (the old "≥ 0.7 × no-op" target is retired: see README.md, benchmark): the real
-// mapping's ms/event, taken relative to the no-op run on the same machine at the same time (the load on these shared
-// machines moves both), may not grow by more than 20 % over BASELINE below; the bench exits 1 when it does.
+// A regression guard, not a target: the real mapping's ms/event, taken relative to the no-op run on the same machine
+// at the same time (the load on shared machines moves both), may not grow by more than 20 % over BASELINE below; the
+// bench exits 1 when it does.
 //
 // gnd runs with RUST_LIB_BACKTRACE=0 (graphNodeEnv in test/e2e.mjs): with an inherited RUST_BACKTRACE=1, graph-node
 // captures a stack trace on every WASM memory read, which slows the real mapping ≈ 7× and the no-op one not at all.
-// GND_LIB_BACKTRACE=1 keeps the inherited environment, to measure that (README.md, benchmark).
+// GND_LIB_BACKTRACE=1 keeps the inherited environment, to measure that (bench/RESULTS.md).
 //
-// Also indexes the same blocks with two floor mappings (bench/floors/: event records only; records + positions), strict
-// subsets of the required entities, to show what any complete mapping can reach on this graph-node.
-//
-// Usage (from subgraph/, after `graph codegen`): node bench/index-bench.mjs [--events N] [--ipfs host:port] [--no-floors]
-// Needs PostgreSQL on 127.0.0.1:5432 (trust auth). Without --ipfs it uses the probe-only IPFS stand-in defined in
-// test/e2e.mjs (gnd dev only probes IPFS at start; this subgraph never reads from it).
+// Usage (from subgraph/, after `graph codegen` and `nx run contracts:build`; `npx nx run subgraph:bench` does both):
+//   node bench/index-bench.mjs [--events N] [--shape tx|packed] [--floors] [--mapping <file>] [--ipfs host:port]
+// --floors also indexes with the two floor mappings of bench/floors/ (event records only; records + positions),
+// --mapping with another mapping, on the same chain. Needs PostgreSQL on PGHOST:PGPORT (default 127.0.0.1:5432, trust
+// auth). Without --ipfs it uses the probe-only IPFS stand-in of test/e2e.mjs (gnd dev only probes IPFS at start; this
+// subgraph never reads from it).
 
 import { createPublicClient, encodeFunctionData, http, maxUint256, parseEther, toEventSelector } from "viem";
 import { foundry } from "viem/chains";
@@ -34,15 +35,15 @@ const argValue = (name) => {
 const TARGET_EVENTS = Number(argValue("--events") ?? 5000);
 if (!Number.isInteger(TARGET_EVENTS) || TARGET_EVENTS < 1)
   throw new Error(`--events must be a positive integer, got ${argValue("--events")}`);
-/** "tx": one transaction per block (automine, the default, what mainnet looks like); "packed": ≈ 100 per block. */
+/** "tx": one transaction per block (the default, what mainnet looks like); "packed": ≈ 50 transactions per block. */
 const SHAPE = argValue("--shape") ?? "tx";
 if (SHAPE !== "tx" && SHAPE !== "packed") throw new Error(`--shape must be tx or packed, got ${SHAPE}`);
 const IPFS = argValue("--ipfs") ?? process.env.IPFS;
 const USERS = 48;
 /**
- * Real ms/event ÷ no-op ms/event of the mapping before issue 19 (the day snapshots replacing the counters), per
- * history shape: packed (issue 15: 5,524 events, 85 blocks, real 18.1 s, no-op 7.6 s) and one transaction per block
- * (bench/RESULTS.md, "before"). A change may raise it by at most 20 %.
+ * Real ms/event ÷ no-op ms/event of a reference mapping, per history shape (bench/RESULTS.md): packed (5,524 events
+ * in 85 blocks, real 18.1 s, no-op 7.6 s) and one transaction per block (real 29.1 s, no-op 16.2 s). A change may
+ * raise it by at most 20 %.
  */
 const BASELINE = { packed: 18.1 / 7.6, tx: 29.1 / 16.2 };
 /**
@@ -64,16 +65,19 @@ const load = () =>
     .join(" ");
 
 /**
- * The machine's events in blocks 0..head, counted by name. Paged by block range: one eth_getLogs over a long history
- * exceeds viem's 10 MB response limit (≈ 6,000 events).
+ * The machine's events in blocks fromBlock..head, counted by name (and, in `byBlock`, listed per block number). Paged by
+ * block range: one eth_getLogs over a long history exceeds viem's 10 MB response limit (≈ 6,000 events).
  */
-export async function countEvents(client, machine, head, fromBlock = 0n, counts = new Map()) {
+export async function countEvents(client, machine, head, fromBlock = 0n, counts = new Map(), byBlock = new Map()) {
   const PAGE = 500n;
   for (let from = fromBlock; from <= head; from += PAGE) {
     const to = from + PAGE - 1n < head ? from + PAGE - 1n : head;
     for (const entry of await client.getLogs({ address: machine, fromBlock: from, toBlock: to })) {
       const name = eventNames.get(entry.topics[0]) ?? entry.topics[0];
       counts.set(name, (counts.get(name) ?? 0) + 1);
+      const block = Number(entry.blockNumber);
+      if (!byBlock.has(block)) byBlock.set(block, []);
+      byBlock.get(block).push(name);
     }
   }
   return counts;
@@ -106,10 +110,11 @@ export async function generate(rpcUrl, deployment, { shape = SHAPE, targetEvents
   };
   const mine = () => (packed ? rpc("evm_mine") : Promise.resolve());
   const counts = new Map();
+  const byBlock = new Map();
   let countedTo = -1n;
   const count = async () => {
     const head = await client.getBlockNumber({ cacheTime: 0 });
-    await countEvents(client, deployment.machine, head, countedTo + 1n, counts);
+    await countEvents(client, deployment.machine, head, countedTo + 1n, counts, byBlock);
     countedTo = head;
     return total(counts);
   };
@@ -173,7 +178,7 @@ export async function generate(rpcUrl, deployment, { shape = SHAPE, targetEvents
   }
   await rpc("evm_setAutomine", [true]);
   const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
-  return { events: await count(), head, counts };
+  return { events: await count(), head, counts, byBlock };
 }
 
 /**
@@ -205,25 +210,37 @@ function entityVersions(database) {
   return { total: [...byTable.values()].reduce((a, b) => a + b, 0), byTable };
 }
 
-/** store.get / store.set calls (graph-node's host function metrics), read before gnd stops. */
-async function storeOperations(metricsUrl) {
+/**
+ * From graph-node's metrics, read before gnd stops: store.get / store.set calls (host function counts), and the
+ * handler time per handler (`deployment_handler_execution_time`, seconds summed over its calls, and the call count).
+ */
+async function nodeMetrics(metricsUrl) {
   const text = await (await fetch(metricsUrl)).text();
   const ops = {};
+  const handlers = new Map();
   for (const line of text.split("\n")) {
     const m = line.match(/^deployment_host_fn_execution_time_count\{[^}]*host_fn_name="store[._](\w+)"[^}]*\}\s+(\S+)/);
     if (m) ops[`store.${m[1]}`] = (ops[`store.${m[1]}`] ?? 0) + Number(m[2]);
+    const h = line.match(/^deployment_handler_execution_time_(sum|count)\{[^}]*handler="(\w+)"[^}]*\}\s+(\S+)/);
+    if (h) {
+      const entry = handlers.get(h[2]) ?? { sum: 0, count: 0 };
+      entry[h[1]] += Number(h[3]);
+      handlers.set(h[2], entry);
+    }
   }
-  return ops;
+  return { ops, handlers };
 }
 
 /**
- * Entity writes graph-node applied (the sum of its "Applying N entity operation(s)" per block; graph-node 0.45 has
- * no store.set metric): the writes after merging within a block, the store operations that become versions.
+ * Entity writes graph-node applied, per block (its "Applying N entity operation(s), …, block_number: B" log line;
+ * graph-node 0.45 has no store.set metric): the writes after merging within a block, i.e. the entity versions plus
+ * graph-node's own proof-of-indexing write.
  */
 function entityOperations(logFile) {
-  let n = 0;
-  for (const m of readFileSync(logFile, "utf8").matchAll(/Applying (\d+) entity operation/g)) n += Number(m[1]);
-  return n;
+  const byBlock = new Map();
+  for (const m of readFileSync(logFile, "utf8").matchAll(/Applying (\d+) entity operation.*?block_number: (\d+)/g))
+    byBlock.set(Number(m[2]), (byBlock.get(Number(m[2])) ?? 0) + Number(m[1]));
+  return { total: [...byBlock.values()].reduce((a, b) => a + b, 0), byBlock };
 }
 
 async function indexOnce(label, rpcUrl, deploymentFile, head, options) {
@@ -253,13 +270,16 @@ async function indexOnce(label, rpcUrl, deploymentFile, head, options) {
     await sleep(100);
   }
   const syncedAt = Date.now();
-  const ops = await storeOperations(node.metrics);
+  const { ops, handlers } = await nodeMetrics(node.metrics);
   await stop(node.child);
-  ops["writes"] = entityOperations(node.logFile);
+  const writes = entityOperations(node.logFile);
+  ops["writes"] = writes.total;
   return {
     total: (syncedAt - node.startedAt) / 1000,
     indexing: (syncedAt - (firstBlockAt ?? node.startedAt)) / 1000,
     ops,
+    handlers,
+    writesByBlock: writes.byBlock,
     versions: entityVersions(node.database),
     load: load(),
   };
@@ -274,7 +294,7 @@ async function main() {
     const deployment = deploy(rpcUrl);
     const deploymentFile = deployment.file;
     const began = Date.now();
-    const { events, head, counts } = await generate(rpcUrl, deployment);
+    const { events, head, counts, byBlock } = await generate(rpcUrl, deployment);
     log(
       `gnd environment: RUST_BACKTRACE=${process.env.RUST_BACKTRACE ?? "(unset)"}, RUST_LIB_BACKTRACE=${graphNodeEnv().RUST_LIB_BACKTRACE ?? "(unset)"}`,
     );
@@ -288,7 +308,7 @@ async function main() {
         .join(", ")}`,
     );
     // The same blocks with each mapping, each from a fresh database: the real one, optionally the two floors (strict
-    // subsets of the entities issue #5 requires: bench/floors/), and the no-op ceiling.
+    // subsets of the required entities: bench/floors/), and the no-op ceiling.
     const runs = [["real mapping", { workDir: "bench/.out/real" }]];
     if (process.argv.includes("--floors")) {
       runs.push(["floor: records", { workDir: "bench/.out/records", mapping: "bench/floors/records.ts" }]);
@@ -330,13 +350,62 @@ async function main() {
         .map(([t, n]) => `${t} ${n}`)
         .join(", ")}`,
     );
-    const yearEvents = YEAR.claims + YEAR.harvests + YEAR.deploySteps;
-    const hours = (yearEvents * msPerEvent(real)) / 3_600_000;
+    // Per event type. Versions: from the blocks holding events of one type only (one transaction per block: most
+    // blocks), each block's writes less graph-node's own (proof of indexing: the writes not in the entity tables,
+    // spread over the blocks it wrote), divided by its events. Time: graph-node's own cost per event (the no-op run's
+    // ms/event) plus the real run's extra time split over the events in proportion to their extra handler time
+    // (real − no-op mean per handler, graph-node's handler_execution_time), so that the types add up to this run.
+    const own = (real.ops.writes - real.versions.total) / real.writesByBlock.size;
+    const perType = new Map();
+    for (const [block, names] of byBlock) {
+      const written = real.writesByBlock.get(block);
+      if (written === undefined || names.some((name) => name !== names[0])) continue;
+      const t = perType.get(names[0]) ?? { versions: 0, events: 0 };
+      t.versions += written - own;
+      t.events += names.length;
+      perType.set(names[0], t);
+    }
+    const handlerMs = (run, name) => {
+      const h = run.handlers.get(`handle${name}`);
+      return h && h.count > 0 ? (h.sum * 1000) / h.count : undefined;
+    };
+    const extraMs = (name) => Math.max(0, (handlerMs(real, name) ?? 0) - (handlerMs(ceiling, name) ?? 0));
+    const extraTotal = [...counts].reduce((sum, [name, n]) => sum + n * extraMs(name), 0);
+    const mappingMs = (real.total - ceiling.total) * 1000;
+    const typeMs = (name) =>
+      extraTotal > 0 && mappingMs > 0
+        ? msPerEvent(ceiling) + (mappingMs * extraMs(name)) / extraTotal
+        : msPerEvent(real);
+    const typeVersions = (name) => {
+      const t = perType.get(name);
+      return t && t.events > 0 ? t.versions / t.events : real.versions.total / events;
+    };
     log(
-      `year estimate (10,000 depositors claiming 3 projects weekly = ${YEAR.claims.toLocaleString("en")} claims, 50 projects harvested daily = ` +
-        `${YEAR.harvests.toLocaleString("en")} harvests, deployed hourly = ${YEAR.deploySteps.toLocaleString("en")} steps): ${yearEvents.toLocaleString("en")} events ` +
-        `≈ ${hours.toFixed(1)} h of graph-node time at this run's ${msPerEvent(real).toFixed(2)} ms/event (gnd start-up included), ` +
-        `≈ ${((yearEvents * real.versions.total) / events / 1e6).toFixed(1)} M entity versions before pruning`,
+      "| event | events | blocks of this type only | handler ms (real / no-op) | ms/event | entity versions / event |",
+    );
+    log("|---|---|---|---|---|---|");
+    for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1])) {
+      const r = handlerMs(real, name);
+      const o = handlerMs(ceiling, name);
+      log(
+        `| ${name} | ${n} | ${perType.get(name)?.events ?? 0} events | ${r === undefined ? "n/a" : r.toFixed(2)} / ${o === undefined ? "n/a" : o.toFixed(2)} | ${typeMs(name).toFixed(2)} | ${perType.has(name) ? typeVersions(name).toFixed(2) : "n/a"} |`,
+      );
+    }
+    log(`graph-node's own writes (proof of indexing): ${own.toFixed(2)} per block with events`);
+    const year = [
+      ["Claimed", YEAR.claims],
+      ["Harvested", YEAR.harvests],
+      ["Deployed", YEAR.deploySteps],
+    ];
+    const yearEvents = year.reduce((sum, [, n]) => sum + n, 0);
+    const hours = year.reduce((sum, [name, n]) => sum + n * typeMs(name), 0) / 3_600_000;
+    const versions = year.reduce((sum, [name, n]) => sum + n * typeVersions(name), 0);
+    log(
+      `year estimate: 10,000 depositors claiming 3 projects weekly (${YEAR.claims.toLocaleString("en")} claims), 50 projects ` +
+        `harvested daily (${YEAR.harvests.toLocaleString("en")} harvests) and deployed hourly (${YEAR.deploySteps.toLocaleString("en")} steps): ` +
+        `${yearEvents.toLocaleString("en")} events ≈ ${hours.toFixed(1)} h of graph-node time and ≈ ${(versions / 1e6).toFixed(1)} M entity ` +
+        `versions before pruning (${(versions / yearEvents).toFixed(2)} per event), at this run's per-type figures above ` +
+        `(the bench's mix at its average: ${((yearEvents * msPerEvent(real)) / 3_600_000).toFixed(1)} h)`,
     );
     const relative = msPerEvent(real) / msPerEvent(ceiling);
     const baseline = BASELINE[SHAPE];

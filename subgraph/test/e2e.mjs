@@ -590,7 +590,7 @@ async function compare(node, { publicClient, accounts, machine, keeper, wstEth }
           BigInt(day.cumulativeStepBountyWstEth),
         atClose.pendingWstEth,
       );
-      // The state the handlers keep in the snapshot as their counters (issue 19), at close.
+      // The state the handlers keep in the snapshot (the current values: Project.latestDay), at close.
       expectEqual(`${d} allocatedPrincipal at close`, day.allocatedPrincipal, atClose.allocatedPrincipal);
       expectEqual(
         `${d} tokenSupply at close = token totalSupply`,

@@ -1,7 +1,7 @@
 // Benchmark floor 2 (not the subgraph): floor 1 (event records) plus each position and its lines kept current —
 // written as changes, with no load where the event carries the new values (a top-up: the position and its k lines;
 // a reallocation: one load of the position for the lines it drops, one load per line it did not hold). No account,
-// project, protocol or day snapshot is touched by these events. Still a strict subset of what issue #5 requires.
+// project, protocol or day snapshot is touched by these events. Still a strict subset of what the subgraph must index.
 import { BigInt, Bytes } from "@graphprotocol/graph-ts";
 import { Claimed, Reallocated, ToppedUp } from "../../generated/TechnoCapitalMachine/TechnoCapitalMachine";
 import { Position, PositionAllocation } from "../../generated/schema";

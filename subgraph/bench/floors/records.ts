@@ -1,6 +1,6 @@
 // Benchmark floor 1 (not the subgraph): each frequent event writes its immutable event record and nothing else —
 // no account, position, line, project, protocol or day snapshot. Rare events (launch, deposit, withdrawal, yield
-// checkpoint, harvest, admin) run the real handlers. A strict subset of what issue #5 requires, so its ratio to the
+// checkpoint, harvest, admin) run the real handlers. A strict subset of what the subgraph must index, so its ratio to the
 // no-op mapping bounds what any mapping with the required records can reach on this graph-node.
 import { Claimed, Reallocated, ToppedUp } from "../../generated/TechnoCapitalMachine/TechnoCapitalMachine";
 import { saveClaimRecord, saveReallocationRecord, saveTopUpRecord } from "../../src/helpers/records";
