@@ -3,7 +3,7 @@
  * sandwich can profit from"): `nx run domain:mechanism` (= `tsx bench/mechanism.ts` in packages/domain);
  * `--quick` runs the reference scenario only. Pure @tcm/domain simulation (the contracts to the wei), code in
  * bench/simulate.ts, shared with test/mechanism.test.ts (the targets as assertions) and
- * test/mechanism-anvil.test.ts (the first 30 days replayed on anvil, equal to the wei).
+ * tests/differential/test/mechanism-anvil.test.ts (the first 30 days replayed on anvil, equal to the wei).
  *
  * Reference scenario (DESIGN §2.4): 10,000 stETH at 3 % APR allocated to one project, pool opened by its first
  * harvest, no outside traders or LPs, 365 days. Choices made here:

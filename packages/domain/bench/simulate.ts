@@ -4,7 +4,7 @@
  * deploy steps whenever they are due, and optionally a depositor who claims and sells its rewards every day.
  *
  * Everything is a transaction at an explicit timestamp (`Sim.send`), recorded in `Sim.log`, so the same run can be
- * replayed on a chain (test/mechanism-anvil.test.ts) and compared day by day.
+ * replayed on a chain (tests/differential/test/mechanism-anvil.test.ts) and compared day by day.
  *
  * Keeper policy (see mechanism.ts's header for the rationale):
  * - at each epoch start + HARVEST_DELAY seconds: collect every ready project (`harvest`, or `harvestMany` for

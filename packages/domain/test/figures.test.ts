@@ -1,7 +1,7 @@
 /**
  * The figures people see (src/figures.ts). Where the contract computes the same thing, the oracle is the model
- * (`execute`), which the differential test (differential-anvil.test.ts) holds to the contract view by view and event
- * by event, and which checks emissionPerDay against the contract's emittedUpTo itself; pure math gets properties.
+ * (`execute`), which the differential test (tests/differential) holds to the contract view by view and event by
+ * event, and which checks emissionPerDay against the contract's emittedUpTo itself; pure math gets properties.
  */
 import { assert, describe, it } from "@effect/vitest";
 import fc from "fast-check";

@@ -1,10 +1,11 @@
 /**
- * What the anvil tests (differential-anvil, mechanism-anvil) share beside the devnet driver: a devnet started before
- * the file's tests and stopped after them, the dev accounts, the ABIs of the build the forge script has just made
- * (contracts/out), viem clients on the node, and the model of the machine as deployed.
+ * What the anvil tests (differential-anvil, mechanism-anvil) share: a devnet (@tcm/devnet: anvil on a free port, the
+ * forge devnet deploy) started before the file's tests and stopped after them, the dev accounts, the ABIs of the
+ * build the forge script has just made (contracts/out), viem clients on the node, and the model of the machine as
+ * deployed.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { ANVIL_ACCOUNTS, forgeArtifact, startDevnet } from "@tcm/devnet/promise";
+import { type Address, type State, initialState, unwrap } from "@tcm/domain";
 import {
   type Abi,
   type HttpTransport,
@@ -18,21 +19,16 @@ import {
   http,
 } from "viem";
 import { afterAll, beforeAll } from "vitest";
-import { type Address, type State, initialState, unwrap } from "../../src/index.js";
-import { ANVIL_ADDRESSES, deployDevnet, startAnvil, stopAnvil, workspaceRoot } from "./devnet.js";
 
 export const DEAD: Address = "0x000000000000000000000000000000000000dead";
 export const ZERO: Address = "0x0000000000000000000000000000000000000000";
 
 export const lc = (a: string): Address => a.toLowerCase() as Address;
 /** anvil's dev account `i` (lower case). */
-export const account = (i: number): Address => lc(ANVIL_ADDRESSES[i] as string);
-
-const root = workspaceRoot();
+export const account = (i: number): Address => lc((ANVIL_ACCOUNTS[i] as { address: string }).address);
 
 /** An ABI from contracts/out (`file` is the .sol file's name when it differs from the contract's). */
-export const abiOf = (name: string, file = name): Abi =>
-  (JSON.parse(readFileSync(join(root, "contracts", "out", `${file}.sol`, `${name}.json`), "utf8")) as { abi: Abi }).abi;
+export const abiOf = (name: string, file = name): Abi => forgeArtifact(name, file).abi;
 
 export interface Devnet {
   readonly url: string;
@@ -44,28 +40,26 @@ export interface Devnet {
 }
 
 /**
- * Starts anvil (free port) with the forge devnet deploy before the file's tests, and stops it by PID after them (also
- * when the deploy failed). The returned function gives the devnet inside a test.
+ * Starts anvil (free port) with the forge devnet deploy (no demo projects) before the file's tests, and stops it by
+ * PID after them (also when the deploy failed). The returned function gives the devnet inside a test.
  */
-export const useDevnet = (timeout: number): (() => Devnet) => {
+export const useDevnet = (): (() => Devnet) => {
   let devnet: Devnet | undefined;
-  let pid: number | undefined;
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    const node = await startAnvil();
-    pid = node.pid;
-    const d = await deployDevnet(node.url);
+    const net = await startDevnet({ demoProjects: false });
+    close = net.close;
+    const d = net.deployment;
     devnet = {
-      url: node.url,
-      pid: node.pid,
+      url: net.node.url,
+      pid: net.node.pid,
       machine: lc(d.machine),
       stEth: lc(d.stETH),
       wstEth: lc(d.wstETH),
       router: lc(d.uniswapV2Router),
     };
-  }, timeout);
-  afterAll(async () => {
-    if (pid !== undefined) await stopAnvil(pid);
   });
+  afterAll(() => close?.());
   return () => devnet as Devnet;
 };
 
