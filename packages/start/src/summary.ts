@@ -37,7 +37,7 @@ export const SUMMARY_QUERY = `{
   _meta { block { number } }
   projects(orderBy: projectId) {
     projectId name symbol cumulativeYieldStEth cumulativeWstEthWrapped cumulativeWstEthDeployed pendingWstEth
-    cumulativeLiquidityMinted poolPrice tokenSupply
+    cumulativeLiquidityMinted poolPrice latestDay { tokenSupply }
   }
 }`;
 
@@ -82,7 +82,7 @@ const fromSubgraph = async (url: string): Promise<Summary> => {
   return {
     source: "subgraph",
     block: BigInt(data._meta.block.number),
-    projects: data.projects.map((p: Record<string, string>) => {
+    projects: data.projects.map((p: Record<string, string> & { latestDay: { tokenSupply: string } }) => {
       const harvestedWstEth = BigInt(p["cumulativeWstEthWrapped"]!);
       const deployedWstEth = BigInt(p["cumulativeWstEthDeployed"]!);
       return {
@@ -96,7 +96,7 @@ const fromSubgraph = async (url: string): Promise<Summary> => {
         deploymentRatio: deploymentRatio(deployedWstEth, harvestedWstEth),
         lpLocked: BigInt(p["cumulativeLiquidityMinted"]!),
         price: BigInt(p["poolPrice"]!),
-        tokensEmitted: BigInt(p["tokenSupply"]!),
+        tokensEmitted: BigInt(p.latestDay.tokenSupply),
       };
     }),
   };

@@ -198,7 +198,7 @@ describe("npm start", () => {
     // API serves the totals from the subgraph; pending, LP and supply it reads live from the chain, and the
     // subgraph's e2e proves those equal the indexed figures).
     expect(
-      indexed.projects.map((p: Record<string, string>) => {
+      indexed.projects.map((p: Record<string, string> & { latestDay: { tokenSupply: string } }) => {
         const harvested = BigInt(p["cumulativeWstEthWrapped"]!);
         const deployed = BigInt(p["cumulativeWstEthDeployed"]!);
         return {
@@ -209,7 +209,7 @@ describe("npm start", () => {
           pendingWstEth: BigInt(p["pendingWstEth"]!),
           deploymentRatio: harvested === 0n ? null : (deployed * 10n ** 18n) / harvested,
           lpLocked: BigInt(p["cumulativeLiquidityMinted"]!),
-          tokensEmitted: BigInt(p["tokenSupply"]!),
+          tokensEmitted: BigInt(p.latestDay.tokenSupply),
         };
       }),
     ).toEqual(summary.projects.map(history));
