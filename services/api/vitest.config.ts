@@ -3,8 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // Suites start anvil and run the forge deploy script once per file (and one starts graph-node).
+    // Suites start a devnet (@tcm/devnet: anvil + the forge deploy) once per file in beforeAll, one graph-node too.
     testTimeout: 120_000,
-    hookTimeout: 300_000,
+    hookTimeout: 120_000,
   },
 });

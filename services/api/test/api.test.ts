@@ -3,7 +3,8 @@
  * the chain, builders signed and sent, history through a canned subgraph (and a dead one).
  */
 import { TcmReader, mockStETHAbi, projectTokenAbi, technoCapitalMachineAbi } from "@tcm/chain";
-import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
+import { Devnet } from "@tcm/chain/devnet";
+import { ANVIL_ACCOUNTS } from "@tcm/devnet";
 import { DAY_SECONDS, RATIO_ONE, deploymentRatio } from "@tcm/domain";
 import { Effect, Option } from "effect";
 import { type Address, createPublicClient, decodeEventLog, formatUnits, http, parseEther } from "viem";

@@ -1,10 +1,10 @@
 /**
- * History from a real graph-node: the subgraph package's own e2e helpers (subgraph/test/e2e.mjs) build the subgraph
- * for this devnet deployment and start `gnd dev` (fresh Postgres database, IPFS stub, free ports); the API then
- * serves that history joined onto the live types. Skipped when gnd or psql is not installed.
+ * History from a real graph-node: the devnet harness (@tcm/devnet's indexer) builds the subgraph for this devnet
+ * deployment and starts `gnd dev` (fresh Postgres database, IPFS endpoint, free ports); the API then serves that
+ * history joined onto the live types. Skipped when gnd or psql is not installed.
  */
-import { deploymentToJson } from "@tcm/chain/devnet";
-import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
+import { Devnet } from "@tcm/chain/devnet";
+import { ANVIL_ACCOUNTS, type Indexer, waitForSync } from "@tcm/devnet/promise";
 import { deployedWstEthOf, deploymentRatio, polShare, scheduledEmissionAtClose } from "@tcm/domain";
 import { Effect, Option } from "effect";
 import {
@@ -18,28 +18,18 @@ import {
   validate,
 } from "graphql";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { querySchema } from "../../../subgraph/scripts/query-schema.mjs";
-import { type Api, type Chain, data, signAndSend, startApi, startChain } from "./harness.js";
+import { type Api, type Chain, data, signAndSend, startApi, startChain, startSubgraph } from "./harness.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const available =
   existsSync(join(root, "node_modules/.bin/gnd")) &&
   spawnSync("psql", ["--version"], { encoding: "utf8" }).status === 0;
-
-interface GraphNode {
-  readonly graphql: string;
-}
-interface E2E {
-  startGraphNode(rpcUrl: string, deploymentFile: string, options: { workDir: string }): Promise<GraphNode>;
-  waitForSync(node: GraphNode, block: number, deadline: number): Promise<void>;
-  teardown(): Promise<void>;
-}
 
 /** A block's number and timestamp, straight from the node. */
 const fetchBlock = async (url: string, n: bigint): Promise<{ timestamp: string }> => {
@@ -60,27 +50,20 @@ const fetchBlock = async (url: string, n: bigint): Promise<{ timestamp: string }
 describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
   let chain: Chain;
   let api: Api;
-  let e2e: E2E;
-  let node: GraphNode;
-  const dir = mkdtempSync(join(tmpdir(), "tcm-api-gnd-"));
+  let node: Indexer & { readonly close: () => Promise<void> };
   const workDir = `test/.e2e-api-${process.pid}`;
   const alice = ANVIL_ACCOUNTS[4]!;
 
   beforeAll(async () => {
-    e2e = (await import(pathToFileURL(join(root, "subgraph/test/e2e.mjs")).href)) as E2E;
     chain = await startChain();
-    const file = join(dir, "deployment.json");
-    writeFileSync(file, JSON.stringify(deploymentToJson(chain.deployment)));
-    node = await e2e.startGraphNode(chain.node.url, file, { workDir });
+    node = await startSubgraph(chain, workDir);
     api = await startApi(chain, { subgraphUrl: Option.some(new URL(node.graphql)), subgraphMaxLagBlocks: 0 });
-  }, 170_000);
+  }, 120_000);
 
   afterAll(async () => {
     await api?.stop();
-    await e2e?.teardown();
+    await node?.close();
     await chain?.stop();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(join(root, "subgraph", workDir), { recursive: true, force: true });
   });
 
   it("a deposit and a harvest made through the API's builders appear in its history fields", async () => {
@@ -95,7 +78,7 @@ describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
     await chain.tools.runPromise(Effect.flatMap(Devnet, (d) => Effect.zipRight(d.rebase(50), d.increaseTime(86_400))));
     const harvest = await data(api, `mutation { tx: buildHarvest(projectId: "1") { to data value } }`);
     const receipt = await signAndSend(chain, ANVIL_ACCOUNTS[5]!.privateKey, { ...harvest.tx, gasEstimate: "3000000" });
-    await e2e.waitForSync(node, Number(receipt.blockNumber), Date.now() + 90_000);
+    await waitForSync(node, Number(receipt.blockNumber), 90_000);
 
     const r = await data(
       api,
@@ -159,7 +142,7 @@ describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
     await chain.tools.runPromise(Effect.flatMap(Devnet, (d) => Effect.zipRight(d.rebase(50), d.increaseTime(86_400))));
     const harvest = await data(api, `mutation { tx: buildHarvest(projectId: "1") { to data value } }`);
     const receipt = await signAndSend(chain, ANVIL_ACCOUNTS[5]!.privateKey, { ...harvest.tx, gasEstimate: "3000000" });
-    await e2e.waitForSync(node, Number(receipt.blockNumber), Date.now() + 90_000);
+    await waitForSync(node, Number(receipt.blockNumber), 90_000);
 
     const all = await data(
       api,
@@ -228,7 +211,7 @@ describe.skipIf(!available)("history from a real graph-node (gnd)", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
     }).then(async (res) => Number(((await res.json()) as { result: string }).result));
-    await e2e.waitForSync(node, head, Date.now() + 60_000);
+    await waitForSync(node, head, 60_000);
     const days = await data(
       api,
       `{ protocol { block { number } deficit { inDeficit } daily(first: 2) { dayId closeBlock inDeficit } } }`,

@@ -1,10 +1,12 @@
 /**
- * Test harness: anvil + the forge deploy script (@tcm/chain/devnet), API servers in-process on free ports, a canned
- * subgraph stub, and helpers to query the API and send signed transactions.
+ * Test harness: a devnet (@tcm/devnet: anvil + the forge deploy script + its deployment file), API servers in-process
+ * on free ports, a canned subgraph stub or the real subgraph on gnd (@tcm/devnet's indexer), and helpers to query the
+ * API and send signed transactions.
  */
 import { HttpServer } from "@effect/platform";
 import { ChainClient, Deployment, type DeploymentInfo, TcmReader } from "@tcm/chain";
-import { type AnvilInstance, Devnet, deployDevnet, startAnvil, stopAnvil } from "@tcm/chain/devnet";
+import { Devnet } from "@tcm/chain/devnet";
+import { type AnvilInstance, type Indexer, freePort, startDevnet, startIndexer } from "@tcm/devnet/promise";
 import { ConfigProvider, Context, Duration, Effect, Exit, Layer, ManagedRuntime, Option, Scope } from "effect";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,37 +22,49 @@ export const defaultSettings = (): Promise<ApiConfig> =>
 export interface Chain {
   readonly node: AnvilInstance;
   readonly deployment: DeploymentInfo;
+  /** The deployment file (temporary, removed by `stop`). */
+  readonly deploymentFile: string;
   readonly layer: Layer.Layer<ChainClient | Deployment>;
   readonly tools: ManagedRuntime.ManagedRuntime<Devnet | TcmReader | ChainClient | Deployment, never>;
   readonly stop: () => Promise<void>;
 }
 
 export const startChain = async (): Promise<Chain> => {
-  const node = await Effect.runPromise(startAnvil());
-  try {
-    const deployment = await Effect.runPromise(deployDevnet({ rpcUrl: node.url }));
-    const layer = Layer.mergeAll(
-      ChainClient.layer({ ...chainClientOptions([node.url]), pollingIntervalMs: 20 }),
-      Deployment.fromValue(deployment),
-    );
-    const tools = ManagedRuntime.make(
-      Layer.mergeAll(Devnet.Default, TcmReader.Default).pipe(Layer.provideMerge(layer)),
-    );
-    return {
-      node,
-      deployment,
-      layer,
-      tools,
-      stop: async () => {
-        await tools.dispose();
-        await Effect.runPromise(stopAnvil(node.pid));
-      },
-    };
-  } catch (error) {
-    await Effect.runPromise(stopAnvil(node.pid));
-    throw error;
-  }
+  const net = await startDevnet();
+  const layer = Layer.mergeAll(
+    ChainClient.layer({ ...chainClientOptions([net.node.url]), pollingIntervalMs: 20 }),
+    Deployment.fromValue(net.deployment, net.deploymentFile),
+  );
+  const tools = ManagedRuntime.make(Layer.mergeAll(Devnet.Default, TcmReader.Default).pipe(Layer.provideMerge(layer)));
+  return {
+    node: net.node,
+    deployment: net.deployment,
+    deploymentFile: net.deploymentFile,
+    layer,
+    tools,
+    stop: async () => {
+      await tools.dispose();
+      await net.close();
+    },
+  };
 };
+
+/**
+ * The real subgraph indexing `chain` (gnd dev: built into subgraph/<workDir>, a fresh database, the IPFS endpoint,
+ * free ports); `close()` stops gnd by PID and drops the database.
+ */
+export const startSubgraph = (
+  chain: Chain,
+  workDir: string,
+  options: { readonly waitReady?: boolean } = {},
+): Promise<Indexer & { readonly close: () => Promise<void> }> =>
+  startIndexer({
+    rpcUrl: chain.node.url,
+    deploymentFile: chain.deploymentFile,
+    workDir,
+    databasePrefix: "tcm_api",
+    waitReady: options.waitReady ?? true,
+  });
 
 export interface Api {
   readonly url: string;
@@ -137,12 +151,6 @@ export const startSubgraphStub = async (respond: (query: string, variables: Reco
 };
 
 /** A port nothing listens on (bound, then closed). */
-export const deadPort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-};
+export const deadPort = freePort;
 
 export const some = Option.some;

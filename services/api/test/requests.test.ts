@@ -1,7 +1,7 @@
 /**
  * Bad input, limits, timeouts, a dead subgraph, and the browser console (headless Chromium), against a real anvil.
  */
-import { ANVIL_ACCOUNTS } from "@tcm/chain/devnet";
+import { ANVIL_ACCOUNTS } from "@tcm/devnet";
 import { Duration, Option } from "effect";
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";

@@ -5,12 +5,10 @@
  * them from @tcm/domain's figures; this test fails if either grows a private copy again.
  */
 import { technoCapitalMachineAbi } from "@tcm/chain";
-import { ANVIL_ACCOUNTS, Devnet, deploymentToJson } from "@tcm/chain/devnet";
+import { Devnet } from "@tcm/chain/devnet";
+import { ANVIL_ACCOUNTS } from "@tcm/devnet";
 import { Effect } from "effect";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeFunctionData, maxUint256, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,9 +56,7 @@ const tcm = (args: ReadonlyArray<string>): Promise<any> =>
 
 beforeAll(async () => {
   chain = await startChain();
-  const dir = mkdtempSync(join(tmpdir(), "tcm-same-figures-"));
-  deploymentFile = join(dir, "deployment.json");
-  writeFileSync(deploymentFile, JSON.stringify(deploymentToJson(chain.deployment)));
+  deploymentFile = chain.deploymentFile;
   // Two depositors (project 1 shared, so a part's tokens per day is not the project's), a day of yield, and a
   // harvest whose deploy step opens project 1's pool: spot exists for 1, not for 2.
   for (const [who, amount, allocation] of [
