@@ -1,21 +1,35 @@
-import { ChainClient, Deployment, TcmReader } from "@tcm/chain";
+import { ChainClient, Deployment, TcmReader, mockStETHAbi } from "@tcm/chain";
 import { dayEnd } from "@tcm/domain";
 import { Effect } from "effect";
+import { getAbiItem, parseAbiItem } from "viem";
 
-/** What the chain says at the close of a UTC day: the day's last block and whether the machine was in deficit. */
+/** What the chain says about a UTC day: its last block and whether the machine was in deficit at any time of it. */
 export interface DayCloseState {
   readonly block: bigint;
   readonly inDeficit: boolean | null;
 }
 
+/**
+ * The stETH events that move its balances (the only way into a deficit): Lido's oracle report and the devnet mock's
+ * rebase.
+ */
+const REBASE_EVENTS = [
+  parseAbiItem(
+    "event TokenRebased(uint256 indexed reportTimestamp, uint256 timeElapsed, uint256 preTotalShares, uint256 preTotalEther, uint256 postTotalShares, uint256 postTotalEther, uint256 sharesMintedAsFees)",
+  ),
+  getAbiItem({ abi: mockStETHAbi, name: "Rebased" }),
+] as const;
+
 /** Closed days kept (a day's last block and its deficit status never change once the day is over). */
 const MAX_KEPT = 20_000;
 
 /**
- * A UTC day's close on the chain: its last block (found by bisecting block timestamps from the deployment's block,
- * every timestamp read once) and the machine's deficitStatus there (@tcm/chain TcmReader, read at that block). A day
- * still running closes at the block the request reads. A node that no longer serves an old block's state (not an
- * archive node) leaves inDeficit null.
+ * A UTC day on the chain: its last block (found by bisecting block timestamps from the deployment's block, every
+ * timestamp read once) and whether the machine was in deficit at any time of the day. The machine's deficitStatus
+ * (@tcm/chain TcmReader) changes only when stETH's balances move, so it is read where the day starts (the previous
+ * day's last block), after each stETH rebase of the day (Lido's TokenRebased, the devnet mock's Rebased) and at the
+ * day's last block. A day still running ends at the block the request reads. A node that no longer serves an old
+ * block's state (not an archive node) leaves inDeficit null.
  */
 const make = Effect.gen(function* () {
   const chain = yield* ChainClient;
@@ -61,19 +75,37 @@ const make = Effect.gen(function* () {
       Effect.orElseSucceed(() => null),
     );
 
-  /** The close of UTC day `dayId` as seen from `head` (the block the request reads, with its timestamp). */
+  /** The blocks in (from, to] where stETH rebased. */
+  const rebaseBlocks = (from: bigint, to: bigint) =>
+    from >= to
+      ? Effect.succeed([] as bigint[])
+      : chain
+          .read("getLogs", (c) =>
+            c.getLogs({ address: deployment.stETH, events: REBASE_EVENTS, fromBlock: from + 1n, toBlock: to }),
+          )
+          .pipe(
+            Effect.map((logs) => [...new Set(logs.flatMap((l) => (l.blockNumber === null ? [] : [l.blockNumber])))]),
+          );
+
+  /** UTC day `dayId` as seen from `head` (the block the request reads, with its timestamp). */
   const closeOf = (dayId: number, head: { readonly number: bigint; readonly timestamp: bigint }) =>
     Effect.gen(function* () {
+      const start = dayEnd(BigInt(dayId - 1));
       const end = dayEnd(BigInt(dayId));
-      if (head.timestamp < end) {
-        return { block: head.number, inDeficit: yield* deficitAt(head.number) } satisfies DayCloseState;
+      const running = head.timestamp < end;
+      if (!running) {
+        const kept = closed.get(dayId);
+        if (kept !== undefined) return kept;
       }
-      const kept = closed.get(dayId);
-      if (kept !== undefined) return kept;
       const from = deployment.deployBlock < head.number ? deployment.deployBlock : head.number;
-      const block = yield* lastBlockBefore(end, from, head.number);
-      const state: DayCloseState = { block, inDeficit: yield* deficitAt(block) };
-      if (state.inDeficit !== null) {
+      const block = running ? head.number : yield* lastBlockBefore(end, from, head.number);
+      const before = yield* lastBlockBefore(start, from, block);
+      const rebases = yield* rebaseBlocks(before, block).pipe(Effect.orElseSucceed(() => null));
+      const points = rebases === null ? null : [...new Set([before, ...rebases, block])];
+      const flags = points === null ? [null] : yield* Effect.forEach(points, deficitAt, { concurrency: 4 });
+      const inDeficit = flags.includes(true) ? true : flags.includes(null) ? null : false;
+      const state: DayCloseState = { block, inDeficit };
+      if (!running && inDeficit !== null) {
         if (closed.size >= MAX_KEPT) closed.clear();
         closed.set(dayId, state);
       }

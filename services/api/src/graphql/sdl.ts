@@ -458,7 +458,7 @@ export const sdl = /* GraphQL */ `
 
   """
   One UTC day of the protocol (subgraph; a day without any event has no entry). Amounts at the day's close are
-  as of its last event, except inDeficit (read from the chain at the day's last block).
+  as of its last event; closeBlock and inDeficit are read from the chain.
   """
   type ProtocolDay {
     "the UTC day number: timestamp / 86400"
@@ -508,8 +508,10 @@ export const sdl = /* GraphQL */ `
     closeBlock: BigInt
     """
     Whether the machine was in deficit (DESIGN §2.1: shares held below what principal and assigned yield need) at
-    closeBlock: the contract's deficitStatus read at that block (@tcm/chain). null when the RPC no longer serves that
-    block's state (an archive node does). Consecutive true days are the deficit periods.
+    any time of the day. The contract's deficitStatus (@tcm/chain) changes only when stETH's balances move, so it is
+    read where the day starts (the previous day's last block), after each stETH rebase of the day (Lido's
+    TokenRebased, the devnet mock's Rebased) and at closeBlock. null when the RPC no longer serves those blocks' state
+    (an archive node does). Consecutive true days are the deficit periods.
     """
     inDeficit: Boolean
   }
