@@ -71,6 +71,7 @@ export default tseslint.config(
     ignores: [
       "**/node_modules/",
       "**/dist/",
+      "**/out-tsc/",
       "**/build/",
       "**/generated/",
       "**/out/",
@@ -211,6 +212,8 @@ export default tseslint.config(
             "graphiql",
             "react",
             "react-dom",
+            // The CLI's bin (bin/tcm.mjs, outside the TypeScript sources the check reads) falls back to tsx.
+            "tsx",
           ],
         },
       ],
