@@ -47,8 +47,8 @@ export const graphiqlAsset = (
 };
 
 /** The query GraphiQL opens with: live fields only, so it answers even without a subgraph (a test runs it). */
-export const DEFAULT_QUERY = `# TCM API: live state, history, previews and ready-to-sign transactions.
-# Run it with Ctrl-Enter; the Docs pane (top left) describes every type and field.
+export const DEFAULT_QUERY = `# TCM API: live state, history, previews, transactions.
+# Ctrl-Enter runs it. Docs (top left): every field.
 {
   apiVersion { schema chainId }
   protocol {
