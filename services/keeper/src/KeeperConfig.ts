@@ -15,6 +15,7 @@ export type DeploymentSource =
 
 /** Everything the keeper needs, read once while its layers build. */
 export interface KeeperSettings {
+  /** Tried in order; empty: the deployment file's `rpcUrl` (the devnet's, which `npm start` writes). */
   readonly rpcUrls: ReadonlyArray<string>;
   /** Signs harvest and deploy-step transactions; redacted so it never reaches a log line. */
   readonly privateKey: Redacted.Redacted<string>;
@@ -90,9 +91,10 @@ const gwei = (variable: string) =>
     }),
   );
 
-const rpcUrls = Config.string("TCM_RPC_URLS").pipe(
+const rpcUrls = optionalText("TCM_RPC_URLS").pipe(
   Config.mapOrFail((text) => {
-    const urls = text
+    if (Option.isNone(text)) return Either.right([]);
+    const urls = text.value
       .split(",")
       .map((u) => u.trim())
       .filter((u) => u !== "");
@@ -181,7 +183,8 @@ const logLevel = optionalText("TCM_LOG_LEVEL").pipe(
 
 /**
  * The keeper's configuration, from the environment only:
- * TCM_RPC_URLS (comma-separated, tried in order), TCM_PRIVATE_KEY, TCM_DEPLOYMENT_FILE or TCM_MACHINE_ADDRESS,
+ * TCM_RPC_URLS (comma-separated, tried in order; unset: the deployment file's rpcUrl), TCM_PRIVATE_KEY,
+ * TCM_DEPLOYMENT_FILE or TCM_MACHINE_ADDRESS,
  * TCM_SPONSORED_PROJECTS ("1,4,7" or "all"), TCM_MAX_FEE_GWEI (100),
  * TCM_MAX_PRIORITY_FEE_GWEI (2), TCM_POLL_INTERVAL_MS (60 000), TCM_KEEPER_HOST (127.0.0.1), TCM_KEEPER_PORT (9464),
  * TCM_LOG_LEVEL (Info),
@@ -202,7 +205,19 @@ export const keeperConfig: Config.Config<KeeperSettings> = Config.all({
   rpcTimeout: millis("TCM_RPC_TIMEOUT_MS", 10_000, 50, 600_000),
   chunkSize: integer("TCM_HARVEST_CHUNK_SIZE", 25, 1, 500),
   receiptPollInterval: millis("TCM_RECEIPT_POLL_MS", 1_000, 5, 60_000),
-}).pipe(Config.map(({ fees, ...rest }) => ({ ...rest, ...fees })));
+}).pipe(
+  Config.map(({ fees, ...rest }) => ({ ...rest, ...fees })),
+  Config.mapOrFail((settings) =>
+    settings.rpcUrls.length === 0 && settings.deployment._tag === "Machine"
+      ? Either.left(
+          ConfigError.MissingData(
+            ["TCM_RPC_URLS"],
+            "TCM_RPC_URLS: is required with TCM_MACHINE_ADDRESS (only a deployment file can name its RPC)",
+          ),
+        )
+      : Either.right(settings),
+  ),
+);
 
 /**
  * The first variable a ConfigError names, and its message. Effect's errors carry the variable as their path (a

@@ -1,4 +1,5 @@
 import { Args, Command, Options, ValidationError } from "@effect/cli";
+import { ChainClient } from "@tcm/chain";
 import { Cause, Context, Effect, Either, Layer, Logger, Option, Ref, Schedule } from "effect";
 import { Harvester, type PassReport } from "./Harvester.js";
 import { KeeperChainLive } from "./KeeperChain.js";
@@ -47,9 +48,15 @@ export const PollLoopLive = (dryRun: boolean) =>
     Effect.gen(function* () {
       const settings = yield* KeeperConfig;
       const harvester = yield* Harvester;
+      const chain = yield* ChainClient;
       yield* harvester.settlePrevious;
       yield* Effect.logInfo("keeper started").pipe(
-        Effect.annotateLogs({ address: harvester.address, pollIntervalMs: settings.pollInterval.toJSON(), dryRun }),
+        Effect.annotateLogs({
+          address: harvester.address,
+          rpc: chain.rpcUrls.join(", "),
+          pollIntervalMs: settings.pollInterval.toJSON(),
+          dryRun,
+        }),
       );
       yield* Effect.forkScoped(
         onePoll(dryRun).pipe(Effect.ignore, Effect.repeat(Schedule.spaced(settings.pollInterval))),

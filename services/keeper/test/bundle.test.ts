@@ -84,7 +84,7 @@ describe("the keeper bundle (plain node)", () => {
   });
 
   it.live(
-    "harvests every due project on a devnet, serves /metrics on 127.0.0.1 and exits 0 on SIGTERM",
+    "harvests every due project on a devnet (its RPC from the deployment file), serves /metrics on 127.0.0.1 and exits 0 on SIGTERM",
     () =>
       Effect.scoped(
         Effect.gen(function* () {
@@ -98,7 +98,8 @@ describe("the keeper bundle (plain node)", () => {
 
             const port = yield* freePort;
             const key = keeperKeys[0];
-            const env = keeperEnv(chain.node.url, chain.deploymentFile, key.privateKey, {
+            // No TCM_RPC_URLS: the keeper reads the devnet's node from the deployment file's rpcUrl.
+            const { TCM_RPC_URLS: _, ...env } = keeperEnv(chain.node.url, chain.deploymentFile, key.privateKey, {
               TCM_LOG_LEVEL: "info",
               TCM_KEEPER_PORT: String(port),
             });
@@ -122,6 +123,11 @@ describe("the keeper bundle (plain node)", () => {
               Effect.map(harvestedEvents, (events) => (events.length >= 3 ? events : undefined)),
             );
             assert.deepStrictEqual(harvests.map((e) => e.projectId).sort(), [1, 2, 3]);
+            const startedLog = keeper
+              .output()
+              .stdout.split("\n")
+              .find((line) => line.includes('"keeper started"'));
+            assert.strictEqual(JSON.parse(startedLog ?? "{}").annotations?.rpc, chain.node.url, "the RPC it names");
             for (const e of harvests) assert.strictEqual(e.caller.toLowerCase(), key.address.toLowerCase());
             assert.isAbove(yield* nonceOf(key.address), 0);
             const scraped = yield* eventually(

@@ -1,14 +1,16 @@
 /** (e) Configuration: every bad variable is named; the process refuses to start with exit code 2; modes. */
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, describe, it } from "@effect/vitest";
-import { anvil, deployDevnet } from "@tcm/chain/devnet";
-import { ConfigProvider, Duration, Effect, Redacted, Schedule } from "effect";
+import { anvil, deployDevnet } from "@tcm/devnet";
+import { ConfigProvider, Duration, Effect, Layer, Redacted, Schedule } from "effect";
 import { createServer } from "node:net";
-import { parseEther, parseGwei } from "viem";
-import { loadKeeperSettings } from "../src/KeeperConfig.js";
-import { type KeeperMode, cli } from "../src/Worker.js";
+import { getAddress, parseEther, parseGwei } from "viem";
+import { type KeeperConfigError, loadKeeperSettings } from "../src/KeeperConfig.js";
+import { KeeperCoreLive, type KeeperMode, cli } from "../src/Worker.js";
 import { NodeContext } from "@effect/platform-node";
 import {
   depositDemo,
@@ -27,6 +29,7 @@ const good = {
   TCM_PRIVATE_KEY: key,
   TCM_DEPLOYMENT_FILE: "deployments/d.json",
 };
+const machine = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 const load = (env: Record<string, string>) =>
   loadKeeperSettings().pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))));
 
@@ -93,7 +96,7 @@ describe("configuration", () => {
   );
 
   const cases: ReadonlyArray<[string, Record<string, string | undefined>]> = [
-    ["TCM_RPC_URLS", { TCM_RPC_URLS: undefined }],
+    ["TCM_RPC_URLS", { TCM_RPC_URLS: undefined, TCM_DEPLOYMENT_FILE: undefined, TCM_MACHINE_ADDRESS: machine }],
     ["TCM_RPC_URLS", { TCM_RPC_URLS: "ftp://x" }],
     ["TCM_PRIVATE_KEY", { TCM_PRIVATE_KEY: undefined }],
     ["TCM_PRIVATE_KEY", { TCM_PRIVATE_KEY: "0x1234" }],
@@ -125,6 +128,52 @@ describe("configuration", () => {
       }),
     );
   }
+
+  // That the keeper then uses the file's rpcUrl is bundle.test.ts's harvest on a devnet (run without TCM_RPC_URLS).
+  it.live(
+    "TCM_RPC_URLS may be unset with a deployment file: a file without an rpcUrl is then an error naming TCM_RPC_URLS",
+    () =>
+      Effect.gen(function* () {
+        const { TCM_RPC_URLS: _, ...noRpc } = good;
+        assert.deepStrictEqual((yield* load(noRpc)).rpcUrls, []);
+        const dir = mkdtempSync(join(tmpdir(), "tcm-keeper-config-"));
+        const file = join(dir, "deployment.json");
+        const address = getAddress(machine);
+        const info = {
+          chainId: 31337,
+          ...Object.fromEntries(
+            [
+              "machine",
+              "stETH",
+              "wstETH",
+              "uniswapV2Factory",
+              "uniswapV2Router",
+              "weth",
+              "tokenDeployer",
+              "guardian",
+            ].map((field) => [field, address]),
+          ),
+          genesis: 1,
+          deployBlock: 1,
+        };
+        const build = (contents: object) =>
+          Effect.sync(() => writeFileSync(file, JSON.stringify(contents))).pipe(
+            Effect.zipRight(
+              Effect.scoped(Layer.build(KeeperCoreLive)).pipe(
+                Effect.withConfigProvider(
+                  ConfigProvider.fromMap(new Map(Object.entries({ ...noRpc, TCM_DEPLOYMENT_FILE: file }))),
+                ),
+                Effect.flip,
+              ),
+            ),
+          );
+        const missing = yield* build(info);
+        assert.strictEqual(missing._tag, "KeeperConfigError");
+        assert.strictEqual((missing as KeeperConfigError).variable, "TCM_RPC_URLS");
+        assert.include(missing.message, file);
+        rmSync(dir, { recursive: true, force: true });
+      }),
+  );
 
   it.effect(
     "the command line (@effect/cli): run/once with --dry-run reach the handler, whose number is the exit code; bad usage is 2",
