@@ -119,7 +119,7 @@ export const renderAccount = async (app: HTMLElement, address: string) => {
     }`;
 
   return async () => {
-    const { draw } = await import("../charts.js");
+    const { TIME_LABELS, draw } = await import("../charts.js");
     if (a.allocations.length === 0) {
       emptyChart(app, "account-split", "No allocation: no position.");
       emptyChart(app, "account-pending", "No allocation: no rewards accrue.");
@@ -174,7 +174,7 @@ export const renderAccount = async (app: HTMLElement, address: string) => {
           formatter: (x: { seriesName: string; value: [number, number] }) =>
             `${esc(x.seriesName)}: ${x.value[1]} tokens<br>${time(String(x.value[0] / 1000))}`,
         },
-        xAxis: { type: "time" },
+        xAxis: { type: "time", axisLabel: TIME_LABELS },
         yAxis: { type: "value", name: "tokens" },
         series: projects.map((id) => ({
           name: symbols.get(id) ?? `project ${id}`,

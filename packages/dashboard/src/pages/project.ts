@@ -10,7 +10,7 @@ export const PROJECT_LIVE_QUERY = `query DashboardProjectLive($id: ID!) {
   project(id: $id) {
     projectId name symbol owner seeded startTime
     launchPriceDecimal spotPriceDecimal referencePriceDecimal
-    allocatedPrincipal apr pendingWstEth lockedLiquidity lockedLiquidityValueWstEth
+    allocatedPrincipal apr pendingWstEth lockedLiquidity lockedLiquidityValueWstEth polShareDecimal
     contributorBps contributorRecipient
     emittedSupply emissionCap emissionRatePerDay depositorEmissionPerDay decayBps
     token { address decimals totalSupply maxSupply }
@@ -18,16 +18,28 @@ export const PROJECT_LIVE_QUERY = `query DashboardProjectLive($id: ID!) {
   }
 }`;
 
+const STEP_FIELDS = `timestamp transactionHash opening traded wstEthSwapped wstEthAdded deployedWstEth tokensBought tokensAdded liquidityMinted bounty spotPrice poolPrice pendingIn pendingOut`;
+const HARVEST_FIELDS = `timestamp transactionHash yieldStEth wstEthWrapped bountyStEth pendingWstEth epoch`;
+
 /** The subgraph's history of the project: filled in when it arrives. */
 export const PROJECT_HISTORY_QUERY = `query DashboardProjectHistory($id: ID!) {
   project(id: $id) {
     deployment { harvestedWstEth deployedWstEth stepBountiesWstEth deploymentRatioDecimal deployStepCount }
     totals { cumulativeYieldStEth cumulativeClaimed depositorCount harvestCount deployStepCount }
-    daily(first: 100) { dayId poolPriceClose reserveTokens reserveWstEth pendingWstEth cumulativeWstEthDeployed cumulativeWstEthWrapped }
-    harvests(first: 100) { timestamp transactionHash yieldStEth wstEthWrapped bountyStEth pendingWstEth epoch }
-    deploySteps(first: 100) { timestamp transactionHash opening traded wstEthSwapped wstEthAdded tokensBought tokensAdded liquidityMinted bounty poolPrice pendingIn pendingOut }
+    daily(first: 100) {
+      dayId priceOpen priceHigh priceLow priceClose poolPriceClose reserveTokens reserveWstEth polShareDecimal
+      pendingWstEth cumulativeWstEthDeployed emissionScheduled emissionMinted cumulativeClaimed cumulativeContributorClaimed
+    }
+    harvestPage(first: 100) { totalCount nodes { ${HARVEST_FIELDS} } pageInfo { hasNextPage endCursor } }
+    deployStepPage(first: 100) { totalCount nodes { ${STEP_FIELDS} } pageInfo { hasNextPage endCursor } }
   }
 }`;
+
+/** Older deploy steps, a page at a time by cursor (the timeline shows up to MAX_STEP_PAGES pages). */
+export const PROJECT_STEPS_QUERY = `query DashboardProjectSteps($id: ID!, $after: Cursor) {
+  project(id: $id) { deployStepPage(first: 100, after: $after) { nodes { ${STEP_FIELDS} } pageInfo { hasNextPage endCursor } } }
+}`;
+const MAX_STEP_PAGES = 10;
 
 interface Harvest {
   timestamp: string;
@@ -45,22 +57,37 @@ interface Step {
   traded: boolean;
   wstEthSwapped: string;
   wstEthAdded: string;
+  deployedWstEth: string;
   tokensBought: string;
   tokensAdded: string;
   liquidityMinted: string;
   bounty: string;
+  spotPrice: string;
   poolPrice: string;
   pendingIn: string;
   pendingOut: string;
 }
 interface ProjectDay {
   dayId: number;
+  priceOpen: string | null;
+  priceHigh: string | null;
+  priceLow: string | null;
+  priceClose: string | null;
   poolPriceClose: string | null;
   reserveTokens: string;
   reserveWstEth: string;
+  polShareDecimal: string | null;
   pendingWstEth: string;
   cumulativeWstEthDeployed: string;
-  cumulativeWstEthWrapped: string;
+  emissionScheduled: string;
+  emissionMinted: string;
+  cumulativeClaimed: string;
+  cumulativeContributorClaimed: string;
+}
+interface Paged<T> {
+  totalCount?: number;
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 interface History {
   deployment: {
@@ -78,8 +105,8 @@ interface History {
     deployStepCount: number;
   } | null;
   daily: ProjectDay[] | null;
-  harvests: Harvest[] | null;
-  deploySteps: Step[] | null;
+  harvestPage: Paged<Harvest> | null;
+  deployStepPage: Paged<Step> | null;
 }
 interface Live {
   projectId: number;
@@ -96,6 +123,7 @@ interface Live {
   pendingWstEth: string;
   lockedLiquidity: string;
   lockedLiquidityValueWstEth: string;
+  polShareDecimal: string | null;
   contributorBps: number;
   contributorRecipient: string;
   emittedSupply: string;
@@ -115,7 +143,7 @@ export interface ProjectHistory {
   project: History | null;
 }
 
-const NO_HISTORY: History = { deployment: null, totals: null, daily: null, harvests: null, deploySteps: null };
+const NO_HISTORY: History = { deployment: null, totals: null, daily: null, harvestPage: null, deployStepPage: null };
 const WAIT = `<span class="muted">…</span>`;
 
 const link = (base: string | undefined, kind: "address" | "tx", hex: string, label = short(hex)) =>
@@ -136,7 +164,8 @@ const html = (p: Live & History, chainId: number, partial: ReadonlyArray<GqlErro
     }</p>
     <div class="figures">
       ${figure("price", "Price", p.seeded ? `${decimal(p.spotPriceDecimal, 4)} <small>wstETH</small>` : `<span class="muted">pool not open</span>`, `launch ${decimal(p.launchPriceDecimal, 6)} · trusted ${decimal(p.referencePriceDecimal, 6)}`)}
-      ${figure("pol", "POL value", `${amount(p.lockedLiquidityValueWstEth)} <small>wstETH</small>`, `machine holds ${amount(p.pair.lpHeldByMachine)} of ${amount(p.pair.totalSupply)} LP`)}
+      ${figure("pol", "POL value", `${amount(p.lockedLiquidityValueWstEth)} <small>wstETH</small>`, `the machine's LP, locked forever: ${amount(p.pair.lpHeldByMachine)} LP`)}
+      ${figure("pol-share", "POL share", p.polShareDecimal === null ? `<span class="muted">no pool yet</span>` : percent(p.polShareDecimal, 4), `of the pool's ${amount(p.pair.totalSupply)} LP is the machine's`)}
       ${figure("depth", "Pool depth", `${amount(p.pair.reserveWstEth)} <small>wstETH</small>`, `${amount(p.pair.reserveTokens, dec)} ${esc(p.symbol)}`)}
       ${figure("ratio", "Deployment ratio", later(percent(d?.deploymentRatioDecimal)), later(`${amount(d?.deployedWstEth)} of ${amount(d?.harvestedWstEth)} wstETH harvested`))}
       ${figure("pending", "Pending wstETH", amount(p.pendingWstEth), `waiting for the next deploy steps${loading ? "" : `; bounties paid ${amount(d?.stepBountiesWstEth)}`}`)}
@@ -145,17 +174,29 @@ const html = (p: Live & History, chainId: number, partial: ReadonlyArray<GqlErro
       ${figure("emission", "Emission per day", `${amount(p.emissionRatePerDay, dec)} <small>${esc(p.symbol)}</small>`, `${amount(p.depositorEmissionPerDay, dec)} to depositors · decay ${bps(p.decayBps)} a day`)}
     </div>
     <div class="panels">
-      ${panel("project-price", "Price, day by day", `pool price at each day's close, wstETH per ${esc(p.symbol)}, and the launch price`)}
-      ${panel("project-depth", "Pool depth", "the pair's reserves at each day's close")}
-      ${panel("project-timeline", "Harvests and deploy steps", "the pending wstETH after each event (newest 100 of each); hover for its numbers", true)}
+      ${panel("project-price", "Price, daily candles", `spot before each deploy step (open, high, low, close of the day's steps), wstETH per ${esc(p.symbol)}; dashed orange: the launch price ${decimal(p.launchPriceDecimal, 6)}`)}
+      ${panel("project-depth", "Pool depth and POL share", "the pair's reserves and the machine's share of its LP at each day's close")}
+      ${panel(
+        "project-timeline",
+        "Harvests and deploy steps",
+        later(
+          `the pending wstETH after each event (${countOf(p.harvestPage, "harvest")}, ${countOf(p.deployStepPage, "deploy step")}); hover for its numbers, scroll to zoom`,
+        ),
+        true,
+      )}
       ${panel("project-pending", "Pending vs deployed", "wstETH at each day's close")}
       ${panel(
         "project-emissions",
-        "Emissions",
-        `${esc(p.symbol)} emitted by the schedule so far, claimed by depositors, and the total supply (depositors' and contributors' claims plus the pool's seed); the cap is ${amount(p.emissionCap, dec, 0)}`,
+        "Emissions: schedule vs minted",
+        `${esc(p.symbol)} the schedule allows by each day's close and what was minted (claimed by depositors, and the contributor share to its recipient); the cap is ${amount(p.emissionCap, dec, 0)}`,
       )}
     </div>`;
 };
+
+const countOf = (page: Paged<unknown> | null, what: string) =>
+  page === null || page.totalCount === undefined
+    ? `no ${what}s`
+    : `${page.totalCount} ${what}${page.totalCount === 1 ? "" : "s"}`;
 
 export const renderProject = async (app: HTMLElement, id: string, painted: () => void) => {
   const historyAnswer = query<ProjectHistory>(PROJECT_HISTORY_QUERY, { id }).then(
@@ -186,38 +227,66 @@ export const renderProject = async (app: HTMLElement, id: string, painted: () =>
   app.innerHTML = html(p, data.apiVersion.chainId, [...partial, ...history.partial], false);
   const dec = p.token.decimals;
   const days = [...(p.daily ?? [])].reverse();
-  const harvests = [...(p.harvests ?? [])].reverse();
-  const steps = [...(p.deploySteps ?? [])].reverse();
+  // Older deploy steps by cursor, so the timeline reaches back beyond the newest 100 (up to MAX_STEP_PAGES pages).
+  const stepsNewestFirst = [...(p.deployStepPage?.nodes ?? [])];
+  let next = p.deployStepPage?.pageInfo.hasNextPage ? p.deployStepPage.pageInfo.endCursor : null;
+  for (let pages = 1; next !== null && pages < MAX_STEP_PAGES; pages++) {
+    const more = await query<{ project: { deployStepPage: Paged<Step> | null } | null }>(PROJECT_STEPS_QUERY, {
+      id,
+      after: next,
+    }).catch(() => undefined);
+    const page = more?.data.project?.deployStepPage;
+    if (page === undefined || page === null) break;
+    stepsNewestFirst.push(...page.nodes);
+    next = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  }
+  const harvests = [...(p.harvestPage?.nodes ?? [])].reverse();
+  const steps = stepsNewestFirst.reverse();
 
   return async () => {
-    const { draw } = await import("../charts.js");
+    const { TIME_LABELS, draw } = await import("../charts.js");
     if (days.length === 0) {
-      for (const name of ["project-price", "project-depth", "project-pending"])
+      for (const name of ["project-price", "project-depth", "project-pending", "project-emissions"])
         emptyChart(app, name, "No history yet for this project.");
     } else {
       const labels = days.map((x) => day(x.dayId));
+      const price = (v: string | null) => (v === null ? "-" : Number(v));
+      const launch = Number(p.launchPriceDecimal);
       draw(app, "project-price", {
+        legend: { show: false },
         tooltip: {
           trigger: "axis",
-          valueFormatter: (v: unknown) => (v === null || v === undefined ? "—" : `${decimal(String(v), 6)} wstETH`),
+          formatter: (items: Array<{ dataIndex: number }>) => {
+            const d = days[items[0]!.dataIndex]!;
+            return d.priceOpen === null
+              ? `<b>${day(d.dayId)}</b><br>no deploy step after the opening`
+              : `<b>${day(d.dayId)}</b> · wstETH per ${esc(p.symbol)}<br>open ${decimal(d.priceOpen, 6)} · high ${decimal(d.priceHigh, 6)}<br>low ${decimal(d.priceLow, 6)} · close ${decimal(d.priceClose, 6)}`;
+          },
         },
         xAxis: { type: "category", data: labels },
-        // From 0, so the launch price's line is always inside the chart and moves read at their true size.
-        yAxis: { type: "value", axisLabel: { formatter: (v: number) => decimal(String(v), 3) } },
+        // The launch price's line inside the chart however far the price moved from it.
+        yAxis: {
+          type: "value",
+          scale: true,
+          min: (extent: { min: number }) => Math.min(extent.min, launch),
+          max: (extent: { max: number }) => Math.max(extent.max, launch),
+          axisLabel: { formatter: (v: number) => decimal(String(v), 4) },
+        },
         series: [
           {
-            name: "close price",
-            type: "line",
-            data: days.map((x) => (x.poolPriceClose === null ? null : Number(x.poolPriceClose))),
-            connectNulls: true,
-          },
-          {
-            name: "launch price",
-            type: "line",
-            symbol: "none",
-            lineStyle: { type: "dashed", color: "#64748b", width: 1 },
-            itemStyle: { color: "#64748b" },
-            data: days.map(() => Number(p.launchPriceDecimal)),
+            name: "price",
+            type: "candlestick",
+            barMaxWidth: 18,
+            // ECharts' order: open, close, low, high.
+            data: days.map((x) => [price(x.priceOpen), price(x.priceClose), price(x.priceLow), price(x.priceHigh)]),
+            itemStyle: { color: "#16a34a", color0: "#dc2626", borderColor: "#16a34a", borderColor0: "#dc2626" },
+            markLine: {
+              symbol: "none",
+              silent: true,
+              lineStyle: { type: "dashed", color: "#f59e0b", width: 1.5 },
+              label: { formatter: "launch price", position: "insideStartTop", color: "#b45309" },
+              data: [{ name: "launch price", yAxis: launch }],
+            },
           },
         ],
       });
@@ -225,8 +294,19 @@ export const renderProject = async (app: HTMLElement, id: string, painted: () =>
         xAxis: { type: "category", data: labels },
         yAxis: [
           { type: "value", name: "wstETH" },
-          { type: "value", name: p.symbol, splitLine: { show: false } },
+          {
+            type: "value",
+            name: "POL share",
+            min: 0,
+            max: 1,
+            splitLine: { show: false },
+            axisLabel: { formatter: (v: number) => percent(v, 0) },
+          },
         ],
+        tooltip: {
+          trigger: "axis",
+          valueFormatter: (v: unknown) => (v === null || v === undefined ? "—" : decimal(String(v))),
+        },
         series: [
           {
             name: "wstETH reserve",
@@ -235,10 +315,13 @@ export const renderProject = async (app: HTMLElement, id: string, painted: () =>
             data: days.map((x) => num(x.reserveWstEth)),
           },
           {
-            name: `${p.symbol} reserve`,
+            name: "POL share",
             type: "line",
+            step: "end",
             yAxisIndex: 1,
-            data: days.map((x) => num(x.reserveTokens, dec)),
+            lineStyle: { type: "dashed" },
+            data: days.map((x) => (x.polShareDecimal === null ? null : Number(x.polShareDecimal))),
+            tooltip: { valueFormatter: (v: unknown) => (v === null || v === undefined ? "—" : percent(Number(v), 4)) },
           },
         ],
       });
@@ -248,12 +331,36 @@ export const renderProject = async (app: HTMLElement, id: string, painted: () =>
         tooltip: { trigger: "axis", valueFormatter: (v: unknown) => `${decimal(String(v))} wstETH` },
         series: [
           {
-            name: "deployed (since genesis)",
+            name: "deployed (since launch)",
             type: "line",
             areaStyle: { opacity: 0.12 },
             data: days.map((x) => num(x.cumulativeWstEthDeployed)),
           },
-          { name: "pending", type: "bar", data: days.map((x) => num(x.pendingWstEth)) },
+          { name: "pending", type: "bar", barMaxWidth: 18, data: days.map((x) => num(x.pendingWstEth)) },
+        ],
+      });
+      draw(app, "project-emissions", {
+        xAxis: { type: "category", data: labels },
+        yAxis: { type: "value", name: p.symbol, axisLabel: { formatter: (v: number) => decimal(String(v), 0) } },
+        tooltip: { trigger: "axis", valueFormatter: (v: unknown) => `${decimal(String(v), 2)} ${p.symbol}` },
+        series: [
+          {
+            name: "schedule",
+            type: "line",
+            lineStyle: { type: "dashed" },
+            data: days.map((x) => num(x.emissionScheduled, dec)),
+          },
+          {
+            name: "minted",
+            type: "line",
+            areaStyle: { opacity: 0.12 },
+            data: days.map((x) => num(x.emissionMinted, dec)),
+          },
+          {
+            name: "to contributors",
+            type: "line",
+            data: days.map((x) => num(x.cumulativeContributorClaimed, dec)),
+          },
         ],
       });
     }
@@ -263,14 +370,14 @@ export const renderProject = async (app: HTMLElement, id: string, painted: () =>
       const harvestTip = (h: Harvest) =>
         `<b>harvest</b> · ${time(h.timestamp)}<br>yield ${amount(h.yieldStEth)} stETH (bounty ${amount(h.bountyStEth)})<br>wrapped ${amount(h.wstEthWrapped)} wstETH<br>pending after ${amount(h.pendingWstEth)} wstETH`;
       const stepTip = (s: Step) =>
-        `<b>${s.opening ? "opening step" : "deploy step"}</b>${s.traded ? " (traded)" : ""} · ${time(s.timestamp)}<br>pending ${amount(s.pendingIn)} → ${amount(s.pendingOut)} wstETH<br>swapped ${amount(s.wstEthSwapped)} wstETH for ${amount(s.tokensBought, dec)} ${esc(p.symbol)}<br>added ${amount(s.wstEthAdded)} wstETH + ${amount(s.tokensAdded, dec)} ${esc(p.symbol)}<br>LP minted ${amount(s.liquidityMinted)} · bounty ${amount(s.bounty)} wstETH<br>pool price after ${amount(s.poolPrice, 18, 6)}`;
+        `<b>${s.opening ? "opening step" : "deploy step"}</b>${s.traded ? " (traded)" : ""} · ${time(s.timestamp)}<br>deployed ${amount(s.deployedWstEth)} wstETH: swapped ${amount(s.wstEthSwapped)} for ${amount(s.tokensBought, dec)} ${esc(p.symbol)}, added ${amount(s.wstEthAdded)} + ${amount(s.tokensAdded, dec)} ${esc(p.symbol)}<br>pending ${amount(s.pendingIn)} → ${amount(s.pendingOut)} wstETH<br>LP minted ${amount(s.liquidityMinted)} · bounty ${amount(s.bounty)} wstETH<br>spot before ${amount(s.spotPrice, 18, 6)} · pool price after ${amount(s.poolPrice, 18, 6)}`;
       draw(app, "project-timeline", {
         tooltip: {
           trigger: "item",
           formatter: (item: { seriesIndex: number; dataIndex: number }) =>
             item.seriesIndex === 0 ? harvestTip(harvests[item.dataIndex]!) : stepTip(steps[item.dataIndex]!),
         },
-        xAxis: { type: "time" },
+        xAxis: { type: "time", axisLabel: TIME_LABELS },
         yAxis: { type: "value", name: "wstETH" },
         dataZoom: [{ type: "inside" }],
         series: [
@@ -290,27 +397,5 @@ export const renderProject = async (app: HTMLElement, id: string, painted: () =>
         ],
       });
     }
-    draw(app, "project-emissions", {
-      legend: { show: false },
-      grid: { left: 8, right: 90, top: 24, bottom: 8, containLabel: true },
-      tooltip: { trigger: "axis", valueFormatter: (v: unknown) => `${decimal(String(v), 2)} ${p.symbol}` },
-      // Each bar carries its value; an axis of large round numbers only crowds a phone's screen.
-      xAxis: { type: "value", axisLabel: { show: false }, splitLine: { show: false } },
-      yAxis: { type: "category", data: ["emitted (schedule)", "claimed by depositors", "total supply"], inverse: true },
-      series: [
-        {
-          name: "emissions",
-          type: "bar",
-          barMaxWidth: 28,
-          colorBy: "data",
-          data: [
-            num(p.emittedSupply, dec),
-            p.totals === null ? null : num(p.totals.cumulativeClaimed, dec),
-            num(p.token.totalSupply, dec),
-          ],
-          label: { show: true, position: "right", formatter: (x: { value: number }) => decimal(String(x.value), 2) },
-        },
-      ],
-    });
   };
 };

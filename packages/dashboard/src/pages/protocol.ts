@@ -13,7 +13,7 @@ export const PROTOCOL_LIVE_QUERY = `query DashboardProtocolLive {
 export const PROTOCOL_HISTORY_QUERY = `query DashboardProtocolHistory {
   protocol {
     totals { totalYieldStEth totalWstEthWrapped totalWstEthDeployed deploymentRatioDecimal depositorCount harvestCount deployStepCount }
-    daily(first: 100) { dayId dailyYieldStEth dailyWstEthWrapped dailyWstEthDeployed deploymentRatioDecimal depositorCount totalPrincipal }
+    daily(first: 100) { dayId dailyYieldStEth dailyWstEthWrapped dailyWstEthDeployed deploymentRatioDecimal depositorCount projectCount totalPrincipal inDeficit }
   }
   projects(first: 100) { nodes { projectId deployment { deploymentRatioDecimal } } }
 }`;
@@ -25,7 +25,9 @@ interface ProtocolDay {
   dailyWstEthDeployed: string;
   deploymentRatioDecimal: string | null;
   depositorCount: number;
+  projectCount: number;
   totalPrincipal: string;
+  inDeficit: boolean | null;
 }
 interface Totals {
   totalYieldStEth: string;
@@ -65,6 +67,7 @@ export interface ProtocolHistory {
 }
 
 const WAIT = `<span class="muted">…</span>`;
+const DEFICIT_KEY = `<span class="deficit-key">red bands</span>: days the machine was in deficit (it held less stETH than its principal needs)`;
 
 const html = (live: ProtocolLive, history: ProtocolHistory | undefined, partial: ReadonlyArray<GqlError>) => {
   const p = live.protocol;
@@ -86,9 +89,9 @@ const html = (live: ProtocolLive, history: ProtocolHistory | undefined, partial:
       ${figure("projects", "Projects", String(p.projectCount), `${t?.deployStepCount ?? "—"} deploy steps so far`)}
     </div>
     <div class="panels">
-      ${panel("protocol-ratio", "Deployment ratio, day by day", "wstETH deployed into the pools ÷ wstETH harvested, at each day's close")}
-      ${panel("protocol-flows", "Daily yield harvested and deployed", "wstETH harvested into the projects' pending wstETH, and wstETH the deploy steps put into the pools")}
-      ${panel("protocol-principal", "Principal and depositors", "at each day's close", true)}
+      ${panel("protocol-ratio", "Deployment ratio, day by day", `wstETH deployed into the pools ÷ wstETH harvested, at each day's close; ${DEFICIT_KEY}`)}
+      ${panel("protocol-flows", "Daily yield harvested and deployed", `wstETH harvested into the projects' pending wstETH, and wstETH the deploy steps put into the pools; ${DEFICIT_KEY}`)}
+      ${panel("protocol-principal", "Principal, depositors and projects", "at each day's close", true)}
     </div>
     <h2>Projects</h2>
     <div class="table-wrap"><table class="projects" data-table="projects">
@@ -126,13 +129,17 @@ export const renderProtocol = async (app: HTMLElement, painted: () => void) => {
   const days = [...(history.data?.protocol.daily ?? [])].reverse();
 
   return async () => {
-    const { draw } = await import("../charts.js");
+    const { deficitAreas, draw } = await import("../charts.js");
     if (days.length === 0) {
       for (const name of ["protocol-ratio", "protocol-flows", "protocol-principal"])
         emptyChart(app, name, "No history yet: nothing has been indexed.");
       return;
     }
     const labels = days.map((d) => day(d.dayId));
+    const deficit = deficitAreas(
+      labels,
+      days.map((d) => d.inDeficit),
+    );
     draw(app, "protocol-ratio", {
       legend: { show: false },
       tooltip: {
@@ -145,9 +152,9 @@ export const renderProtocol = async (app: HTMLElement, painted: () => void) => {
         {
           name: "deployment ratio",
           type: "line",
-          step: "end",
           areaStyle: { opacity: 0.12 },
           data: days.map((d) => (d.deploymentRatioDecimal === null ? null : Number(d.deploymentRatioDecimal))),
+          markArea: deficit,
         },
       ],
     });
@@ -156,7 +163,7 @@ export const renderProtocol = async (app: HTMLElement, painted: () => void) => {
       yAxis: { type: "value", name: "wstETH" },
       tooltip: { trigger: "axis", valueFormatter: (v: unknown) => `${decimal(String(v))} wstETH` },
       series: [
-        { name: "harvested", type: "bar", data: days.map((d) => num(d.dailyWstEthWrapped)) },
+        { name: "harvested", type: "bar", data: days.map((d) => num(d.dailyWstEthWrapped)), markArea: deficit },
         { name: "deployed", type: "bar", data: days.map((d) => num(d.dailyWstEthDeployed)) },
       ],
     });
@@ -164,7 +171,7 @@ export const renderProtocol = async (app: HTMLElement, painted: () => void) => {
       xAxis: { type: "category", data: labels },
       yAxis: [
         { type: "value", name: "stETH" },
-        { type: "value", name: "depositors", minInterval: 1, splitLine: { show: false } },
+        { type: "value", name: "count", minInterval: 1, splitLine: { show: false } },
       ],
       series: [
         {
@@ -174,6 +181,7 @@ export const renderProtocol = async (app: HTMLElement, painted: () => void) => {
           data: days.map((d) => num(d.totalPrincipal)),
         },
         { name: "depositors", type: "line", step: "end", yAxisIndex: 1, data: days.map((d) => d.depositorCount) },
+        { name: "projects", type: "line", step: "end", yAxisIndex: 1, data: days.map((d) => d.projectCount) },
       ],
     });
   };
