@@ -1,6 +1,6 @@
 import { Args, Command, Options, ValidationError } from "@effect/cli";
 import { ChainClient } from "@tcm/chain";
-import { Cause, Context, Effect, Either, Layer, Logger, Option, Ref, Schedule } from "effect";
+import { Cause, Context, Duration, Effect, Either, Layer, Logger, Option, Ref, Schedule } from "effect";
 import { Harvester, type PassReport } from "./Harvester.js";
 import { KeeperChainLive } from "./KeeperChain.js";
 import { KeeperConfig } from "./KeeperConfig.js";
@@ -54,7 +54,7 @@ export const PollLoopLive = (dryRun: boolean) =>
         Effect.annotateLogs({
           address: harvester.address,
           rpc: chain.rpcUrls.join(", "),
-          pollIntervalMs: settings.pollInterval.toJSON(),
+          pollIntervalMs: Duration.toMillis(settings.pollInterval),
           dryRun,
         }),
       );
