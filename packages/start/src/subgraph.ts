@@ -19,7 +19,6 @@ const inputsHash = (subgraphDir: string, manifest: string): string => {
   const files = [
     join(subgraphDir, "schema.graphql"),
     join(subgraphDir, "subgraph.template.yaml"),
-    join(subgraphDir, "tsconfig.json"),
     ...filesUnder(join(subgraphDir, "abis")),
     ...filesUnder(join(subgraphDir, "src")),
   ].sort();
