@@ -8,14 +8,14 @@
  *   npx nx run keeper:bench        (or: npm run bench -w services/keeper -- [projects=200] [chunk=25])
  */
 import { ChainClient, Deployment, ModelState, TxBuilder } from "@tcm/chain";
-import { ANVIL_ACCOUNTS, Devnet, anvil, deployDevnet } from "@tcm/chain/devnet";
+import { Devnet } from "@tcm/chain/devnet";
+import { ANVIL_ACCOUNTS, anvil, deployDevnet, writeDeploymentFile } from "@tcm/devnet";
 import { ConfigProvider, Effect, Layer, LogLevel, Logger } from "effect";
 import { type Address, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { Harvester } from "../src/Harvester.js";
 import { KeeperCoreLive } from "../src/Worker.js";
 import { proxy } from "../test/proxy.js";
-import { writeDeploymentFile } from "../test/support.js";
 
 const PROJECTS = Number(process.argv[2] ?? 200);
 const CHUNK = Number(process.argv[3] ?? 25);

@@ -6,7 +6,8 @@
  */
 import { assert, describe, it } from "@effect/vitest";
 import { type DeploymentInfo, ModelState } from "@tcm/chain";
-import { type AnvilInstance, Devnet, anvil, deployDevnet } from "@tcm/chain/devnet";
+import { Devnet } from "@tcm/chain/devnet";
+import { type AnvilInstance, anvil, deployDevnet } from "@tcm/devnet";
 import { DEPLOY_REPORT_FIELDS, HARVEST_REPORT_FIELDS, isDeployReady, previewDeploy, previewHarvest } from "@tcm/domain";
 import { Effect, Layer } from "effect";
 import { parseEther } from "viem";

@@ -5,7 +5,8 @@
  */
 import { assert, describe, it } from "@effect/vitest";
 import { Deployment, TcmReader, TxBuilder } from "@tcm/chain";
-import { anvil, deployDevnet, Devnet } from "@tcm/chain/devnet";
+import { Devnet } from "@tcm/chain/devnet";
+import { anvil, deployDevnet } from "@tcm/devnet";
 import { Effect, Layer } from "effect";
 import { parseEther } from "viem";
 import { type ProjectOutcome } from "../src/Harvester.js";

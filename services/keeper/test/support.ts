@@ -1,7 +1,4 @@
-/** Shared devnet setup for the keeper's tests: anvil on a free port (stopped by PID), the forge deploy script. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+/** Shared setup for the keeper's tests on a devnet (@tcm/devnet: anvil by PID, the forge deploy, deployment files). */
 import {
   ChainClient,
   Deployment,
@@ -12,7 +9,8 @@ import {
   TxSender,
   technoCapitalMachineAbi,
 } from "@tcm/chain";
-import { type AnvilInstance, ANVIL_ACCOUNTS, Devnet, deploymentToJson } from "@tcm/chain/devnet";
+import { Devnet } from "@tcm/chain/devnet";
+import { type AnvilInstance, ANVIL_ACCOUNTS } from "@tcm/devnet";
 import { ConfigProvider, Effect, Layer, LogLevel, Logger } from "effect";
 import { type Address, parseEther, parseEventLogs } from "viem";
 import { Harvester } from "../src/Harvester.js";
@@ -23,11 +21,8 @@ export const depositor = ANVIL_ACCOUNTS[1]!;
 export const trader = ANVIL_ACCOUNTS[4]!;
 export const keeperKeys = [ANVIL_ACCOUNTS[2]!, ANVIL_ACCOUNTS[3]!, ANVIL_ACCOUNTS[5]!, ANVIL_ACCOUNTS[6]!] as const;
 
-export const writeDeploymentFile = (deployment: DeploymentInfo): string => {
-  const file = join(mkdtempSync(join(tmpdir(), "tcm-keeper-")), "deployment.json");
-  writeFileSync(file, JSON.stringify(deploymentToJson(deployment)));
-  return file;
-};
+/** The deployment as a file in a new temporary folder (the keeper reads TCM_DEPLOYMENT_FILE); returns its path. */
+export { writeDeploymentFile } from "@tcm/devnet";
 
 /** Test-side chain access (Devnet helpers, builders, reader, the model) straight at anvil. */
 export const testChain = (node: AnvilInstance, deployment: DeploymentInfo) =>
