@@ -264,12 +264,12 @@ export const renderProject = async (app: HTMLElement, id: string, painted: () =>
           },
         },
         xAxis: { type: "category", data: labels },
-        // The launch price's line inside the chart however far the price moved from it.
+        // From 0, so moves read at their true size and the launch price's line is in view (above every candle when
+        // the price fell below it).
         yAxis: {
           type: "value",
-          scale: true,
-          min: (extent: { min: number }) => Math.min(extent.min, launch),
-          max: (extent: { max: number }) => Math.max(extent.max, launch),
+          min: 0,
+          ...(days.every((x) => x.priceHigh === null || Number(x.priceHigh) < launch) ? { max: launch * 1.2 } : {}),
           axisLabel: { formatter: (v: number) => decimal(String(v), 4) },
         },
         series: [
@@ -284,7 +284,7 @@ export const renderProject = async (app: HTMLElement, id: string, painted: () =>
               symbol: "none",
               silent: true,
               lineStyle: { type: "dashed", color: "#f59e0b", width: 1.5 },
-              label: { formatter: "launch price", position: "insideStartTop", color: "#b45309" },
+              label: { formatter: "launch price", position: "insideEndTop", color: "#b45309" },
               data: [{ name: "launch price", yAxis: launch }],
             },
           },

@@ -90,7 +90,7 @@ const html = (live: ProtocolLive, history: ProtocolHistory | undefined, partial:
     </div>
     <div class="panels">
       ${panel("protocol-ratio", "Deployment ratio, day by day", `wstETH deployed into the pools ÷ wstETH harvested, at each day's close; ${DEFICIT_KEY}`)}
-      ${panel("protocol-flows", "Daily yield harvested and deployed", `wstETH harvested into the projects' pending wstETH, and wstETH the deploy steps put into the pools; ${DEFICIT_KEY}`)}
+      ${panel("protocol-flows", "Daily yield harvested and deployed", "wstETH harvested into the projects' pending wstETH, and wstETH the deploy steps put into the pools")}
       ${panel("protocol-principal", "Principal, depositors and projects", "at each day's close", true)}
     </div>
     <h2>Projects</h2>
@@ -163,7 +163,7 @@ export const renderProtocol = async (app: HTMLElement, painted: () => void) => {
       yAxis: { type: "value", name: "wstETH" },
       tooltip: { trigger: "axis", valueFormatter: (v: unknown) => `${decimal(String(v))} wstETH` },
       series: [
-        { name: "harvested", type: "bar", data: days.map((d) => num(d.dailyWstEthWrapped)), markArea: deficit },
+        { name: "harvested", type: "bar", data: days.map((d) => num(d.dailyWstEthWrapped)) },
         { name: "deployed", type: "bar", data: days.map((d) => num(d.dailyWstEthDeployed)) },
       ],
     });
