@@ -17,6 +17,7 @@ import { join, relative } from "node:path";
 import { startIpfs, type IpfsEndpoint } from "@tcm/ipfs";
 import { Duration, Effect } from "effect";
 import { DevnetError } from "./errors.js";
+import { database } from "./postgres.js";
 import { nodeBinary, workspaceRoot } from "./foundry.js";
 import { gqlPromise } from "./gql.js";
 import { freePort, stopPid, tailOf } from "./processes.js";
@@ -84,7 +85,6 @@ export const buildSubgraph = (options: BuildSubgraphOptions) =>
     const inputs = [
       join(subgraphDir, "schema.graphql"),
       join(subgraphDir, "subgraph.template.yaml"),
-      join(subgraphDir, "tsconfig.json"),
       ...filesUnder(join(subgraphDir, "abis")),
       ...filesUnder(join(subgraphDir, "src")),
     ].sort();
@@ -301,3 +301,54 @@ export const waitForSync = (node: GraphNode, block: bigint | number, timeoutMs =
 /** Removes a work folder buildSubgraph made (relative to subgraph/). */
 export const removeWorkDir = (workDir: string, root: string = workspaceRoot()) =>
   rmSync(join(root, "subgraph", workDir), { recursive: true, force: true });
+
+export interface IndexerOptions {
+  readonly rpcUrl: string;
+  readonly deploymentFile: string;
+  /** Work folder relative to subgraph/ (gitignored), unique per suite: the manifest, build and gnd.log go there. */
+  readonly workDir: string;
+  /** More arguments for scripts/prepare.mjs (`--mapping`, `--prune`). */
+  readonly prepareArgs?: ReadonlyArray<string>;
+  /** Database name prefix (default tcm_test). */
+  readonly databasePrefix?: string;
+  /** The environment gnd runs with (default graphNodeEnv()). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Wait until gnd serves the subgraph (default true). */
+  readonly waitReady?: boolean;
+  readonly root?: string;
+}
+
+export interface Indexer extends GraphNode {
+  readonly database: string;
+  readonly ipfs: string;
+}
+
+/**
+ * The subgraph indexing a devnet, as one scoped resource: the devnet manifest built into `workDir`, a fresh database
+ * on the machine's Postgres, the IPFS endpoint (in memory) and `gnd dev` on free ports; released in reverse order
+ * (gnd stopped by PID, the endpoint closed, the database dropped, the work folder removed).
+ */
+export const indexer = (options: IndexerOptions) =>
+  Effect.gen(function* () {
+    const root = options.root ?? workspaceRoot();
+    yield* Effect.addFinalizer(() => Effect.sync(() => removeWorkDir(options.workDir, root)));
+    const { manifest } = yield* buildSubgraph({
+      deploymentFile: options.deploymentFile,
+      workDir: options.workDir,
+      root,
+      ...(options.prepareArgs === undefined ? {} : { prepareArgs: options.prepareArgs }),
+    });
+    const db = yield* database({ prefix: options.databasePrefix ?? "tcm_test" });
+    const ipfs = yield* ipfsEndpoint();
+    const node = yield* graphNode({
+      manifest,
+      rpcUrl: options.rpcUrl,
+      postgresUrl: db.url,
+      ipfs: ipfs.address,
+      logFile: join(root, "subgraph", options.workDir, "gnd.log"),
+      root,
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
+    if (options.waitReady !== false) yield* waitForSubgraph(node);
+    return { ...node, database: db.name, ipfs: ipfs.url } satisfies Indexer;
+  }).pipe(Effect.withSpan("Devnet.indexer"));

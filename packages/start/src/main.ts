@@ -1,14 +1,15 @@
 // `npm start`: the complete local TCM on one machine, until Ctrl-C. See `npm start -- --help` and the README.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ChainClient, Deployment } from "@tcm/chain";
-import { Devnet, NEWCOMER, deployDevnet, deploymentToJson, workspaceRoot } from "@tcm/chain/devnet";
+import { Devnet } from "@tcm/chain/devnet";
+import { NEWCOMER, deployDevnet, deploymentJson, startAnvil, workspaceRoot } from "@tcm/devnet";
 import { type IpfsEndpoint, startIpfs } from "@tcm/ipfs";
 import { Effect, Layer } from "effect";
 import { createPublicClient, formatUnits, http, parseEther } from "viem";
 import { FlagError, HELP, parseFlags } from "./flags.js";
 import { dropLeftoverDatabase, provideDatabase } from "./postgres.js";
-import { ProcessRegistry, StartError, choosePort, isAlive, readPidFile, sleep, tail, waitFor } from "./processes.js";
+import { ProcessRegistry, StartError, choosePort, isAlive, readPidFile, sleep, tail } from "./processes.js";
 import { startApi, startKeeper } from "./services.js";
 import { ROLES, simulate } from "./simulation.js";
 import { type GraphNode, buildSubgraph, startGraphNode, waitForSync } from "./subgraph.js";
@@ -51,40 +52,19 @@ const cleanUpAfterEarlierRun = async (pidFile: string) => {
     }
   }
   if (earlier.owner !== process.pid && !isAlive(earlier.owner)) {
-    const dropped = dropLeftoverDatabase(earlier.owner);
+    const dropped = await dropLeftoverDatabase(earlier.owner);
     if (dropped !== undefined) note(`dropped database ${dropped} left over from an earlier start`);
   }
 };
 
-/**
- * The anvil binary itself: node_modules/.bin/anvil is a Node wrapper that spawns it, and stopping a wrapper by PID
- * can leave the real anvil running.
- */
-const anvilBinary = (root: string) => {
-  const arch = process.arch === "x64" ? "amd64" : process.arch;
-  const native = join(root, "node_modules", "@foundry-rs", `anvil-${process.platform}-${arch}`, "bin", "anvil");
-  return existsSync(native) ? native : join(root, "node_modules", ".bin", "anvil");
-};
-
-const startAnvilProcess = async (registry: ProcessRegistry, root: string, port: number) => {
-  const { child, logFile } = registry.spawn(
-    "anvil",
-    anvilBinary(root),
-    ["--port", String(port), "--host", "127.0.0.1"],
-    { cwd: root },
+/** anvil (@tcm/devnet) on the chosen port, in a process group of its own, logging to the state folder. */
+const startAnvilProcess = async (registry: ProcessRegistry, port: number) => {
+  const logFile = join(registry.logDir, "anvil.log");
+  const node = await Effect.runPromise(
+    startAnvil({ port, logFile, detached: true }).pipe(Effect.mapError((e) => new StartError(e.message))),
   );
-  const url = `http://127.0.0.1:${port}`;
-  const client = createPublicClient({ transport: http(url, { retryCount: 0 }) });
-  await waitFor(
-    "anvil answering",
-    20_000,
-    async () => {
-      if (child.exitCode !== null) throw new StartError(`anvil exited (${child.exitCode}):\n${tail(logFile)}`);
-      return (await client.getChainId()) > 0 ? true : undefined;
-    },
-    100,
-  );
-  return { url, pid: child.pid!, logFile };
+  registry.add({ name: "anvil", pid: node.pid, logFile, group: true });
+  return node;
 };
 
 /** What `npm start` gives the newcomer's account (NEWCOMER) on top of what it has. */
@@ -179,7 +159,7 @@ const main = async () => {
     });
 
     const anvil = await step(`start anvil on 127.0.0.1:${ports.rpc} (automine; the simulation moves the clock)`, () =>
-      startAnvilProcess(registry, root, ports.rpc),
+      startAnvilProcess(registry, ports.rpc),
     );
 
     const deploymentFile = join(root, "contracts", "deployments", "devnet.json");
@@ -187,13 +167,17 @@ const main = async () => {
       "deploy the contracts and 3 demo projects (forge script DeployDevnet; compiles only what changed)",
       () =>
         Effect.runPromise(
-          deployDevnet({ rpcUrl: anvil.url, demoProjects: true, outFile: deploymentFile }).pipe(
-            Effect.mapError((e) => new StartError(`deploy failed: ${e.message}`)),
-          ),
+          deployDevnet({
+            rpcUrl: anvil.url,
+            demoProjects: true,
+            outFile: deploymentFile,
+            // A fresh clone compiles everything first (solc-js): minutes on a slow machine, seconds afterwards.
+            timeoutMs: 600_000,
+          }).pipe(Effect.mapError((e) => new StartError(`deploy failed: ${e.message}`))),
         ),
     );
     note(`${relative(root, deploymentFile)}:`);
-    note(JSON.stringify(deploymentToJson(deployment), null, 2));
+    note(JSON.stringify(deploymentJson(deployment), null, 2));
 
     let graphNode: GraphNode | undefined;
     let ipfs: IpfsEndpoint | undefined;

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freePort, isAlive, portIsFree as devnetPortIsFree, stopPid } from "@tcm/devnet";
+import { Effect } from "effect";
 
 /** A failure the user can act on: the message says what happened and what to do. */
 export class StartError extends Error {
@@ -10,33 +11,14 @@ export class StartError extends Error {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-};
+/** Whether the PID (or, negative, the process group) exists: @tcm/devnet's. */
+export { isAlive };
 
 /** Binds the port on 127.0.0.1 for a moment: true when nothing else holds it. */
-export const portIsFree = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
+export const portIsFree = (port: number): Promise<boolean> => Effect.runPromise(devnetPortIsFree(port));
 
-export const anyFreePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/** A free port on 127.0.0.1 (the OS picks it). */
+export const anyFreePort = (): Promise<number> => Effect.runPromise(freePort);
 
 /**
  * The port for one service: an explicit flag must be free (else a StartError naming the flag); without a flag the
@@ -87,7 +69,7 @@ export class ProcessRegistry {
 
   constructor(
     private readonly pidFile: string,
-    private readonly logDir: string,
+    readonly logDir: string,
   ) {}
 
   get processes(): ReadonlyArray<Managed> {
@@ -135,21 +117,8 @@ export class ProcessRegistry {
    * SIGTERM, then SIGKILL after `graceMs`; resolves once the PID is gone. With `group`, the signals go to the
    * process group the PID leads (so a child it started itself stops too).
    */
-  static async terminate(pid: number, graceMs = 5_000, group = false) {
-    const signal = (name: NodeJS.Signals) => {
-      try {
-        process.kill(group ? -pid : pid, name);
-      } catch {}
-    };
-    const groupAlive = () => isAlive(pid) || (group && isAlive(-pid));
-    if (!groupAlive()) return;
-    signal("SIGTERM");
-    const deadline = Date.now() + graceMs;
-    while (groupAlive() && Date.now() < deadline) await sleep(50);
-    if (groupAlive()) {
-      signal("SIGKILL");
-      while (groupAlive()) await sleep(20);
-    }
+  static terminate(pid: number, graceMs = 5_000, group = false): Promise<void> {
+    return Effect.runPromise(stopPid(pid, { graceMs, group }));
   }
 
   async stopAll(log: (message: string) => void) {

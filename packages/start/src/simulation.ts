@@ -7,7 +7,8 @@ import {
   uniswapV2PairAbi,
 } from "@tcm/chain";
 import { EPOCH_SECONDS, deployedWstEthOf, epochOf, epochStart } from "@tcm/domain";
-import { ANVIL_ACCOUNTS, Devnet } from "@tcm/chain/devnet";
+import { Devnet } from "@tcm/chain/devnet";
+import { ANVIL_ACCOUNTS } from "@tcm/devnet";
 import { Effect, Layer, ManagedRuntime } from "effect";
 import {
   type Address,
