@@ -15,7 +15,7 @@ export { gqlPromise as gql } from "./gql.js";
 export { ANVIL_ACCOUNTS, ANVIL_DEPLOYER, NEWCOMER } from "./accounts.js";
 export { forgeArtifact, foundryBinary, nodeBinary, workspaceRoot } from "./foundry.js";
 export { deploymentJson, writeDeploymentFile, type DevnetDeployment } from "./deploy.js";
-export { graphNodeEnv, removeWorkDir, type GraphNode } from "./graphNode.js";
+export { graphNodeEnv, removeWorkDir, type GraphNode, type Indexer, type IndexerOptions } from "./graphNode.js";
 export { databaseExists, psql, postgresAnswers, sharedPostgres, type Database } from "./postgres.js";
 export { isAlive } from "./processes.js";
 export type { AnvilInstance, AnvilOptions } from "./anvil.js";
@@ -68,5 +68,13 @@ export const startDevnet = async (
 };
 
 /** The IPFS endpoint graph-node needs (in memory unless `dir`); `close()` stops it. */
+/** The subgraph indexing a devnet (build, database, IPFS, gnd dev; `indexer`); `close()` undoes it all. */
+export const startIndexer = async (
+  options: G.IndexerOptions,
+): Promise<G.Indexer & { readonly close: () => Promise<void> }> => {
+  const held = await hold(G.indexer(options));
+  return { ...held.value, close: held.close };
+};
+
 export const startIpfsEndpoint = (options?: { readonly port?: number; readonly dir?: string }) =>
   hold(G.ipfsEndpoint(options));
