@@ -103,7 +103,9 @@ const make = Effect.gen(function* () {
       const rebases = yield* rebaseBlocks(before, block).pipe(Effect.orElseSucceed(() => null));
       const points = rebases === null ? null : [...new Set([before, ...rebases, block])];
       const flags = points === null ? [null] : yield* Effect.forEach(points, deficitAt, { concurrency: 4 });
-      const inDeficit = flags.includes(true) ? true : flags.includes(null) ? null : false;
+      // Unknown only when the day's own close cannot be read (a pruned node); an earlier point that cannot be read is
+      // one before the machine was fully deployed (no deficit there).
+      const inDeficit = flags.includes(true) ? true : flags.at(-1) === null ? null : false;
       const state: DayCloseState = { block, inDeficit };
       if (!running && inDeficit !== null) {
         if (closed.size >= MAX_KEPT) closed.clear();

@@ -510,7 +510,7 @@ export const sdl = /* GraphQL */ `
     Whether the machine was in deficit (DESIGN §2.1: shares held below what principal and assigned yield need) at
     any time of the day. The contract's deficitStatus (@tcm/chain) changes only when stETH's balances move, so it is
     read where the day starts (the previous day's last block), after each stETH rebase of the day (Lido's
-    TokenRebased, the devnet mock's Rebased) and at closeBlock. null when the RPC no longer serves those blocks' state
+    TokenRebased, the devnet mock's Rebased) and at closeBlock. null when the RPC no longer serves closeBlock's state
     (an archive node does). Consecutive true days are the deficit periods.
     """
     inDeficit: Boolean
