@@ -2,7 +2,7 @@
  * Every command against a real anvil with the forge deployment: the `tcm` binary runs as a child process with
  * --rpc/--deployment and TCM_PRIVATE_KEY, and the chain is read afterwards to check what it did.
  */
-import { ANVIL_ACCOUNTS, NEWCOMER } from "@tcm/chain/devnet";
+import { ANVIL_ACCOUNTS, NEWCOMER } from "@tcm/devnet";
 import { mockStETHAbi, projectTokenAbi, technoCapitalMachineAbi } from "@tcm/chain";
 import { Effect } from "effect";
 import { readFileSync, writeFileSync } from "node:fs";

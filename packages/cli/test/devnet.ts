@@ -1,46 +1,17 @@
-/** Test support: one anvil + forge deployment per test file, and a runner for the real `tcm` binary. */
-import {
-  ANVIL_ACCOUNTS,
-  type AnvilInstance,
-  deployDevnet,
-  deploymentToJson,
-  startAnvil,
-  stopAnvil,
-} from "@tcm/chain/devnet";
-import type { DeploymentInfo } from "@tcm/chain";
-import { Effect } from "effect";
+/** Test support: one devnet per test file (@tcm/devnet: anvil, the forge deploy, its file) and a runner for `tcm`. */
+import { ANVIL_ACCOUNTS, type Devnet, startDevnet } from "@tcm/devnet/promise";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const BIN = fileURLToPath(new URL("../bin/tcm.mjs", import.meta.url));
 
-export interface TestNet {
-  readonly node: AnvilInstance;
-  readonly deployment: DeploymentInfo;
-  readonly deploymentFile: string;
-}
+/** anvil, the deployment and its file (in a temporary folder of its own, removed by stopNet). */
+export type TestNet = Devnet & { readonly close: () => Promise<void> };
 
-export const startNet = async (options: { readonly demoProjects?: boolean } = {}): Promise<TestNet> => {
-  const node = await Effect.runPromise(startAnvil());
-  try {
-    const deployment = await Effect.runPromise(
-      deployDevnet({ rpcUrl: node.url, demoProjects: options.demoProjects ?? true }),
-    );
-    const dir = mkdtempSync(join(tmpdir(), "tcm-cli-"));
-    const deploymentFile = join(dir, "deployment.json");
-    writeFileSync(deploymentFile, JSON.stringify(deploymentToJson(deployment), null, 2));
-    return { node, deployment, deploymentFile };
-  } catch (error) {
-    await Effect.runPromise(stopAnvil(node.pid));
-    throw error;
-  }
-};
+export const startNet = (options: { readonly demoProjects?: boolean } = {}): Promise<TestNet> =>
+  startDevnet({ demoProjects: options.demoProjects ?? true });
 
-export const stopNet = (net: TestNet | undefined) =>
-  net ? Effect.runPromise(stopAnvil(net.node.pid)) : Promise.resolve();
+export const stopNet = (net: TestNet | undefined) => net?.close() ?? Promise.resolve();
 
 export interface RunResult {
   readonly code: number | null;

@@ -4,7 +4,7 @@
  */
 import { NodeContext } from "@effect/platform-node";
 import { technoCapitalMachineAbi } from "@tcm/chain";
-import { ANVIL_ACCOUNTS } from "@tcm/chain/devnet";
+import { ANVIL_ACCOUNTS } from "@tcm/devnet";
 import { ConfigProvider, Effect } from "effect";
 import { type PublicClient, createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";

@@ -67,7 +67,6 @@ export const startDevnet = async (
   return { ...held.value, close: held.close };
 };
 
-/** The IPFS endpoint graph-node needs (in memory unless `dir`); `close()` stops it. */
 /** The subgraph indexing a devnet (build, database, IPFS, gnd dev; `indexer`); `close()` undoes it all. */
 export const startIndexer = async (
   options: G.IndexerOptions,
@@ -76,5 +75,6 @@ export const startIndexer = async (
   return { ...held.value, close: held.close };
 };
 
+/** The IPFS endpoint graph-node needs (in memory unless `dir`); `close()` stops it. */
 export const startIpfsEndpoint = (options?: { readonly port?: number; readonly dir?: string }) =>
   hold(G.ipfsEndpoint(options));
