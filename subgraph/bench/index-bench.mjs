@@ -13,7 +13,7 @@
 // GND_LIB_BACKTRACE=1 keeps the inherited environment, to measure that (bench/RESULTS.md).
 //
 // Usage (from subgraph/, after `graph codegen` and `nx run contracts:build`; `npx nx run subgraph:bench` does both):
-//   node bench/index-bench.mjs [--events N] [--shape tx|packed] [--floors] [--mapping <file>] [--ipfs host:port]
+//   node --import tsx bench/index-bench.mjs [--events N] [--shape tx|packed] [--floors] [--mapping <file>] [--ipfs host:port]
 // --floors also indexes with the two floor mappings of bench/floors/ (event records only; records + positions),
 // --mapping with another mapping, on the same chain. Needs PostgreSQL on PGHOST:PGPORT (default 127.0.0.1:5432, trust
 // auth). Without --ipfs it uses the probe-only IPFS stand-in of test/e2e.mjs (gnd dev only probes IPFS at start; this
@@ -271,7 +271,7 @@ async function indexOnce(label, rpcUrl, deploymentFile, head, options) {
   }
   const syncedAt = Date.now();
   const { ops, handlers } = await nodeMetrics(node.metrics);
-  await stop(node.child);
+  await stop(node);
   const writes = entityOperations(node.logFile);
   ops["writes"] = writes.total;
   return {
@@ -291,7 +291,7 @@ async function main() {
   try {
     log(`load average before: ${load()}`);
     const rpcUrl = await startAnvil(["--accounts", String(USERS + 2)]);
-    const deployment = deploy(rpcUrl);
+    const deployment = await deploy(rpcUrl);
     const deploymentFile = deployment.file;
     const began = Date.now();
     const { events, head, counts, byBlock } = await generate(rpcUrl, deployment);

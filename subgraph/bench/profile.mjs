@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Profiling harness for the indexing benchmark (not a test). Two commands:
 //
-//   node bench/profile.mjs chain
+//   node --import tsx bench/profile.mjs chain
 //     starts anvil, deploys, generates the benchmark's history (bench/index-bench.mjs generate()), writes
 //     bench/.out/chain.json ({ rpcUrl, deploymentFile, head, events }) and keeps anvil running until Ctrl-C / SIGTERM.
 //
-//   node bench/profile.mjs index [--mapping <file>] [--label <name>] [--dump <file.json>] [--metrics <file.txt>]
+//   node --import tsx bench/profile.mjs index [--mapping <file>] [--label <name>] [--dump <file.json>] [--metrics <file.txt>]
 //     indexes that chain once with gnd dev (fresh database; the mapping of the manifest, default the real one),
 //     prints the time to fully synced and a breakdown from graph-node's Prometheus metrics (handler time per
 //     handler, deployment_sync_secs sections, host export timings), optionally dumps every entity through GraphQL
@@ -33,7 +33,7 @@ const log = (message) => process.stdout.write(`profile: ${message}\n`);
 async function chain() {
   mkdirSync(OUT, { recursive: true });
   const rpcUrl = await startAnvil(["--accounts", "50"]);
-  const deployment = deploy(rpcUrl);
+  const deployment = await deploy(rpcUrl);
   const { events, head } = await generate(rpcUrl, deployment);
   writeFileSync(
     CHAIN,
@@ -112,7 +112,7 @@ async function index() {
     workDir: `bench/.out/profile-${label}`,
     mapping: arg("--mapping"),
   });
-  const metricsPort = node.child.spawnargs[node.child.spawnargs.indexOf("--metrics-port") + 1];
+  const metricsPort = new URL(node.metrics).port;
   // --perf <file>: samples gnd (call graphs) until synced; read with `perf report -i <file> --no-children`.
   const perf = arg("--perf")
     ? spawn(
@@ -123,7 +123,7 @@ async function index() {
           process.env.PERF_FREQ ?? "499",
           ...(process.env.PERF_CG ? ["--call-graph", process.env.PERF_CG] : ["-g"]),
           "-p",
-          String(node.child.pid),
+          String(node.pid),
           "-o",
           arg("--perf"),
         ],
@@ -198,7 +198,7 @@ async function index() {
     }
   } finally {
     if (perf && perf.exitCode === null) perf.kill("SIGINT");
-    await stop(node.child);
+    await stop(node);
   }
 }
 
@@ -206,7 +206,9 @@ try {
   if (process.argv[2] === "chain") await chain();
   else if (process.argv[2] === "index") await index();
   else
-    throw new Error("usage: node bench/profile.mjs chain | index [--mapping f] [--label l] [--dump f] [--metrics f]");
+    throw new Error(
+      "usage: node --import tsx bench/profile.mjs chain | index [--mapping f] [--label l] [--dump f] [--metrics f]",
+    );
 } catch (error) {
   process.stderr.write(`profile: ERROR ${error.stack ?? error}\n`);
   process.exitCode = 1;

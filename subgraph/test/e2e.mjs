@@ -2,41 +2,39 @@
 // End-to-end: the real contracts on anvil, a scripted multi-day scenario, the real graph-node (gnd dev) indexing it,
 // and every indexed total compared, to the wei, with the contracts' own views at the same block.
 //
-// Run from subgraph/ (the Nx target subgraph:test does, after codegen): node test/e2e.mjs
+// Run from subgraph/ (the Nx target subgraph:test does, after codegen): node --import tsx test/e2e.mjs
+// (tsx: the devnet harness, @tcm/devnet, is TypeScript).
 // Needs PostgreSQL on PGHOST:PGPORT (default 127.0.0.1:5432, trust auth); everything else comes from node_modules.
 // Every process it starts is stopped by PID, and its database and deployment file are removed, whatever happens.
-// bench/index-bench.mjs reuses the helpers exported here (anvil, deploy, gnd dev, sync wait, teardown).
+// bench/index-bench.mjs and bench/profile.mjs reuse the helpers exported here (anvil, deploy, gnd dev, sync wait,
+// teardown), all thin wrappers over @tcm/devnet.
 
-import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import { createServer as createNetServer } from "node:net";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  deployDevnet,
+  deploymentJson,
+  gql as devnetGql,
+  graphNodeEnv as devnetGraphNodeEnv,
+  hold,
+  psql as devnetPsql,
+  startAnvil as devnetStartAnvil,
+  stopPid,
+  waitForSync as devnetWaitForSync,
+} from "@tcm/devnet/promise";
+import { anvil, indexer } from "@tcm/devnet";
 import { createPublicClient, createWalletClient, http, maxUint256, parseEther } from "viem";
 import { foundry } from "viem/chains";
 
 const SUBGRAPH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const ROOT = resolve(SUBGRAPH_DIR, "..");
-const BIN = join(ROOT, "node_modules/.bin");
-const PG_HOST = process.env.PGHOST ?? "127.0.0.1";
-const PG_PORT = process.env.PGPORT ?? "5432";
-const PG_USER = process.env.PGUSER ?? "postgres";
 // forge may only write deployment files inside contracts/deployments (foundry.toml fs_permissions); *.json there is gitignored.
 const DEPLOYMENT_FILE = join(ROOT, `contracts/deployments/e2e-${process.pid}-${randomBytes(3).toString("hex")}.json`);
-// anvil's well-known first dev key: the devnet deployer and guardian.
-const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const DAY = 86_400;
 const TIMEOUT_MS = 150_000;
 const GAS_LIMIT = 5_000_000n;
-
-// The platform binaries themselves, not npm's node wrappers in .bin, so that a PID we stop is the real process.
-const nativeBinary = (tool) => {
-  const native = join(ROOT, `node_modules/@foundry-rs/${tool}-linux-amd64/bin/${tool}`);
-  return existsSync(native) ? native : join(BIN, tool);
-};
-const DEPLOY_TIMEOUT_MS = 300_000; // forge may have to recompile (solc-js) while others build the contracts
 
 const abi = (name) => JSON.parse(readFileSync(join(SUBGRAPH_DIR, "abis", `${name}.json`), "utf8"));
 const machineAbi = abi("TechnoCapitalMachine");
@@ -47,47 +45,21 @@ const pairAbi = abi("UniswapV2Pair");
 const log = (message) => process.stdout.write(`e2e: ${message}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export const freePort = () =>
-  new Promise((resolvePort, reject) => {
-    const server = createNetServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-
 /** Runs `sql` with psql against `database` (default postgres); the bench reads a run's tables through it. */
-export const psql = (sql, database = "postgres") =>
-  spawnSync(
-    "psql",
-    ["-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-d", database, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
-    { encoding: "utf8" },
-  );
+export const psql = (sql, database = "postgres") => devnetPsql(sql, { database });
 
 // ------------------------------------------------------------------ teardown registry
 
-const children = [];
 const cleanups = [];
-export const start = (command, args, options = {}) => {
-  const child = spawn(command, args, { stdio: "ignore", ...options });
-  children.push(child);
-  return child;
+/** Holds a @tcm/devnet scoped resource until teardown. */
+const keep = async (resource) => {
+  const held = await hold(resource);
+  cleanups.push(held.close);
+  return held.value;
 };
-/** Stops one child by its PID: SIGTERM, then SIGKILL after 5 s. */
-export const stop = async (child) => {
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill("SIGTERM");
-    const exited = await Promise.race([
-      new Promise((r) => child.once("exit", () => r(true))),
-      sleep(5000).then(() => false),
-    ]);
-    if (!exited) child.kill("SIGKILL");
-  }
-};
+/** Stops a process this script started (anvil, gnd: anything with a pid) by its PID: SIGTERM, then SIGKILL. */
+export const stop = (processLike) => stopPid(processLike.pid, { graceMs: 5_000 });
 export const teardown = async () => {
-  for (const child of children.reverse()) await stop(child);
   for (const cleanup of cleanups.reverse()) {
     try {
       await cleanup();
@@ -95,207 +67,57 @@ export const teardown = async () => {
       process.stderr.write(`e2e: cleanup failed: ${error.message}\n`);
     }
   }
+  cleanups.length = 0;
 };
 
-// ------------------------------------------------------------------ pieces
+// ------------------------------------------------------------------ pieces (@tcm/devnet)
 
+/** anvil on a free port (stopped at teardown); `extraArgs` may hold `--accounts <n>`. */
 export async function startAnvil(extraArgs = []) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  start(nativeBinary("anvil"), ["--port", String(port), "--silent", ...extraArgs]);
-  const client = createPublicClient({ chain: foundry, transport: http(url) });
-  for (let i = 0; i < 100; i++) {
-    try {
-      await client.getBlockNumber();
-      return url;
-    } catch {
-      await sleep(100);
-    }
-  }
-  throw new Error(`anvil did not answer on ${url}`);
+  const at = extraArgs.indexOf("--accounts");
+  const accounts = at === -1 ? undefined : Number(extraArgs[at + 1]);
+  const node = await keep(anvil(accounts === undefined ? {} : { accounts }));
+  return node.url;
 }
 
-export function deploy(rpcUrl) {
+/** The devnet deploy with the demo projects; the deployment file (removed at teardown) is `file`. */
+export async function deploy(rpcUrl) {
   cleanups.push(() => rmSync(DEPLOYMENT_FILE, { force: true }));
-  const result = spawnSync(
-    nativeBinary("forge"),
-    [
-      "script",
-      "script/Deploy.s.sol:DeployDevnet",
-      "--rpc-url",
-      rpcUrl,
-      "--broadcast",
-      "--slow",
-      "--private-key",
-      DEPLOYER_KEY,
-    ],
-    {
-      cwd: join(ROOT, "contracts"),
-      encoding: "utf8",
-      timeout: DEPLOY_TIMEOUT_MS,
-      killSignal: "SIGKILL",
-      env: { ...process.env, DEPLOYMENT_FILE, TCM_DEMO_PROJECTS: "true" },
-    },
-  );
-  if (result.error) throw new Error(`forge script did not finish: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`forge script failed:\n${result.stdout}\n${result.stderr}`);
-  return { ...JSON.parse(readFileSync(DEPLOYMENT_FILE, "utf8")), file: DEPLOYMENT_FILE };
+  const deployment = await deployDevnet({ rpcUrl, demoProjects: true, outFile: DEPLOYMENT_FILE, timeoutMs: 300_000 });
+  return { ...deploymentJson(deployment), file: DEPLOYMENT_FILE };
 }
 
-// A stand-in IPFS endpoint, FOR THIS TEST ONLY: gnd dev refuses to start without an IPFS server, and probes it with
-// `HEAD /ipfs/<empty directory CID>` (gateway) or `POST /api/v0/version` (RPC); it then reads the subgraph from the
-// build folder, and this subgraph never calls ipfs.cat. So both probes answer 200 and everything else 404. The real
-// IPFS endpoint of `npm start` is not this stub.
-export async function startIpfsStub() {
-  const server = createServer((req, res) => {
-    if (req.method === "HEAD" && req.url === "/ipfs/QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn")
-      return res.writeHead(200).end();
-    if (req.method === "POST" && req.url?.startsWith("/api/v0/version")) {
-      return res.writeHead(200, { "content-type": "application/json" }).end('{"Version":"0.0.0-e2e-stub"}');
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  cleanups.push(() => new Promise((r) => server.close(r)));
-  return server.address().port;
-}
-
-/**
- * The environment gnd runs with: ours, but with anyhow/std library backtraces off (`RUST_LIB_BACKTRACE=0`).
- * With `RUST_BACKTRACE=1` inherited (set on these machines; graph-node's production image does not set it), graph-node
- * 0.45 captures a full stack trace on every read of WASM memory (its heap `read` builds its out-of-bounds error
- * eagerly, `ok_or(anyhow!(…))`), so every field a mapping passes to `store.set` or a BigInt host call costs a
- * backtrace through the JIT frames: ≈ 10× slower indexing (see README.md, benchmark). Panics still print their
- * backtrace (that is `RUST_BACKTRACE`). `GND_LIB_BACKTRACE=1` keeps the inherited behaviour, to measure it.
- */
-export const graphNodeEnv = () =>
-  process.env.GND_LIB_BACKTRACE === "1" ? { ...process.env } : { ...process.env, RUST_LIB_BACKTRACE: "0" };
+/** The environment gnd runs with (@tcm/devnet's graphNodeEnv: RUST_LIB_BACKTRACE=0 unless GND_LIB_BACKTRACE=1). */
+export const graphNodeEnv = devnetGraphNodeEnv;
 
 /**
  * Builds the devnet manifest for `deploymentFile` into `workDir` (relative to subgraph/) and starts gnd dev on it
- * with a fresh database and free ports. `mapping` swaps the mapping file (the benchmark's no-op run); `prune`
- * overrides the manifest's indexerHints.prune (the benchmark's `never`).
+ * with a fresh database, the IPFS endpoint and free ports (@tcm/devnet's indexer; all undone at teardown). `mapping`
+ * swaps the mapping file (the benchmark's no-op run); `prune` overrides the manifest's indexerHints.prune.
  */
 export async function startGraphNode(
   rpcUrl,
   deploymentFile,
-  { workDir = "test/.e2e", mapping, prune, ipfs, env = graphNodeEnv() } = {},
+  { workDir = "test/.e2e", mapping, prune, env = graphNodeEnv() } = {},
 ) {
-  const WORK_DIR = join(SUBGRAPH_DIR, workDir);
-  mkdirSync(WORK_DIR, { recursive: true });
-  const manifest = `${workDir}/subgraph.yaml`;
-  const prepareArgs = [
-    "devnet",
-    deploymentFile,
-    "--out",
-    manifest,
-    ...(mapping ? ["--mapping", mapping] : []),
-    ...(prune ? ["--prune", prune] : []),
-  ];
-  const prepared = spawnSync(process.execPath, [join(SUBGRAPH_DIR, "scripts/prepare.mjs"), ...prepareArgs], {
-    encoding: "utf8",
-  });
-  if (prepared.status !== 0) throw new Error(`prepare failed: ${prepared.stderr}`);
-  const built = spawnSync(join(BIN, "graph"), ["build", manifest, "--output-dir", `${workDir}/build`], {
-    cwd: SUBGRAPH_DIR,
-    encoding: "utf8",
-  });
-  if (built.status !== 0) throw new Error(`graph build failed:\n${built.stdout}${built.stderr}`);
-
-  const DATABASE = `tcm_e2e_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const created = psql(`CREATE DATABASE ${DATABASE} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
-  if (created.status !== 0)
-    throw new Error(`cannot create database ${DATABASE}: ${created.error?.message ?? created.stderr}`);
-  cleanups.push(() => {
-    const dropped = psql(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    if (dropped.status !== 0) throw new Error(`could not drop ${DATABASE}: ${dropped.stderr}`);
-  });
-
-  const ipfsEndpoint = ipfs ?? `127.0.0.1:${await startIpfsStub()}`;
-  const [httpPort, adminPort, indexPort, metricsPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  const logFile = join(WORK_DIR, "gnd.log");
-  const out = openSync(logFile, "w");
-  cleanups.push(() => closeSync(out));
-  const startedAt = Date.now();
-  const child = start(
-    join(BIN, "gnd"),
-    [
-      "dev",
-      "--manifests",
-      manifest,
-      "--ethereum-rpc",
-      `devnet:${rpcUrl}`,
-      // gnd wants a password in the URL even under trust auth; any value will do.
-      "--postgres-url",
-      `postgresql://${PG_USER}:unused@${PG_HOST}:${PG_PORT}/${DATABASE}`,
-      "--ipfs",
-      ipfsEndpoint,
-      "--http-port",
-      String(httpPort),
-      "--admin-port",
-      String(adminPort),
-      "--index-node-port",
-      String(indexPort),
-      "--metrics-port",
-      String(metricsPort),
-    ],
-    { cwd: SUBGRAPH_DIR, stdio: ["ignore", out, out], env },
+  return keep(
+    indexer({
+      rpcUrl,
+      deploymentFile,
+      workDir,
+      prepareArgs: [...(mapping ? ["--mapping", mapping] : []), ...(prune ? ["--prune", prune] : [])],
+      databasePrefix: "tcm_e2e",
+      env,
+      waitReady: false,
+    }),
   );
-  return {
-    graphql: `http://127.0.0.1:${httpPort}/subgraphs/name/subgraph-0`,
-    status: `http://127.0.0.1:${indexPort}/graphql`,
-    metrics: `http://127.0.0.1:${metricsPort}/metrics`,
-    database: DATABASE,
-    logFile,
-    startedAt,
-    child,
-  };
 }
 
-export async function gql(url, query) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query }),
-  });
-  const body = await response.json();
-  if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
+export const gql = devnetGql;
 
-export async function waitForSync(node, targetBlock, deadline) {
-  let last = "no answer yet";
-  while (Date.now() < deadline) {
-    try {
-      const { indexingStatuses } = await gql(
-        node.status,
-        "{ indexingStatuses { synced health fatalError { message } chains { latestBlock { number } } } }",
-      );
-      const status = indexingStatuses[0];
-      if (status) {
-        if (status.health === "failed") throw new Error(`subgraph failed: ${status.fatalError?.message}`);
-        const latest = Number(status.chains[0]?.latestBlock?.number ?? -1);
-        last = `latest ${latest}, synced ${status.synced}, health ${status.health}`;
-        if (latest >= targetBlock) {
-          // The index-node status can run ahead of what queries see; wait until GraphQL itself serves the block.
-          const { _meta } = await gql(node.graphql, "{ _meta { block { number } } }");
-          if (_meta.block.number >= targetBlock) return;
-          last += `, GraphQL at ${_meta.block.number}`;
-        }
-      }
-    } catch (error) {
-      if (String(error.message).startsWith("subgraph failed")) throw error;
-      last = error.message;
-    }
-    await sleep(250);
-  }
-  throw new Error(`graph-node did not reach block ${targetBlock} in time (${last})`);
-}
+/** Resolves once graph-node's GraphQL serves `targetBlock`; `deadline` is a Date.now() value. */
+export const waitForSync = (node, targetBlock, deadline) =>
+  devnetWaitForSync(node, targetBlock, Math.max(0, deadline - Date.now()));
 
 // ------------------------------------------------------------------ scenario
 
@@ -668,7 +490,7 @@ async function main() {
     const began = Date.now();
     const rpcUrl = await startAnvil();
     log(`anvil at ${rpcUrl}`);
-    const deployment = deploy(rpcUrl);
+    const deployment = await deploy(rpcUrl);
     log(
       `deployed machine ${deployment.machine} (block ${deployment.deployBlock}) in ${((Date.now() - began) / 1000).toFixed(1)} s`,
     );
