@@ -5,17 +5,24 @@
  * returns for the same fields; an unknown project and a malformed address must say so in words. Screenshots go to
  * test-artifacts/.
  */
-import { deploymentToJson } from "@tcm/chain/devnet";
+import { type Indexer, waitForSync } from "@tcm/devnet/promise";
 import { Option } from "effect";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { createPublicClient, formatUnits, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Api, type Chain, data, gql, startApi, startChain } from "../../../services/api/test/harness.js";
+import {
+  type Api,
+  type Chain,
+  data,
+  gql,
+  startApi,
+  startChain,
+  startSubgraph,
+} from "../../../services/api/test/harness.js";
 import { planDepositors, simulate } from "../../start/src/simulation.js";
 import { API_SUMMARY_QUERY } from "../../start/src/summary.js";
 
@@ -27,15 +34,6 @@ const available =
   existsSync(executablePath) &&
   existsSync(join(root, "node_modules/.bin/gnd")) &&
   spawnSync("psql", ["--version"], { encoding: "utf8" }).status === 0;
-
-interface GraphNode {
-  readonly graphql: string;
-}
-interface E2E {
-  startGraphNode(rpcUrl: string, deploymentFile: string, options: { workDir: string }): Promise<GraphNode>;
-  waitForSync(node: GraphNode, block: number, deadline: number): Promise<void>;
-  teardown(): Promise<void>;
-}
 
 const DAYS = 3;
 const DEPOSITORS = 8;
@@ -54,38 +52,39 @@ interface Series {
 describe.skipIf(!available)("the dashboard in a browser, against a devnet with history", () => {
   let chain: Chain;
   let api: Api;
-  let e2e: E2E;
+  let node: Indexer & { readonly close: () => Promise<void> };
   let browser: Browser;
   let page: Page;
-  const dir = mkdtempSync(join(tmpdir(), "tcm-dashboard-"));
   const workDir = `test/.e2e-dashboard-${process.pid}`;
 
+  // The set-up in steps, each a hook of its own within the hook time limit.
   beforeAll(async () => {
     expect(
       built,
       "packages/dashboard/dist is missing: the nx test target builds it first (npx nx run dashboard:test)",
     ).toBe(true);
     mkdirSync(artifacts, { recursive: true });
-    e2e = (await import(pathToFileURL(join(root, "subgraph/test/e2e.mjs")).href)) as E2E;
     chain = await startChain();
-    const file = join(dir, "deployment.json");
-    writeFileSync(file, JSON.stringify(deploymentToJson(chain.deployment)));
     // graph-node starts (and indexes as blocks arrive) while the days are simulated.
-    const [node] = await Promise.all([
-      e2e.startGraphNode(chain.node.url, file, { workDir }),
-      simulate({
-        rpcUrl: chain.node.url,
-        deployment: chain.deployment,
-        deploymentFile: file,
-        days: DAYS,
-        depositors: DEPOSITORS,
-        stepsPerDay: 3,
-        keeperRunning: () => false,
-        log: () => {},
-      }),
-    ]);
+    node = await startSubgraph(chain, workDir, { waitReady: false });
+  });
+
+  beforeAll(async () => {
+    await simulate({
+      rpcUrl: chain.node.url,
+      deployment: chain.deployment,
+      deploymentFile: chain.deploymentFile,
+      days: DAYS,
+      depositors: DEPOSITORS,
+      stepsPerDay: 3,
+      keeperRunning: () => false,
+      log: () => {},
+    });
     const head = await createPublicClient({ transport: http(chain.node.url) }).getBlockNumber({ cacheTime: 0 });
-    await e2e.waitForSync(node, Number(head), Date.now() + 60_000);
+    await waitForSync(node, head, 90_000);
+  });
+
+  beforeAll(async () => {
     api = await startApi(chain, { subgraphUrl: Option.some(new URL(node.graphql)), subgraphMaxLagBlocks: 0 });
     // As under `npm start`, whose summary is read from the API before it prints the dashboard's URL.
     await data(api, API_SUMMARY_QUERY);
@@ -94,15 +93,13 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  }, 110_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
     await api?.stop();
-    await e2e?.teardown();
+    await node?.close();
     await chain?.stop();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(join(root, "subgraph", workDir), { recursive: true, force: true });
   });
 
   /** Opens a page of the dashboard and waits until it settles (ready, empty or error). */
