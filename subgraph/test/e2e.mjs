@@ -20,7 +20,6 @@ import {
   graphNodeEnv as devnetGraphNodeEnv,
   hold,
   psql as devnetPsql,
-  startAnvil as devnetStartAnvil,
   stopPid,
   waitForSync as devnetWaitForSync,
 } from "@tcm/devnet/promise";
@@ -43,7 +42,6 @@ const tokenAbi = abi("ProjectToken");
 const pairAbi = abi("UniswapV2Pair");
 
 const log = (message) => process.stdout.write(`e2e: ${message}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `sql` with psql against `database` (default postgres); the bench reads a run's tables through it. */
 export const psql = (sql, database = "postgres") => devnetPsql(sql, { database });
