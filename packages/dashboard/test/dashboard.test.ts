@@ -182,7 +182,7 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
     const r = await data(
       api,
       `{ protocol { totalPrincipal projectCount totals { depositorCount deploymentRatioDecimal }
-      daily(first: 100) { dayId deploymentRatioDecimal dailyWstEthWrapped dailyWstEthDeployed totalPrincipal depositorCount } } }`,
+      daily(first: 100) { dayId deploymentRatioDecimal dailyWstEthWrapped dailyWstEthDeployed totalPrincipal depositorCount projectCount inDeficit } } }`,
     );
     const days = [...r.protocol.daily].reverse();
     expect(days.length).toBeGreaterThanOrEqual(DAYS);
@@ -205,6 +205,31 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
     const principal = await series("protocol-principal");
     expect(principal[0]!.data).toEqual(days.map((d: { totalPrincipal: string }) => n(d.totalPrincipal)));
     expect(principal[1]!.data).toEqual(days.map((d: { depositorCount: number }) => d.depositorCount));
+    expect(principal[2]!.data).toEqual(days.map((d: { projectCount: number }) => d.projectCount));
+    // Deficit periods: the simulation's negative rebase at the end of its day 2 puts the machine in deficit until the
+    // next positive rebase; each run of such days is one red band, from the close before its first day to its last
+    // day's close, on the deployment ratio's chart.
+    const flags = days.map((d: { inDeficit: boolean | null }) => d.inDeficit);
+    expect(flags).toContain(true);
+    expect(flags.at(-1)).toBe(false);
+    const labels = days.map((d: { dayId: number }) => new Date(d.dayId * 86_400_000).toISOString().slice(0, 10));
+    const bands: Array<[string, string]> = [];
+    flags.forEach((flag: boolean | null, i: number) => {
+      if (flag === true && flags[i - 1] !== true) bands.push([labels[Math.max(i - 1, 0)]!, labels[i]!]);
+      else if (flag === true) bands.at(-1)![1] = labels[i]!;
+    });
+    for (const chart of ["protocol-ratio"]) {
+      const drawn = await page.evaluate(
+        (name) =>
+          (
+            window.__tcmCharts[name]!.getOption() as {
+              series: Array<{ markArea?: { data: Array<[{ xAxis: string }, { xAxis: string }]> } }>;
+            }
+          ).series[0]!.markArea!.data.map(([from, to]) => [from.xAxis, to.xAxis]),
+        chart,
+      );
+      expect(drawn, chart).toEqual(bands);
+    }
     // Headline figures and the projects table.
     expect(await text("[data-figure=depositors] .value")).toBe(String(r.protocol.totals.depositorCount));
     expect(await text("[data-figure=projects] .value")).toBe(String(r.protocol.projectCount));
@@ -216,22 +241,53 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
     expect(await open("#/project/1")).toBe("ready");
     const r = await data(
       api,
-      `{ project(id: "1") { symbol launchPriceDecimal emittedSupply totals { cumulativeClaimed } token { totalSupply decimals }
-      daily(first: 100) { dayId poolPriceClose reserveWstEth reserveTokens pendingWstEth cumulativeWstEthDeployed }
+      `{ project(id: "1") { symbol launchPriceDecimal polShareDecimal token { totalSupply decimals }
+      daily(first: 100) { dayId priceOpen priceHigh priceLow priceClose reserveWstEth polShareDecimal pendingWstEth
+        cumulativeWstEthDeployed emissionScheduled emissionMinted cumulativeContributorClaimed }
       harvests(first: 100) { timestamp pendingWstEth } deploySteps(first: 100) { timestamp pendingOut } } }`,
     );
     const p = r.project;
     const days = [...p.daily].reverse();
     expect(days.length).toBeGreaterThanOrEqual(DAYS);
-    const [price, launch] = await series("project-price");
-    expect(price!.data).toEqual(
-      days.map((d: { poolPriceClose: string | null }) => (d.poolPriceClose === null ? null : Number(d.poolPriceClose))),
+    // Daily candles (ECharts' order: open, close, low, high; "-" on a day without a step after the opening) and the
+    // launch price as a line across them.
+    const price = (v: string | null) => (v === null ? "-" : Number(v));
+    const [candles] = await series("project-price");
+    expect(candles!.type).toBe("candlestick");
+    expect(candles!.data).toEqual(
+      days.map((d: Record<string, string | null>) => [
+        price(d["priceOpen"]!),
+        price(d["priceClose"]!),
+        price(d["priceLow"]!),
+        price(d["priceHigh"]!),
+      ]),
     );
-    expect(price!.data.filter((v) => v !== null).length).toBeGreaterThan(0);
-    expect(launch!.data).toEqual(days.map(() => Number(p.launchPriceDecimal)));
+    expect(candles!.data.filter((c) => (c as unknown[])[0] !== "-").length).toBeGreaterThan(0);
+    const launch = await page.evaluate(
+      () =>
+        (
+          window.__tcmCharts["project-price"]!.getOption() as {
+            series: Array<{ markLine: { data: Array<{ yAxis: number }> } }>;
+          }
+        ).series[0]!.markLine.data[0]!.yAxis,
+    );
+    expect(launch).toBe(Number(p.launchPriceDecimal));
     const depth = await series("project-depth");
     expect(depth[0]!.data).toEqual(days.map((d: { reserveWstEth: string }) => n(d.reserveWstEth)));
-    expect(depth[1]!.data).toEqual(days.map((d: { reserveTokens: string }) => n(d.reserveTokens, p.token.decimals)));
+    expect(depth[1]!.data).toEqual(
+      days.map((d: { polShareDecimal: string | null }) =>
+        d.polShareDecimal === null ? null : Number(d.polShareDecimal),
+      ),
+    );
+    expect(await text("[data-figure=pol-share] .value")).toMatch(/%$/);
+    const emissions = await series("project-emissions");
+    expect(emissions.map((e) => e.name)).toEqual(["schedule", "minted", "to contributors"]);
+    expect(emissions[0]!.data).toEqual(days.map((d: { emissionScheduled: string }) => n(d.emissionScheduled)));
+    expect(emissions[1]!.data).toEqual(days.map((d: { emissionMinted: string }) => n(d.emissionMinted)));
+    expect(emissions[2]!.data).toEqual(
+      days.map((d: { cumulativeContributorClaimed: string }) => n(d.cumulativeContributorClaimed)),
+    );
+    expect(emissions[1]!.data.at(-1)).toBeGreaterThan(0);
     const timeline = await series("project-timeline");
     const harvests = [...p.harvests].reverse();
     const steps = [...p.deploySteps].reverse();
@@ -251,25 +307,22 @@ describe.skipIf(!available)("the dashboard in a browser, against a devnet with h
       days.map((d: { cumulativeWstEthDeployed: string }) => n(d.cumulativeWstEthDeployed)),
     );
     expect(pending[1]!.data).toEqual(days.map((d: { pendingWstEth: string }) => n(d.pendingWstEth)));
-    const [emissions] = await series("project-emissions");
-    expect(emissions!.data).toEqual([
-      n(p.emittedSupply, p.token.decimals),
-      n(p.totals.cumulativeClaimed, p.token.decimals),
-      n(p.token.totalSupply, p.token.decimals),
-    ]);
-    expect(emissions!.data[1]).toBeGreaterThan(0);
     await shot("project");
     // Hovering a deploy step shows its numbers.
     await page.evaluate(() =>
       window.__tcmCharts["project-timeline"]!.dispatchAction({ type: "showTip", seriesIndex: 1, dataIndex: 0 }),
     );
-    await expect.poll(() => page.locator(".panel.wide").innerText()).toMatch(/opening step[\s\S]*LP minted/);
+    await expect
+      .poll(() => page.locator(".panel.wide").innerText())
+      .toMatch(/opening step[\s\S]*deployed [\d.,]+ wstETH[\s\S]*LP minted/);
     // A phone: one column, nothing wider than the screen.
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     try {
       expect(await open("#/project/1", phone)).toBe("ready");
       expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await shot("project-phone", phone);
+      // What a phone shows first (390 × 844, no scrolling).
+      await phone.screenshot({ path: join(artifacts, "project-phone-first-screen.png") });
     } finally {
       await phone.close();
     }
