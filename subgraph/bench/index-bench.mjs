@@ -13,11 +13,10 @@
 // GND_LIB_BACKTRACE=1 keeps the inherited environment, to measure that (bench/RESULTS.md).
 //
 // Usage (from subgraph/, after `graph codegen` and `nx run contracts:build`; `npx nx run subgraph:bench` does both):
-//   node --import tsx bench/index-bench.mjs [--events N] [--shape tx|packed] [--floors] [--mapping <file>] [--ipfs host:port]
+//   node --import tsx bench/index-bench.mjs [--events N] [--shape tx|packed] [--floors] [--mapping <file>]
 // --floors also indexes with the two floor mappings of bench/floors/ (event records only; records + positions),
 // --mapping with another mapping, on the same chain. Needs PostgreSQL on PGHOST:PGPORT (default 127.0.0.1:5432, trust
-// auth). Without --ipfs it uses the probe-only IPFS stand-in of test/e2e.mjs (gnd dev only probes IPFS at start; this
-// subgraph never reads from it).
+// auth). anvil, the deploy, the databases, the IPFS endpoint and gnd dev come from @tcm/devnet (test/e2e.mjs's helpers).
 
 import { createPublicClient, encodeFunctionData, http, maxUint256, parseEther, toEventSelector } from "viem";
 import { foundry } from "viem/chains";
@@ -38,7 +37,6 @@ if (!Number.isInteger(TARGET_EVENTS) || TARGET_EVENTS < 1)
 /** "tx": one transaction per block (the default, what mainnet looks like); "packed": ≈ 50 transactions per block. */
 const SHAPE = argValue("--shape") ?? "tx";
 if (SHAPE !== "tx" && SHAPE !== "packed") throw new Error(`--shape must be tx or packed, got ${SHAPE}`);
-const IPFS = argValue("--ipfs") ?? process.env.IPFS;
 const USERS = 48;
 /**
  * Real ms/event ÷ no-op ms/event of a reference mapping, per history shape (bench/RESULTS.md): packed (5,524 events
@@ -321,10 +319,7 @@ async function main() {
     // Pruning off: the versions counted are all the mapping wrote, and graph-node's pruning (which with `auto` runs
     // while the bench indexes and took up to half of a run) is not charged to the mapping.
     for (const [label, options] of runs)
-      results.push([
-        label,
-        await indexOnce(label, rpcUrl, deploymentFile, head, { ...options, prune: "never", ipfs: IPFS }),
-      ]);
+      results.push([label, await indexOnce(label, rpcUrl, deploymentFile, head, { ...options, prune: "never" })]);
     // events/s over the whole time to fully synced (gnd start-up included): the index-node status only moves when a
     // write batch commits, and the first batch can span most of the chain, so "time since the first block" is not
     // measurable from outside.
