@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Checks that snapshots/GasTest.json holds exactly the entries the gas tests record (test/gas/*.sol,
-// `record("<name>", …)`): forge's FORGE_SNAPSHOT_CHECK compares the values a run writes with the file, but a key the
-// file lacks passes unnoticed, and a single-test run rewrites the file with that test's entry alone.
+// `record("<name>", …)`): forge's snapshot check (the gas profile's gas_snapshot_check) compares the values a run
+// records with the file, but a key the file lacks passes unnoticed.
 // Usage (from contracts/): node scripts/check-gas-snapshot.mjs
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -22,7 +22,7 @@ const extra = [...stored].filter((name) => !recorded.has(name)).sort();
 const notNumbers = [...stored].filter((name) => !/^[0-9]+$/.test(String(snapshot[name]))).sort();
 const problems = [];
 if (recorded.size === 0) problems.push(`no record("<name>", …) call found in ${GAS_TESTS}`);
-if (missing.length) problems.push(`missing from snapshots/GasTest.json: ${missing.join(", ")} (run the whole gas suite: tools/forge test --isolate --match-path 'test/gas/*')`);
+if (missing.length) problems.push(`missing from snapshots/GasTest.json: ${missing.join(", ")} (rewrite the file with the isolated gas suite: npx nx run contracts:snapshot)`);
 if (extra.length) problems.push(`in snapshots/GasTest.json but recorded by no gas test: ${extra.join(", ")}`);
 if (notNumbers.length) problems.push(`not a gas figure: ${notNumbers.map((n) => `${n}=${JSON.stringify(snapshot[n])}`).join(", ")}`);
 if (problems.length) {
