@@ -938,11 +938,6 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         if (msg.sender != p.owner) revert TCM_NotProjectOwner(projectId, msg.sender);
     }
 
-
-    function _min(uint256 a, uint256 b) internal pure returns (uint256) {
-        return a < b ? a : b;
-    }
-
     function _ids(Position memory pos) internal pure returns (uint32[] memory ids) {
         ids = new uint32[](pos.count);
         for (uint256 i; i < pos.count; ++i) ids[i] = pos.projectIds[i];

@@ -38,9 +38,4 @@ library UniswapV2Deployer {
         bytes memory code = bytecode(string.concat(PERIPHERY, "UniswapV2Router02.json"));
         return create(abi.encodePacked(code, abi.encode(factory, weth)), "UniswapV2Router02");
     }
-
-    /// @notice keccak256 of the pair creation code the official factory deploys (mainnet: 0x96e8ac42…845f).
-    function pairInitCodeHash() internal view returns (bytes32) {
-        return keccak256(bytecode(string.concat(CORE, "UniswapV2Pair.json")));
-    }
 }

@@ -54,12 +54,6 @@ contract AdversarialTest is Base {
         rebaseBps(10);
     }
 
-    function wstReserve() internal view returns (uint256) {
-        IUniswapV2Pair pair = pairOf(id);
-        (uint112 r0, uint112 r1,) = pair.getReserves();
-        return project(id).tokenIsToken0 ? r1 : r0;
-    }
-
     /// @notice A deposit right before a harvest (or a rebase) and out right after earns rewards only for its
     /// principal-seconds, and no yield for itself: yield goes to projects, never to depositors.
     function test_FlashDeposit_GainsOnlyItsPrincipalSeconds() public {
@@ -158,7 +152,7 @@ contract AdversarialTest is Base {
         bytes memory code = address(machine).code;
         assertGt(pairOf(id).balanceOf(address(machine)), 0);
         assertEq(project(id).totalLiquidity, pairOf(id).balanceOf(address(machine)));
-        // The only pair functions the machine calls are swap, mint and views (see _swapAndAdd/_seed); this scan
+        // The machine's own code calls no pair function that moves anything (its pool work is DeployLogic's); this scan
         // guards against a future edit adding burn(address) (0x89afcb44) or a transfer of LP.
         assertFalse(contains(code, hex"89afcb44"), "burn selector present");
         // The pool work runs in the DeployLogic library (DELEGATECALL, the machine's context): same scan, plus LP
