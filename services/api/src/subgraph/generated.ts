@@ -2,67 +2,25 @@
 /** Internal type. DO NOT USE DIRECTLY. */
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
-export type Incremental<T> = T | { [P in keyof T]?: P extends " $fragmentName" | "__typename" ? T[P] : never };
-import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
-export type HistoryMetaQueryVariables = Exact<{ [key: string]: never }>;
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type HistoryMetaQueryVariables = Exact<{ [key: string]: never; }>;
 
-export type HistoryMetaQuery = {
-  readonly _meta: { readonly hasIndexingErrors: boolean; readonly block: { readonly number: number } } | null;
-};
 
-export type ProtocolTotalsQueryVariables = Exact<{ [key: string]: never }>;
+export type HistoryMetaQuery = { readonly _meta: { readonly hasIndexingErrors: boolean, readonly block: { readonly number: number } } | null };
 
-export type ProtocolTotalsQuery = {
-  readonly protocols: ReadonlyArray<{
-    readonly cumulativeWithdrawn: string;
-    readonly totalYieldStEth: string;
-    readonly totalBountyStEth: string;
-    readonly totalWstEthWrapped: string;
-    readonly totalWstEthAdded: string;
-    readonly totalWstEthDeployed: string;
-    readonly totalStepBountyWstEth: string;
-    readonly totalLiquidityMinted: string;
-    readonly withdrawalCount: number;
-    readonly harvestCount: number;
-    readonly deployStepCount: number;
-    readonly latestDay: {
-      readonly cumulativeDeposited: string;
-      readonly accountCount: number;
-      readonly depositorCount: number;
-      readonly depositCount: number;
-      readonly claimCount: number;
-      readonly updatedAtBlock: string;
-    };
-  }>;
-};
+export type ProtocolTotalsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProtocolTotalsQuery = { readonly protocols: ReadonlyArray<{ readonly cumulativeWithdrawn: string, readonly totalYieldStEth: string, readonly totalBountyStEth: string, readonly totalWstEthWrapped: string, readonly totalWstEthAdded: string, readonly totalWstEthDeployed: string, readonly totalStepBountyWstEth: string, readonly totalLiquidityMinted: string, readonly withdrawalCount: number, readonly harvestCount: number, readonly deployStepCount: number, readonly latestDay: { readonly cumulativeDeposited: string, readonly accountCount: number, readonly depositorCount: number, readonly depositCount: number, readonly claimCount: number, readonly updatedAtBlock: string } }> };
 
 export type ProtocolDailyQueryVariables = Exact<{
   first: number;
   skip: number;
 }>;
 
-export type ProtocolDailyQuery = {
-  readonly protocolDaySnapshots: ReadonlyArray<{
-    readonly dayId: number;
-    readonly dayStartTimestamp: string;
-    readonly totalPrincipal: string;
-    readonly depositorCount: number;
-    readonly projectCount: number;
-    readonly dailyDeposited: string;
-    readonly dailyWithdrawn: string;
-    readonly dailyYieldStEth: string;
-    readonly cumulativeYieldStEth: string;
-    readonly dailyWstEthWrapped: string;
-    readonly cumulativeWstEthWrapped: string;
-    readonly dailyWstEthDeployed: string;
-    readonly cumulativeWstEthDeployed: string;
-    readonly dailyWstEthAdded: string;
-    readonly cumulativeWstEthAdded: string;
-    readonly dailyHarvestCount: number;
-    readonly dailyDeployStepCount: number;
-    readonly dailyDepositCount: number;
-  }>;
-};
+
+export type ProtocolDailyQuery = { readonly protocolDaySnapshots: ReadonlyArray<{ readonly dayId: number, readonly dayStartTimestamp: string, readonly totalPrincipal: string, readonly depositorCount: number, readonly projectCount: number, readonly dailyDeposited: string, readonly dailyWithdrawn: string, readonly dailyYieldStEth: string, readonly cumulativeYieldStEth: string, readonly dailyWstEthWrapped: string, readonly cumulativeWstEthWrapped: string, readonly dailyWstEthDeployed: string, readonly cumulativeWstEthDeployed: string, readonly dailyWstEthAdded: string, readonly cumulativeWstEthAdded: string, readonly dailyHarvestCount: number, readonly dailyDeployStepCount: number, readonly dailyDepositCount: number }> };
 
 export type ProjectHarvestsQueryVariables = Exact<{
   project: string;
@@ -70,21 +28,8 @@ export type ProjectHarvestsQueryVariables = Exact<{
   skip: number;
 }>;
 
-export type ProjectHarvestsQuery = {
-  readonly harvests: ReadonlyArray<{
-    readonly id: string;
-    readonly epoch: string;
-    readonly caller: string;
-    readonly yieldShares: string;
-    readonly yieldStEth: string;
-    readonly bountyStEth: string;
-    readonly wstEthWrapped: string;
-    readonly pendingWstEth: string;
-    readonly blockNumber: string;
-    readonly timestamp: string;
-    readonly transactionHash: string;
-  }>;
-};
+
+export type ProjectHarvestsQuery = { readonly harvests: ReadonlyArray<{ readonly id: string, readonly epoch: string, readonly caller: string, readonly yieldShares: string, readonly yieldStEth: string, readonly bountyStEth: string, readonly wstEthWrapped: string, readonly pendingWstEth: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
 
 export type ProjectDeployStepsQueryVariables = Exact<{
   project: string;
@@ -92,31 +37,8 @@ export type ProjectDeployStepsQueryVariables = Exact<{
   skip: number;
 }>;
 
-export type ProjectDeployStepsQuery = {
-  readonly deploySteps: ReadonlyArray<{
-    readonly id: string;
-    readonly caller: string;
-    readonly opening: boolean;
-    readonly traded: boolean;
-    readonly pendingIn: string;
-    readonly wstEthSwapped: string;
-    readonly tokensBought: string;
-    readonly tokensSeeded: string;
-    readonly wstEthAdded: string;
-    readonly tokensAdded: string;
-    readonly liquidityMinted: string;
-    readonly bounty: string;
-    readonly pendingOut: string;
-    readonly carryTokensOut: string;
-    readonly spotPrice: string;
-    readonly referencePrice: string;
-    readonly ceilingPrice: string;
-    readonly poolPrice: string;
-    readonly blockNumber: string;
-    readonly timestamp: string;
-    readonly transactionHash: string;
-  }>;
-};
+
+export type ProjectDeployStepsQuery = { readonly deploySteps: ReadonlyArray<{ readonly id: string, readonly caller: string, readonly opening: boolean, readonly traded: boolean, readonly pendingIn: string, readonly wstEthSwapped: string, readonly tokensBought: string, readonly tokensSeeded: string, readonly wstEthAdded: string, readonly tokensAdded: string, readonly liquidityMinted: string, readonly bounty: string, readonly pendingOut: string, readonly carryTokensOut: string, readonly spotPrice: string, readonly referencePrice: string, readonly ceilingPrice: string, readonly poolPrice: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
 
 export type ProjectDailyQueryVariables = Exact<{
   project: string;
@@ -124,60 +46,15 @@ export type ProjectDailyQueryVariables = Exact<{
   skip: number;
 }>;
 
-export type ProjectDailyQuery = {
-  readonly projectDaySnapshots: ReadonlyArray<{
-    readonly dayId: number;
-    readonly dayStartTimestamp: string;
-    readonly allocatedPrincipal: string;
-    readonly dailyYieldStEth: string;
-    readonly cumulativeYieldStEth: string;
-    readonly dailyWstEthWrapped: string;
-    readonly cumulativeWstEthWrapped: string;
-    readonly dailyWstEthDeployed: string;
-    readonly cumulativeWstEthDeployed: string;
-    readonly dailyWstEthAdded: string;
-    readonly dailyTokensBought: string;
-    readonly dailyLiquidityMinted: string;
-    readonly cumulativeLiquidityMinted: string;
-    readonly dailyHarvestCount: number;
-    readonly dailyDeployStepCount: number;
-    readonly pendingWstEth: string;
-    readonly reserveWstEth: string;
-    readonly reserveTokens: string;
-    readonly lpTotalSupply: string;
-    readonly poolPriceClose: string | null;
-    readonly spotPriceOpen: string | null;
-    readonly spotPriceHigh: string | null;
-    readonly spotPriceLow: string | null;
-    readonly spotPriceClose: string | null;
-    readonly referencePriceClose: string | null;
-    readonly depositorCount: number;
-    readonly dailyStepBountyWstEth: string;
-    readonly cumulativeClaimed: string;
-    readonly cumulativeContributorClaimed: string;
-    readonly tokenSupply: string;
-  }>;
-};
+
+export type ProjectDailyQuery = { readonly projectDaySnapshots: ReadonlyArray<{ readonly dayId: number, readonly dayStartTimestamp: string, readonly allocatedPrincipal: string, readonly dailyYieldStEth: string, readonly cumulativeYieldStEth: string, readonly dailyWstEthWrapped: string, readonly cumulativeWstEthWrapped: string, readonly dailyWstEthDeployed: string, readonly cumulativeWstEthDeployed: string, readonly dailyWstEthAdded: string, readonly dailyTokensBought: string, readonly dailyLiquidityMinted: string, readonly cumulativeLiquidityMinted: string, readonly dailyHarvestCount: number, readonly dailyDeployStepCount: number, readonly pendingWstEth: string, readonly reserveWstEth: string, readonly reserveTokens: string, readonly lpTotalSupply: string, readonly poolPriceClose: string | null, readonly spotPriceOpen: string | null, readonly spotPriceHigh: string | null, readonly spotPriceLow: string | null, readonly spotPriceClose: string | null, readonly referencePriceClose: string | null, readonly depositorCount: number, readonly dailyStepBountyWstEth: string, readonly cumulativeClaimed: string, readonly cumulativeContributorClaimed: string, readonly tokenSupply: string }> };
 
 export type ProjectTotalsQueryVariables = Exact<{
   id: string;
 }>;
 
-export type ProjectTotalsQuery = {
-  readonly project: {
-    readonly cumulativeYieldStEth: string;
-    readonly cumulativeBountyStEth: string;
-    readonly cumulativeWstEthWrapped: string;
-    readonly cumulativeWstEthAdded: string;
-    readonly cumulativeWstEthDeployed: string;
-    readonly cumulativeTokensBought: string;
-    readonly cumulativeLiquidityMinted: string;
-    readonly cumulativeStepBountyWstEth: string;
-    readonly harvestCount: number;
-    readonly deployStepCount: number;
-    readonly latestDay: { readonly depositorCount: number; readonly cumulativeClaimed: string };
-  } | null;
-};
+
+export type ProjectTotalsQuery = { readonly project: { readonly cumulativeYieldStEth: string, readonly cumulativeBountyStEth: string, readonly cumulativeWstEthWrapped: string, readonly cumulativeWstEthAdded: string, readonly cumulativeWstEthDeployed: string, readonly cumulativeTokensBought: string, readonly cumulativeLiquidityMinted: string, readonly cumulativeStepBountyWstEth: string, readonly harvestCount: number, readonly deployStepCount: number, readonly latestDay: { readonly depositorCount: number, readonly cumulativeClaimed: string } } | null };
 
 export type ProjectDeploymentQueryVariables = Exact<{
   id: string;
@@ -185,44 +62,8 @@ export type ProjectDeploymentQueryVariables = Exact<{
   project: string;
 }>;
 
-export type ProjectDeploymentQuery = {
-  readonly project: {
-    readonly cumulativeWstEthWrapped: string;
-    readonly cumulativeWstEthDeployed: string;
-    readonly cumulativeStepBountyWstEth: string;
-    readonly deployStepCount: number;
-    readonly lastStepTimestamp: string | null;
-  } | null;
-  readonly projectDaySnapshot: {
-    readonly dailyWstEthWrapped: string;
-    readonly dailyWstEthDeployed: string;
-    readonly dailyStepBountyWstEth: string;
-    readonly dailyDeployStepCount: number;
-  } | null;
-  readonly deploySteps: ReadonlyArray<{
-    readonly id: string;
-    readonly caller: string;
-    readonly opening: boolean;
-    readonly traded: boolean;
-    readonly pendingIn: string;
-    readonly wstEthSwapped: string;
-    readonly tokensBought: string;
-    readonly tokensSeeded: string;
-    readonly wstEthAdded: string;
-    readonly tokensAdded: string;
-    readonly liquidityMinted: string;
-    readonly bounty: string;
-    readonly pendingOut: string;
-    readonly carryTokensOut: string;
-    readonly spotPrice: string;
-    readonly referencePrice: string;
-    readonly ceilingPrice: string;
-    readonly poolPrice: string;
-    readonly blockNumber: string;
-    readonly timestamp: string;
-    readonly transactionHash: string;
-  }>;
-};
+
+export type ProjectDeploymentQuery = { readonly project: { readonly cumulativeWstEthWrapped: string, readonly cumulativeWstEthDeployed: string, readonly cumulativeStepBountyWstEth: string, readonly deployStepCount: number, readonly lastStepTimestamp: string | null } | null, readonly projectDaySnapshot: { readonly dailyWstEthWrapped: string, readonly dailyWstEthDeployed: string, readonly dailyStepBountyWstEth: string, readonly dailyDeployStepCount: number } | null, readonly deploySteps: ReadonlyArray<{ readonly id: string, readonly caller: string, readonly opening: boolean, readonly traded: boolean, readonly pendingIn: string, readonly wstEthSwapped: string, readonly tokensBought: string, readonly tokensSeeded: string, readonly wstEthAdded: string, readonly tokensAdded: string, readonly liquidityMinted: string, readonly bounty: string, readonly pendingOut: string, readonly carryTokensOut: string, readonly spotPrice: string, readonly referencePrice: string, readonly ceilingPrice: string, readonly poolPrice: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
 
 export type AccountDepositsQueryVariables = Exact<{
   account: string;
@@ -230,19 +71,8 @@ export type AccountDepositsQueryVariables = Exact<{
   skip: number;
 }>;
 
-export type AccountDepositsQuery = {
-  readonly deposits: ReadonlyArray<{
-    readonly id: string;
-    readonly principalAdded: string;
-    readonly sharesAdded: string;
-    readonly principal: string;
-    readonly projectIds: ReadonlyArray<number>;
-    readonly bps: ReadonlyArray<number>;
-    readonly blockNumber: string;
-    readonly timestamp: string;
-    readonly transactionHash: string;
-  }>;
-};
+
+export type AccountDepositsQuery = { readonly deposits: ReadonlyArray<{ readonly id: string, readonly principalAdded: string, readonly sharesAdded: string, readonly principal: string, readonly projectIds: ReadonlyArray<number>, readonly bps: ReadonlyArray<number>, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
 
 export type AccountWithdrawalsQueryVariables = Exact<{
   account: string;
@@ -250,19 +80,8 @@ export type AccountWithdrawalsQueryVariables = Exact<{
   skip: number;
 }>;
 
-export type AccountWithdrawalsQuery = {
-  readonly withdrawals: ReadonlyArray<{
-    readonly id: string;
-    readonly receiver: string;
-    readonly principalRemoved: string;
-    readonly stEthPaid: string;
-    readonly deficit: boolean;
-    readonly principal: string;
-    readonly blockNumber: string;
-    readonly timestamp: string;
-    readonly transactionHash: string;
-  }>;
-};
+
+export type AccountWithdrawalsQuery = { readonly withdrawals: ReadonlyArray<{ readonly id: string, readonly receiver: string, readonly principalRemoved: string, readonly stEthPaid: string, readonly deficit: boolean, readonly principal: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
 
 export type AccountClaimsQueryVariables = Exact<{
   account: string;
@@ -270,17 +89,8 @@ export type AccountClaimsQueryVariables = Exact<{
   skip: number;
 }>;
 
-export type AccountClaimsQuery = {
-  readonly claims: ReadonlyArray<{
-    readonly id: string;
-    readonly receiver: string;
-    readonly amount: string;
-    readonly blockNumber: string;
-    readonly timestamp: string;
-    readonly transactionHash: string;
-    readonly project: { readonly projectId: number };
-  }>;
-};
+
+export type AccountClaimsQuery = { readonly claims: ReadonlyArray<{ readonly id: string, readonly receiver: string, readonly amount: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string, readonly project: { readonly projectId: number } }> };
 
 export type ProjectDeployStepPageQueryVariables = Exact<{
   id: string;
@@ -290,32 +100,8 @@ export type ProjectDeployStepPageQueryVariables = Exact<{
   before: string;
 }>;
 
-export type ProjectDeployStepPageQuery = {
-  readonly project: { readonly deployStepCount: number } | null;
-  readonly deploySteps: ReadonlyArray<{
-    readonly id: string;
-    readonly caller: string;
-    readonly opening: boolean;
-    readonly traded: boolean;
-    readonly pendingIn: string;
-    readonly wstEthSwapped: string;
-    readonly tokensBought: string;
-    readonly tokensSeeded: string;
-    readonly wstEthAdded: string;
-    readonly tokensAdded: string;
-    readonly liquidityMinted: string;
-    readonly bounty: string;
-    readonly pendingOut: string;
-    readonly carryTokensOut: string;
-    readonly spotPrice: string;
-    readonly referencePrice: string;
-    readonly ceilingPrice: string;
-    readonly poolPrice: string;
-    readonly blockNumber: string;
-    readonly timestamp: string;
-    readonly transactionHash: string;
-  }>;
-};
+
+export type ProjectDeployStepPageQuery = { readonly project: { readonly deployStepCount: number } | null, readonly deploySteps: ReadonlyArray<{ readonly id: string, readonly caller: string, readonly opening: boolean, readonly traded: boolean, readonly pendingIn: string, readonly wstEthSwapped: string, readonly tokensBought: string, readonly tokensSeeded: string, readonly wstEthAdded: string, readonly tokensAdded: string, readonly liquidityMinted: string, readonly bounty: string, readonly pendingOut: string, readonly carryTokensOut: string, readonly spotPrice: string, readonly referencePrice: string, readonly ceilingPrice: string, readonly poolPrice: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
 
 export type ProjectHarvestPageQueryVariables = Exact<{
   id: string;
@@ -325,28 +111,14 @@ export type ProjectHarvestPageQueryVariables = Exact<{
   before: string;
 }>;
 
-export type ProjectHarvestPageQuery = {
-  readonly project: { readonly harvestCount: number } | null;
-  readonly harvests: ReadonlyArray<{
-    readonly id: string;
-    readonly epoch: string;
-    readonly caller: string;
-    readonly yieldShares: string;
-    readonly yieldStEth: string;
-    readonly bountyStEth: string;
-    readonly wstEthWrapped: string;
-    readonly pendingWstEth: string;
-    readonly blockNumber: string;
-    readonly timestamp: string;
-    readonly transactionHash: string;
-  }>;
-};
+
+export type ProjectHarvestPageQuery = { readonly project: { readonly harvestCount: number } | null, readonly harvests: ReadonlyArray<{ readonly id: string, readonly epoch: string, readonly caller: string, readonly yieldShares: string, readonly yieldStEth: string, readonly bountyStEth: string, readonly wstEthWrapped: string, readonly pendingWstEth: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
 {
-  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>["__apiType"]>;
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
   private value: string;
   public __meta__?: Record<string, any> | undefined;
 
