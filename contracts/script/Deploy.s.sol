@@ -40,7 +40,8 @@ abstract contract DeployBase is Script {
     uint256 internal constant DEFAULT_MAX_STEP_BOUNTY = 0.005 ether;
     /// @notice The devnet's Uniswap V2 `feeToSetter`: on mainnet this is Uniswap governance's role, never the
     /// guardian's (the protocol fee would take value out of the machine's locked liquidity). An address with no key.
-    address internal constant DEVNET_UNISWAP_GOVERNANCE = address(uint160(uint256(keccak256("TCM devnet: Uniswap governance"))));
+    address internal constant DEVNET_UNISWAP_GOVERNANCE =
+        address(uint160(uint256(keccak256("TCM devnet: Uniswap governance"))));
 
     function deployMachine(IStETH stETH, IWstETH wstETH, IUniswapV2Factory factory, address guardian)
         internal
@@ -189,6 +190,8 @@ contract DeployNetwork is DeployBase {
             genesis: machine.genesis(),
             deployBlock: block.number
         });
-        writeDeployment(d, vm.envOr("DEPLOYMENT_FILE", string.concat("deployments/", vm.toString(block.chainid), ".json")));
+        writeDeployment(
+            d, vm.envOr("DEPLOYMENT_FILE", string.concat("deployments/", vm.toString(block.chainid), ".json"))
+        );
     }
 }

@@ -10,7 +10,15 @@ import {ITechnoCapitalMachine} from "./interfaces/ITechnoCapitalMachine.sol";
 import {IStETH} from "./interfaces/external/IStETH.sol";
 import {IWstETH} from "./interfaces/external/IWstETH.sol";
 import {IUniswapV2Factory, IUniswapV2Pair} from "./interfaces/external/IUniswapV2.sol";
-import {AllocationInput, LaunchParams, HarvestReport, DeployReport, ProjectView, PositionEntryView, Project} from "./types/DataTypes.sol";
+import {
+    AllocationInput,
+    LaunchParams,
+    HarvestReport,
+    DeployReport,
+    ProjectView,
+    PositionEntryView,
+    Project
+} from "./types/DataTypes.sol";
 import {ProjectViews} from "./libraries/ProjectViews.sol";
 import {LaunchLogic} from "./libraries/LaunchLogic.sol";
 import {Allocation} from "./libraries/Allocation.sol";
@@ -213,7 +221,14 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         pos.principal += principalAdded;
         _storePosition(msg.sender, pos, pos.count);
         emit ToppedUp(
-            msg.sender, principalAdded, sharesAdded, pos.principal, _ids(pos), _bps(pos), _parts(parts, pos.count), total
+            msg.sender,
+            principalAdded,
+            sharesAdded,
+            pos.principal,
+            _ids(pos),
+            _bps(pos),
+            _parts(parts, pos.count),
+            total
         );
     }
 
@@ -270,7 +285,9 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         }
 
         stEthPaid = sharesPaid == 0 ? 0 : stETH.transferShares(receiver, sharesPaid);
-        _emitWithdrawn(receiver, amount, sharesPaid, stEthPaid, lido.deficit, pos, remaining == 0 ? 0 : oldCount, parts, total);
+        _emitWithdrawn(
+            receiver, amount, sharesPaid, stEthPaid, lido.deficit, pos, remaining == 0 ? 0 : oldCount, parts, total
+        );
     }
 
     function _emitWithdrawn(
@@ -690,13 +707,17 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
         uint256 word;
         if (pos.count != 0) {
             word = pos.principal;
-            for (uint256 i; i < pos.count; ++i) word |= uint256(pos.projectIds[i]) << (96 + 20 * i);
+            for (uint256 i; i < pos.count; ++i) {
+                word |= uint256(pos.projectIds[i]) << (96 + 20 * i);
+            }
         }
         _positions[account] = word;
         uint256 words = (pos.count + 1) >> 1;
         _storeEntries(account, pos, (1 << words) - 1);
         uint256[4] storage entries = _entries[account];
-        for (uint256 k = words; k < (oldCount + 1) >> 1; ++k) entries[k] = 0;
+        for (uint256 k = words; k < (oldCount + 1) >> 1; ++k) {
+            entries[k] = 0;
+        }
     }
 
     /// @dev Writes entry words whose bit is set in `mask`.
@@ -803,7 +824,6 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
     }
 
     // ================================================================== internals: emissions
-
 
     /// @dev Accrues emission since the last accrual into the reward index and the contributor's share (emission
     ///      while no principal is allocated is not minted) and records the accrual time.
@@ -940,16 +960,22 @@ contract TechnoCapitalMachine is ITechnoCapitalMachine, ReentrancyGuardTransient
 
     function _ids(Position memory pos) internal pure returns (uint32[] memory ids) {
         ids = new uint32[](pos.count);
-        for (uint256 i; i < pos.count; ++i) ids[i] = pos.projectIds[i];
+        for (uint256 i; i < pos.count; ++i) {
+            ids[i] = pos.projectIds[i];
+        }
     }
 
     function _bps(Position memory pos) internal pure returns (uint16[] memory bps) {
         bps = new uint16[](pos.count);
-        for (uint256 i; i < pos.count; ++i) bps[i] = pos.bps[i];
+        for (uint256 i; i < pos.count; ++i) {
+            bps[i] = pos.bps[i];
+        }
     }
 
     function _parts(uint256[8] memory parts, uint256 count) internal pure returns (uint256[] memory out) {
         out = new uint256[](count);
-        for (uint256 i; i < count; ++i) out[i] = parts[i];
+        for (uint256 i; i < count; ++i) {
+            out[i] = parts[i];
+        }
     }
 }

@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AllocationInput, LaunchParams, HarvestReport, DeployReport, ProjectView, PositionEntryView} from "../types/DataTypes.sol";
+import {
+    AllocationInput,
+    LaunchParams,
+    HarvestReport,
+    DeployReport,
+    ProjectView,
+    PositionEntryView
+} from "../types/DataTypes.sol";
 
 /// @title ITechnoCapitalMachine
 /// @notice stETH holders keep their principal and route its staking yield to the projects they choose. Every epoch
@@ -46,9 +53,7 @@ interface ITechnoCapitalMachine {
     );
 
     /// @notice A position's allocation changed; its principal did not.
-    event Reallocated(
-        address indexed account, uint256 principal, uint32[] projectIds, uint16[] bps, uint256[] parts
-    );
+    event Reallocated(address indexed account, uint256 principal, uint32[] projectIds, uint16[] bps, uint256[] parts);
 
     /// @notice Principal left the machine. In a deficit the position closes and `stEthPaid` is its pro-rata value.
     event Withdrawn(
@@ -88,7 +93,9 @@ interface ITechnoCapitalMachine {
     event MetadataURISet(uint32 indexed projectId, string metadataURI);
     event ContributorShareLowered(uint32 indexed projectId, uint256 previousBps, uint256 newBps);
     event ContributorRecipientSet(uint32 indexed projectId, address recipient);
-    event ProjectOwnershipTransferred(uint32 indexed projectId, address indexed previousOwner, address indexed newOwner);
+    event ProjectOwnershipTransferred(
+        uint32 indexed projectId, address indexed previousOwner, address indexed newOwner
+    );
 
     // ------------------------------------------------------------------ errors
 
@@ -167,7 +174,9 @@ interface ITechnoCapitalMachine {
 
     // ------------------------------------------------------------------ projects
 
-    function launchProject(LaunchParams calldata params) external returns (uint32 projectId, address token, address pair);
+    function launchProject(LaunchParams calldata params)
+        external
+        returns (uint32 projectId, address token, address pair);
     function claimContributor(uint32 projectId) external returns (uint256 amount);
     function setMetadataURI(uint32 projectId, string calldata metadataURI) external;
     function lowerContributorShare(uint32 projectId, uint256 newBps) external;

@@ -8,7 +8,11 @@ pragma solidity 0.8.30;
 library Allocation {
     uint256 internal constant BPS = 10_000;
 
-    function split(uint256 principal, uint16[8] memory bps, uint256 count) internal pure returns (uint256[8] memory parts) {
+    function split(uint256 principal, uint16[8] memory bps, uint256 count)
+        internal
+        pure
+        returns (uint256[8] memory parts)
+    {
         uint256 assigned;
         uint256 largest;
         for (uint256 i; i < count; ++i) {

@@ -59,8 +59,8 @@ library DeployLogic {
         r.carryTokensOut = r.carryTokensIn;
         // The bounty is bps of what the step deploys: set aside so that a step deploying its whole budget leaves
         // nothing pending (budget * bps / BPS is the part set aside, up to rounding).
-        uint256 budget = r.pendingIn
-            - Math.min(r.pendingIn * c.stepBountyBps / (BPS + c.stepBountyBps), c.maxStepBounty);
+        uint256 budget =
+            r.pendingIn - Math.min(r.pendingIn * c.stepBountyBps / (BPS + c.stepBountyBps), c.maxStepBounty);
         uint256 deployed;
         uint256 cumulative; // the pair's cumulative price now (0 at the opening: nothing accrued before the first mint)
         uint256 referenceMode;
@@ -111,8 +111,10 @@ library DeployLogic {
         (uint256 reserveWst,) = PoolOps.reserves(p); // synced donations (the token side is empty until opening)
         // The pair's first mint counts only what arrived since its last sync: at least 1 wei of wstETH must arrive.
         if (inPair + wstIn == reserveWst) wstIn = 1;
-        if (wstIn > budget || UniswapV2Math.sqrt(tokens * (inPair + wstIn - reserveWst)) <= UniswapV2Math.MINIMUM_LIQUIDITY)
-        {
+        if (
+            wstIn > budget
+                || UniswapV2Math.sqrt(tokens * (inPair + wstIn - reserveWst)) <= UniswapV2Math.MINIMUM_LIQUIDITY
+        ) {
             return (0, KEEP_REFERENCE); // too little to open yet: the step counts, the wstETH stays pending
         }
         wst = wstIn;

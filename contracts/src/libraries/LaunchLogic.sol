@@ -123,7 +123,9 @@ library LaunchLogic {
         }
         validateMetadataURI(params.metadataURI);
         if (params.launchPrice < MIN_LAUNCH_PRICE || params.launchPrice > MAX_LAUNCH_PRICE) {
-            revert ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds(params.launchPrice, MIN_LAUNCH_PRICE, MAX_LAUNCH_PRICE);
+            revert ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds(
+                params.launchPrice, MIN_LAUNCH_PRICE, MAX_LAUNCH_PRICE
+            );
         }
         if (params.maxSupply < MIN_MAX_SUPPLY || params.maxSupply > MAX_SUPPLY_LIMIT) {
             revert ITechnoCapitalMachine.TCM_MaxSupplyOutOfBounds(params.maxSupply, MIN_MAX_SUPPLY, MAX_SUPPLY_LIMIT);
@@ -137,7 +139,9 @@ library LaunchLogic {
         if (params.dailyEmission == 0 || params.dailyEmission > emissionCap) {
             revert ITechnoCapitalMachine.TCM_DailyEmissionOutOfBounds(params.dailyEmission, 1, emissionCap);
         }
-        if (params.decayBps > MAX_DECAY_BPS) revert ITechnoCapitalMachine.TCM_DecayOutOfBounds(params.decayBps, MAX_DECAY_BPS);
+        if (params.decayBps > MAX_DECAY_BPS) {
+            revert ITechnoCapitalMachine.TCM_DecayOutOfBounds(params.decayBps, MAX_DECAY_BPS);
+        }
         if (params.contributorBps > MAX_CONTRIBUTOR_BPS) {
             revert ITechnoCapitalMachine.TCM_ContributorShareOutOfBounds(params.contributorBps, MAX_CONTRIBUTOR_BPS);
         }

@@ -45,7 +45,9 @@ library PoolOps {
 
     function safeTransfer(address token, address to, uint256 amount) internal {
         (bool success, bytes memory data) = token.call(abi.encodeCall(IERC20.transfer, (to, amount)));
-        if (!success || (data.length != 0 && !abi.decode(data, (bool)))) revert ITechnoCapitalMachine.TCM_TransferFailed();
+        if (!success || (data.length != 0 && !abi.decode(data, (bool)))) {
+            revert ITechnoCapitalMachine.TCM_TransferFailed();
+        }
     }
 
     /// @dev Tokens the project's schedule emits from its start up to `timestamp`.

@@ -262,9 +262,8 @@ contract MockStETH {
         returns (bool)
     {
         if (signer.code.length > 0) {
-            (bool ok, bytes memory ret) = signer.staticcall(
-                abi.encodeCall(IERC1271Like.isValidSignature, (digest, abi.encodePacked(r, s, v)))
-            );
+            (bool ok, bytes memory ret) =
+                signer.staticcall(abi.encodeCall(IERC1271Like.isValidSignature, (digest, abi.encodePacked(r, s, v))));
             return ok && ret.length == 32 && bytes32(ret) == bytes32(ERC1271_MAGIC_VALUE);
         }
         require(uint256(s) <= MAX_S, "ECDSA: invalid signature 's' value");

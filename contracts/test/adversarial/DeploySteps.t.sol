@@ -20,7 +20,9 @@ contract DeployStepsAttackTest is Base {
         id = launch();
         deposit(alice, principal, one(id));
         fund(keeper, 1 ether);
-        for (uint256 d; d < days_; ++d) day(yieldBps);
+        for (uint256 d; d < days_; ++d) {
+            day(yieldBps);
+        }
         // A day of yield pending, and its first step due.
         nextEpoch();
         rebaseBps(int256(yieldBps));
@@ -139,7 +141,7 @@ contract DeployStepsAttackTest is Base {
         uint256 held = tokenOf(id).balanceOf(attacker);
         sellAll(attacker);
         keeperStep();
-        uint256 back = wstETH.balanceOf(attacker) - (start - size) ; // proceeds of the dump
+        uint256 back = wstETH.balanceOf(attacker) - (start - size); // proceeds of the dump
         buy(attacker, back);
         sellAll(attacker);
         assertGt(held, 0);
@@ -302,7 +304,9 @@ contract DeployStepsAttackTest is Base {
             if (sync) pairOf(id).sync();
         }
         vm.stopPrank();
-        for (uint256 d; d < 3; ++d) dayOnTheClock(8);
+        for (uint256 d; d < 3; ++d) {
+            dayOnTheClock(8);
+        }
         vm.prank(bob);
         machine.claim(ids(id), bob);
         uint256 tokens = tokenOf(id).balanceOf(bob);

@@ -133,9 +133,13 @@ contract DomainVectorsTest is Test {
         assertGt(principal.length, 0, "no vectors");
         for (uint256 i; i < principal.length; ++i) {
             uint16[8] memory weights;
-            for (uint256 j; j < 8; ++j) weights[j] = uint16(bps[i * 8 + j]);
+            for (uint256 j; j < 8; ++j) {
+                weights[j] = uint16(bps[i * 8 + j]);
+            }
             uint256[8] memory got = harness.split(principal[i], weights, count[i]);
-            for (uint256 j; j < 8; ++j) assertEq(got[j], parts[i * 8 + j], "split part");
+            for (uint256 j; j < 8; ++j) {
+                assertEq(got[j], parts[i * 8 + j], "split part");
+            }
         }
     }
 
@@ -299,7 +303,6 @@ contract RewardsCopyTest is Base {
         assertEq(machine.pendingRewards(alice, a), 0, "nothing left");
         _checkOwed(alice, b, 0);
     }
-
 }
 
 /// @notice The harvest / deploy-step scenario of the vectors (`deploySteps`, built by packages/domain/scripts/vector-set.ts
@@ -344,7 +347,8 @@ contract DeployStepVectorsTest is Test {
         stETH = MockStETH(payable(d.stETH));
         wstETH = MockWstETH(payable(d.wstETH));
         router = IUniswapV2Router02(d.uniswapV2Router);
-        actors = [makeAddr("vectors alice"), makeAddr("vectors bob"), makeAddr("vectors trader"), makeAddr("vectors donor")];
+        actors =
+            [makeAddr("vectors alice"), makeAddr("vectors bob"), makeAddr("vectors trader"), makeAddr("vectors donor")];
         for (uint256 i; i < 4; ++i) {
             vm.startPrank(actors[i]);
             stETH.approve(address(machine), type(uint256).max);
@@ -399,10 +403,14 @@ contract DeployStepVectorsTest is Test {
     function _ids(uint256 mask) internal view returns (uint32[] memory list) {
         uint256 count = machine.projectCount();
         uint256 n;
-        for (uint256 id = 1; id <= count; ++id) if ((mask >> id) & 1 == 1) ++n;
+        for (uint256 id = 1; id <= count; ++id) {
+            if ((mask >> id) & 1 == 1) ++n;
+        }
         list = new uint32[](n);
         n = 0;
-        for (uint256 id = 1; id <= count; ++id) if ((mask >> id) & 1 == 1) list[n++] = uint32(id);
+        for (uint256 id = 1; id <= count; ++id) {
+            if ((mask >> id) & 1 == 1) list[n++] = uint32(id);
+        }
     }
 
     function _act(uint256 i) internal {
@@ -435,7 +443,9 @@ contract DeployStepVectorsTest is Test {
                 vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_StepNotDue.selector, id, revertArg[i]));
             } else if (revertCode[i] == 2) {
                 vm.expectRevert(
-                    abi.encodeWithSelector(ITechnoCapitalMachine.TCM_NothingToDeploy.selector, id, revertArg[i], machine.MIN_DEPLOY())
+                    abi.encodeWithSelector(
+                        ITechnoCapitalMachine.TCM_NothingToDeploy.selector, id, revertArg[i], machine.MIN_DEPLOY()
+                    )
                 );
             }
             vm.prank(keeper);
@@ -466,7 +476,9 @@ contract DeployStepVectorsTest is Test {
 
     function _deposit(address who, uint256 value, uint256 packed) internal {
         uint256 n;
-        for (uint256 p = 1; p <= 3; ++p) if ((packed >> (16 * (p - 1))) & 0xffff != 0) ++n;
+        for (uint256 p = 1; p <= 3; ++p) {
+            if ((packed >> (16 * (p - 1))) & 0xffff != 0) ++n;
+        }
         AllocationInput[] memory allocation = new AllocationInput[](n);
         n = 0;
         for (uint256 p = 1; p <= 3; ++p) {
@@ -529,7 +541,11 @@ contract DeployStepVectorsTest is Test {
                 assembly ("memory-safe") {
                     got := mload(add(add(data, 32), mul(w, 32)))
                 }
-                assertEq(got, eventData[nextWord++], string.concat("action ", vm.toString(i), " event ", vm.toString(e), " word ", vm.toString(w)));
+                assertEq(
+                    got,
+                    eventData[nextWord++],
+                    string.concat("action ", vm.toString(i), " event ", vm.toString(e), " word ", vm.toString(w))
+                );
             }
         }
         assertEq(seen, eventCount[i], string.concat("events of action ", vm.toString(i)));
@@ -542,7 +558,8 @@ contract DeployStepVectorsTest is Test {
             ProjectView memory v = machine.getProject(id);
             IUniswapV2Pair pair = IUniswapV2Pair(v.pair);
             (uint112 r0, uint112 r1,) = pair.getReserves();
-            (uint256 reserveWst, uint256 reserveTokens) = v.tokenIsToken0 ? (uint256(r1), uint256(r0)) : (uint256(r0), uint256(r1));
+            (uint256 reserveWst, uint256 reserveTokens) =
+                v.tokenIsToken0 ? (uint256(r1), uint256(r0)) : (uint256(r0), uint256(r1));
             uint256[CHECK_WIDTH] memory got = [
                 v.pendingWstEth,
                 v.carryTokens,

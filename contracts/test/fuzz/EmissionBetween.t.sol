@@ -10,7 +10,11 @@ contract EmissionBetweenTest is Test {
     uint256 internal constant MAX_SUPPLY_LIMIT = (1 << 95) - 1;
     uint256 internal constant MAX_DECAY_BPS = 5_000;
 
-    function between(uint256 daily, uint256 decayBps, uint256 cap, uint256 t0, uint256 t1) external pure returns (uint256) {
+    function between(uint256 daily, uint256 decayBps, uint256 cap, uint256 t0, uint256 t1)
+        external
+        pure
+        returns (uint256)
+    {
         return Emission.between(daily, decayBps, cap, t0, t1);
     }
 

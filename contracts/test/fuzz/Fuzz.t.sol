@@ -34,7 +34,9 @@ contract FuzzTest is Base {
         (uint256 p, PositionEntryView[] memory e) = machine.positionOf(alice);
         assertEq(p, principal);
         assertEq(e[0].principal + e[1].principal + e[2].principal, principal);
-        for (uint256 i; i < 3; ++i) assertGe(e[i].principal, principal * e[i].bps / 10_000);
+        for (uint256 i; i < 3; ++i) {
+            assertGe(e[i].principal, principal * e[i].bps / 10_000);
+        }
     }
 
     function testFuzz_WithdrawPartial(uint256 amount, uint256 out, uint256 seed) public {

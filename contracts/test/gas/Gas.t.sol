@@ -14,7 +14,9 @@ contract GasTest is Base {
 
     function setUp() public override {
         super.setUp();
-        for (uint256 i; i < 10; ++i) projectIds.push(launch());
+        for (uint256 i; i < 10; ++i) {
+            projectIds.push(launch());
+        }
         // Other depositors already in every project (steady state), then a day of yield and a first harvest.
         deposit(bob, 50 ether, eight());
         deposit(carol, 50 ether, two(projectIds[0], 5_000, projectIds[1]));
@@ -25,14 +27,18 @@ contract GasTest is Base {
         fund(keeper, 1 ether); // the keeper already holds stETH from earlier bounties
         nextEpoch();
         rebaseBps(5);
-        for (uint256 i; i < 10; ++i) harvest(projectIds[i]);
+        for (uint256 i; i < 10; ++i) {
+            harvest(projectIds[i]);
+        }
         nextEpoch();
         rebaseBps(5);
     }
 
     function eight() internal view returns (AllocationInput[] memory a) {
         a = new AllocationInput[](8);
-        for (uint256 i; i < 8; ++i) a[i] = AllocationInput(projectIds[i], 1_250);
+        for (uint256 i; i < 8; ++i) {
+            a[i] = AllocationInput(projectIds[i], 1_250);
+        }
     }
 
     /// @dev Under `--isolate` the last call is its own transaction and `gasTotalUsed` is already the receipt's
@@ -110,7 +116,9 @@ contract GasTest is Base {
 
     function test_Gas_Claim_EightProjects() public {
         uint32[] memory all = new uint32[](8);
-        for (uint256 i; i < 8; ++i) all[i] = projectIds[i];
+        for (uint256 i; i < 8; ++i) {
+            all[i] = projectIds[i];
+        }
         vm.prank(bob);
         machine.claim(all, bob);
         vm.warp(block.timestamp + 3_600);
@@ -193,6 +201,8 @@ contract GasTest is Base {
 
     function allTen() internal view returns (uint32[] memory all) {
         all = new uint32[](10);
-        for (uint256 i; i < 10; ++i) all[i] = projectIds[i];
+        for (uint256 i; i < 10; ++i) {
+            all[i] = projectIds[i];
+        }
     }
 }

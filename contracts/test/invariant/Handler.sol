@@ -98,7 +98,9 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         developers = [developer, address(0xde7b)];
         contributors = [contributor, address(0xc0b7)];
         guardians = [guardian, address(0x9a4d)];
-        for (uint256 i; i < projects_.length; ++i) _register(projects_[i]);
+        for (uint256 i; i < projects_.length; ++i) {
+            _register(projects_[i]);
+        }
         for (uint256 i; i < ACTOR_COUNT; ++i) {
             uint256 key = 0xa11ce0 + i;
             address actor = vm.addr(key);
@@ -209,7 +211,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         try machine.withdraw(amount, receiver) returns (uint256) {}
         catch (bytes memory reason) {
             withdrawOrClaimBlocked = true;
-        _note(string.concat("withdraw refused: ", vm.toString(reason)));
+            _note(string.concat("withdraw refused: ", vm.toString(reason)));
             return;
         }
         uint256 sharesPaid = stETH.sharesOf(receiver) - receiverShares;
@@ -220,7 +222,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         }
         if (inDeficit && sharesPaid > proRataShares) {
             deficitPaidAboveProRata = true;
-        _note("a withdrawal in a deficit paid more than its pro-rata share");
+            _note("a withdrawal in a deficit paid more than its pro-rata share");
         }
         ghostTotalPrincipal -= amount;
         ghostPaidOut[actor] += paid;
@@ -235,7 +237,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         vm.prank(actor);
         try machine.withdraw(amount, actor) returns (uint256) {
             paidAbovePrincipal = true;
-        _note("a withdrawal above the principal went through");
+            _note("a withdrawal above the principal went through");
         } catch (bytes memory reason) {
             bytes memory expected = principal == 0
                 ? abi.encodeWithSelector(ITechnoCapitalMachine.TCM_NoPosition.selector, actor)
@@ -250,10 +252,12 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         uint32[] memory ids = _subset(subsetSeed, false);
         vm.prank(actor);
         try machine.claim(ids, actors[receiverSeed % actors.length]) returns (uint256[] memory amounts) {
-            for (uint256 i; i < ids.length; ++i) ghostDepositorMinted[ids[i]] += amounts[i];
+            for (uint256 i; i < ids.length; ++i) {
+                ghostDepositorMinted[ids[i]] += amounts[i];
+            }
         } catch (bytes memory reason) {
             withdrawOrClaimBlocked = true;
-        _note(string.concat("claim refused: ", vm.toString(reason)));
+            _note(string.concat("claim refused: ", vm.toString(reason)));
         }
     }
 
@@ -264,7 +268,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
             ghostContributorMinted[id] += amount;
         } catch (bytes memory reason) {
             withdrawOrClaimBlocked = true;
-        _note(string.concat("claimContributor refused: ", vm.toString(reason)));
+            _note(string.concat("claimContributor refused: ", vm.toString(reason)));
         }
     }
 
@@ -356,7 +360,9 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         machine.harvestMany(ids);
         if (paused) return;
         _checkBands(before);
-        for (uint256 i; i < before.length; ++i) _trackLp(projects[i]);
+        for (uint256 i; i < before.length; ++i) {
+            _trackLp(projects[i]);
+        }
     }
 
     /// @notice A due deploy step never reverts, whatever the price, and lifts the price at most maxImpactBps.
@@ -385,7 +391,9 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         machine.deployMany(ids);
         if (paused) return;
         _checkBands(before);
-        for (uint256 i; i < before.length; ++i) _trackLp(projects[i]);
+        for (uint256 i; i < before.length; ++i) {
+            _trackLp(projects[i]);
+        }
     }
 
     // ================================================================== guardian
@@ -541,11 +549,15 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         uint256 mask = seed & ((1 << n) - 1);
         if (mask == 0) mask = 1 << ((seed >> 8) % n);
         uint256 count;
-        for (uint256 i; i < n; ++i) if (mask >> i & 1 == 1) ++count;
+        for (uint256 i; i < n; ++i) {
+            if (mask >> i & 1 == 1) ++count;
+        }
         bool unknown = withUnknown && (seed >> 24) % 4 == 0;
         ids = new uint32[](count + (unknown ? 1 : 0));
         uint256 k;
-        for (uint256 i; i < n; ++i) if (mask >> i & 1 == 1) ids[k++] = projects[i];
+        for (uint256 i; i < n; ++i) {
+            if (mask >> i & 1 == 1) ids[k++] = projects[i];
+        }
         if (unknown) ids[k] = uint32(n + 1);
     }
 
@@ -561,7 +573,11 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         projects.push(id);
     }
 
-    function _permit(uint256 a, uint256 amount) internal view returns (uint8 v, bytes32 r, bytes32 s, uint256 deadline) {
+    function _permit(uint256 a, uint256 amount)
+        internal
+        view
+        returns (uint8 v, bytes32 r, bytes32 s, uint256 deadline)
+    {
         address owner = actors[a];
         deadline = block.timestamp + 1 hours;
         bytes32 structHash = keccak256(
@@ -579,7 +595,9 @@ contract Handler is CommonBase, StdCheats, StdUtils {
 
     function _balances(address who) internal view returns (uint256[] memory balances) {
         balances = new uint256[](projects.length);
-        for (uint256 i; i < projects.length; ++i) balances[i] = _info[projects[i]].token.balanceOf(who);
+        for (uint256 i; i < projects.length; ++i) {
+            balances[i] = _info[projects[i]].token.balanceOf(who);
+        }
     }
 
     /// @dev Rewards a project pays when it leaves a position are minted to the account itself.
@@ -605,7 +623,8 @@ contract Handler is CommonBase, StdCheats, StdUtils {
 
     function _path(uint32 id, bool buy) internal view returns (address[] memory path) {
         path = new address[](2);
-        (path[0], path[1]) = buy ? (address(wstETH), address(_info[id].token)) : (address(_info[id].token), address(wstETH));
+        (path[0], path[1]) =
+            buy ? (address(wstETH), address(_info[id].token)) : (address(_info[id].token), address(wstETH));
     }
 
     /// @dev The attacker buys with `amount` wstETH; a trade too small to get anything out is its own problem.
@@ -642,7 +661,9 @@ contract Handler is CommonBase, StdCheats, StdUtils {
 
     function _spots() internal view returns (uint256[] memory spots) {
         spots = new uint256[](projects.length);
-        for (uint256 i; i < projects.length; ++i) spots[i] = _spotIfSeeded(projects[i]);
+        for (uint256 i; i < projects.length; ++i) {
+            spots[i] = _spotIfSeeded(projects[i]);
+        }
     }
 
     /// @dev The price after the machine's own work is at most the price before it * (1 + maxImpactBps).
@@ -651,12 +672,14 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         uint256 afterStep = _spot(id);
         if (afterStep > before * (10_000 + machine.maxImpactBps()) / 10_000 + 1) {
             stepAboveBand = true;
-        _note(string.concat("a step of project ", vm.toString(id), " lifted the price past its band"));
+            _note(string.concat("a step of project ", vm.toString(id), " lifted the price past its band"));
         }
     }
 
     function _checkBands(uint256[] memory before) internal {
-        for (uint256 i; i < before.length; ++i) _checkBand(projects[i], before[i]);
+        for (uint256 i; i < before.length; ++i) {
+            _checkBand(projects[i], before[i]);
+        }
     }
 
     /// @dev The machine's LP in the project's pair is at least what it was after the last pool action.

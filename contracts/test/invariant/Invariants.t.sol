@@ -46,8 +46,12 @@ contract InvariantsTest is StdInvariant, Base {
             _mulDivUp(handler.ghostTotalPrincipal(), stETH.getTotalShares(), stETH.getTotalPooledEther());
         uint256 assigned = _ceilShares(machine.assignedYieldScaled());
         bool short = held < principalShares + assigned;
-        assertEq(inDeficit, short, "solvency: a deficit is declared exactly when principal + assigned yield exceed held");
-        if (handler.ghostNegativeRebases() == 0) assertFalse(inDeficit, "solvency: a deficit without a negative rebase");
+        assertEq(
+            inDeficit, short, "solvency: a deficit is declared exactly when principal + assigned yield exceed held"
+        );
+        if (handler.ghostNegativeRebases() == 0) {
+            assertFalse(inDeficit, "solvency: a deficit without a negative rebase");
+        }
     }
 
     /// @notice Σ allocated principal = total principal: over projects, over positions, and within each position
@@ -118,7 +122,9 @@ contract InvariantsTest is StdInvariant, Base {
         uint256[] memory claimable = new uint256[](n + 1); // by project id
         for (uint256 i; i < handler.actorCount(); ++i) {
             (, PositionEntryView[] memory entries) = machine.positionOf(handler.actors(i));
-            for (uint256 j; j < entries.length; ++j) claimable[entries[j].projectId] += entries[j].pendingRewards;
+            for (uint256 j; j < entries.length; ++j) {
+                claimable[entries[j].projectId] += entries[j].pendingRewards;
+            }
         }
         for (uint256 i; i < n; ++i) {
             uint32 id = handler.projects(i);

@@ -263,7 +263,9 @@ contract LidoFaithfulTest is Test {
         assertEq(data.length, 32 * 4 + 64 + 64, "two offsets, chainId, address, two short strings");
         assertEq(
             stETH.DOMAIN_SEPARATOR(),
-            keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256(bytes(name_)), keccak256("2"), block.chainid, address(stETH)))
+            keccak256(
+                abi.encode(DOMAIN_TYPEHASH, keccak256(bytes(name_)), keccak256("2"), block.chainid, address(stETH))
+            )
         );
     }
 
@@ -274,7 +276,11 @@ contract LidoFaithfulTest is Test {
             wstETH.DOMAIN_SEPARATOR(),
             keccak256(
                 abi.encode(
-                    DOMAIN_TYPEHASH, keccak256("Wrapped liquid staked Ether 2.0"), keccak256("1"), block.chainid, address(wstETH)
+                    DOMAIN_TYPEHASH,
+                    keccak256("Wrapped liquid staked Ether 2.0"),
+                    keccak256("1"),
+                    block.chainid,
+                    address(wstETH)
                 )
             )
         );

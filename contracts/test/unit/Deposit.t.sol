@@ -52,7 +52,9 @@ contract DepositTest is Base {
         uint256[] memory parts = new uint256[](1);
         parts[0] = principal;
         vm.expectEmit(address(machine));
-        emit ITechnoCapitalMachine.Deposited(alice, principal, sharesAdded, principal, idList, bpsList, parts, principal);
+        emit ITechnoCapitalMachine.Deposited(
+            alice, principal, sharesAdded, principal, idList, bpsList, parts, principal
+        );
         vm.prank(alice);
         machine.deposit(10 ether, one(p1));
     }
@@ -98,7 +100,9 @@ contract DepositTest is Base {
 
     function test_RevertWhen_AllocationTooLong() public {
         AllocationInput[] memory a = new AllocationInput[](9);
-        for (uint256 i; i < 9; ++i) a[i] = AllocationInput(uint32(i + 1), 1_000);
+        for (uint256 i; i < 9; ++i) {
+            a[i] = AllocationInput(uint32(i + 1), 1_000);
+        }
         vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_AllocationTooLong.selector, 9, 8));
         vm.prank(alice);
         machine.deposit(1 ether, a);

@@ -77,10 +77,14 @@ contract LaunchTest is Base {
         machine.launchProject(p); // exactly at the limits
         p = defaultParams();
         p.launchPrice = 1e5;
-        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds.selector, 1e5, 1e6, 1e24));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds.selector, 1e5, 1e6, 1e24)
+        );
         machine.launchProject(p);
         p.launchPrice = 1e24 + 1;
-        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds.selector, 1e24 + 1, 1e6, 1e24));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITechnoCapitalMachine.TCM_LaunchPriceOutOfBounds.selector, 1e24 + 1, 1e6, 1e24)
+        );
         machine.launchProject(p);
         p = defaultParams();
         p.maxSupply = 2 ** 95;
@@ -240,7 +244,8 @@ contract LaunchTest is Base {
     }
 
     function test_CreateAddress_NonceBoundaries() public view {
-        uint256[10] memory nonces = [uint256(1), 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0xfffff, 0xfffff + 1, 0xffffff];
+        uint256[10] memory nonces =
+            [uint256(1), 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0xfffff, 0xfffff + 1, 0xffffff];
         for (uint256 i; i < nonces.length; ++i) {
             assertEq(CreateAddress.compute(address(this), nonces[i]), vm.computeCreateAddress(address(this), nonces[i]));
         }
@@ -255,7 +260,9 @@ contract LaunchTest is Base {
         word = (word & ~(uint256(type(uint32).max) << shift)) | (machine.MAX_PROJECT_ID() << shift);
         vm.store(address(machine), slot, bytes32(word));
         assertEq(machine.projectCount(), machine.MAX_PROJECT_ID());
-        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_ProjectLimit.selector, machine.MAX_PROJECT_ID()));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITechnoCapitalMachine.TCM_ProjectLimit.selector, machine.MAX_PROJECT_ID())
+        );
         machine.launchProject(defaultParams());
     }
 

@@ -167,7 +167,9 @@ contract PositionTest is Base {
         rebaseBps(-200); // slashing: -2%
         (bool inDeficit, uint256 held,, uint256 value) = machine.deficitStatus();
         assertTrue(inDeficit);
-        vm.expectRevert(abi.encodeWithSelector(ITechnoCapitalMachine.TCM_DeficitRequiresFullWithdrawal.selector, 1 ether, b));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITechnoCapitalMachine.TCM_DeficitRequiresFullWithdrawal.selector, 1 ether, b)
+        );
         vm.prank(bob);
         machine.withdraw(1 ether, bob);
         uint256 before = stETH.sharesOf(bob);
@@ -207,7 +209,9 @@ contract PositionTest is Base {
     function test_RevertWhen_WithdrawExceedsPrincipal() public {
         uint256 principal = deposit(alice, 1 ether, one(p1));
         vm.expectRevert(
-            abi.encodeWithSelector(ITechnoCapitalMachine.TCM_WithdrawExceedsPrincipal.selector, principal + 1, principal)
+            abi.encodeWithSelector(
+                ITechnoCapitalMachine.TCM_WithdrawExceedsPrincipal.selector, principal + 1, principal
+            )
         );
         vm.prank(alice);
         machine.withdraw(principal + 1, alice);
@@ -260,7 +264,8 @@ contract PositionTest is Base {
         vm.warp(block.timestamp + 3 days);
         deposit(alice, 10 ether, one(p1));
         vm.warp(block.timestamp + 1 hours);
-        uint256 emittedHour = machine.emittedUpTo(p1, block.timestamp) - machine.emittedUpTo(p1, block.timestamp - 1 hours);
+        uint256 emittedHour =
+            machine.emittedUpTo(p1, block.timestamp) - machine.emittedUpTo(p1, block.timestamp - 1 hours);
         vm.prank(alice);
         uint256 got = machine.claim(ids(p1), alice)[0];
         assertLe(got, emittedHour * 9_000 / 10_000, "only the hour with principal allocated");

@@ -201,7 +201,7 @@ abstract contract Base is Test {
     }
 
     function sharesRequired() internal view returns (uint256) {
-        (, , uint256 required,) = machine.deficitStatus();
+        (,, uint256 required,) = machine.deficitStatus();
         return required;
     }
 }
