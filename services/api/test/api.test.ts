@@ -741,4 +741,58 @@ describe("http", () => {
   });
 });
 
+describe("deploy steps paged by cursor (a subgraph stub that filters, orders and skips as graph-node does)", () => {
+  // Newest first; three steps share one timestamp (a page boundary falls between them).
+  const steps = [
+    { id: "0x05", timestamp: "500" },
+    { id: "0x04", timestamp: "400" },
+    { id: "0x03", timestamp: "400" },
+    { id: "0x02", timestamp: "400" },
+    { id: "0x01", timestamp: "100" },
+  ].map((s) => ({ ...DEPLOY_STEP, ...s }));
+
+  it("every step once, in order, however the pages cut the ties", async () => {
+    const pager = await startSubgraphStub((query, variables) => {
+      const data: Record<string, unknown> = { _meta: { block: { number: 0 }, hasIndexingErrors: false } };
+      for (const match of query.matchAll(/(h(\d+)_\w+): (\w+)/g)) {
+        const [, alias, i, field] = match;
+        const v = (name: string) => variables[`h${i}_${name}`];
+        data[alias!] =
+          field === "project"
+            ? { deployStepCount: steps.length }
+            : steps
+                .filter((s) => BigInt(s.timestamp) <= BigInt(v("before") as string))
+                .slice(v("skip") as number, (v("skip") as number) + (v("first") as number));
+      }
+      return { data };
+    });
+    const paged = await startApi(chain, { subgraphUrl: Option.some(pager.url), subgraphMaxLagBlocks: 1_000_000 });
+    try {
+      for (const size of [1, 2, 3, 4]) {
+        const seen: string[] = [];
+        let after: string | null = null;
+        for (let i = 0; i < 10; i++) {
+          const r: any = await data(
+            paged,
+            `query($after: Cursor, $first: PageSize) { project(id: "1") { deployStepPage(first: $first, after: $after) {
+              totalCount nodes { id deployedWstEth } pageInfo { hasNextPage endCursor } } } }`,
+            { after, first: size },
+          );
+          const page = r.project.deployStepPage;
+          expect(page.totalCount).toBe(steps.length);
+          // wstEthSwapped + wstEthAdded of the canned step (@tcm/domain deployedWstEthOf)
+          for (const node of page.nodes) expect(node.deployedWstEth).toBe("4");
+          seen.push(...page.nodes.map((n: { id: string }) => n.id));
+          if (!page.pageInfo.hasNextPage) break;
+          after = page.pageInfo.endCursor;
+        }
+        expect(seen, `pages of ${size}`).toEqual(steps.map((s) => s.id));
+      }
+    } finally {
+      await paged.stop();
+      await pager.stop();
+    }
+  });
+});
+
 export { TcmReader };
