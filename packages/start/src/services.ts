@@ -23,11 +23,12 @@ const waitReady = async (
   return "timeout" as const;
 };
 
-const tsxArgs = (root: string, entry: string) => ["--import", "tsx", join(root, entry)];
+/** The services run from their bundles (`nx run keeper:bundle` / `api:bundle`, built by npm start's entry, cached by Nx): plain node. */
+const bundleOf = (service: "keeper" | "api") => `services/${service}/dist/bundle/main.mjs`;
 
 /**
- * The real keeper (services/keeper) as a child process, harvesting and running the deploy steps with anvil's account 9,
- * polling every second.
+ * The real keeper (services/keeper, its bundle) as a child process, harvesting and running the deploy steps with
+ * anvil's account 9, polling every 50 ms.
  * Returns undefined (with the reason logged) when it is missing or will not start: the simulation then harvests.
  */
 export const startKeeper = async (
@@ -41,9 +42,9 @@ export const startKeeper = async (
     log: (m: string) => void;
   },
 ): Promise<(ServiceHandle & { readonly metrics: string }) | undefined> => {
-  const entry = "services/keeper/src/main.ts";
+  const entry = bundleOf("keeper");
   if (!existsSync(join(options.root, entry))) {
-    options.log(`keeper: ${entry} does not exist yet — skipped; the simulation harvests by itself`);
+    options.log(`keeper: ${entry} is missing (npx nx run keeper:bundle builds it) — the simulation harvests by itself`);
     return undefined;
   }
   const env = {
@@ -51,13 +52,13 @@ export const startKeeper = async (
     TCM_RPC_URLS: options.rpcUrl,
     TCM_PRIVATE_KEY: options.privateKey,
     TCM_DEPLOYMENT_FILE: options.deploymentFile,
-    TCM_POLL_INTERVAL_MS: "200",
-    TCM_RECEIPT_POLL_MS: "100",
+    TCM_POLL_INTERVAL_MS: "50",
+    TCM_RECEIPT_POLL_MS: "25",
     TCM_KEEPER_PORT: String(options.port),
     // On the devnet every project is worth harvesting, bounty or not.
     TCM_SPONSORED_PROJECTS: "all",
   };
-  const { child, logFile } = registry.spawn("keeper", process.execPath, [...tsxArgs(options.root, entry), "run"], {
+  const { child, logFile } = registry.spawn("keeper", process.execPath, [join(options.root, entry), "run"], {
     cwd: options.root,
     env,
   });
@@ -72,7 +73,7 @@ export const startKeeper = async (
   return { pid: child.pid!, logFile, metrics, alive: () => child.exitCode === null && child.signalCode === null };
 };
 
-/** The GraphQL API (services/api) as a child process. Undefined (reason logged) when missing or not starting. */
+/** The GraphQL API (services/api, its bundle) as a child process. Undefined (reason logged) when missing or not starting. */
 export const startApi = async (
   registry: ProcessRegistry,
   options: {
@@ -84,9 +85,11 @@ export const startApi = async (
     log: (m: string) => void;
   },
 ): Promise<(ServiceHandle & { readonly graphql: string }) | undefined> => {
-  const entry = "services/api/src/main.ts";
+  const entry = bundleOf("api");
   if (!existsSync(join(options.root, entry))) {
-    options.log(`api: ${entry} does not exist yet — skipped; the summary is read from the subgraph or the chain`);
+    options.log(
+      `api: ${entry} is missing (npx nx run api:bundle builds it) — the summary is read from the subgraph or the chain`,
+    );
     return undefined;
   }
   const env: NodeJS.ProcessEnv = {
@@ -97,7 +100,7 @@ export const startApi = async (
     TCM_API_HOST: "127.0.0.1",
     ...(options.subgraphUrl === undefined ? {} : { TCM_SUBGRAPH_URL: options.subgraphUrl }),
   };
-  const { child, logFile } = registry.spawn("api", process.execPath, tsxArgs(options.root, entry), {
+  const { child, logFile } = registry.spawn("api", process.execPath, [join(options.root, entry)], {
     cwd: options.root,
     env,
   });

@@ -271,7 +271,7 @@ export const simulate = async (options: {
         steps += 1;
         if (options.keeperRunning()) {
           const deadline = Date.now() + 15_000;
-          while (Date.now() < deadline && !(await stepped())) await sleep(50);
+          while (Date.now() < deadline && !(await stepped())) await sleep(20);
           if (await stepped()) {
             report.stepsByKeeper += ready.length;
             continue;
