@@ -22,6 +22,8 @@ import {
   previewHarvest,
 } from "@tcm/domain";
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Context, Effect, Either, Layer, Predicate, Schema } from "effect";
 import { type Address, type TransactionReceipt, parseEther, parseEventLogs } from "viem";
@@ -148,21 +150,38 @@ const StorageLayout = Schema.parseJson(
   }),
 );
 
-/** `forge inspect TechnoCapitalMachine storageLayout`: slot and type of each state variable, by label. */
+/**
+ * `forge inspect TechnoCapitalMachine storageLayout`: slot and type of each state variable, by label. Compiled into a
+ * cache and out folder of its own: contracts/out's artifacts (from forge script or build) may lack the storage layout,
+ * and forge's shared cache then answers "storage layout missing from artifact".
+ */
 const compilerSlots = Effect.async<string, Error>((resume) => {
   const root = workspaceRoot();
+  const dir = mkdtempSync(join(tmpdir(), "tcm-inspect-"));
   execFile(
     foundryBinary("forge", root),
-    ["inspect", "TechnoCapitalMachine", "storageLayout", "--json"],
+    [
+      "inspect",
+      "TechnoCapitalMachine",
+      "storageLayout",
+      "--json",
+      "--cache-path",
+      join(dir, "cache"),
+      "--out",
+      join(dir, "out"),
+    ],
     { cwd: join(root, "contracts"), maxBuffer: 16 * 1024 * 1024 },
-    (error, stdout) => resume(error === null ? Effect.succeed(stdout) : Effect.fail(error)),
+    (error, stdout) => {
+      rmSync(dir, { recursive: true, force: true });
+      resume(error === null ? Effect.succeed(stdout) : Effect.fail(error));
+    },
   );
 }).pipe(
   Effect.flatMap(Schema.decodeUnknown(StorageLayout)),
   Effect.map((layout) => new Map(layout.storage.map((v) => [v.label, { slot: v.slot, type: v.type }]))),
 );
 
-layer(Live, { timeout: 90_000, excludeTestServices: true })("ModelState (anvil)", (it) => {
+layer(Live, { timeout: 120_000, excludeTestServices: true })("ModelState (anvil)", (it) => {
   it.effect(
     "previewHarvest / previewDeploy on the loaded state equal the next block's Harvested / Deployed reports, to the wei",
     () =>
