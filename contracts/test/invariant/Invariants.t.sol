@@ -209,6 +209,110 @@ contract InvariantsTest is StdInvariant, Base {
         assertFalse(handler.sandwichProfited(), handler.firstViolation());
     }
 
+    // ------------------------------------------------------------------ the handler reaches every path
+
+    /// @notice A fixed sequence through the handler reaches what the campaigns rely on (launches up to the limit,
+    ///         permit deposits, top-ups, harvests that open pools, steps, claims, LP donations, sandwiches, pauses,
+    ///         a deficit with its refused deposit and pro-rata withdrawal), and every invariant holds along the way:
+    ///         a handler that silently returned early everywhere would fail here rather than pass the campaigns.
+    function test_Handler_ReachesEveryPath() public {
+        handler.deposit(0, 100 ether, 0x7, false); // all three projects
+        handler.deposit(1, 50 ether, 0x2, true); // with a permit
+        handler.deposit(0, 10 ether, 0, false); // a top-up
+        handler.launchProject(0x3, 1e15, 1_000_000 ether, 1_000 ether);
+        handler.launchProject(0x10000, 1e16, 10_000 ether, 100 ether);
+        assertEq(handler.projectCount(), handler.MAX_PROJECTS(), "launches up to the limit");
+        handler.launchProject(0, 0, 0, 0); // beyond the limit: nothing
+        assertEq(handler.projectCount(), handler.MAX_PROJECTS());
+        handler.deposit(2, 20 ether, 0x18, false); // the launched projects
+        checkAll();
+
+        handler.warp(1 days);
+        handler.rebase(10);
+        handler.donateStEth(1 ether);
+        handler.harvestMany(0x1f);
+        uint256 opened;
+        for (uint256 i; i < handler.projectCount(); ++i) {
+            if (MachineStorage.seeded(address(machine), handler.projects(i))) ++opened;
+        }
+        assertEq(opened, handler.MAX_PROJECTS(), "every pool opened by its first harvest");
+        uint32 first = handler.projects(0);
+        uint256 lp = MachineStorage.totalLiquidity(address(machine), first);
+        handler.warp(1 days);
+        handler.rebase(10);
+        handler.harvest(0); // a day of yield into an open pool: it runs a step
+        handler.harvestMany(0x1f);
+        handler.warp(1 hours);
+        handler.deployMany(0x1f);
+        handler.warp(1 hours);
+        handler.deploy(0);
+        assertGt(MachineStorage.totalLiquidity(address(machine), first), lp, "steps add liquidity");
+        checkAll();
+
+        handler.trade(0, 0.01 ether, true);
+        assertGt(handler.info(first).token.balanceOf(handler.ATTACKER()), 0, "the attacker bought tokens");
+        handler.donateLp(0, 1e15);
+        assertGt(handler.ghostLpDonated(first), 0, "LP donated to the machine");
+        handler.donateWstEthToPair(0, 1e15, 1);
+        handler.donateTokensToPair(0, 1e12, false);
+        handler.skimPair(0);
+        handler.warp(1 hours);
+        handler.sandwichStep(0, 0.001 ether, 2 hours);
+        handler.trade(0, 1e12, false);
+        checkAll();
+
+        handler.warp(1 days);
+        handler.claim(0, 0x1f, 1);
+        handler.claimContributor(0);
+        assertGt(handler.ghostDepositorMinted(first), 0, "depositors claimed");
+        assertGt(handler.ghostContributorMinted(first), 0, "the contributor claimed");
+        handler.reallocate(0, 0x3); // projects 3 leaves: it pays what it owes
+        handler.withdraw(1, 10 ether, false, 1); // partial
+        handler.withdrawAbovePrincipal(0, 1);
+        handler.setMetadataURI(0, true);
+        handler.setMetadataURI(0, false);
+        handler.lowerContributorShare(0, 0);
+        handler.setContributorRecipient(0x100);
+        handler.transferProjectOwnership(0x10000); // to the second developer
+        handler.transferGuardian(1);
+        handler.setPaused(1); // both paused
+        assertTrue(machine.depositsPaused() && machine.harvestsPaused(), "paused");
+        handler.deposit(3, 1 ether, 0x1, false); // refused while paused
+        handler.harvest(1);
+        handler.claim(0, 0x1f, 0); // never paused
+        handler.setPaused(0x10101); // lifted
+        assertFalse(machine.depositsPaused() || machine.harvestsPaused(), "pause lifted");
+        handler.setPaused(5); // not the guardian: refused
+        checkAll();
+
+        handler.rebase(-30);
+        (bool inDeficit,,,) = machine.deficitStatus();
+        assertTrue(inDeficit, "a negative rebase puts the machine in deficit");
+        uint256 total = machine.totalPrincipal();
+        handler.deposit(3, 1 ether, 0x1, false); // refused in deficit
+        assertEq(machine.totalPrincipal(), total, "no deposit in a deficit");
+        handler.withdraw(2, 1, false, 2); // full, pro rata
+        (uint256 principal,) = machine.positionOf(handler.actors(2));
+        assertEq(principal, 0, "a withdrawal in a deficit closes the position");
+        checkAll();
+    }
+
+    function checkAll() internal view {
+        invariant_Solvency();
+        invariant_AllocatedPrincipalEqualsTotalPrincipal();
+        invariant_MintedWithinSchedule();
+        invariant_ScheduleWithinCap();
+        invariant_ClaimableWithinEmitted();
+        invariant_LiquidityNeverDecreases();
+        invariant_NoWithdrawalAbovePrincipal();
+        invariant_WithdrawAndClaimNeverBlocked();
+        invariant_DeficitSharedProRata();
+        invariant_AssignedYieldEqualsProjectsPendingYield();
+        invariant_PendingWstEthAndCarriedTokensHeld();
+        invariant_DeployStepWithinImpactBand();
+        invariant_SandwichAroundStepNeverProfits();
+    }
+
     // ------------------------------------------------------------------ the storage reads the invariants use
 
     /// @notice MachineStorage reads what the views say (guards the invariants against a storage layout change).
