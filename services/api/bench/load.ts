@@ -2,8 +2,8 @@
  * Load benchmark (not a test): `npx nx run api:bench` (= `node --import tsx services/api/bench/load.ts`).
  *
  * Starts anvil, deploys with the forge script, launches projects up to 50, opens a few positions and harvests (each
- * harvest opening its pool), starts `gnd dev` indexing THAT chain (subgraph/test/e2e.mjs: fresh Postgres database,
- * free ports) and waits until it has indexed the head, then runs the API as its own process (`src/main.ts`,
+ * harvest opening its pool), starts `gnd dev` indexing THAT chain (subgraph/test/e2e.mjs over @tcm/devnet: fresh
+ * Postgres database, IPFS endpoint, free ports) and waits until it has indexed the head, then runs the API as its own process (`src/main.ts`,
  * production settings) against the same chain and graph-node, and drives both with autocannon on loopback:
  *   - project(id) with every live field, and graph-node's project(id) with the subgraph's fields;
  *   - projects(first: 50) with the live fields, and graph-node's projects(first: 50).
@@ -24,7 +24,8 @@
  * graph-node indexing that deployment) skip the set-up.
  */
 import { ChainClient, Deployment, TxBuilder } from "@tcm/chain";
-import { ANVIL_ACCOUNTS, Devnet, deployDevnet, startAnvil, stopAnvil } from "@tcm/chain/devnet";
+import { Devnet } from "@tcm/chain/devnet";
+import { ANVIL_ACCOUNTS, deployDevnet, startAnvil, stopAnvil } from "@tcm/devnet";
 import autocannon from "autocannon";
 import { Effect, Layer, ManagedRuntime } from "effect";
 import { type ChildProcess, spawn } from "node:child_process";
