@@ -296,7 +296,11 @@ const main = async () => {
     out(
       `  subgraph (graph-node)    ${graphNode === undefined ? "not running (--no-subgraph)" : `${graphNode.graphql}   (playground: ${graphNode.playground})`}`,
     );
-    if (graphNode !== undefined) out(`  indexing status          ${graphNode.status}`);
+    if (graphNode !== undefined) {
+      out(`  indexing status          ${graphNode.status}`);
+      // Everything else binds 127.0.0.1; gnd 0.45 has no listen-address option and binds its ports on all interfaces.
+      out(`                           (graph-node listens on all interfaces: gnd has no bind option)`);
+    }
     out(`  keeper metrics           ${keeper === undefined ? "not running (see above)" : keeper.metrics}`);
     out(
       `  IPFS                     ${ipfs === undefined ? "not running (--no-subgraph)" : `${ipfs.url}/ipfs/<cid>  (RPC ${ipfs.url}/api/v0/)`}`,
