@@ -319,6 +319,112 @@ describe("npm start", () => {
     expect(run.stdout).toMatch(/Funded 0xBaB56CC3B0f5Fc4e251Bdf85fF19282A71051689/);
   }, 120_000);
 
+  /** The walkthroughs' paragraphs: each bold label ("**Run a keeper**") with the fenced blocks of its language. */
+  const walkthrough = (label: string, language: string) => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const start = readme.indexOf(`\n**${label}**`);
+    expect(start, `README.md has no walkthrough paragraph **${label}**`).toBeGreaterThan(-1);
+    const end = readme.indexOf("\n**", start + 1);
+    const paragraph = readme.slice(start, end === -1 ? undefined : end);
+    return [...paragraph.matchAll(new RegExp("```" + language + "\\n([\\s\\S]*?)```", "g"))].map((m) => m[1]!);
+  };
+
+  it("README test: the walkthroughs' GraphQL queries answer without errors, from the API and from the subgraph", async () => {
+    const apiQueries = walkthrough("Integrate via GraphQL", "graphql").flatMap((b) => b.split("\n").filter(Boolean));
+    expect(apiQueries.length).toBeGreaterThanOrEqual(4);
+    for (const query of apiQueries) {
+      // gql fails on any GraphQL error; every query's first field answers something.
+      const data = await gql(ready.api!, query);
+      expect(
+        Object.values(data).every((v) => v !== null && v !== undefined),
+        query,
+      ).toBe(true);
+    }
+    const projects = (await gql(ready.api!, apiQueries[0]!)).projects.nodes;
+    // The three demo projects, and any the CLI walkthrough launched before.
+    expect(projects.length).toBeGreaterThanOrEqual(3);
+    // At least what the summary showed: the walkthrough's `tcm deploy --all` may have stepped since.
+    const deployment = (await gql(ready.api!, apiQueries[1]!)).project.deployment;
+    expect(BigInt(deployment.deployedWstEth)).toBeGreaterThanOrEqual(summary.projects[0]!.deployedWstEth);
+
+    const subgraphQueries = walkthrough("Query the subgraph", "graphql").flatMap((b) => b.split("\n").filter(Boolean));
+    expect(subgraphQueries.length).toBeGreaterThanOrEqual(2);
+    for (const query of subgraphQueries) {
+      const data = await gql(ready.subgraph!, query);
+      const first = Object.values(data)[0];
+      expect(Array.isArray(first) ? first.length : first, query).toBeTruthy();
+    }
+  }, 60_000);
+
+  /**
+   * Runs a README block that starts a service (it runs until stopped) literally in its own process group, waits until
+   * `probe` answers and its output shows `started`, then stops the group with SIGTERM. Returns the probe's answer and
+   * the block's output.
+   */
+  const runService = async (block: string, probe: string, started: RegExp) => {
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: "1" };
+    for (const name of ["TCM_RPC_URLS", "TCM_RPC_URL", "TCM_DEPLOYMENT_FILE", "TCM_PRIVATE_KEY"]) delete env[name];
+    const shell = spawn("bash", ["-euo", "pipefail", "-c", block], { cwd: ROOT, env, detached: true });
+    let log = "";
+    shell.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    shell.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    const closed = new Promise<void>((resolveClosed) => shell.once("close", () => resolveClosed()));
+    let answer: Response | undefined;
+    const deadline = Date.now() + 90_000;
+    try {
+      while ((answer === undefined || !started.test(log)) && shell.exitCode === null && Date.now() < deadline) {
+        answer ??= await fetch(probe).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      try {
+        process.kill(-shell.pid!, "SIGTERM");
+      } catch {}
+      await closed;
+    }
+    return { answer, log };
+  };
+
+  it("README test: the keeper block builds the bundle and runs it beside npm start's keeper, on this devnet", async () => {
+    const [block] = walkthrough("Run a keeper", "sh");
+    expect(block).toBeDefined();
+    const port = /TCM_KEEPER_PORT=(\d+)/.exec(block!)?.[1];
+    expect(port).toBeDefined();
+    const { answer, log } = await runService(block!, `http://127.0.0.1:${port}/health`, /keeper started/);
+    expect(answer?.status, log).toBe(200);
+    // It read this start's chain (the deployment file's rpcUrl), not 8545.
+    expect(log).toContain(ready.rpc);
+    // The refusal the README quotes is what a keeper on a taken port prints (here: npm start's own keeper's port).
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const quoted = /^keeper: refusing to start: .*$/m.exec(readme)?.[0];
+    expect(quoted).toBeDefined();
+    const taken = new URL(ready.keeperMetrics!).port;
+    const refused = spawnSync(process.execPath, [join(ROOT, "services/keeper/dist/bundle/main.mjs"), "run"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 30_000,
+      env: {
+        ...process.env,
+        NO_COLOR: "1",
+        TCM_DEPLOYMENT_FILE: "contracts/deployments/devnet.json",
+        TCM_PRIVATE_KEY: `0x${"11".repeat(32)}`,
+        TCM_KEEPER_PORT: taken,
+      },
+    });
+    expect(refused.status).toBe(2);
+    expect(refused.stdout + refused.stderr).toContain(quoted!.replaceAll("9464", taken));
+  }, 120_000);
+
+  it("README test: the API block builds the bundle and serves the dashboard and GraphQL beside npm start's API", async () => {
+    const [block] = walkthrough("Run an API", "sh");
+    expect(block).toBeDefined();
+    const port = /TCM_API_PORT=(\d+)/.exec(block!)?.[1];
+    expect(port).toBeDefined();
+    const { answer, log } = await runService(block!, `http://127.0.0.1:${port}/`, /(?:)/);
+    expect(answer?.status, log).toBe(200);
+    expect(await answer!.text()).toMatch(/<html/i);
+  }, 120_000);
+
   it("stops every process it started on Ctrl-C (SIGINT) and drops its database", async () => {
     const pids = Object.values(ready.pids);
     expect(pids.length).toBeGreaterThanOrEqual(3);
