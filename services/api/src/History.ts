@@ -4,6 +4,7 @@ import {
   type DefinitionNode,
   type DocumentNode,
   type FieldNode,
+  type FragmentDefinitionNode,
   Kind,
   type OperationDefinitionNode,
   type SelectionNode,
@@ -26,23 +27,32 @@ const Envelope = Schema.Struct({
   errors: Schema.optional(Schema.Array(Schema.Struct({ message: Schema.String }))),
 });
 
-const operationOf = (document: DocumentNode): OperationDefinitionNode => {
+interface ParsedRequest {
+  readonly operation: OperationDefinitionNode;
+  /** The fragments it spreads (history.graphql's shared selections), merged by name into one document. */
+  readonly fragments: ReadonlyArray<FragmentDefinitionNode>;
+}
+
+const operationOf = (document: DocumentNode): ParsedRequest => {
   const operations = document.definitions.filter(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   );
-  if (operations.length !== 1 || document.definitions.length !== 1)
-    throw new Error("a history request is exactly one operation, without fragments");
-  return operations[0]!;
+  const fragments = document.definitions.filter(
+    (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION,
+  );
+  if (operations.length !== 1 || operations.length + fragments.length !== document.definitions.length)
+    throw new Error("a history request is exactly one operation and the fragments it spreads");
+  return { operation: operations[0]!, fragments };
 };
 
-const parsed = new Map<string, OperationDefinitionNode>();
-const parseOperation = (text: string): OperationDefinitionNode => {
-  let operation = parsed.get(text);
-  if (operation === undefined) {
-    operation = operationOf(parse(text));
-    parsed.set(text, operation);
+const parsed = new Map<string, ParsedRequest>();
+const parseOperation = (text: string): ParsedRequest => {
+  let request = parsed.get(text);
+  if (request === undefined) {
+    request = operationOf(parse(text));
+    parsed.set(text, request);
   }
-  return operation;
+  return request;
 };
 
 const keyOf = (selection: SelectionNode): string => {
@@ -58,9 +68,13 @@ export const mergeRequests = (requests: ReadonlyArray<HistoryRequest<unknown>>) 
   const variableDefinitions: VariableDefinitionNode[] = [];
   const selections: FieldNode[] = [];
   const variables: Record<string, unknown> = {};
+  const fragments = new Map<string, FragmentDefinitionNode>();
   const keys = requests.map((r, i) => {
     const prefix = `h${i}_`;
-    const operation = visit(parseOperation(r.document), {
+    const request = parseOperation(r.document);
+    // Fragments use no variables (history.graphql's are plain selections), so they are shared as they are.
+    for (const fragment of request.fragments) fragments.set(fragment.name.value, fragment);
+    const operation = visit(request.operation, {
       Variable: (node) => ({ ...node, name: { ...node.name, value: prefix + node.name.value } }),
     });
     variableDefinitions.push(...(operation.variableDefinitions ?? []));
@@ -72,7 +86,7 @@ export const mergeRequests = (requests: ReadonlyArray<HistoryRequest<unknown>>) 
     for (const [name, value] of Object.entries(r.variables)) variables[prefix + name] = value;
     return own;
   });
-  selections.push(...(parseOperation(META_DOCUMENT).selectionSet.selections as ReadonlyArray<FieldNode>));
+  selections.push(...(parseOperation(META_DOCUMENT).operation.selectionSet.selections as ReadonlyArray<FieldNode>));
   const operation: DefinitionNode = {
     kind: Kind.OPERATION_DEFINITION,
     operation: "query" as OperationDefinitionNode["operation"],
@@ -80,7 +94,11 @@ export const mergeRequests = (requests: ReadonlyArray<HistoryRequest<unknown>>) 
     variableDefinitions,
     selectionSet: { kind: Kind.SELECTION_SET, selections },
   };
-  return { document: print({ kind: Kind.DOCUMENT, definitions: [operation] }), variables, keys };
+  return {
+    document: print({ kind: Kind.DOCUMENT, definitions: [operation, ...fragments.values()] }),
+    variables,
+    keys,
+  };
 };
 
 const make = Effect.gen(function* () {

@@ -51,6 +51,9 @@ describe("mergeRequests", () => {
     expect(validate(schema, parse(merged.document))).toEqual([]);
     expect([merged.variables["h0_project"], merged.variables["h1_project"]]).toEqual(["1", "2"]);
     expect(merged.document.match(/harvests\(/g)).toHaveLength(2);
+    // Both spread the shared selection: its fragment is defined once in the merged document.
+    expect(merged.document.match(/fragment HarvestFields on Harvest/g)).toHaveLength(1);
+    expect(merged.document.match(/\.\.\.HarvestFields/g)).toHaveLength(2);
   });
 
   it("a query with a field the subgraph does not have fails validation (what codegen enforces at build time)", () => {

@@ -114,6 +114,10 @@ export type ProjectHarvestPageQueryVariables = Exact<{
 
 export type ProjectHarvestPageQuery = { readonly project: { readonly harvestCount: number } | null, readonly harvests: ReadonlyArray<{ readonly id: string, readonly epoch: string, readonly caller: string, readonly yieldShares: string, readonly yieldStEth: string, readonly bountyStEth: string, readonly wstEthWrapped: string, readonly pendingWstEth: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string }> };
 
+export type DeployStepFieldsFragment = { readonly id: string, readonly caller: string, readonly opening: boolean, readonly traded: boolean, readonly pendingIn: string, readonly wstEthSwapped: string, readonly tokensBought: string, readonly tokensSeeded: string, readonly wstEthAdded: string, readonly tokensAdded: string, readonly liquidityMinted: string, readonly bounty: string, readonly pendingOut: string, readonly carryTokensOut: string, readonly spotPrice: string, readonly referencePrice: string, readonly ceilingPrice: string, readonly poolPrice: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string };
+
+export type HarvestFieldsFragment = { readonly id: string, readonly epoch: string, readonly caller: string, readonly yieldShares: string, readonly yieldStEth: string, readonly bountyStEth: string, readonly wstEthWrapped: string, readonly pendingWstEth: string, readonly blockNumber: string, readonly timestamp: string, readonly transactionHash: string };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -132,7 +136,46 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const DeployStepFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeployStepFields on DeployStep {
+  id
+  caller
+  opening
+  traded
+  pendingIn
+  wstEthSwapped
+  tokensBought
+  tokensSeeded
+  wstEthAdded
+  tokensAdded
+  liquidityMinted
+  bounty
+  pendingOut
+  carryTokensOut
+  spotPrice
+  referencePrice
+  ceilingPrice
+  poolPrice
+  blockNumber
+  timestamp
+  transactionHash
+}
+    `, {"fragmentName":"DeployStepFields"}) as unknown as TypedDocumentString<DeployStepFieldsFragment, unknown>;
+export const HarvestFieldsFragmentDoc = new TypedDocumentString(`
+    fragment HarvestFields on Harvest {
+  id
+  epoch
+  caller
+  yieldShares
+  yieldStEth
+  bountyStEth
+  wstEthWrapped
+  pendingWstEth
+  blockNumber
+  timestamp
+  transactionHash
+}
+    `, {"fragmentName":"HarvestFields"}) as unknown as TypedDocumentString<HarvestFieldsFragment, unknown>;
 export const HistoryMetaDocument = new TypedDocumentString(`
     query HistoryMeta {
   _meta {
@@ -206,20 +249,22 @@ export const ProjectHarvestsDocument = new TypedDocumentString(`
     orderDirection: desc
     where: {project: $project}
   ) {
-    id
-    epoch
-    caller
-    yieldShares
-    yieldStEth
-    bountyStEth
-    wstEthWrapped
-    pendingWstEth
-    blockNumber
-    timestamp
-    transactionHash
+    ...HarvestFields
   }
 }
-    `) as unknown as TypedDocumentString<ProjectHarvestsQuery, ProjectHarvestsQueryVariables>;
+    fragment HarvestFields on Harvest {
+  id
+  epoch
+  caller
+  yieldShares
+  yieldStEth
+  bountyStEth
+  wstEthWrapped
+  pendingWstEth
+  blockNumber
+  timestamp
+  transactionHash
+}`) as unknown as TypedDocumentString<ProjectHarvestsQuery, ProjectHarvestsQueryVariables>;
 export const ProjectDeployStepsDocument = new TypedDocumentString(`
     query ProjectDeploySteps($project: String!, $first: Int!, $skip: Int!) {
   deploySteps(
@@ -229,30 +274,32 @@ export const ProjectDeployStepsDocument = new TypedDocumentString(`
     orderDirection: desc
     where: {project: $project}
   ) {
-    id
-    caller
-    opening
-    traded
-    pendingIn
-    wstEthSwapped
-    tokensBought
-    tokensSeeded
-    wstEthAdded
-    tokensAdded
-    liquidityMinted
-    bounty
-    pendingOut
-    carryTokensOut
-    spotPrice
-    referencePrice
-    ceilingPrice
-    poolPrice
-    blockNumber
-    timestamp
-    transactionHash
+    ...DeployStepFields
   }
 }
-    `) as unknown as TypedDocumentString<ProjectDeployStepsQuery, ProjectDeployStepsQueryVariables>;
+    fragment DeployStepFields on DeployStep {
+  id
+  caller
+  opening
+  traded
+  pendingIn
+  wstEthSwapped
+  tokensBought
+  tokensSeeded
+  wstEthAdded
+  tokensAdded
+  liquidityMinted
+  bounty
+  pendingOut
+  carryTokensOut
+  spotPrice
+  referencePrice
+  ceilingPrice
+  poolPrice
+  blockNumber
+  timestamp
+  transactionHash
+}`) as unknown as TypedDocumentString<ProjectDeployStepsQuery, ProjectDeployStepsQueryVariables>;
 export const ProjectDailyDocument = new TypedDocumentString(`
     query ProjectDaily($project: String!, $first: Int!, $skip: Int!) {
   projectDaySnapshots(
@@ -336,30 +383,32 @@ export const ProjectDeploymentDocument = new TypedDocumentString(`
     orderDirection: desc
     where: {project: $project}
   ) {
-    id
-    caller
-    opening
-    traded
-    pendingIn
-    wstEthSwapped
-    tokensBought
-    tokensSeeded
-    wstEthAdded
-    tokensAdded
-    liquidityMinted
-    bounty
-    pendingOut
-    carryTokensOut
-    spotPrice
-    referencePrice
-    ceilingPrice
-    poolPrice
-    blockNumber
-    timestamp
-    transactionHash
+    ...DeployStepFields
   }
 }
-    `) as unknown as TypedDocumentString<ProjectDeploymentQuery, ProjectDeploymentQueryVariables>;
+    fragment DeployStepFields on DeployStep {
+  id
+  caller
+  opening
+  traded
+  pendingIn
+  wstEthSwapped
+  tokensBought
+  tokensSeeded
+  wstEthAdded
+  tokensAdded
+  liquidityMinted
+  bounty
+  pendingOut
+  carryTokensOut
+  spotPrice
+  referencePrice
+  ceilingPrice
+  poolPrice
+  blockNumber
+  timestamp
+  transactionHash
+}`) as unknown as TypedDocumentString<ProjectDeploymentQuery, ProjectDeploymentQueryVariables>;
 export const AccountDepositsDocument = new TypedDocumentString(`
     query AccountDeposits($account: String!, $first: Int!, $skip: Int!) {
   deposits(
@@ -435,30 +484,32 @@ export const ProjectDeployStepPageDocument = new TypedDocumentString(`
     orderDirection: desc
     where: {project: $project, timestamp_lte: $before}
   ) {
-    id
-    caller
-    opening
-    traded
-    pendingIn
-    wstEthSwapped
-    tokensBought
-    tokensSeeded
-    wstEthAdded
-    tokensAdded
-    liquidityMinted
-    bounty
-    pendingOut
-    carryTokensOut
-    spotPrice
-    referencePrice
-    ceilingPrice
-    poolPrice
-    blockNumber
-    timestamp
-    transactionHash
+    ...DeployStepFields
   }
 }
-    `) as unknown as TypedDocumentString<ProjectDeployStepPageQuery, ProjectDeployStepPageQueryVariables>;
+    fragment DeployStepFields on DeployStep {
+  id
+  caller
+  opening
+  traded
+  pendingIn
+  wstEthSwapped
+  tokensBought
+  tokensSeeded
+  wstEthAdded
+  tokensAdded
+  liquidityMinted
+  bounty
+  pendingOut
+  carryTokensOut
+  spotPrice
+  referencePrice
+  ceilingPrice
+  poolPrice
+  blockNumber
+  timestamp
+  transactionHash
+}`) as unknown as TypedDocumentString<ProjectDeployStepPageQuery, ProjectDeployStepPageQueryVariables>;
 export const ProjectHarvestPageDocument = new TypedDocumentString(`
     query ProjectHarvestPage($id: ID!, $project: String!, $first: Int!, $skip: Int!, $before: BigInt!) {
   project(id: $id) {
@@ -471,17 +522,19 @@ export const ProjectHarvestPageDocument = new TypedDocumentString(`
     orderDirection: desc
     where: {project: $project, timestamp_lte: $before}
   ) {
-    id
-    epoch
-    caller
-    yieldShares
-    yieldStEth
-    bountyStEth
-    wstEthWrapped
-    pendingWstEth
-    blockNumber
-    timestamp
-    transactionHash
+    ...HarvestFields
   }
 }
-    `) as unknown as TypedDocumentString<ProjectHarvestPageQuery, ProjectHarvestPageQueryVariables>;
+    fragment HarvestFields on Harvest {
+  id
+  epoch
+  caller
+  yieldShares
+  yieldStEth
+  bountyStEth
+  wstEthWrapped
+  pendingWstEth
+  blockNumber
+  timestamp
+  transactionHash
+}`) as unknown as TypedDocumentString<ProjectHarvestPageQuery, ProjectHarvestPageQueryVariables>;
