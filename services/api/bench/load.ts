@@ -3,8 +3,9 @@
  *
  * Starts anvil, deploys with the forge script, launches projects up to 50, opens a few positions and harvests (each
  * harvest opening its pool), starts `gnd dev` indexing THAT chain (subgraph/test/e2e.mjs over @tcm/devnet: fresh
- * Postgres database, IPFS endpoint, free ports) and waits until it has indexed the head, then runs the API as its own process (`src/main.ts`,
- * production settings) against the same chain and graph-node, and drives both with autocannon on loopback:
+ * Postgres database, IPFS endpoint, free ports) and waits until it has indexed the head, then runs the API as
+ * operators run it (its bundle, `dist/bundle/main.mjs`, built by the target's dependencies; production settings)
+ * against the same chain and graph-node, and drives both with autocannon on loopback:
  *   - project(id) with every live field, and graph-node's project(id) with the subgraph's fields;
  *   - projects(first: 50) with the live fields, and graph-node's projects(first: 50).
  * Each query runs twice per server: "cached" sends one query text (the API answers from its per-block answer cache,
@@ -25,7 +26,7 @@
  */
 import { ChainClient, Deployment, TxBuilder } from "@tcm/chain";
 import { Devnet } from "@tcm/chain/devnet";
-import { ANVIL_ACCOUNTS, deployDevnet, startAnvil, stopAnvil } from "@tcm/devnet";
+import { ANVIL_ACCOUNTS, deployDevnet, type Indexer, startAnvil, stopAnvil } from "@tcm/devnet";
 import autocannon from "autocannon";
 import { Effect, Layer, ManagedRuntime } from "effect";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -57,7 +58,7 @@ if (given !== 0 && given !== 3)
 const LIVE_FIELDS = `id name symbol seeded spotPrice referencePrice allocatedPrincipal pendingYieldStEth pendingWstEth nextHarvestTime harvestReady deployReady
   emissionRatePerDay emittedSupply lockedLiquidity lockedLiquidityValueWstEth apr token { address totalSupply } pair { reserveWstEth reserveTokens }`;
 const SUBGRAPH_FIELDS =
-  "id name symbol seeded allocatedPrincipal poolPrice reserveWstEth reserveTokens lpTotalSupply cumulativeLiquidityMinted tokenSupply";
+  "id name symbol seeded poolPrice reserveWstEth reserveTokens lpTotalSupply cumulativeLiquidityMinted latestDay { allocatedPrincipal tokenSupply }";
 /** Each query as the API and as graph-node serve it; `extra` is spliced into the root selection (the cache buster). */
 const QUERIES: ReadonlyArray<{ name: string; api: (extra: string) => string; graphNode: (extra: string) => string }> = [
   {
@@ -152,14 +153,9 @@ const cell = (r: Measured) => {
   return `${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${cpu}${failed > 0 ? ` (${failed} failed)` : ""}`;
 };
 
-interface GraphNode {
-  readonly graphql: string;
-  readonly database: string;
-  readonly child: ChildProcess;
-}
 interface E2E {
-  startGraphNode(rpcUrl: string, deploymentFile: string, options: { workDir: string }): Promise<GraphNode>;
-  waitForSync(node: GraphNode, block: number, deadline: number): Promise<void>;
+  startGraphNode(rpcUrl: string, deploymentFile: string, options: { workDir: string }): Promise<Indexer>;
+  waitForSync(node: Indexer, block: number, deadline: number): Promise<void>;
   teardown(): Promise<void>;
   psql(sql: string, database?: string): { status: number | null; stdout: string };
 }
@@ -277,14 +273,14 @@ const main = async () => {
           .split("\n")
           .filter(Boolean)
           .map(Number);
-        return graphNode.child.pid === undefined ? [] : [graphNode.child.pid, ...backends];
+        return [graphNode.pid, ...backends];
       };
     }
 
     const port = await freePort();
     api = spawn(
       process.execPath,
-      [...(CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF] : []), "--import", "tsx", "services/api/src/main.ts"],
+      [...(CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF] : []), "services/api/dist/bundle/main.mjs"],
       {
         cwd: root,
         // Production settings: NODE_ENV=production also turns off graphql-js's development-mode checks (its instanceOf
@@ -321,13 +317,17 @@ const main = async () => {
       "projects"
     ] as { nodes: Array<{ id: string; name: string; allocatedPrincipal: string }> };
     const gnProjects = (
-      await post(subgraphUrl, `{ projects(first: 50, orderBy: projectId) { id name allocatedPrincipal } }`)
-    )["projects"] as Array<{ id: string; name: string; allocatedPrincipal: string }>;
+      await post(
+        subgraphUrl,
+        `{ projects(first: 50, orderBy: projectId) { id name latestDay { allocatedPrincipal } } }`,
+      )
+    )["projects"] as Array<{ id: string; name: string; latestDay: { allocatedPrincipal: string } }>;
     const same =
       apiProjects.nodes.length === TARGET_PROJECTS &&
       gnProjects.length === TARGET_PROJECTS &&
       apiProjects.nodes.every(
-        (p, i) => p.name === gnProjects[i]!.name && p.allocatedPrincipal === gnProjects[i]!.allocatedPrincipal,
+        (p, i) =>
+          p.name === gnProjects[i]!.name && p.allocatedPrincipal === gnProjects[i]!.latestDay.allocatedPrincipal,
       );
     if (!same) throw new Error("the API and graph-node do not serve the same chain (projects differ)");
     const history = (await post(url, `{ protocol { totals { harvestCount } } }`))["protocol"] as {

