@@ -4,9 +4,12 @@
 // handlers, empty bodies: graph-node's own cost), each from a fresh database with pruning off, and prints events/s,
 // ms/event, store operations and entity versions per event (overall and per event type) and a year-scale estimate.
 //
-// A regression guard, not a target: the real mapping's ms/event, taken relative to the no-op run on the same machine
-// at the same time (the load on shared machines moves both), may not grow by more than 20 % over BASELINE below; the
-// bench exits 1 when it does.
+// A regression guard, not a target, in two parts. The store work per event (entity versions, writes, store.get) is
+// deterministic for the bench's history and may not grow by more than 5 % over STORE_BASELINE. The real mapping's
+// ms/event, taken relative to the no-op run on the same machine at the same time, may not grow by more than 25 % over
+// TIME_BASELINE; that ratio moves with the machine's load (1.4–2.5 at a load average of 12–14, 2.3–3.05 below 3), so
+// it is judged only when the 1-minute load average before the run is below 4 and printed otherwise. The bench exits
+// 1 when a judged part regresses.
 //
 // gnd runs with RUST_LIB_BACKTRACE=0 (graphNodeEnv in test/e2e.mjs): with an inherited RUST_BACKTRACE=1, graph-node
 // captures a stack trace on every WASM memory read, which slows the real mapping ≈ 7× and the no-op one not at all.
@@ -39,11 +42,18 @@ const SHAPE = argValue("--shape") ?? "tx";
 if (SHAPE !== "tx" && SHAPE !== "packed") throw new Error(`--shape must be tx or packed, got ${SHAPE}`);
 const USERS = 48;
 /**
- * Real ms/event ÷ no-op ms/event of a reference mapping, per history shape (bench/RESULTS.md): packed (5,524 events
- * in 85 blocks, real 18.1 s, no-op 7.6 s) and one transaction per block (real 29.1 s, no-op 16.2 s). A change may
- * raise it by at most 20 %.
+ * Real ms/event ÷ no-op ms/event, per history shape, measured below a load average of 3 (bench/RESULTS.md): one
+ * transaction per block, the median of three runs (3.05, 2.64, 2.30: real 11.1–11.4 s, no-op 3.7–5.0 s); packed
+ * (5,044 events in 79 blocks) one run, 2.43. A change may raise it by at most 25 % (the spread of the three runs is
+ * ±15 %).
  */
-const BASELINE = { packed: 18.1 / 7.6, tx: 29.1 / 16.2 };
+const TIME_BASELINE = { packed: 2.43, tx: 2.64 };
+const TIME_GUARD_MAX_LOAD = 4;
+/** Store operations per event of the real mapping on the bench's history, per shape (deterministic); at most +5 %. */
+const STORE_BASELINE = {
+  tx: { "entity versions": 4.86, "entity writes": 5.48, "store.get": 4.28 },
+  packed: { "entity versions": 2.88, "entity writes": 2.9, "store.get": 4.28 },
+};
 /**
  * The year the estimate is for: 10,000 depositors claiming weekly (3 projects each, as in the bench), 50 projects
  * harvested daily and deployed hourly (stepInterval 60 min, DESIGN §2.4).
@@ -287,6 +297,7 @@ async function main() {
   let exitCode = 1;
   process.on("SIGINT", () => teardown().finally(() => process.exit(130)));
   try {
+    const loadBefore = loadavg()[0];
     log(`load average before: ${load()}`);
     const rpcUrl = await startAnvil(["--accounts", String(USERS + 2)]);
     const deployment = await deploy(rpcUrl);
@@ -402,18 +413,38 @@ async function main() {
         `versions before pruning (${(versions / yearEvents).toFixed(2)} per event), at this run's per-type figures above ` +
         `(the bench's mix at its average: ${((yearEvents * msPerEvent(real)) / 3_600_000).toFixed(1)} h)`,
     );
-    const relative = msPerEvent(real) / msPerEvent(ceiling);
-    const baseline = BASELINE[SHAPE];
-    if (baseline === null) {
-      log(`real ms/event = ${relative.toFixed(2)} × no-op (no baseline for shape ${SHAPE})`);
-      exitCode = 0;
-    } else {
-      const growth = relative / baseline - 1;
+    const storeNow = {
+      "entity versions": real.versions.total / events,
+      "entity writes": real.ops["writes"] === undefined ? undefined : real.ops["writes"] / events,
+      "store.get": real.ops["store.get"] === undefined ? undefined : real.ops["store.get"] / events,
+    };
+    let regressed = false;
+    for (const [name, limit] of Object.entries(STORE_BASELINE[SHAPE])) {
+      const now = storeNow[name];
+      if (now === undefined) {
+        log(`${name} / event: not measured (graph-node's metrics did not report it)`);
+        continue;
+      }
+      const growth = now / limit - 1;
+      regressed ||= growth > 0.05;
       log(
-        `real ms/event = ${relative.toFixed(2)} × no-op (baseline ${baseline.toFixed(2)}, shape ${SHAPE}): ${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(0)} % — ${growth <= 0.2 ? "OK (guard: ≤ +20 %)" : "REGRESSION (> +20 %)"}`,
+        `${name} / event = ${now.toFixed(2)} (baseline ${limit.toFixed(2)}, shape ${SHAPE}): ${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(1)} % — ${growth <= 0.05 ? "OK (guard: ≤ +5 %)" : "REGRESSION (> +5 %)"}`,
       );
-      exitCode = growth <= 0.2 ? 0 : 1;
     }
+    const relative = msPerEvent(real) / msPerEvent(ceiling);
+    const baseline = TIME_BASELINE[SHAPE];
+    const growth = relative / baseline - 1;
+    const judged = loadBefore < TIME_GUARD_MAX_LOAD;
+    log(
+      `real ms/event = ${relative.toFixed(2)} × no-op (baseline ${baseline.toFixed(2)}, shape ${SHAPE}): ${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(0)} % — ` +
+        (judged
+          ? growth <= 0.25
+            ? "OK (guard: ≤ +25 %)"
+            : "REGRESSION (> +25 %)"
+          : `not judged: the load average before the run was ${loadBefore.toFixed(2)} (the guard reads runs below ${TIME_GUARD_MAX_LOAD})`),
+    );
+    regressed ||= judged && growth > 0.25;
+    exitCode = regressed ? 1 : 0;
     log(`load average after: ${load()}`);
   } catch (error) {
     process.stderr.write(`bench: ERROR ${error.stack ?? error}\n`);
