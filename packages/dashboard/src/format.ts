@@ -36,7 +36,14 @@ export const num = (raw: string | bigint, decimals = 18): number => Number(forma
 /** A fraction ("0.999", or a number) as a percentage. */
 export const percent = (fraction: string | number | null | undefined, places = 2): string => {
   if (fraction === null || fraction === undefined) return "—";
-  return `${trim((Number(fraction) * 100).toFixed(places))} %`;
+  const value = Number(fraction) * 100;
+  const shown = value.toFixed(places);
+  // Rounding may not reach a bound the value does not: 99.99999 % of the LP is not all of it (Uniswap locks 1,000 wei
+  // of every pool's LP forever), and a part above nothing is not nothing.
+  const step = `${(10 ** -places).toFixed(places)}`;
+  if (Number(shown) === 100 && value < 100) return `> ${trim((100 - 10 ** -places).toFixed(places))} %`;
+  if (Number(shown) === 0 && value > 0) return `< ${trim(step)} %`;
+  return `${trim(shown)} %`;
 };
 
 /** Basis points as a percentage. */

@@ -43,6 +43,16 @@ describe("format", () => {
     expect(percent(0)).toBe("0 %");
     expect(percent("0.1", 0)).toBe("10 %");
     expect(percent(null)).toBe("—");
+  });
+
+  it("percentages never round to a bound the value does not reach (all of a pool's LP, nothing)", () => {
+    expect(percent("0.99999999", 4)).toBe("> 99.9999 %");
+    expect(percent("0.9999999999999", 2)).toBe("> 99.99 %");
+    expect(percent("0.99994", 4)).toBe("99.994 %");
+    expect(percent("0.00000001", 4)).toBe("< 0.0001 %");
+    expect(percent("0.000001", 0)).toBe("< 1 %");
+    expect(percent("1", 4)).toBe("100 %");
+    expect(percent("-0.5")).toBe("-50 %");
     expect(bps(10_000)).toBe("100 %");
     expect(bps(1_000)).toBe("10 %");
     expect(bps(25)).toBe("0.25 %");
