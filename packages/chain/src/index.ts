@@ -51,3 +51,4 @@ export {
   withAccounts,
 } from "./ModelState.js";
 export { deploymentFromMachine, deploymentLayerFromMachine } from "./DeploymentFromMachine.js";
+export { DayClose, type DayCloseState } from "./DayClose.js";

@@ -1,10 +1,9 @@
 import { HttpLayerRouter, HttpMiddleware, HttpServer } from "@effect/platform";
 import { NodeHttpServer } from "@effect/platform-node";
-import { type ChainClientOptions, Deployment, ModelState, TcmReader, TxBuilder } from "@tcm/chain";
+import { type ChainClientOptions, DayClose, Deployment, ModelState, TcmReader, TxBuilder } from "@tcm/chain";
 import { Duration, Effect, Layer } from "effect";
 import { createServer } from "node:http";
 import { ApiSettings } from "./ApiConfig.js";
-import { DayClose } from "./DayClose.js";
 import { History } from "./History.js";
 import { ApiRoutes } from "./http/routes.js";
 import { LiveState } from "./LiveState.js";

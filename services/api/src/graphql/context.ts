@@ -1,9 +1,8 @@
-import { Deployment, type DeploymentInfo, type Position, TxBuilder } from "@tcm/chain";
+import { type DayClose, Deployment, type DeploymentInfo, type Position, TxBuilder } from "@tcm/chain";
 import DataLoader from "dataloader";
 import { Cause, Context, Effect, Either, Exit, Match, Option, Predicate, Runtime } from "effect";
 import { GraphQLError } from "graphql";
 import type { Address } from "viem";
-import type { DayClose } from "../DayClose.js";
 import { History, type HistoryRequest } from "../History.js";
 import { type LiveBlock, LiveState } from "../LiveState.js";
 import { Previews } from "../Previews.js";

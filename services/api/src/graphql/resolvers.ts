@@ -2,7 +2,7 @@
  * Resolvers: translate between GraphQL and the services (LiveState, History, Previews, TxBuilder), nothing more.
  * Live values come from one block per request; history from the subgraph through a per-request DataLoader.
  */
-import { type PreparedTx, validateProjectId } from "@tcm/chain";
+import { DayClose, type DayCloseState, type PreparedTx, validateProjectId } from "@tcm/chain";
 import {
   DAY_SECONDS,
   deployedWstEthOf,
@@ -17,7 +17,6 @@ import { BadInput } from "../errors.js";
 import type { LiveBlock, LiveProject } from "../LiveState.js";
 import type { ProjectedLine } from "../Previews.js";
 import * as queries from "../subgraph/queries.js";
-import { DayClose } from "../DayClose.js";
 import type { HistoryRequest } from "../History.js";
 import { type PageCursor, encodeCursor } from "./scalars.js";
 import { SCHEMA_VERSION } from "./sdl.js";
@@ -234,8 +233,8 @@ interface ProtocolDayView {
   readonly __head: { readonly number: bigint; readonly timestamp: bigint };
 }
 
-/** The chain at a day's close (DayClose), once per day and request; null when the chain cannot be read. */
-const closes = new WeakMap<GraphQLContext, Map<number, Promise<{ block: bigint; inDeficit: boolean | null } | null>>>();
+/** The chain at a day's close (@tcm/chain DayClose), once per day and request; null when the chain cannot be read. */
+const closes = new WeakMap<GraphQLContext, Map<number, Promise<DayCloseState | null>>>();
 const closeOf = (context: GraphQLContext, day: ProtocolDayView) => {
   let mine = closes.get(context);
   if (mine === undefined) closes.set(context, (mine = new Map()));

@@ -1,7 +1,10 @@
-import { ChainClient, Deployment, TcmReader, mockStETHAbi } from "@tcm/chain";
 import { dayEnd } from "@tcm/domain";
 import { Effect } from "effect";
 import { getAbiItem, parseAbiItem } from "viem";
+import { ChainClient } from "./ChainClient.js";
+import { Deployment } from "./Deployment.js";
+import { mockStETHAbi } from "./generated/artifacts.js";
+import { TcmReader } from "./TcmReader.js";
 
 /** What the chain says about a UTC day: its last block and whether the machine was in deficit at any time of it. */
 export interface DayCloseState {
@@ -26,7 +29,7 @@ const MAX_KEPT = 20_000;
 /**
  * A UTC day on the chain: its last block (found by bisecting block timestamps from the deployment's block, every
  * timestamp read once) and whether the machine was in deficit at any time of the day. The machine's deficitStatus
- * (@tcm/chain TcmReader) changes only when stETH's balances move, so it is read where the day starts (the previous
+ * (TcmReader) changes only when stETH's balances move, so it is read where the day starts (the previous
  * day's last block), after each stETH rebase of the day (Lido's TokenRebased, the devnet mock's Rebased) and at the
  * day's last block. A day still running ends at the block the request reads. A node that no longer serves an old
  * block's state (not an archive node) leaves inDeficit null.
@@ -117,4 +120,4 @@ const make = Effect.gen(function* () {
   return { closeOf } as const;
 });
 
-export class DayClose extends Effect.Service<DayClose>()("@tcm/api/DayClose", { effect: make }) {}
+export class DayClose extends Effect.Service<DayClose>()("@tcm/chain/DayClose", { effect: make }) {}
