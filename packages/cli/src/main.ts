@@ -7,6 +7,7 @@ import { program } from "./program.js";
 /**
  * No colour codes where nobody sees colours: @effect/cli styles its help and errors with ANSI escapes, so a pipe, a
  * file or NO_COLOR gets them stripped (each stream on its own: `tcm --help | less` is plain, errors on a terminal not).
+ * The keeper's and the API's entry points carry the same check (they may not import the CLI).
  */
 const ANSI = /\x1b\[[0-9;]*m/g;
 const plain = (stream: NodeJS.WriteStream) => {

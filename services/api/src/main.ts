@@ -10,6 +10,21 @@ import { Cause, Config, Effect, Exit, Layer, Predicate } from "effect";
 import { ApiSettings, apiConfig } from "./ApiConfig.js";
 import { ApiServer, chainClientOptions } from "./server.js";
 
+/**
+ * No colour codes where nobody sees colours: Effect's pretty logger colours its lines whenever stdout is a terminal,
+ * so NO_COLOR, a pipe or a file gets them stripped, each stream on its own (the same check as the tcm CLI's entry
+ * point, packages/cli/src/main.ts; the two may not import each other, and it is too small for a package of its own).
+ */
+const ANSI = /\x1b\[[0-9;]*m/g;
+const plain = (stream: NodeJS.WriteStream) => {
+  if (stream.isTTY && (process.env["NO_COLOR"] ?? "") === "") return;
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: ReadonlyArray<unknown>) => boolean;
+  stream.write = ((chunk: unknown, ...rest: ReadonlyArray<unknown>) =>
+    write(typeof chunk === "string" ? chunk.replace(ANSI, "") : chunk, ...rest)) as typeof stream.write;
+};
+plain(process.stdout);
+plain(process.stderr);
+
 const ChainLive = Layer.unwrapEffect(
   Effect.map(Config.array(Config.string(), "TCM_RPC_URLS"), (rpcUrls) =>
     ChainClient.layer(chainClientOptions(rpcUrls)),

@@ -2,7 +2,8 @@
  * The keeper as operators run it: `nx run keeper:bundle`'s artifact (scripts/bundle.mjs, here built into a folder
  * outside the workspace, so no node_modules can fill in for it) started with plain node. Against a devnet with a
  * harvest due it harvests every project and stops with 0 on SIGTERM; its metrics listen on 127.0.0.1; a taken port
- * stops it before it touches the chain, with exit 2 and a message naming the port and TCM_KEEPER_PORT.
+ * stops it before it touches the chain, with exit 2 and a message naming the port and TCM_KEEPER_PORT; its --help
+ * through a pipe is plain text.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -81,6 +82,18 @@ describe("the keeper bundle (plain node)", () => {
     assert.deepStrictEqual(pkg.dependencies, {});
     assert.strictEqual(pkg.main, "main.mjs");
     assert.strictEqual(pkg.type, "module");
+  });
+
+  it("--help through a pipe is plain text naming the commands and options", () => {
+    const help = spawnSync(process.execPath, ["main.mjs", "--help"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { PATH: process.env["PATH"] ?? "" },
+    });
+    assert.strictEqual(help.status, 0, help.stderr);
+    assert.notInclude(help.stdout + help.stderr, "\u001b[");
+    for (const named of ["run [--dry-run]", "once [--dry-run]", "--help", "--version"])
+      assert.include(help.stdout, named);
   });
 
   it.live(
