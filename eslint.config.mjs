@@ -141,6 +141,12 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI's, the keeper's and the API's bundle scripts share their esbuild set-up in tools/bundle.mjs (build
+    // tooling of the workspace, no project's runtime code): each imports it by path.
+    files: ["packages/cli/scripts/bundle.mjs", "services/keeper/scripts/bundle.mjs", "services/api/scripts/bundle.mjs"],
+    rules: { "@nx/enforce-module-boundaries": boundaries(["../../../tools/bundle.mjs"]) },
+  },
+  {
     // CommonJS files (the solc shim forge runs) load with require().
     files: ["**/*.cjs"],
     languageOptions: { sourceType: "commonjs" },

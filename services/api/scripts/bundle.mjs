@@ -6,18 +6,17 @@
 // Start it with plain node from any directory: node dist/bundle/main.mjs. Nothing is left external, so the artifact
 // needs no node_modules (its package.json lists no dependencies). TCM_API_BUNDLE tells src/http/dashboard.ts and
 // src/http/graphiql.ts to read their files beside main.mjs instead of from the workspace. `--out <dir>` writes the
-// artifact elsewhere (the bundle test builds one outside the workspace).
+// artifact elsewhere (the bundle test builds one outside the workspace). What the CLI's and the keeper's bundles share
+// with this one (esbuild options, --out, the package.json) is in tools/bundle.mjs.
 import { build } from "esbuild";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { clearArtifact, kib, nodeBundleOptions, outDir, writeArtifactPackage } from "../../../tools/bundle.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const outArg = process.argv.indexOf("--out");
-const out = outArg > 0 ? resolve(process.argv[outArg + 1] ?? "") : join(root, "dist", "bundle");
-const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const workspace = JSON.parse(readFileSync(join(root, "..", "..", "package.json"), "utf8"));
+const out = outDir(join(root, "dist", "bundle"));
 const dashboard = join(root, "..", "..", "packages", "dashboard", "dist");
 const require = createRequire(join(root, "package.json"));
 
@@ -26,25 +25,15 @@ if (!existsSync(join(dashboard, "index.html"))) {
   process.exit(1);
 }
 
-// Only what a previous bundle wrote is replaced: --out may name a folder that holds other files.
-for (const entry of ["main.mjs", "package.json", "dashboard", "graphiql"])
-  rmSync(join(out, entry), { recursive: true, force: true });
-mkdirSync(join(out, "graphiql"), { recursive: true });
-await build({
-  entryPoints: [join(root, "src", "main.ts")],
-  outfile: join(out, "main.mjs"),
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  define: { TCM_API_BUNDLE: "true" },
-  // Dependencies written as CommonJS call require(): give the ES module one.
-  banner: {
-    js: "import { createRequire as __tcmCreateRequire } from 'node:module'; const require = __tcmCreateRequire(import.meta.url);",
-  },
-  legalComments: "none",
-  logLevel: "warning",
-});
+clearArtifact(out, ["main.mjs", "package.json", "dashboard", "graphiql"]);
+mkdirSync(join(out, "graphiql"));
+await build(
+  nodeBundleOptions({
+    entry: join(root, "src", "main.ts"),
+    outfile: join(out, "main.mjs"),
+    define: { TCM_API_BUNDLE: "true" },
+  }),
+);
 
 cpSync(dashboard, join(out, "dashboard"), { recursive: true });
 // The names src/http/graphiql.ts serves, from the packages the workspace installed (the versions it was tested with).
@@ -57,30 +46,7 @@ const graphiql = {
 };
 for (const [name, file] of Object.entries(graphiql)) cpSync(file, join(out, "graphiql", name));
 
-writeFileSync(
-  join(out, "package.json"),
-  `${JSON.stringify(
-    {
-      name: pkg.name,
-      version: pkg.version,
-      private: true,
-      description: pkg.description,
-      type: "module",
-      main: "main.mjs",
-      engines: workspace.engines,
-      scripts: { start: "node main.mjs" },
-      dependencies: {},
-    },
-    null,
-    2,
-  )}\n`,
-);
-
-const size = (path) =>
-  statSync(path).isDirectory()
-    ? readdirSync(path).reduce((sum, entry) => sum + size(join(path, entry)), 0)
-    : statSync(path).size;
-const kib = (path) => `${(size(path) / 1024).toFixed(0)} KiB`;
+writeArtifactPackage(root, out, { start: "node main.mjs" });
 console.log(
   `api bundle: ${out} (${kib(out)}): main.mjs ${kib(join(out, "main.mjs"))}, dashboard/ ${kib(join(out, "dashboard"))}, ` +
     `graphiql/ ${kib(join(out, "graphiql"))}; package.json with no dependencies`,
