@@ -20,6 +20,8 @@
  * to it alike.
  *
  * Options: --duration <s> per run (default 5), --connections <n> (default 10), --rounds <n> (default 3), --only <substring of a query name>,
+ * --workers <n> (TCM_API_WORKERS of the API it starts, default 1; the API's CPU time is then its primary's and its
+ * workers'),
  * --cpu-prof <dir> (runs the API with node --cpu-prof, the profile written there when it stops; summarise it with
  * `node bench/cpu-profile.mjs <file>`). An existing chain: --rpc <url> --deployment <file> --subgraph <url> (a
  * graph-node indexing that deployment) skip the set-up.
@@ -46,11 +48,14 @@ const ROUNDS = Number(arg("rounds", "3"));
 const CONNECTIONS = Number(arg("connections", "10"));
 const ONLY = arg("only", "");
 const CPU_PROF = arg("cpu-prof", "");
+const WORKERS = arg("workers", "1");
 const GIVEN = { rpc: arg("rpc", ""), deployment: arg("deployment", ""), subgraph: arg("subgraph", "") };
 const TARGET_PROJECTS = 50;
 if (!(DURATION > 0) || !Number.isInteger(CONNECTIONS) || CONNECTIONS < 1 || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
   throw new Error("--duration, --connections and --rounds must be positive");
 }
+if (!/^[1-9]\d*$/.test(WORKERS))
+  throw new Error(`--workers must be a positive integer, got ${JSON.stringify(WORKERS)}`);
 const given = Object.values(GIVEN).filter((v) => v !== "").length;
 if (given !== 0 && given !== 3)
   throw new Error("--rpc, --deployment and --subgraph go together (an existing chain and a graph-node indexing it)");
@@ -180,6 +185,15 @@ const cpuMs = (pids: ReadonlyArray<number>): number | undefined => {
   }
 };
 
+/** The PIDs of `pid`'s child processes, from /proc (Linux; none elsewhere). */
+const childrenOf = (pid: number): ReadonlyArray<number> => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+
 /** 50 projects, a few positions, a day of yield and the harvests that open the pools. */
 const populate = async (rpcUrl: string, deploymentFile: string) => {
   const deployment = await Effect.runPromise(deployDevnet({ rpcUrl, outFile: deploymentFile }));
@@ -292,6 +306,7 @@ const main = async () => {
           TCM_DEPLOYMENT_FILE: deploymentFile,
           TCM_API_PORT: String(port),
           TCM_SUBGRAPH_URL: subgraphUrl,
+          TCM_API_WORKERS: WORKERS,
         },
         stdio: ["ignore", process.env["BENCH_DEBUG"] ? "inherit" : "ignore", "inherit"],
       },
@@ -347,7 +362,7 @@ const main = async () => {
     }
 
     process.stdout.write(
-      `\nTCM API vs graph-node on the same chain: ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds (median shown), ${TARGET_PROJECTS} projects, loopback; ${CPU_PROF ? "API under --cpu-prof; " : ""}load average ${loadAverage()}\n\n`,
+      `\nTCM API (${WORKERS} worker${WORKERS === "1" ? "" : "s"}) vs graph-node on the same chain: ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds (median shown), ${TARGET_PROJECTS} projects, loopback; ${CPU_PROF ? "API under --cpu-prof; " : ""}load average ${loadAverage()}\n\n`,
     );
     process.stdout.write(
       "| query | answers | API | graph-node | API ÷ graph-node (req/s) | API ÷ graph-node (requests per CPU second) | load avg (1/5/15 min) |\n|---|---|---|---|---|---|---|\n",
@@ -360,7 +375,8 @@ const main = async () => {
       for (const uncached of [false, true]) {
         const apiRuns: Measured[] = [];
         const graphNodeRuns: Measured[] = [];
-        const apiPid = api.pid === undefined ? [] : [api.pid];
+        // The API's process and, with --workers > 1, its cluster's workers (the primary's children).
+        const apiPid = api.pid === undefined ? [] : [api.pid, ...childrenOf(api.pid)];
         for (let round = 0; round < ROUNDS; round++) {
           apiRuns.push(await run(url, q.api, uncached, () => apiPid));
           graphNodeRuns.push(await run(subgraphUrl, q.graphNode, uncached, graphNodePids));

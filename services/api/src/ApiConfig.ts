@@ -1,4 +1,5 @@
 import { Config, ConfigError, Duration, Effect, Either, Layer, Option } from "effect";
+import { availableParallelism } from "node:os";
 
 /**
  * Everything the API reads from its environment, through Effect Config only. The chain side (TCM_RPC_URLS,
@@ -25,6 +26,8 @@ export interface ApiConfig {
   readonly subgraphMaxLagBlocks: number;
   /** Per-call timeout for subgraph requests. */
   readonly subgraphTimeout: Duration.Duration;
+  /** Server processes (Node cluster workers sharing the port); 1 = the API is this one process, no cluster. */
+  readonly workers: number;
 }
 
 const positiveInt = (name: string, fallback: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -44,10 +47,32 @@ const nonNegativeMillis = (name: string, fallback: number) =>
   );
 
 /**
+ * TCM_API_WORKERS: a positive integer, or `auto` (os.availableParallelism(): the cores this process may use); unset
+ * or empty = 1. Anything else fails naming the variable and the value.
+ */
+export const apiWorkers: Config.Config<number> = Config.string("TCM_API_WORKERS").pipe(
+  Config.withDefault(""),
+  Config.mapOrFail((raw) => {
+    const value = raw.trim();
+    if (value === "") return Either.right(1);
+    if (value.toLowerCase() === "auto") return Either.right(availableParallelism());
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    return Number.isSafeInteger(n) && n >= 1
+      ? Either.right(n)
+      : Either.left(
+          ConfigError.InvalidData(
+            ["TCM_API_WORKERS"],
+            `Expected TCM_API_WORKERS to be a positive integer or "auto", got ${JSON.stringify(raw)}`,
+          ),
+        );
+  }),
+);
+
+/**
  * TCM_API_HOST (127.0.0.1), TCM_API_PORT (4000), TCM_SUBGRAPH_URL (optional), TCM_API_CORS_ORIGINS (comma-separated,
  * default none), TCM_API_MAX_BODY_BYTES (65536), TCM_API_TIMEOUT_MS (10000), TCM_API_MAX_DEPTH (10),
  * TCM_API_MAX_COST (20000), TCM_API_HEAD_TTL_MS (1000), TCM_API_SUBGRAPH_MAX_LAG_BLOCKS (50),
- * TCM_API_SUBGRAPH_TIMEOUT_MS (3000).
+ * TCM_API_SUBGRAPH_TIMEOUT_MS (3000), TCM_API_WORKERS (1; see apiWorkers).
  */
 export const apiConfig: Config.Config<ApiConfig> = Config.all({
   host: Config.string("TCM_API_HOST").pipe(Config.withDefault("127.0.0.1")),
@@ -97,6 +122,7 @@ export const apiConfig: Config.Config<ApiConfig> = Config.all({
     Config.withDefault(3_000),
     Config.map(Duration.millis),
   ),
+  workers: apiWorkers,
 });
 
 export const loadApiConfig = Effect.fn("Api.loadConfig")(function* () {

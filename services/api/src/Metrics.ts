@@ -31,3 +31,60 @@ export const subgraphRequests = Metric.counter("tcm_api_subgraph_requests_total"
 
 /** Every registered Effect metric in the Prometheus text exposition format (0.0.4), by @tcm/chain's one renderer. */
 export const renderPrometheus: Effect.Effect<string> = prometheusText();
+
+/** One worker's /metrics text, as the cluster's primary collected it. */
+export interface WorkerMetrics {
+  /** The value of the `worker` label its series get. */
+  readonly worker: string;
+  readonly text: string;
+}
+
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{?)/;
+
+/**
+ * Several workers' Prometheus texts as one exposition: every sample gets a `worker="<i>"` label (first, before its
+ * own), and each metric family is written once, its HELP and TYPE lines then the samples of every worker in the given
+ * order, families in first-seen order (so `sum without (worker)` in Prometheus gives the API's totals). `notes` are
+ * written first as comments (a worker that did not answer).
+ */
+export const mergePrometheus = (parts: ReadonlyArray<WorkerMetrics>, notes: ReadonlyArray<string> = []): string => {
+  const families = new Map<string, { help?: string; type?: string; samples: string[] }>();
+  const family = (name: string) => {
+    let entry = families.get(name);
+    if (entry === undefined) {
+      entry = { samples: [] };
+      families.set(name, entry);
+    }
+    return entry;
+  };
+  for (const { worker, text } of parts) {
+    const label = `worker="${worker.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+    // Samples belong to the family of the HELP/TYPE lines above them (a histogram's _bucket, _sum and _count too).
+    let current: string | undefined;
+    for (const line of text.split("\n")) {
+      if (line.trim() === "") continue;
+      const header = /^# (HELP|TYPE) (\S+)(?: (.*))?$/.exec(line);
+      if (header !== null) {
+        current = header[2]!;
+        const entry = family(current);
+        if (header[1] === "HELP") entry.help ??= line;
+        else entry.type ??= line;
+        continue;
+      }
+      if (line.startsWith("#")) continue;
+      const sample = SAMPLE.exec(line);
+      if (sample === null) continue;
+      const name = sample[1]!;
+      const rest = line.slice(name.length + sample[2]!.length);
+      const labelled = sample[2] === "{" ? `${name}{${label},${rest}` : `${name}{${label}}${rest}`;
+      family(current ?? name).samples.push(labelled);
+    }
+  }
+  const out = notes.map((note) => `# ${note.replace(/\n/g, " ")}`);
+  for (const { help, type, samples } of families.values()) {
+    if (help !== undefined) out.push(help);
+    if (type !== undefined) out.push(type);
+    out.push(...samples);
+  }
+  return `${out.join("\n")}\n`;
+};

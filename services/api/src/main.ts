@@ -1,13 +1,15 @@
 /**
  * The TCM API: `node --import tsx services/api/src/main.ts`. Configuration through Effect Config only
  * (TCM_RPC_URLS, TCM_DEPLOYMENT_FILE, TCM_SUBGRAPH_URL, TCM_API_HOST, TCM_API_PORT, TCM_API_CORS_ORIGINS,
- * TCM_API_MAX_BODY_BYTES, TCM_API_TIMEOUT_MS; see ApiConfig.ts for the optional rest).
+ * TCM_API_MAX_BODY_BYTES, TCM_API_TIMEOUT_MS, TCM_API_WORKERS; see ApiConfig.ts for the optional rest). With
+ * TCM_API_WORKERS > 1 it runs as a Node cluster (Cluster.ts).
  */
 import type { HttpServerError } from "@effect/platform";
 import { NodeRuntime } from "@effect/platform-node";
 import { ChainClient, Deployment } from "@tcm/chain";
-import { Cause, Config, Effect, Exit, Layer, Predicate } from "effect";
+import { Cause, Config, Effect, Exit, Layer, Option, Predicate } from "effect";
 import { ApiSettings, apiConfig } from "./ApiConfig.js";
+import { reportBindFailure, runPrimary, workerIpc, workerNumber } from "./Cluster.js";
 import { ApiServer, chainClientOptions } from "./server.js";
 
 /**
@@ -51,19 +53,46 @@ const bindFailureMessage = (host: string, port: number, code: string | undefined
 const codeOf = (error: HttpServerError.ServeError): string | undefined =>
   Predicate.hasProperty(error.cause, "code") && Predicate.isString(error.cause.code) ? error.cause.code : undefined;
 
-const program = Layer.launch(MainLive).pipe(
-  Effect.catchTag("ServeError", (error) =>
-    Effect.flatMap(apiConfig, (settings) =>
-      Effect.sync(() => {
-        process.stderr.write(`${bindFailureMessage(settings.host, settings.port, codeOf(error))}\n`);
-        process.exitCode = 2;
+/** The API in this process (the only one, or one worker of the cluster: its bind failure is the primary's to print). */
+const serve = (worker: Option.Option<string>) =>
+  Layer.launch(MainLive).pipe(
+    Effect.catchTag("ServeError", (error) =>
+      Effect.flatMap(apiConfig, (settings) => {
+        const message = bindFailureMessage(settings.host, settings.port, codeOf(error));
+        return Option.isSome(worker)
+          ? Effect.zipRight(
+              reportBindFailure(message),
+              Effect.sync(() => void (process.exitCode = 2)),
+            )
+          : Effect.sync(() => {
+              process.stderr.write(`${message}\n`);
+              process.exitCode = 2;
+            });
       }),
     ),
-  ),
-);
+  );
+
+/**
+ * TCM_API_WORKERS = 1: the API is this process. More: this process is the cluster's primary (Cluster.ts) and checks
+ * the configuration once before forking (a bad setting is reported once, not by every worker); each worker, started
+ * with TCM_API_WORKER, is the API, its log lines annotated with its number.
+ */
+const program = Effect.gen(function* () {
+  const worker = yield* workerNumber;
+  if (Option.isSome(worker))
+    return yield* Effect.scoped(Effect.zipRight(workerIpc(worker.value), serve(worker))).pipe(
+      Effect.annotateLogs("worker", worker.value),
+    );
+  const settings = yield* apiConfig;
+  if (settings.workers === 1) return yield* serve(worker);
+  yield* Config.array(Config.string(), "TCM_RPC_URLS");
+  yield* Effect.provide(Deployment, Deployment.Default);
+  yield* runPrimary(settings);
+});
 
 NodeRuntime.runMain(program, {
-  // A bind failure was reported above in words and exits 2; anything else exits 1 (reported by runMain).
+  // A bind failure was reported above in words and exits 2; a cluster's primary sets its own code (Cluster.ts);
+  // anything else exits 1 (reported by runMain).
   teardown: (exit, onExit) =>
     onExit(
       process.exitCode !== undefined && process.exitCode !== 0

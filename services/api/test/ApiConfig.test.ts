@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest";
 import { ConfigProvider, Duration, Effect, Option } from "effect";
+import { availableParallelism } from "node:os";
 import { loadApiConfig } from "../src/index.js";
 
 const withEnv = (env: Record<string, string>) =>
@@ -43,6 +44,32 @@ describe("loadApiConfig", () => {
       assert.strictEqual(Duration.toMillis(config.timeout), 250);
     }),
   );
+
+  it.effect("TCM_API_WORKERS: 1 by default (no cluster), a positive integer, or auto = the available cores", () =>
+    Effect.gen(function* () {
+      const workers = (value?: string) =>
+        loadApiConfig().pipe(
+          withEnv(value === undefined ? {} : { TCM_API_WORKERS: value }),
+          Effect.map((c) => c.workers),
+        );
+      assert.strictEqual(yield* workers(), 1);
+      assert.strictEqual(yield* workers(""), 1);
+      assert.strictEqual(yield* workers("3"), 3);
+      assert.strictEqual(yield* workers(" 2 "), 2);
+      assert.strictEqual(yield* workers("auto"), availableParallelism());
+      assert.strictEqual(yield* workers("AUTO"), availableParallelism());
+    }),
+  );
+
+  for (const value of ["0", "-1", "1.5", "two", "2x", "1e3"]) {
+    it.effect(`rejects TCM_API_WORKERS=${value} naming the variable and the value`, () =>
+      Effect.gen(function* () {
+        const error = yield* loadApiConfig().pipe(withEnv({ TCM_API_WORKERS: value }), Effect.flip);
+        assert.include(String(error), "TCM_API_WORKERS");
+        assert.include(String(error), JSON.stringify(value));
+      }),
+    );
+  }
 
   for (const [name, value] of [
     ["TCM_API_PORT", "70000"],

@@ -146,4 +146,63 @@ describe("the API bundle (plain node)", () => {
       ),
     120_000,
   );
+
+  it.live(
+    "runs as a cluster with TCM_API_WORKERS=2 (the primary forks main.mjs): /metrics shows both workers, SIGTERM stops all",
+    () =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const chain = yield* devnet();
+          const port = yield* freePort;
+          const api = yield* startBundle({
+            TCM_RPC_URLS: chain.node.url,
+            TCM_DEPLOYMENT_FILE: chain.deploymentFile,
+            TCM_API_PORT: String(port),
+            TCM_API_WORKERS: "2",
+          });
+          // Each request on a new connection: the cluster hands them to its workers in turn.
+          const once = (path: string, body?: string) =>
+            Effect.promise(() =>
+              fetch(`http://127.0.0.1:${port}${path}`, {
+                method: body === undefined ? "GET" : "POST",
+                headers: { connection: "close", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+                ...(body === undefined ? {} : { body }),
+              }).then(
+                async (r) => ({ status: r.status, text: await r.text() }),
+                () => undefined,
+              ),
+            );
+          yield* once("/health").pipe(
+            Effect.flatMap((r) =>
+              r?.status === 200 && api.output().includes("the API runs 2 workers")
+                ? Effect.void
+                : Effect.fail("not ready yet"),
+            ),
+            Effect.retry(Schedule.spaced(Duration.millis(100)).pipe(Schedule.upTo(Duration.seconds(30)))),
+            Effect.orDie,
+          );
+          const workers = [...api.output().matchAll(/worker (\d+) started \(pid (\d+)\)/g)].map((m) => Number(m[2]));
+          assert.strictEqual(workers.length, 2, api.output());
+          for (let i = 0; i < 10; i++) {
+            const answer = yield* once("/graphql", JSON.stringify({ query: "{ protocol { projectCount } }" }));
+            assert.strictEqual(answer?.status, 200);
+          }
+          const metrics = (yield* once("/metrics"))?.text ?? "";
+          const counted = [
+            ...metrics.matchAll(/^tcm_api_graphql_operations_total\{worker="(\d)",outcome="ok"\} (\d+)$/gm),
+          ];
+          assert.deepStrictEqual(counted.map((m) => m[1]).sort(), ["1", "2"], metrics);
+          assert.strictEqual(
+            counted.reduce((sum, m) => sum + Number(m[2]), 0),
+            10,
+          );
+
+          api.child.kill("SIGTERM");
+          const code = yield* api.exited.pipe(Effect.timeout(Duration.seconds(20)));
+          assert.strictEqual(code, 0, api.output());
+          for (const pid of workers) assert.throws(() => process.kill(pid, 0), /ESRCH/, `worker pid ${pid}`);
+        }),
+      ),
+    120_000,
+  );
 });

@@ -2,13 +2,14 @@ import { HttpIncomingMessage, HttpLayerRouter, HttpServerRequest, HttpServerResp
 import { Deployment } from "@tcm/chain";
 import { Duration, Effect, Layer, Metric, Option } from "effect";
 import { ApiSettings } from "../ApiConfig.js";
+import { metricsText } from "../Cluster.js";
 import { makeContext, type Services } from "../graphql/context.js";
 import { executeGraphQL, type GraphQLParams, type HttpResult, ResponseCache } from "../graphql/execute.js";
 import { makeSchema, printedSchema } from "../graphql/schema.js";
 import { SCHEMA_VERSION } from "../graphql/sdl.js";
 import { History } from "../History.js";
 import { LiveState } from "../LiveState.js";
-import { graphqlOperations, httpDuration, httpRequests, renderPrometheus } from "../Metrics.js";
+import { graphqlOperations, httpDuration, httpRequests } from "../Metrics.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { graphiqlAsset, graphiqlHtml } from "./graphiql.js";
 
@@ -254,11 +255,15 @@ const GraphiqlAssetsRoute = HttpLayerRouter.add(
   }),
 );
 
+/** This process's metrics; in a worker of the API's cluster every worker's, each series labelled worker="<i>". */
 const MetricsRoute = HttpLayerRouter.add(
   "GET",
   "/metrics",
-  Effect.map(renderPrometheus, (text) =>
-    HttpServerResponse.text(text, { contentType: "text/plain; version=0.0.4; charset=utf-8" }),
+  metricsText.pipe(
+    Effect.map((text) => HttpServerResponse.text(text, { contentType: "text/plain; version=0.0.4; charset=utf-8" })),
+    Effect.catchTag("MetricsUnavailable", (error) =>
+      Effect.succeed(HttpServerResponse.text(`metrics unavailable: ${error.message}\n`, { status: 503 })),
+    ),
   ),
 );
 
