@@ -56,8 +56,9 @@ export const renderPrometheus = (
     if (MetricState.isCounterState(state)) entry.lines.push(`${name}${labels(tags)} ${num(state.count)}`);
     else if (MetricState.isGaugeState(state)) entry.lines.push(`${name}${labels(tags)} ${num(state.value)}`);
     else if (MetricState.isHistogramState(state)) {
+      // Effect's boundaries end with +Infinity already; the +Inf bucket is written once, below, as the count.
       for (const [bound, count] of state.buckets)
-        entry.lines.push(`${name}_bucket${labels(tags, [["le", num(bound)]])} ${count}`);
+        if (Number.isFinite(bound)) entry.lines.push(`${name}_bucket${labels(tags, [["le", num(bound)]])} ${count}`);
       entry.lines.push(`${name}_bucket${labels(tags, [["le", "+Inf"]])} ${state.count}`);
       entry.lines.push(`${name}_sum${labels(tags)} ${num(state.sum)}`);
       entry.lines.push(`${name}_count${labels(tags)} ${state.count}`);

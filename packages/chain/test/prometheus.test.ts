@@ -36,7 +36,10 @@ describe("Prometheus text", () => {
         assert.include(lines, 'tcm_test_latency_seconds_bucket{le="+Inf"} 4');
         assert.include(lines, "tcm_test_latency_seconds_sum 4.25");
         assert.include(lines, "tcm_test_latency_seconds_count 4");
-        // One HELP/TYPE per family, and nothing outside the prefix.
+        // Every series once (the +Inf bucket too), one HELP/TYPE per family, and nothing outside the prefix.
+        const series = lines.filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.slice(0, l.lastIndexOf(" ")));
+        assert.deepStrictEqual(series, [...new Set(series)]);
+        assert.strictEqual(lines.filter((l) => l.startsWith('tcm_test_latency_seconds_bucket{le="+Inf"}')).length, 1);
         assert.strictEqual(lines.filter((l) => l === "# TYPE tcm_test_requests_total counter").length, 1);
         assert.isTrue(lines.filter((l) => l !== "" && !l.startsWith("#")).every((l) => l.startsWith("tcm_test_")));
         assert.isTrue(text.endsWith("\n"));
