@@ -6,6 +6,8 @@
 //   npx nx run start:bench-restarts
 //
 // The first run may include a compile or a subgraph build; it is reported apart ("cold") and not in the statistics.
+// With the default state folder each run writes contracts/deployments/devnet.json, and refuses (exit code 2) while
+// another `npm start` holds that folder: beside one, pass `-- --state-dir <folder>` (the deployment then goes there).
 import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";

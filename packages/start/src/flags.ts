@@ -14,7 +14,7 @@ export interface Flags {
   readonly keeperPort: number | undefined;
   /** Use a private Postgres cluster (initdb) even when one answers on 127.0.0.1:5432. */
   readonly privatePostgres: boolean;
-  /** Where logs, the pid file and the IPFS blocks go. */
+  /** Where logs, the pid file and the IPFS blocks go; any but the default also holds the deployment (deployment.json). */
   readonly stateDir: string | undefined;
   /** Stop everything right after the ready line (CI smoke runs). */
   readonly exitWhenReady: boolean;
@@ -41,13 +41,19 @@ Options
   --ipfs-port P        the IPFS endpoint's port        (default 5001, or a free one if taken)
   --keeper-port P      the keeper's /metrics port      (default 9464, or a free one if taken)
   --private-postgres   run a private Postgres cluster (initdb) even if 127.0.0.1:5432 answers
-  --state-dir DIR      logs, pid file, IPFS blocks     (default .tcm-devnet/ in the repository)
+  --state-dir DIR      logs, pid file, IPFS blocks     (default .tcm-devnet/ in the repository); any other
+                       folder also gets this start's deployment, DIR/deployment.json (see below)
   --exit-when-ready    stop everything once ready (a smoke test)
   -h, --help           this text
 
 A port given explicitly must be free; a taken one stops the start with a message naming it.
 Environment: PGHOST / PGPORT / PGUSER pick the shared Postgres (default 127.0.0.1:5432, postgres).
-Logs of every process: <state-dir>/logs/. The deployment: contracts/deployments/devnet.json.
+Logs of every process: <state-dir>/logs/.
+The deployment belongs to the start that wrote it. With the default state folder it is
+contracts/deployments/devnet.json, the file the CLI reads with no flags. While a start runs, another with
+the same state folder refuses (exit code 2, naming its pid), so only one writes that file. A second start takes
+--state-dir DIR: its deployment goes to DIR/deployment.json (contracts/deployments/devnet.json is left
+alone), and its summary prints TCM_DEPLOYMENT_FILE=DIR/deployment.json for the CLI, a keeper or an API.
 `;
 
 export class FlagError extends Error {

@@ -12,6 +12,7 @@ import { dropLeftoverDatabase, provideDatabase } from "./postgres.js";
 import { ProcessRegistry, StartError, choosePort, isAlive, readPidFile, sleep, tail } from "./processes.js";
 import { startApi, startKeeper } from "./services.js";
 import { ROLES, simulate } from "./simulation.js";
+import { type StatePaths, StateDirTaken, refuseIfTaken, statePaths } from "./stateDir.js";
 import { type GraphNode, buildSubgraph, startGraphNode, waitForSync } from "./subgraph.js";
 import { formatTable, readSummary, summaryJson } from "./summary.js";
 
@@ -31,15 +32,15 @@ const step = async <A>(title: string, run: () => Promise<A>): Promise<A> => {
 };
 const note = (message: string) => out(`    ${message.split("\n").join("\n    ")}`);
 
-/** Processes a start killed with SIGKILL left behind: stopped if their command line is still one of ours. */
-const cleanUpAfterEarlierRun = async (pidFile: string) => {
-  const earlier = readPidFile(pidFile);
+/**
+ * Refuses (StateDirTaken, exit code 2) when another live start owns the state folder — and with it, for the default
+ * folder, contracts/deployments/devnet.json; else stops the processes a start killed with SIGKILL left behind, if
+ * their command line is still one of ours.
+ */
+const cleanUpAfterEarlierRun = async (root: string, paths: StatePaths) => {
+  refuseIfTaken(root, paths);
+  const earlier = readPidFile(paths.pidFile);
   if (earlier === undefined) return;
-  if (earlier.owner !== process.pid && isAlive(earlier.owner) && earlier.processes.some((p) => isAlive(p.pid))) {
-    throw new StartError(
-      `another \`npm start\` (pid ${earlier.owner}) is running with this state folder: stop it with Ctrl-C (or kill ${earlier.owner}), or pass --state-dir <other folder>`,
-    );
-  }
   for (const { name, pid } of earlier.processes) {
     if (!isAlive(pid)) continue;
     let command = "";
@@ -74,7 +75,20 @@ const NEWCOMER_STETH = "100";
 /** An 18-decimal amount to 6 decimals, rounded half up: stETH moves in shares, so a mint can land a wei short. */
 const roughly = (amount: bigint) => formatUnits((amount + 500_000_000_000n) / 1_000_000_000_000n, 6);
 
-const EXAMPLES = (api: string | undefined, subgraph: string | undefined, rpc: string) =>
+/** A path as one shell word. */
+const shellWord = (path: string) => (/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`);
+
+/** How a reader names the deployment file: the default one relative to the repository, any other one absolute. */
+const shownPath = (root: string, paths: StatePaths) =>
+  paths.isDefault ? relative(root, paths.deploymentFile) : paths.deploymentFile;
+
+const EXAMPLES = (
+  api: string | undefined,
+  subgraph: string | undefined,
+  rpc: string,
+  root: string,
+  paths: StatePaths,
+) =>
   [
     api === undefined
       ? undefined
@@ -86,7 +100,12 @@ const EXAMPLES = (api: string | undefined, subgraph: string | undefined, rpc: st
       : `  # the subgraph on graph-node: daily candles of project 1
   curl -s ${subgraph} -H 'content-type: application/json' \\
     -d '{"query":"{ projectDaySnapshots(where: { project: \\"1\\" }, orderBy: dayId) { dayId dailyYieldStEth poolPriceClose cumulativeLiquidityMinted } }"}'`,
-    `  # the CLI against this devnet (reads contracts/deployments/devnet.json and the RPC it names, ${rpc})
+    `${
+      paths.isDefault
+        ? `  # the CLI against this devnet (reads ${shownPath(root, paths)} and the RPC it names, ${rpc})`
+        : `  # the CLI against this devnet: this start's deployment (--state-dir) and the RPC it names, ${rpc}
+  export TCM_DEPLOYMENT_FILE=${shellWord(paths.deploymentFile)}`
+    }
   npx tcm projects
   # your account (above): deposit 10 stETH, the yield split between projects 1 and 2; more stETH: npx tcm devnet fund
   export TCM_PRIVATE_KEY=${NEWCOMER.privateKey}
@@ -103,12 +122,12 @@ const main = async () => {
     return 0;
   }
   const root = workspaceRoot();
-  const stateDir = flags.stateDir ?? join(root, ".tcm-devnet");
-  const logDir = join(stateDir, "logs");
+  const paths = statePaths(root, flags.stateDir);
+  const { dir: stateDir, logDir, pidFile, deploymentFile } = paths;
   mkdirSync(logDir, { recursive: true });
-  const pidFile = join(stateDir, "pids.json");
-  await cleanUpAfterEarlierRun(pidFile);
+  await cleanUpAfterEarlierRun(root, paths);
   const registry = new ProcessRegistry(pidFile, logDir);
+  registry.claim();
 
   let stopping: Promise<void> | undefined;
   const shutdown = (code: number) => {
@@ -162,7 +181,6 @@ const main = async () => {
       startAnvilProcess(registry, ports.rpc),
     );
 
-    const deploymentFile = join(root, "contracts", "deployments", "devnet.json");
     const deployment = await step(
       "deploy the contracts and 3 demo projects (forge script DeployDevnet; compiles only what changed)",
       () =>
@@ -176,7 +194,7 @@ const main = async () => {
           }).pipe(Effect.mapError((e) => new StartError(`deploy failed: ${e.message}`))),
         ),
     );
-    note(`${relative(root, deploymentFile)}:`);
+    note(`${shownPath(root, paths)}:`);
     note(JSON.stringify(deploymentJson(deployment), null, 2));
 
     let graphNode: GraphNode | undefined;
@@ -306,13 +324,16 @@ const main = async () => {
       `  IPFS                     ${ipfs === undefined ? "not running (--no-subgraph)" : `${ipfs.url}/ipfs/<cid>  (RPC ${ipfs.url}/api/v0/)`}`,
     );
     out(
-      `  deployment               ${relative(root, deploymentFile)}   (names the RPC above; the CLI reads it by default)`,
+      paths.isDefault
+        ? `  deployment               ${shownPath(root, paths)}   (names the RPC above; the CLI reads it by default)`
+        : `  deployment               ${deploymentFile}   (names the RPC above; this start's, in its --state-dir)\n` +
+            `                           TCM_DEPLOYMENT_FILE=${shellWord(deploymentFile)}   (for the CLI, a keeper or an API on this devnet)`,
     );
     out(
       `  your account             ${NEWCOMER.address}   ${roughly(newcomer.eth)} ETH, ${roughly(newcomer.stEth)} stETH, nothing deposited`,
     );
     out(`                           export TCM_PRIVATE_KEY=${NEWCOMER.privateKey}   (a public devnet key)`);
-    out(`  logs                     ${relative(root, logDir) || logDir}/`);
+    out(`  logs                     ${paths.isDefault ? relative(root, logDir) : logDir}/`);
     out(
       `  processes                ${Object.entries(pids)
         .map(([n, p]) => `${n} ${p}`)
@@ -325,7 +346,7 @@ const main = async () => {
     out(formatTable(summary));
     out("");
     out("Try:");
-    out(EXAMPLES(api?.graphql, graphNode?.graphql, anvil.url));
+    out(EXAMPLES(api?.graphql, graphNode?.graphql, anvil.url, root, paths));
     out("");
     out(`TCM_SUMMARY ${summaryJson(summary)}`);
     out(
@@ -371,6 +392,6 @@ const main = async () => {
 
 const code = await main().catch((error: unknown) => {
   out(`✗ ${error instanceof FlagError || error instanceof StartError ? error.message : (error as Error).stack}`);
-  return 1;
+  return error instanceof StateDirTaken ? error.exitCode : 1;
 });
 process.exit(code ?? 1);

@@ -76,6 +76,11 @@ export class ProcessRegistry {
     return this.entries;
   }
 
+  /** Writes the pid file naming this process as its owner, before anything is started (a second start then refuses). */
+  claim() {
+    this.save();
+  }
+
   add(entry: Managed) {
     this.entries.push(entry);
     this.save();

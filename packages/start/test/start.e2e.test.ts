@@ -1,7 +1,9 @@
 // End to end: `npm start -- --days 2` as a user runs it (free ports, its own state folder), then the API, the
 // subgraph and the printed summary are checked against each other, and Ctrl-C (SIGINT) must leave nothing behind.
+// With its own state folder the start writes its deployment there: contracts/deployments/devnet.json (a developer's
+// `npm start`, whose CLI, keeper and API read it) is left as it was, and the README's blocks run on this start's file.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { freePort, gql, isAlive as alive } from "@tcm/devnet/promise";
 import { join, resolve } from "node:path";
@@ -10,12 +12,23 @@ import { API_SUMMARY_QUERY, type ProjectSummary, SUMMARY_QUERY, formatTable, typ
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 
+/** The default start's deployment (the CLI's default): its content, or null when there is none. */
+const DEFAULT_DEPLOYMENT = join(ROOT, "contracts/deployments/devnet.json");
+const defaultDeployment = () => (existsSync(DEFAULT_DEPLOYMENT) ? readFileSync(DEFAULT_DEPLOYMENT, "utf8") : null);
+const defaultDeploymentBefore = defaultDeployment();
+
+/** A README block run on this start's deployment file instead of contracts/deployments/devnet.json. */
+const onDeployment = (block: string, file: string) =>
+  block.replaceAll("./contracts/deployments/devnet.json", file).replaceAll("contracts/deployments/devnet.json", file);
+
 interface Ready {
   rpc: string;
   api: string | null;
   subgraph: string | null;
   keeperMetrics: string | null;
   ipfs: string | null;
+  deploymentFile: string;
+  pidFile: string;
   pids: Record<string, number>;
 }
 
@@ -179,6 +192,48 @@ describe("npm start", () => {
     expect(output).toContain(formatTable(summary));
   });
 
+  it("writes its deployment into its own state folder and names it; contracts/deployments/devnet.json is untouched", () => {
+    expect(ready.deploymentFile).toBe(join(stateDir, "deployment.json"));
+    expect(ready.pidFile).toBe(join(stateDir, "pids.json"));
+    expect(JSON.parse(readFileSync(ready.deploymentFile, "utf8")).rpcUrl).toBe(ready.rpc);
+    expect(output).toMatch(new RegExp(`^\\s+deployment\\s+${ready.deploymentFile}\\s`, "m"));
+    expect(output).toContain(`TCM_DEPLOYMENT_FILE=${ready.deploymentFile}`);
+    expect(defaultDeployment()).toBe(defaultDeploymentBefore);
+  });
+
+  it("a second start with the same state folder refuses (exit code 2, naming this one's pid) and changes nothing", async () => {
+    const deployment = readFileSync(ready.deploymentFile, "utf8");
+    const pidFile = readFileSync(ready.pidFile, "utf8");
+    // The orchestrator itself (no bundle builds): it refuses before it chooses a port or starts anything.
+    const second = await new Promise<{ code: number | null; text: string }>((resolveRun, reject) => {
+      const run = spawn(
+        process.execPath,
+        [
+          ...["--import", "tsx", "packages/start/src/main.ts", "--days", "0", "--no-subgraph", "--exit-when-ready"],
+          ...["--state-dir", stateDir],
+        ],
+        { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let text = "";
+      run.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      run.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      const timer = setTimeout(() => run.kill("SIGKILL"), 60_000);
+      run.once("error", reject);
+      run.once("close", (code) => {
+        clearTimeout(timer);
+        resolveRun({ code, text });
+      });
+    });
+    expect(second.code, second.text).toBe(2);
+    expect(second.text).toContain(
+      `refusing to start: another \`npm start\` (pid ${ready.pids["orchestrator"]}) is running with the state folder ${stateDir}`,
+    );
+    expect(second.text).toContain("--state-dir");
+    expect(readFileSync(ready.deploymentFile, "utf8")).toBe(deployment);
+    expect(readFileSync(ready.pidFile, "utf8")).toBe(pidFile);
+    expect(defaultDeployment()).toBe(defaultDeploymentBefore);
+  }, 60_000);
+
   it("serves the chain, the subgraph and IPFS, and the summary equals the subgraph's numbers at that block", async () => {
     const rpc = await fetch(ready.rpc, {
       method: "POST",
@@ -289,6 +344,8 @@ describe("npm start", () => {
       .map((l) => l.trim())
       .filter((l) => l !== "" && !l.startsWith("#"));
     expect(commands.filter((c) => c.startsWith("npx tcm")).length).toBeGreaterThanOrEqual(3);
+    // A start with its own state folder points the CLI at its deployment (the default file may name another chain).
+    expect(commands[0]).toBe(`export TCM_DEPLOYMENT_FILE=${ready.deploymentFile}`);
     const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: "1" };
     for (const name of ["TCM_RPC_URL", "TCM_DEPLOYMENT_FILE", "TCM_PRIVATE_KEY", "FORCE_COLOR"]) delete env[name];
     const run = await bash(commands.join("\n"), env, 100_000);
@@ -311,6 +368,8 @@ describe("npm start", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
     const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: "1" };
     for (const name of ["TCM_RPC_URL", "TCM_DEPLOYMENT_FILE", "TCM_PRIVATE_KEY", "FORCE_COLOR"]) delete env[name];
+    // The README's no-flags CLI reads the default start's file; this start's is named the way its summary says.
+    env["TCM_DEPLOYMENT_FILE"] = ready.deploymentFile;
     // One shell, the blocks in order (the first exports the key the others sign with); the first failing command fails it.
     const script = blocks.join("\n");
     const run = await bash(script, env, 100_000);
@@ -390,7 +449,13 @@ describe("npm start", () => {
     expect(block).toBeDefined();
     const port = /TCM_KEEPER_PORT=(\d+)/.exec(block!)?.[1];
     expect(port).toBeDefined();
-    const { answer, log } = await runService(block!, `http://127.0.0.1:${port}/health`, /keeper started/);
+    // The README names the default start's deployment; this start's own file takes its place.
+    expect(block).toContain("TCM_DEPLOYMENT_FILE=contracts/deployments/devnet.json");
+    const { answer, log } = await runService(
+      onDeployment(block!, ready.deploymentFile),
+      `http://127.0.0.1:${port}/health`,
+      /keeper started/,
+    );
     expect(answer?.status, log).toBe(200);
     // It read this start's chain (the deployment file's rpcUrl), not 8545.
     expect(log).toContain(ready.rpc);
@@ -406,7 +471,7 @@ describe("npm start", () => {
       env: {
         ...process.env,
         NO_COLOR: "1",
-        TCM_DEPLOYMENT_FILE: "contracts/deployments/devnet.json",
+        TCM_DEPLOYMENT_FILE: ready.deploymentFile,
         TCM_PRIVATE_KEY: `0x${"11".repeat(32)}`,
         TCM_KEEPER_PORT: taken,
       },
@@ -420,7 +485,13 @@ describe("npm start", () => {
     expect(block).toBeDefined();
     const port = /TCM_API_PORT=(\d+)/.exec(block!)?.[1];
     expect(port).toBeDefined();
-    const { answer, log } = await runService(block!, `http://127.0.0.1:${port}/`, /(?:)/);
+    expect(block).toContain('require("./contracts/deployments/devnet.json").rpcUrl');
+    expect(block).toContain("TCM_DEPLOYMENT_FILE=contracts/deployments/devnet.json");
+    const { answer, log } = await runService(
+      onDeployment(block!, ready.deploymentFile),
+      `http://127.0.0.1:${port}/`,
+      /(?:)/,
+    );
     expect(answer?.status, log).toBe(200);
     expect(await answer!.text()).toMatch(/<html/i);
   }, 120_000);
@@ -444,6 +515,8 @@ describe("npm start", () => {
       child.stdout!.readableEnded ? resolveClosed() : child.stdout!.once("close", () => resolveClosed()),
     );
     expect(output).toContain("stopped everything this start began");
+    // From its first line to its last, this start left the default start's deployment as it was (or absent).
+    expect(defaultDeployment()).toBe(defaultDeploymentBefore);
     const database = `tcm_devnet_${ready.pids["orchestrator"]}`;
     const left = spawnSync(
       "psql",
@@ -520,5 +593,7 @@ describe("npm start stopped by a supervisor", () => {
     while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(pids.filter(alive)).toEqual([]);
     expect(output).toContain("stopped everything this start began");
+    expect(JSON.parse(readFileSync(join(stateDir, "deployment.json"), "utf8")).rpcUrl).toBe(ready.rpc);
+    expect(defaultDeployment()).toBe(defaultDeploymentBefore);
   });
 });
