@@ -42,8 +42,11 @@ export const renderPrometheus = (
     const state = pair.metricState;
     let entry = byName.get(name);
     if (entry === undefined) {
+      // An Effect counter that is not `incremental` may go down (Effect's own effect_fiber_active): a gauge.
       const type = MetricKeyType.isCounterKey(key.keyType)
-        ? "counter"
+        ? key.keyType.incremental
+          ? "counter"
+          : "gauge"
         : MetricKeyType.isHistogramKey(key.keyType)
           ? "histogram"
           : MetricKeyType.isGaugeKey(key.keyType)

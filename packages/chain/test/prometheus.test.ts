@@ -36,6 +36,13 @@ describe("Prometheus text", () => {
         assert.include(lines, 'tcm_test_latency_seconds_bucket{le="+Inf"} 4');
         assert.include(lines, "tcm_test_latency_seconds_sum 4.25");
         assert.include(lines, "tcm_test_latency_seconds_count 4");
+        // A counter that may go down (not incremental, as Effect's effect_fiber_active) is a gauge.
+        const level = Metric.counter("tcm_test_active", { description: "Active things." });
+        yield* Metric.incrementBy(level, 3);
+        yield* Metric.incrementBy(level, -1);
+        const withLevel = (yield* prometheusText({ prefix: "tcm_test_active" })).split("\n");
+        assert.include(withLevel, "# TYPE tcm_test_active gauge");
+        assert.include(withLevel, "tcm_test_active 2");
         // Every series once (the +Inf bucket too), one HELP/TYPE per family, and nothing outside the prefix.
         const series = lines.filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.slice(0, l.lastIndexOf(" ")));
         assert.deepStrictEqual(series, [...new Set(series)]);
