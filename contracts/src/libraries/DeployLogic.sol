@@ -173,9 +173,10 @@ library DeployLogic {
         // part of the machine's own buy, never moves the price the machine buys up to.
         uint256 ceiling = Math.min(spot, reference_) * (BPS + c.maxImpactBps) / BPS;
         if (spot >= ceiling) {
-            // Someone lifted the price past the band: the step counts without trading. A whole window that did not
-            // hold the new price restarts, so only a price held for a whole window is ever followed.
-            if (block.timestamp - p.observationTime >= c.followWindow) _setObservation(p, cumulative);
+            // Someone lifted the price past the band: the step counts without trading. Once a whole window has
+            // passed, the machine keeps what the window held on average (referenceNow) and starts the next one: a
+            // lift followed by dust buys (spot a hair above the average forever) stalls it for two windows at most.
+            if (block.timestamp - p.observationTime >= c.followWindow) _setReference(p, reference_, cumulative);
             return (0, cumulative, KEEP_REFERENCE);
         }
         r.ceilingPrice = _wad(ceiling);
@@ -239,9 +240,10 @@ library DeployLogic {
         r.carryTokensOut = tokens - r.tokensAdded;
     }
 
-    /// @notice The reference a step would trust now: the price the machine's last trading step left, or spot when
-    ///         spot is above it and the TWAP over the current window, at least `followWindow` long, is at least spot
-    ///         (the price has not been below spot on average: an attacker's lift must have held the whole window).
+    /// @notice The reference a step would trust now: the price the machine's last trading step left or, when spot
+    ///         is above it and the current window is at least `followWindow` long, the higher price that held on
+    ///         average over the window: min(spot, TWAP) (an attacker's lift counts only as far as it held the whole
+    ///         window; a dust trade that keeps spot a hair above the average no longer blocks the following).
     function referenceNow(Project storage p, uint256 spot, uint256 cumulative, uint256 followWindow)
         internal
         view
@@ -255,7 +257,8 @@ library DeployLogic {
         unchecked {
             twap = (cumulative - p.observationCumulative) / elapsed;
         }
-        if (twap >= spot) reference_ = spot;
+        uint256 held = Math.min(spot, twap);
+        if (held > reference_) reference_ = held;
     }
 
     function _setReference(Project storage p, uint256 price, uint256 cumulative) private {

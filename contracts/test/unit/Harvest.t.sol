@@ -246,21 +246,25 @@ contract HarvestTest is Base {
         nextEpoch();
         rebaseBps(100);
         harvest(p1);
+        uint256 before = project(p1).referencePrice;
         // The lift comes an hour into the window that the harvest's step started.
         vm.warp(block.timestamp + 1 hours);
         traderBuys(p1, 0.001 ether);
         uint256 window = machine.followWindow();
-        uint256 start = block.timestamp;
-        // Steps for a whole window and a bit: the first window contains the lift, so it restarts and nothing trades.
-        while (block.timestamp < start + window) {
+        uint256 windowEnd = project(p1).observationTime + window;
+        // Steps inside the window: nothing trades and the window is kept.
+        while (block.timestamp + machine.stepInterval() < windowEnd) {
             DeployReport memory d = step(p1);
-            assertEq(d.wstEthSwapped, 0, "no trade before the price held a whole window");
+            assertEq(d.wstEthSwapped, 0, "no trade before a whole window");
+            assertEq(project(p1).referencePrice, before);
         }
-        // A second whole window at the new price: followed.
-        vm.warp(project(p1).observationTime + window);
+        // A whole window: the machine trusts what held on average over it (the hour at the old price keeps the
+        // average below spot) and trades up to one band above that.
+        vm.warp(windowEnd);
         DeployReport memory e = step(p1);
-        assertGt(e.wstEthSwapped, 0, "followed");
-        assertEq(e.referencePrice, e.spotPrice);
+        assertGt(e.wstEthSwapped, 0, "followed as far as the price held on average");
+        assertLt(e.referencePrice, e.spotPrice, "the window's average, not spot");
+        assertGt(e.referencePrice, before * 1e18 >> 112, "above the old reference");
     }
 
     function test_DeployMany_SkipsWhatIsNotDue() public {

@@ -301,8 +301,9 @@ export const stepBounty = (
   );
 
 /**
- * DeployLogic.referenceNow: the reference a step trusts now. The stored reference, or spot when spot is above it and
- * the TWAP over the current window (at least followWindow long) is at least spot (the lift held the whole window).
+ * DeployLogic.referenceNow: the reference a step trusts now. The stored reference or, when spot is above it and the
+ * current window is at least followWindow long, the higher price that held on average over the window:
+ * min(spot, TWAP) (a lift counts only as far as it held the whole window).
  */
 export const referenceNow = (
   p: Pick<HarvestProject, "referencePrice" | "observationTime" | "observationCumulative">,
@@ -315,8 +316,8 @@ export const referenceNow = (
   if (spot <= reference) return reference;
   const elapsed = sub(now, p.observationTime, "referenceNow");
   if (elapsed < followWindow) return reference;
-  const twap = twapUQ(cumulative, p.observationCumulative, elapsed);
-  return twap >= spot ? spot : reference;
+  const held = min(spot, twapUQ(cumulative, p.observationCumulative, elapsed));
+  return held > reference ? held : reference;
 };
 
 /** The buy's ceiling: min(spot, reference) · (1 + maxImpactBps), UQ112x112 (floor); pass min(spot, reference). */
@@ -589,9 +590,10 @@ const trade = (input: StepInput, r: DeployReport, w: Working, budget: bigint): b
   // machine's buy, never moves the price it buys up to.
   const ceiling = ceilingOf(min(spot, reference), config.maxImpactBps);
   if (spot >= ceiling) {
-    // Someone lifted the price past the band: the step counts without trading; a whole window that did not hold
-    // restarts.
-    if (sub(now, w.project.observationTime, "_trade") >= config.followWindow) setObservation(w, now, cumulative);
+    // Someone lifted the price past the band: the step counts without trading; once a whole window has passed, the
+    // machine keeps what it held on average (referenceNow) and starts the next window.
+    if (sub(now, w.project.observationTime, "_trade") >= config.followWindow)
+      setReference(w, now, reference, cumulative);
     return 0n;
   }
 

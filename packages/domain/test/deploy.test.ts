@@ -533,47 +533,53 @@ describe("the follow rule: a higher price is trusted only once it has held for a
     return { s, reference, openedAt: base.now };
   };
 
-  it("a price lifted after the last trading step is followed only after a whole window at that price", () => {
+  /** The TWAP of project 1's pool over its current window (since observationTime), UQ112x112. */
+  const windowTwap = (t: State): bigint => {
+    const p = t.projects[1];
+    const pair = t.pairs[p?.pair as `0x${string}`];
+    const cumulative = uniswap.currentCumulative(pair as never, true, t.now);
+    return uniswap.twapUQ(cumulative, p?.observationCumulative ?? 0n, t.now - (p?.observationTime ?? 0n));
+  };
+
+  it("a price lifted after the last trading step is followed, after a whole window, as far as it held on average", () => {
     const { s, reference, openedAt } = pumpedAt(STEP_INTERVAL);
-    // Steps inside the window trade nothing and keep the window.
+    // Steps inside the window trade nothing and keep the window and the reference.
     let t = deploy(run(s, { type: "advanceTime", seconds: DAY }), 1).state;
     assert.strictEqual(t.projects[1]?.observationTime, openedAt);
     assert.strictEqual(t.projects[1]?.referencePrice, reference);
-    // After the window: the TWAP since the opening includes 20 minutes at the old price, so it is below spot: the
-    // reference does not follow and the window restarts.
+    // After the window: the TWAP since the opening includes 20 minutes at the old price, so it is below spot (the
+    // old rule never followed such a window: a dust buy could keep it so forever). The machine trusts the TWAP, what
+    // held on average, and trades up to one band above it.
     t = run(t, { type: "advanceTime", seconds: FOLLOW_WINDOW - DAY });
-    let step = deploy(t, 1);
-    assert.isTrue(step.report.spotPrice > step.report.referencePrice);
-    assert.strictEqual(step.report.wstEthSwapped, 0n);
-    assert.strictEqual(step.state.projects[1]?.observationTime, t.now, "the window restarts");
-    // A whole window at the new price: the TWAP is spot, followed; the step trades at the new price.
-    t = run(step.state, { type: "advanceTime", seconds: FOLLOW_WINDOW });
-    step = deploy(t, 1);
-    assert.strictEqual(step.report.referencePrice, step.report.spotPrice);
-    assert.isTrue(step.report.wstEthSwapped > 0n);
+    const spot = spotOf(t, 1);
+    const twap = windowTwap(t);
+    assert.isTrue(reference < twap && twap < spot);
+    const step = deploy(t, 1);
+    assert.strictEqual(step.report.referencePrice, uniswap.uqToWad(twap));
+    assert.isTrue(step.report.wstEthSwapped > 0n, "the lift held on average: trading resumes");
+    assert.isTrue(step.report.ceilingPrice <= uniswap.uqToWad((twap * 10_050n) / 10_000n));
   });
 
-  it("a young restarted window is kept; a price that dipped during the window is not followed", () => {
+  it("a late lift: after the window the reference rises only to the window's average and stays; a young window is kept", () => {
     const late = FOLLOW_WINDOW - 6n * 3_600n;
     const { s, reference } = pumpedAt(late);
     let t = run(s, { type: "advanceTime", seconds: 7n * 3_600n });
     const spot = spotOf(t, 1);
-    // The TWAP over [opening, now] is mostly the old price: below spot.
-    const p = t.projects[1];
-    const pair = t.pairs[p?.pair as `0x${string}`];
-    const cumulative = uniswap.currentCumulative(pair as never, true, t.now);
-    const twap = (cumulative - (p?.observationCumulative ?? 0n)) / (t.now - (p?.observationTime ?? 0n));
-    assert.isTrue(twap < spot);
+    // The TWAP over [opening, now] is mostly the old price: above the reference, far below spot.
+    const twap = windowTwap(t);
+    assert.isTrue(reference < twap && (twap * 10_050n) / 10_000n < spot);
     let step = deploy(t, 1);
-    assert.strictEqual(step.report.wstEthSwapped, 0n);
-    assert.strictEqual(step.state.projects[1]?.referencePrice, reference);
+    assert.strictEqual(step.report.wstEthSwapped, 0n, "spot is still past the band above the average");
+    assert.strictEqual(step.state.projects[1]?.referencePrice, twap, "the machine keeps what held on average");
     assert.strictEqual(step.state.projects[1]?.observationTime, t.now, "the window restarts");
-    // Held for less than a whole new window: still not followed, and the young window is kept.
+    // Held for less than a whole new window: nothing more is followed, and the young window is kept.
     t = run(step.state, { type: "advanceTime", seconds: FOLLOW_WINDOW - 60n });
     step = deploy(t, 1);
     assert.strictEqual(step.report.wstEthSwapped, 0n);
+    assert.strictEqual(step.state.projects[1]?.referencePrice, twap);
     assert.strictEqual(step.state.projects[1]?.observationTime, t.now - FOLLOW_WINDOW + 60n, "a young window is kept");
-    // A sell and a buy back inside the next window: the TWAP dips below spot, the window restarts again.
+    // A sell and a buy back inside the next window, then a step after it: the reference is never above spot nor the
+    // window's average, and never below what it was.
     const held = step.state.tokens[step.state.projects[1]?.token as `0x${string}`]?.balances[TRADER] ?? 0n;
     t = run(
       step.state,
@@ -586,11 +592,14 @@ describe("the follow rule: a higher price is trusted only once it has held for a
       { type: "swap", trader: TRADER, projectId: 1, side: "buyTokens", amountIn: E / 50n },
       { type: "advanceTime", seconds: STEP_INTERVAL },
     );
+    const [spotBack, twapBack] = [spotOf(back, 1), windowTwap(back)];
     step = deploy(back, 1);
-    if (step.report.spotPrice > step.report.referencePrice) {
-      assert.strictEqual(step.report.wstEthSwapped, 0n);
-      assert.strictEqual(step.state.projects[1]?.observationTime, back.now, "the dip restarted the window");
-    }
+    const used = step.report.referencePrice;
+    assert.isTrue(used >= uniswap.uqToWad(twap), "the reference never falls by following");
+    assert.isTrue(
+      used === uniswap.uqToWad(twap) || (used <= uniswap.uqToWad(spotBack) && used <= uniswap.uqToWad(twapBack)),
+      "a followed reference is at most spot and the window's average",
+    );
   });
 
   it("a step never trades in a block in which someone else already touched the pool: it stays due", () => {
