@@ -592,8 +592,9 @@ export const sdl = /* GraphQL */ `
     spotPriceDecimal: String
     """
     The price the machine trusts, wstETH per token (1e18, rounded down): the price its own last trading step (or the
-    opening) left, or a higher one it followed after it held for a whole followWindow. A step trades only when spot
-    is at or below it. null before the pool opens.
+    opening) left or, once spot has been above it for a whole followWindow, the higher price the pool held on
+    average over that window (min(spot, TWAP)). A step trades only while spot is below it plus the impact band
+    (maxImpactBps). null before the pool opens.
     """
     referencePrice: BigInt
     "referencePrice in wstETH per token (decimal string)"
