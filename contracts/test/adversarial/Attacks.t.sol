@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Base} from "../utils/Base.t.sol";
+import {PoolAttacker} from "./PoolAttacker.sol";
 import {ProjectToken} from "../../src/ProjectToken.sol";
 import {ITechnoCapitalMachine} from "../../src/interfaces/ITechnoCapitalMachine.sol";
 import {IUniswapV2Pair} from "../../src/interfaces/external/IUniswapV2.sol";
@@ -11,10 +11,7 @@ import {LaunchParams, DeployReport} from "../../src/types/DataTypes.sol";
 /// with lifts kept inside the band (then pumping up to it and dumping), keeper calls from inside a flash swap, and a
 /// hostile project whose contributor recipient is its own pair. Each asserts that the attacker does not profit and
 /// that no other project or depositor is blocked.
-contract AttacksTest is Base {
-    address internal attacker = makeAddr("attacker");
-    uint32 internal id;
-
+contract AttacksTest is PoolAttacker {
     // ------------------------------------------------------------------ fixtures
 
     function grow(uint256 principal, uint256 days_) internal {
@@ -33,64 +30,11 @@ contract AttacksTest is Base {
         vm.warp(machine.nextDeployTime(id));
     }
 
-    function arm(uint256 wst) internal returns (uint256 balance) {
-        fund(attacker, wst * 2 + 1 ether);
-        vm.startPrank(attacker);
-        stETH.approve(address(wstETH), type(uint256).max);
-        wstETH.wrap(stETH.getPooledEthByShares(wst) + 1 ether);
-        wstETH.approve(address(router), type(uint256).max);
-        ProjectToken(project(id).token).approve(address(router), type(uint256).max);
-        vm.stopPrank();
-        return wstETH.balanceOf(attacker);
-    }
-
-    function reserves() internal view returns (uint256 wst, uint256 tok) {
-        (uint112 r0, uint112 r1,) = pairOf(id).getReserves();
-        (tok, wst) = project(id).tokenIsToken0 ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
-    }
-
-    function reservesTokens() internal view returns (uint256 tok) {
-        (, tok) = reserves();
-    }
-
-    function spot() internal view returns (uint256) {
-        (uint256 wst, uint256 tok) = reserves();
-        return (wst << 112) / tok;
-    }
-
-    function buy(uint256 wst) internal {
-        if (wst == 0) return;
-        address[] memory path = new address[](2);
-        (path[0], path[1]) = (address(wstETH), project(id).token);
-        vm.prank(attacker);
-        router.swapExactTokensForTokens(wst, 0, path, attacker, block.timestamp);
-    }
-
     /// @dev wstETH that lifts spot to about `target` (UQ112): the reserve that gives `target` at constant k, with the fee.
     function wstToLiftTo(uint256 target) internal view returns (uint256) {
         (uint256 rw, uint256 rt) = reserves();
         uint256 rwAfter = sqrt(rw * rt / (1 << 56) * target / (1 << 56));
         return rwAfter > rw ? (rwAfter - rw) * 1000 / 997 : 0;
-    }
-
-    function sellAll() internal {
-        uint256 tokens = tokenOf(id).balanceOf(attacker);
-        if (tokens == 0) return;
-        address[] memory path = new address[](2);
-        (path[0], path[1]) = (project(id).token, address(wstETH));
-        vm.prank(attacker);
-        router.swapExactTokensForTokens(tokens, 0, path, attacker, block.timestamp);
-    }
-
-    function keeperStep() internal returns (DeployReport memory r) {
-        if (!machine.isDeployReady(id)) return r;
-        vm.prank(keeper);
-        r = machine.deploy(id);
-    }
-
-    function nextBlock() internal {
-        vm.roll(block.number + 1);
-        vm.warp(block.timestamp + 12);
     }
 
     function sqrt(uint256 x) internal pure returns (uint256 z) {
@@ -223,12 +167,12 @@ contract AttacksTest is Base {
         id = hostile;
         uint256 minted = machine.claimContributor(hostile);
         assertGt(minted, 0);
-        assertEq(tokenOf(hostile).balanceOf(pair) - minted, reservesTokens(), "the gift is unsynced");
+        assertEq(tokenOf(hostile).balanceOf(pair) - minted, reserveTokens(), "the gift is unsynced");
         uint256 lpBefore = pairOf(hostile).balanceOf(address(machine));
         nextEpoch();
         rebaseBps(8);
         harvest(hostile); // collects and runs the due step
-        assertEq(tokenOf(hostile).balanceOf(pair), reservesTokens(), "the step synced the gift");
+        assertEq(tokenOf(hostile).balanceOf(pair), reserveTokens(), "the step synced the gift");
         assertGt(pairOf(hostile).balanceOf(address(machine)), lpBefore, "and deployed");
         (uint256 principal,) = machine.positionOf(alice);
         vm.prank(alice);

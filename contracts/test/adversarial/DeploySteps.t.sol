@@ -1,18 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Base} from "../utils/Base.t.sol";
-import {ProjectToken} from "../../src/ProjectToken.sol";
-import {IUniswapV2Pair} from "../../src/interfaces/external/IUniswapV2.sol";
-import {DeployReport, ProjectView} from "../../src/types/DataTypes.sol";
+import {PoolAttacker} from "./PoolAttacker.sol";
+import {DeployReport} from "../../src/types/DataTypes.sol";
 
 /// @notice MEV around deploy steps (DESIGN.md §2.4): every attack is measured as the attacker's wstETH profit with
 /// every token sold back (pool fees counted, gas not), and must be <= 0. Fuzzed over pool depth, yield, attacker size
 /// and timing. The keeper is honest: it runs every step as soon as it is due.
-contract DeployStepsAttackTest is Base {
-    address internal attacker = makeAddr("attacker");
-    uint32 internal id;
-
+contract DeployStepsAttackTest is PoolAttacker {
     // ------------------------------------------------------------------ fixtures
 
     /// @dev A project with `principal` stETH allocated, opened, and `days_` days of yield deployed (every step run).
@@ -48,45 +43,6 @@ contract DeployStepsAttackTest is Base {
             vm.warp(block.timestamp + machine.stepInterval());
             keeperStep();
         }
-    }
-
-    function arm(uint256 wst) internal returns (uint256 balance) {
-        fund(attacker, wst * 2 + 1 ether);
-        vm.startPrank(attacker);
-        stETH.approve(address(wstETH), type(uint256).max);
-        wstETH.wrap(stETH.getPooledEthByShares(wst) + 1 ether);
-        wstETH.approve(address(router), type(uint256).max);
-        ProjectToken(project(id).token).approve(address(router), type(uint256).max);
-        vm.stopPrank();
-        return wstETH.balanceOf(attacker);
-    }
-
-    function buy(address who, uint256 wst) internal returns (uint256 tokens) {
-        if (wst == 0) return 0;
-        address[] memory path = new address[](2);
-        (path[0], path[1]) = (address(wstETH), project(id).token);
-        vm.prank(who);
-        tokens = router.swapExactTokensForTokens(wst, 0, path, who, block.timestamp)[1];
-    }
-
-    function sellAll(address who) internal {
-        uint256 tokens = tokenOf(id).balanceOf(who);
-        if (tokens == 0) return;
-        address[] memory path = new address[](2);
-        (path[0], path[1]) = (project(id).token, address(wstETH));
-        vm.prank(who);
-        router.swapExactTokensForTokens(tokens, 0, path, who, block.timestamp);
-    }
-
-    function reserveWst() internal view returns (uint256) {
-        (uint112 r0, uint112 r1,) = pairOf(id).getReserves();
-        return project(id).tokenIsToken0 ? r1 : r0;
-    }
-
-    function keeperStep() internal returns (DeployReport memory r) {
-        if (!machine.isDeployReady(id)) return r;
-        vm.prank(keeper);
-        r = machine.deploy(id);
     }
 
     /// @dev A third party who sells rewards: moves spot below the machine's reference.
@@ -405,11 +361,6 @@ contract DeployStepsAttackTest is Base {
         emit log_named_uint("wstETH the dumper received", dumped);
         emit log_named_uint("wstETH the step deployed", r.wstEthSwapped + r.wstEthAdded);
         assertLe(p, int256(r.wstEthSwapped + r.wstEthAdded), "bounded by the step");
-    }
-
-    function nextBlock() internal {
-        vm.roll(block.number + 1);
-        vm.warp(block.timestamp + 12);
     }
 
     function fundedTrader(uint256 wst) internal returns (uint256) {

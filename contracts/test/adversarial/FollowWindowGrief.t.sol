@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Base} from "../utils/Base.t.sol";
+import {PoolAttacker} from "./PoolAttacker.sol";
 
 /// @notice A lift past the band, held, plus a dust buy once per follow window: before the fix the follow rule asked
 ///         for twap >= spot over the window, and a dust buy anywhere in it left spot a hair above the average, so
@@ -9,28 +9,7 @@ import {Base} from "../utils/Base.t.sol";
 ///         swap every two days). Now a whole window makes the machine keep min(spot, TWAP), what held on average
 ///         (DeployLogic.referenceNow, the stalled branch of _trade): trading resumes within two windows of the lift,
 ///         and the reference never exceeds a price the pool reached.
-contract FollowWindowGriefTest is Base {
-    address internal attacker = makeAddr("attacker");
-    uint32 internal id;
-
-    function reserveWst() internal view returns (uint256) {
-        (uint112 r0, uint112 r1,) = pairOf(id).getReserves();
-        return project(id).tokenIsToken0 ? r1 : r0;
-    }
-
-    function spotNow() internal view returns (uint256) {
-        (uint112 r0, uint112 r1,) = pairOf(id).getReserves();
-        (uint256 tok, uint256 wst) = project(id).tokenIsToken0 ? (uint256(r0), uint256(r1)) : (uint256(r1), uint256(r0));
-        return (wst << 112) / tok;
-    }
-
-    function buy(uint256 wst) internal {
-        address[] memory path = new address[](2);
-        (path[0], path[1]) = (address(wstETH), project(id).token);
-        vm.prank(attacker);
-        router.swapExactTokensForTokens(wst, 0, path, attacker, block.timestamp);
-    }
-
+contract FollowWindowGriefTest is PoolAttacker {
     /// @param liftPct the lift, in hundredths of the pool's wstETH (1 % → about +2 % price, past the 0.5 % band)
     /// @param dustEvery how many steps after each window restart the dust buy comes
     function testFuzz_LiftPlusDustPerWindow_StallsAtMostTwoWindows(uint256 liftPct, uint256 dustEvery) public {
@@ -55,7 +34,7 @@ contract FollowWindowGriefTest is Base {
         vm.roll(block.number + 1);
         vm.warp(block.timestamp + 12);
         buy(reserveWst() * liftPct / 10_000);
-        uint256 highest = spotNow(); // the highest spot the pool has had since the lift
+        uint256 highest = spot(); // the highest spot the pool has had since the lift
         uint256 window = machine.followWindow();
         uint256 t0 = block.timestamp;
         uint256 lastEpoch = machine.currentEpoch();
@@ -85,7 +64,7 @@ contract FollowWindowGriefTest is Base {
             }
             lp = lpNow;
             // The machine never trusts a price the pool has not reached (spot is sampled after every trade).
-            if (spotNow() > highest) highest = spotNow();
+            if (spot() > highest) highest = spot();
             assertLe(project(id).referencePrice, highest, "reference above any price the pool held");
             if (project(id).observationTime != lastRestart) {
                 (lastRestart, stepsSinceRestart) = (project(id).observationTime, 0);
@@ -95,7 +74,7 @@ contract FollowWindowGriefTest is Base {
                 vm.roll(block.number + 1);
                 vm.warp(block.timestamp + 12);
                 buy(1e9);
-                if (spotNow() > highest) highest = spotNow();
+                if (spot() > highest) highest = spot();
             }
         }
         assertGt(firstTrade, 0, "no step traded in four follow windows after one lift");
