@@ -3,45 +3,28 @@
  * non-zero exit (no stack trace of a ServeError). No chain is needed: the startup check only warns.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { type Server, createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { holdPort, writePlaceholderDeployment } from "./taken-port.js";
 
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "tcm-api-bind-"));
 const deploymentFile = join(dir, "deployment.json");
-const address = (n: number) => `0x${n.toString(16).padStart(40, "0")}`;
-
-let held: Server;
+let held: Awaited<ReturnType<typeof holdPort>>;
 let port: number;
 
 beforeAll(async () => {
-  writeFileSync(
-    deploymentFile,
-    JSON.stringify({
-      chainId: 31337,
-      machine: address(1),
-      stETH: address(2),
-      wstETH: address(3),
-      uniswapV2Factory: address(4),
-      uniswapV2Router: address(5),
-      weth: address(6),
-      tokenDeployer: address(7),
-      guardian: address(8),
-      genesis: 1,
-      deployBlock: 1,
-    }),
-  );
-  held = createServer();
-  await new Promise<void>((resolve) => held.listen(0, "127.0.0.1", resolve));
-  port = (held.address() as { port: number }).port;
+  writePlaceholderDeployment(deploymentFile);
+  held = await holdPort();
+  port = held.port;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => held.close(() => resolve()));
+  await held.release();
   rmSync(dir, { recursive: true, force: true });
 });
 
