@@ -12,6 +12,9 @@ import {PoolAttacker} from "./PoolAttacker.sol";
 contract FollowWindowGriefTest is PoolAttacker {
     /// @param liftPct the lift, in hundredths of the pool's wstETH (1 % → about +2 % price, past the 0.5 % band)
     /// @param dustEvery how many steps after each window restart the dust buy comes
+    /// Each run is four follow windows of steps (≈ 0.3 s): fewer runs than the profiles' default.
+    /// forge-config: default.fuzz.runs = 32
+    /// forge-config: ci.fuzz.runs = 64
     function testFuzz_LiftPlusDustPerWindow_StallsAtMostTwoWindows(uint256 liftPct, uint256 dustEvery) public {
         liftPct = bound(liftPct, 100, 500);
         dustEvery = bound(dustEvery, 0, 20);
