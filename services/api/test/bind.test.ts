@@ -3,30 +3,14 @@
  * non-zero exit (no stack trace of a ServeError). No chain is needed: the startup check only warns.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { holdPort, writePlaceholderDeployment } from "./taken-port.js";
+import { describe, expect, it } from "vitest";
+import { useTakenPort } from "./taken-port.js";
 
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "tcm-api-bind-"));
-const deploymentFile = join(dir, "deployment.json");
-let held: Awaited<ReturnType<typeof holdPort>>;
-let port: number;
-
-beforeAll(async () => {
-  writePlaceholderDeployment(deploymentFile);
-  held = await holdPort();
-  port = held.port;
-});
-
-afterAll(async () => {
-  await held.release();
-  rmSync(dir, { recursive: true, force: true });
-});
+const taken = useTakenPort("tcm-api-bind-");
+const { deploymentFile } = taken;
 
 /** A port nothing listens on (bound, then closed). */
 const deadPort = async (): Promise<number> => {
@@ -58,16 +42,16 @@ const runApi = async (env: Record<string, string>) => {
 
 describe("the API process on a port that is taken", () => {
   it("exits 2 with a message naming the port and TCM_API_PORT", async () => {
-    const { code, stderr } = await runApi({ TCM_API_PORT: String(port) });
+    const { code, stderr } = await runApi({ TCM_API_PORT: String(taken.port) });
     expect(code).toBe(2);
-    expect(stderr).toContain(`the API cannot listen on 127.0.0.1:${port}: port ${port} is already in use`);
+    expect(stderr).toContain(`the API cannot listen on 127.0.0.1:${taken.port}: port ${taken.port} is already in use`);
     expect(stderr).toContain("Set TCM_API_PORT to a free port");
     expect(stderr).not.toMatch(/ServeError|An error has occurred/);
   }, 70_000);
 
   it("names TCM_API_HOST when the host is not an address of this machine", async () => {
     // 192.0.2.1 (TEST-NET-1, RFC 5737) is never assigned to this machine.
-    const { code, stderr } = await runApi({ TCM_API_PORT: String(port), TCM_API_HOST: "192.0.2.1" });
+    const { code, stderr } = await runApi({ TCM_API_PORT: String(taken.port), TCM_API_HOST: "192.0.2.1" });
     expect(code).toBe(2);
     expect(stderr).toContain("the API cannot listen on 192.0.2.1:");
     expect(stderr).toContain("Set TCM_API_HOST");

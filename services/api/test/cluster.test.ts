@@ -7,14 +7,11 @@
  * logged.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startDevnet } from "@tcm/devnet/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { holdPort, writePlaceholderDeployment } from "./taken-port.js";
+import { useTakenPort } from "./taken-port.js";
 
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -110,30 +107,19 @@ afterAll(() => {
 });
 
 describe("TCM_API_WORKERS=2 on a port that is taken", () => {
-  const dir = mkdtempSync(join(tmpdir(), "tcm-api-cluster-"));
-  const deploymentFile = join(dir, "deployment.json");
-  let held: Awaited<ReturnType<typeof holdPort>>;
-  let port: number;
-  beforeAll(async () => {
-    writePlaceholderDeployment(deploymentFile);
-    held = await holdPort();
-    port = held.port;
-  });
-  afterAll(async () => {
-    await held.release();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const taken = useTakenPort("tcm-api-cluster-");
+  const { deploymentFile } = taken;
 
   it("prints the bind failure once, exits 2 and leaves no worker behind", async () => {
     const api = startApi({
       TCM_RPC_URLS: `http://127.0.0.1:${await freePort()}`,
       TCM_DEPLOYMENT_FILE: deploymentFile,
-      TCM_API_PORT: String(port),
+      TCM_API_PORT: String(taken.port),
     });
     const { code } = await within(api.exited, 60_000, "the API exits");
     const output = api.output();
     expect(code, output).toBe(2);
-    const message = `the API cannot listen on 127.0.0.1:${port}: port ${port} is already in use`;
+    const message = `the API cannot listen on 127.0.0.1:${taken.port}: port ${taken.port} is already in use`;
     expect(output.split(message).length - 1, output).toBe(1);
     expect(output).toContain("Set TCM_API_PORT to a free port");
     expect(output).not.toMatch(/ServeError|An error has occurred/);

@@ -2,8 +2,11 @@
  * For the tests of an API that cannot listen (bind.test.ts, cluster.test.ts): a port held by another server, and a
  * deployment file whose addresses need no chain (the API's startup check only warns).
  */
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 
 /** Writes a well-formed deployment (chain 31337, placeholder addresses 0x…01 to 0x…08) to `file`. */
 export const writePlaceholderDeployment = (file: string): void => {
@@ -33,5 +36,30 @@ export const holdPort = async (): Promise<{ readonly port: number; readonly rele
   return {
     port: (held.address() as { port: number }).port,
     release: () => new Promise<void>((resolve) => held.close(() => resolve())),
+  };
+};
+
+/**
+ * For the enclosing suite: a placeholder deployment in a temporary folder and a port held by another server, from
+ * beforeAll to afterAll (then released and the folder removed). `port` is read inside tests.
+ */
+export const useTakenPort = (prefix: string): { readonly deploymentFile: string; readonly port: number } => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const deploymentFile = join(dir, "deployment.json");
+  let held: Awaited<ReturnType<typeof holdPort>> | undefined;
+  beforeAll(async () => {
+    writePlaceholderDeployment(deploymentFile);
+    held = await holdPort();
+  });
+  afterAll(async () => {
+    await held?.release();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    deploymentFile,
+    get port() {
+      if (held === undefined) throw new Error("the taken port is held from beforeAll on");
+      return held.port;
+    },
   };
 };
